@@ -1,0 +1,110 @@
+"""Read and write the bundled collection: one Markdown file per case study, YAML front matter.
+
+Lives in `app` rather than `indexer` because the service loads the collection itself when it
+starts with an empty store.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from app.schemas import CaseStudyFile
+
+FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)
+FIELD_ORDER = (
+    "title", "council", "region", "summary", "outcomes", "priority_areas", "age_bands", "themes",
+    "programme", "partners", "evidence", "published", "updated", "source_url", "status",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, said so that its author can fix it."""
+
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(file)"
+
+
+def parse_case_study(path: Path) -> CaseStudyFile | list[Problem]:
+    """Parse and validate one file; return the case study or every problem found."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(name, "(file)", f"cannot be read as UTF-8 text: {exc}")]
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return [Problem(name, "(file)", "must start with YAML front matter between '---' lines")]
+    try:
+        meta: Any = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        return [Problem(name, "(front matter)", f"is not valid YAML: {exc}")]
+    if not isinstance(meta, dict):
+        return [Problem(name, "(front matter)", "must be a mapping of field: value")]
+    slug = path.stem
+    if "slug" in meta and meta["slug"] != slug:
+        return [Problem(name, "slug", f"{meta['slug']!r} differs from the file name {slug!r}")]
+    meta = {**meta, "slug": slug, "body": match.group(2).strip()}
+    try:
+        return CaseStudyFile.model_validate(meta)
+    except ValidationError as exc:
+        return [Problem(name, _field_name(e["loc"]), e["msg"]) for e in exc.errors()]
+
+
+def read_collection(directory: Path) -> tuple[list[CaseStudyFile], list[Problem]]:
+    """Read every *.md file in a folder; return the valid case studies and all problems.
+
+    Beyond each file's own rules, source addresses must be unique across the collection.
+    """
+    if not directory.is_dir():
+        return [], [Problem(str(directory), "(folder)", "is not a folder")]
+    studies: list[CaseStudyFile] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.md")):
+        result = parse_case_study(path)
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        if result.source_url in seen:
+            problems.append(
+                Problem(path.name, "source_url", f"is also the source of {seen[result.source_url]}")
+            )
+            continue
+        seen[result.source_url] = path.name
+        studies.append(result)
+    return studies, problems
+
+
+def render_case_study(study: CaseStudyFile) -> str:
+    """Return the file text for a case study: front matter in a stable order, then the body."""
+    data = study.model_dump(exclude={"slug", "body"})
+    meta = {k: data[k] for k in FIELD_ORDER if data.get(k) not in (None, [])}
+    meta.setdefault("outcomes", [])
+    if meta.get("status") == "published":
+        del meta["status"]
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
+    return f"---\n{front}---\n\n{study.body.strip()}\n"
+
+
+def write_collection(directory: Path, studies: Iterable[CaseStudyFile]) -> int:
+    """Write one file per case study; return how many were written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for study in studies:
+        (directory / f"{study.slug}.md").write_text(render_case_study(study), encoding="utf-8")
+        count += 1
+    return count

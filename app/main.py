@@ -1,0 +1,92 @@
+"""The application factory: settings -> store and index -> routers, error handlers, middleware."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app import store
+from app.collection import read_collection
+from app.config import Settings
+from app.db import init_db, make_engine
+from app.errors import install_error_handlers
+from app.routes import case_studies, health, search
+from app.search.index import SearchIndex
+from app.services.collection import load_collection
+from app.services.indexing import IndexSync, ensure_index
+from app.services.search import SearchService
+from app.vocabulary import get_vocabulary
+
+log = logging.getLogger("app")
+
+DESCRIPTION = """
+Search English councils' good-practice case studies on children's services.
+
+Every error is `application/problem+json` (RFC 9457) with a `detail` that says what to fix.
+"""
+
+
+def seed_if_empty(engine: Engine, settings: Settings) -> None:
+    """Load the bundled collection into an empty store, so a fresh clone serves it at once."""
+    with Session(engine) as session:
+        if store.count_case_studies(session):
+            return
+    studies, problems = read_collection(settings.data_dir)
+    for problem in problems:
+        log.warning("collection: %s", problem)
+    try:
+        outcome = load_collection(engine, studies)
+    except IntegrityError:  # another worker loaded it first
+        log.info("collection already loaded by another process")
+        return
+    log.info("collection loaded: %s", dict(outcome))
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = make_engine(settings.database_url)
+    init_db(engine)
+    vocabulary = get_vocabulary()
+    if settings.load_on_start:
+        seed_if_empty(engine, settings)
+    index = SearchIndex(settings.index_dir)
+    log.info(ensure_index(engine, index, vocabulary))
+    sync = IndexSync(engine, index, vocabulary, settings.index_sync_seconds)
+    sync.start()
+    app.state.engine = engine
+    app.state.vocabulary = vocabulary
+    app.state.search = SearchService(index, vocabulary)
+    try:
+        yield
+    finally:
+        sync.stop()
+        index.close()
+        engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="Bright Futures case study search",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], max_age=600
+        )
+    for module in (search, case_studies, health):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

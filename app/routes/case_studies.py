@@ -1,0 +1,26 @@
+"""GET /api/v1/case-studies/{slug} and GET /api/v1/vocabulary."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from app.deps import BaseUrlDep, SessionDep, VocabularyDep
+from app.schemas import CaseStudyPublic, VocabularyPublic
+from app.services.case_studies import get_case_study, vocabulary_with_counts
+
+router = APIRouter(prefix="/api/v1", tags=["case studies"])
+
+
+@router.get("/case-studies/{slug}", response_model=CaseStudyPublic)
+def case_study(
+    session: SessionDep, base_url: BaseUrlDep, slug: Annotated[str, Path(max_length=120)]
+) -> CaseStudyPublic:
+    """A published case study in full: the body as Markdown and as sanitised HTML."""
+    return get_case_study(session, slug, base_url)
+
+
+@router.get("/vocabulary", response_model=VocabularyPublic)
+def vocabulary(session: SessionDep, vocabulary: VocabularyDep) -> VocabularyPublic:
+    """Priority areas, age bands, themes, regions and evidence levels, with labels, descriptions
+    and how many published case studies carry each."""
+    return vocabulary_with_counts(session, vocabulary)

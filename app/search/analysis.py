@@ -1,0 +1,73 @@
+"""Text analysis: tokenise, fold British and American spellings together, drop stop words, stem."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import (
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+
+# British spellings are the house style; American ones are folded onto them so that either finds
+# both. Stemming alone does not: "organisation" and "organization" stem differently.
+SPELLINGS = {
+    "program": "programme",
+    "programs": "programmes",
+    "behavior": "behaviour",
+    "behaviors": "behaviours",
+    "behavioral": "behavioural",
+    "center": "centre",
+    "centers": "centres",
+    "organization": "organisation",
+    "organizations": "organisations",
+    "organize": "organise",
+    "organized": "organised",
+    "prioritize": "prioritise",
+    "prioritized": "prioritised",
+    "specialized": "specialised",
+    "recognize": "recognise",
+    "recognized": "recognised",
+    "utilize": "utilise",
+    "color": "colour",
+    "neighborhood": "neighbourhood",
+    "neighborhoods": "neighbourhoods",
+    "neighbor": "neighbour",
+    "labor": "labour",
+    "defense": "defence",
+    "license": "licence",
+    "practise": "practice",  # the noun form serves both
+    "pediatric": "paediatric",
+    "favor": "favour",
+    "favorite": "favourite",
+    "judgment": "judgement",
+    "modeling": "modelling",
+    "counseling": "counselling",
+    "counselor": "counsellor",
+    "enrollment": "enrolment",
+    "fulfill": "fulfil",
+    "traveling": "travelling",
+    "mom": "mum",
+    "moms": "mums",
+}
+
+
+class SpellingFilter(Filter):  # type: ignore[misc]
+    """Replace American spellings with the British ones before stemming."""
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        for token in tokens:
+            token.text = SPELLINGS.get(token.text, token.text)
+            yield token
+
+
+def make_analyzer() -> Any:
+    return (
+        RegexTokenizer(r"\w+(?:['\u2019]\w+)*")
+        | LowercaseFilter()
+        | SpellingFilter()
+        | StopFilter(minsize=1)
+        | StemFilter(cachesize=50_000)
+    )

@@ -1,0 +1,296 @@
+"""SearchIndex: open, search, apply changes, rebuild atomically.
+
+The index lives in generation folders beside INDEX_DIR (`index.<n>`); INDEX_DIR itself is a
+symlink to the current one, so a rebuild writes a new generation aside and switches to it with a
+single atomic rename. Each generation records the last change-log id it reflects.
+"""
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from whoosh import collectors, index
+from whoosh.query import Query
+from whoosh.searching import Searcher
+
+from app.search import bits
+from app.search.schema import FACET_FIELDS, TEXT_FIELDS, build_schema
+
+Sort = Literal["relevance", "newest", "title"]
+WRITE_TIMEOUT = 30.0
+MARKER = "applied-change-id"
+REFRESH_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Selected values per field: OR within a field, AND across fields."""
+
+    values: dict[str, list[str]] = field(default_factory=dict)
+    councils: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Hits:
+    slugs: list[str]
+    total: int
+    facets: dict[str, dict[str, int]]
+    terms: frozenset[str]
+
+
+class _View:
+    """One open searcher plus what is worked out once per searcher: per-value document sets."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        self.slugs: list[str] = [""] * self.size
+        self.published: list[str] = [""] * self.size
+        self.titles: list[str] = [""] * self.size
+        by_year: dict[int, list[int]] = {}
+        for docnum, stored in reader.iter_docs():
+            self.slugs[docnum] = stored["slug"]
+            self.published[docnum] = stored.get("published_key", "")
+            self.titles[docnum] = stored.get("title_key", "")
+            if stored.get("published_year") is not None:
+                by_year.setdefault(stored["published_year"], []).append(docnum)
+        self.live = bits.from_ids(reader.all_doc_ids())
+        self.years = {year: bits.from_ids(ids) for year, ids in by_year.items()}
+        self.values: dict[str, dict[str, int]] = {}
+        for name in (*FACET_FIELDS.values(), "council_key"):
+            self.values[name] = {}
+            for term in reader.lexicon(name):
+                ids = reader.postings(name, term).all_ids()
+                found = bits.from_ids(ids) & self.live
+                if found:
+                    self.values[name][term.decode("utf-8")] = found
+
+    def any_of(self, name: str, values: Iterable[str]) -> int:
+        found = 0
+        for value in values:
+            found |= self.values[name].get(value, 0)
+        return found
+
+    def year_range(self, start: int | None, end: int | None) -> int:
+        lo, hi = start if start is not None else -1, end if end is not None else 10_000
+        return self.any_of_years(y for y in self.years if lo <= y <= hi)
+
+    def any_of_years(self, years: Iterable[int]) -> int:
+        found = 0
+        for year in years:
+            found |= self.years[year]
+        return found
+
+
+class SearchIndex:
+    """The derived full-text index of published case studies, safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.schema = build_schema()
+        self._lock = threading.RLock()
+        self._view: _View | None = None
+        self._target: str | None = None
+        self._checked = 0.0
+
+    # -- state ------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Whether a readable index is in place."""
+        try:
+            return index.exists_in(str(self.path)) and self._open_index().doc_count_all() >= 0
+        except Exception:  # a damaged index is one that does not exist
+            return False
+
+    def applied_change_id(self) -> int:
+        """The last change-log id the current generation reflects (0 if unknown)."""
+        try:
+            return int((self.path / MARKER).read_text().strip())
+        except (OSError, ValueError):
+            return 0
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return self._current().searcher.doc_count()
+
+    def slugs(self) -> set[str]:
+        with self._lock:
+            view = self._current()
+            return {view.slugs[d] for d in bits.to_ids(view.live)}
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def search(
+        self, query: Query | None, filters: Filters, sort: Sort, offset: int, limit: int
+    ) -> Hits:
+        """Return one page of ranked slugs, the exact total and disjunctive facet counts."""
+        with self._lock:
+            view = self._current()
+            if query is None:
+                matched = view.live
+                terms: frozenset[str] = frozenset()
+            else:
+                matched = view.live & bits.from_ids(query.docs(view.searcher))
+                terms = frozenset(
+                    text.decode("utf-8") if isinstance(text, bytes) else text
+                    for name, text in query.existing_terms(view.searcher.reader(), expand=True)
+                    if name in TEXT_FIELDS
+                )
+            selected = self._filter_sets(view, filters)
+            final = matched
+            for found in selected.values():
+                final &= found
+            facets = self._facets(view, matched, selected)
+            if sort == "relevance" and query is not None:
+                ranked = self._ranked(view, query, final, offset + limit)
+            else:
+                ranked = self._sorted(view, final, sort)
+            page = ranked[offset : offset + limit]
+            return Hits([view.slugs[d] for d in page], final.bit_count(), facets, terms)
+
+    def _filter_sets(self, view: _View, filters: Filters) -> dict[str, int]:
+        selected = {
+            name: view.any_of(name, values) for name, values in filters.values.items() if values
+        }
+        if filters.councils:
+            selected["council_key"] = view.any_of("council_key", filters.councils)
+        if filters.year_from is not None or filters.year_to is not None:
+            selected["published_year"] = view.year_range(filters.year_from, filters.year_to)
+        return selected
+
+    def _facets(self, view: _View, matched: int, selected: dict[str, int]) -> dict[str, dict[str, int]]:
+        facets: dict[str, dict[str, int]] = {}
+        for facet, name in FACET_FIELDS.items():
+            base = matched
+            for other, found in selected.items():
+                if other != name:  # a field's own selection does not narrow its own counts
+                    base &= found
+            counts = {v: (base & found).bit_count() for v, found in view.values[name].items()}
+            facets[facet] = {v: n for v, n in counts.items() if n}
+        return facets
+
+    def _ranked(self, view: _View, query: Query, final: int, limit: int) -> list[int]:
+        if not final or limit <= 0:
+            return []
+        # replace=0: Whoosh's default matcher replacement can drop a true top-N hit.
+        top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+        allow = set(bits.to_ids(final))
+        view.searcher.search_with_collector(query, collectors.FilterCollector(top, allow=allow))
+        return [docnum for _score, docnum in top.results().top_n]
+
+    def _sorted(self, view: _View, final: int, sort: Sort) -> list[int]:
+        ids = sorted(bits.to_ids(final), key=view.titles.__getitem__)
+        if sort != "title":  # newest first; undated last; ties by title (the sort is stable)
+            ids.sort(key=view.published.__getitem__, reverse=True)
+        return ids
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def apply(self, documents: list[dict[str, Any]], removed: list[str], change_id: int) -> None:
+        """Upsert and delete documents in the current generation, then record change_id."""
+        ix = self._open_index()
+        with ix.writer(timeout=WRITE_TIMEOUT) as writer:
+            for slug in removed:
+                writer.delete_by_term("slug", slug)
+            for document in documents:
+                writer.update_document(**document)
+        self._write_marker(Path(ix.storage.folder), change_id)
+        self.refresh(force=True)
+
+    def rebuild(
+        self,
+        documents: Iterable[dict[str, Any]],
+        change_id: int,
+        progress: Callable[[], None] | None = None,
+    ) -> int:
+        """Build a new generation from documents aside, then switch to it atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        generation = self.path.with_name(f"{self.path.name}.{time.time_ns()}")
+        generation.mkdir()
+        try:
+            ix = index.create_in(str(generation), self.schema)
+            writer = ix.writer(limitmb=128, timeout=WRITE_TIMEOUT)
+            count = 0
+            for document in documents:
+                writer.add_document(**document)
+                count += 1
+                if progress:
+                    progress()
+            writer.commit(optimize=True)
+            self._write_marker(generation, change_id)
+            self._switch_to(generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        self.refresh(force=True)
+        return count
+
+    def _write_marker(self, folder: Path, change_id: int) -> None:
+        temporary = folder / f"{MARKER}.tmp"
+        temporary.write_text(str(change_id))
+        os.replace(temporary, folder / MARKER)
+
+    def _switch_to(self, generation: Path) -> None:
+        link = self.path.with_name(f"{self.path.name}.link-{time.time_ns()}")
+        os.symlink(generation.name, link)
+        if self.path.exists() and not self.path.is_symlink():
+            # An index folder from elsewhere: move it aside as an old generation.
+            self.path.rename(self.path.with_name(f"{self.path.name}.0"))
+        os.replace(link, self.path)
+        self._remove_old_generations(keep={generation.name})
+
+    def _remove_old_generations(self, keep: set[str]) -> None:
+        # Keep the newest previous generation too: a searcher may still be reading it.
+        prefix = f"{self.path.name}."
+        old = sorted(
+            (p for p in self.path.parent.iterdir() if p.name.startswith(prefix) and p.name not in keep),
+            key=lambda p: p.name,
+        )
+        for path in old[:-1]:
+            if path.is_symlink() or path.is_file():
+                path.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # -- searchers --------------------------------------------------------------------------
+
+    def _open_index(self) -> Any:
+        return index.open_dir(str(self.path.resolve()), schema=self.schema)
+
+    def _current(self) -> _View:
+        if self._view is None or time.monotonic() - self._checked > REFRESH_SECONDS:
+            self.refresh()
+        assert self._view is not None
+        return self._view
+
+    def refresh(self, force: bool = False) -> None:
+        """Pick up a new generation or new commits, from this process or another."""
+        with self._lock:
+            self._checked = time.monotonic()
+            target = os.path.realpath(self.path)
+            view = self._view
+            if view is None or target != self._target:
+                searcher = self._open_index().searcher()
+            elif force or not view.searcher.up_to_date():
+                searcher = view.searcher.refresh()
+            else:
+                return
+            if view is not None and searcher is view.searcher:
+                return
+            self._view, self._target = _View(searcher), target
+            if view is not None and view.searcher is not searcher:
+                view.searcher.close()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._view is not None:
+                self._view.searcher.close()
+                self._view = None

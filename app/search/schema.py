@@ -1,0 +1,78 @@
+"""How a case study becomes an index document: the one place that knows the index's fields."""
+
+from typing import Any
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from app.models import CaseStudy
+from app.search.analysis import make_analyzer
+from app.vocabulary import Vocabulary
+
+# Query-time boosts: title and summary above the body.
+TEXT_FIELDS = {
+    "title": 4.0,
+    "summary": 2.0,
+    "council": 2.0,
+    "programme": 2.0,
+    "themes_text": 1.5,
+    "outcomes": 1.5,
+    "body": 1.0,
+}
+# Filterable fields, keyed by the name the API uses for the filter and the facet.
+FACET_FIELDS = {
+    "priority_area": "priority_area",
+    "age_band": "age_band",
+    "theme": "theme",
+    "region": "region",
+    "evidence": "evidence",
+}
+
+
+def build_schema() -> Schema:
+    analyzer = make_analyzer()
+    text = {name: TEXT(analyzer=analyzer, spelling=name == "title") for name in TEXT_FIELDS}
+    # vector=True keeps per-document tag lists, so counting facets never rebuilds them.
+    tags = {
+        name: KEYWORD(commas=True, scorable=False, vector=True)
+        for name in ("priority_area", "age_band", "theme")
+    }
+    return Schema(
+        slug=ID(stored=True, unique=True),
+        region=ID(),
+        evidence=ID(),
+        council_key=ID(),
+        published_year=NUMERIC(stored=True, sortable=True),
+        published_key=STORED(),
+        title_key=STORED(),
+        **text,
+        **tags,
+    )
+
+
+def to_document(case_study: CaseStudy, vocabulary: Vocabulary) -> dict[str, Any]:
+    """Return the index document for a published case study."""
+    themes = case_study.tag_values("themes")
+    document = {
+        "slug": case_study.slug,
+        "title": case_study.title,
+        "summary": case_study.summary,
+        "body": case_study.body,
+        "outcomes": "\n".join(case_study.outcomes),
+        "council": case_study.council,
+        "programme": case_study.programme or "",
+        "themes_text": " ".join(vocabulary.label("themes", t) for t in themes),
+        "priority_area": ",".join(case_study.tag_values("priority_areas")),
+        "age_band": ",".join(case_study.tag_values("age_bands")),
+        "theme": ",".join(themes),
+        "region": vocabulary.region_slug(case_study.region) or "",
+        "evidence": case_study.evidence,
+        "council_key": council_key(case_study.council),
+        "published_year": case_study.published_year,
+        "published_key": case_study.published or "",
+        "title_key": case_study.title.casefold(),
+    }
+    return {name: value for name, value in document.items() if value is not None}
+
+
+def council_key(name: str) -> str:
+    return " ".join(name.casefold().split())

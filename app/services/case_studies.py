@@ -1,0 +1,37 @@
+"""Reading published case studies and the vocabulary with its counts."""
+
+from sqlmodel import Session
+
+from app import store
+from app.errors import NotFound
+from app.rendering import markdown_to_html
+from app.schemas import CaseStudyPublic, VocabularyPublic, VocabularyTermPublic
+from app.vocabulary import KINDS, Vocabulary
+
+
+def get_case_study(session: Session, slug: str, base_url: str) -> CaseStudyPublic:
+    """Return a published case study; raise NotFound for an unknown or unpublished slug."""
+    case_study = store.find_case_study(session, slug)
+    if case_study is None:
+        raise NotFound(f"No published case study has the slug {slug!r}; search at /api/v1/search.")
+    data = store.to_file(case_study)
+    return CaseStudyPublic(
+        **data.model_dump(exclude={"status"}),
+        body_html=markdown_to_html(case_study.body),
+        url=f"{base_url}/api/v1/case-studies/{slug}",
+    )
+
+
+def vocabulary_with_counts(session: Session, vocabulary: Vocabulary) -> VocabularyPublic:
+    counts = store.published_counts(session)
+    region_counts = {vocabulary.region_slug(k) or k: n for k, n in counts["regions"].items()}
+    lists = {}
+    for kind in KINDS:
+        kind_counts = region_counts if kind == "regions" else counts[kind]
+        lists[kind] = [
+            VocabularyTermPublic(
+                slug=t.slug, label=t.label, description=t.description, count=kind_counts.get(t.slug, 0)
+            )
+            for t in vocabulary.terms(kind)
+        ]
+    return VocabularyPublic(**lists)

@@ -1,0 +1,19 @@
+"""Load the bundled collection's files into the store."""
+
+from collections import Counter
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app import store
+from app.schemas import CaseStudyFile
+
+
+def load_collection(engine: Engine, studies: list[CaseStudyFile]) -> Counter[str]:
+    """Upsert every case study in one transaction; count created, updated and unchanged."""
+    outcome: Counter[str] = Counter()
+    with Session(engine) as session:
+        for study in studies:
+            outcome[store.upsert_case_study(session, study)] += 1
+        session.commit()
+    return outcome

@@ -1,0 +1,150 @@
+"""SQL reads and writes for case studies, as plain functions over a Session.
+
+Functions that write never commit: the caller owns the transaction, so a change and its
+change-log row always land together.
+"""
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Literal
+
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col, select
+
+from app.models import TAG_KINDS, CaseStudy, CaseStudyTag, ChangeLog, utcnow
+from app.schemas import CaseStudyFile
+
+PUBLISHED = "published"
+Upserted = Literal["created", "updated", "unchanged"]
+
+
+def content_hash(data: CaseStudyFile) -> str:
+    return hashlib.sha256(data.model_dump_json().encode()).hexdigest()
+
+
+def to_file(case_study: CaseStudy) -> CaseStudyFile:
+    """Return the case study as the schema that files and submissions share."""
+    return CaseStudyFile(
+        slug=case_study.slug,
+        title=case_study.title,
+        council=case_study.council,
+        region=case_study.region,
+        summary=case_study.summary,
+        body=case_study.body,
+        outcomes=list(case_study.outcomes),
+        priority_areas=case_study.tag_values("priority_areas"),
+        age_bands=case_study.tag_values("age_bands"),
+        themes=case_study.tag_values("themes"),
+        programme=case_study.programme,
+        partners=list(case_study.partners),
+        evidence=case_study.evidence,  # type: ignore[arg-type]
+        published=case_study.published,
+        updated=case_study.updated,
+        source_url=case_study.source_url or "",
+        status=case_study.status,  # type: ignore[arg-type]
+    )
+
+
+def record_change(session: Session, slug: str) -> None:
+    session.add(ChangeLog(slug=slug))
+
+
+def upsert_case_study(session: Session, data: CaseStudyFile) -> Upserted:
+    """Create or update a case study by slug; log the change; report what happened."""
+    digest = content_hash(data)
+    existing = find_case_study(session, data.slug, published_only=False)
+    if existing is not None and existing.content_hash == digest:
+        return "unchanged"
+    case_study = existing or CaseStudy(slug=data.slug, status=data.status, content_hash=digest)
+    fields = data.model_dump(exclude={"slug", *TAG_KINDS})
+    for name, value in fields.items():
+        setattr(case_study, name, value)
+    case_study.published_year = int(data.published[:4]) if data.published else None
+    case_study.content_hash = digest
+    case_study.modified_at = utcnow()
+    case_study.tags = [
+        CaseStudyTag(kind=kind, value=value) for kind in TAG_KINDS for value in getattr(data, kind)
+    ]
+    session.add(case_study)
+    record_change(session, data.slug)
+    return "updated" if existing is not None else "created"
+
+
+def _with_tags() -> object:
+    return selectinload(CaseStudy.tags)  # type: ignore[arg-type]
+
+
+def find_case_study(session: Session, slug: str, *, published_only: bool = True) -> CaseStudy | None:
+    query = select(CaseStudy).where(CaseStudy.slug == slug).options(_with_tags())  # type: ignore[arg-type]
+    if published_only:
+        query = query.where(CaseStudy.status == PUBLISHED)
+    return session.exec(query).first()
+
+
+def list_published_by_slug(session: Session, slugs: Iterable[str]) -> list[CaseStudy]:
+    """Return the published case studies among slugs, in the order given."""
+    wanted = list(slugs)
+    if not wanted:
+        return []
+    query = (
+        select(CaseStudy)
+        .where(col(CaseStudy.slug).in_(wanted), CaseStudy.status == PUBLISHED)
+        .options(_with_tags())  # type: ignore[arg-type]
+    )
+    found = {cs.slug: cs for cs in session.exec(query)}
+    return [found[s] for s in wanted if s in found]
+
+
+def iter_published(session: Session, batch: int = 200) -> Iterator[CaseStudy]:
+    """Yield every published case study with its tags, in slug order, a batch at a time."""
+    last = ""
+    while True:
+        query = (
+            select(CaseStudy)
+            .where(CaseStudy.status == PUBLISHED, CaseStudy.slug > last)
+            .order_by(col(CaseStudy.slug))
+            .limit(batch)
+            .options(_with_tags())  # type: ignore[arg-type]
+        )
+        rows = list(session.exec(query))
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].slug
+
+
+def count_case_studies(session: Session, *, published_only: bool = False) -> int:
+    query = select(func.count()).select_from(CaseStudy)
+    if published_only:
+        query = query.where(CaseStudy.status == PUBLISHED)
+    return int(session.exec(query).one())
+
+
+def published_counts(session: Session) -> dict[str, Counter[str]]:
+    """Count published case studies per tag value, region and evidence level."""
+    counts: dict[str, Counter[str]] = {kind: Counter() for kind in (*TAG_KINDS, "regions", "evidence")}
+    tag_query = (
+        select(CaseStudyTag.kind, CaseStudyTag.value, func.count())
+        .join(CaseStudy)
+        .where(CaseStudy.status == PUBLISHED)
+        .group_by(CaseStudyTag.kind, CaseStudyTag.value)
+    )
+    for kind, value, n in session.exec(tag_query):
+        counts[kind][value] = n
+    for column, kind in ((CaseStudy.region, "regions"), (CaseStudy.evidence, "evidence")):
+        query = select(column, func.count()).where(CaseStudy.status == PUBLISHED).group_by(column)
+        for value, n in session.exec(query):
+            counts[kind][value] = n
+    return counts
+
+
+def last_change_id(session: Session) -> int:
+    return int(session.exec(select(func.coalesce(func.max(ChangeLog.id), 0))).one())
+
+
+def changed_since(session: Session, after: int, limit: int = 500) -> list[ChangeLog]:
+    """Return change-log rows after the given id, oldest first."""
+    query = select(ChangeLog).where(col(ChangeLog.id) > after).order_by(col(ChangeLog.id)).limit(limit)
+    return list(session.exec(query))

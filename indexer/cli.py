@@ -1,0 +1,125 @@
+"""The collection's command line: check, load, build, verify, export. Parses, prints, nothing else."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from app import store
+from app.collection import read_collection, write_collection
+from app.config import Settings
+from app.db import init_db, make_engine
+from app.search.index import SearchIndex
+from app.services.collection import load_collection
+from app.services.indexing import catch_up, rebuild_index
+from app.vocabulary import get_vocabulary
+
+cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+out = Console()
+err = Console(stderr=True)
+
+Folder = Annotated[
+    Path | None, typer.Argument(help="Folder of case study files [default: data/case_studies]")
+]
+
+
+def _engine(settings: Settings) -> Engine:
+    engine = make_engine(settings.database_url)
+    init_db(engine)
+    return engine
+
+
+def _read(folder: Path) -> list:  # type: ignore[type-arg]
+    studies, problems = read_collection(folder)
+    for problem in problems:
+        err.print(f"[red]✗[/red] {problem}", markup=True, highlight=False, soft_wrap=True)
+    if problems:
+        err.print(f"{len(problems)} problem(s) in {folder}; nothing was changed.")
+        raise typer.Exit(1)
+    return studies
+
+
+@cli.command()
+def check(folder: Folder = None) -> None:
+    """Validate every case study file and report every problem with file, field and allowed values."""
+    folder = folder or Settings().data_dir
+    studies = _read(folder)
+    out.print(f"{len(studies)} case studies in {folder} are valid.")
+
+
+@cli.command()
+def load(folder: Folder = None) -> None:
+    """Upsert the case study files into the store (idempotent), then bring the index up to date."""
+    settings = Settings()
+    folder = folder or settings.data_dir
+    studies = _read(folder)
+    engine = _engine(settings)
+    outcome = load_collection(engine, studies)
+    if not outcome["created"] and not outcome["updated"]:
+        out.print(f"Nothing changed: all {len(studies)} case studies were already up to date.")
+    else:
+        out.print(
+            f"Loaded {len(studies)} case studies: {outcome['created']} created, "
+            f"{outcome['updated']} updated, {outcome['unchanged']} unchanged."
+        )
+    index = SearchIndex(settings.index_dir)
+    if index.exists():
+        applied = catch_up(engine, index, get_vocabulary())
+        out.print(f"Index brought up to date ({applied} changes applied).")
+    else:
+        out.print("No index yet: `python -m indexer build` makes one (the service does at start).")
+
+
+@cli.command()
+def build() -> None:
+    """Rebuild the index from published case studies into a new folder, then swap it in."""
+    settings = Settings()
+    engine = _engine(settings)
+    with Session(engine) as session:
+        total = store.count_case_studies(session, published_only=True)
+    index = SearchIndex(settings.index_dir)
+    with Progress(console=out, transient=True) as progress:
+        task = progress.add_task("Indexing", total=total)
+        count = rebuild_index(engine, index, get_vocabulary(), lambda: progress.advance(task))
+    out.print(f"Index rebuilt with {count} published case studies at {settings.index_dir}.")
+
+
+@cli.command()
+def verify() -> None:
+    """Compare the store's published case studies with the index; exit 1 listing differences."""
+    settings = Settings()
+    engine = _engine(settings)
+    index = SearchIndex(settings.index_dir)
+    if not index.exists():
+        err.print(f"No index at {settings.index_dir}: run `python -m indexer build`.")
+        raise typer.Exit(1)
+    with Session(engine) as session:
+        expected = {cs.slug for cs in store.iter_published(session)}
+    indexed = index.slugs()
+    missing, extra = sorted(expected - indexed), sorted(indexed - expected)
+    for slug in missing:
+        err.print(f"missing from the index: {slug}")
+    for slug in extra:
+        err.print(f"in the index but not published: {slug}")
+    if missing or extra:
+        raise typer.Exit(1)
+    out.print(f"Store and index agree: {len(expected)} published case studies.")
+
+
+@cli.command()
+def export(folder: Annotated[Path, typer.Argument(help="Folder to write the files to")]) -> None:
+    """Write every published case study as a collection file."""
+    settings = Settings()
+    engine = _engine(settings)
+    with Session(engine) as session:
+        studies = [store.to_file(cs) for cs in store.iter_published(session)]
+    count = write_collection(folder, studies)
+    out.print(f"Wrote {count} case studies to {folder}.")
+
+
+def main() -> None:
+    cli()
