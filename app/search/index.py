@@ -90,6 +90,22 @@ class _View:
         return found
 
 
+def _matched_terms(reader: Any, query: Query) -> frozenset[str]:
+    """Return the indexed words a query matches, wildcards expanded, for highlighting.
+
+    Query.existing_terms would do, but its loop variable shadows its field argument and so it
+    drops every field after the first.
+    """
+    found: set[str] = set()
+    for leaf in query.leaves():
+        for name, text in leaf.expanded_terms(reader):
+            if name in TEXT_FIELDS:
+                word = text.decode("utf-8") if isinstance(text, bytes) else text
+                if (name, word) in reader:
+                    found.add(word)
+    return frozenset(found)
+
+
 class SearchIndex:
     """The derived full-text index of published case studies, safe to share between threads."""
 
@@ -138,12 +154,9 @@ class SearchIndex:
                 matched = view.live
                 terms: frozenset[str] = frozenset()
             else:
-                matched = view.live & bits.from_ids(query.docs(view.searcher))
-                terms = frozenset(
-                    text.decode("utf-8") if isinstance(text, bytes) else text
-                    for name, text in query.existing_terms(view.searcher.reader(), expand=True)
-                    if name in TEXT_FIELDS
-                )
+                # Per segment: a query matcher across segments trips over a Whoosh bug.
+                matched = view.live & bits.from_ids(view.searcher.docs_for_query(query))
+                terms = _matched_terms(view.searcher.reader(), query)
             selected = self._filter_sets(view, filters)
             final = matched
             for found in selected.values():
@@ -219,11 +232,15 @@ class SearchIndex:
             ix = index.create_in(str(generation), self.schema)
             writer = ix.writer(limitmb=128, timeout=WRITE_TIMEOUT)
             count = 0
-            for document in documents:
-                writer.add_document(**document)
-                count += 1
-                if progress:
-                    progress()
+            try:
+                for document in documents:
+                    writer.add_document(**document)
+                    count += 1
+                    if progress:
+                        progress()
+            except BaseException:
+                writer.cancel()
+                raise
             writer.commit(optimize=True)
             self._write_marker(generation, change_id)
             self._switch_to(generation)
@@ -277,16 +294,13 @@ class SearchIndex:
             self._checked = time.monotonic()
             target = os.path.realpath(self.path)
             view = self._view
-            if view is None or target != self._target:
-                searcher = self._open_index().searcher()
-            elif force or not view.searcher.up_to_date():
-                searcher = view.searcher.refresh()
-            else:
-                return
-            if view is not None and searcher is view.searcher:
-                return
-            self._view, self._target = _View(searcher), target
-            if view is not None and view.searcher is not searcher:
+            if view is not None and target == self._target and view.searcher.up_to_date():
+                if not force:
+                    return
+            # A fresh searcher, not Searcher.refresh(): that reuses segment readers and with them
+            # a stale set of deleted documents.
+            self._view, self._target = _View(self._open_index().searcher()), target
+            if view is not None:
                 view.searcher.close()
 
     def close(self) -> None:

@@ -1,0 +1,55 @@
+"""Fixture chain: a fresh temporary store and index -> settings -> app -> client."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.collection import write_collection
+from app.config import Settings
+from app.main import create_app
+from app.schemas import CaseStudyFile
+from tests.factories import sample_collection
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "collection"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, data_dir: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        index_dir=tmp_path / "index",
+        data_dir=data_dir,
+        index_sync_seconds=0.1,
+    )
+
+
+@pytest.fixture
+def studies() -> list[CaseStudyFile]:
+    return sample_collection()
+
+
+MakeClient = Callable[[list[CaseStudyFile]], TestClient]
+
+
+@pytest.fixture
+def make_client(settings: Settings, data_dir: Path) -> MakeClient:
+    """Return a factory: the app started over a collection of the given case studies."""
+
+    def make(collection: list[CaseStudyFile]) -> TestClient:
+        write_collection(data_dir, collection)
+        return TestClient(create_app(settings))
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: MakeClient, studies: list[CaseStudyFile]) -> Iterator[TestClient]:
+    with make_client(studies) as test_client:
+        yield test_client

@@ -1,0 +1,82 @@
+"""The indexer command line, run as an operator would (settings from the environment)."""
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.collection import write_collection
+from indexer.cli import cli
+from tests.factories import make_case_study, sample_collection
+
+BAD = Path(__file__).parent.parent / "fixtures" / "bad"
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "index"))
+    return CliRunner()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    write_collection(tmp_path / "collection", sample_collection())
+    return tmp_path / "collection"
+
+
+def test_check_passes_a_good_folder(run: CliRunner, folder: Path) -> None:
+    result = run.invoke(cli, ["check", str(folder)])
+    assert result.exit_code == 0
+    assert "6 case studies" in result.output
+
+
+def test_check_lists_every_problem_and_fails(run: CliRunner) -> None:
+    result = run.invoke(cli, ["check", str(BAD)])
+    assert result.exit_code == 1
+    assert "unknown-tags.md: themes: Value error, unknown theme 'no-such-theme'" in result.output
+    assert "no-front-matter.md" in result.output and "broken-yaml.md" in result.output
+
+
+def test_load_is_idempotent_and_says_so(run: CliRunner, folder: Path) -> None:
+    first = run.invoke(cli, ["load", str(folder)])
+    assert first.exit_code == 0 and "6 created" in first.output
+    again = run.invoke(cli, ["load", str(folder)])
+    assert again.exit_code == 0
+    assert "Nothing changed: all 6 case studies were already up to date." in again.output
+
+
+def test_load_refuses_a_folder_with_problems_and_writes_nothing(
+    run: CliRunner, folder: Path, tmp_path: Path
+) -> None:
+    (folder / "broken.md").write_text((BAD / "unknown-tags.md").read_text())
+    result = run.invoke(cli, ["load", str(folder)])
+    assert result.exit_code == 1 and "nothing was changed" in result.output
+    assert not (tmp_path / "store.db").exists()
+
+
+def test_build_then_verify_then_a_change_reaches_the_index(run: CliRunner, folder: Path) -> None:
+    assert run.invoke(cli, ["load", str(folder)]).exit_code == 0
+    built = run.invoke(cli, ["build"])
+    assert built.exit_code == 0 and "6 published case studies" in built.output
+    assert run.invoke(cli, ["verify"]).exit_code == 0
+    write_collection(folder, [make_case_study(slug="extra-one", source_url="https://example.org/x")])
+    loaded = run.invoke(cli, ["load", str(folder)])
+    assert "1 created" in loaded.output and "Index brought up to date" in loaded.output
+    verified = run.invoke(cli, ["verify"])
+    assert verified.exit_code == 0 and "7 published" in verified.output
+
+
+def test_verify_reports_a_missing_index(run: CliRunner, folder: Path) -> None:
+    run.invoke(cli, ["load", str(folder)])
+    result = run.invoke(cli, ["verify"])
+    assert result.exit_code == 1 and "No index" in result.output
+
+
+def test_export_writes_files_that_load_back_the_same(run: CliRunner, folder: Path, tmp_path: Path) -> None:
+    run.invoke(cli, ["load", str(folder)])
+    result = run.invoke(cli, ["export", str(tmp_path / "exported")])
+    assert result.exit_code == 0 and "Wrote 6" in result.output
+    originals = sorted(p.read_text() for p in folder.glob("*.md"))
+    exported = sorted(p.read_text() for p in (tmp_path / "exported").glob("*.md"))
+    assert exported == originals

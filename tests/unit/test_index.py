@@ -1,0 +1,86 @@
+"""SearchIndex on a real Whoosh index in tmp_path: rebuild, swap, apply, facets."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from app.models import CaseStudy, CaseStudyTag
+from app.search.index import Filters, SearchIndex
+from app.search.query import make_parser, parse
+from app.search.schema import to_document
+from app.vocabulary import get_vocabulary
+from tests.factories import make_case_study, sample_collection
+
+
+def document(**overrides: Any) -> dict[str, Any]:
+    study = make_case_study(**overrides)
+    row = CaseStudy(**study.model_dump(exclude={"priority_areas", "age_bands", "themes"}),
+                    content_hash="", published_year=int(study.published[:4]) if study.published else None)
+    row.tags = [CaseStudyTag(kind=k, value=v) for k in ("priority_areas", "age_bands", "themes")
+                for v in getattr(study, k)]
+    return to_document(row, get_vocabulary())
+
+
+def documents() -> list[dict[str, Any]]:
+    return [document(**s.model_dump()) for s in sample_collection()]
+
+
+def test_rebuild_switches_generations_atomically(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    assert not index.exists()
+    index.rebuild(documents(), change_id=7)
+    first = os.readlink(tmp_path / "index")
+    assert index.exists() and index.doc_count() == 6 and index.applied_change_id() == 7
+    index.rebuild(documents()[:2], change_id=9)
+    second = os.readlink(tmp_path / "index")
+    assert second != first and index.doc_count() == 2 and index.applied_change_id() == 9
+    index.rebuild(documents()[:3], change_id=10)
+    # The current and the previous generation stay; older ones go.
+    generations = sorted(p.name for p in tmp_path.iterdir() if not p.is_symlink())
+    assert generations == sorted([second, os.readlink(tmp_path / "index")])
+
+
+def test_a_failed_rebuild_leaves_the_old_index_serving(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(documents(), change_id=1)
+
+    def broken() -> Any:
+        yield documents()[0]
+        raise RuntimeError("store went away")
+
+    try:
+        index.rebuild(broken(), change_id=2)
+    except RuntimeError:
+        pass
+    assert index.doc_count() == 6 and index.applied_change_id() == 1
+    assert len([p for p in tmp_path.iterdir() if not p.is_symlink()]) == 1
+
+
+def test_apply_upserts_and_deletes(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(documents(), change_id=1)
+    index.apply([document(slug="new-one", title="Brand new fostering work")], ["south-fostering"], 5)
+    assert index.applied_change_id() == 5
+    assert "new-one" in index.slugs() and "south-fostering" not in index.slugs()
+    query = parse(make_parser(index.schema), "fostering")
+    hits = index.search(query, Filters(), "relevance", 0, 10)
+    assert hits.slugs == ["new-one"]
+
+
+def test_facets_count_matches_before_their_own_filter(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(documents(), change_id=1)
+    hits = index.search(None, Filters(values={"region": ["north-east"]}), "newest", 0, 10)
+    assert hits.total == 2
+    assert hits.facets["region"] == {
+        "north-east": 2, "south-west": 1, "east-of-england": 1, "west-midlands": 1, "london": 1
+    }
+    assert hits.facets["evidence"] == {"measured": 2}
+
+
+def test_an_empty_filter_matches_nothing_rather_than_everything(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild(documents(), change_id=1)
+    query = parse(make_parser(index.schema), "fostering")
+    hits = index.search(query, Filters(values={"theme": ["neglect"]}), "relevance", 0, 10)
+    assert (hits.total, hits.slugs) == (0, [])
