@@ -17,8 +17,21 @@ from app.schemas import CaseStudyFile
 
 FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)
 FIELD_ORDER = (
-    "title", "council", "region", "summary", "outcomes", "priority_areas", "age_bands", "themes",
-    "programme", "partners", "evidence", "published", "updated", "source_url", "status",
+    "title",
+    "council",
+    "region",
+    "summary",
+    "outcomes",
+    "priority_areas",
+    "age_bands",
+    "themes",
+    "programme",
+    "partners",
+    "evidence",
+    "published",
+    "updated",
+    "source_url",
+    "status",
 )
 
 

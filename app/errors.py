@@ -35,7 +35,11 @@ class InvalidParameter(AppError):
 
 
 def problem(
-    request: Request, status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -73,8 +77,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"detail": f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}",
-         "pointer": _pointer(tuple(e["loc"]))}
+        {
+            "detail": f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}",
+            "pointer": _pointer(tuple(e["loc"])),
+        }
         for e in exc.errors()
     ]
     detail = "; ".join(e["detail"] for e in errors) or "The request is not valid."

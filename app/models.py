@@ -45,7 +45,7 @@ class CaseStudy(SQLModel, table=True):
 
 
 class CaseStudyTag(SQLModel, table=True):
-    """One tag of a case study, so that the store itself can filter by priority area, band, theme."""
+    """One tag of a case study, so that the store itself can filter by tag."""
 
     __tablename__ = "case_study_tag"
     __table_args__ = (Index("ix_case_study_tag_kind_value", "kind", "value"),)

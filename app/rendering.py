@@ -9,8 +9,29 @@ from markdown_it import MarkdownIt
 # Raw HTML in the Markdown is shown as text, not rendered; nh3 then removes anything unsafe that
 # Markdown itself can produce (javascript: links, for one).
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
-_TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code",
-         "pre", "table", "thead", "tbody", "tr", "th", "td", "br", "hr"}
+_TAGS = {
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "br",
+    "hr",
+}
 
 
 def markdown_to_html(markdown: str) -> str:

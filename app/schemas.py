@@ -23,12 +23,14 @@ def _allowed(kind: str) -> str:
 
 
 def check_tags(kind: str, values: list[str]) -> list[str]:
-    """Return the tags de-duplicated in order; raise naming the allowed values for an unknown one."""
+    """Return the tags de-duplicated; raise naming the allowed values for an unknown one."""
     allowed = set(get_vocabulary().slugs(kind))
     unknown = [v for v in values if v not in allowed]
     if unknown:
         noun = kind.rstrip("s").replace("_", " ")
-        raise ValueError(f"unknown {noun} {', '.join(map(repr, unknown))}; allowed: {_allowed(kind)}")
+        raise ValueError(
+            f"unknown {noun} {', '.join(map(repr, unknown))}; allowed: {_allowed(kind)}"
+        )
     return list(dict.fromkeys(values))
 
 

@@ -47,6 +47,21 @@ def to_file(case_study: CaseStudy) -> CaseStudyFile:
     )
 
 
+def fill_case_study(case_study: CaseStudy, data: CaseStudyFile) -> CaseStudy:
+    """Copy content, tags and derived columns onto a row (new or existing)."""
+    for name, value in data.model_dump(exclude={"slug", *TAG_KINDS}).items():
+        setattr(case_study, name, value)
+    case_study.published_year = int(data.published[:4]) if data.published else None
+    case_study.content_hash = content_hash(data)
+    case_study.modified_at = utcnow()
+    case_study.tags = [
+        CaseStudyTag(kind=kind, value=value)  # type: ignore[call-arg]  # id set on flush
+        for kind in TAG_KINDS
+        for value in getattr(data, kind)
+    ]
+    return case_study
+
+
 def record_change(session: Session, slug: str) -> None:
     session.add(ChangeLog(slug=slug))
 
@@ -57,16 +72,8 @@ def upsert_case_study(session: Session, data: CaseStudyFile) -> Upserted:
     existing = find_case_study(session, data.slug, published_only=False)
     if existing is not None and existing.content_hash == digest:
         return "unchanged"
-    case_study = existing or CaseStudy(slug=data.slug, status=data.status, content_hash=digest)
-    fields = data.model_dump(exclude={"slug", *TAG_KINDS})
-    for name, value in fields.items():
-        setattr(case_study, name, value)
-    case_study.published_year = int(data.published[:4]) if data.published else None
-    case_study.content_hash = digest
-    case_study.modified_at = utcnow()
-    case_study.tags = [
-        CaseStudyTag(kind=kind, value=value) for kind in TAG_KINDS for value in getattr(data, kind)
-    ]
+    case_study = existing or CaseStudy(slug=data.slug, status=data.status)  # type: ignore[call-arg]
+    fill_case_study(case_study, data)
     session.add(case_study)
     record_change(session, data.slug)
     return "updated" if existing is not None else "created"
@@ -76,7 +83,9 @@ def _with_tags() -> object:
     return selectinload(CaseStudy.tags)  # type: ignore[arg-type]
 
 
-def find_case_study(session: Session, slug: str, *, published_only: bool = True) -> CaseStudy | None:
+def find_case_study(
+    session: Session, slug: str, *, published_only: bool = True
+) -> CaseStudy | None:
     query = select(CaseStudy).where(CaseStudy.slug == slug).options(_with_tags())  # type: ignore[arg-type]
     if published_only:
         query = query.where(CaseStudy.status == PUBLISHED)
@@ -124,7 +133,9 @@ def count_case_studies(session: Session, *, published_only: bool = False) -> int
 
 def published_counts(session: Session) -> dict[str, Counter[str]]:
     """Count published case studies per tag value, region and evidence level."""
-    counts: dict[str, Counter[str]] = {kind: Counter() for kind in (*TAG_KINDS, "regions", "evidence")}
+    counts: dict[str, Counter[str]] = {
+        kind: Counter() for kind in (*TAG_KINDS, "regions", "evidence")
+    }
     tag_query = (
         select(CaseStudyTag.kind, CaseStudyTag.value, func.count())
         .join(CaseStudy)
@@ -141,10 +152,12 @@ def published_counts(session: Session) -> dict[str, Counter[str]]:
 
 
 def last_change_id(session: Session) -> int:
-    return int(session.exec(select(func.coalesce(func.max(ChangeLog.id), 0))).one())
+    return session.exec(select(func.max(ChangeLog.id))).one() or 0
 
 
 def changed_since(session: Session, after: int, limit: int = 500) -> list[ChangeLog]:
     """Return change-log rows after the given id, oldest first."""
-    query = select(ChangeLog).where(col(ChangeLog.id) > after).order_by(col(ChangeLog.id)).limit(limit)
+    query = (
+        select(ChangeLog).where(col(ChangeLog.id) > after).order_by(col(ChangeLog.id)).limit(limit)
+    )
     return list(session.exec(query))

@@ -1,4 +1,4 @@
-"""The controlled vocabularies (priority areas, age bands, themes, regions, evidence), from one file."""
+"""The controlled vocabularies: priority areas, age bands, themes, regions, evidence levels."""
 
 from dataclasses import dataclass, field
 from functools import cache
@@ -93,7 +93,14 @@ def load_vocabulary(path: Path) -> Vocabulary:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise VocabularyError(f"{path}: expected a mapping of {', '.join(KINDS)}")
-    vocabulary = Vocabulary(**{kind: _terms(data, kind) for kind in KINDS})
+    terms = {kind: _terms(data, kind) for kind in KINDS}
+    vocabulary = Vocabulary(
+        priority_areas=terms["priority_areas"],
+        age_bands=terms["age_bands"],
+        themes=terms["themes"],
+        regions=terms["regions"],
+        evidence=terms["evidence"],
+    )
     for band in vocabulary.age_bands:
         if band.min_age is None or band.max_age is None:
             raise VocabularyError(f"age_bands: {band.slug} needs min_age and max_age")

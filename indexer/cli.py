@@ -1,4 +1,4 @@
-"""The collection's command line: check, load, build, verify, export. Parses, prints, nothing else."""
+"""The collection's command line: check, load, build, verify, export. Parses and prints."""
 
 from pathlib import Path
 from typing import Annotated
@@ -45,7 +45,7 @@ def _read(folder: Path) -> list:  # type: ignore[type-arg]
 
 @cli.command()
 def check(folder: Folder = None) -> None:
-    """Validate every case study file and report every problem with file, field and allowed values."""
+    """Validate every case study file; report each problem with file, field and allowed values."""
     folder = folder or Settings().data_dir
     studies = _read(folder)
     out.print(f"{len(studies)} case studies in {folder} are valid.")

@@ -20,7 +20,9 @@ def search(
     session: SessionDep,
     service: SearchDep,
     base_url: BaseUrlDep,
-    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="What to look for; phrases in quotes")] = "",
+    q: Annotated[
+        str, Query(max_length=MAX_QUERY_CHARS, description="What to look for; phrases in quotes")
+    ] = "",
     priority_area: Many = [],  # noqa: B006  (FastAPI copies defaults)
     age_band: Many = [],  # noqa: B006
     age: Annotated[int | None, Query(ge=0, le=25, description="A child's age in years")] = None,

@@ -21,11 +21,13 @@ class MarkFormatter(highlight.Formatter):  # type: ignore[misc]
 
 
 def snippet(text: str, terms: frozenset[str], *, whole: bool = False) -> str | None:
-    """Return text around the matched terms, or the whole text marked up; None if nothing matched."""
+    """Return text around the matched terms (or all of it) marked up; None if none matched."""
     if not text or not terms:
         return None
     fragmenter: Any = (
-        highlight.WholeFragmenter() if whole else highlight.ContextFragmenter(maxchars=200, surround=60)
+        highlight.WholeFragmenter()
+        if whole
+        else highlight.ContextFragmenter(maxchars=200, surround=60)
     )
     marked: str = highlight.highlight(
         text, terms, _ANALYZER, fragmenter, MarkFormatter(), top=2, order=highlight.SCORE

@@ -122,7 +122,7 @@ class SearchIndex:
     def exists(self) -> bool:
         """Whether a readable index is in place."""
         try:
-            return index.exists_in(str(self.path)) and self._open_index().doc_count_all() >= 0
+            return bool(index.exists_in(str(self.path))) and self._open_index().doc_count_all() >= 0
         except Exception:  # a damaged index is one that does not exist
             return False
 
@@ -135,7 +135,7 @@ class SearchIndex:
 
     def doc_count(self) -> int:
         with self._lock:
-            return self._current().searcher.doc_count()
+            return int(self._current().searcher.doc_count())
 
     def slugs(self) -> set[str]:
         with self._lock:
@@ -179,7 +179,9 @@ class SearchIndex:
             selected["published_year"] = view.year_range(filters.year_from, filters.year_to)
         return selected
 
-    def _facets(self, view: _View, matched: int, selected: dict[str, int]) -> dict[str, dict[str, int]]:
+    def _facets(
+        self, view: _View, matched: int, selected: dict[str, int]
+    ) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {}
         for facet, name in FACET_FIELDS.items():
             base = matched
@@ -268,7 +270,11 @@ class SearchIndex:
         # Keep the newest previous generation too: a searcher may still be reading it.
         prefix = f"{self.path.name}."
         old = sorted(
-            (p for p in self.path.parent.iterdir() if p.name.startswith(prefix) and p.name not in keep),
+            (
+                p
+                for p in self.path.parent.iterdir()
+                if p.name.startswith(prefix) and p.name not in keep
+            ),
             key=lambda p: p.name,
         )
         for path in old[:-1]:

@@ -30,7 +30,10 @@ def vocabulary_with_counts(session: Session, vocabulary: Vocabulary) -> Vocabula
         kind_counts = region_counts if kind == "regions" else counts[kind]
         lists[kind] = [
             VocabularyTermPublic(
-                slug=t.slug, label=t.label, description=t.description, count=kind_counts.get(t.slug, 0)
+                slug=t.slug,
+                label=t.label,
+                description=t.description,
+                count=kind_counts.get(t.slug, 0),
             )
             for t in vocabulary.terms(kind)
         ]

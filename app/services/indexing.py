@@ -1,4 +1,4 @@
-"""Keep the search index in step with the store: full rebuilds and catching up from the change log."""
+"""Keep the search index in step with the store: full rebuilds, and catching up from the log."""
 
 import logging
 import threading

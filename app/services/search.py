@@ -1,4 +1,4 @@
-"""Search use case: validate filters, query the index, load the hits from the store in rank order."""
+"""Search use case: validate filters, query the index, load the hits from the store in order."""
 
 import math
 from dataclasses import dataclass, field
@@ -50,18 +50,26 @@ def _validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list
             slug = vocabulary.region_slug(value) if kind == "regions" else value.strip().lower()
             if slug is None or vocabulary.find(kind, slug) is None:
                 allowed = ", ".join(vocabulary.slugs(kind))
-                errors.append({
-                    "detail": f"{name}: unknown value {value!r}; allowed: {allowed}",
-                    "pointer": f"#/query/{name}",
-                })
+                errors.append(
+                    {
+                        "detail": f"{name}: unknown value {value!r}; allowed: {allowed}",
+                        "pointer": f"#/query/{name}",
+                    }
+                )
             else:
                 slugs.append(slug)
         selected[name] = list(dict.fromkeys(slugs))
-    if request.published_from and request.published_to and request.published_from > request.published_to:
-        errors.append({
-            "detail": "published_from is after published_to; swap them",
-            "pointer": "#/query/published_from",
-        })
+    if (
+        request.published_from
+        and request.published_to
+        and request.published_from > request.published_to
+    ):
+        errors.append(
+            {
+                "detail": "published_from is after published_to; swap them",
+                "pointer": "#/query/published_from",
+            }
+        )
     if errors:
         raise InvalidParameter("; ".join(e["detail"] for e in errors), errors)
     return selected
@@ -78,12 +86,19 @@ def _age_bands(vocabulary: Vocabulary, selected: dict[str, list[str]], age: int 
         selected["age_band"] = ["-none-"]  # the chosen bands exclude that age: match nothing
 
 
-def _facets(vocabulary: Vocabulary, counts: dict[str, dict[str, int]], selected: dict[str, list[str]]) -> Facets:
+def _facets(
+    vocabulary: Vocabulary, counts: dict[str, dict[str, int]], selected: dict[str, list[str]]
+) -> Facets:
     def values(name: str) -> list[FacetValue]:
         chosen = set(selected.get(name, []))
         kind = FILTER_KINDS[name]
         found = [
-            FacetValue(value=t.slug, label=t.label, count=counts[name].get(t.slug, 0), selected=t.slug in chosen)
+            FacetValue(
+                value=t.slug,
+                label=t.label,
+                count=counts[name].get(t.slug, 0),
+                selected=t.slug in chosen,
+            )
             for t in vocabulary.terms(kind)
             if counts[name].get(t.slug) or t.slug in chosen
         ]

@@ -39,8 +39,12 @@ def test_unknown_slug_is_a_404_problem(client: TestClient) -> None:
 
 
 def test_unpublished_case_studies_are_hidden_everywhere(make_client: Any) -> None:
-    hidden = make_case_study(slug="draft-fostering", title="Draft fostering idea", status="submitted",
-                             themes=["fostering"])
+    hidden = make_case_study(
+        slug="draft-fostering",
+        title="Draft fostering idea",
+        status="submitted",
+        themes=["fostering"],
+    )
     with make_client([*sample_collection(), hidden]) as client:
         assert client.get("/api/v1/case-studies/draft-fostering").status_code == 404
         found = client.get("/api/v1/search", params={"q": "draft fostering"}).json()

@@ -27,7 +27,10 @@ def test_every_error_is_a_problem(client: TestClient, method: str, path: str, st
 def test_validation_errors_point_at_the_parameter(client: TestClient) -> None:
     problem = client.get("/api/v1/search?per_page=1000").json()
     assert problem["errors"] == [
-        {"detail": "per_page: Input should be less than or equal to 50", "pointer": "#/query/per_page"}
+        {
+            "detail": "per_page: Input should be less than or equal to 50",
+            "pointer": "#/query/per_page",
+        }
     ]
 
 

@@ -23,7 +23,9 @@ def wait_for(condition: object, seconds: float = 10.0) -> bool:
 
 def test_store_changes_reach_search(client: TestClient) -> None:
     engine = client.app.state.engine  # type: ignore[attr-defined]
-    study = make_case_study(slug="late-arrival", title="Kinship carers network", themes=["permanence"])
+    study = make_case_study(
+        slug="late-arrival", title="Kinship carers network", themes=["permanence"]
+    )
     load_collection(engine, [study])
     assert wait_for(lambda: found(client, "kinship") == ["late-arrival"])
 

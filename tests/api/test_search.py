@@ -52,7 +52,8 @@ def test_result_carries_the_documented_fields(client: TestClient) -> None:
         "url": "http://testserver/api/v1/case-studies/north-care-leavers",
         "highlights": {
             "title": "<mark>Apprenticeships</mark> for care leavers",
-            "summary": "Northtown offered <mark>apprenticeships</mark> to care leavers with a mentor each.",
+            "summary": "Northtown offered <mark>apprenticeships</mark> to care leavers"
+            " with a mentor each.",
         },
     }
 
@@ -103,16 +104,30 @@ def test_facet_values_have_labels(client: TestClient) -> None:
     ("age", "expected"),
     [
         (3, {"east-early-years", "west-social-work-academy"}),
-        (11, {"south-fostering", "west-social-work-academy", "london-exploitation", "north-family-support"}),
+        (
+            11,
+            {
+                "south-fostering",
+                "west-social-work-academy",
+                "london-exploitation",
+                "north-family-support",
+            },
+        ),
         (20, {"north-care-leavers", "london-exploitation"}),
     ],
 )
-def test_age_matches_every_band_containing_it(client: TestClient, age: int, expected: set[str]) -> None:
+def test_age_matches_every_band_containing_it(
+    client: TestClient, age: int, expected: set[str]
+) -> None:
     assert set(slugs(search(client, age=age, per_page=50))) == expected
 
 
 def test_region_accepts_label_or_slug(client: TestClient) -> None:
-    assert search(client, region="north-east")["total"] == search(client, region="North East")["total"] == 2
+    assert (
+        search(client, region="north-east")["total"]
+        == search(client, region="North East")["total"]
+        == 2
+    )
 
 
 def test_council_filter_ignores_case(client: TestClient) -> None:
@@ -124,7 +139,11 @@ def test_council_filter_ignores_case(client: TestClient) -> None:
 
 def test_published_year_range(client: TestClient) -> None:
     body = search(client, published_from=2018, published_to=2020)
-    assert sorted(slugs(body)) == ["north-care-leavers", "north-family-support", "west-social-work-academy"]
+    assert sorted(slugs(body)) == [
+        "north-care-leavers",
+        "north-family-support",
+        "west-social-work-academy",
+    ]
 
 
 def test_sort_by_title(client: TestClient) -> None:
@@ -145,11 +164,14 @@ def test_pagination_pages_through_everything_once(client: TestClient) -> None:
 def test_highlights_escape_everything_but_mark(make_client: Any) -> None:
     from tests.factories import make_case_study
 
-    study = make_case_study(summary="Parents said <script>alert('x')</script> & the fostering helped.")
+    study = make_case_study(
+        summary="Parents said <script>alert('x')</script> & the fostering helped."
+    )
     with make_client([study]) as client:
         summary = search(client, q="fostering")["results"][0]["highlights"]["summary"]
     assert summary == (
-        "Parents said &lt;script&gt;alert('x')&lt;/script&gt; &amp; the <mark>fostering</mark> helped."
+        "Parents said &lt;script&gt;alert('x')&lt;/script&gt; &amp;"
+        " the <mark>fostering</mark> helped."
     )
 
 
@@ -163,12 +185,14 @@ def test_highlights_escape_everything_but_mark(make_client: Any) -> None:
         {"evidence": "anecdotal"},
     ],
 )
-def test_unknown_filter_value_lists_the_allowed_values(client: TestClient, params: dict[str, str]) -> None:
+def test_unknown_filter_value_lists_the_allowed_values(
+    client: TestClient, params: dict[str, str]
+) -> None:
     response = client.get("/api/v1/search", params=params)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
-    (name, value), = params.items()
+    ((name, value),) = params.items()
     assert f"unknown value {value!r}" in problem["detail"]
     assert "allowed:" in problem["detail"]
     assert problem["errors"][0]["pointer"] == f"#/query/{name}"
@@ -176,8 +200,15 @@ def test_unknown_filter_value_lists_the_allowed_values(client: TestClient, param
 
 @pytest.mark.parametrize(
     "params",
-    [{"per_page": 51}, {"page": 0}, {"age": -1}, {"age": "ten"}, {"sort": "random"},
-     {"published_from": 2020, "published_to": 2010}, {"q": "x" * 1001}],
+    [
+        {"per_page": 51},
+        {"page": 0},
+        {"age": -1},
+        {"age": "ten"},
+        {"sort": "random"},
+        {"published_from": 2020, "published_to": 2010},
+        {"q": "x" * 1001},
+    ],
 )
 def test_out_of_range_parameters_are_422(client: TestClient, params: dict[str, Any]) -> None:
     response = client.get("/api/v1/search", params=params)
@@ -185,10 +216,38 @@ def test_out_of_range_parameters_are_422(client: TestClient, params: dict[str, A
     assert response.headers["content-type"] == "application/problem+json"
 
 
-HOSTILE = ['"', "(", ")", "AND", "OR NOT", "NOT NOT NOT", "*", "*ing", "?", "a*", "title:",
-           "title:(", "\x00", "\x1b[31m", "x" * 1000, "<script>alert(1)</script>", "' OR 1=1 --",
-           "~~~", "\\", "[a TO", "{}", "^2", "care AND (leavers", "%", "😀 fostering", "the of and",
-           "a" * 300 + "*", '"unbalanced phrase', "fost*", "\u202e\u200b"]
+HOSTILE = [
+    '"',
+    "(",
+    ")",
+    "AND",
+    "OR NOT",
+    "NOT NOT NOT",
+    "*",
+    "*ing",
+    "?",
+    "a*",
+    "title:",
+    "title:(",
+    "\x00",
+    "\x1b[31m",
+    "x" * 1000,
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "~~~",
+    "\\",
+    "[a TO",
+    "{}",
+    "^2",
+    "care AND (leavers",
+    "%",
+    "😀 fostering",
+    "the of and",
+    "a" * 300 + "*",
+    '"unbalanced phrase',
+    "fost*",
+    "\u202e\u200b",
+]
 
 
 @pytest.mark.parametrize("q", HOSTILE)

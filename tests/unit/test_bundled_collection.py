@@ -2,7 +2,6 @@
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -33,7 +32,9 @@ def facts() -> dict[str, dict[str, object]]:
 def test_size_and_coverage(collection: list[CaseStudyFile]) -> None:
     vocabulary = get_vocabulary()
     assert len(collection) >= 90
-    assert {a for s in collection for a in s.priority_areas} == set(vocabulary.slugs("priority_areas"))
+    assert {a for s in collection for a in s.priority_areas} == set(
+        vocabulary.slugs("priority_areas")
+    )
     assert {b for s in collection for b in s.age_bands} == set(vocabulary.slugs("age_bands"))
     assert len({t for s in collection for t in s.themes}) >= 30
     assert len({s.source_url for s in collection}) == len(collection)
@@ -48,15 +49,28 @@ def test_every_body_has_the_lga_sections(collection: list[CaseStudyFile]) -> Non
 
 
 def _prose(study: CaseStudyFile) -> str:
-    parts = [study.title, study.summary, study.body, study.programme or "", *study.outcomes, *study.partners]
+    parts = [
+        study.title,
+        study.summary,
+        study.body,
+        study.programme or "",
+        *study.outcomes,
+        *study.partners,
+    ]
     return "\n".join(parts)
 
 
 def _row_text(row: dict[str, object]) -> str:
     facts = row["facts"]
     assert isinstance(facts, list)
-    return " ".join([*map(str, facts), str(row["title"]), str(row["council"]),
-                     str(row.get("contact_or_programme") or "")])
+    return " ".join(
+        [
+            *map(str, facts),
+            str(row["title"]),
+            str(row["council"]),
+            str(row.get("contact_or_programme") or ""),
+        ]
+    )
 
 
 def test_every_case_study_comes_from_a_fact_row(
@@ -66,7 +80,10 @@ def test_every_case_study_comes_from_a_fact_row(
         row = facts.get(study.slug)
         assert row is not None, f"{study.slug} has no fact row"
         assert (study.source_url, study.council, study.region) == (
-            row["source_url"], row["council"], row["region"]), study.slug
+            row["source_url"],
+            row["council"],
+            row["region"],
+        ), study.slug
         assert study.published == row["published"], study.slug
 
 

@@ -60,7 +60,9 @@ def test_build_then_verify_then_a_change_reaches_the_index(run: CliRunner, folde
     built = run.invoke(cli, ["build"])
     assert built.exit_code == 0 and "6 published case studies" in built.output
     assert run.invoke(cli, ["verify"]).exit_code == 0
-    write_collection(folder, [make_case_study(slug="extra-one", source_url="https://example.org/x")])
+    write_collection(
+        folder, [make_case_study(slug="extra-one", source_url="https://example.org/x")]
+    )
     loaded = run.invoke(cli, ["load", str(folder)])
     assert "1 created" in loaded.output and "Index brought up to date" in loaded.output
     verified = run.invoke(cli, ["verify"])
@@ -73,7 +75,9 @@ def test_verify_reports_a_missing_index(run: CliRunner, folder: Path) -> None:
     assert result.exit_code == 1 and "No index" in result.output
 
 
-def test_export_writes_files_that_load_back_the_same(run: CliRunner, folder: Path, tmp_path: Path) -> None:
+def test_export_writes_files_that_load_back_the_same(
+    run: CliRunner, folder: Path, tmp_path: Path
+) -> None:
     run.invoke(cli, ["load", str(folder)])
     result = run.invoke(cli, ["export", str(tmp_path / "exported")])
     assert result.exit_code == 0 and "Wrote 6" in result.output

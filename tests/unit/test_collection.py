@@ -1,4 +1,4 @@
-"""Reading and writing collection files: every problem reported with file, field and allowed values."""
+"""Reading and writing collection files; every problem said with file, field and allowed values."""
 
 from pathlib import Path
 

@@ -17,8 +17,13 @@ def test_the_project_vocabulary_has_the_campaign_terms() -> None:
 
 @pytest.mark.parametrize(
     ("age", "bands"),
-    [(0, ["0-5"]), (5, ["0-5", "5-11"]), (11, ["5-11", "11-16"]), (16, ["11-16", "16-25"]),
-     (25, ["16-25"])],
+    [
+        (0, ["0-5"]),
+        (5, ["0-5", "5-11"]),
+        (11, ["5-11", "11-16"]),
+        (16, ["11-16", "16-25"]),
+        (25, ["16-25"]),
+    ],
 )
 def test_boundary_ages_belong_to_both_bands(age: int, bands: list[str]) -> None:
     assert get_vocabulary().bands_for_age(age) == bands

@@ -1,0 +1,35 @@
+# The two commands of the README, and a few for development.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint fmt typecheck check clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## serve the bundled collection on SQLite at http://127.0.0.1:8000
+	$(PY) -m uvicorn app.main:app --host 127.0.0.1 --port 8000
+
+test: $(STAMP)  ## the whole suite: unit, API and end-to-end
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: $(STAMP)  ## validate the collection files
+	$(PY) -m indexer check
+
+clean:
+	rm -rf var $(VENV)
