@@ -39,6 +39,11 @@ class SearchRequest:
     per_page: int = 10
 
 
+def _shown(value: str, limit: int = 60) -> str:
+    """Quote a value for an error message, cut short so a huge one does not echo back whole."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 def _validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list[str]]:
     """Return the filters as vocabulary slugs; raise InvalidParameter listing allowed values."""
     selected: dict[str, list[str]] = {}
@@ -52,7 +57,7 @@ def _validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list
                 allowed = ", ".join(vocabulary.slugs(kind))
                 errors.append(
                     {
-                        "detail": f"{name}: unknown value {value!r}; allowed: {allowed}",
+                        "detail": f"{name}: unknown value {_shown(value)}; allowed: {allowed}",
                         "pointer": f"#/query/{name}",
                     }
                 )

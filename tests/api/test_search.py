@@ -262,3 +262,10 @@ def test_emoji_and_control_characters_still_search_the_words(client: TestClient)
 
 def test_only_stop_words_finds_nothing_rather_than_failing(client: TestClient) -> None:
     assert search(client, q="the of and")["total"] == 0
+
+
+def test_a_huge_unknown_value_is_not_echoed_back_whole(client: TestClient) -> None:
+    response = client.get("/api/v1/search", params={"theme": "x" * 5000})
+    assert response.status_code == 422
+    assert len(response.text) < 2500
+    assert "unknown value 'xxxx" in response.json()["detail"]
