@@ -6,7 +6,14 @@ Kept apart from the tables so that a new column never changes the public contrac
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from app.vocabulary import get_vocabulary
 
@@ -55,20 +62,11 @@ class CaseStudyContent(BaseModel):
     updated: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD")
     source_url: str | None = Field(default=None, max_length=500)
 
-    @field_validator("priority_areas")
+    @field_validator("priority_areas", "age_bands", "themes")
     @classmethod
-    def _priority_areas(cls, v: list[str]) -> list[str]:
-        return check_tags("priority_areas", v)
-
-    @field_validator("age_bands")
-    @classmethod
-    def _age_bands(cls, v: list[str]) -> list[str]:
-        return check_tags("age_bands", v)
-
-    @field_validator("themes")
-    @classmethod
-    def _themes(cls, v: list[str]) -> list[str]:
-        return check_tags("themes", v)
+    def _tags(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        assert info.field_name is not None
+        return check_tags(info.field_name, v)
 
     @field_validator("region")
     @classmethod
