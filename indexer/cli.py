@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
+from rich.progress import Progress, track
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -58,7 +58,9 @@ def load(folder: Folder = None) -> None:
     folder = folder or settings.data_dir
     studies = _read(folder)
     engine = _engine(settings)
-    outcome = load_collection(engine, studies)
+    outcome = load_collection(
+        engine, track(studies, description="Loading", console=out, transient=True)
+    )
     if not outcome["created"] and not outcome["updated"]:
         out.print(f"Nothing changed: all {len(studies)} case studies were already up to date.")
     else:

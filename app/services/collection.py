@@ -1,6 +1,7 @@
 """Load the bundled collection's files into the store."""
 
 from collections import Counter
+from collections.abc import Iterable
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -9,7 +10,7 @@ from app import store
 from app.schemas import CaseStudyFile
 
 
-def load_collection(engine: Engine, studies: list[CaseStudyFile]) -> Counter[str]:
+def load_collection(engine: Engine, studies: Iterable[CaseStudyFile]) -> Counter[str]:
     """Upsert every case study in one transaction; count created, updated and unchanged."""
     outcome: Counter[str] = Counter()
     with Session(engine) as session:
