@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck check clean
+.PHONY: run test lint fmt typecheck check relevance clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -30,6 +30,9 @@ fmt: $(STAMP)
 
 check: $(STAMP)  ## validate the collection files
 	$(PY) -m indexer check
+
+relevance: $(STAMP)  ## score the graded practitioner queries (nDCG@10, MRR)
+	$(PY) -m indexer relevance
 
 clean:
 	rm -rf var $(VENV)

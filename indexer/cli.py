@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import Progress, track
+from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -17,6 +18,7 @@ from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.indexing import catch_up, rebuild_index
 from app.vocabulary import get_vocabulary
+from indexer import relevance as suite
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 out = Console()
@@ -121,6 +123,36 @@ def export(folder: Annotated[Path, typer.Argument(help="Folder to write the file
         studies = [store.to_file(cs) for cs in store.iter_published(session)]
     count = write_collection(folder, studies)
     out.print(f"Wrote {count} case studies to {folder}.")
+
+
+@cli.command()
+def relevance(
+    judgments: Annotated[
+        Path, typer.Option(help="Graded queries (YAML)", dir_okay=False)
+    ] = suite.JUDGMENTS,
+    folder: Folder = None,
+) -> None:
+    """Score the graded practitioner queries: a table per query, then nDCG@10 and MRR."""
+    folder = folder or Settings().data_dir
+    try:
+        report = suite.evaluate(suite.read_judgments(judgments), folder)
+    except (OSError, ValueError) as error:
+        err.print(str(error), highlight=False)
+        raise typer.Exit(1) from error
+    table = Table("query", "nDCG@10", "RR", "found", "first result", box=None, min_width=110)
+    for score in report.scores:
+        table.add_row(
+            score.judgment.query,
+            f"{score.ndcg:.3f}",
+            f"{score.rr:.2f}",
+            f"{score.found}/{len(score.judgment.expected)}",
+            score.ranked[0] if score.ranked else "-",
+        )
+    out.print(table)
+    out.print(
+        f"{len(report.scores)} queries: nDCG@10 {report.ndcg:.3f}, MRR {report.mrr:.3f}",
+        highlight=False,
+    )
 
 
 def main() -> None:

@@ -1,0 +1,137 @@
+"""The relevance suite: graded practitioner queries scored as nDCG@10 and MRR.
+
+The judgments live in data/relevance/queries.yaml, written by people from the case studies, not
+from what the engine returned. Scores run in-process over a throwaway store and index built from
+the collection, so they measure the search and nothing else.
+"""
+
+import math
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session
+
+from app.collection import read_collection
+from app.config import ROOT
+from app.db import init_db, make_engine
+from app.search.index import SearchIndex
+from app.services.collection import load_collection
+from app.services.indexing import rebuild_index
+from app.services.search import FILTER_KINDS, SearchRequest, SearchService
+from app.vocabulary import get_vocabulary
+
+JUDGMENTS = ROOT / "data" / "relevance" / "queries.yaml"
+DEPTH = 10
+WANTED = 2  # MRR counts the first result graded "clearly useful" or better
+
+
+@dataclass(frozen=True)
+class Judgment:
+    query: str
+    expected: dict[str, int]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Score:
+    judgment: Judgment
+    ranked: list[str]
+    ndcg: float
+    rr: float
+
+    @property
+    def found(self) -> int:
+        """How many of the judged case studies made the top 10."""
+        return sum(1 for slug in self.ranked[:DEPTH] if slug in self.judgment.expected)
+
+
+@dataclass(frozen=True)
+class Report:
+    scores: list[Score]
+
+    @property
+    def ndcg(self) -> float:
+        return sum(s.ndcg for s in self.scores) / len(self.scores)
+
+    @property
+    def mrr(self) -> float:
+        return sum(s.rr for s in self.scores) / len(self.scores)
+
+
+def read_judgments(path: Path = JUDGMENTS) -> list[Judgment]:
+    """Read and check the judgments file; raise ValueError naming the bad entry."""
+    rows: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(rows, list) or not rows:
+        raise ValueError(f"{path}: expected a list of queries")
+    judgments = []
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or not row.get("query") or not row.get("expected"):
+            raise ValueError(f"{path}: entry {number} needs a query and expected grades")
+        grades = {str(k): int(v) for k, v in row["expected"].items()}
+        if any(g not in (1, 2, 3) for g in grades.values()):
+            raise ValueError(f"{path}: {row['query']!r}: grades are 1, 2 or 3")
+        filters = {str(k): [str(v) for v in vs] for k, vs in (row.get("filters") or {}).items()}
+        if set(filters) - set(FILTER_KINDS):
+            raise ValueError(f"{path}: {row['query']!r}: filters are {', '.join(FILTER_KINDS)}")
+        judgments.append(Judgment(str(row["query"]), grades, filters))
+    return judgments
+
+
+def dcg(grades: list[int]) -> float:
+    return float(sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(grades[:DEPTH])))
+
+
+def ndcg_at_10(ranked: list[str], expected: dict[str, int]) -> float:
+    ideal = dcg(sorted(expected.values(), reverse=True))
+    return dcg([expected.get(slug, 0) for slug in ranked]) / ideal if ideal else 0.0
+
+
+def reciprocal_rank(ranked: list[str], expected: dict[str, int]) -> float:
+    for rank, slug in enumerate(ranked[:DEPTH], 1):
+        if expected.get(slug, 0) >= WANTED:
+            return 1 / rank
+    return 0.0
+
+
+@contextmanager
+def collection_search(data_dir: Path) -> Iterator[tuple[SearchService, Session]]:
+    """A search service over a throwaway store and index holding the collection in data_dir."""
+    studies, problems = read_collection(data_dir)
+    if problems:
+        raise ValueError(f"{len(problems)} problem(s) in {data_dir}; run `indexer check`")
+    vocabulary = get_vocabulary()
+    with tempfile.TemporaryDirectory(prefix="relevance-") as scratch:
+        engine = make_engine(f"sqlite:///{scratch}/store.db")
+        init_db(engine)
+        load_collection(engine, studies)
+        index = SearchIndex(Path(scratch) / "index")
+        rebuild_index(engine, index, vocabulary)
+        try:
+            with Session(engine) as session:
+                yield SearchService(index, vocabulary), session
+        finally:
+            index.close()
+            engine.dispose()
+
+
+def evaluate(judgments: list[Judgment], data_dir: Path) -> Report:
+    scores = []
+    with collection_search(data_dir) as (service, session):
+        for judgment in judgments:
+            request = SearchRequest(q=judgment.query, filters=judgment.filters, per_page=DEPTH)
+            page = service.search(session, request, base_url="")
+            ranked = [result.slug for result in page.results]
+            scores.append(
+                Score(
+                    judgment,
+                    ranked,
+                    ndcg_at_10(ranked, judgment.expected),
+                    reciprocal_rank(ranked, judgment.expected),
+                )
+            )
+    return Report(scores)
