@@ -166,6 +166,12 @@ class SearchPage(BaseModel):
     """A page of search results with totals and disjunctive facet counts."""
 
     q: str
+    did_you_mean: str | None = Field(
+        default=None, description="The query with misspelt words corrected, when any were"
+    )
+    corrected: bool = Field(
+        default=False, description="True when the results are for did_you_mean, not q"
+    )
     sort: Literal["relevance", "newest", "title"]
     total: int
     page: int
@@ -188,3 +194,23 @@ class VocabularyPublic(BaseModel):
     themes: list[VocabularyTermPublic]
     regions: list[VocabularyTermPublic]
     evidence: list[VocabularyTermPublic]
+
+
+class RelatedPage(BaseModel):
+    """Published case studies most like one case study, most similar first."""
+
+    slug: str
+    results: list[SearchResult]
+
+
+class Suggestion(BaseModel):
+    text: str
+    kind: Literal["theme", "programme", "council", "case_study"]
+    value: str = Field(description="The theme slug, programme, council or case study slug")
+    count: int = Field(description="Published case studies it leads to")
+    url: str = Field(description="The API request that follows the suggestion")
+
+
+class SuggestPage(BaseModel):
+    q: str
+    suggestions: list[Suggestion]

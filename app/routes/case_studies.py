@@ -1,11 +1,11 @@
-"""GET /api/v1/case-studies/{slug} and GET /api/v1/vocabulary."""
+"""GET /api/v1/case-studies/{slug} (and /related) and GET /api/v1/vocabulary."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
-from app.deps import BaseUrlDep, SessionDep, VocabularyDep
-from app.schemas import CaseStudyPublic, VocabularyPublic
+from app.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.schemas import CaseStudyPublic, RelatedPage, VocabularyPublic
 from app.services.case_studies import get_case_study, vocabulary_with_counts
 
 router = APIRouter(prefix="/api/v1", tags=["case studies"])
@@ -17,6 +17,19 @@ def case_study(
 ) -> CaseStudyPublic:
     """A published case study in full: the body as Markdown and as sanitised HTML."""
     return get_case_study(session, slug, base_url)
+
+
+@router.get("/case-studies/{slug}/related", response_model=RelatedPage)
+def related(
+    session: SessionDep,
+    service: SearchDep,
+    base_url: BaseUrlDep,
+    slug: Annotated[str, Path(max_length=120)],
+    limit: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> RelatedPage:
+    """The published case studies most like this one, by their words and shared tags (themes
+    count most, then priority areas, then age bands). Never includes the case study itself."""
+    return service.related(session, slug, base_url, limit)
 
 
 @router.get("/vocabulary", response_model=VocabularyPublic)

@@ -1,11 +1,12 @@
-"""GET /api/v1/search: full-text search with filters, facets, highlights and pagination."""
+"""GET /api/v1/search (full-text search with filters, facets, highlights and pagination) and
+GET /api/v1/suggest (type-ahead)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.deps import BaseUrlDep, SearchDep, SessionDep
-from app.schemas import SearchPage
+from app.schemas import SearchPage, SuggestPage
 from app.search.index import Sort
 from app.search.query import MAX_QUERY_CHARS
 from app.services.search import SearchRequest
@@ -62,3 +63,18 @@ def search(
         per_page=per_page,
     )
     return service.search(session, request, base_url)
+
+
+@router.get("/suggest", response_model=SuggestPage)
+def suggest(
+    service: SearchDep,
+    base_url: BaseUrlDep,
+    q: Annotated[
+        str, Query(min_length=1, max_length=100, description="What has been typed so far")
+    ],
+    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+) -> SuggestPage:
+    """Completions for a search box: themes, programmes, councils and case study titles with a
+    word starting with `q`, whole-name matches first. Each comes with the API request it leads
+    to. Cheap enough to call on every keystroke."""
+    return service.suggest(q, base_url, limit)

@@ -63,11 +63,15 @@ class SpellingFilter(Filter):  # type: ignore[misc]
             yield token
 
 
-def make_analyzer() -> Any:
+def make_word_analyzer() -> Any:
+    """Whole words, spellings folded: what spelling suggestions are drawn from."""
     return (
         RegexTokenizer(r"\w+(?:['\u2019]\w+)*")
         | LowercaseFilter()
         | SpellingFilter()
         | StopFilter(minsize=1)
-        | StemFilter(cachesize=50_000)
     )
+
+
+def make_analyzer() -> Any:
+    return make_word_analyzer() | StemFilter(cachesize=50_000)

@@ -5,17 +5,19 @@ symlink to the current one, so a rebuild writes a new generation aside and switc
 single atomic rename. Each generation records the last change-log id it reflects.
 """
 
+import functools
 import os
 import shutil
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import collectors, index
-from whoosh.query import Query
+from whoosh.query import ConstantScoreQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
 from app.search import bits
@@ -25,6 +27,10 @@ Sort = Literal["relevance", "newest", "title"]
 WRITE_TIMEOUT = 30.0
 MARKER = "applied-change-id"
 REFRESH_SECONDS = 0.5
+# Related case studies: the distinctive words of one case study, searched for in the others, plus
+# a constant lift for each tag they share.
+RELATED_TERMS = 25
+RELATED_TAG_SCORES = {"theme": 1.0, "priority_area": 0.6, "age_band": 0.3}
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,16 @@ class Filters:
     councils: list[str] = field(default_factory=list)
     year_from: int | None = None
     year_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What type-ahead suggestions draw on: names and counts over published case studies."""
+
+    titles: list[tuple[str, str]]  # (slug, title)
+    councils: dict[str, int]
+    programmes: dict[str, int]
+    themes: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -55,8 +71,10 @@ class _View:
         self.slugs: list[str] = [""] * self.size
         self.published: list[str] = [""] * self.size
         self.titles: list[str] = [""] * self.size
+        self.stored: dict[int, dict[str, Any]] = {}
         by_year: dict[int, list[int]] = {}
         for docnum, stored in reader.iter_docs():
+            self.stored[docnum] = stored
             self.slugs[docnum] = stored["slug"]
             self.published[docnum] = stored.get("published_key", "")
             self.titles[docnum] = stored.get("title_key", "")
@@ -73,11 +91,32 @@ class _View:
                 if found:
                     self.values[name][term.decode("utf-8")] = found
 
+    @functools.cached_property
+    def catalogue(self) -> Catalogue:
+        live = [self.stored[d] for d in bits.to_ids(self.live)]
+        return Catalogue(
+            titles=[(doc["slug"], doc.get("title", "")) for doc in live],
+            councils=dict(Counter(doc["council"] for doc in live if doc.get("council"))),
+            programmes=dict(Counter(doc["programme"] for doc in live if doc.get("programme"))),
+            themes={v: found.bit_count() for v, found in self.values["theme"].items()},
+        )
+
     def any_of(self, name: str, values: Iterable[str]) -> int:
         found = 0
         for value in values:
             found |= self.values[name].get(value, 0)
         return found
+
+    def has_word(self, word: str) -> bool:
+        """Whether a whole word occurs in a live (published) document."""
+        reader = self.searcher.reader()
+        if ("spell", word) not in reader:
+            return False
+        return bool(bits.from_ids(reader.postings("spell", word).all_ids()) & self.live)
+
+    def live_frequency(self, word: str) -> int:
+        ids = self.searcher.reader().postings("spell", word).all_ids()
+        return (bits.from_ids(ids) & self.live).bit_count()
 
     def year_range(self, start: int | None, end: int | None) -> int:
         lo, hi = start if start is not None else -1, end if end is not None else 10_000
@@ -206,6 +245,59 @@ class SearchIndex:
         if sort != "title":  # newest first; undated last; ties by title (the sort is stable)
             ids.sort(key=view.published.__getitem__, reverse=True)
         return ids
+
+    def related(self, slug: str, text: str, tags: dict[str, list[str]], limit: int) -> list[str]:
+        """The published case studies most like the given one (its text and tags), never itself."""
+        with self._lock:
+            view = self._current()
+            searcher = view.searcher
+            own = bits.from_ids(searcher.docs_for_query(Term("slug", slug)))
+            words = searcher.key_terms_from_text("body", text, numterms=RELATED_TERMS)
+            clauses: list[Query] = [
+                Term(name, word, boost=weight * TEXT_FIELDS[name])
+                for word, weight in words
+                for name in ("title", "summary", "body")
+            ]
+            clauses += [
+                ConstantScoreQuery(Term(name, value), score=RELATED_TAG_SCORES[name])
+                for name, values in tags.items()
+                for value in values
+            ]
+            if not clauses:
+                return []
+            ranked = self._ranked(view, Or(clauses), view.live & ~own, limit)
+            return [view.slugs[d] for d in ranked]
+
+    def catalogue(self) -> Catalogue:
+        with self._lock:
+            return self._current().catalogue
+
+    def corrections(self, words: Iterable[str]) -> dict[str, str]:
+        """Map each word that no published case study contains to its likeliest intended word.
+
+        Candidates are whole indexed words one edit away, then two, sharing the first letter;
+        the most frequent wins. Words only in unpublished documents are never suggested.
+        """
+        found: dict[str, str] = {}
+        with self._lock:
+            view = self._current()
+            reader = view.searcher.reader()
+            for word in words:
+                if word in found or view.has_word(word):
+                    continue
+                for distance in (1, 2) if len(word) > 5 else (1,):
+                    candidates = [
+                        c if isinstance(c, str) else c.decode("utf-8")
+                        for c in reader.terms_within("spell", word, distance, prefix=1)
+                    ]
+                    ranked = sorted(
+                        ((view.live_frequency(c), c) for c in candidates if c != word),
+                        key=lambda fc: (-fc[0], fc[1]),
+                    )
+                    if ranked and ranked[0][0]:
+                        found[word] = ranked[0][1]
+                        break
+        return found
 
     # -- writing ----------------------------------------------------------------------------
 

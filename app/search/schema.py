@@ -5,7 +5,7 @@ from typing import Any
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from app.models import CaseStudy
-from app.search.analysis import make_analyzer
+from app.search.analysis import make_analyzer, make_word_analyzer
 from app.vocabulary import Vocabulary
 
 # Query-time boosts: title and summary above the body.
@@ -18,6 +18,7 @@ TEXT_FIELDS = {
     "outcomes": 1.5,
     "body": 1.0,
 }
+STORED_TEXT = ("title", "council", "programme")
 # Filterable fields, keyed by the name the API uses for the filter and the facet.
 FACET_FIELDS = {
     "priority_area": "priority_area",
@@ -30,7 +31,8 @@ FACET_FIELDS = {
 
 def build_schema() -> Schema:
     analyzer = make_analyzer()
-    text = {name: TEXT(analyzer=analyzer, spelling=name == "title") for name in TEXT_FIELDS}
+    # Titles, councils and programmes are stored for type-ahead suggestions.
+    text = {name: TEXT(analyzer=analyzer, stored=name in STORED_TEXT) for name in TEXT_FIELDS}
     # vector=True keeps per-document tag lists, so counting facets never rebuilds them.
     tags = {
         name: KEYWORD(commas=True, scorable=False, vector=True)
@@ -44,6 +46,8 @@ def build_schema() -> Schema:
         published_year=NUMERIC(stored=True, sortable=True),
         published_key=STORED(),
         title_key=STORED(),
+        # Every word of every text field, unstemmed: the dictionary for "did you mean".
+        spell=TEXT(analyzer=make_word_analyzer(), phrase=False),
         **text,
         **tags,
     )
@@ -71,6 +75,7 @@ def to_document(case_study: CaseStudy, vocabulary: Vocabulary) -> dict[str, Any]
         "published_key": case_study.published or "",
         "title_key": case_study.title.casefold(),
     }
+    document["spell"] = "\n".join(str(document[name] or "") for name in TEXT_FIELDS)
     return {name: value for name, value in document.items() if value is not None}
 
 

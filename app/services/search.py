@@ -1,19 +1,29 @@
 """Search use case: validate filters, query the index, load the hits from the store in order."""
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from app import store
-from app.errors import InvalidParameter
+from app.errors import InvalidParameter, NotFound
 from app.models import CaseStudy
 from app.rendering import markdown_to_text
-from app.schemas import Facets, FacetValue, SearchPage, SearchResult
+from app.schemas import (
+    Facets,
+    FacetValue,
+    RelatedPage,
+    SearchPage,
+    SearchResult,
+    SuggestPage,
+)
+from app.search.analysis import make_word_analyzer
 from app.search.highlight import snippet
-from app.search.index import Filters, SearchIndex, Sort
-from app.search.query import make_parser, parse
+from app.search.index import Catalogue, Filters, SearchIndex, Sort
+from app.search.query import QueryBuilder, clean
 from app.search.schema import council_key
+from app.services.suggest import Suggester
 from app.vocabulary import Vocabulary
 
 # API filter name -> vocabulary kind
@@ -24,6 +34,12 @@ FILTER_KINDS = {
     "region": "regions",
     "evidence": "evidence",
 }
+
+
+# A word worth checking for typos: letters only, not an operator, not next to a wildcard, and
+# not right after NOT (correcting a word someone excluded would change what they excluded).
+_CHECKABLE = re.compile(r"(?<![\w*?])(?<!NOT )[^\W\d_]{4,}(?![\w*?'\u2019])")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
 @dataclass(frozen=True)
@@ -145,12 +161,39 @@ class SearchService:
     def __init__(self, index: SearchIndex, vocabulary: Vocabulary) -> None:
         self.index = index
         self.vocabulary = vocabulary
-        self.parser = make_parser(index.schema)
+        self.queries = QueryBuilder(index.schema)
+        self._words = make_word_analyzer()
+        self._catalogue: Catalogue | None = None
+        self._suggesters: dict[str, Suggester] = {}
+
+    def correct(self, text: str) -> str | None:
+        """Return text with the words no published case study contains corrected, or None."""
+        text = clean(text)
+        spans: list[tuple[re.Match[str], str]] = []
+        for match in _CHECKABLE.finditer(text):
+            word = match.group()
+            if word in _OPERATORS or self.queries.thesaurus.knows(word):
+                continue
+            tokens = [t.text for t in self._words(word)]
+            if len(tokens) == 1:
+                spans.append((match, tokens[0]))
+        fixes = self.index.corrections({folded for _, folded in spans})
+        if not fixes:
+            return None
+        for match, folded in reversed(spans):
+            if folded in fixes:
+                fix = fixes[folded]
+                fix = fix.capitalize() if match.group()[0].isupper() else fix
+                text = text[: match.start()] + fix + text[match.end() :]
+        return text
 
     def search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         selected = _validated(self.vocabulary, request)
         _age_bands(self.vocabulary, selected, request.age)
-        query = parse(self.parser, request.q)
+        # A word that no published case study contains cannot add a result; searching for the
+        # likeliest intended word instead can only find more, so the corrected query is used.
+        did_you_mean = self.correct(request.q)
+        query = self.queries.build(did_you_mean or request.q)
         sort: Sort = request.sort or ("relevance" if query is not None else "newest")
         filters = Filters(
             values=selected,
@@ -163,6 +206,8 @@ class SearchService:
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,
+            did_you_mean=did_you_mean,
+            corrected=did_you_mean is not None,
             sort=sort,
             total=hits.total,
             page=request.page,
@@ -171,3 +216,31 @@ class SearchService:
             results=[_result(row, base_url, hits.terms) for row in rows],
             facets=_facets(self.vocabulary, hits.facets, selected),
         )
+
+    def related(self, session: Session, slug: str, base_url: str, limit: int) -> RelatedPage:
+        """The published case studies most like a published one; NotFound otherwise."""
+        case_study = store.find_case_study(session, slug)
+        if case_study is None:
+            raise NotFound(
+                f"No published case study has the slug {slug!r}; search at /api/v1/search."
+            )
+        text = "\n".join(
+            [case_study.title, case_study.summary, case_study.body, *case_study.outcomes]
+        )
+        tags = {
+            "theme": case_study.tag_values("themes"),
+            "priority_area": case_study.tag_values("priority_areas"),
+            "age_band": case_study.tag_values("age_bands"),
+        }
+        slugs = self.index.related(slug, text, tags, limit)
+        rows = store.list_published_by_slug(session, slugs)
+        return RelatedPage(slug=slug, results=[_result(row, base_url, frozenset()) for row in rows])
+
+    def suggest(self, prefix: str, base_url: str, limit: int) -> SuggestPage:
+        catalogue = self.index.catalogue()
+        if catalogue is not self._catalogue:  # the index changed: start afresh
+            self._catalogue, self._suggesters = catalogue, {}
+        suggester = self._suggesters.get(base_url)
+        if suggester is None:
+            suggester = self._suggesters[base_url] = Suggester(catalogue, self.vocabulary, base_url)
+        return SuggestPage(q=prefix, suggestions=suggester.suggest(prefix, limit))

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.models import CaseStudy
 from app.search.index import Filters, SearchIndex
-from app.search.query import make_parser, parse
+from app.search.query import QueryBuilder
 from app.search.schema import to_document
 from app.store import fill_case_study
 from app.vocabulary import get_vocabulary
@@ -62,7 +62,7 @@ def test_apply_upserts_and_deletes(tmp_path: Path) -> None:
     )
     assert index.applied_change_id() == 5
     assert "new-one" in index.slugs() and "south-fostering" not in index.slugs()
-    query = parse(make_parser(index.schema), "fostering")
+    query = QueryBuilder(index.schema).build("fostering")
     hits = index.search(query, Filters(), "relevance", 0, 10)
     assert hits.slugs == ["new-one"]
 
@@ -85,6 +85,6 @@ def test_facets_count_matches_before_their_own_filter(tmp_path: Path) -> None:
 def test_an_empty_filter_matches_nothing_rather_than_everything(tmp_path: Path) -> None:
     index = SearchIndex(tmp_path / "index")
     index.rebuild(documents(), change_id=1)
-    query = parse(make_parser(index.schema), "fostering")
+    query = QueryBuilder(index.schema).build("fostering")
     hits = index.search(query, Filters(values={"theme": ["neglect"]}), "relevance", 0, 10)
     assert (hits.total, hits.slugs) == (0, [])
