@@ -29,7 +29,7 @@ MARKER = "applied-change-id"
 REFRESH_SECONDS = 0.5
 # Related case studies: the distinctive words of one case study, searched for in the others, plus
 # a constant lift for each tag they share.
-RELATED_TERMS = 25
+RELATED_TERMS = {"title": 5, "summary": 10, "body": 25}
 RELATED_TAG_SCORES = {"theme": 1.0, "priority_area": 0.6, "age_band": 0.3}
 
 
@@ -246,18 +246,25 @@ class SearchIndex:
             ids.sort(key=view.published.__getitem__, reverse=True)
         return ids
 
-    def related(self, slug: str, text: str, tags: dict[str, list[str]], limit: int) -> list[str]:
-        """The published case studies most like the given one (its text and tags), never itself."""
+    def related(
+        self, slug: str, texts: dict[str, str], tags: dict[str, list[str]], limit: int
+    ) -> list[str]:
+        """The published case studies most like the given one, never itself.
+
+        texts maps text fields to the case study's own text in each: its most distinctive words
+        per field (by that field's statistics) are searched for in the same field of the others;
+        each tag they share adds a constant.
+        """
         with self._lock:
             view = self._current()
             searcher = view.searcher
             own = bits.from_ids(searcher.docs_for_query(Term("slug", slug)))
-            words = searcher.key_terms_from_text("body", text, numterms=RELATED_TERMS)
-            clauses: list[Query] = [
-                Term(name, word, boost=weight * TEXT_FIELDS[name])
-                for word, weight in words
-                for name in ("title", "summary", "body")
-            ]
+            clauses: list[Query] = []
+            for name, text in texts.items():
+                words = searcher.key_terms_from_text(name, text, numterms=RELATED_TERMS[name])
+                clauses += [
+                    Term(name, word, boost=weight * TEXT_FIELDS[name]) for word, weight in words
+                ]
             clauses += [
                 ConstantScoreQuery(Term(name, value), score=RELATED_TAG_SCORES[name])
                 for name, values in tags.items()

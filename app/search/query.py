@@ -66,6 +66,16 @@ def _word(text: str) -> Any:
     return node
 
 
+def _synonyms(phrases: list[str], size: int) -> Any:
+    """The best-matching synonym counts, weighted as if it were as long as what was typed:
+    a phrase scores about the sum of its words, so "child and adolescent mental health
+    services" would otherwise outweigh the "CAMHS" someone typed."""
+    # A group's boost, not the node's: the multifield copy overwrites node boosts.
+    return syntax.DisMaxGroup(
+        [syntax.OrGroup([_word(p)], boost=SYNONYM_BOOST * size / len(p.split())) for p in phrases]
+    )
+
+
 class ThesaurusPlugin(qparser.Plugin):  # type: ignore[misc]
     """Replace each run of words that is a thesaurus entry with (entry OR its synonyms)."""
 
@@ -104,8 +114,7 @@ class ThesaurusPlugin(qparser.Plugin):  # type: ignore[misc]
                 others = self.thesaurus.synonyms(text)
                 if others:
                     original = node if size == 1 else _phrase(text, node.startchar)
-                    synonyms = syntax.OrGroup([_word(o) for o in others], boost=SYNONYM_BOOST)
-                    out.append(syntax.OrGroup([original, synonyms]))
+                    out.append(syntax.OrGroup([original, _synonyms(others, size)]))
                     i = run[size - 1] + 1
                     break
             else:

@@ -224,15 +224,17 @@ class SearchService:
             raise NotFound(
                 f"No published case study has the slug {slug!r}; search at /api/v1/search."
             )
-        text = "\n".join(
-            [case_study.title, case_study.summary, case_study.body, *case_study.outcomes]
-        )
+        texts = {
+            "title": case_study.title,
+            "summary": case_study.summary,
+            "body": "\n".join([case_study.body, *case_study.outcomes]),
+        }
         tags = {
             "theme": case_study.tag_values("themes"),
             "priority_area": case_study.tag_values("priority_areas"),
             "age_band": case_study.tag_values("age_bands"),
         }
-        slugs = self.index.related(slug, text, tags, limit)
+        slugs = self.index.related(slug, texts, tags, limit)
         rows = store.list_published_by_slug(session, slugs)
         return RelatedPage(slug=slug, results=[_result(row, base_url, frozenset()) for row in rows])
 

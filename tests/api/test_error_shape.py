@@ -9,6 +9,12 @@ CASES = [
     ("GET", "/api/v1/search?theme=unknown", 422),
     ("GET", "/api/v1/search?per_page=1000", 422),
     ("POST", "/api/v1/search", 405),
+    ("GET", "/api/v1/case-studies/unknown/related", 404),
+    ("GET", "/api/v1/case-studies/north-care-leavers/related?limit=0", 422),
+    ("GET", "/api/v1/suggest", 422),
+    ("GET", "/api/v1/suggest?q=", 422),
+    ("GET", "/api/v1/suggest?q=" + "x" * 101, 422),
+    ("GET", "/api/v1/suggest?q=fos&limit=21", 422),
 ]
 
 

@@ -1,5 +1,6 @@
 """The indexer command line, run as an operator would (settings from the environment)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,31 @@ def test_export_writes_files_that_load_back_the_same(
     originals = sorted(p.read_text() for p in folder.glob("*.md"))
     exported = sorted(p.read_text() for p in (tmp_path / "exported").glob("*.md"))
     assert exported == originals
+
+
+def test_relevance_prints_a_row_per_query_and_the_means(
+    run: CliRunner, folder: Path, tmp_path: Path
+) -> None:
+    judgments = tmp_path / "queries.yaml"
+    judgments.write_text(
+        "- query: apprenticeships for care leavers\n"
+        "  expected: {north-care-leavers: 3}\n"
+        "- query: foster carers\n"
+        "  expected: {south-fostering: 3, north-care-leavers: 1}\n"
+    )
+    result = run.invoke(cli, ["relevance", "--judgments", str(judgments), str(folder)])
+    assert result.exit_code == 0, result.output
+    rows = {line.split("  ")[0].strip(): line for line in result.output.splitlines()}
+    assert "1.000" in rows["apprenticeships for care leavers"]
+    assert "south-fostering" in rows["foster carers"]
+    assert re.search(r"^2 queries: nDCG@10 0\.\d{3}, MRR 1\.000$", result.output, re.M)
+
+
+def test_relevance_refuses_a_broken_judgments_file(
+    run: CliRunner, folder: Path, tmp_path: Path
+) -> None:
+    judgments = tmp_path / "queries.yaml"
+    judgments.write_text("- query: no grades\n")
+    result = run.invoke(cli, ["relevance", "--judgments", str(judgments), str(folder)])
+    assert result.exit_code == 1
+    assert "needs a query and expected grades" in result.output

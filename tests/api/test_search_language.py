@@ -1,0 +1,202 @@
+"""Search that understands practitioners: synonyms, spellings, ranking, typos and age words."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.test_search import search, slugs
+from tests.conftest import MakeClient
+from tests.factories import BODY, make_case_study
+
+
+def body(text: str) -> str:
+    return BODY.format(challenge=text, solution="A team was set up.", impact="It helped.")
+
+
+@pytest.fixture
+def language(make_client: MakeClient) -> Iterator[TestClient]:
+    """Case studies that say the same things in the sector's different words."""
+    studies = [
+        make_case_study(
+            slug="spelled-out",
+            title="Mental health support in schools",
+            summary="Child and adolescent mental health services worked inside secondary schools.",
+        ),
+        make_case_study(
+            slug="acronym",
+            title="Faster help for anxious pupils",
+            summary="CAMHS practitioners ran drop-in sessions for pupils.",
+        ),
+        make_case_study(
+            slug="american",
+            title="A behavior program for primary schools",
+            summary="Teachers learned a new approach in a family center.",
+            age_bands=["5-11"],
+        ),
+        make_case_study(
+            slug="looked-after",
+            title="Better placements for looked after children",
+            summary="The council matched looked after children with carers nearby.",
+        ),
+        make_case_study(
+            slug="in-care",
+            title="Staying in school while in care",
+            summary="Children in care kept their school place when they moved home.",
+        ),
+        make_case_study(
+            slug="early-intervention",
+            title="Early intervention hub",
+            summary="Families got early intervention from a single hub.",
+            age_bands=["0-5", "5-11"],
+        ),
+        make_case_study(
+            slug="draft-unpublished",
+            title="Zygomorphic safeguarding draft",
+            summary="A draft that nobody may see: xylophonist counselling.",
+            status="submitted",
+        ),
+    ]
+    with make_client(studies) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("CAMHS", {"spelled-out", "acronym"}),
+        ("child and adolescent mental health services", {"spelled-out", "acronym"}),
+        ("looked after children", {"looked-after", "in-care"}),
+        ("children in care", {"looked-after", "in-care"}),
+        ("LAC", {"looked-after", "in-care"}),
+        ("early help", {"early-intervention"}),
+    ],
+)
+def test_acronyms_and_synonyms_find_each_other(
+    language: TestClient, query: str, expected: set[str]
+) -> None:
+    assert expected <= set(slugs(search(language, q=query)))
+
+
+def test_the_words_typed_rank_above_their_synonyms(language: TestClient) -> None:
+    assert slugs(search(language, q="CAMHS"))[0] == "acronym"
+    assert slugs(search(language, q="child and adolescent mental health"))[0] == "spelled-out"
+
+
+@pytest.mark.parametrize(
+    "query", ["behaviour programme", "behavior program", "family centre", "family center"]
+)
+def test_british_and_american_spellings_are_one(language: TestClient, query: str) -> None:
+    assert slugs(search(language, q=query))[0] == "american"
+
+
+def test_quoted_phrases_are_taken_literally(language: TestClient) -> None:
+    assert slugs(search(language, q='"CAMHS"')) == ["acronym"]
+
+
+@pytest.fixture
+def ranking(make_client: MakeClient) -> Iterator[TestClient]:
+    studies = [
+        make_case_study(
+            slug="in-body",
+            title="A new service",
+            summary="A council changed how it works.",
+            body=body("Kinship carers were supported by the new service."),
+        ),
+        make_case_study(
+            slug="in-title",
+            title="Support for kinship carers",
+            summary="A council changed how it works.",
+        ),
+        make_case_study(
+            slug="scattered",
+            title="Youth clubs",
+            summary="Young people ran the youth clubs; violence fell in the town centre.",
+        ),
+        make_case_study(
+            slug="phrase",
+            title="Street work",
+            summary="Workers tackled youth violence on the streets of the town.",
+        ),
+        make_case_study(
+            slug="some-words",
+            title="Parenting classes",
+            summary="Parents of toddlers learnt about sleep and games.",
+            age_bands=["0-5"],
+        ),
+        make_case_study(
+            slug="all-words",
+            title="Parenting support",
+            summary="Parents of toddlers learnt about sleep and speech.",
+            age_bands=["5-11"],
+        ),
+    ]
+    with make_client(studies) as client:
+        yield client
+
+
+def test_title_matches_rank_above_body_matches(ranking: TestClient) -> None:
+    assert slugs(search(ranking, q="kinship carers"))[:2] == ["in-title", "in-body"]
+
+
+def test_phrase_matches_rank_above_scattered_words(ranking: TestClient) -> None:
+    assert slugs(search(ranking, q="youth violence"))[:2] == ["phrase", "scattered"]
+
+
+def test_all_words_rank_above_some_and_some_still_count(ranking: TestClient) -> None:
+    found = slugs(search(ranking, q="sleep speech"))
+    assert found[:2] == ["all-words", "some-words"]
+    assert slugs(search(ranking, q="sleep nonexistentword"))  # a stray word does not empty it
+
+
+def test_age_words_lift_matching_bands_without_filtering(ranking: TestClient) -> None:
+    # The two match these words equally, so they come in the order they were indexed, until the
+    # age word lifts the under-fives one.
+    assert slugs(search(ranking, q="parents sleep"))[0] == "all-words"
+    found = slugs(search(ranking, q="parents sleep toddlers"))
+    assert found[0] == "some-words"
+    assert "all-words" in found  # a boost, not a filter
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("safegaurding", "safeguarding"),
+        ("adolesents", "adolescents"),
+        ("permenance", "permanence"),
+    ],
+)
+def test_misspelt_queries_are_corrected(make_client: MakeClient, typed: str, meant: str) -> None:
+    studies = [
+        make_case_study(
+            slug="meant",
+            title=f"Better {meant}",
+            summary=f"The council worked on {meant} for children.",
+        ),
+        make_case_study(
+            slug="other", title="Something else", summary="Unrelated work on other matters."
+        ),
+    ]
+    with make_client(studies) as client:
+        body = search(client, q=typed)
+    assert body["q"] == typed
+    assert body["did_you_mean"] == meant
+    assert body["corrected"] is True
+    assert slugs(body) == ["meant"]
+
+
+def test_correct_queries_are_left_alone(language: TestClient) -> None:
+    body = search(language, q="mental health schools")
+    assert body["did_you_mean"] is None and body["corrected"] is False
+
+
+def test_corrections_keep_the_rest_of_the_query(language: TestClient) -> None:
+    body = search(language, q='Placments "looked after" -x AND NOT pupils')
+    assert body["did_you_mean"] == 'Placements "looked after" -x AND NOT pupils'
+
+
+def test_corrections_never_come_from_unpublished_case_studies(language: TestClient) -> None:
+    # "xylophonist" and "zygomorphic" exist only in a draft.
+    for typed in ("xylophonistt", "zygomorphik"):
+        body = search(language, q=typed)
+        assert body["did_you_mean"] is None and body["total"] == 0

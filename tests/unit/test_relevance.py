@@ -1,0 +1,63 @@
+"""The relevance suite: its metrics, its judgments, and the floor recorded in the README."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.config import ROOT
+from indexer import relevance
+
+README = ROOT / "README.md"
+COLLECTION = ROOT / "data" / "case_studies"
+
+
+def test_ndcg_is_one_for_the_ideal_order_and_less_otherwise() -> None:
+    expected = {"a": 3, "b": 2, "c": 1}
+    assert relevance.ndcg_at_10(["a", "b", "c"], expected) == pytest.approx(1.0)
+    assert relevance.ndcg_at_10(["c", "b", "a"], expected) < 1.0
+    assert relevance.ndcg_at_10(["x", "a", "b", "c"], expected) < 1.0
+    assert relevance.ndcg_at_10(["x", "y"], expected) == 0.0
+    # Only the top ten count.
+    assert relevance.ndcg_at_10([str(i) for i in range(10)] + ["a"], expected) == 0.0
+
+
+def test_reciprocal_rank_counts_the_first_clearly_useful_result() -> None:
+    expected = {"marginal": 1, "useful": 2}
+    assert relevance.reciprocal_rank(["useful"], expected) == 1.0
+    assert relevance.reciprocal_rank(["marginal", "x", "useful"], expected) == pytest.approx(1 / 3)
+    assert relevance.reciprocal_rank(["marginal"], expected) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{}", "expected a list"),
+        ("- query: x\n", "needs a query and expected"),
+        ("- query: x\n  expected: {a: 5}\n", "grades are 1, 2 or 3"),
+        ("- query: x\n  expected: {a: 3}\n  filters: {colour: [red]}\n", "filters are"),
+    ],
+)
+def test_malformed_judgments_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "queries.yaml"
+    path.write_text(text)
+    with pytest.raises(ValueError, match=message):
+        relevance.read_judgments(path)
+
+
+def test_the_judgments_are_enough_and_name_real_case_studies() -> None:
+    judgments = relevance.read_judgments()
+    assert len(judgments) >= 30
+    slugs = {path.stem for path in COLLECTION.glob("*.md")}
+    for judgment in judgments:
+        assert set(judgment.expected) <= slugs, judgment.query
+        assert max(judgment.expected.values()) >= 2, judgment.query
+
+
+def test_relevance_does_not_drop_below_the_recorded_level() -> None:
+    recorded = re.search(r"Recorded: nDCG@10 (\d\.\d+), MRR (\d\.\d+)", README.read_text())
+    assert recorded, "README must record the relevance figures"
+    ndcg, mrr = float(recorded[1]), float(recorded[2])
+    report = relevance.evaluate(relevance.read_judgments(), COLLECTION)
+    assert round(report.ndcg, 3) >= ndcg, f"nDCG@10 fell to {report.ndcg:.3f} (recorded {ndcg})"
+    assert round(report.mrr, 3) >= mrr, f"MRR fell to {report.mrr:.3f} (recorded {mrr})"

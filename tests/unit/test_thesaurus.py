@@ -1,0 +1,97 @@
+"""The thesaurus file: its shape, the entries the sector needs, and how lookups behave."""
+
+import pytest
+
+from app.search.thesaurus import load_thesaurus, normal, parse_thesaurus
+from app.vocabulary import get_vocabulary
+
+BUNDLED = load_thesaurus()
+
+
+@pytest.mark.parametrize(
+    ("phrase", "means"),
+    [
+        ("SEND", "special educational needs and disabilities"),
+        ("EHCP", "education health and care plan"),
+        ("CAMHS", "child and adolescent mental health services"),
+        ("LAC", "looked after children"),
+        ("CLA", "children looked after"),
+        ("CiN", "children in need"),
+        ("CP", "child protection"),
+        ("CSE", "child sexual exploitation"),
+        ("CCE", "child criminal exploitation"),
+        ("MASH", "multi agency safeguarding hub"),
+        ("UASC", "unaccompanied asylum seeking children"),
+        ("NEET", "not in education employment or training"),
+        ("SGO", "special guardianship order"),
+        ("YOT", "youth offending team"),
+        ("IRO", "independent reviewing officer"),
+        ("FGC", "family group conference"),
+        ("PRU", "pupil referral unit"),
+        ("looked after", "children in care"),
+        ("teenagers", "adolescents"),
+        ("teenagers", "young people"),
+        ("adolescents", "young people"),
+        ("early intervention", "early help"),
+    ],
+)
+def test_the_sectors_acronyms_and_phrases_work_both_ways(phrase: str, means: str) -> None:
+    assert normal(means) in BUNDLED.synonyms(phrase)
+    assert normal(phrase) in BUNDLED.synonyms(means)
+
+
+def test_lookups_ignore_case_and_punctuation() -> None:
+    assert BUNDLED.synonyms("Looked-After Children") == BUNDLED.synonyms("looked after children")
+    assert BUNDLED.synonyms("camhs") == BUNDLED.synonyms("CAMHS")
+    assert "camhs" not in BUNDLED.synonyms("CAMHS")  # never itself
+    assert BUNDLED.synonyms("casework") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "bands"),
+    [
+        ("toddlers", ["0-5"]),
+        ("support for under fives", ["0-5"]),
+        ("Under-5s speech", ["0-5"]),
+        ("primary age reading", ["5-11"]),
+        ("teenagers", ["11-16"]),
+        ("care leavers housing", ["16-25"]),
+        ("toddlers and teenagers", ["0-5", "11-16"]),
+        ("social work academy", []),
+    ],
+)
+def test_age_words_point_to_age_bands(text: str, bands: list[str]) -> None:
+    assert BUNDLED.age_bands(text) == bands
+
+
+def test_every_age_band_in_the_file_exists() -> None:
+    known = set(get_vocabulary().slugs("age_bands"))
+    assert set(BUNDLED.age_words) <= known
+
+
+def test_no_synonym_reduces_to_a_single_stop_word_free_common_word() -> None:
+    # "in care" would search for "care" alone once "in" is dropped: every phrase of two or more
+    # words must keep at least two words after stop words.
+    from app.search.analysis import make_analyzer
+
+    analyzer = make_analyzer()
+    for group in BUNDLED.groups:
+        for phrase in group:
+            if len(phrase.split()) > 1:
+                assert len([t.text for t in analyzer(phrase)]) > 1, phrase
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        [],
+        {"synonyms": [["only-one"]]},
+        {"synonyms": [["a", 3]]},
+        {"synonyms": "SEND, EHCP"},
+        {"age_words": {"0-5": "toddlers"}},
+        {"synonyms": [["SEND", "!!!"]]},
+    ],
+)
+def test_a_malformed_file_is_refused_with_a_reason(data: object) -> None:
+    with pytest.raises(ValueError, match=r"synonyms|age_words|mapping"):
+        parse_thesaurus(data)
