@@ -92,12 +92,13 @@ def read_collection(directory: Path) -> tuple[list[CaseStudyFile], list[Problem]
         if isinstance(result, list):
             problems.extend(result)
             continue
-        if result.source_url in seen:
+        if result.source_url and result.source_url in seen:
             problems.append(
                 Problem(path.name, "source_url", f"is also the source of {seen[result.source_url]}")
             )
             continue
-        seen[result.source_url] = path.name
+        if result.source_url:
+            seen[result.source_url] = path.name
         studies.append(result)
     return studies, problems
 

@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     load_on_start: bool = True
     index_sync_seconds: float = 1.0
     cors_origins: list[str] = []
+    max_body_bytes: int = 1_048_576
     log_level: str = "info"
 
     @field_validator("index_dir", "data_dir")

@@ -4,10 +4,15 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.config import Settings
+from app.errors import Forbidden, Unauthorized
+from app.keys import Principal, Role, authenticate
 from app.services.search import SearchService
+from app.services.submissions import SubmissionService
+from app.services.tagging import Tagger
 from app.vocabulary import Vocabulary
 
 
@@ -26,6 +31,16 @@ def get_search(request: Request) -> SearchService:
     return service
 
 
+def get_submissions(request: Request) -> SubmissionService:
+    service: SubmissionService = request.app.state.submissions
+    return service
+
+
+def get_tagger(request: Request) -> Tagger:
+    tagger: Tagger = request.app.state.tagger
+    return tagger
+
+
 def get_vocabulary(request: Request) -> Vocabulary:
     vocabulary: Vocabulary = request.app.state.vocabulary
     return vocabulary
@@ -40,3 +55,36 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SearchDep = Annotated[SearchService, Depends(get_search)]
 VocabularyDep = Annotated[Vocabulary, Depends(get_vocabulary)]
 BaseUrlDep = Annotated[str, Depends(get_base_url)]
+
+
+_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer bf_...`")
+
+
+def get_principal(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("Send an API key: Authorization: Bearer <key>.")
+    principal = authenticate(session, credentials.credentials)
+    if principal is None:
+        raise Unauthorized("The API key is not valid or has been revoked.")
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def _require(*roles: Role) -> object:
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(
+                f"This needs a {' or '.join(roles)} key; yours is a {principal.role} key."
+            )
+        return principal
+
+    return Depends(check)
+
+
+ModeratorDep = Annotated[Principal, _require("moderator", "admin")]
+SubmitterDep = Annotated[Principal, _require("council", "admin")]

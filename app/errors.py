@@ -18,6 +18,8 @@ class AppError(Exception):
     status = 400
     title = "Bad request"
 
+    headers: dict[str, str] | None = None
+
     def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
@@ -32,6 +34,22 @@ class NotFound(AppError):
 class InvalidParameter(AppError):
     status = 422
     title = "Invalid parameter"
+
+
+class Unauthorized(AppError):
+    status = 401
+    title = "Unauthorized"
+    headers = {"WWW-Authenticate": 'Bearer realm="api"'}
+
+
+class Forbidden(AppError):
+    status = 403
+    title = "Forbidden"
+
+
+class Conflict(AppError):
+    status = 409
+    title = "Conflict"
 
 
 def problem(
@@ -59,7 +77,10 @@ def _pointer(loc: tuple[Any, ...]) -> str:
 
 async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem(request, exc.status, exc.title, exc.detail, exc.errors)
+    response = problem(request, exc.status, exc.title, exc.detail, exc.errors)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

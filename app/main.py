@@ -15,11 +15,15 @@ from app.collection import read_collection
 from app.config import Settings
 from app.db import init_db, make_engine
 from app.errors import install_error_handlers
-from app.routes import case_studies, health, search
+from app.middleware import BodyLimit
+from app.routes import analytics, case_studies, health, moderation, search, submissions
 from app.search.index import SearchIndex
+from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
-from app.services.indexing import IndexSync, ensure_index
+from app.services.indexing import IndexSync, catch_up, ensure_index
 from app.services.search import SearchService
+from app.services.submissions import SubmissionService
+from app.services.tagging import Tagger
 from app.vocabulary import get_vocabulary
 
 log = logging.getLogger("app")
@@ -59,12 +63,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     log.info(ensure_index(engine, index, vocabulary))
     sync = IndexSync(engine, index, vocabulary, settings.index_sync_seconds)
     sync.start()
+    counter = QueryCounter(engine)
+    counter.start()
     app.state.engine = engine
     app.state.vocabulary = vocabulary
-    app.state.search = SearchService(index, vocabulary)
+    app.state.queries = counter
+    app.state.search = SearchService(index, vocabulary, counter)
+    app.state.submissions = SubmissionService(index, lambda: catch_up(engine, index, vocabulary))
+    app.state.tagger = Tagger(index, vocabulary)
     try:
         yield
     finally:
+        counter.stop()
         sync.stop()
         index.close()
         engine.dispose()
@@ -84,7 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], max_age=600
         )
-    for module in (search, case_studies, health):
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    for module in (search, case_studies, submissions, moderation, analytics, health):
         app.include_router(module.router)
     return app
 

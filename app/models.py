@@ -1,8 +1,10 @@
-"""The SQL tables: case studies, their tags, and the change log that feeds the search index."""
+"""The SQL tables: case studies and their tags, the change log that feeds the search index,
+submission history, API keys, idempotency records and query counts."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 TAG_KINDS = ("priority_areas", "age_bands", "themes")
@@ -34,6 +36,19 @@ class CaseStudy(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     modified_at: datetime = Field(default_factory=utcnow)
+    # Submissions: the council that owns the record (None for the bundled collection), the
+    # latest word from the moderators, and the safeguarding check's findings and sign-off.
+    owner_council: str | None = Field(default=None, max_length=150, index=True)
+    moderation_message: str | None = Field(default=None, sa_column=Column(Text))
+    safeguarding_findings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    safeguarding_checked_by: str | None = Field(default=None, max_length=250)
+    safeguarding_checked_at: datetime | None = None
+    # What the submitter should know: a close match with a published case study, text removed.
+    warnings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
 
     tags: list["CaseStudyTag"] = Relationship(
         back_populates="case_study",
@@ -70,3 +85,66 @@ class ChangeLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120)
     at: datetime = Field(default_factory=utcnow)
+
+
+class SubmissionEvent(SQLModel, table=True):
+    """One change of a case study's content or state: who, when, from what to what, and why."""
+
+    __tablename__ = "submission_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_study_id: int = Field(foreign_key="case_study.id", index=True, ondelete="CASCADE")
+    at: datetime = Field(default_factory=utcnow)
+    actor: str = Field(max_length=250)
+    role: str = Field(max_length=20)
+    action: str = Field(max_length=40)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str | None = Field(default=None, max_length=20)
+    message: str | None = Field(default=None, sa_column=Column(Text))
+    changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ApiKey(SQLModel, table=True):
+    """An API key, stored only as the SHA-256 of the secret (keys are 256 random bits, so a slow
+    hash adds nothing); the prefix lets an operator tell keys apart."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str = Field(max_length=16)
+    secret_hash: str = Field(max_length=64, unique=True, index=True)
+    role: str = Field(max_length=20)
+    council: str | None = Field(default=None, max_length=150)
+    label: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to a request sent with an Idempotency-Key, replayed for retries."""
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("api_key_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    api_key_id: int = Field(foreign_key="api_key.id", ondelete="CASCADE")
+    key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class QueryCount(SQLModel, table=True):
+    """How often a search was made on a day, and how often it found nothing. The query text and
+    counts only: nothing about who searched."""
+
+    __tablename__ = "query_count"
+    __table_args__ = (UniqueConstraint("day", "query"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date = Field(index=True)
+    query: str = Field(max_length=200)
+    searches: int = 0
+    zero_results: int = 0

@@ -4,7 +4,8 @@ Kept apart from the tables so that a new column never changes the public contrac
 """
 
 import re
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -15,6 +16,7 @@ from pydantic import (
     field_validator,
 )
 
+from app.sanitise import clean_markdown, clean_text
 from app.vocabulary import get_vocabulary
 
 Evidence = Literal["evaluated", "measured", "emerging"]
@@ -62,6 +64,21 @@ class CaseStudyContent(BaseModel):
     updated: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD")
     source_url: str | None = Field(default=None, max_length=500)
 
+    @field_validator("title", "council", "summary", "programme", "body")
+    @classmethod
+    def _clean(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return None
+        cleaned = clean_markdown(v) if info.field_name == "body" else clean_text(v)
+        if not cleaned and info.field_name != "programme":
+            raise ValueError("nothing is left once HTML is removed; send plain text or Markdown")
+        return cleaned or None
+
+    @field_validator("outcomes", "partners")
+    @classmethod
+    def _clean_items(cls, v: list[str]) -> list[str]:
+        return [cleaned for item in v if (cleaned := clean_text(item))]
+
     @field_validator("priority_areas", "age_bands", "themes")
     @classmethod
     def _tags(cls, v: list[str], info: ValidationInfo) -> list[str]:
@@ -100,7 +117,6 @@ class CaseStudyFile(CaseStudyContent):
     """A case study of the bundled collection: content plus its slug and status."""
 
     slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
-    source_url: str = Field(max_length=500)
     status: Status = "published"
 
 
@@ -214,3 +230,207 @@ class Suggestion(BaseModel):
 class SuggestPage(BaseModel):
     q: str
     suggestions: list[Suggestion]
+
+
+class CaseStudyPatch(BaseModel):
+    """An amendment: any content fields, each replacing the stored value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    council: str | None = None
+    region: str | None = None
+    summary: str | None = None
+    body: str | None = None
+    outcomes: list[str] | None = None
+    priority_areas: list[str] | None = None
+    age_bands: list[str] | None = None
+    themes: list[str] | None = None
+    programme: str | None = None
+    partners: list[str] | None = None
+    evidence: Evidence | None = None
+    published: str | None = None
+    updated: str | None = None
+    source_url: str | None = None
+
+
+class SafeguardingFinding(BaseModel):
+    kind: Literal[
+        "date_of_birth", "name_and_age", "name_school_year", "home_address", "phone_number"
+    ]
+    field: str
+    passage: str = Field(description="The sentence where it was found")
+    message: str
+
+
+class Safeguarding(BaseModel):
+    """Whether the text looks like it identifies a child or family; a flagged submission cannot
+    be published until a moderator confirms it was checked."""
+
+    flagged: bool
+    findings: list[SafeguardingFinding]
+    checked_by: str | None = None
+    checked_at: datetime | None = None
+
+
+class SubmissionWarning(BaseModel):
+    kind: Literal["possible_duplicate", "sanitised"]
+    detail: str
+    slug: str | None = Field(default=None, description="The published case study it resembles")
+
+
+class SubmissionPublic(CaseStudyContent):
+    """A submission as its council and the moderators see it."""
+
+    id: int
+    slug: str
+    status: Status
+    owner_council: str | None
+    moderation_message: str | None = Field(
+        description="The latest message from the moderators: changes requested, or the reason "
+        "for a rejection"
+    )
+    safeguarding: Safeguarding
+    warnings: list[SubmissionWarning]
+    created_at: datetime
+    modified_at: datetime
+    url: str = Field(description="This submission in the API")
+    public_url: str | None = Field(description="The published case study, once published")
+
+
+class SubmissionList(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    results: list[SubmissionPublic]
+
+
+class HistoryEvent(BaseModel):
+    at: datetime
+    actor: str = Field(description="Who: the council or moderator and the key's number")
+    role: str
+    action: Literal[
+        "submitted",
+        "amended",
+        "withdrawn",
+        "published",
+        "changes_requested",
+        "rejected",
+        "unpublished",
+        "safeguarding_confirmed",
+    ]
+    from_status: Status | None
+    to_status: Status | None
+    message: str | None = Field(description="Why: the moderator's message or reason")
+    changes: dict[str, dict[str, Any]] = Field(
+        description="For amendments: each changed field, from what to what"
+    )
+
+
+class History(BaseModel):
+    id: int
+    slug: str
+    events: list[HistoryEvent]
+
+
+class ModerationMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    message: str = Field(min_length=3, max_length=4000, description="What the council should do")
+
+
+class ModerationReason(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=3, max_length=4000, description="Why, for the council")
+
+
+class ModerationNote(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class SafeguardingConfirmation(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str = Field(min_length=3, max_length=4000, description="What was checked, for the record")
+
+
+class TagDraft(BaseModel):
+    """The text of a draft to propose tags for; other fields of a full draft are ignored."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    title: str = Field(default="", max_length=200)
+    summary: str = Field(default="", max_length=800)
+    body: str = Field(default="", max_length=50_000)
+    outcomes: list[str] = Field(default_factory=list, max_length=30)
+    programme: str | None = Field(default=None, max_length=200)
+
+
+class TagSuggestion(BaseModel):
+    value: str
+    label: str
+    score: float = Field(description="Higher is surer; a vocabulary match alone scores 1")
+    reasons: list[str]
+
+
+class SimilarCaseStudy(BaseModel):
+    slug: str
+    title: str
+    similarity: float = Field(description="Relative to the most similar, which scores 1")
+
+
+class TagSuggestions(BaseModel):
+    priority_areas: list[TagSuggestion]
+    age_bands: list[TagSuggestion]
+    themes: list[TagSuggestion]
+    similar: list[SimilarCaseStudy]
+
+
+class QueryStat(BaseModel):
+    query: str
+    searches: int
+    zero_results: int = Field(description="How many of those searches found nothing")
+
+
+class QueryReport(BaseModel):
+    start: date
+    end: date
+    searches: int
+    zero_result_searches: int
+    top: list[QueryStat] = Field(description="The most frequent queries")
+    zero_results: list[QueryStat] = Field(
+        description="The most frequent queries that found nothing"
+    )
+
+
+class CoverageCell(BaseModel):
+    age_band: str
+    count: int
+    priority_area: str | None = None
+
+
+class CoverageRow(BaseModel):
+    priority_area: str
+    label: str
+    counts: list[CoverageCell]
+
+
+class CoverageTerm(BaseModel):
+    slug: str
+    label: str
+    count: int
+
+
+class CoverageReport(BaseModel):
+    """Where the published collection is thin: what to commission next."""
+
+    published: int
+    age_bands: list[CoverageTerm] = Field(description="The matrix's columns, in order")
+    priority_area_by_age_band: list[CoverageRow]
+    themes: list[CoverageTerm] = Field(description="Every theme, fewest case studies first")
+    thinnest: list[CoverageCell] = Field(
+        description="The priority area x age band cells with the fewest"
+    )

@@ -42,7 +42,7 @@ def to_file(case_study: CaseStudy) -> CaseStudyFile:
         evidence=case_study.evidence,  # type: ignore[arg-type]
         published=case_study.published,
         updated=case_study.updated,
-        source_url=case_study.source_url or "",
+        source_url=case_study.source_url,
         status=case_study.status,  # type: ignore[arg-type]
     )
 

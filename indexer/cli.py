@@ -1,4 +1,5 @@
-"""The collection's command line: check, load, build, verify, export. Parses and prints."""
+"""The collection's command line: check, load, build, verify, export, relevance, and API keys.
+Parses and prints; the work is in app/."""
 
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from app import store
 from app.collection import read_collection, write_collection
 from app.config import Settings
 from app.db import init_db, make_engine
+from app.keys import ROLES, create_key, list_keys, revoke_key
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.indexing import catch_up, rebuild_index
@@ -153,6 +155,66 @@ def relevance(
         f"{len(report.scores)} queries: nDCG@10 {report.ndcg:.3f}, MRR {report.mrr:.3f}",
         highlight=False,
     )
+
+
+keys = typer.Typer(no_args_is_help=True, help="API keys: create, list, revoke.")
+cli.add_typer(keys, name="keys")
+
+
+@keys.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")],
+    council: Annotated[
+        str | None, typer.Option(help="The council a council key submits for")
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="A note: who holds it, what for")] = None,
+) -> None:
+    """Create a key and print it once, as the last line; only its hash is kept."""
+    engine = _engine(Settings())
+    with Session(engine) as session:
+        try:
+            key, secret = create_key(session, role, council, label)  # type: ignore[arg-type]
+        except ValueError as error:
+            err.print(str(error), highlight=False)
+            raise typer.Exit(2) from error
+        owner = f" for {key.council}" if key.council else ""
+        out.print(f"Created {key.role} key {key.id}{owner}. It is shown once; keep it safe:")
+    print(secret)
+
+
+@keys.command("list")
+def keys_list() -> None:
+    """Every key: number, role, council, label, created, last used, revoked (never the key)."""
+    engine = _engine(Settings())
+    with Session(engine) as session:
+        found = list_keys(session)
+    table = Table("id", "prefix", "role", "council", "label", "created", "last used", "revoked")
+    for key in found:
+        table.add_row(
+            str(key.id),
+            key.prefix + "…",
+            key.role,
+            key.council or "",
+            key.label or "",
+            f"{key.created_at:%Y-%m-%d %H:%M}",
+            f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
+            f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
+        )
+    out.print(table)
+
+
+@keys.command("revoke")
+def keys_revoke(
+    key_id: Annotated[int, typer.Argument(help="The key's number (keys list)")],
+) -> None:
+    """Revoke a key: it stops working at once."""
+    engine = _engine(Settings())
+    with Session(engine) as session:
+        key = revoke_key(session, key_id)
+    if key is None:
+        err.print(f"No key {key_id}; `keys list` shows them.")
+        raise typer.Exit(1)
+    out.print(f"Key {key_id} ({key.role}{', ' + key.council if key.council else ''}) is revoked.")
 
 
 def main() -> None:

@@ -152,6 +152,7 @@ class SearchIndex:
         self.path = path
         self.schema = build_schema()
         self._lock = threading.RLock()
+        self.apply_lock = threading.Lock()  # one catch-up at a time per process
         self._view: _View | None = None
         self._target: str | None = None
         self._checked = 0.0
@@ -232,13 +233,16 @@ class SearchIndex:
         return facets
 
     def _ranked(self, view: _View, query: Query, final: int, limit: int) -> list[int]:
+        return [docnum for _score, docnum in self._top(view, query, final, limit)]
+
+    def _top(self, view: _View, query: Query, final: int, limit: int) -> list[tuple[float, int]]:
         if not final or limit <= 0:
             return []
         # replace=0: Whoosh's default matcher replacement can drop a true top-N hit.
         top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
         allow = set(bits.to_ids(final))
         view.searcher.search_with_collector(query, collectors.FilterCollector(top, allow=allow))
-        return [docnum for _score, docnum in top.results().top_n]
+        return [(score, docnum) for score, docnum in top.results().top_n]
 
     def _sorted(self, view: _View, final: int, sort: Sort) -> list[int]:
         ids = sorted(bits.to_ids(final), key=view.titles.__getitem__)
@@ -246,19 +250,25 @@ class SearchIndex:
             ids.sort(key=view.published.__getitem__, reverse=True)
         return ids
 
-    def related(
-        self, slug: str, texts: dict[str, str], tags: dict[str, list[str]], limit: int
-    ) -> list[str]:
-        """The published case studies most like the given one, never itself.
+    def similar(
+        self,
+        texts: dict[str, str],
+        tags: dict[str, list[str]],
+        limit: int,
+        exclude: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """The published case studies most like a text, best first, with scores.
 
-        texts maps text fields to the case study's own text in each: its most distinctive words
-        per field (by that field's statistics) are searched for in the same field of the others;
-        each tag they share adds a constant.
+        texts maps text fields to the text in each: its most distinctive words per field (by
+        that field's statistics) are searched for in the same field of the case studies; each
+        tag they share adds a constant. exclude leaves one case study (the text's own) out.
         """
         with self._lock:
             view = self._current()
             searcher = view.searcher
-            own = bits.from_ids(searcher.docs_for_query(Term("slug", slug)))
+            allowed = view.live
+            if exclude is not None:
+                allowed &= ~bits.from_ids(searcher.docs_for_query(Term("slug", exclude)))
             clauses: list[Query] = []
             for name, text in texts.items():
                 words = searcher.key_terms_from_text(name, text, numterms=RELATED_TERMS[name])
@@ -272,8 +282,8 @@ class SearchIndex:
             ]
             if not clauses:
                 return []
-            ranked = self._ranked(view, Or(clauses), view.live & ~own, limit)
-            return [view.slugs[d] for d in ranked]
+            top = self._top(view, Or(clauses), allowed, limit)
+            return [(view.slugs[docnum], score) for score, docnum in top]
 
     def catalogue(self) -> Catalogue:
         with self._lock:

@@ -37,7 +37,7 @@ def rebuild_index(
 def catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
     """Apply every change logged since the index's position; return how many were applied."""
     applied = 0
-    with Session(engine) as session:
+    with index.apply_lock, Session(engine) as session:
         while True:
             changes = store.changed_since(session, index.applied_change_id())
             if not changes:

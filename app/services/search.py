@@ -23,6 +23,7 @@ from app.search.highlight import snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
 from app.search.query import QueryBuilder, clean
 from app.search.schema import council_key
+from app.services.analytics import QueryCounter
 from app.services.suggest import Suggester
 from app.vocabulary import Vocabulary
 
@@ -158,9 +159,12 @@ def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> Sear
 class SearchService:
     """Searches the index and loads what it found from the store, filtered again to published."""
 
-    def __init__(self, index: SearchIndex, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self, index: SearchIndex, vocabulary: Vocabulary, counter: QueryCounter | None = None
+    ) -> None:
         self.index = index
         self.vocabulary = vocabulary
+        self.counter = counter
         self.queries = QueryBuilder(index.schema)
         self._words = make_word_analyzer()
         self._catalogue: Catalogue | None = None
@@ -203,6 +207,8 @@ class SearchService:
         )
         offset = (request.page - 1) * request.per_page
         hits = self.index.search(query, filters, sort, offset, request.per_page)
+        if self.counter is not None and request.page == 1:
+            self.counter.record(request.q, hits.total)
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,
@@ -234,7 +240,7 @@ class SearchService:
             "priority_area": case_study.tag_values("priority_areas"),
             "age_band": case_study.tag_values("age_bands"),
         }
-        slugs = self.index.related(slug, texts, tags, limit)
+        slugs = [found for found, _ in self.index.similar(texts, tags, limit, exclude=slug)]
         rows = store.list_published_by_slug(session, slugs)
         return RelatedPage(slug=slug, results=[_result(row, base_url, frozenset()) for row in rows])
 

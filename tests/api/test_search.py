@@ -165,13 +165,12 @@ def test_highlights_escape_everything_but_mark(make_client: Any) -> None:
     from tests.factories import make_case_study
 
     study = make_case_study(
-        summary="Parents said <script>alert('x')</script> & the fostering helped."
+        summary="Parents said 5 < 6 > 4 & the fostering helped."  # tags never get this far
     )
     with make_client([study]) as client:
         summary = search(client, q="fostering")["results"][0]["highlights"]["summary"]
     assert summary == (
-        "Parents said &lt;script&gt;alert('x')&lt;/script&gt; &amp;"
-        " the <mark>fostering</mark> helped."
+        "Parents said 5 &lt; 6 &gt; 4 &amp; the <mark>fostering</mark> helped."
     )
 
 

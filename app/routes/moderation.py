@@ -1,0 +1,110 @@
+"""Moderation: the queue, and publish / request changes / reject / unpublish / confirm the
+safeguarding check."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from app.deps import BaseUrlDep, ModeratorDep, SessionDep, get_submissions
+from app.schemas import (
+    ModerationMessage,
+    ModerationNote,
+    ModerationReason,
+    SafeguardingConfirmation,
+    Status,
+    SubmissionList,
+    SubmissionPublic,
+)
+from app.services.submissions import SubmissionService
+
+router = APIRouter(prefix="/api/v1/moderation", tags=["moderation"])
+SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
+RecordId = Annotated[int, Path(ge=1, le=2**62, description="The submission's id")]
+
+
+@router.get("/queue", response_model=SubmissionList)
+def queue(
+    session: SessionDep,
+    principal: ModeratorDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    status: Annotated[list[Status], Query(max_length=5)] = ["submitted"],  # noqa: B006
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SubmissionList:
+    """Submissions waiting for a decision, oldest first, with their safeguarding findings and
+    warnings. `status` can widen the queue (for example to `changes_requested`)."""
+    rows = service.find(session, principal, list(status), None, page, per_page, oldest_first=True)
+    return service.page(rows, page, per_page, base_url)
+
+
+@router.post("/{record_id}/publish", response_model=SubmissionPublic)
+def publish(
+    session: SessionDep,
+    principal: ModeratorDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+    body: ModerationNote | None = None,
+) -> SubmissionPublic:
+    """Publish a submitted case study: it is in search when this answers. A submission the
+    safeguarding check flagged needs /confirm-safeguarding first (409 otherwise)."""
+    row = service.publish(session, principal, record_id, body.note if body else None)
+    return service.public(row, base_url)
+
+
+@router.post("/{record_id}/request-changes", response_model=SubmissionPublic)
+def request_changes(
+    session: SessionDep,
+    principal: ModeratorDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+    body: ModerationMessage,
+) -> SubmissionPublic:
+    """Send a submission back to its council with a message saying what to change."""
+    return service.public(
+        service.request_changes(session, principal, record_id, body.message), base_url
+    )
+
+
+@router.post("/{record_id}/reject", response_model=SubmissionPublic)
+def reject(
+    session: SessionDep,
+    principal: ModeratorDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+    body: ModerationReason,
+) -> SubmissionPublic:
+    """Reject a submission, with the reason the council will see."""
+    return service.public(service.reject(session, principal, record_id, body.reason), base_url)
+
+
+@router.post("/{record_id}/unpublish", response_model=SubmissionPublic)
+def unpublish(
+    session: SessionDep,
+    principal: ModeratorDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+    body: ModerationReason,
+) -> SubmissionPublic:
+    """Take a published case study out of search at once; it goes back to its council as
+    `changes_requested` with the reason."""
+    return service.public(service.unpublish(session, principal, record_id, body.reason), base_url)
+
+
+@router.post("/{record_id}/confirm-safeguarding", response_model=SubmissionPublic)
+def confirm_safeguarding(
+    session: SessionDep,
+    principal: ModeratorDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+    body: SafeguardingConfirmation,
+) -> SubmissionPublic:
+    """Record that a moderator checked what the safeguarding check flagged (and why it may be
+    published). An amendment that changes the findings needs a new confirmation."""
+    row = service.confirm_safeguarding(session, principal, record_id, body.note)
+    return service.public(row, base_url)

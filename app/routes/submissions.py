@@ -1,0 +1,147 @@
+"""Council submissions: /api/v1/submissions (submit, list, read, amend, withdraw, history) and
+/api/v1/submissions/suggest-tags."""
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from app.deps import BaseUrlDep, PrincipalDep, SessionDep, SubmitterDep, get_submissions, get_tagger
+from app.schemas import (
+    CaseStudyContent,
+    CaseStudyPatch,
+    History,
+    Status,
+    SubmissionList,
+    SubmissionPublic,
+    TagDraft,
+    TagSuggestions,
+)
+from app.services.submissions import SubmissionService
+from app.services.tagging import Tagger
+
+router = APIRouter(prefix="/api/v1", tags=["submissions"])
+SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
+RecordId = Annotated[int, Path(ge=1, le=2**62, description="The submission's id")]
+
+
+async def raw_body(request: Request) -> Any:
+    """The JSON as sent (FastAPI has already read and checked it), to say what cleaning removed."""
+    try:
+        return json.loads(await request.body() or b"null")
+    except ValueError:
+        return None
+
+
+RawDep = Annotated[Any, Depends(raw_body)]
+
+
+@router.post(
+    "/submissions",
+    status_code=201,
+    response_model=SubmissionPublic,
+    responses={409: {"description": "Idempotency-Key reused for a different request"}},
+)
+def submit(
+    session: SessionDep,
+    principal: SubmitterDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    content: CaseStudyContent,
+    raw: RawDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=200,
+            description="Any unique string; a retry with the same key returns the first answer",
+        ),
+    ] = None,
+) -> JSONResponse:
+    """Submit a case study for moderation, with the same fields and rules as a collection file.
+
+    A council key submits for its own council. The answer is the stored record, in state
+    `submitted`, with the safeguarding check's findings and any warnings (a close match with a
+    published case study, text that was removed as unsafe)."""
+    status, body = service.submit(session, principal, content, raw, base_url, idempotency_key)
+    return JSONResponse(body, status_code=status, headers={"Location": body["url"]})
+
+
+@router.get("/submissions", response_model=SubmissionList)
+def list_submissions(
+    session: SessionDep,
+    principal: PrincipalDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    status: Annotated[list[Status], Query(max_length=5)] = [],  # noqa: B006
+    council: Annotated[str | None, Query(max_length=150)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SubmissionList:
+    """A council's own submissions, newest first (moderators see every council's, and may
+    filter by `council`)."""
+    rows = service.find(session, principal, list(status), council, page, per_page)
+    return service.page(rows, page, per_page, base_url)
+
+
+@router.get("/submissions/{record_id}", response_model=SubmissionPublic)
+def read_submission(
+    session: SessionDep,
+    principal: PrincipalDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+) -> SubmissionPublic:
+    """One submission, with the moderators' latest message. Another council's is a 404."""
+    return service.public(service.get(session, principal, record_id), base_url)
+
+
+@router.patch("/submissions/{record_id}", response_model=SubmissionPublic)
+def amend_submission(
+    session: SessionDep,
+    principal: SubmitterDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+    patch: CaseStudyPatch,
+) -> SubmissionPublic:
+    """Amend a submission that is `submitted` or `changes_requested`: send only the fields to
+    change. It goes back to `submitted`, and the history records each change."""
+    changes = patch.model_dump(exclude_unset=True)
+    row = service.amend(session, principal, record_id, changes, base_url)
+    return service.public(row, base_url)
+
+
+@router.delete("/submissions/{record_id}", response_model=SubmissionPublic)
+def withdraw_submission(
+    session: SessionDep,
+    principal: SubmitterDep,
+    service: SubmissionsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+) -> SubmissionPublic:
+    """Withdraw a submission that is not published. It is kept, as `withdrawn`, with its
+    history."""
+    return service.public(service.withdraw(session, principal, record_id), base_url)
+
+
+@router.get("/submissions/{record_id}/history", response_model=History)
+def submission_history(
+    session: SessionDep, principal: PrincipalDep, service: SubmissionsDep, record_id: RecordId
+) -> History:
+    """Every change of content or state: who, when, from what to what, and why."""
+    return service.history(session, principal, record_id)
+
+
+@router.post("/submissions/suggest-tags", response_model=TagSuggestions)
+def suggest_tags(
+    session: SessionDep,
+    _principal: PrincipalDep,
+    tagger: Annotated[Tagger, Depends(get_tagger)],
+    draft: TagDraft,
+) -> TagSuggestions:
+    """Propose priority areas, age bands and themes for a draft from its text, each with its
+    reasons: vocabulary terms (or their synonyms) the text mentions, and the tags of the most
+    similar published case studies (listed in `similar`)."""
+    return tagger.suggest(session, draft)

@@ -1,0 +1,133 @@
+"""The safeguarding check: does a submission's text look like it identifies a child or family?
+
+Case studies are about real children, so a submission that names a child next to an age, gives
+a date of birth, names a child with their school and year group, or gives a home address or
+phone number is flagged to the submitter and the moderators with the passages found. The rules
+are deliberately simple and explainable; a moderator makes the final call.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from app.config import ROOT
+
+NAMES_FILE = ROOT / "data" / "safeguarding.yaml"
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\s+\d{{4}}"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+)
+DATE_OF_BIRTH = re.compile(
+    rf"\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born(?:\s+on)?)\b[\s:,(-]*{_DATE}", re.IGNORECASE
+)
+AGE = re.compile(
+    r"\b(?:aged?|age\s+of)\s+\d{1,2}\b|\b\d{1,2}[- ]years?[- ]old\b|\(\s*\d{1,2}\s*\)"
+    r"|,\s*\d{1,2}\s*,",
+    re.IGNORECASE,
+)
+SCHOOL = re.compile(
+    r"\b(?:[A-Z][\w'-]+\s+){1,4}(?:Primary|Junior|Infant|Infants|Secondary|High|Grammar)?\s*"
+    r"(?:School|Academy)\b"
+)
+YEAR_GROUP = re.compile(r"\bYear\s+(?:1[0-3]|[1-9])\b|\bReception\s+class\b")
+ADDRESS = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z'-]+\s+){1,3}"
+    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Way|Crescent|Grove|Terrace|Place|Court"
+    r"|Gardens|Walk|Row|Square|Mews|Rise|Green|Park)\b"
+)
+POSTCODE = re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
+PHONE = re.compile(r"(?<![\d£$])(?:\+44\s?\(?0?\)?\s?|\b0)(?:\d[\s-]?){9,10}(?!\d)")
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Master)\.?\s+[A-Z][a-z'-]+")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
+NEAR = 60  # characters between a name and an age for them to belong together
+
+MESSAGES = {
+    "date_of_birth": "gives a date of birth",
+    "name_and_age": "names someone next to their age",
+    "name_school_year": "names a child with their school and year group",
+    "home_address": "gives a home address or postcode",
+    "phone_number": "gives a phone number",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    field: str
+    passage: str
+
+    @property
+    def message(self) -> str:
+        return f"{self.field} {MESSAGES[self.kind]}: remove or anonymise it"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "field": self.field,
+            "passage": self.passage,
+            "message": self.message,
+        }
+
+
+@cache
+def first_names() -> frozenset[str]:
+    data = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
+    return frozenset(str(name) for name in data["first_names"])
+
+
+def _names(sentence: str) -> list[re.Match[str]]:
+    names = first_names()
+    found = [m for m in re.finditer(r"\b[A-Z][a-z'-]+\b", sentence) if m.group() in names]
+    return found + list(_TITLED.finditer(sentence))
+
+
+def _near(names: list[re.Match[str]], others: list[re.Match[str]]) -> bool:
+    return any(
+        abs(n.start() - o.start()) <= NEAR or abs(o.start() - n.end()) <= NEAR
+        for n in names
+        for o in others
+    )
+
+
+def _passage(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if len(sentence) <= 240 else sentence[:239] + "…"
+
+
+def check_text(field: str, text: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for sentence in _SENTENCES.split(text):
+        kinds: list[str] = []
+        if DATE_OF_BIRTH.search(sentence):
+            kinds.append("date_of_birth")
+        names = _names(sentence)
+        if names and _near(names, list(AGE.finditer(sentence))):
+            kinds.append("name_and_age")
+        if names and SCHOOL.search(sentence) and YEAR_GROUP.search(sentence):
+            kinds.append("name_school_year")
+        if ADDRESS.search(sentence) or POSTCODE.search(sentence):
+            kinds.append("home_address")
+        if PHONE.search(sentence):
+            kinds.append("phone_number")
+        findings += [Finding(kind, field, _passage(sentence)) for kind in kinds]
+    return findings
+
+
+def check(content: dict[str, Any]) -> list[Finding]:
+    """Check every text field of a case study's content; return what was found."""
+    findings: list[Finding] = []
+    for field in ("title", "summary", "body", "programme"):
+        if content.get(field):
+            findings += check_text(field, str(content[field]))
+    for field in ("outcomes", "partners"):
+        for item in content.get(field) or []:
+            findings += check_text(field, str(item))
+    return findings

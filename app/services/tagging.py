@@ -1,0 +1,198 @@
+"""Help for submitters: tags proposed from a draft's text, and close matches with published
+case studies.
+
+Each proposal says why: the vocabulary term (or one of its synonyms) appears in the text, or the
+most similar published case studies carry the tag. Similar case studies come from the index, so
+only published ones count.
+"""
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from sqlmodel import Session
+
+from app import store
+from app.errors import InvalidParameter
+from app.rendering import markdown_to_text
+from app.schemas import (
+    SimilarCaseStudy,
+    SubmissionWarning,
+    TagDraft,
+    TagSuggestion,
+    TagSuggestions,
+)
+from app.search.analysis import make_analyzer
+from app.search.index import SearchIndex
+from app.search.thesaurus import Thesaurus, get_thesaurus
+from app.vocabulary import Vocabulary
+
+SIMILAR = 5
+PROPOSE_AT = 1.0  # a vocabulary match, or the weight of the most similar case study
+DUPLICATE_AT = 0.5  # share of three-word runs in common
+KIND_FIELDS = {"priority_areas": "priority_area", "age_bands": "age_band", "themes": "theme"}
+_AGES = re.compile(
+    r"\b(\d{1,2})[- ]years?[- ]olds?\b|\baged?\s+(\d{1,2})(?:\s*(?:-|to|and)\s*(\d{1,2}))?",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"\w+")
+
+
+def _texts(draft: dict[str, Any]) -> dict[str, str]:
+    body = "\n".join([draft.get("body") or "", *(draft.get("outcomes") or [])])
+    return {
+        "title": draft.get("title") or "",
+        "summary": draft.get("summary") or "",
+        "body": markdown_to_text(body),
+    }
+
+
+class Tagger:
+    def __init__(
+        self, index: SearchIndex, vocabulary: Vocabulary, thesaurus: Thesaurus | None = None
+    ) -> None:
+        self.index = index
+        self.vocabulary = vocabulary
+        self.thesaurus = thesaurus or get_thesaurus()
+        self._analyzer = make_analyzer()
+        # Each term's label and the label's synonyms, as runs of stems.
+        self._phrases: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        for kind in ("priority_areas", "themes"):
+            self._phrases[kind] = {
+                term.slug: [
+                    (phrase, self._stems(phrase))
+                    for phrase in [term.label, *self.thesaurus.synonyms(term.label)]
+                ]
+                for term in vocabulary.terms(kind)
+            }
+
+    def _stems(self, text: str) -> str:
+        return " " + " ".join(t.text for t in self._analyzer(text)) + " "
+
+    def suggest(self, session: Session, draft: TagDraft) -> TagSuggestions:
+        texts = _texts(draft.model_dump())
+        whole = "\n".join(texts.values())
+        if len(whole.strip()) < 20:
+            raise InvalidParameter(
+                "Send at least a title and a summary (20 characters or more) to suggest tags.",
+                [{"detail": "title, summary or body: too little text", "pointer": "#/body"}],
+            )
+        scores: dict[str, dict[str, float]] = {k: defaultdict(float) for k in KIND_FIELDS}
+        reasons: dict[str, dict[str, list[str]]] = {k: defaultdict(list) for k in KIND_FIELDS}
+        self._from_vocabulary(whole, scores, reasons)
+        similar = self._from_similar(session, texts, scores, reasons)
+        lists = {
+            kind: sorted(
+                (
+                    TagSuggestion(
+                        value=slug,
+                        label=self.vocabulary.label(kind, slug),
+                        score=round(score, 2),
+                        reasons=reasons[kind][slug],
+                    )
+                    for slug, score in scores[kind].items()
+                    if score >= PROPOSE_AT
+                ),
+                key=lambda s: -s.score,
+            )
+            for kind in KIND_FIELDS
+        }
+        return TagSuggestions(**lists, similar=similar)
+
+    def _from_vocabulary(
+        self,
+        text: str,
+        scores: dict[str, dict[str, float]],
+        reasons: dict[str, dict[str, list[str]]],
+    ) -> None:
+        stems = self._stems(text)
+        for kind, terms in self._phrases.items():
+            for slug, phrases in terms.items():
+                for phrase, phrase_stems in phrases:
+                    if phrase_stems.strip() and phrase_stems in stems:
+                        scores[kind][slug] += 1.0
+                        reasons[kind][slug].append(f'the text mentions "{phrase}"')
+                        break
+        for band in self.thesaurus.age_bands(text):
+            scores["age_bands"][band] += 1.0
+            reasons["age_bands"][band].append("the text uses an age word for this band")
+        for match in _AGES.finditer(text):
+            ages = [int(a) for a in match.groups() if a]
+            for band in sorted({b for age in ages for b in self.vocabulary.bands_for_age(age)}):
+                if not any("aged" in r for r in reasons["age_bands"][band]):
+                    scores["age_bands"][band] += 1.0
+                    reasons["age_bands"][band].append(f'the text mentions ages ("{match.group()}")')
+
+    def _from_similar(
+        self,
+        session: Session,
+        texts: dict[str, str],
+        scores: dict[str, dict[str, float]],
+        reasons: dict[str, dict[str, list[str]]],
+    ) -> list[SimilarCaseStudy]:
+        found = self.index.similar(texts, {}, SIMILAR)
+        if not found:
+            return []
+        best = found[0][1] or 1.0
+        rows = {cs.slug: cs for cs in store.list_published_by_slug(session, [s for s, _ in found])}
+        similar = []
+        carried: dict[str, dict[str, list[str]]] = {k: defaultdict(list) for k in KIND_FIELDS}
+        for slug, score in found:
+            row = rows.get(slug)
+            if row is None:
+                continue
+            weight = score / best
+            similar.append(
+                SimilarCaseStudy(slug=slug, title=row.title, similarity=round(weight, 2))
+            )
+            for kind in KIND_FIELDS:
+                for value in row.tag_values(kind):
+                    scores[kind][value] += weight
+                    carried[kind][value].append(slug)
+        for kind, values in carried.items():
+            for value, slugs in values.items():
+                reasons[kind][value].append(
+                    f"{len(slugs)} of the {len(similar)} most similar published case studies "
+                    f"carry it: {', '.join(slugs)}"
+                )
+        return similar
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORDS.findall(text.casefold())
+    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 0))}
+
+
+def duplicates(
+    session: Session, index: SearchIndex, content: dict[str, Any], own_slug: str | None = None
+) -> list[SubmissionWarning]:
+    """Published case studies that a draft closely matches: the same source, the same title, or
+    half or more of its three-word runs in common."""
+    texts = _texts(content)
+    found = [s for s, _ in index.similar(texts, {}, SIMILAR, exclude=own_slug)]
+    mine = _shingles("\n".join(texts.values()))
+    title = " ".join(_WORDS.findall(texts["title"].casefold()))
+    warnings = []
+    for row in store.list_published_by_slug(session, found):
+        theirs = _shingles("\n".join(_texts(row.model_dump()).values()))
+        overlap = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
+        same_source = bool(content.get("source_url")) and content["source_url"] == row.source_url
+        same_title = title == " ".join(_WORDS.findall(row.title.casefold()))
+        if overlap >= DUPLICATE_AT or same_source or same_title:
+            why = (
+                "has the same source"
+                if same_source
+                else "has the same title"
+                if same_title
+                else f"shares {overlap:.0%} of its wording"
+            )
+            warnings.append(
+                SubmissionWarning(
+                    kind="possible_duplicate",
+                    detail=f"Closely matches the published case study {row.slug!r} "
+                    f'("{row.title}"): it {why}. Amend it, or tell the moderators why both '
+                    "should stand.",
+                    slug=row.slug,
+                )
+            )
+    return warnings
