@@ -29,8 +29,9 @@ DATE_OF_BIRTH = re.compile(
     rf"\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born(?:\s+on)?)\b[\s:,(-]*{_DATE}", re.IGNORECASE
 )
 AGE = re.compile(
-    r"\b(?:aged?|age\s+of)\s+\d{1,2}\b|\b\d{1,2}[- ]years?[- ]old\b|\(\s*\d{1,2}\s*\)"
-    r"|,\s*\d{1,2}\s*,",
+    # "aged 14", "14-year-old", "(14)", "(age 14)", ", 14," -- not "up to age 25", which is policy
+    r"\baged\s+\d{1,2}\b|\b\d{1,2}[- ]years?[- ]old\b|\(\s*(?:age\s+)?\d{1,2}\s*\)"
+    r"|,\s*(?:age\s+)?\d{1,2}\s*,",
     re.IGNORECASE,
 )
 SCHOOL = re.compile(

@@ -119,3 +119,25 @@ def sample_collection() -> list[CaseStudyFile]:
             published="2020",
         ),
     ]
+
+
+def make_draft(**overrides: Any) -> dict[str, Any]:
+    """A valid submission body, as a council would send it."""
+    draft: dict[str, Any] = {
+        "title": "Kinship carers support hub",
+        "council": "Leeds City Council",
+        "region": "Yorkshire and the Humber",
+        "summary": "A hub that gives kinship carers advice, training and peer support.",
+        "body": BODY.format(
+            challenge="Kinship carers felt unsupported and alone.",
+            solution="A hub with a helpline, training evenings and peer groups.",
+            impact="Carers said they felt less alone.",
+        ),
+        "outcomes": ["Carers supported rose from 40 to 95"],
+        "priority_areas": ["early-help"],
+        "age_bands": ["5-11"],
+        "themes": ["permanence"],
+        "evidence": "emerging",
+    }
+    draft.update(overrides)
+    return draft

@@ -169,9 +169,7 @@ def test_highlights_escape_everything_but_mark(make_client: Any) -> None:
     )
     with make_client([study]) as client:
         summary = search(client, q="fostering")["results"][0]["highlights"]["summary"]
-    assert summary == (
-        "Parents said 5 &lt; 6 &gt; 4 &amp; the <mark>fostering</mark> helped."
-    )
+    assert summary == ("Parents said 5 &lt; 6 &gt; 4 &amp; the <mark>fostering</mark> helped.")
 
 
 @pytest.mark.parametrize(

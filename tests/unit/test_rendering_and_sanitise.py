@@ -7,7 +7,9 @@ from app.sanitise import clean_markdown, clean_text, safe_url
 
 
 def test_rendering_shows_raw_html_as_text_and_drops_unsafe_links() -> None:
-    html = markdown_to_html("<script>alert(1)</script>\n\n[x](javascript:alert(2)) [y](https://a.org)")
+    html = markdown_to_html(
+        "<script>alert(1)</script>\n\n[x](javascript:alert(2)) [y](https://a.org)"
+    )
     assert "<script" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html
     assert '<a href="https://a.org" rel="noopener noreferrer nofollow">y</a>' in html
@@ -34,8 +36,10 @@ def test_clean_text_removes_markup_and_control_characters(text: str, kept: str) 
         ("[x](JaVa&#115;cript:alert(3))", "x"),
         ("![pic](vbscript:bad 'title')", "pic"),
         ("[x](data:text/html;base64,PHNjcmlwdD4=)", "x"),
-        ("[ok](https://a.org/a_(b)) and [rel](/x) and [mail](mailto:a@b.org)",
-         "[ok](https://a.org/a_(b)) and [rel](/x) and [mail](mailto:a@b.org)"),
+        (
+            "[ok](https://a.org/a_(b)) and [rel](/x) and [mail](mailto:a@b.org)",
+            "[ok](https://a.org/a_(b)) and [rel](/x) and [mail](mailto:a@b.org)",
+        ),
         ("> a quote\n\n- a list & more", "> a quote\n\n- a list & more"),
         ("[r]: javascript:bad\n[s]: https://good.org", "[s]: https://good.org"),
     ],

@@ -1,0 +1,71 @@
+"""The safeguarding check on realistic sentences, both ways."""
+
+import pytest
+
+from app.collection import read_collection
+from app.config import ROOT
+from app.safeguarding import check, check_text
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        (
+            "Jamie Smith (date of birth 12/03/2011) attends Oakfield Primary School in Year 6.",
+            {"date_of_birth", "name_school_year"},
+        ),
+        ("Born on 3 March 2010, Leo was placed with his aunt.", {"date_of_birth"}),
+        ("Her DOB: 4th July 2012 was wrong on the referral.", {"date_of_birth"}),
+        ("Chloe, 15, had been missing three times that month.", {"name_and_age"}),
+        ("Max (14) was referred by his school.", {"name_and_age"}),
+        ("Tyler, aged 13, joined the youth club.", {"name_and_age"}),
+        ("Mrs Patel, 34-year-old mother of three, asked for help.", {"name_and_age"}),
+        ("Ruby is in Year 9 at St Mary's Academy.", {"name_school_year"}),
+        ("The family lived at 14 Elm Road.", {"home_address"}),
+        ("They moved to LS6 2QT last spring.", {"home_address"}),
+        ("Call mum on 07700 900123 after school.", {"phone_number"}),
+    ],
+)
+def test_identifying_details_are_flagged(text: str, kinds: set[str]) -> None:
+    findings = check_text("body", text)
+    assert {f.kind for f in findings} == kinds
+    assert all(f.passage == text and f.field == "body" for f in findings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 14-year-old in Year 9 was supported by the team.",
+        "Pupils in Year 6 at Oakfield Primary School took part.",
+        "Sarah Jones, Director of Children's Services, said the hub had worked.",
+        "Young people aged 16 to 25 were offered apprenticeships.",
+        "The service supported 1,234 families in 2019 and saved £1.2m.",
+        "Caseloads fell from 22 to 16 (27%) over 2 years.",
+        "Ofsted rated the council Good in March 2019.",
+        "Children born in 2010 were the first cohort.",
+        "Grace periods for council tax were extended to age 25.",
+    ],
+)
+def test_ordinary_case_study_sentences_are_not_flagged(text: str) -> None:
+    assert check_text("body", text) == []
+
+
+def test_every_text_field_is_checked() -> None:
+    findings = check(
+        {
+            "title": "Support for Jamie, 12, and family",
+            "summary": "A plain summary about a service.",
+            "outcomes": ["Contact the family on 0113 496 0000"],
+            "body": "",
+        }
+    )
+    assert {(f.field, f.kind) for f in findings} == {
+        ("title", "name_and_age"),
+        ("outcomes", "phone_number"),
+    }
+
+
+def test_the_bundled_collection_raises_no_flags() -> None:
+    studies, _ = read_collection(ROOT / "data" / "case_studies")
+    flagged = [(s.slug, f.passage) for s in studies for f in check(s.model_dump())]
+    assert flagged == []
