@@ -1,9 +1,11 @@
 """Settings: every knob with its default, read from the environment (or passed in by tests)."""
 
+import json
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,9 +20,27 @@ class Settings(BaseSettings):
     data_dir: Path = ROOT / "data" / "case_studies"
     load_on_start: bool = True
     index_sync_seconds: float = 1.0
-    cors_origins: list[str] = []
+    cors_origins: Annotated[list[str], NoDecode] = []
+    embed_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = 1_048_576
     log_level: str = "info"
+
+    @field_validator("cors_origins", "embed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        """Origins as a comma-separated list or a JSON list; each scheme://host[:port]."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if not isinstance(value, list):
+            return value
+        origins = [str(v).strip().rstrip("/") for v in value if str(v).strip()]
+        for origin in origins:
+            if origin != "*" and not (
+                origin.startswith(("http://", "https://")) and "/" not in origin.split("://", 1)[1]
+            ):
+                raise ValueError(f"{origin!r} is not an origin like https://campaign.example.org")
+        return origins
 
     @field_validator("index_dir", "data_dir")
     @classmethod

@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -52,13 +52,27 @@ class Conflict(AppError):
     title = "Conflict"
 
 
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page gets the error as a page; everyone else as problem+json."""
+    path = request.url.path
+    if path.startswith(("/api/", "/feeds/", "/static/")) or path == "/widget.js":
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
 def problem(
     request: Request,
     status: int,
     title: str,
     detail: str,
     errors: list[dict[str, str]] | None = None,
-) -> JSONResponse:
+) -> Response:
+    if wants_html(request):
+        from app.templating import templates  # pages only: keeps the API free of templates
+
+        return templates.TemplateResponse(
+            request, "error.html", {"title": title, "detail": detail}, status_code=status
+        )
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title,
@@ -75,7 +89,7 @@ def _pointer(loc: tuple[Any, ...]) -> str:
     return "#/" + "/".join(str(part) for part in loc)
 
 
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
     response = problem(request, exc.status, exc.title, exc.detail, exc.errors)
     if exc.headers:
@@ -83,7 +97,7 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     titles = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}
     detail = str(exc.detail)
@@ -95,7 +109,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {
@@ -108,7 +122,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(request, 422, "Invalid request", detail, errors)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(request, 500, "Internal error", "Something went wrong on our side; try again.")
 

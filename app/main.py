@@ -6,17 +6,27 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app import store
 from app.collection import read_collection
-from app.config import Settings
+from app.config import ROOT, Settings
 from app.db import init_db, make_engine
 from app.errors import install_error_handlers
-from app.middleware import BodyLimit
-from app.routes import analytics, case_studies, health, moderation, search, submissions
+from app.middleware import BodyLimit, ETags, SecurityHeaders
+from app.routes import (
+    analytics,
+    case_studies,
+    feeds,
+    health,
+    moderation,
+    pages,
+    search,
+    submissions,
+)
 from app.search.index import SearchIndex
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
@@ -90,13 +100,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    # Innermost first: ETags see the finished body; CORS, outermost, also marks 304s.
+    app.add_middleware(ETags)
+    app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET"], max_age=600
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD"],
+            expose_headers=["ETag"],
+            max_age=600,
         )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    for module in (search, case_studies, submissions, moderation, analytics, health):
+    for module in (search, case_studies, submissions, moderation, analytics, health, feeds, pages):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     return app
 
 

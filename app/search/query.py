@@ -16,6 +16,8 @@ from whoosh.query import AndMaybe, ConstantScoreQuery, NullQuery, Or, Query, Ter
 from app.search.schema import TEXT_FIELDS
 from app.search.thesaurus import Thesaurus, get_thesaurus
 
+__all__ = ["MAX_QUERY_CHARS", "Query", "QueryBuilder", "clean", "plain_words"]
+
 MAX_QUERY_CHARS = 1000
 SYNONYM_BOOST = 0.5  # the words a person typed count more than their synonyms
 PHRASE_BOOST = 3.0  # on top of the words' own scores

@@ -21,7 +21,7 @@ from app.schemas import (
 from app.search.analysis import make_word_analyzer
 from app.search.highlight import snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
-from app.search.query import QueryBuilder, clean
+from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
 from app.services.suggest import Suggester
@@ -41,6 +41,15 @@ FILTER_KINDS = {
 # not right after NOT (correcting a word someone excluded would change what they excluded).
 _CHECKABLE = re.compile(r"(?<![\w*?])(?<!NOT )[^\W\d_]{4,}(?![\w*?'\u2019])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    selected: dict[str, list[str]]
+    query: Query | None
+    sort: Sort
+    filters: Filters
+    did_you_mean: str | None
 
 
 @dataclass(frozen=True)
@@ -191,7 +200,7 @@ class SearchService:
                 text = text[: match.start()] + fix + text[match.end() :]
         return text
 
-    def search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
+    def _plan(self, request: SearchRequest) -> "_Plan":
         selected = _validated(self.vocabulary, request)
         _age_bands(self.vocabulary, selected, request.age)
         # A word that no published case study contains cannot add a result; searching for the
@@ -205,23 +214,37 @@ class SearchService:
             year_from=request.published_from,
             year_to=request.published_to,
         )
+        return _Plan(selected, query, sort, filters, did_you_mean)
+
+    def search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
+        plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
-        hits = self.index.search(query, filters, sort, offset, request.per_page)
+        hits = self.index.search(plan.query, plan.filters, plan.sort, offset, request.per_page)
         if self.counter is not None and request.page == 1:
             self.counter.record(request.q, hits.total)
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,
-            did_you_mean=did_you_mean,
-            corrected=did_you_mean is not None,
-            sort=sort,
+            did_you_mean=plan.did_you_mean,
+            corrected=plan.did_you_mean is not None,
+            sort=plan.sort,
             total=hits.total,
             page=request.page,
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
             results=[_result(row, base_url, hits.terms) for row in rows],
-            facets=_facets(self.vocabulary, hits.facets, selected),
+            facets=_facets(self.vocabulary, hits.facets, plan.selected),
         )
+
+    def matching(self, session: Session, request: SearchRequest, limit: int) -> list[CaseStudy]:
+        """Every published case study a search finds, in its order, up to limit (for exports
+        and feeds: no facets, no snippets, no counting)."""
+        plan = self._plan(request)
+        hits = self.index.search(plan.query, plan.filters, plan.sort, 0, limit)
+        found: list[CaseStudy] = []
+        for start in range(0, len(hits.slugs), 500):
+            found += store.list_published_by_slug(session, hits.slugs[start : start + 500])
+        return found
 
     def related(self, session: Session, slug: str, base_url: str, limit: int) -> RelatedPage:
         """The published case studies most like a published one; NotFound otherwise."""

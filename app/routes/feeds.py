@@ -1,0 +1,144 @@
+"""Feeds and exports of any search: an Atom feed of newly published case studies and CSV."""
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from app.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.models import CaseStudy
+from app.routes.params import search_params
+from app.services.search import SearchRequest
+from app.templating import Link
+
+router = APIRouter(tags=["feeds and exports"])
+ATOM = "http://www.w3.org/2005/Atom"
+CSV_LIMIT = 10_000
+CSV_COLUMNS = (
+    "slug",
+    "title",
+    "council",
+    "region",
+    "published",
+    "evidence",
+    "priority_areas",
+    "age_bands",
+    "themes",
+    "programme",
+    "summary",
+    "outcomes",
+    "source_url",
+    "url",
+)
+
+
+def _timestamp(study: CaseStudy) -> str:
+    """RFC 3339 for Atom: the published date (a partial date is read as its first day)."""
+    if study.published:
+        year, month, day = (study.published.split("-") + ["01", "01"])[:3]
+        return f"{year}-{month}-{day}T00:00:00Z"
+    return study.modified_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@router.get(
+    "/feeds/case-studies.atom",
+    response_class=Response,
+    responses={200: {"content": {"application/atom+xml": {}}}},
+)
+def atom_feed(
+    request: Request,
+    session: SessionDep,
+    service: SearchDep,
+    vocabulary: VocabularyDep,
+    base_url: BaseUrlDep,
+    params: Annotated[SearchRequest, Depends(search_params)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    """Newly published case studies, newest first, as Atom. Takes the search parameters, so a
+    feed can follow one theme, age band, region or query."""
+    wanted = SearchRequest(**{**params.__dict__, "sort": params.sort or "newest"})
+    studies = service.matching(session, wanted, limit)
+    link = Link.of(request)
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+
+    def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    self_url = link.url(f"{base_url}/feeds/case-studies.atom")
+    add(feed, "id", self_url)
+    add(feed, "title", "Bright Futures: new case studies" + (f" – {params.q}" if params.q else ""))
+    add(feed, "subtitle", "Good practice in children's services from English councils")
+    add(feed, "link", rel="self", href=self_url, type="application/atom+xml")
+    add(feed, "link", rel="alternate", href=link.url(f"{base_url}/"), type="text/html")
+    stamps = [_timestamp(s) for s in studies]
+    add(feed, "updated", max(stamps) if stamps else "1970-01-01T00:00:00Z")
+    add(add(feed, "author"), "name", "Bright Futures")
+    for study, stamp in zip(studies, stamps, strict=True):
+        entry = add(feed, "entry")
+        page = f"{base_url}/case-studies/{study.slug}"
+        add(entry, "id", page)
+        add(entry, "title", study.title)
+        add(entry, "link", rel="alternate", href=page, type="text/html")
+        add(entry, "updated", stamp)
+        add(entry, "published", stamp)
+        add(add(entry, "author"), "name", study.council)
+        add(entry, "summary", study.summary)
+        for theme in study.tag_values("themes"):
+            add(entry, "category", term=theme, label=vocabulary.label("themes", theme))
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+def _cell(value: str) -> str:
+    """Keep spreadsheet programs from running a cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@router.get(
+    "/api/v1/search.csv",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def search_csv(
+    session: SessionDep,
+    service: SearchDep,
+    base_url: BaseUrlDep,
+    params: Annotated[SearchRequest, Depends(search_params)],
+) -> Response:
+    """Every case study a search finds (up to 10,000), in its order, as CSV: the same parameters
+    as /api/v1/search (`page` and `per_page` are ignored). Lists are joined with "; "."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for study in service.matching(session, params, CSV_LIMIT):
+        values = {
+            "slug": study.slug,
+            "title": study.title,
+            "council": study.council,
+            "region": study.region,
+            "published": study.published or "",
+            "evidence": study.evidence,
+            "priority_areas": "; ".join(study.tag_values("priority_areas")),
+            "age_bands": "; ".join(study.tag_values("age_bands")),
+            "themes": "; ".join(study.tag_values("themes")),
+            "programme": study.programme or "",
+            "summary": study.summary,
+            "outcomes": "; ".join(study.outcomes),
+            "source_url": study.source_url or "",
+            "url": f"{base_url}/case-studies/{study.slug}",
+        }
+        writer.writerow([_cell(values[c]) for c in CSV_COLUMNS])
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(
+        "\ufeff" + out.getvalue(),  # a byte-order mark, so spreadsheet programs read UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="case-studies-{stamp}.csv"'},
+    )

@@ -1,0 +1,71 @@
+"""Server-rendered pages: the Jinja environment (autoescaped) and links that keep a search's
+state, so every state of the search page is a URL that can be shared."""
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+
+from app.config import ROOT
+
+templates = Jinja2Templates(directory=ROOT / "app" / "templates")
+templates.env.trim_blocks = True
+templates.env.lstrip_blocks = True
+
+# Parameters that describe a search (what the page keeps when it builds a link).
+SEARCH_KEYS = (
+    "q",
+    "priority_area",
+    "age_band",
+    "age",
+    "theme",
+    "region",
+    "council",
+    "evidence",
+    "published_from",
+    "published_to",
+    "sort",
+)
+
+
+class Link:
+    """The current search as (name, value) pairs, and variations of it as URLs."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]], path: str = "/") -> None:
+        self.pairs = [(k, v) for k, v in pairs if k in SEARCH_KEYS and v != ""]
+        self.path = path
+
+    @classmethod
+    def of(cls, request: Request, path: str = "/") -> "Link":
+        return cls(request.query_params.multi_items(), path)
+
+    def has(self, name: str, value: str) -> bool:
+        return (name, value) in self.pairs
+
+    def values(self, name: str) -> list[str]:
+        return [v for k, v in self.pairs if k == name]
+
+    def query(self, **extra: Any) -> str:
+        pairs = self.pairs + [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
+        return urlencode(pairs)
+
+    def url(self, path: str | None = None, **extra: Any) -> str:
+        query = self.query(**extra)
+        return f"{path or self.path}?{query}" if query else (path or self.path)
+
+    def without(self, name: str, value: str | None = None) -> "Link":
+        return Link(
+            [(k, v) for k, v in self.pairs if not (k == name and value in (None, v))], self.path
+        )
+
+    def adding(self, name: str, value: str) -> "Link":
+        return Link([*self.without(name, value).pairs, (name, value)], self.path)
+
+    def replacing(self, name: str, value: str) -> "Link":
+        return Link([*self.without(name).pairs, (name, value)], self.path)
+
+    @property
+    def filters(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.pairs if k not in ("q", "sort")]
