@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck check relevance clean
+.PHONY: run test lint fmt typecheck check relevance screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## serve the bundled collection on SQLite at http://127.0.0.1:8000
 	$(PY) -m uvicorn app.main:app --host 127.0.0.1 --port 8000
 
-test: $(STAMP)  ## the whole suite: unit, API and end-to-end
+test: $(STAMP)  ## the whole suite: unit, API, end-to-end and browser (installs Debian's chromium if missing)
+	bash .ci/system-packages
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -33,6 +34,10 @@ check: $(STAMP)  ## validate the collection files
 
 relevance: $(STAMP)  ## score the graded practitioner queries (nDCG@10, MRR)
 	$(PY) -m indexer relevance
+
+screenshots: $(STAMP)  ## the README's screenshots of the pages, into docs/screenshots/
+	bash .ci/system-packages
+	$(PY) -m docs.screenshots
 
 clean:
 	rm -rf var $(VENV)

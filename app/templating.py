@@ -27,6 +27,7 @@ SEARCH_KEYS = (
     "published_from",
     "published_to",
     "sort",
+    "per_page",
 )
 
 

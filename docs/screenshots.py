@@ -1,0 +1,40 @@
+"""Take the README's screenshots: `make screenshots` (needs Debian's chromium).
+
+Serves the bundled collection from a throwaway store on 127.0.0.1 and saves the search page and
+a case study page, at a laptop's width and a phone's, into docs/screenshots/.
+"""
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tests.servers import service
+
+OUT = Path(__file__).parent / "screenshots"
+SHOTS = [
+    ("search.png", "/?q=care+leavers&age_band=16-25", {"width": 1280, "height": 900}),
+    ("case-study.png", "/case-studies/suffolk-staying-close", {"width": 1280, "height": 900}),
+    ("search-phone.png", "/?q=fostering", {"width": 390, "height": 844}),
+]
+
+
+def main() -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        sys.exit("Chromium is missing: apt-get install chromium")
+    OUT.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp, service(Path(tmp)) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        for name, path, viewport in SHOTS:
+            page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+            page.goto(base + path)
+            page.screenshot(path=str(OUT / name))
+            print(f"wrote {OUT / name}")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

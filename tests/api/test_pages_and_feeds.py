@@ -1,0 +1,303 @@
+"""Pages, embeds, feeds, CSV, caching and cross-origin rules, through HTTP (the browser tests
+drive the same pages in Chromium)."""
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.main import create_app
+from tests.api.conftest import Keys, auth, submit
+from tests.factories import make_draft, sample_collection
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+HOST = "https://campaign.example.org"
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture
+def allowing(settings: Settings) -> Iterator[TestClient]:
+    """The sample collection, with the campaign site on both allow-lists."""
+    from app.collection import write_collection
+
+    write_collection(settings.data_dir, sample_collection())
+    configured = settings.model_copy(update={"cors_origins": [HOST], "embed_origins": [HOST]})
+    with TestClient(create_app(configured)) as client:
+        yield client
+
+
+# -- the search page --------------------------------------------------------------------------
+
+
+def test_the_search_page_is_a_working_form_without_javascript(client: TestClient) -> None:
+    page = client.get("/?q=foster+carers&theme=fostering")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<form id="search" class="search" method="get" action="/" role="search">' in html
+    assert 'value="foster carers"' in html
+    assert re.search(r'name="theme"\s+value="fostering" checked', html)
+    assert "Recruiting <mark>foster</mark> <mark>carers</mark> for teenagers" in html
+    assert '<a href="/case-studies/south-fostering">' in html
+    assert "1 case study" in html
+
+
+def test_search_page_facets_link_and_paginate(client: TestClient) -> None:
+    html = client.get("/?per_page=2").text
+    assert "6 case studies" in html and "page 1 of 3" in html
+    assert 'href="/?per_page=2&amp;page=2" rel="next"' in html
+    second = client.get("/?per_page=2&page=2").text
+    assert 'aria-current="page" href="/?per_page=2&amp;page=2"' in second
+    assert 'rel="prev"' in second
+
+
+def test_the_no_results_state_helps(client: TestClient) -> None:
+    html = client.get("/?q=zzzqqq&theme=fostering").text
+    assert "No case studies match" in html
+    assert 'href="/?q=zzzqqq">Remove the filter “Fostering”' in html
+    corrected = client.get("/?q=fosterring").text
+    assert "Showing results for <strong>fostering</strong>" in corrected
+
+
+def test_user_text_is_escaped_on_pages(client: TestClient) -> None:
+    html = client.get('/?q=<script>alert("x")</script>').text
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+
+
+def test_the_embed_panel_gives_the_snippets_for_this_search(client: TestClient) -> None:
+    html = client.get("/?q=care&theme=fostering").text
+    assert "Embed this search" in html
+    # The snippets are shown as text: what is copied is the markup itself.
+    assert (
+        "&lt;iframe src=&#34;http://testserver/embed?q=care&amp;theme=fostering&amp;limit=5" in html
+    )
+    assert (
+        "&lt;case-study-search q=&#34;care&#34; theme=&#34;fostering&#34; limit=&#34;5&#34;" in html
+    )
+
+
+def test_a_bad_filter_on_a_page_is_an_html_error_for_browsers(client: TestClient) -> None:
+    page = client.get("/?theme=nope", headers=HTML)
+    assert page.status_code == 422
+    assert page.headers["content-type"].startswith("text/html")
+    assert "unknown value &#39;nope&#39;" in page.text
+    api = client.get("/?theme=nope")  # not a browser: the problem document
+    assert api.headers["content-type"] == "application/problem+json"
+
+
+# -- the case study page ----------------------------------------------------------------------
+
+
+def test_the_case_study_page_shows_everything(client: TestClient) -> None:
+    html = client.get("/case-studies/north-care-leavers").text
+    assert "<h1>Apprenticeships for care leavers</h1>" in html
+    assert "<h2>The challenge</h2>" in html
+    assert "<li>Most apprentices stayed in work</li>" in html
+    assert '<a href="/?theme=care-leavers">Care leavers</a>' in html
+    assert (
+        'href="https://example.org/north-care-leavers" rel="noopener noreferrer external"' in html
+    )
+    assert "Related case studies" in html
+    assert 'href="/case-studies/north-care-leavers"' not in html  # never itself
+
+
+def test_an_unknown_case_study_page_is_a_404(client: TestClient) -> None:
+    page = client.get("/case-studies/nope", headers=HTML)
+    assert page.status_code == 404 and "No published case study" in page.text
+
+
+def test_unpublished_submissions_have_no_page_feed_entry_or_csv_row(
+    client: TestClient, keys: Keys
+) -> None:
+    body = submit(client, keys.leeds, make_draft(title="Narwhal kinship hub")).json()
+    assert client.get(f"/case-studies/{body['slug']}").status_code == 404
+    for path in (
+        "/feeds/case-studies.atom?q=narwhal",
+        "/api/v1/search.csv?q=narwhal",
+        "/?q=narwhal",
+        "/embed?q=narwhal",
+    ):
+        assert "Narwhal" not in client.get(path).text
+    client.post(f"/api/v1/moderation/{body['id']}/publish", headers=auth(keys.moderator))
+    for path in (
+        "/feeds/case-studies.atom?q=narwhal",
+        "/api/v1/search.csv?q=narwhal",
+        "/?q=narwhal",
+        "/embed?q=narwhal",
+        f"/case-studies/{body['slug']}",
+    ):
+        assert "Narwhal" in client.get(path).text
+
+
+# -- embedding --------------------------------------------------------------------------------
+
+
+def test_the_embed_page_is_compact_and_frameable_only_by_allowed_origins(
+    allowing: TestClient,
+) -> None:
+    page = allowing.get("/embed?theme=fostering&limit=3")
+    assert page.status_code == 200
+    csp = page.headers["content-security-policy"]
+    assert f"frame-ancestors 'self' {HOST}" in csp
+    assert "x-frame-options" not in page.headers
+    assert 'target="_blank" rel="noopener"' in page.text
+    assert page.text.count("<li>") == 1  # one fostering case study in the sample
+    assert allowing.get("/embed?limit=2").text.count("<li>") == 2
+    assert allowing.get("/embed?limit=21").status_code == 422
+
+
+def test_other_pages_may_not_be_framed(client: TestClient) -> None:
+    for path in ("/", "/case-studies/north-care-leavers", "/api/v1/search"):
+        headers = client.get(path).headers
+        assert headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+
+
+def test_security_headers_everywhere(client: TestClient) -> None:
+    for path in ("/", "/api/v1/search", "/static/site.css", "/widget.js", "/nope"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "content-security-policy" in headers
+    page_csp = client.get("/").headers["content-security-policy"]
+    assert "script-src 'self'" in page_csp and "unsafe-inline" not in page_csp
+
+
+def test_the_widget_script_is_served_for_other_sites(client: TestClient) -> None:
+    script = client.get("/widget.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert 'customElements.define("case-study-search"' in script.text
+    assert "attachShadow" in script.text and "innerHTML" not in script.text
+    assert script.headers["cross-origin-resource-policy"] == "cross-origin"
+
+
+def test_cors_allows_only_the_listed_origins(allowing: TestClient) -> None:
+    allowed = allowing.get("/api/v1/search?q=care", headers={"Origin": HOST})
+    assert allowed.headers["access-control-allow-origin"] == HOST
+    assert "etag" in allowed.headers["access-control-expose-headers"].lower()
+    other = allowing.get("/api/v1/search?q=care", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    preflight = allowing.options(
+        "/api/v1/search",
+        headers={"Origin": HOST, "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 200
+    refused = allowing.options(
+        "/api/v1/submissions",
+        headers={"Origin": HOST, "Access-Control-Request-Method": "POST"},
+    )
+    assert refused.status_code == 400  # writes are not for browsers on other sites
+
+
+def test_without_cors_origins_no_origin_is_allowed(client: TestClient) -> None:
+    response = client.get("/api/v1/search", headers={"Origin": HOST})
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_origin_settings_take_commas_or_json() -> None:
+    assert Settings(cors_origins="https://a.org, https://b.org/").cors_origins == [
+        "https://a.org",
+        "https://b.org",
+    ]
+    assert Settings(embed_origins='["https://a.org"]').embed_origins == ["https://a.org"]
+    with pytest.raises(ValueError, match="is not an origin"):
+        Settings(cors_origins="https://a.org/path")
+
+
+# -- caching ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/search?q=care",
+        "/api/v1/case-studies/north-care-leavers",
+        "/embed?theme=fostering",
+        "/",
+        "/case-studies/north-care-leavers",
+        "/feeds/case-studies.atom",
+        "/api/v1/search.csv?q=care",
+    ],
+)
+def test_responses_carry_etags_and_revalidate_to_304(client: TestClient, path: str) -> None:
+    first = client.get(path)
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"].startswith("public")
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get(path, headers={"If-None-Match": f'"x", W/{etag}'}).status_code == 304
+
+
+def test_errors_and_writes_are_not_cached(client: TestClient, keys: Keys) -> None:
+    assert "etag" not in client.get("/api/v1/search?theme=nope").headers
+    assert "etag" not in submit(client, keys.leeds, make_draft()).headers
+
+
+def test_a_publish_changes_the_etag(client: TestClient, keys: Keys) -> None:
+    before = client.get("/api/v1/search?q=kinship").headers["etag"]
+    body = submit(client, keys.leeds, make_draft()).json()
+    assert client.get("/api/v1/search?q=kinship").headers["etag"] == before  # unpublished
+    client.post(f"/api/v1/moderation/{body['id']}/publish", headers=auth(keys.moderator))
+    after = client.get("/api/v1/search?q=kinship", headers={"If-None-Match": before})
+    assert after.status_code == 200 and after.headers["etag"] != before
+
+
+# -- feeds and CSV ----------------------------------------------------------------------------
+
+
+def test_the_atom_feed_lists_newest_first_and_takes_search_filters(client: TestClient) -> None:
+    response = client.get("/feeds/case-studies.atom")
+    assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    feed = ET.fromstring(response.content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries][:3] == [
+        "Early years peer challenge",
+        "Family support at home",
+        "Apprenticeships for care leavers",
+    ]
+    first = entries[0]
+    assert first.findtext(f"{ATOM}updated") == "2021-03-04T00:00:00Z"
+    assert first.find(f"{ATOM}link").get("href").endswith("/case-studies/east-early-years")
+    assert first.findtext(f"{ATOM}author/{ATOM}name") == "Eastborough Council"
+    assert {c.get("term") for c in first.findall(f"{ATOM}category")} == {
+        "early-years",
+        "childrens-centres",
+    }
+    stamps = [e.findtext(f"{ATOM}updated") for e in entries]
+    assert feed.findtext(f"{ATOM}updated") == max(stamps)
+    filtered = ET.fromstring(client.get("/feeds/case-studies.atom?theme=fostering").content)
+    assert [e.findtext(f"{ATOM}title") for e in filtered.findall(f"{ATOM}entry")] == [
+        "Recruiting foster carers for teenagers"
+    ]
+    assert client.get("/feeds/case-studies.atom?theme=nope").status_code == 422
+
+
+def test_csv_export_has_every_result_of_the_search(client: TestClient) -> None:
+    response = client.get("/api/v1/search.csv?q=care&per_page=1")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    api = client.get("/api/v1/search?q=care&per_page=50").json()
+    assert [r["slug"] for r in rows] == [r["slug"] for r in api["results"]]
+    assert rows[0]["url"].endswith(f"/case-studies/{rows[0]['slug']}")
+    assert client.get("/api/v1/search.csv?evidence=nope").status_code == 422
+
+
+def test_csv_cells_cannot_become_formulas(client: TestClient, keys: Keys) -> None:
+    body = submit(client, keys.leeds, make_draft(title="=HYPERLINK(1) hub")).json()
+    client.post(f"/api/v1/moderation/{body['id']}/publish", headers=auth(keys.moderator))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/v1/search.csv?q=hyperlink").text.lstrip("\ufeff"))
+        )
+    )
+    assert rows[0]["title"] == "'=HYPERLINK(1) hub"

@@ -1,0 +1,244 @@
+"""The pages in a real headless Chromium (Debian's package), against a real uvicorn: the search
+page filters and paginates with and without JavaScript, the widget renders on another origin's
+page, the frame embed loads where allowed and is refused elsewhere, no console errors, and axe
+finds no serious or critical accessibility violations."""
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from tests.servers import free_port, service, static_site
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@dataclass(frozen=True)
+class Sites:
+    service: str
+    host: str  # a campaign site on the allow-lists
+    stranger: str  # a site that is not
+
+
+def host_pages(folder: Path, service_url: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    # The host's own styles must not reach inside the widget.
+    (folder / "widget.html").write_text(
+        "<!doctype html><html lang='en'><head><title>Campaign</title>"
+        "<link rel='icon' href='data:,'>"
+        "<style>a { font-size: 40px; color: rgb(255, 0, 0); } ol { display: none; }</style>"
+        f"<script src='{service_url}/widget.js' defer></script></head><body>"
+        "<h1>Our campaign</h1><a id='own' href='#'>own link</a>"
+        "<case-study-search theme='care-leavers' limit='3'></case-study-search>"
+        "</body></html>"
+    )
+    (folder / "frame.html").write_text(
+        "<!doctype html><html lang='en'><head><title>Frame</title>"
+        "<link rel='icon' href='data:,'></head><body>"
+        f"<iframe id='embed' title='Case studies' src='{service_url}/embed?theme=fostering&limit=3'"
+        " width='600' height='500'></iframe></body></html>"
+    )
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    tmp = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    host_pages(tmp / "host", url)
+    host_pages(tmp / "stranger", url)
+    with static_site(tmp / "host") as host, static_site(tmp / "stranger") as stranger:
+        env = {"CORS_ORIGINS": host, "EMBED_ORIGINS": host, "RATE_LIMIT": "off"}
+        with service(tmp, env, port=port) as base:
+            yield Sites(base, host, stranger)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if CHROMIUM is None:
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    page: Page
+    errors: list[str]
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    """A page whose console errors and uncaught exceptions are collected."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield Watched(page, errors)
+    context.close()
+
+
+def results_count(page: Page) -> int:
+    heading = page.locator("#results-heading").inner_text()
+    return int(re.sub(r"[^\d]", "", heading.split("case stud")[0]))
+
+
+def test_search_page_filters_and_paginates_with_javascript(sites: Sites, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{sites.service}/")
+    everything = results_count(page)
+    assert everything >= 90
+    assert page.locator("ol.hits > li").count() == 10
+
+    page.locator("input[name=theme][value=fostering]").check()
+    page.wait_for_url(re.compile(r"theme=fostering"))
+    expect(page.locator("ul.chosen")).to_contain_text("Fostering")
+    fostering = results_count(page)
+    assert 0 < fostering < everything
+    assert page.locator("input[name=theme][value=fostering]").is_checked()
+
+    page.goto(f"{sites.service}/?q=care")
+    first_page = page.locator("ol.hits h3").all_inner_texts()
+    page.locator("nav.pages a[rel=next]").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    expect(page.locator("nav.pages a[aria-current=page]")).to_have_text("2")
+    assert page.locator("ol.hits h3").all_inner_texts() != first_page
+    page.go_back()
+    page.wait_for_url(re.compile(r"q=care$"))
+    expect(page.locator("ol.hits h3").first).to_have_text(first_page[0])
+    assert watched.errors == []
+
+
+def test_search_page_works_without_javascript(sites: Sites, browser: Browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{sites.service}/")
+    page.fill("#q", "care leavers")
+    page.locator("input[name=age_band][value='16-25']").check()
+    page.click("button.apply")
+    page.wait_for_url(re.compile(r"age_band=16-25"))
+    assert "q=care+leavers" in page.url
+    expect(page.locator("ol.hits > li").first).to_be_visible()
+    assert page.locator("input[name=age_band][value='16-25']").is_checked()
+    page.locator("nav.pages a[rel=next]").click()
+    page.wait_for_url(re.compile(r"page=2"))
+    context.close()
+
+
+def test_no_results_page_helps(sites: Sites, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{sites.service}/?q=zzzqqq+xxyyzz&theme=fostering")
+    expect(page.locator(".empty")).to_contain_text("No case studies match")
+    page.get_by_role("link", name="Remove the filter “Fostering”").click()
+    page.wait_for_url(re.compile(r"^[^?]*\?q=zzzqqq\+xxyyzz$"))
+    assert watched.errors == []
+
+
+def test_case_study_page_shows_the_whole_case_study(sites: Sites, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{sites.service}/case-studies/suffolk-staying-close")
+    expect(page.locator("h1")).to_contain_text("Staying Close")
+    assert page.locator(".related li").count() >= 3
+    page.locator(".tags a").first.click()
+    page.wait_for_url(re.compile(r"/\?(priority_area|age_band|theme)="))
+    assert watched.errors == []
+
+
+def test_widget_renders_live_results_on_another_origin(sites: Sites, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{sites.host}/widget.html")
+    items = page.locator("case-study-search li")  # Playwright pierces the shadow root
+    expect(items).to_have_count(3)
+    link = page.locator("case-study-search li a").first
+    assert link.get_attribute("href", timeout=1000).startswith(f"{sites.service}/case-studies/")
+    # Styles do not cross the shadow boundary, in either direction.
+    assert link.evaluate("a => getComputedStyle(a).fontSize") != "40px"
+    assert page.locator("#own").evaluate("a => getComputedStyle(a).fontSize") == "40px"
+    assert watched.errors == []
+
+
+def test_widget_on_a_site_not_allowed_gets_no_results(sites: Sites, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{sites.stranger}/widget.html")
+    expect(page.locator("case-study-search .status")).to_have_text(
+        "Case studies could not be loaded just now."
+    )
+
+
+def test_frame_embed_loads_on_an_allowed_origin(sites: Sites, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{sites.host}/frame.html")
+    frame = page.frame_locator("#embed")
+    expect(frame.locator("li")).to_have_count(3)
+    assert watched.errors == []
+
+
+def test_frame_embed_is_refused_on_another_origin(sites: Sites, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{sites.stranger}/frame.html")
+    page.wait_for_timeout(500)
+    frame = page.frame(url=re.compile("embed")) or page.main_frame.child_frames[0]
+    assert frame.url.startswith("chrome-error://") or frame.locator("li").count() == 0
+    assert any("frame-ancestors" in error for error in watched.errors)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?q=care+leavers&theme=care-leavers",
+        "/?q=zzzqqq",
+        "/case-studies/suffolk-staying-close",
+        "/embed?theme=fostering",
+    ],
+)
+def test_no_serious_accessibility_violations(sites: Sites, browser: Browser, path: str) -> None:
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script
+    page = context.new_page()
+    page.goto(sites.service + path)
+    results: Any = Axe().run(page)
+    serious = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    assert serious == []
+
+
+def test_pages_read_well_on_a_phone(sites: Sites, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{sites.service}/?q=fostering")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375  # no sideways scrolling
+    context.close()
+
+
+def test_keyboard_reaches_search_filters_and_results(sites: Sites, watched: Watched) -> None:
+    page = watched.page
+    page.goto(f"{sites.service}/?q=fostering")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the brand link is before main; skip lands in main
+    focused = page.evaluate("document.activeElement.id || document.activeElement.tagName")
+    assert focused in ("q", "INPUT", "BUTTON")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"

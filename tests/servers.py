@@ -1,0 +1,82 @@
+"""Real servers on 127.0.0.1 for end-to-end and browser tests: the service under uvicorn, and
+a plain static server that plays another website (a second origin)."""
+
+import contextlib
+import functools
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+from app.config import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def service(tmp: Path, env: dict[str, str] | None = None, port: int | None = None) -> Iterator[str]:
+    """uvicorn serving the app with its own store and index in tmp; yields the base URL."""
+    port = port or free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
+        "INDEX_DIR": str(tmp / "index"),
+        **(env or {}),
+    }
+    log = (tmp / "server.log").open("w")
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port)],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (tmp / "server.log").read_text()
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not start in 60 s"
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def static_site(folder: Path, port: int | None = None) -> Iterator[str]:
+    """Serve a folder of files over HTTP on 127.0.0.1: another website, on another origin."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", port or free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
