@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     index_dir: Path = ROOT / "var" / "index"
     data_dir: Path = ROOT / "data" / "case_studies"
     load_on_start: bool = True
+    migrate_on_start: bool = True
     index_sync_seconds: float = 1.0
     cors_origins: Annotated[list[str], NoDecode] = []
     embed_origins: Annotated[list[str], NoDecode] = []

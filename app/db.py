@@ -6,14 +6,25 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from app import models  # noqa: F401  (registers the tables)
+from app.migrate import ensure_schema
 
 
 def make_engine(database_url: str) -> Engine:
     """Create the engine; for SQLite, create the file's folder and turn on WAL and foreign keys."""
     url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        # A statement that runs away is stopped rather than left to hold a connection.
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            pool_timeout=10,
+            connect_args={"options": "-c statement_timeout=15000", "connect_timeout": 10},
+        )
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if url.database and url.database != ":memory:":
@@ -30,9 +41,10 @@ def make_engine(database_url: str) -> Engine:
     return engine
 
 
-def init_db(engine: Engine) -> None:
-    """Create any missing tables."""
-    SQLModel.metadata.create_all(engine)
+def init_db(engine: Engine, apply: bool = True) -> str:
+    """Bring the store's schema to the code's through the migrations (or check it is there);
+    return what was done. Raises app.migrate.SchemaError saying what to do otherwise."""
+    return ensure_schema(engine, apply)
 
 
 def session_scope(engine: Engine) -> Iterator[Session]:

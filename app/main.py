@@ -65,7 +65,7 @@ def seed_if_empty(engine: Engine, settings: Settings) -> None:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     engine = make_engine(settings.database_url)
-    init_db(engine)
+    log.info(init_db(engine, apply=settings.migrate_on_start))
     vocabulary = get_vocabulary()
     if settings.load_on_start:
         seed_if_empty(engine, settings)

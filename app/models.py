@@ -4,7 +4,7 @@ submission history, API keys, idempotency records and query counts."""
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Index, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 TAG_KINDS = ("priority_areas", "age_bands", "themes")
@@ -12,6 +12,27 @@ TAG_KINDS = ("priority_areas", "age_bands", "themes")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps in UTC, read back with their time zone on SQLite (which drops it) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None and value.tzinfo else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def _when(optional: bool = False) -> Any:
+    if optional:
+        return Field(default=None, sa_type=UTCDateTime)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class CaseStudy(SQLModel, table=True):
@@ -34,8 +55,8 @@ class CaseStudy(SQLModel, table=True):
     source_url: str | None = Field(default=None, max_length=500)
     status: str = Field(max_length=20, index=True)
     content_hash: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow)
-    modified_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = _when()
+    modified_at: datetime = _when()
     # Submissions: the council that owns the record (None for the bundled collection), the
     # latest word from the moderators, and the safeguarding check's findings and sign-off.
     owner_council: str | None = Field(default=None, max_length=150, index=True)
@@ -44,7 +65,7 @@ class CaseStudy(SQLModel, table=True):
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     safeguarding_checked_by: str | None = Field(default=None, max_length=250)
-    safeguarding_checked_at: datetime | None = None
+    safeguarding_checked_at: datetime | None = _when(optional=True)
     # What the submitter should know: a close match with a published case study, text removed.
     warnings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
@@ -84,7 +105,7 @@ class ChangeLog(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120)
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = _when()
 
 
 class SubmissionEvent(SQLModel, table=True):
@@ -94,7 +115,7 @@ class SubmissionEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_study_id: int = Field(foreign_key="case_study.id", index=True, ondelete="CASCADE")
-    at: datetime = Field(default_factory=utcnow)
+    at: datetime = _when()
     actor: str = Field(max_length=250)
     role: str = Field(max_length=20)
     action: str = Field(max_length=40)
@@ -116,9 +137,9 @@ class ApiKey(SQLModel, table=True):
     role: str = Field(max_length=20)
     council: str | None = Field(default=None, max_length=150)
     label: str | None = Field(default=None, max_length=200)
-    created_at: datetime = Field(default_factory=utcnow)
-    last_used_at: datetime | None = None
-    revoked_at: datetime | None = None
+    created_at: datetime = _when()
+    last_used_at: datetime | None = _when(optional=True)
+    revoked_at: datetime | None = _when(optional=True)
 
 
 class IdempotencyRecord(SQLModel, table=True):
@@ -133,7 +154,7 @@ class IdempotencyRecord(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status_code: int
     response: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: datetime = _when()
 
 
 class QueryCount(SQLModel, table=True):

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
@@ -62,7 +62,15 @@ def fill_case_study(case_study: CaseStudy, data: CaseStudyFile) -> CaseStudy:
     return case_study
 
 
+# Change-log ids must grow in commit order, or a process catching up could pass an id whose
+# transaction had not committed yet and never see it. SQLite writes one transaction at a time;
+# on PostgreSQL writers of the log take this lock until they commit.
+CHANGE_LOG_LOCK = 0x62665F6C6F67  # "bf_log"
+
+
 def record_change(session: Session, slug: str) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": CHANGE_LOG_LOCK})
     session.add(ChangeLog(slug=slug))
 
 

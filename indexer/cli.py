@@ -1,8 +1,10 @@
 """The collection's command line: check, load, build, verify, export, relevance, and API keys.
 Parses and prints; the work is in app/."""
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, ParamSpec
 
 import typer
 from rich.console import Console
@@ -16,6 +18,7 @@ from app.collection import read_collection, write_collection
 from app.config import Settings
 from app.db import init_db, make_engine
 from app.keys import ROLES, create_key, list_keys, revoke_key
+from app.migrate import SchemaError, ensure_schema
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.indexing import catch_up, rebuild_index
@@ -24,16 +27,45 @@ from indexer import relevance as suite
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
+P = ParamSpec("P")
 Folder = Annotated[
     Path | None, typer.Argument(help="Folder of case study files [default: data/case_studies]")
 ]
 
 
-def _engine(settings: Settings) -> Engine:
+_OPEN: list[Engine] = []
+
+
+def _connect(settings: Settings) -> Engine:
+    """The store's engine, closed when the command ends (see _closing)."""
     engine = make_engine(settings.database_url)
-    init_db(engine)
+    _OPEN.append(engine)
+    return engine
+
+
+def _closing(command: Callable[P, None]) -> Callable[P, None]:
+    """Dispose of the engines a command opened, however it ends."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        finally:
+            while _OPEN:
+                _OPEN.pop().dispose()
+
+    return run
+
+
+def _engine(settings: Settings) -> Engine:
+    engine = _connect(settings)
+    try:
+        init_db(engine)
+    except SchemaError as error:
+        err.print(str(error), highlight=False)
+        raise typer.Exit(1) from error
     return engine
 
 
@@ -48,6 +80,23 @@ def _read(folder: Path) -> list:  # type: ignore[type-arg]
 
 
 @cli.command()
+@_closing
+def migrate(
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Only say whether the schema is current")
+    ] = False,
+) -> None:
+    """Apply the schema migrations to the store (DATABASE_URL), or check that they are applied."""
+    engine = _connect(Settings())
+    try:
+        out.print(ensure_schema(engine, apply=not check_only), highlight=False)
+    except SchemaError as error:
+        err.print(str(error), highlight=False)
+        raise typer.Exit(1) from error
+
+
+@cli.command()
+@_closing
 def check(folder: Folder = None) -> None:
     """Validate every case study file; report each problem with file, field and allowed values."""
     folder = folder or Settings().data_dir
@@ -56,6 +105,7 @@ def check(folder: Folder = None) -> None:
 
 
 @cli.command()
+@_closing
 def load(folder: Folder = None) -> None:
     """Upsert the case study files into the store (idempotent), then bring the index up to date."""
     settings = Settings()
@@ -81,6 +131,7 @@ def load(folder: Folder = None) -> None:
 
 
 @cli.command()
+@_closing
 def build() -> None:
     """Rebuild the index from published case studies into a new folder, then swap it in."""
     settings = Settings()
@@ -95,6 +146,7 @@ def build() -> None:
 
 
 @cli.command()
+@_closing
 def verify() -> None:
     """Compare the store's published case studies with the index; exit 1 listing differences."""
     settings = Settings()
@@ -117,6 +169,7 @@ def verify() -> None:
 
 
 @cli.command()
+@_closing
 def export(folder: Annotated[Path, typer.Argument(help="Folder to write the files to")]) -> None:
     """Write every published case study as a collection file."""
     settings = Settings()
@@ -128,6 +181,7 @@ def export(folder: Annotated[Path, typer.Argument(help="Folder to write the file
 
 
 @cli.command()
+@_closing
 def relevance(
     judgments: Annotated[
         Path, typer.Option(help="Graded queries (YAML)", dir_okay=False)
@@ -162,6 +216,7 @@ cli.add_typer(keys, name="keys")
 
 
 @keys.command("create")
+@_closing
 def keys_create(
     role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")],
     council: Annotated[
@@ -183,6 +238,7 @@ def keys_create(
 
 
 @keys.command("list")
+@_closing
 def keys_list() -> None:
     """Every key: number, role, council, label, created, last used, revoked (never the key)."""
     engine = _engine(Settings())
@@ -204,6 +260,7 @@ def keys_list() -> None:
 
 
 @keys.command("revoke")
+@_closing
 def keys_revoke(
     key_id: Annotated[int, typer.Argument(help="The key's number (keys list)")],
 ) -> None:

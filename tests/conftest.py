@@ -11,6 +11,7 @@ from app.config import Settings
 from app.main import create_app
 from app.schemas import CaseStudyFile
 from tests.factories import sample_collection
+from tests.postgres import PostgresServer, start_postgres
 
 
 @pytest.fixture
@@ -20,10 +21,25 @@ def data_dir(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole run, started only if a test asks for it."""
+    yield from start_postgres()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each API test runs on SQLite and again on PostgreSQL, each time on an empty store."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
 @pytest.fixture
-def settings(tmp_path: Path, data_dir: Path) -> Settings:
+def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'store.db'}",
+        database_url=database_url,
         index_dir=tmp_path / "index",
         data_dir=data_dir,
         index_sync_seconds=0.1,

@@ -1,0 +1,23 @@
+"""Alembic's environment: the tables are SQLModel's; the connection comes from app.migrate."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+from app import models  # noqa: F401  (registers the tables)
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # `alembic` from the command line: connect by URL
+    from app.config import Settings
+    from app.db import make_engine
+
+    connection = make_engine(Settings().database_url).connect()
+
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,86 @@
+"""A real PostgreSQL server for the test run: initdb into a temporary folder, pg_ctl on
+127.0.0.1 with a free port, one fresh database per test, everything removed at the end."""
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import psycopg
+
+from tests.servers import free_port
+
+
+def server_binaries() -> str | None:
+    found = shutil.which("initdb") or next(
+        iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)), None
+    )
+    return os.path.dirname(os.path.realpath(found)) if found else None
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    port: int
+    user: str = "test"
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://{self.user}@127.0.0.1:{self.port}/postgres"
+
+    def new_database(self) -> str:
+        """Create an empty database; return its SQLAlchemy URL."""
+        name = "t_" + uuid.uuid4().hex[:16]
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{name}"
+
+
+def start_postgres() -> Iterator[PostgresServer]:
+    """Start a throwaway cluster (as the postgres user when running as root); stop it after."""
+    bindir = server_binaries()
+    if bindir is None:
+        raise RuntimeError(
+            "PostgreSQL's server binaries are missing: `make test` installs Debian's postgresql"
+        )
+    folder = tempfile.mkdtemp(prefix="bf-pg-")
+    os.chmod(folder, 0o777)  # the postgres user writes here when we are root
+    as_user = [] if os.geteuid() else ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    data = f"{folder}/data"
+    subprocess.run(
+        [*as_user, f"{bindir}/initdb", "-D", data, "-U", "test", "-A", "trust", "-N"],
+        check=True,
+        capture_output=True,
+    )
+    options = (
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+    )
+    subprocess.run(
+        [
+            *as_user,
+            f"{bindir}/pg_ctl",
+            "-D",
+            data,
+            "-l",
+            f"{folder}/log",
+            "-w",
+            "-o",
+            options,
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield PostgresServer(port)
+    finally:
+        subprocess.run(
+            [*as_user, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)

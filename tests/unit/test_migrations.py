@@ -1,0 +1,65 @@
+"""Schema migrations: the migrations build exactly the tables the code defines, on SQLite and
+PostgreSQL, and a store on another schema is refused with what to do."""
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import SQLModel
+from typer.testing import CliRunner
+
+from app.db import make_engine
+from app.migrate import SchemaError, ensure_schema, head
+from indexer.cli import cli
+from tests.postgres import PostgresServer
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return server.new_database()
+
+
+def test_the_migrations_build_the_tables_the_code_defines(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        assert "migrated from empty" in ensure_schema(engine)
+        with engine.connect() as connection:
+            assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+        assert ensure_schema(engine) == f"schema is current ({head()})"
+    finally:
+        engine.dispose()
+
+
+def test_checking_only_refuses_an_unmigrated_store(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        with pytest.raises(SchemaError, match="python -m indexer migrate"):
+            ensure_schema(engine, apply=False)
+    finally:
+        engine.dispose()
+
+
+def test_a_store_from_before_migrations_is_refused(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        SQLModel.metadata.create_all(engine)
+        with pytest.raises(SchemaError, match="made before schema migrations"):
+            ensure_schema(engine)
+    finally:
+        engine.dispose()
+
+
+def test_indexer_migrate_applies_and_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["migrate", "--check"])
+    assert checked.exit_code == 1 and "indexer migrate" in checked.output
+    applied = runner.invoke(cli, ["migrate"])
+    assert applied.exit_code == 0 and "migrated from empty" in applied.output
+    assert runner.invoke(cli, ["migrate", "--check"]).exit_code == 0
