@@ -2,10 +2,12 @@
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from app.ratelimit import parse_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +26,11 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     embed_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = 1_048_576
+    rate_limit: str = "120/minute"
+    write_rate_limit: str = "30/minute"
+    rate_limit_storage: str = "memory://"
     log_level: str = "info"
+    log_format: Literal["json", "text"] = "json"
 
     @field_validator("cors_origins", "embed_origins", mode="before")
     @classmethod
@@ -42,6 +48,18 @@ class Settings(BaseSettings):
             ):
                 raise ValueError(f"{origin!r} is not an origin like https://campaign.example.org")
         return origins
+
+    @field_validator("rate_limit", "write_rate_limit")
+    @classmethod
+    def _limit(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() != "off":
+            parse_limit(value)
+        return value
+
+    @property
+    def rate_limited(self) -> bool:
+        return self.rate_limit.lower() != "off"
 
     @field_validator("index_dir", "data_dir")
     @classmethod

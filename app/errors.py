@@ -99,8 +99,17 @@ async def _app_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    titles = {404: "Not found", 405: "Method not allowed", 413: "Request too large"}
+    titles = {
+        400: "Bad request",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Request too large",
+    }
     detail = str(exc.detail)
+    if detail == "There was an error parsing the body":  # FastAPI's words for unreadable JSON
+        detail = (
+            "The body is not JSON this service can read: malformed, nested too deeply or not UTF-8."
+        )
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"Nothing lives at {request.url.path}; the API is under /api/v1 (see /docs)."
     response = problem(request, exc.status_code, titles.get(exc.status_code, "Error"), detail)

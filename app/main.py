@@ -17,6 +17,8 @@ from app.config import ROOT, Settings
 from app.db import init_db, make_engine
 from app.errors import install_error_handlers
 from app.middleware import BodyLimit, ETags, SecurityHeaders
+from app.observability import Metrics, RequestContext, configure_logging
+from app.ratelimit import RateLimit
 from app.routes import (
     analytics,
     case_studies,
@@ -75,10 +77,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     sync.start()
     counter = QueryCounter(engine)
     counter.start()
+    metrics: Metrics = app.state.metrics
+    metrics.watch_index(engine, index)
     app.state.engine = engine
     app.state.vocabulary = vocabulary
     app.state.queries = counter
-    app.state.search = SearchService(index, vocabulary, counter)
+    app.state.search = SearchService(index, vocabulary, counter, metrics)
     app.state.submissions = SubmissionService(index, lambda: catch_up(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
     try:
@@ -98,20 +102,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    configure_logging(settings.log_level, settings.log_format)
     app.state.settings = settings
+    app.state.metrics = metrics = Metrics.create()
     install_error_handlers(app)
-    # Innermost first: ETags see the finished body; CORS, outermost, also marks 304s.
+    # Added innermost first. From the outside in: a request id and metrics for everything;
+    # security headers and CORS on every answer, refusals included; rate and size limits before
+    # any work; ETags on the finished body.
     app.add_middleware(ETags)
-    app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.rate_limited:
+        app.add_middleware(
+            RateLimit,
+            public=settings.rate_limit,
+            writes=settings.write_rate_limit,
+            storage=settings.rate_limit_storage,
+        )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "HEAD"],
-            expose_headers=["ETag"],
+            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
             max_age=600,
         )
+    app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
+    app.add_middleware(RequestContext, metrics=metrics)
     for module in (search, case_studies, submissions, moderation, analytics, health, feeds, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")

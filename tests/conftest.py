@@ -43,6 +43,8 @@ def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
         index_dir=tmp_path / "index",
         data_dir=data_dir,
         index_sync_seconds=0.1,
+        rate_limit="off",  # the rate-limit tests turn it on
+        log_format="text",
     )
 
 

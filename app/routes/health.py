@@ -1,6 +1,12 @@
-"""GET /healthz: the process is alive."""
+"""For operators and load balancers: /healthz (alive), /readyz (able to serve correctly) and
+/metrics (Prometheus)."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from app.errors import PROBLEM_JSON
+from app.observability import readiness
 
 router = APIRouter(tags=["operations"])
 
@@ -9,3 +15,37 @@ router = APIRouter(tags=["operations"])
 def healthz() -> dict[str, str]:
     """Answers 200 while the process is up."""
     return {"status": "ok"}
+
+
+@router.get(
+    "/readyz",
+    responses={503: {"description": "Not ready: the store is unreachable or the index behind"}},
+)
+def readyz(request: Request) -> JSONResponse:
+    """200 when the store answers and the index holds every change older than a few seconds;
+    503 (problem+json) otherwise, with what is wrong."""
+    ready, report = readiness(request.app.state.engine, request.app.state.search.index)
+    if ready:
+        return JSONResponse({"status": "ready", **report})
+    return JSONResponse(
+        {
+            "type": "about:blank",
+            "title": "Not ready",
+            "status": 503,
+            "detail": "Not ready to serve: " + "; ".join(f"{k}: {v}" for k, v in report.items()),
+            "instance": "/readyz",
+            **report,
+        },
+        status_code=503,
+        media_type=PROBLEM_JSON,
+        headers={"Retry-After": "2"},
+    )
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    """Prometheus metrics: requests and latency by route and status, searches, zero-result
+    searches, index lag and documents indexed (this process's)."""
+    return Response(
+        generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
+    )

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app import store
 from app.errors import InvalidParameter, NotFound
 from app.models import CaseStudy
+from app.observability import Metrics
 from app.rendering import markdown_to_text
 from app.schemas import (
     Facets,
@@ -169,11 +170,16 @@ class SearchService:
     """Searches the index and loads what it found from the store, filtered again to published."""
 
     def __init__(
-        self, index: SearchIndex, vocabulary: Vocabulary, counter: QueryCounter | None = None
+        self,
+        index: SearchIndex,
+        vocabulary: Vocabulary,
+        counter: QueryCounter | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.index = index
         self.vocabulary = vocabulary
         self.counter = counter
+        self.metrics = metrics
         self.queries = QueryBuilder(index.schema)
         self._words = make_word_analyzer()
         self._catalogue: Catalogue | None = None
@@ -222,6 +228,10 @@ class SearchService:
         hits = self.index.search(plan.query, plan.filters, plan.sort, offset, request.per_page)
         if self.counter is not None and request.page == 1:
             self.counter.record(request.q, hits.total)
+        if self.metrics is not None:
+            self.metrics.searches.inc()
+            if not hits.total:
+                self.metrics.zero_results.inc()
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,

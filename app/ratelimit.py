@@ -1,0 +1,74 @@
+"""Rate limits: per client address on public requests, per API key on writes (RATE_LIMIT,
+WRITE_RATE_LIMIT; RATE_LIMIT=off turns both off). Counting is the `limits` library's moving
+window, in memory by default; RATE_LIMIT_STORAGE points every process at one shared store (for
+example redis://) so that replicas share their counts."""
+
+import hashlib
+import json
+import math
+import time
+
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/widget.js")
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def parse_limit(text: str) -> RateLimitItem:
+    """'120/minute' -> a limit; raises ValueError saying what is accepted."""
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise ValueError(
+            f"{text!r} is not a rate limit: write it as 120/minute, 10/second or 1000/hour, "
+            "or `off`"
+        ) from error
+
+
+class RateLimit:
+    def __init__(self, app: ASGIApp, public: str, writes: str, storage: str) -> None:
+        self.app = app
+        self.public = parse_limit(public)
+        self.writes = parse_limit(writes)
+        self.limiter = MovingWindowRateLimiter(storage_from_string(storage))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(EXEMPT):
+            await self.app(scope, receive, send)
+            return
+        authorization = dict(scope["headers"]).get(b"authorization")
+        if scope["method"] in WRITES and authorization:
+            item, key = self.writes, "key:" + hashlib.sha256(authorization).hexdigest()[:24]
+        else:
+            client = scope.get("client")
+            item, key = self.public, "ip:" + (client[0] if client else "unknown")
+        if self.limiter.hit(item, key):
+            await self.app(scope, receive, send)
+            return
+        reset, _remaining = self.limiter.get_window_stats(item, key)
+        retry = max(1, math.ceil(reset - time.time()))
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Too many requests",
+                "status": 429,
+                "detail": f"More than {item} from this "
+                f"{'key' if key.startswith('key:') else 'address'}; try again in {retry} s.",
+                "instance": scope["path"],
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 429,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"retry-after", str(retry).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
