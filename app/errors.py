@@ -8,6 +8,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.search.index import IndexUnavailable
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
@@ -136,7 +138,20 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return problem(request, 500, "Internal error", "Something went wrong on our side; try again.")
 
 
+async def _index_unavailable(request: Request, exc: Exception) -> Response:
+    log.error("search index unreadable, rebuilding: %s", exc)
+    response = problem(
+        request,
+        503,
+        "Search is rebuilding",
+        "The search index is being rebuilt; try again in a few seconds.",
+    )
+    response.headers["Retry-After"] = "2"
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(IndexUnavailable, _index_unavailable)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -35,7 +35,7 @@ Folder = Annotated[
 ]
 
 
-_OPEN: list[Engine] = []
+_OPEN: list[Engine | SearchIndex] = []
 
 
 def _connect(settings: Settings) -> Engine:
@@ -54,9 +54,20 @@ def _closing(command: Callable[P, None]) -> Callable[P, None]:
             command(*args, **kwargs)
         finally:
             while _OPEN:
-                _OPEN.pop().dispose()
+                opened = _OPEN.pop()
+                if isinstance(opened, SearchIndex):
+                    opened.close()
+                else:
+                    opened.dispose()
 
     return run
+
+
+def _index(settings: Settings) -> SearchIndex:
+    """The index, closed when the command ends."""
+    index = SearchIndex(settings.index_dir)
+    _OPEN.append(index)
+    return index
 
 
 def _engine(settings: Settings) -> Engine:
@@ -122,7 +133,7 @@ def load(folder: Folder = None) -> None:
             f"Loaded {len(studies)} case studies: {outcome['created']} created, "
             f"{outcome['updated']} updated, {outcome['unchanged']} unchanged."
         )
-    index = SearchIndex(settings.index_dir)
+    index = _index(settings)
     if index.exists():
         applied = catch_up(engine, index, get_vocabulary())
         out.print(f"Index brought up to date ({applied} changes applied).")
@@ -138,7 +149,7 @@ def build() -> None:
     engine = _engine(settings)
     with Session(engine) as session:
         total = store.count_case_studies(session, published_only=True)
-    index = SearchIndex(settings.index_dir)
+    index = _index(settings)
     with Progress(console=out, transient=True) as progress:
         task = progress.add_task("Indexing", total=total)
         count = rebuild_index(engine, index, get_vocabulary(), lambda: progress.advance(task))
@@ -148,22 +159,31 @@ def build() -> None:
 @cli.command()
 @_closing
 def verify() -> None:
-    """Compare the store's published case studies with the index; exit 1 listing differences."""
+    """Compare the store's published case studies with the index; exit 1 listing every
+    difference (missing, extra, or indexed from older content)."""
     settings = Settings()
     engine = _engine(settings)
-    index = SearchIndex(settings.index_dir)
+    index = _index(settings)
     if not index.exists():
-        err.print(f"No index at {settings.index_dir}: run `python -m indexer build`.")
+        err.print(f"No readable index at {settings.index_dir}: run `python -m indexer build`.")
         raise typer.Exit(1)
     with Session(engine) as session:
-        expected = {cs.slug for cs in store.iter_published(session)}
-    indexed = index.slugs()
-    missing, extra = sorted(expected - indexed), sorted(indexed - expected)
+        expected = {cs.slug: cs.content_hash for cs in store.iter_published(session)}
+    indexed = index.fingerprints()
+    missing = sorted(set(expected) - set(indexed))
+    extra = sorted(set(indexed) - set(expected))
+    stale = sorted(s for s in set(expected) & set(indexed) if expected[s] != indexed[s])
     for slug in missing:
         err.print(f"missing from the index: {slug}")
     for slug in extra:
         err.print(f"in the index but not published: {slug}")
-    if missing or extra:
+    for slug in stale:
+        err.print(f"indexed from older content: {slug}")
+    if missing or extra or stale:
+        err.print(
+            f"{len(missing) + len(extra) + len(stale)} difference(s); `python -m indexer build` "
+            "rebuilds the index (a running service also catches up by itself)."
+        )
         raise typer.Exit(1)
     out.print(f"Store and index agree: {len(expected)} published case studies.")
 

@@ -1,22 +1,25 @@
 """SearchIndex: open, search, apply changes, rebuild atomically.
 
-The index lives in generation folders beside INDEX_DIR (`index.<n>`); INDEX_DIR itself is a
-symlink to the current one, so a rebuild writes a new generation aside and switches to it with a
-single atomic rename. Each generation records the last change-log id it reflects.
+INDEX_DIR is a folder of generations (`gen-<n>`) and a file, CURRENT, naming the one in use. A
+rebuild writes a new generation beside the current one and switches by replacing CURRENT, a
+single atomic rename, so searches never see half an index. Each generation records the last
+change-log id it reflects. Deleting INDEX_DIR, or damaging it, makes the service build a new one.
 """
 
+import contextlib
 import functools
 import os
 import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import collectors, index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.query import ConstantScoreQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
@@ -26,11 +29,16 @@ from app.search.schema import FACET_FIELDS, TEXT_FIELDS, build_schema
 Sort = Literal["relevance", "newest", "title"]
 WRITE_TIMEOUT = 30.0
 MARKER = "applied-change-id"
+POINTER = "CURRENT"
 REFRESH_SECONDS = 0.5
 # Related case studies: the distinctive words of one case study, searched for in the others, plus
 # a constant lift for each tag they share.
 RELATED_TERMS = {"title": 5, "summary": 10, "body": 25}
 RELATED_TAG_SCORES = {"theme": 1.0, "priority_area": 0.6, "age_band": 0.3}
+
+
+class IndexUnavailable(Exception):
+    """The index could not be read; it is marked damaged and will be rebuilt."""
 
 
 @dataclass(frozen=True)
@@ -154,33 +162,56 @@ class SearchIndex:
         self._lock = threading.RLock()
         self.apply_lock = threading.Lock()  # one catch-up at a time per process
         self._view: _View | None = None
-        self._target: str | None = None
+        self._target: Path | None = None
         self._checked = 0.0
+        self.damaged = False  # set when reading fails; the sync thread then rebuilds
 
     # -- state ------------------------------------------------------------------------------
 
-    def exists(self) -> bool:
-        """Whether a readable index is in place."""
+    def generation(self) -> Path | None:
+        """The folder of the generation in use, if there is one."""
         try:
-            return bool(index.exists_in(str(self.path))) and self._open_index().doc_count_all() >= 0
-        except Exception:  # a damaged index is one that does not exist
+            name = (self.path / POINTER).read_text().strip()
+        except OSError:
+            return None
+        folder = self.path / name
+        return folder if name.startswith("gen-") and folder.is_dir() else None
+
+    def exists(self) -> bool:
+        """Whether a readable index is in place (a damaged one counts as missing)."""
+        if self.damaged:
+            return False
+        folder = self.generation()
+        try:
+            if folder is None or not index.exists_in(str(folder)):
+                return False
+            with self._open_index().reader() as reader:
+                return bool(reader.doc_count_all() >= 0)
+        except Exception:
             return False
 
     def applied_change_id(self) -> int:
         """The last change-log id the current generation reflects (0 if unknown)."""
+        folder = self.generation()
         try:
-            return int((self.path / MARKER).read_text().strip())
+            return int((folder / MARKER).read_text().strip()) if folder else 0
         except (OSError, ValueError):
             return 0
 
     def doc_count(self) -> int:
-        with self._lock:
-            return int(self._current().searcher.doc_count())
+        with self._reading() as view:
+            return int(view.searcher.doc_count())
 
     def slugs(self) -> set[str]:
-        with self._lock:
-            view = self._current()
-            return {view.slugs[d] for d in bits.to_ids(view.live)}
+        return set(self.fingerprints())
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each indexed case study's slug and the content hash it was indexed with."""
+        with self._reading() as view:
+            return {
+                view.slugs[d]: view.stored[d].get("content_hash", "")
+                for d in bits.to_ids(view.live)
+            }
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -188,8 +219,7 @@ class SearchIndex:
         self, query: Query | None, filters: Filters, sort: Sort, offset: int, limit: int
     ) -> Hits:
         """Return one page of ranked slugs, the exact total and disjunctive facet counts."""
-        with self._lock:
-            view = self._current()
+        with self._reading() as view:
             if query is None:
                 matched = view.live
                 terms: frozenset[str] = frozenset()
@@ -263,8 +293,7 @@ class SearchIndex:
         that field's statistics) are searched for in the same field of the case studies; each
         tag they share adds a constant. exclude leaves one case study (the text's own) out.
         """
-        with self._lock:
-            view = self._current()
+        with self._reading() as view:
             searcher = view.searcher
             allowed = view.live
             if exclude is not None:
@@ -286,8 +315,8 @@ class SearchIndex:
             return [(view.slugs[docnum], score) for score, docnum in top]
 
     def catalogue(self) -> Catalogue:
-        with self._lock:
-            return self._current().catalogue
+        with self._reading() as view:
+            return view.catalogue
 
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         """Map each word that no published case study contains to its likeliest intended word.
@@ -296,8 +325,7 @@ class SearchIndex:
         the most frequent wins. Words only in unpublished documents are never suggested.
         """
         found: dict[str, str] = {}
-        with self._lock:
-            view = self._current()
+        with self._reading() as view:
             reader = view.searcher.reader()
             for word in words:
                 if word in found or view.has_word(word):
@@ -336,8 +364,8 @@ class SearchIndex:
         progress: Callable[[], None] | None = None,
     ) -> int:
         """Build a new generation from documents aside, then switch to it atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        generation = self.path.with_name(f"{self.path.name}.{time.time_ns()}")
+        self._prepare_folder()
+        generation = self.path / f"gen-{time.time_ns()}"
         generation.mkdir()
         try:
             ix = index.create_in(str(generation), self.schema)
@@ -366,51 +394,72 @@ class SearchIndex:
         temporary.write_text(str(change_id))
         os.replace(temporary, folder / MARKER)
 
-    def _switch_to(self, generation: Path) -> None:
-        link = self.path.with_name(f"{self.path.name}.link-{time.time_ns()}")
-        os.symlink(generation.name, link)
-        if self.path.exists() and not self.path.is_symlink():
-            # An index folder from elsewhere: move it aside as an old generation.
-            self.path.rename(self.path.with_name(f"{self.path.name}.0"))
-        os.replace(link, self.path)
-        self._remove_old_generations(keep={generation.name})
+    def _prepare_folder(self) -> None:
+        """INDEX_DIR as a folder of generations; anything else found there is set aside."""
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_dir()):
+            self.path.unlink()  # the layout of earlier versions: a link to the generation
+        self.path.mkdir(parents=True, exist_ok=True)
+        for stray in self.path.iterdir():  # a bare Whoosh index from elsewhere
+            if stray.is_file() and stray.name not in (POINTER,) and not stray.name.startswith("."):
+                stray.unlink(missing_ok=True)
 
-    def _remove_old_generations(self, keep: set[str]) -> None:
+    def _switch_to(self, generation: Path) -> None:
+        temporary = self.path / f"{POINTER}.{time.time_ns()}.tmp"
+        temporary.write_text(generation.name)
+        os.replace(temporary, self.path / POINTER)
+        self.damaged = False
+        self._remove_old_generations(keep=generation.name)
+
+    def _remove_old_generations(self, keep: str) -> None:
         # Keep the newest previous generation too: a searcher may still be reading it.
-        prefix = f"{self.path.name}."
-        old = sorted(
-            (
-                p
-                for p in self.path.parent.iterdir()
-                if p.name.startswith(prefix) and p.name not in keep
-            ),
-            key=lambda p: p.name,
-        )
-        for path in old[:-1]:
-            if path.is_symlink() or path.is_file():
-                path.unlink(missing_ok=True)
-            else:
-                shutil.rmtree(path, ignore_errors=True)
+        old = sorted(p.name for p in self.path.glob("gen-*") if p.name != keep)
+        for name in old[:-1]:
+            shutil.rmtree(self.path / name, ignore_errors=True)
+        for leftover in self.path.glob(f"{POINTER}.*.tmp"):
+            leftover.unlink(missing_ok=True)
 
     # -- searchers --------------------------------------------------------------------------
 
     def _open_index(self) -> Any:
-        return index.open_dir(str(self.path.resolve()), schema=self.schema)
+        folder = self.generation()
+        if folder is None:
+            raise FileNotFoundError(f"no index generation in {self.path}")
+        # No mmap: a damaged or truncated file must raise an error we can handle, not SIGBUS.
+        return FileStorage(str(folder), supports_mmap=False).open_index(schema=self.schema)
 
     def _current(self) -> _View:
         if self._view is None or time.monotonic() - self._checked > REFRESH_SECONDS:
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception as error:
+                if self._view is None:
+                    self.damaged = True
+                    raise IndexUnavailable(str(error)) from error
         assert self._view is not None
         return self._view
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[_View]:
+        """The current view, under the lock; a failure to read marks the index damaged."""
+        with self._lock:
+            try:
+                yield self._current()
+            except IndexUnavailable:
+                raise
+            except Exception as error:
+                self.damaged = True
+                raise IndexUnavailable(f"{type(error).__name__}: {error}") from error
 
     def refresh(self, force: bool = False) -> None:
         """Pick up a new generation or new commits, from this process or another."""
         with self._lock:
             self._checked = time.monotonic()
-            target = os.path.realpath(self.path)
+            target = self.generation()
             view = self._view
-            if view is not None and target == self._target and view.searcher.up_to_date():
-                if not force:
+            if view is not None and (target is None or target == self._target):
+                # No generation on disk (deleted under us): keep serving from the open searcher
+                # until the sync thread has built a new one.
+                if target is None or (view.searcher.up_to_date() and not force):
                     return
             # A fresh searcher, not Searcher.refresh(): that reuses segment readers and with them
             # a stale set of deleted documents.

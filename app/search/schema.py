@@ -45,6 +45,7 @@ def build_schema() -> Schema:
         council_key=ID(),
         published_year=NUMERIC(stored=True, sortable=True),
         published_key=STORED(),
+        content_hash=STORED(),
         title_key=STORED(),
         # Every word of every text field, unstemmed: the dictionary for "did you mean".
         spell=TEXT(analyzer=make_word_analyzer(), phrase=False),
@@ -74,6 +75,7 @@ def to_document(case_study: CaseStudy, vocabulary: Vocabulary) -> dict[str, Any]
         "published_year": case_study.published_year,
         "published_key": case_study.published or "",
         "title_key": case_study.title.casefold(),
+        "content_hash": case_study.content_hash,
     }
     document["spell"] = "\n".join(str(document[name] or "") for name in TEXT_FIELDS)
     return {name: value for name, value in document.items() if value is not None}

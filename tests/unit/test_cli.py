@@ -73,7 +73,44 @@ def test_build_then_verify_then_a_change_reaches_the_index(run: CliRunner, folde
 def test_verify_reports_a_missing_index(run: CliRunner, folder: Path) -> None:
     run.invoke(cli, ["load", str(folder)])
     result = run.invoke(cli, ["verify"])
-    assert result.exit_code == 1 and "No index" in result.output
+    assert result.exit_code == 1 and "No readable index" in result.output
+
+
+def test_verify_lists_every_difference(
+    run: CliRunner, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run.invoke(cli, ["load", str(folder)])
+    run.invoke(cli, ["build"])
+    # Change the store behind the index's back: one new, one withdrawn, one edited. The index
+    # (no running service to catch it up) now disagrees three ways.
+    changed = [
+        make_case_study(slug="brand-new", source_url="https://example.org/brand-new"),
+        *[
+            s.model_copy(update={"status": "withdrawn"})
+            for s in sample_collection()
+            if s.slug == "south-fostering"
+        ],
+        *[
+            s.model_copy(update={"summary": "An edited summary that the index has not seen."})
+            for s in sample_collection()
+            if s.slug == "north-care-leavers"
+        ],
+    ]
+    from app.config import Settings
+    from app.db import make_engine
+    from app.services.collection import load_collection
+
+    engine = make_engine(Settings().database_url)
+    load_collection(engine, changed)
+    engine.dispose()
+    result = run.invoke(cli, ["verify"])
+    assert result.exit_code == 1
+    assert "missing from the index: brand-new" in result.output
+    assert "in the index but not published: south-fostering" in result.output
+    assert "indexed from older content: north-care-leavers" in result.output
+    assert "3 difference(s)" in result.output
+    run.invoke(cli, ["build"])
+    assert run.invoke(cli, ["verify"]).exit_code == 0
 
 
 def test_export_writes_files_that_load_back_the_same(

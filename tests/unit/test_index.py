@@ -1,8 +1,10 @@
 """SearchIndex on a real Whoosh index in tmp_path: rebuild, swap, apply, facets."""
 
-import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from app.models import CaseStudy
 from app.search.index import Filters, SearchIndex
@@ -19,27 +21,34 @@ def document(**overrides: Any) -> dict[str, Any]:
     return to_document(fill_case_study(row, study), get_vocabulary())
 
 
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[SearchIndex]:
+    opened = SearchIndex(tmp_path / "index")
+    yield opened
+    opened.close()
+
+
 def documents() -> list[dict[str, Any]]:
     return [document(**s.model_dump()) for s in sample_collection()]
 
 
-def test_rebuild_switches_generations_atomically(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "index")
+def test_rebuild_switches_generations_atomically(tmp_path: Path, index: SearchIndex) -> None:
     assert not index.exists()
     index.rebuild(documents(), change_id=7)
-    first = os.readlink(tmp_path / "index")
+    current = tmp_path / "index" / "CURRENT"
+    first = current.read_text()
     assert index.exists() and index.doc_count() == 6 and index.applied_change_id() == 7
     index.rebuild(documents()[:2], change_id=9)
-    second = os.readlink(tmp_path / "index")
+    second = current.read_text()
     assert second != first and index.doc_count() == 2 and index.applied_change_id() == 9
     index.rebuild(documents()[:3], change_id=10)
     # The current and the previous generation stay; older ones go.
-    generations = sorted(p.name for p in tmp_path.iterdir() if not p.is_symlink())
-    assert generations == sorted([second, os.readlink(tmp_path / "index")])
+    generations = sorted(p.name for p in (tmp_path / "index").glob("gen-*"))
+    assert generations == sorted([second, current.read_text()])
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == ["CURRENT", *generations]
 
 
-def test_a_failed_rebuild_leaves_the_old_index_serving(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "index")
+def test_a_failed_rebuild_leaves_the_old_index_serving(tmp_path: Path, index: SearchIndex) -> None:
     index.rebuild(documents(), change_id=1)
 
     def broken() -> Any:
@@ -51,11 +60,10 @@ def test_a_failed_rebuild_leaves_the_old_index_serving(tmp_path: Path) -> None:
     except RuntimeError:
         pass
     assert index.doc_count() == 6 and index.applied_change_id() == 1
-    assert len([p for p in tmp_path.iterdir() if not p.is_symlink()]) == 1
+    assert len(list((tmp_path / "index").glob("gen-*"))) == 1
 
 
-def test_apply_upserts_and_deletes(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "index")
+def test_apply_upserts_and_deletes(tmp_path: Path, index: SearchIndex) -> None:
     index.rebuild(documents(), change_id=1)
     index.apply(
         [document(slug="new-one", title="Brand new fostering work")], ["south-fostering"], 5
@@ -67,8 +75,7 @@ def test_apply_upserts_and_deletes(tmp_path: Path) -> None:
     assert hits.slugs == ["new-one"]
 
 
-def test_facets_count_matches_before_their_own_filter(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "index")
+def test_facets_count_matches_before_their_own_filter(tmp_path: Path, index: SearchIndex) -> None:
     index.rebuild(documents(), change_id=1)
     hits = index.search(None, Filters(values={"region": ["north-east"]}), "newest", 0, 10)
     assert hits.total == 2
@@ -82,8 +89,9 @@ def test_facets_count_matches_before_their_own_filter(tmp_path: Path) -> None:
     assert hits.facets["evidence"] == {"measured": 2}
 
 
-def test_an_empty_filter_matches_nothing_rather_than_everything(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "index")
+def test_an_empty_filter_matches_nothing_rather_than_everything(
+    tmp_path: Path, index: SearchIndex
+) -> None:
     index.rebuild(documents(), change_id=1)
     query = QueryBuilder(index.schema).build("fostering")
     hits = index.search(query, Filters(values={"theme": ["neglect"]}), "relevance", 0, 10)
