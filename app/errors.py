@@ -117,7 +117,25 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     response = problem(request, exc.status_code, titles.get(exc.status_code, "Error"), detail)
     if exc.headers:
         response.headers.update(exc.headers)
+    if exc.status_code == 405:
+        allowed = ", ".join(_allowed_methods(request))
+        response = problem(
+            request,
+            405,
+            titles[405],
+            f"{request.url.path} answers {allowed}, not {request.method}.",
+        )
+        response.headers["Allow"] = allowed
     return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for pattern, served in getattr(request.app.state, "route_methods", []):
+        if pattern.match(request.url.path):
+            methods |= served
+    return sorted(methods)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -1,11 +1,15 @@
 """The application factory: settings -> store and index -> routers, error handlers, middleware."""
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +19,7 @@ from app import store
 from app.collection import read_collection
 from app.config import ROOT, Settings
 from app.db import init_db, make_engine
-from app.errors import install_error_handlers
+from app.errors import PROBLEM_JSON, install_error_handlers
 from app.middleware import BodyLimit, ETags, SecurityHeaders
 from app.observability import Metrics, RequestContext, configure_logging
 from app.ratelimit import RateLimit
@@ -29,6 +33,7 @@ from app.routes import (
     search,
     submissions,
 )
+from app.schemas import Problem
 from app.search.index import SearchIndex
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
@@ -94,6 +99,42 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine.dispose()
 
 
+_PROBLEMS = {
+    400: "The body could not be read",
+    401: "No API key, or a wrong or revoked one",
+    403: "The key's role may not do this",
+    404: "Not found (or not this key's to see)",
+    409: "Conflicts with the current state",
+    413: "The body is too large",
+    422: "A parameter or field is invalid; `errors` points at each",
+    429: "Too many requests; see Retry-After",
+    503: "Not ready or rebuilding the index; see Retry-After",
+}
+# Every operation may answer any of these, always as application/problem+json.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": text,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status, text in _PROBLEMS.items()
+}
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with the Problem document every error response refers to."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem.pop("$defs", {}))
+    components["Problem"] = problem
+    app.openapi_schema = schema
+    return schema
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
@@ -101,6 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
     )
     configure_logging(settings.log_level, settings.log_format)
     app.state.settings = settings
@@ -128,8 +170,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
     app.add_middleware(RequestContext, metrics=metrics)
-    for module in (search, case_studies, submissions, moderation, analytics, health, feeds, pages):
+    app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
+    routers = (search, case_studies, submissions, moderation, analytics, health, feeds, pages)
+    for module in routers:
         app.include_router(module.router)
+    # For the Allow header of a 405: which methods each path serves.
+    app.state.route_methods = [
+        (route.path_regex, set(route.methods or ()))
+        for module in routers
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+    ]
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     return app
 

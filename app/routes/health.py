@@ -42,7 +42,11 @@ def readyz(request: Request) -> JSONResponse:
     )
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain; version=0.0.4": {}}, "description": "Metrics"}},
+)
 def metrics(request: Request) -> Response:
     """Prometheus metrics: requests and latency by route and status, searches, zero-result
     searches, index lag and documents indexed (this process's)."""

@@ -38,7 +38,7 @@ def queue(
     return service.page(rows, page, per_page, base_url)
 
 
-@router.post("/{record_id}/publish", response_model=SubmissionPublic)
+@router.post("/{record_id:int}/publish", response_model=SubmissionPublic)
 def publish(
     session: SessionDep,
     principal: ModeratorDep,
@@ -53,7 +53,7 @@ def publish(
     return service.public(row, base_url)
 
 
-@router.post("/{record_id}/request-changes", response_model=SubmissionPublic)
+@router.post("/{record_id:int}/request-changes", response_model=SubmissionPublic)
 def request_changes(
     session: SessionDep,
     principal: ModeratorDep,
@@ -68,7 +68,7 @@ def request_changes(
     )
 
 
-@router.post("/{record_id}/reject", response_model=SubmissionPublic)
+@router.post("/{record_id:int}/reject", response_model=SubmissionPublic)
 def reject(
     session: SessionDep,
     principal: ModeratorDep,
@@ -81,7 +81,7 @@ def reject(
     return service.public(service.reject(session, principal, record_id, body.reason), base_url)
 
 
-@router.post("/{record_id}/unpublish", response_model=SubmissionPublic)
+@router.post("/{record_id:int}/unpublish", response_model=SubmissionPublic)
 def unpublish(
     session: SessionDep,
     principal: ModeratorDep,
@@ -95,7 +95,7 @@ def unpublish(
     return service.public(service.unpublish(session, principal, record_id, body.reason), base_url)
 
 
-@router.post("/{record_id}/confirm-safeguarding", response_model=SubmissionPublic)
+@router.post("/{record_id:int}/confirm-safeguarding", response_model=SubmissionPublic)
 def confirm_safeguarding(
     session: SessionDep,
     principal: ModeratorDep,

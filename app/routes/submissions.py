@@ -85,7 +85,7 @@ def list_submissions(
     return service.page(rows, page, per_page, base_url)
 
 
-@router.get("/submissions/{record_id}", response_model=SubmissionPublic)
+@router.get("/submissions/{record_id:int}", response_model=SubmissionPublic)
 def read_submission(
     session: SessionDep,
     principal: PrincipalDep,
@@ -97,7 +97,7 @@ def read_submission(
     return service.public(service.get(session, principal, record_id), base_url)
 
 
-@router.patch("/submissions/{record_id}", response_model=SubmissionPublic)
+@router.patch("/submissions/{record_id:int}", response_model=SubmissionPublic)
 def amend_submission(
     session: SessionDep,
     principal: SubmitterDep,
@@ -113,7 +113,7 @@ def amend_submission(
     return service.public(row, base_url)
 
 
-@router.delete("/submissions/{record_id}", response_model=SubmissionPublic)
+@router.delete("/submissions/{record_id:int}", response_model=SubmissionPublic)
 def withdraw_submission(
     session: SessionDep,
     principal: SubmitterDep,
@@ -126,7 +126,7 @@ def withdraw_submission(
     return service.public(service.withdraw(session, principal, record_id), base_url)
 
 
-@router.get("/submissions/{record_id}/history", response_model=History)
+@router.get("/submissions/{record_id:int}/history", response_model=History)
 def submission_history(
     session: SessionDep, principal: PrincipalDep, service: SubmissionsDep, record_id: RecordId
 ) -> History:

@@ -286,7 +286,7 @@ def test_councils_see_and_change_only_their_own(client: TestClient, keys: Keys) 
 
 def test_unknown_or_malformed_ids(client: TestClient, keys: Keys) -> None:
     assert client.get("/api/v1/submissions/999", headers=auth(keys.leeds)).status_code == 404
-    assert client.get("/api/v1/submissions/abc", headers=auth(keys.leeds)).status_code == 422
+    assert client.get("/api/v1/submissions/abc", headers=auth(keys.leeds)).status_code == 404
     assert client.get("/api/v1/submissions/0", headers=auth(keys.leeds)).status_code == 422
 
 

@@ -1,0 +1,84 @@
+"""Hostile clients, generated: schemathesis drives every operation of the served OpenAPI schema
+with generated and mutated input against a real uvicorn, a bounded number of examples each,
+with an admin key so that requests reach the deepest code. No answer may be a 5xx, and every
+answer must match the schema: its status, its content type, its headers and its body."""
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from app.db import make_engine
+from app.keys import create_key
+from tests.servers import service
+
+pytestmark = pytest.mark.e2e
+EXAMPLES = 12
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    tmp: Path = tmp_path_factory.mktemp("schema")
+    with service(tmp, {"RATE_LIMIT": "off", "LOG_LEVEL": "warning"}) as base:
+        engine = make_engine(f"sqlite:///{tmp / 'store.db'}")
+        with Session(engine) as session:
+            secret = create_key(session, "admin", label="schemathesis")[1]
+        engine.dispose()
+        yield base, secret, tmp
+
+
+def test_no_server_errors_and_every_answer_matches_the_schema(
+    served: tuple[str, str, Path],
+) -> None:
+    base, secret, tmp = served
+    cli = shutil.which("schemathesis", path=os.path.dirname(sys.executable))
+    assert cli, "schemathesis is a dev dependency"
+    result = subprocess.run(
+        [
+            cli,
+            "run",
+            f"{base}/openapi.json",
+            "--checks",
+            "all",
+            # Beyond the schema, values must exist in the vocabulary and a draft must say
+            # something: a 422 for schema-shaped nonsense is the contract, not a failure.
+            "--exclude-checks",
+            "positive_data_acceptance",
+            "--max-examples",
+            str(EXAMPLES),
+            "--generation-deterministic",
+            "--header",
+            f"Authorization: Bearer {secret}",
+            "--no-color",
+            "--report-dir",
+            str(tmp / "report"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "SCHEMATHESIS_TELEMETRY": "false"},
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+    assert "passed" in result.stdout
+
+
+def test_the_served_schema_documents_problem_responses(served: tuple[str, str, Path]) -> None:
+    base, _, _ = served
+    document = httpx.get(f"{base}/openapi.json").json()
+    search = document["paths"]["/api/v1/search"]["get"]["responses"]
+    assert "application/problem+json" in search["422"]["content"]
+    assert "Problem" in document["components"]["schemas"]
+
+
+def test_405_names_every_method_the_path_answers(served: tuple[str, str, Path]) -> None:
+    base, _, _ = served
+    response = httpx.put(f"{base}/api/v1/submissions")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["content-type"] == "application/problem+json"
