@@ -106,6 +106,7 @@ _PROBLEMS = {
     404: "Not found (or not this key's to see)",
     409: "Conflicts with the current state",
     413: "The body is too large",
+    431: "The request's headers are too large",
     422: "A parameter or field is invalid; `errors` points at each",
     429: "Too many requests; see Retry-After",
     503: "Not ready or rebuilding the index; see Retry-After",

@@ -7,10 +7,13 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+MAX_HEADER_BYTES = 16_384  # as h11 and common proxies allow
+
 
 class BodyLimit:
     """Refuse a body over max_bytes with 413: at once if Content-Length says so, otherwise as
-    soon as the bytes received pass the limit (a chunked upload cannot slip past)."""
+    soon as the bytes received pass the limit (a chunked upload cannot slip past). Headers over
+    16 KiB in all are refused with 431 (uvicorn's fast parser sets no limit of its own)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -23,9 +26,18 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if sum(len(k) + len(v) for k, v in scope["headers"]) > MAX_HEADER_BYTES:
+            await refuse(
+                scope,
+                send,
+                431,
+                "Request headers too large",
+                f"The request's headers are over {MAX_HEADER_BYTES} bytes in all; send fewer.",
+            )
+            return
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(scope, send)
+            await refuse(scope, send, 413, "Request too large", self._detail())
             return
         received = 0
 
@@ -40,28 +52,37 @@ class BodyLimit:
 
         await self.app(scope, limited, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Request too large",
-                "status": 413,
-                "detail": self._detail(),
-                "instance": scope.get("path", ""),
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+async def refuse(
+    scope: Scope,
+    send: Send,
+    status: int,
+    title: str,
+    detail: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """Answer with a problem document straight from middleware, before the app sees anything."""
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": scope.get("path", ""),
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or [(b"connection", b"close")]),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 # Content-Security-Policy by kind of response. Pages load only their own scripts and styles;

@@ -4,7 +4,6 @@ window, in memory by default; RATE_LIMIT_STORAGE points every process at one sha
 example redis://) so that replicas share their counts."""
 
 import hashlib
-import json
 import math
 import time
 
@@ -12,6 +11,8 @@ from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.middleware import refuse
 
 EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/widget.js")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
@@ -50,25 +51,12 @@ class RateLimit:
             return
         reset, _remaining = self.limiter.get_window_stats(item, key)
         retry = max(1, math.ceil(reset - time.time()))
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Too many requests",
-                "status": 429,
-                "detail": f"More than {item} from this "
-                f"{'key' if key.startswith('key:') else 'address'}; try again in {retry} s.",
-                "instance": scope["path"],
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"retry-after", str(retry).encode()),
-                ],
-            }
+        who = "key" if key.startswith("key:") else "address"
+        await refuse(
+            scope,
+            send,
+            429,
+            "Too many requests",
+            f"More than {item} from this {who}; try again in {retry} s.",
+            [(b"retry-after", str(retry).encode())],
         )
-        await send({"type": "http.response.body", "body": body})

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, func, select
 
 from app import safeguarding, store
 from app.errors import Conflict, Forbidden, InvalidParameter, NotFound
+from app.failpoints import failpoint
 from app.keys import Principal
 from app.models import CaseStudy, IdempotencyRecord, SubmissionEvent, utcnow
 from app.schemas import (
@@ -332,6 +333,7 @@ class SubmissionService:
         row.moderation_message = note
         store.record_change(session, row.slug)
         session.commit()
+        failpoint("after-publish-commit")  # the store has it, the index not yet
         self._refresh_index()
         return row
 

@@ -1,0 +1,128 @@
+"""More than one process: two servers sharing one PostgreSQL (each with its own index), and
+`uvicorn --workers 2` on one machine. A publish through one is searchable through all within
+two seconds."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from app.config import ROOT
+from app.db import make_engine
+from app.keys import create_key
+from tests.factories import make_draft
+from tests.postgres import PostgresServer
+from tests.servers import free_port, service
+
+pytestmark = pytest.mark.e2e
+
+
+def keys(url: str) -> tuple[str, str]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        council = create_key(session, "council", "Leeds City Council")[1]
+        moderator = create_key(session, "moderator")[1]
+    engine.dispose()
+    return council, moderator
+
+
+def publish(base: str, council: str, moderator: str, title: str) -> None:
+    record = httpx.post(
+        f"{base}/api/v1/submissions",
+        json=make_draft(title=title),
+        headers={"Authorization": f"Bearer {council}"},
+    ).json()
+    published = httpx.post(
+        f"{base}/api/v1/moderation/{record['id']}/publish",
+        headers={"Authorization": f"Bearer {moderator}"},
+    )
+    assert published.status_code == 200
+
+
+def seconds_until_found(base: str, q: str, limit: float = 5.0) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if httpx.get(f"{base}/api/v1/search", params={"q": q}).json()["total"]:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return float("inf")
+
+
+def test_two_servers_on_one_postgresql_converge(tmp_path: Path, postgres: PostgresServer) -> None:
+    url = postgres.new_database()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    env = {"DATABASE_URL": url, "RATE_LIMIT": "off"}
+    with (
+        service(tmp_path / "a", {**env, "INDEX_DIR": str(tmp_path / "a" / "index")}) as a,
+        service(tmp_path / "b", {**env, "INDEX_DIR": str(tmp_path / "b" / "index")}) as b,
+    ):
+        assert httpx.get(f"{a}/api/v1/search").json()["total"] >= 90
+        assert httpx.get(f"{b}/api/v1/search").json()["total"] >= 90
+        council, moderator = keys(url)
+        publish(a, council, moderator, "Platypus replica hub")
+        assert seconds_until_found(a, "platypus", 0.5) < 0.5  # at once where it was published
+        assert seconds_until_found(b, "platypus") < 2.0  # and within two seconds elsewhere
+        assert httpx.get(f"{b}/readyz").status_code == 200
+
+
+@pytest.fixture
+def two_workers(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+        "INDEX_DIR": str(tmp_path / "index"),
+        "RATE_LIMIT": "off",
+    }
+    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
+    log = (tmp_path / "log").open("w")
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--workers", "2"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "log"
+            ).read_text()[-2000:]
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(15)
+        log.close()
+
+
+def test_two_workers_on_one_machine_agree(two_workers: str, tmp_path: Path) -> None:
+    totals = {
+        httpx.get(f"{two_workers}/api/v1/search", headers={"Connection": "close"}).json()["total"]
+        for _ in range(20)
+    }
+    assert len(totals) == 1  # both workers serve the same collection
+    council, moderator = keys(f"sqlite:///{tmp_path / 'store.db'}")
+    publish(two_workers, council, moderator, "Quoll worker hub")
+    time.sleep(2.0)
+    answers = [
+        httpx.get(
+            f"{two_workers}/api/v1/search", params={"q": "quoll"}, headers={"Connection": "close"}
+        ).json()["total"]
+        for _ in range(20)
+    ]
+    assert answers == [1] * 20  # whichever worker answers
