@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck check relevance screenshots clean
+.PHONY: run test lint fmt typecheck check relevance screenshots bench bench-100k load clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -38,6 +38,15 @@ relevance: $(STAMP)  ## score the graded practitioner queries (nDCG@10, MRR)
 screenshots: $(STAMP)  ## the README's screenshots of the pages, into docs/screenshots/
 	bash .ci/system-packages
 	$(PY) -m docs.screenshots
+
+bench: $(STAMP)  ## benchmarks at 1k and 10k, HTTP and cold start; writes docs/benchmarks.md
+	$(PY) -m bench.run --sizes 1000,10000 --write
+
+bench-100k: $(STAMP)  ## the 100k benchmark (about half an hour); adds its row to the printed table
+	$(PY) -m bench.run --sizes 100000 --no-http
+
+load: $(STAMP)  ## the bounded load test of docs/deploy.md
+	$(PY) -m bench.load --requests 3000 --concurrency 16
 
 clean:
 	rm -rf var $(VENV)

@@ -41,7 +41,9 @@ def percentile(values: list[float], share: float) -> float:
 async def generate(base: str, requests: int, concurrency: int, key: str) -> dict[str, Any]:
     rng = random.Random(7)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        slugs = [r["slug"] for r in (await client.get("/api/v1/search?per_page=50")).json()["results"]]
+        slugs = [
+            r["slug"] for r in (await client.get("/api/v1/search?per_page=50")).json()["results"]
+        ]
         plan: list[tuple[str, str, dict[str, Any]]] = []
         for n in range(requests):
             roll = rng.random()
@@ -91,7 +93,9 @@ def _generator(base: str, requests: int, concurrency: int, key: str, out: Any) -
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=1)

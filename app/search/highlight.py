@@ -1,35 +1,72 @@
-"""Highlighted snippets: matches wrapped in <mark>, every other character HTML-escaped."""
+"""Highlighted snippets: matches wrapped in <mark>, every other character HTML-escaped.
 
+A text's words (with their places and stems) are worked out once and kept, so a snippet is a
+few set look-ups rather than a fresh analysis of the whole body for every result of every
+search.
+"""
+
+from functools import lru_cache
 from html import escape
-from typing import Any
-
-from whoosh import highlight
 
 from app.search.analysis import make_analyzer
 
 _ANALYZER = make_analyzer()
+FRAGMENT = 200  # characters in a body snippet's fragment
+BEFORE = 60  # characters kept before the first match in a fragment
+FRAGMENTS = 2
+BETWEEN = " … "
 
 
-class MarkFormatter(highlight.Formatter):  # type: ignore[misc]
-    between = " … "
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, stem) of every indexed word of a text."""
+    return tuple(
+        (token.startchar, token.endchar, token.text)
+        for token in _ANALYZER(text, chars=True, removestops=True)
+    )
 
-    def _text(self, text: str) -> str:
-        return escape(text, quote=False)
 
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"<mark>{escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+def _mark(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
+    out: list[str] = []
+    at = start
+    for hit_start, hit_end in hits:
+        if hit_start < at or hit_end > end:
+            continue
+        out.append(escape(text[at:hit_start], quote=False))
+        out.append(f"<mark>{escape(text[hit_start:hit_end], quote=False)}</mark>")
+        at = hit_end
+    out.append(escape(text[at:end], quote=False))
+    return "".join(out)
+
+
+def _edge(text: str, at: int, forward: bool) -> int:
+    """Move a cut to the nearest space so words are not split."""
+    if at <= 0 or at >= len(text):
+        return max(0, min(at, len(text)))
+    found = text.find(" ", at) if forward else text.rfind(" ", 0, at)
+    return found if found != -1 else at
 
 
 def snippet(text: str, terms: frozenset[str], *, whole: bool = False) -> str | None:
     """Return text around the matched terms (or all of it) marked up; None if none matched."""
     if not text or not terms:
         return None
-    fragmenter: Any = (
-        highlight.WholeFragmenter()
-        if whole
-        else highlight.ContextFragmenter(maxchars=200, surround=60)
-    )
-    marked: str = highlight.highlight(
-        text, terms, _ANALYZER, fragmenter, MarkFormatter(), top=2, order=highlight.SCORE
-    )
-    return marked or None
+    hits = [(start, end) for start, end, stem in _words(text) if stem in terms]
+    if not hits:
+        return None
+    if whole:
+        return _mark(text, 0, len(text), hits)
+    # Fragments around the places with the most matches, in the order they come in the text.
+    windows: list[tuple[int, int, int]] = []  # (-matches, start, end)
+    for hit_start, _ in hits:
+        start = _edge(text, hit_start - BEFORE, forward=False)
+        end = _edge(text, start + FRAGMENT, forward=True)
+        count = sum(1 for s, e in hits if s >= start and e <= end)
+        windows.append((-count, start, end))
+    chosen: list[tuple[int, int]] = []
+    for _, start, end in sorted(windows):
+        if all(end <= s or start >= e for s, e in chosen):
+            chosen.append((start, end))
+        if len(chosen) == FRAGMENTS:
+            break
+    return BETWEEN.join(_mark(text, start, end, hits).strip() for start, end in sorted(chosen))

@@ -153,6 +153,27 @@ def _matched_terms(reader: Any, query: Query) -> frozenset[str]:
     return frozenset(found)
 
 
+class _MatchAndRank(collectors.TopCollector):  # type: ignore[misc]
+    """Collects every matching document and ranks only those in `allowed`, in one pass.
+
+    Matcher replacement stays off: Whoosh's default replacement can drop a true top-N hit, and
+    it would skip the matches that the facets need to count.
+    """
+
+    def __init__(self, limit: int, allowed: int) -> None:
+        super().__init__(limit=max(limit, 1), usequality=False)
+        self.replace = 0
+        self.allowed = set(bits.to_ids(allowed))
+        self.found: list[int] = []
+
+    def collect(self, sub_docnum: int) -> Any:
+        docnum = self.offset + sub_docnum
+        self.found.append(docnum)
+        if docnum in self.allowed:
+            return super().collect(sub_docnum)
+        return None
+
+
 class SearchIndex:
     """The derived full-text index of published case studies, safe to share between threads."""
 
@@ -165,8 +186,14 @@ class SearchIndex:
         self._target: Path | None = None
         self._checked = 0.0
         self.damaged = False  # set when reading fails; the sync thread then rebuilds
+        self.version = 0  # grows whenever searches may see something new (cache keys use it)
 
     # -- state ------------------------------------------------------------------------------
+
+    def current_version(self) -> int:
+        """The version of what searches see now (picking up changes, as a search would)."""
+        with self._reading():
+            return self.version
 
     def generation(self) -> Path | None:
         """The folder of the generation in use, if there is one."""
@@ -220,21 +247,29 @@ class SearchIndex:
     ) -> Hits:
         """Return one page of ranked slugs, the exact total and disjunctive facet counts."""
         with self._reading() as view:
+            selected = self._filter_sets(view, filters)
+            allowed = view.live
+            for found in selected.values():
+                allowed &= found
+            ranked: list[int] | None = None
             if query is None:
                 matched = view.live
                 terms: frozenset[str] = frozenset()
             else:
-                # Per segment: a query matcher across segments trips over a Whoosh bug.
-                matched = view.live & bits.from_ids(view.searcher.docs_for_query(query))
                 terms = _matched_terms(view.searcher.reader(), query)
-            selected = self._filter_sets(view, filters)
-            final = matched
-            for found in selected.values():
-                final &= found
+                if sort == "relevance":
+                    # One pass finds every match (for the total and the facets) and scores
+                    # those the filters allow (for the ranking).
+                    collector = _MatchAndRank(offset + limit, allowed)
+                    view.searcher.search_with_collector(query, collector)
+                    matched = view.live & bits.from_ids(collector.found)
+                    ranked = [docnum for _score, docnum in collector.results().top_n]
+                else:
+                    # Per segment: a query matcher across segments trips over a Whoosh bug.
+                    matched = view.live & bits.from_ids(view.searcher.docs_for_query(query))
+            final = matched & allowed
             facets = self._facets(view, matched, selected)
-            if sort == "relevance" and query is not None:
-                ranked = self._ranked(view, query, final, offset + limit)
-            else:
+            if ranked is None:
                 ranked = self._sorted(view, final, sort)
             page = ranked[offset : offset + limit]
             return Hits([view.slugs[d] for d in page], final.bit_count(), facets, terms)
@@ -464,6 +499,7 @@ class SearchIndex:
             # A fresh searcher, not Searcher.refresh(): that reuses segment readers and with them
             # a stale set of deleted documents.
             self._view, self._target = _View(self._open_index().searcher()), target
+            self.version += 1
             if view is not None:
                 view.searcher.close()
 

@@ -2,7 +2,10 @@
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session
 
@@ -44,6 +47,9 @@ _CHECKABLE = re.compile(r"(?<![\w*?])(?<!NOT )[^\W\d_]{4,}(?![\w*?'\u2019])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
+CACHE_SIZE = 1024  # search pages kept per process, most recently used
+
+
 @dataclass(frozen=True)
 class _Plan:
     selected: dict[str, list[str]]
@@ -64,6 +70,20 @@ class SearchRequest:
     sort: Sort | None = None
     page: int = 1
     per_page: int = 10
+
+    def key(self) -> tuple[Any, ...]:
+        """Everything that decides the answer, hashable."""
+        return (
+            self.q,
+            tuple(sorted((name, tuple(values)) for name, values in self.filters.items())),
+            self.age,
+            tuple(self.councils),
+            self.published_from,
+            self.published_to,
+            self.sort,
+            self.page,
+            self.per_page,
+        )
 
 
 def _shown(value: str, limit: int = 60) -> str:
@@ -180,6 +200,8 @@ class SearchService:
         self.vocabulary = vocabulary
         self.counter = counter
         self.metrics = metrics
+        self._cache: OrderedDict[tuple[Any, ...], SearchPage] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema)
         self._words = make_word_analyzer()
         self._catalogue: Catalogue | None = None
@@ -222,16 +244,38 @@ class SearchService:
         )
         return _Plan(selected, query, sort, filters, did_you_mean)
 
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+
     def search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
+        """A page of results: from the cache when the index has not changed since the same
+        search was answered (the embedded widget asks the same thing over and over), else
+        worked out afresh. The index's version is part of the key, so a publish is never
+        answered from an older page."""
+        key = (self.index.current_version(), base_url, request.key())
+        with self._cache_lock:
+            page = self._cache.get(key)
+            if page is not None:
+                self._cache.move_to_end(key)
+        if page is None:
+            page = self._search(session, request, base_url)
+            with self._cache_lock:
+                self._cache[key] = page
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        if self.counter is not None and request.page == 1:
+            self.counter.record(request.q, page.total)
+        if self.metrics is not None:
+            self.metrics.searches.inc()
+            if not page.total:
+                self.metrics.zero_results.inc()
+        return page
+
+    def _search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
         hits = self.index.search(plan.query, plan.filters, plan.sort, offset, request.per_page)
-        if self.counter is not None and request.page == 1:
-            self.counter.record(request.q, hits.total)
-        if self.metrics is not None:
-            self.metrics.searches.inc()
-            if not hits.total:
-                self.metrics.zero_results.inc()
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,

@@ -468,3 +468,17 @@ def test_history_says_who_when_from_what_to_what_and_why(client: TestClient, key
     ]
     assert all(e["at"] for e in history["events"])
     assert "campaign team" in history["events"][1]["actor"]
+
+
+def test_a_repeated_search_is_never_answered_stale_after_a_publish(
+    client: TestClient, keys: Keys
+) -> None:
+    search = client.app.state.search  # type: ignore[attr-defined]
+    first = client.get("/api/v1/search", params={"q": "kinship"}).json()
+    assert client.get("/api/v1/search", params={"q": "kinship"}).json() == first
+    assert len(search._cache) >= 1  # the repeat came from the cache
+    record = created(client, keys.leeds)["id"]
+    assert client.get("/api/v1/search", params={"q": "kinship"}).json() == first  # unpublished
+    moderate(client, keys.moderator, record, "publish")
+    after = client.get("/api/v1/search", params={"q": "kinship"}).json()
+    assert after["total"] == first["total"] + 1

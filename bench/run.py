@@ -1,0 +1,415 @@
+"""Benchmarks: `make bench` (1k and 10k), `make bench-100k` (100k, longer).
+
+For each corpus size: the full index build (documents a second, size on disk, peak memory),
+in-process search with all five disjunctive facets over 60 queries (p50/p95/p99), the same
+search answered again from the generation-keyed cache, and the same corpus and queries on SQLite
+FTS5 (bm25, porter) with facet counts by SQL as the baseline in the same run. Then, on the
+bundled collection through HTTP against a real uvicorn, from a load generator in a second
+process: varied searches, a repeated identical search, and a minimal FastAPI app returning a
+fixed body of the same size (the framework floor). Then cold start. Prints a table and writes
+docs/benchmarks.md.
+"""
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlmodel import Session
+
+from app.config import ROOT
+from app.db import init_db, make_engine
+from app.search.index import SearchIndex
+from app.services.collection import load_collection
+from app.services.indexing import rebuild_index
+from app.services.search import SearchRequest, SearchService
+from app.vocabulary import get_vocabulary
+from bench.corpus import case_studies, queries
+from tests.servers import free_port, service
+
+OUT = ROOT / "docs" / "benchmarks.md"
+PASSES = 3
+
+
+def pct(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))] * 1000
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# -- in process ----------------------------------------------------------------------------------
+
+
+def fts5_baseline(studies: list[Any], asked: list[tuple[str, dict[str, list[str]]]]) -> list[float]:
+    """The same corpus and queries on SQLite FTS5 with bm25 and facet counts by SQL."""
+    db = sqlite3.connect(":memory:")
+    db.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(title, summary, body, tokenize='porter unicode61')"
+    )
+    db.execute("CREATE TABLE tags(doc INTEGER, kind TEXT, value TEXT)")
+    for n, study in enumerate(studies, 1):
+        db.execute(
+            "INSERT INTO fts(rowid, title, summary, body) VALUES (?,?,?,?)",
+            (n, study.title, study.summary, study.body),
+        )
+        rows = [(n, "priority_area", v) for v in study.priority_areas]
+        rows += [(n, "age_band", v) for v in study.age_bands] + [
+            (n, "theme", v) for v in study.themes
+        ]
+        rows += [(n, "region", study.region), (n, "evidence", study.evidence)]
+        db.executemany("INSERT INTO tags VALUES (?,?,?)", rows)
+    db.execute("CREATE INDEX tags_kind ON tags(kind, value, doc)")
+    db.execute("CREATE INDEX tags_doc ON tags(doc, kind)")
+    db.commit()
+    facets = ("priority_area", "age_band", "theme", "region", "evidence")
+
+    def run(text: str, filters: dict[str, list[str]]) -> None:
+        match = " OR ".join(f'"{w}"' for w in text.split())
+        db.execute("DROP TABLE IF EXISTS temp.m")
+        db.execute(
+            "CREATE TEMP TABLE m AS SELECT rowid AS doc FROM fts WHERE fts MATCH ?", (match,)
+        )
+        clauses = {
+            name: f"doc IN (SELECT doc FROM tags WHERE kind='{name}' AND value IN "
+            f"({','.join('?' * len(values))}))"
+            for name, values in filters.items()
+        }
+        args = [v for values in filters.values() for v in values]
+        where = " AND ".join(
+            ["fts MATCH ?", *[c.replace("doc IN", "rowid IN") for c in clauses.values()]]
+        )
+        db.execute(
+            f"SELECT rowid FROM fts WHERE {where} ORDER BY bm25(fts, 4.0, 2.0, 1.0) LIMIT 10",
+            [match, *args],
+        ).fetchall()
+        db.execute(f"SELECT count(*) FROM fts WHERE {where}", [match, *args]).fetchone()
+        for facet in facets:
+            others = {k: v for k, v in clauses.items() if k != facet}
+            other_args = [v for k, vs in filters.items() if k != facet for v in vs]
+            sql = (
+                "SELECT value, count(*) FROM tags WHERE kind=? AND doc IN (SELECT doc FROM m"
+                + "".join(
+                    f" WHERE {c}" if i == 0 else f" AND {c}" for i, c in enumerate(others.values())
+                )
+                + ") GROUP BY value"
+            )
+            db.execute(sql, [facet, *other_args]).fetchall()
+
+    for text, filters in asked:
+        run(text, filters)
+    timings = []
+    for _ in range(PASSES):
+        for text, filters in asked:
+            started = time.perf_counter()
+            run(text, filters)
+            timings.append(time.perf_counter() - started)
+    return timings
+
+
+def measure_size(size: int) -> dict[str, Any]:
+    """Everything in-process for one corpus size (run in its own process: peak memory)."""
+    studies = list(case_studies(size))
+    asked = queries()
+    vocabulary = get_vocabulary()
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/store.db")
+        init_db(engine)
+        started = time.perf_counter()
+        for start in range(0, size, 2000):
+            load_collection(engine, studies[start : start + 2000])
+        load_s = time.perf_counter() - started
+        index = SearchIndex(Path(tmp) / "index")
+        started = time.perf_counter()
+        rebuild_index(engine, index, vocabulary)
+        build_s = time.perf_counter() - started
+        index_bytes = folder_size(Path(tmp) / "index")
+        search = SearchService(index, vocabulary)
+        requests = [SearchRequest(q=text, filters=filters) for text, filters in asked]
+        timings: list[float] = []
+        with Session(engine) as session:
+            search.search(session, requests[0], "")
+            for _ in range(PASSES):
+                search.clear_cache()
+                for request in requests:
+                    started = time.perf_counter()
+                    search.search(session, request, "")
+                    timings.append(time.perf_counter() - started)
+            repeated: list[float] = []
+            for _ in range(200):
+                started = time.perf_counter()
+                search.search(session, requests[1], "")
+                repeated.append(time.perf_counter() - started)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        index.close()
+        engine.dispose()
+    baseline = fts5_baseline(studies, asked)
+    return {
+        "size": size,
+        "load_s": load_s,
+        "build_s": build_s,
+        "docs_per_s": size / build_s,
+        "index_mb": index_bytes / 1e6,
+        "peak_mb": peak_mb,
+        "search": [pct(timings, p) for p in (0.5, 0.95, 0.99)],
+        "cached_p50": pct(repeated, 0.5),
+        "fts5": [pct(baseline, p) for p in (0.5, 0.95, 0.99)],
+    }
+
+
+def _in_child(size: int, out: Any) -> None:
+    out.put(measure_size(size))
+
+
+def measure_in_process(size: int) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_in_child, args=(size, results))
+    child.start()
+    found = results.get()
+    child.join()
+    return found  # type: ignore[no-any-return]
+
+
+# -- over HTTP ------------------------------------------------------------------------------------
+
+
+async def hammer(urls: list[str], concurrency: int) -> dict[str, float]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        for url in urls[:50]:  # warm
+            (await client.get(url)).raise_for_status()
+        timings: list[float] = []
+        errors = 0
+        queue = list(reversed(urls))
+
+        async def worker() -> None:
+            nonlocal errors
+            while queue:
+                url = queue.pop()
+                started = time.perf_counter()
+                response = await client.get(url)
+                timings.append(time.perf_counter() - started)
+                errors += response.status_code != 200
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "rps": len(timings) / elapsed,
+        "p50": pct(timings, 0.5),
+        "p99": pct(timings, 0.99),
+        "errors": errors,
+    }
+
+
+def _hammer_child(urls: list[str], concurrency: int, out: Any) -> None:
+    out.put(asyncio.run(hammer(urls, concurrency)))
+
+
+def load(urls: list[str], concurrency: int = 8) -> dict[str, float]:
+    """Run the load generator in a second process, as a real client would be."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=_hammer_child, args=(urls, concurrency, results))
+    child.start()
+    found = results.get()
+    child.join()
+    return found  # type: ignore[no-any-return]
+
+
+def measure_http(requests: int) -> dict[str, Any]:
+    asked = queries()
+    env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning"}
+    with tempfile.TemporaryDirectory() as tmp, service(Path(tmp), env) as base:
+        varied = [
+            f"{base}/api/v1/search?"
+            + httpx.QueryParams(
+                {"q": text, "theme": "fostering" if n % 2 else "care-leavers"}
+            ).__str__()
+            for n, (text, _) in enumerate(asked)
+        ]
+        same = f"{base}/api/v1/search?q=care+leavers&age_band=16-25"
+        body = httpx.get(same).content
+        # One request a time, the latency a single visitor sees.
+        single = []
+        for url in (varied * 10)[:300]:
+            started = time.perf_counter()
+            httpx.get(url)
+            single.append(time.perf_counter() - started)
+        results = {
+            "single_p50": pct(single, 0.5),
+            "varied": load((varied * (requests // len(varied) + 1))[:requests]),
+            "repeated": load([same] * requests),
+            "payload_bytes": len(body),
+        }
+        floor_body = Path(tmp) / "floor.json"
+        floor_body.write_bytes(body)
+        port = free_port()
+        floor = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.floor:app",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "FLOOR_BODY_FILE": str(floor_body)},
+        )
+        try:
+            floor_url = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    httpx.get(f"{floor_url}/healthz")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            results["floor"] = load([f"{floor_url}/api/v1/search"] * requests)
+        finally:
+            floor.terminate()
+            floor.wait(10)
+    return results
+
+
+def measure_cold_start(runs: int = 3) -> float:
+    """Seconds from starting the process on an empty store to /readyz answering 200."""
+    taken = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            port = free_port()
+            env = {
+                **os.environ,
+                "DATABASE_URL": f"sqlite:///{tmp}/store.db",
+                "INDEX_DIR": f"{tmp}/index",
+                "LOG_LEVEL": "warning",
+            }
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                while True:
+                    try:
+                        if (
+                            httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code
+                            == 200
+                        ):
+                            break
+                    except httpx.TransportError:
+                        pass
+                    time.sleep(0.05)
+                taken.append(time.perf_counter() - started)
+            finally:
+                process.terminate()
+                process.wait(10)
+    return statistics.median(taken)
+
+
+# -- report -----------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    import importlib.metadata
+
+    return (
+        f"{cpu}, {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}; "
+        f"Whoosh-Reloaded {importlib.metadata.version('Whoosh-Reloaded')}"
+    )
+
+
+def report(
+    sizes: list[dict[str, Any]], http: dict[str, Any] | None, cold: float | None, command: str
+) -> str:
+    lines = [
+        "| size | build | docs/s | index | peak memory | search p50 / p95 / p99 | FTS5 p50 / p95 / p99 | ratio p50 / p95 | repeated (cached) p50 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in sizes:
+        s, f = r["search"], r["fts5"]
+        lines.append(
+            f"| {r['size']:,} | {r['build_s']:.1f} s | {r['docs_per_s']:.0f} | {r['index_mb']:.1f} MB | "
+            f"{r['peak_mb']:.0f} MB | {s[0]:.1f} / {s[1]:.1f} / {s[2]:.1f} ms | "
+            f"{f[0]:.1f} / {f[1]:.1f} / {f[2]:.1f} ms | {s[0] / f[0]:.1f}× / {s[1] / f[1]:.1f}× | "
+            f"{r['cached_p50']:.3f} ms |"
+        )
+    text = "\n".join(lines)
+    if http:
+        v, rep, fl = http["varied"], http["repeated"], http["floor"]
+        text += (
+            "\n\nBundled collection over HTTP (a real uvicorn, one worker; the load generator in a "
+            f"second process, 8 connections; responses of {http['payload_bytes']:,} bytes):\n\n"
+            "| scenario | requests/s | p50 | p99 | errors |\n|---|---|---|---|---|\n"
+            f"| one visitor, search with a query, a filter and all facets | – | {http['single_p50']:.1f} ms | – | 0 |\n"
+            f"| varied searches (60 queries, a filter each, all facets) | {v['rps']:.0f} | {v['p50']:.1f} ms | {v['p99']:.1f} ms | {v['errors']} |\n"
+            f"| the same search repeated (the embedded widget) | {rep['rps']:.0f} | {rep['p50']:.1f} ms | {rep['p99']:.1f} ms | {rep['errors']} |\n"
+            f"| framework floor: minimal FastAPI, same payload | {fl['rps']:.0f} | {fl['p50']:.1f} ms | {fl['p99']:.1f} ms | {fl['errors']} |\n"
+            f"\nRepeated search throughput is **{rep['rps'] / fl['rps']:.2f}×** the floor's."
+        )
+    if cold is not None:
+        text += f"\n\nCold start, empty store to `/readyz` 200 with the bundled collection: **{cold:.1f} s** (median of 3)."
+    return (
+        text
+        + f"\n\nMachine: {machine()}. Command: `{command}`. Run {time.strftime('%Y-%m-%d %H:%M')}.\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--http-requests", type=int, default=2000)
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--write", action="store_true", help=f"replace the results in {OUT}")
+    args = parser.parse_args()
+    sizes = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        result = measure_in_process(size)
+        sizes.append(result)
+        print(json.dumps(result), flush=True)
+    http = None if args.no_http else measure_http(args.http_requests)
+    cold = None if args.no_http else measure_cold_start()
+    command = "python -m bench.run " + " ".join(sys.argv[1:])
+    text = report(sizes, http, cold, command)
+    print(text)
+    if args.write:
+        marker = "<!-- results -->"
+        current = OUT.read_text() if OUT.exists() else f"# Benchmarks\n\n{marker}\n{marker}\n"
+        head, _, rest = current.partition(marker)
+        _, _, tail = rest.partition(marker)
+        OUT.write_text(f"{head}{marker}\n{text}\n{marker}{tail}")
+
+
+if __name__ == "__main__":
+    main()
