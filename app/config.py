@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.ratelimit import parse_limit
@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     load_on_start: bool = True
     migrate_on_start: bool = True
     index_sync_seconds: float = 1.0
+    search_cache_size: int = Field(default=1024, ge=0)
     cors_origins: Annotated[list[str], NoDecode] = []
     embed_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = 1_048_576

@@ -87,7 +87,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = engine
     app.state.vocabulary = vocabulary
     app.state.queries = counter
-    app.state.search = SearchService(index, vocabulary, counter, metrics)
+    app.state.search = SearchService(
+        index, vocabulary, counter, metrics, cache_size=settings.search_cache_size
+    )
     app.state.submissions = SubmissionService(index, lambda: catch_up(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
     try:

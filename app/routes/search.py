@@ -4,6 +4,7 @@ GET /api/v1/suggest (type-ahead)."""
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from app.deps import BaseUrlDep, SearchDep, SessionDep
 from app.routes.params import search_params
@@ -19,7 +20,7 @@ def search(
     service: SearchDep,
     base_url: BaseUrlDep,
     request: Annotated[SearchRequest, Depends(search_params)],
-) -> SearchPage:
+) -> Response:
     """Search published case studies.
 
     Without `q`, lists every case study, newest first. Repeat a filter to select several values
@@ -34,7 +35,8 @@ def search(
     likeliest intended word: `did_you_mean` gives the corrected query and `corrected` says the
     results are for it.
     """
-    return service.search(session, request, base_url)
+    # The JSON is made once per cached page: a repeated search skips validation and encoding.
+    return Response(service.search_json(session, request, base_url), media_type="application/json")
 
 
 @router.get("/suggest", response_model=SuggestPage)

@@ -50,6 +50,12 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 CACHE_SIZE = 1024  # search pages kept per process, most recently used
 
 
+@dataclass
+class _Entry:
+    page: SearchPage
+    body: bytes | None = None  # the page's JSON, made on first request
+
+
 @dataclass(frozen=True)
 class _Plan:
     selected: dict[str, list[str]]
@@ -195,12 +201,14 @@ class SearchService:
         vocabulary: Vocabulary,
         counter: QueryCounter | None = None,
         metrics: Metrics | None = None,
+        cache_size: int = CACHE_SIZE,
     ) -> None:
         self.index = index
         self.vocabulary = vocabulary
         self.counter = counter
         self.metrics = metrics
-        self._cache: OrderedDict[tuple[Any, ...], SearchPage] = OrderedDict()
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema)
         self._words = make_word_analyzer()
@@ -249,28 +257,39 @@ class SearchService:
             self._cache.clear()
 
     def search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
+        return self._entry(session, request, base_url).page
+
+    def search_json(self, session: Session, request: SearchRequest, base_url: str) -> bytes:
+        """The search page as JSON, serialised once per cached page (the widget's case)."""
+        entry = self._entry(session, request, base_url)
+        if entry.body is None:
+            entry.body = entry.page.model_dump_json().encode()
+        return entry.body
+
+    def _entry(self, session: Session, request: SearchRequest, base_url: str) -> "_Entry":
         """A page of results: from the cache when the index has not changed since the same
         search was answered (the embedded widget asks the same thing over and over), else
         worked out afresh. The index's version is part of the key, so a publish is never
         answered from an older page."""
         key = (self.index.current_version(), base_url, request.key())
         with self._cache_lock:
-            page = self._cache.get(key)
-            if page is not None:
+            entry = self._cache.get(key)
+            if entry is not None:
                 self._cache.move_to_end(key)
-        if page is None:
-            page = self._search(session, request, base_url)
-            with self._cache_lock:
-                self._cache[key] = page
-                while len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+        if entry is None:
+            entry = _Entry(self._search(session, request, base_url))
+            if self.cache_size:
+                with self._cache_lock:
+                    self._cache[key] = entry
+                    while len(self._cache) > self.cache_size:
+                        self._cache.popitem(last=False)
         if self.counter is not None and request.page == 1:
-            self.counter.record(request.q, page.total)
+            self.counter.record(request.q, entry.page.total)
         if self.metrics is not None:
             self.metrics.searches.inc()
-            if not page.total:
+            if not entry.page.total:
                 self.metrics.zero_results.inc()
-        return page
+        return entry
 
     def _search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         plan = self._plan(request)

@@ -156,3 +156,10 @@ def test_rate_limit_settings_are_checked() -> None:
     assert not Settings(rate_limit="off").rate_limited
     with pytest.raises(ValueError, match="120/minute"):
         Settings(rate_limit="lots")
+
+
+def test_the_search_cache_can_be_turned_off(settings: Settings) -> None:
+    with started(settings, search_cache_size=0) as client:
+        first = client.get("/api/v1/search", params={"q": "fostering"}).json()
+        assert client.get("/api/v1/search", params={"q": "fostering"}).json() == first
+        assert len(client.app.state.search._cache) == 0  # type: ignore[attr-defined]
