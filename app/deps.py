@@ -88,3 +88,7 @@ def _require(*roles: Role) -> object:
 
 ModeratorDep = Annotated[Principal, _require("moderator", "admin")]
 SubmitterDep = Annotated[Principal, _require("council", "admin")]
+
+
+SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
+TaggerDep = Annotated[Tagger, Depends(get_tagger)]

@@ -3,6 +3,7 @@
 import csv
 import io
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -60,7 +61,7 @@ def atom_feed(
 ) -> Response:
     """Newly published case studies, newest first, as Atom. Takes the search parameters, so a
     feed can follow one theme, age band, region or query."""
-    wanted = SearchRequest(**{**params.__dict__, "sort": params.sort or "newest"})
+    wanted = replace(params, sort=params.sort or "newest")
     studies = service.matching(session, wanted, limit)
     link = Link.of(request)
     ET.register_namespace("", ATOM)

@@ -3,9 +3,10 @@ safeguarding check."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Query
 
-from app.deps import BaseUrlDep, ModeratorDep, SessionDep, get_submissions
+from app.deps import BaseUrlDep, ModeratorDep, SessionDep, SubmissionsDep
+from app.routes.params import RecordId
 from app.schemas import (
     ModerationMessage,
     ModerationNote,
@@ -15,11 +16,8 @@ from app.schemas import (
     SubmissionList,
     SubmissionPublic,
 )
-from app.services.submissions import SubmissionService
 
 router = APIRouter(prefix="/api/v1/moderation", tags=["moderation"])
-SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
-RecordId = Annotated[int, Path(ge=1, le=2**62, description="The submission's id")]
 
 
 @router.get("/queue", response_model=SubmissionList)

@@ -1,6 +1,7 @@
 """The pages: the search page at /, a case study at /case-studies/{slug}, the compact /embed page
 for frames, and /widget.js for the <case-study-search> element."""
 
+from dataclasses import replace
 from html import escape
 from typing import Annotated
 
@@ -135,9 +136,7 @@ def embed_page(
     params: Annotated[SearchRequest, Depends(search_params)],
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> Response:
-    page = service.search(
-        session, SearchRequest(**{**params.__dict__, "page": 1, "per_page": limit}), base_url
-    )
+    page = service.search(session, replace(params, page=1, per_page=limit), base_url)
     return templates.TemplateResponse(
         request, "embed.html", {"page": page, "link": Link.of(request), "base_url": base_url}
     )

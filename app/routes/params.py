@@ -3,13 +3,14 @@ export, the Atom feed, the search page and the embed page."""
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Path, Query
 
 from app.search.index import Sort
 from app.search.query import MAX_QUERY_CHARS
 from app.services.search import SearchRequest
 
 Many = Annotated[list[str], Query(max_length=50)]
+RecordId = Annotated[int, Path(ge=1, le=2**62, description="The submission's id")]
 
 
 def search_params(

@@ -4,10 +4,18 @@
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from app.deps import BaseUrlDep, PrincipalDep, SessionDep, SubmitterDep, get_submissions, get_tagger
+from app.deps import (
+    BaseUrlDep,
+    PrincipalDep,
+    SessionDep,
+    SubmissionsDep,
+    SubmitterDep,
+    TaggerDep,
+)
+from app.routes.params import RecordId
 from app.schemas import (
     CaseStudyContent,
     CaseStudyPatch,
@@ -18,12 +26,8 @@ from app.schemas import (
     TagDraft,
     TagSuggestions,
 )
-from app.services.submissions import SubmissionService
-from app.services.tagging import Tagger
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
-SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
-RecordId = Annotated[int, Path(ge=1, le=2**62, description="The submission's id")]
 
 
 async def raw_body(request: Request) -> Any:
@@ -138,7 +142,7 @@ def submission_history(
 def suggest_tags(
     session: SessionDep,
     _principal: PrincipalDep,
-    tagger: Annotated[Tagger, Depends(get_tagger)],
+    tagger: TaggerDep,
     draft: TagDraft,
 ) -> TagSuggestions:
     """Propose priority areas, age bands and themes for a draft from its text, each with its

@@ -340,30 +340,46 @@ class SubmissionService:
     def request_changes(
         self, session: Session, principal: Principal, record_id: int, message: str
     ) -> CaseStudy:
-        row = self._moderated(session, principal, record_id, (SUBMITTED,), "request changes to")
-        self._move(session, row, principal, "changes_requested", CHANGES, message)
-        row.moderation_message = message
-        session.commit()
-        return row
+        return self._decide(
+            session, principal, record_id, (SUBMITTED,), "changes_requested", CHANGES, message
+        )
 
     def reject(
         self, session: Session, principal: Principal, record_id: int, reason: str
     ) -> CaseStudy:
-        row = self._moderated(session, principal, record_id, OPEN, "reject")
-        self._move(session, row, principal, "rejected", REJECTED, reason)
-        row.moderation_message = reason
-        session.commit()
-        return row
+        return self._decide(session, principal, record_id, OPEN, "rejected", REJECTED, reason)
 
     def unpublish(
         self, session: Session, principal: Principal, record_id: int, reason: str
     ) -> CaseStudy:
-        row = self._moderated(session, principal, record_id, (PUBLISHED,), "unpublish")
-        self._move(session, row, principal, "unpublished", CHANGES, reason)
-        row.moderation_message = reason
-        store.record_change(session, row.slug)
+        return self._decide(
+            session, principal, record_id, (PUBLISHED,), "unpublished", CHANGES, reason
+        )
+
+    def _decide(
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        allowed: tuple[str, ...],
+        action: str,
+        to: str,
+        message: str,
+    ) -> CaseStudy:
+        """A moderator's decision with a message for the council; a change to what is
+        published reaches the index before the answer."""
+        verb = {"changes_requested": "request changes to", "rejected": "reject"}.get(
+            action, "unpublish"
+        )
+        row = self._moderated(session, principal, record_id, allowed, verb)
+        was_published = row.status == PUBLISHED
+        self._move(session, row, principal, action, to, message)
+        row.moderation_message = message
+        if was_published:
+            store.record_change(session, row.slug)
         session.commit()
-        self._refresh_index()
+        if was_published:
+            self._refresh_index()
         return row
 
     def confirm_safeguarding(
