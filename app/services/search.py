@@ -48,6 +48,7 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
 CACHE_SIZE = 1024  # search pages kept per process, most recently used
+PLAN_CACHE_SIZE = 4096  # parsed, corrected queries with their filters
 
 
 @dataclass
@@ -209,6 +210,7 @@ class SearchService:
         self.metrics = metrics
         self.cache_size = cache_size
         self._cache: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
+        self._plans: OrderedDict[tuple[Any, ...], _Plan] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema)
         self._words = make_word_analyzer()
@@ -237,6 +239,21 @@ class SearchService:
         return text
 
     def _plan(self, request: SearchRequest) -> "_Plan":
+        """What to search for: validated filters, the corrected and expanded query. Kept per
+        index version (spelling corrections depend on what is indexed), so paging through a
+        search or asking it again does not parse and correct it again."""
+        key = (self.index.version, request.key()[:7])
+        with self._cache_lock:
+            plan = self._plans.get(key)
+        if plan is None:
+            plan = self._make_plan(request)
+            with self._cache_lock:
+                self._plans[key] = plan
+                while len(self._plans) > PLAN_CACHE_SIZE:
+                    self._plans.popitem(last=False)
+        return plan
+
+    def _make_plan(self, request: SearchRequest) -> "_Plan":
         selected = _validated(self.vocabulary, request)
         _age_bands(self.vocabulary, selected, request.age)
         # A word that no published case study contains cannot add a result; searching for the
