@@ -26,8 +26,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def service(tmp: Path, env: dict[str, str] | None = None, port: int | None = None) -> Iterator[str]:
-    """uvicorn serving the app with its own store and index in tmp; yields the base URL."""
+def service(
+    tmp: Path,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    workers: int = 1,
+    ready: str = "/healthz",
+) -> Iterator[str]:
+    """uvicorn serving the app with its own store and index in tmp; yields the base URL once
+    `ready` answers 200."""
     port = port or free_port()
     environment = {
         **os.environ,
@@ -38,7 +45,7 @@ def service(tmp: Path, env: dict[str, str] | None = None, port: int | None = Non
     log = (tmp / "server.log").open("w")
     command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
     process = subprocess.Popen(
-        [*command, "--port", str(port)],
+        [*command, "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=environment,
         stdout=log,
@@ -50,7 +57,7 @@ def service(tmp: Path, env: dict[str, str] | None = None, port: int | None = Non
         while True:
             assert process.poll() is None, (tmp / "server.log").read_text()
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{base}{ready}", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
@@ -59,7 +66,7 @@ def service(tmp: Path, env: dict[str, str] | None = None, port: int | None = Non
         yield base
     finally:
         process.terminate()
-        process.wait(10)
+        process.wait(15)
         log.close()
 
 

@@ -2,9 +2,6 @@
 `uvicorn --workers 2` on one machine. A publish through one is searchable through all within
 two seconds."""
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +10,11 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from app.config import ROOT
 from app.db import make_engine
 from app.keys import create_key
 from tests.factories import make_draft
 from tests.postgres import PostgresServer
-from tests.servers import free_port, service
+from tests.servers import service
 
 pytestmark = pytest.mark.e2e
 
@@ -74,40 +70,8 @@ def test_two_servers_on_one_postgresql_converge(tmp_path: Path, postgres: Postgr
 
 @pytest.fixture
 def two_workers(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
-        "INDEX_DIR": str(tmp_path / "index"),
-        "RATE_LIMIT": "off",
-    }
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
-    log = (tmp_path / "log").open("w")
-    process = subprocess.Popen(
-        [*command, "--port", str(port), "--workers", "2"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, (
-                tmp_path / "log"
-            ).read_text()[-2000:]
-            time.sleep(0.2)
+    with service(tmp_path, {"RATE_LIMIT": "off"}, workers=2, ready="/readyz") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(15)
-        log.close()
 
 
 def test_two_workers_on_one_machine_agree(two_workers: str, tmp_path: Path) -> None:
