@@ -105,12 +105,12 @@ def list_published_by_slug(session: Session, slugs: Iterable[str]) -> list[CaseS
     wanted = list(slugs)
     if not wanted:
         return []
+    # The status is checked here, not in SQL: given both, SQLite's planner picks the status
+    # index and reads every published row (3 ms at 10k) instead of the handful by slug.
     query = (
-        select(CaseStudy)
-        .where(col(CaseStudy.slug).in_(wanted), CaseStudy.status == PUBLISHED)
-        .options(_with_tags())  # type: ignore[arg-type]
+        select(CaseStudy).where(col(CaseStudy.slug).in_(wanted)).options(_with_tags())  # type: ignore[arg-type]
     )
-    found = {cs.slug: cs for cs in session.exec(query)}
+    found = {cs.slug: cs for cs in session.exec(query) if cs.status == PUBLISHED}
     return [found[s] for s in wanted if s in found]
 
 

@@ -1,5 +1,6 @@
 """Text analysis: tokenise, fold British and American spellings together, drop stop words, stem."""
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,14 +64,12 @@ class SpellingFilter(Filter):  # type: ignore[misc]
             yield token
 
 
+WORD = re.compile(r"\w+(?:['\u2019]\w+)*")  # a word, with its apostrophes ("children's")
+
+
 def make_word_analyzer() -> Any:
     """Whole words, spellings folded: what spelling suggestions are drawn from."""
-    return (
-        RegexTokenizer(r"\w+(?:['\u2019]\w+)*")
-        | LowercaseFilter()
-        | SpellingFilter()
-        | StopFilter(minsize=1)
-    )
+    return RegexTokenizer(WORD) | LowercaseFilter() | SpellingFilter() | StopFilter(minsize=1)
 
 
 def make_analyzer() -> Any:

@@ -8,7 +8,7 @@ search.
 from functools import lru_cache
 from html import escape
 
-from app.search.analysis import make_analyzer
+from app.search.analysis import WORD, make_analyzer
 
 _ANALYZER = make_analyzer()
 FRAGMENT = 200  # characters in a body snippet's fragment
@@ -17,13 +17,20 @@ FRAGMENTS = 2
 BETWEEN = " … "
 
 
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str | None:
+    """The indexed form of one word (None for a stop word): every filter works word by word,
+    so a word analysed alone comes out as it does in its text, and the same word need not
+    be analysed again in the next text."""
+    tokens = [token.text for token in _ANALYZER(word)]
+    return tokens[0] if len(tokens) == 1 else None
+
+
 @lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, stem) of every indexed word of a text."""
-    return tuple(
-        (token.startchar, token.endchar, token.text)
-        for token in _ANALYZER(text, chars=True, removestops=True)
-    )
+    found = ((match.start(), match.end(), _stem(match.group())) for match in WORD.finditer(text))
+    return tuple((start, end, stem) for start, end, stem in found if stem is not None)
 
 
 def _mark(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:

@@ -23,7 +23,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.query import ConstantScoreQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
-from app.search import bits
+from app.search import bits, ranking
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS, build_schema
 
 Sort = Literal["relevance", "newest", "title"]
@@ -72,8 +72,9 @@ class Hits:
 class _View:
     """One open searcher plus what is worked out once per searcher: per-value document sets."""
 
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, postings: ranking.Postings) -> None:
         self.searcher = searcher
+        self.ranker = ranking.Ranker(searcher, postings)
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         self.slugs: list[str] = [""] * self.size
@@ -120,6 +121,8 @@ class _View:
         reader = self.searcher.reader()
         if ("spell", word) not in reader:
             return False
+        if not reader.has_deletions():  # every indexed document is live
+            return True
         return bool(bits.from_ids(reader.postings("spell", word).all_ids()) & self.live)
 
     def live_frequency(self, word: str) -> int:
@@ -187,6 +190,7 @@ class SearchIndex:
         self._checked = 0.0
         self.damaged = False  # set when reading fails; the sync thread then rebuilds
         self.version = 0  # grows whenever searches may see something new (cache keys use it)
+        self.postings = ranking.Postings()  # shared by successive searchers, per segment
 
     # -- state ------------------------------------------------------------------------------
 
@@ -257,7 +261,16 @@ class SearchIndex:
                 terms: frozenset[str] = frozenset()
             else:
                 terms = _matched_terms(view.searcher.reader(), query)
-                if sort == "relevance":
+                try:
+                    scored = view.ranker.evaluate(query)
+                except ranking.Unsupported:
+                    scored = None
+                if scored is not None:
+                    matched = view.live & ranking.to_bits(scored.matched)
+                    if sort == "relevance":
+                        allowed_mask = ranking.to_mask(matched & allowed, view.size)
+                        ranked = ranking.top(scored.scores, allowed_mask, offset + limit)
+                elif sort == "relevance":
                     # One pass finds every match (for the total and the facets) and scores
                     # those the filters allow (for the ranking).
                     collector = _MatchAndRank(offset + limit, allowed)
@@ -498,7 +511,8 @@ class SearchIndex:
                     return
             # A fresh searcher, not Searcher.refresh(): that reuses segment readers and with them
             # a stale set of deleted documents.
-            self._view, self._target = _View(self._open_index().searcher()), target
+            self._view = _View(self._open_index().searcher(), self.postings)
+            self._target = target
             self.version += 1
             if view is not None:
                 view.searcher.close()
