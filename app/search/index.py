@@ -31,6 +31,7 @@ WRITE_TIMEOUT = 30.0
 MARKER = "applied-change-id"
 POINTER = "CURRENT"
 REFRESH_SECONDS = 0.5
+PARALLEL_FROM = 2000  # documents; for fewer, starting a second process costs more than it saves
 # Related case studies: the distinctive words of one case study, searched for in the others, plus
 # a constant lift for each tag they share.
 RELATED_TERMS = {"title": 5, "summary": 10, "body": 25}
@@ -410,14 +411,23 @@ class SearchIndex:
         documents: Iterable[dict[str, Any]],
         change_id: int,
         progress: Callable[[], None] | None = None,
+        expected: int = 0,
     ) -> int:
-        """Build a new generation from documents aside, then switch to it atomically."""
+        """Build a new generation from documents aside, then switch to it atomically.
+
+        expected (how many documents are coming) decides whether to analyse them in two
+        processes; it is not trusted for anything else.
+        """
         self._prepare_folder()
         generation = self.path / f"gen-{time.time_ns()}"
         generation.mkdir()
         try:
             ix = index.create_in(str(generation), self.schema)
-            writer = ix.writer(limitmb=128, timeout=WRITE_TIMEOUT)
+            parallel = expected >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+            # Two processes, each writing its own segment: the ranker reads across segments,
+            # so they are not merged (merging would cost what the second process saved).
+            options = {"procs": 2, "multisegment": True} if parallel else {}
+            writer = ix.writer(limitmb=128, timeout=WRITE_TIMEOUT, **options)
             count = 0
             try:
                 for document in documents:
@@ -428,14 +438,29 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit(optimize=True)
+            writer.commit(optimize=not parallel)
+            with ix.reader() as reader:
+                indexed = reader.doc_count()
+            if indexed != count:  # Whoosh drops a worker's segment it waited on too long for
+                raise RuntimeError(f"the new index holds {indexed} of {count} documents")
             self._write_marker(generation, change_id)
+            self.warm(generation)
             self._switch_to(generation)
         except BaseException:
             shutil.rmtree(generation, ignore_errors=True)
             raise
         self.refresh(force=True)
         return count
+
+    def warm(self, generation: Path | None = None) -> None:
+        """Read a generation's field lengths and commonest words into the ranker's arrays, so
+        the first searches after a rebuild or a start do not each pay for reading them."""
+        folder = generation or self.generation()
+        if folder is None:
+            return
+        storage = FileStorage(str(folder), supports_mmap=False)
+        with storage.open_index(schema=self.schema).searcher() as searcher:
+            ranking.Ranker(searcher, self.postings, prune=False).warm(TEXT_FIELDS)
 
     def _write_marker(self, folder: Path, change_id: int) -> None:
         temporary = folder / f"{MARKER}.tmp"

@@ -15,8 +15,9 @@ thing once a rebuild has written one segment). Query shapes not listed here (wil
 are not evaluated: the caller falls back to Whoosh for those.
 """
 
+import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,10 +37,12 @@ from whoosh.query import (
 )
 from whoosh.searching import Searcher
 
-Ids = NDArray[np.int64]
+Ids = NDArray[np.int32]
 Floats = NDArray[np.float64]
+Weights = NDArray[np.float32]  # term frequencies: small whole numbers, exact in float32
 
-MAX_POSTINGS = 40_000_000  # about 480 MB of cached postings before the least used are dropped
+MAX_POSTINGS = 40_000_000  # about 320 MB of cached postings before the least used are dropped
+WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commonest words
 MAX_PHRASES = 4096
 
 
@@ -77,41 +80,52 @@ class Postings:
     """Postings and field lengths per segment, read once and shared by every searcher.
 
     Segments never change once written (deletions are masked by the caller), so what is read
-    from one stays valid until the segment is merged away; keys carry the segment id.
+    from one stays valid until the segment is merged away; keys carry the segment id. Safe to
+    share between threads: reading happens outside the lock, bookkeeping inside it.
     """
 
     def __init__(self, max_postings: int = MAX_POSTINGS) -> None:
         self.max_postings = max_postings
         self.size = 0
-        self._terms: OrderedDict[tuple[str, str, bytes], tuple[Ids, Floats]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._terms: OrderedDict[tuple[str, str, bytes], tuple[Ids, Weights]] = OrderedDict()
         self._lengths: dict[tuple[str, str], Floats] = {}
         self._phrases: OrderedDict[tuple[str, str, tuple[bytes, ...]], Ids] = OrderedDict()
 
-    def term(self, segment: str, reader: Any, field: str, text: bytes) -> tuple[Ids, Floats]:
+    def term(self, segment: str, reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
         """Document numbers (within the segment) and term frequencies of one word."""
         key = (segment, field, text)
-        found = self._terms.get(key)
-        if found is not None:
-            self._terms.move_to_end(key)
-            return found
+        with self._lock:
+            found = self._terms.get(key)
+            if found is not None:
+                self._terms.move_to_end(key)
+                return found
         found = _read_postings(reader, field, text)
-        self._terms[key] = found
-        self.size += len(found[0])
-        while self.size > self.max_postings and len(self._terms) > 1:
-            _, (ids, _weights) = self._terms.popitem(last=False)
-            self.size -= len(ids)
+        with self._lock:
+            if key not in self._terms:
+                self._terms[key] = found
+                self.size += len(found[0])
+            while self.size > self.max_postings and len(self._terms) > 1:
+                _, (ids, _weights) = self._terms.popitem(last=False)
+                self.size -= len(ids)
         return found
+
+    def holds(self, segment: str, field: str, text: bytes) -> bool:
+        with self._lock:
+            return (segment, field, text) in self._terms
 
     def lengths(self, segment: str, reader: Any, field: str) -> Floats:
         """Each document's length in a field, as Whoosh's scorer sees it (byte-quantised)."""
         key = (segment, field)
-        found = self._lengths.get(key)
+        with self._lock:
+            found = self._lengths.get(key)
         if found is None:
             count = reader.doc_count_all()
             found = np.array(
                 [reader.doc_field_length(d, field, 0) or 0 for d in range(count)], dtype=np.float64
             )
-            self._lengths[key] = found
+            with self._lock:
+                self._lengths[key] = found
         return found
 
     def phrase(
@@ -119,28 +133,41 @@ class Postings:
     ) -> Ids:
         """The candidates (within the segment) where the words occur one after another."""
         key = (segment, field, words)
-        found = self._phrases.get(key)
-        if found is not None:
-            self._phrases.move_to_end(key)
-            return found
+        with self._lock:
+            found = self._phrases.get(key)
+            if found is not None:
+                self._phrases.move_to_end(key)
+                return found
         found = _phrase_matches(reader, field, words, candidates)
-        self._phrases[key] = found
-        if len(self._phrases) > MAX_PHRASES:
-            self._phrases.popitem(last=False)
+        with self._lock:
+            self._phrases[key] = found
+            if len(self._phrases) > MAX_PHRASES:
+                self._phrases.popitem(last=False)
         return found
 
     def keep_only(self, segments: set[str]) -> None:
         """Forget segments that are gone (merged or replaced by a rebuild)."""
-        for key in [k for k in self._terms if k[0] not in segments]:
-            self.size -= len(self._terms.pop(key)[0])
-        for length_key in [k for k in self._lengths if k[0] not in segments]:
-            del self._lengths[length_key]
-        for phrase_key in [k for k in self._phrases if k[0] not in segments]:
-            del self._phrases[phrase_key]
+        with self._lock:
+            for key in [k for k in self._terms if k[0] not in segments]:
+                self.size -= len(self._terms.pop(key)[0])
+            for length_key in [k for k in self._lengths if k[0] not in segments]:
+                del self._lengths[length_key]
+            for phrase_key in [k for k in self._phrases if k[0] not in segments]:
+                del self._phrases[phrase_key]
 
 
-def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Floats]:
+def _postings(reader: Any, field: str, text: bytes) -> Any:
+    """A segment's postings for a word, deleted documents included (the caller masks them):
+    what is cached must not depend on when it was read."""
     matcher = reader.postings(field, text)
+    if not isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "child"):
+        matcher = matcher.child  # inside Whoosh's filter that skips deleted documents,
+        matcher.reset()  # which has already moved it past the first deleted ones
+    return matcher
+
+
+def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
+    matcher = _postings(reader, field, text)
     ids: list[int] = []
     weights: list[float] = []
     if isinstance(matcher, W3LeafMatcher):  # whole blocks at a time
@@ -155,12 +182,12 @@ def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Floats]:
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
 
 
 def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids) -> Ids:
     """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p."""
-    matchers = [reader.postings(field, word) for word in words]
+    matchers = [_postings(reader, field, word) for word in words]
     kept: list[int] = []
     for doc in candidates.tolist():
         starts: set[int] | None = None
@@ -172,13 +199,13 @@ def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidate
                 break
         if starts:
             kept.append(doc)
-    return np.array(kept, dtype=np.int64)
+    return np.array(kept, dtype=np.int32)
 
 
 class Ranker:
     """Evaluates queries against one searcher, with postings from a shared Postings cache."""
 
-    def __init__(self, searcher: Searcher, postings: Postings) -> None:
+    def __init__(self, searcher: Searcher, postings: Postings, prune: bool = True) -> None:
         self.searcher = searcher
         self.postings = postings
         reader = searcher.reader()
@@ -189,7 +216,28 @@ class Ranker:
             else [(reader, 0)]
         )
         self.segments = [(r.segment().segment_id(), r, offset) for r, offset in pairs]
-        postings.keep_only({segment for segment, _, _ in self.segments})
+        if prune:
+            postings.keep_only({segment for segment, _, _ in self.segments})
+
+    def warm(self, fields: Iterable[str], budget: int = WARM_POSTINGS) -> int:
+        """Read field lengths and the commonest words' postings; return how many postings."""
+        read = 0
+        for segment, reader, _offset in self.segments:
+            words: list[tuple[int, str, bytes]] = []
+            for field in fields:
+                if field not in reader.schema or not reader.schema[field].scorable:
+                    continue
+                self.postings.lengths(segment, reader, field)
+                words += [
+                    (-info.doc_frequency(), field, text) for text, info in reader.iter_field(field)
+                ]
+            for negative_frequency, field, text in sorted(words):
+                if read - negative_frequency > budget // len(self.segments):
+                    break
+                if not self.postings.holds(segment, field, text):
+                    self.postings.term(segment, reader, field, text)
+                read -= negative_frequency
+        return read
 
     def evaluate(self, query: Query) -> Dense:
         """Scores and matches of every document; raises Unsupported for other query shapes."""
@@ -233,10 +281,11 @@ class Ranker:
         all_ids: list[Ids] = []
         all_scores: list[Floats] = []
         for segment, reader, offset in self._segments_with(field, text):
-            ids, weights = self.postings.term(segment, reader, field, text)
+            ids, frequencies = self.postings.term(segment, reader, field, text)
             if scorer is None:
                 scores = np.zeros(len(ids))
             else:
+                weights = frequencies.astype(np.float64)
                 lengths = self.postings.lengths(segment, reader, field)[ids]
                 idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
                 scores = idf * (
@@ -275,7 +324,7 @@ class Ranker:
             if len(candidates):
                 found = self.postings.phrase(segment, segment_reader, field, words, candidates)
                 matched.append(found + offset)
-        docs = np.concatenate(matched) if matched else np.zeros(0, dtype=np.int64)
+        docs = np.concatenate(matched) if matched else np.zeros(0, dtype=np.int32)
         # The phrase's score is the sum of its words' scores, as in Whoosh's intersection.
         total = np.zeros(self.size)
         for word in words:

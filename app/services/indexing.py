@@ -31,7 +31,9 @@ def rebuild_index(
     with Session(engine) as session:
         # Read the log position first: a change made while we read is applied again later.
         change_id = store.last_change_id(session)
-        return index.rebuild(published_documents(session, vocabulary), change_id, progress)
+        expected = store.count_case_studies(session, published_only=True)
+        documents = published_documents(session, vocabulary)
+        return index.rebuild(documents, change_id, progress, expected=expected)
 
 
 def catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
@@ -81,6 +83,10 @@ class IndexSync:
 
     def _run(self) -> None:
         engine, index, vocabulary = self._args
+        try:
+            index.warm()  # in the background: the service answers (a little slower) meanwhile
+        except Exception:
+            log.exception("warming the index failed")
         while not self._stop.wait(self._interval):
             try:
                 if not index.exists():

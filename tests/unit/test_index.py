@@ -96,3 +96,16 @@ def test_an_empty_filter_matches_nothing_rather_than_everything(
     query = QueryBuilder(index.schema).build("fostering")
     hits = index.search(query, Filters(values={"theme": ["neglect"]}), "relevance", 0, 10)
     assert (hits.total, hits.slugs) == (0, [])
+
+
+def test_a_large_rebuild_runs_in_two_processes_and_loses_nothing(
+    tmp_path: Path, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.search.index.PARALLEL_FROM", 1)
+    many = [document(slug=f"study-{n}", title=f"Family help number {n}") for n in range(250)]
+    assert index.rebuild(many, change_id=3, expected=len(many)) == 250
+    reader = index._current().searcher.reader()
+    assert len(reader.leaf_readers()) >= 2  # segments written by the worker processes
+    assert index.slugs() == {f"study-{n}" for n in range(250)}
+    query = QueryBuilder(index.schema).build("family help")
+    assert index.search(query, Filters(), "relevance", 0, 10).total == 250

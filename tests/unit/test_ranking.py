@@ -27,8 +27,10 @@ def whoosh_scores(index: SearchIndex, query: Query) -> dict[int, float]:
 
 
 def array_scores(index: SearchIndex, query: Query) -> dict[int, float]:
-    scored = index._current().ranker.evaluate(query)
-    return {int(d): float(scored.scores[d]) for d in np.flatnonzero(scored.matched)}
+    view = index._current()
+    scored = view.ranker.evaluate(query)
+    live = ranking.to_mask(view.live, view.size)  # deleted documents are masked by the caller
+    return {int(d): float(scored.scores[d]) for d in np.flatnonzero(scored.matched & live)}
 
 
 def has_dismax(query: Query) -> bool:
