@@ -16,37 +16,41 @@ from app.services.tagging import Tagger
 from app.vocabulary import Vocabulary
 
 
+# Dependencies that only read app state are async: FastAPI runs a plain `def` dependency in the
+# thread pool, and a search paid about 20 thread hand-offs a request for them.
+
+
 def get_session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine) as session:
         yield session
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_search(request: Request) -> SearchService:
+async def get_search(request: Request) -> SearchService:
     service: SearchService = request.app.state.search
     return service
 
 
-def get_submissions(request: Request) -> SubmissionService:
+async def get_submissions(request: Request) -> SubmissionService:
     service: SubmissionService = request.app.state.submissions
     return service
 
 
-def get_tagger(request: Request) -> Tagger:
+async def get_tagger(request: Request) -> Tagger:
     tagger: Tagger = request.app.state.tagger
     return tagger
 
 
-def get_vocabulary(request: Request) -> Vocabulary:
+async def get_vocabulary(request: Request) -> Vocabulary:
     vocabulary: Vocabulary = request.app.state.vocabulary
     return vocabulary
 
 
-def get_base_url(request: Request) -> str:
+async def get_base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 

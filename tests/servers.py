@@ -32,6 +32,7 @@ def service(
     port: int | None = None,
     workers: int = 1,
     ready: str = "/healthz",
+    timeout: float = 60,
 ) -> Iterator[str]:
     """uvicorn serving the app with its own store and index in tmp; yields the base URL once
     `ready` answers 200."""
@@ -53,7 +54,7 @@ def service(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + timeout
         while True:
             assert process.poll() is None, (tmp / "server.log").read_text()
             try:
@@ -61,7 +62,7 @@ def service(
                     break
             except httpx.TransportError:
                 pass
-            assert time.monotonic() < deadline, "server did not start in 60 s"
+            assert time.monotonic() < deadline, f"server did not start in {timeout:.0f} s"
             time.sleep(0.2)
         yield base
     finally:

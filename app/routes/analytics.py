@@ -12,7 +12,7 @@ from app.services.analytics import QueryCounter, coverage_report, query_report
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 
 
-def get_counter(request: Request) -> QueryCounter:
+async def get_counter(request: Request) -> QueryCounter:
     counter: QueryCounter = request.app.state.queries
     return counter
 

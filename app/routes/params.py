@@ -13,7 +13,7 @@ Many = Annotated[list[str], Query(max_length=50)]
 RecordId = Annotated[int, Path(ge=1, le=2**62, description="The submission's id")]
 
 
-def search_params(
+async def search_params(
     q: Annotated[
         str, Query(max_length=MAX_QUERY_CHARS, description="What to look for; phrases in quotes")
     ] = "",

@@ -187,19 +187,50 @@ def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
 
 def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids) -> Ids:
     """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p."""
-    matchers = [_postings(reader, field, word) for word in words]
-    kept: list[int] = []
-    for doc in candidates.tolist():
-        starts: set[int] | None = None
-        for offset, matcher in enumerate(matchers):
-            matcher.skip_to(doc)
-            positions = {p - offset for p in matcher.value_as("positions")}
-            starts = positions if starts is None else starts & positions
-            if not starts:
-                break
-        if starts:
-            kept.append(doc)
-    return np.array(kept, dtype=np.int32)
+    starts: dict[int, set[int]] = {}
+    wanted = set(candidates.tolist())
+    for offset, word in enumerate(words):
+        positions = _positions(_postings(reader, field, word), wanted)
+        if offset == 0:
+            starts = {doc: set(found) for doc, found in positions.items()}
+        else:
+            for doc in list(starts):
+                kept = starts[doc].intersection(p - offset for p in positions.get(doc, ()))
+                if kept:
+                    starts[doc] = kept
+                else:
+                    del starts[doc]
+        wanted = set(starts)
+        if not wanted:
+            break
+    return np.array(sorted(starts), dtype=np.int32)
+
+
+def _positions(matcher: Any, wanted: set[int]) -> dict[int, list[int]]:
+    """Positions of a word in the wanted documents, reading (and decoding) only the posting
+    blocks that hold some of them."""
+    if not isinstance(matcher, W3LeafMatcher):
+        found: dict[int, list[int]] = {}
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                found[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        return found
+    decode = matcher.format.decoder("positions")
+    lowest = min(wanted)
+    found = {}
+    while not matcher._atend:
+        if matcher._maxid >= lowest:
+            matcher._read_ids()
+            ids = matcher._ids
+            hits = [i for i, doc in enumerate(ids) if doc in wanted]
+            if hits:
+                matcher._read_values()
+                values = matcher._values
+                for i in hits:
+                    found[ids[i]] = decode(values[i])
+        matcher._next_block()
+    return found
 
 
 class Ranker:

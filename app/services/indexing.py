@@ -60,6 +60,7 @@ def ensure_index(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> 
         count = rebuild_index(engine, index, vocabulary)
         return f"index rebuilt with {count} case studies"
     applied = catch_up(engine, index, vocabulary)
+    index.warm()  # before serving: the first searches should not each read from disk
     return f"index caught up with {applied} changes"
 
 
@@ -83,10 +84,6 @@ class IndexSync:
 
     def _run(self) -> None:
         engine, index, vocabulary = self._args
-        try:
-            index.warm()  # in the background: the service answers (a little slower) meanwhile
-        except Exception:
-            log.exception("warming the index failed")
         while not self._stop.wait(self._interval):
             try:
                 if not index.exists():

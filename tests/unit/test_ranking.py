@@ -151,3 +151,22 @@ def test_the_postings_cache_stays_within_its_bound(bundled: SearchIndex) -> None
         assert postings.size <= 50 or len(postings._terms) == 1
     found = {int(d): float(scored.scores[d]) for d in np.flatnonzero(scored.matched)}
     assert found == reference
+
+
+def test_phrases_match_whoosh_across_many_posting_blocks(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    summaries = [
+        "Foster care placements close to home for every child",  # the phrase
+        "Care for children, with foster families nearby",  # both words, not as a phrase
+        "Kinship carers supported by a dedicated team",  # neither
+    ]
+    index.rebuild(
+        (document(slug=f"doc-{n}", summary=summaries[n % 7 % 3]) for n in range(400)),
+        change_id=1,
+    )
+    words = [token.text for token in index.schema["summary"].analyzer("foster care")]
+    phrase = Phrase("summary", words)
+    expected = whoosh_scores(index, phrase)
+    assert len(expected) > 128  # more than one block of postings
+    assert array_scores(index, phrase) == pytest.approx(expected, rel=1e-9)
+    index.close()
