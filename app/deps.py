@@ -15,7 +15,6 @@ from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.vocabulary import Vocabulary
 
-
 # Dependencies that only read app state are async: FastAPI runs a plain `def` dependency in the
 # thread pool, and a search paid about 20 thread hand-offs a request for them.
 
