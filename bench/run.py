@@ -12,6 +12,7 @@ docs/benchmarks.md.
 
 import argparse
 import asyncio
+import itertools
 import json
 import multiprocessing
 import os
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +57,9 @@ def folder_size(path: Path) -> int:
 # -- in process ----------------------------------------------------------------------------------
 
 
-def fts5_baseline(studies: list[Any], asked: list[tuple[str, dict[str, list[str]]]]) -> list[float]:
+def fts5_baseline(
+    studies: Iterable[Any], asked: list[tuple[str, dict[str, list[str]]]]
+) -> list[float]:
     """The same corpus and queries on SQLite FTS5 with bm25 and facet counts by SQL."""
     db = sqlite3.connect(":memory:")
     db.execute(
@@ -128,20 +132,22 @@ def fts5_baseline(studies: list[Any], asked: list[tuple[str, dict[str, list[str]
 
 def measure_size(size: int, http_requests: int) -> dict[str, Any]:
     """Everything in-process for one corpus size (run in its own process: peak memory)."""
-    studies = list(case_studies(size))
     asked = queries()
     vocabulary = get_vocabulary()
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/store.db")
         init_db(engine)
         started = time.perf_counter()
-        for start in range(0, size, 2000):
-            load_collection(engine, studies[start : start + 2000])
+        # The corpus is generated in batches, never held whole: peak memory is the service's.
+        studies = case_studies(size)
+        while batch := list(itertools.islice(studies, 2000)):
+            load_collection(engine, batch)
         load_s = time.perf_counter() - started
         index = SearchIndex(Path(tmp) / "index")
         started = time.perf_counter()
         rebuild_index(engine, index, vocabulary)
         build_s = time.perf_counter() - started
+        warm_s = index.warm_seconds
         index_bytes = folder_size(Path(tmp) / "index")
         search = SearchService(index, vocabulary)
         requests = [SearchRequest(q=text, filters=filters) for text, filters in asked]
@@ -164,12 +170,13 @@ def measure_size(size: int, http_requests: int) -> dict[str, Any]:
         index.close()
         engine.dispose()
         http = measure_http_size(Path(tmp), asked, http_requests) if http_requests else None
-    baseline = fts5_baseline(studies, asked)
+    baseline = fts5_baseline(case_studies(size), asked)
     return {
         "http": http,
         "size": size,
         "load_s": load_s,
         "build_s": build_s,
+        "warm_s": warm_s,
         "docs_per_s": size / build_s,
         "index_mb": index_bytes / 1e6,
         "peak_mb": peak_mb,
@@ -257,9 +264,26 @@ def measure_http_size(
         ]
         body = httpx.get(urls[0], timeout=60).content
         found = load((urls * (requests // len(urls) + 1))[:requests])
+        found["server_mb"] = server_peak_mb(int(base.rsplit(":", 1)[1]))
+        found["requests"] = requests
     found["floor"] = measure_floor(folder, body, requests)
     found["payload_bytes"] = len(body)
     return found
+
+
+def server_peak_mb(port: int) -> float:
+    """The peak resident memory of the uvicorn serving on port (Linux: VmHWM)."""
+    for proc in Path("/proc").iterdir():
+        try:
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            status = (proc / "status").read_text()
+        except OSError:
+            continue
+        if b"app.main:app" in command and str(port).encode() in command:
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def measure_floor(folder: Path, body: bytes, requests: int) -> dict[str, float]:
@@ -383,19 +407,35 @@ def report(
     sizes: list[dict[str, Any]], http: dict[str, Any] | None, cold: float | None, command: str
 ) -> str:
     lines = [
-        "| size | build | docs/s | index | peak memory (build worker) | search p50 / p95 / p99 | first time p50 / p95 / p99 | FTS5 p50 / p95 / p99 | ratio to FTS5 p50 / p95 | repeated (cached) p50 |",
+        "| size | build (of which reading ahead) | docs/s | index | peak memory (build worker) | search p50 / p95 / p99 | first time p50 / p95 / p99 | FTS5 p50 / p95 / p99 | ratio to FTS5 p50 / p95 | repeated (cached) p50 |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in sizes:
         s, f, once = r["search"], r["fts5"], r["first"]
         lines.append(
-            f"| {r['size']:,} | {r['build_s']:.1f} s | {r['docs_per_s']:.0f} | {r['index_mb']:.1f} MB | "
+            f"| {r['size']:,} | {r['build_s']:.1f} s ({r['warm_s']:.1f} s) | {r['docs_per_s']:.0f} | {r['index_mb']:.1f} MB | "
             f"{r['peak_mb']:.0f} MB ({r['worker_mb']:.0f} MB) | {s[0]:.1f} / {s[1]:.1f} / {s[2]:.1f} ms | "
             f"{once[0]:.1f} / {once[1]:.1f} / {once[2]:.1f} ms | "
             f"{f[0]:.1f} / {f[1]:.1f} / {f[2]:.1f} ms | {s[0] / f[0]:.2f}× / {s[1] / f[1]:.2f}× | "
             f"{r['cached_p50']:.3f} ms |"
         )
     text = "\n".join(lines)
+    served = [r for r in sizes if r.get("http")]
+    if served:
+        text += (
+            "\n\nThe same corpora over HTTP (a real uvicorn, one worker, page cache off; the 60 "
+            "queries with their filters and all facets, 8 at once from a second process), beside "
+            "the framework floor for a body of the same size:\n\n"
+            "| size | requests | requests/s | p50 | p99 | errors | floor requests/s | ratio to floor | server peak memory |\n"
+            "|---|---|---|---|---|---|---|---|---|\n"
+        )
+        for r in served:
+            h = r["http"]
+            text += (
+                f"| {r['size']:,} | {h['requests']:,} | {h['rps']:.0f} | {h['p50']:.1f} ms | {h['p99']:.1f} ms | "
+                f"{h['errors']} | {h['floor']['rps']:.0f} | {h['rps'] / h['floor']['rps']:.2f}× | "
+                f"{h.get('server_mb', 0):.0f} MB |\n"
+            )
     if http:
         v, rep, fl = http["varied"], http["repeated"], http["floor"]
         text += (
@@ -424,15 +464,14 @@ def main() -> None:
     parser.add_argument("--http-requests", type=int, default=2000)
     parser.add_argument("--no-http", action="store_true", help="skip the bundled collection")
     parser.add_argument(
-        "--size-requests", type=int, default=0, help="HTTP requests per size (0: by size)"
+        "--size-requests", type=int, default=2000, help="HTTP requests per corpus size (0: none)"
     )
     parser.add_argument("--write", action="store_true", help=f"replace the results in {OUT}")
     parser.add_argument("--section", default="results", help="which results in the file to replace")
     args = parser.parse_args()
     sizes = []
     for size in (int(s) for s in args.sizes.split(",")):
-        # Over HTTP a 100k search takes tens of milliseconds: fewer requests keep the run short.
-        result = measure_in_process(size, args.size_requests or (600 if size > 20_000 else 2000))
+        result = measure_in_process(size, args.size_requests)
         sizes.append(result)
         print(json.dumps(result), flush=True)
     http = None if args.no_http else measure_http(args.http_requests)

@@ -5,6 +5,9 @@ few set look-ups rather than a fresh analysis of the whole body for every result
 search.
 """
 
+from __future__ import annotations
+
+from array import array
 from functools import lru_cache
 from html import escape
 
@@ -27,10 +30,17 @@ def _stem(word: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def _words(text: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, stem) of every indexed word of a text."""
-    found = ((match.start(), match.end(), _stem(match.group())) for match in WORD.finditer(text))
-    return tuple((start, end, stem) for start, end, stem in found if stem is not None)
+def _words(text: str) -> tuple[array[int], array[int], tuple[str, ...]]:
+    """Where every indexed word of a text starts and ends, and its stem: kept compact (about
+    16 bytes a word), as 4,096 bodies of 600 words are held."""
+    starts, ends, stems = array("I"), array("I"), []
+    for match in WORD.finditer(text):
+        stem = _stem(match.group())
+        if stem is not None:
+            starts.append(match.start())
+            ends.append(match.end())
+            stems.append(stem)
+    return starts, ends, tuple(stems)
 
 
 def _mark(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
@@ -58,7 +68,8 @@ def snippet(text: str, terms: frozenset[str], *, whole: bool = False) -> str | N
     """Return text around the matched terms (or all of it) marked up; None if none matched."""
     if not text or not terms:
         return None
-    hits = [(start, end) for start, end, stem in _words(text) if stem in terms]
+    starts, ends, stems = _words(text)
+    hits = [(starts[i], ends[i]) for i, stem in enumerate(stems) if stem in terms]
     if not hits:
         return None
     if whole:
