@@ -17,7 +17,7 @@ are not evaluated: the caller falls back to Whoosh for those.
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ Weights = NDArray[np.float32]  # term frequencies: small whole numbers, exact in
 MAX_POSTINGS = 40_000_000  # about 320 MB of cached postings before the least used are dropped
 WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commonest words
 MAX_PHRASES = 4096
+MAX_LOOKUPS = 65_536  # words whose whereabouts a searcher remembers
 
 
 class Unsupported(Exception):
@@ -68,6 +69,14 @@ class Dense:
 
 
 Result = Sparse | Dense
+
+
+@dataclass
+class Found:
+    """Where a word is, and how Whoosh scores it: (idf, average length, B, K1)."""
+
+    segments: list[tuple[str, Any, int]]  # (segment id, segment reader, first document number)
+    parameters: tuple[float, float, float, float] | None  # None: the field is not scored
 
 
 @dataclass
@@ -247,6 +256,7 @@ class Ranker:
             else [(reader, 0)]
         )
         self.segments = [(r.segment().segment_id(), r, offset) for r, offset in pairs]
+        self._found: dict[tuple[str, bytes], Found | None] = {}
         if prune:
             postings.keep_only({segment for segment, _, _ in self.segments})
 
@@ -298,27 +308,48 @@ class Ranker:
         if query.fieldname not in schema:
             return Evaluated(None, 0)
         text = schema[query.fieldname].to_bytes(query.text)
-        if (query.fieldname, text) not in self.searcher.reader():
+        if self._lookup(query.fieldname, text) is None:
             return Evaluated(None, 0)
         ids, scores = self._word(query.fieldname, text)
         if query.boost != 1.0:
             scores = scores * query.boost
         return Evaluated(Sparse(ids, scores), 1)
 
+    def _lookup(self, field: str, text: bytes) -> Found | None:
+        """Which segments hold a word, and Whoosh's BM25F parameters for it (None if no
+        segment does). Asking Whoosh reads its term tables from disk each time: about a
+        quarter of a search at 10k, before this was kept per searcher."""
+        key = (field, text)
+        if key in self._found:
+            return self._found[key]
+        segments = [entry for entry in self.segments if key in entry[1]]
+        found: Found | None = None
+        if segments:
+            parameters = None
+            if self.searcher.schema[field].scorable:
+                scorer = self.searcher.weighting.scorer(self.searcher, field, text)
+                parameters = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
+            found = Found(segments, parameters)
+        if len(self._found) >= MAX_LOOKUPS:
+            self._found.clear()
+        self._found[key] = found
+        return found
+
     def _word(self, field: str, text: bytes) -> tuple[Ids, Floats]:
         """BM25F scores of one word in one field, computed exactly as Whoosh's scorer does."""
-        scorable = self.searcher.schema[field].scorable
-        scorer = self.searcher.weighting.scorer(self.searcher, field, text) if scorable else None
+        found = self._lookup(field, text)
+        if found is None:
+            return np.zeros(0, dtype=np.int32), np.zeros(0)
         all_ids: list[Ids] = []
         all_scores: list[Floats] = []
-        for segment, reader, offset in self._segments_with(field, text):
+        for segment, reader, offset in found.segments:
             ids, frequencies = self.postings.term(segment, reader, field, text)
-            if scorer is None:
+            if found.parameters is None:
                 scores = np.zeros(len(ids))
             else:
                 weights = frequencies.astype(np.float64)
                 lengths = self.postings.lengths(segment, reader, field)[ids]
-                idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+                idf, avgfl, b, k1 = found.parameters
                 scores = idf * (
                     (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
                 )
@@ -328,11 +359,6 @@ class Ranker:
             return all_ids[0], all_scores[0]
         return np.concatenate(all_ids), np.concatenate(all_scores)
 
-    def _segments_with(self, field: str, text: bytes) -> Iterator[tuple[str, Any, int]]:
-        for segment, reader, offset in self.segments:
-            if (field, text) in reader:
-                yield segment, reader, offset
-
     def _phrase(self, query: Phrase) -> Evaluated:
         field = query.fieldname
         if query.slop != 1:
@@ -341,12 +367,13 @@ class Ranker:
         if field not in schema:
             return Evaluated(None, 0)
         words = tuple(schema[field].to_bytes(w) for w in query.words)
-        reader = self.searcher.reader()
-        if not words or any((field, w) not in reader for w in words):
+        located = [self._lookup(field, w) for w in words]
+        if not words or any(where is None for where in located):
             return Evaluated(None, 0)
+        holding = set.intersection(*({s[0] for s in where.segments} for where in located if where))
         matched: list[Ids] = []
         for segment, segment_reader, offset in self.segments:
-            if any((field, w) not in segment_reader for w in words):
+            if segment not in holding:
                 continue
             lists = [self.postings.term(segment, segment_reader, field, w)[0] for w in words]
             candidates = lists[0]
