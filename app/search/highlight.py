@@ -11,22 +11,12 @@ from array import array
 from functools import lru_cache
 from html import escape
 
-from app.search.analysis import WORD, make_analyzer
+from app.search.analysis import WORD, stem
 
-_ANALYZER = make_analyzer()
 FRAGMENT = 200  # characters in a body snippet's fragment
 BEFORE = 60  # characters kept before the first match in a fragment
 FRAGMENTS = 2
 BETWEEN = " … "
-
-
-@lru_cache(maxsize=100_000)
-def _stem(word: str) -> str | None:
-    """The indexed form of one word (None for a stop word): every filter works word by word,
-    so a word analysed alone comes out as it does in its text, and the same word need not
-    be analysed again in the next text."""
-    tokens = [token.text for token in _ANALYZER(word)]
-    return tokens[0] if len(tokens) == 1 else None
 
 
 @lru_cache(maxsize=4096)
@@ -35,11 +25,11 @@ def _words(text: str) -> tuple[array[int], array[int], tuple[str, ...]]:
     16 bytes a word), as 4,096 bodies of 600 words are held."""
     starts, ends, stems = array("I"), array("I"), []
     for match in WORD.finditer(text):
-        stem = _stem(match.group())
-        if stem is not None:
+        found = stem(match.group())
+        if found is not None:
             starts.append(match.start())
             ends.append(match.end())
-            stems.append(stem)
+            stems.append(found)
     return starts, ends, tuple(stems)
 
 

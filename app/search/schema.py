@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from app.models import CaseStudy
-from app.search.analysis import make_analyzer, make_word_analyzer
+from app.search.analysis import make_analyzer, spelling_words
 from app.vocabulary import Vocabulary
 
 # Query-time boosts: title and summary above the body.
@@ -48,7 +49,8 @@ def build_schema() -> Schema:
         content_hash=STORED(),
         title_key=STORED(),
         # Every word of every text field, unstemmed: the dictionary for "did you mean".
-        spell=TEXT(analyzer=make_word_analyzer(), phrase=False),
+        # Filled with spelling_words(): already analysed, so only split on spaces.
+        spell=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
         **text,
         **tags,
     )
@@ -77,7 +79,7 @@ def to_document(case_study: CaseStudy, vocabulary: Vocabulary) -> dict[str, Any]
         "title_key": case_study.title.casefold(),
         "content_hash": case_study.content_hash,
     }
-    document["spell"] = "\n".join(str(document[name] or "") for name in TEXT_FIELDS)
+    document["spell"] = spelling_words("\n".join(str(document[name] or "") for name in TEXT_FIELDS))
     return {name: value for name, value in document.items() if value is not None}
 
 
