@@ -312,9 +312,6 @@ class SearchIndex:
             facets[facet] = {v: n for v, n in counts.items() if n}
         return facets
 
-    def _ranked(self, view: _View, query: Query, final: int, limit: int) -> list[int]:
-        return [docnum for _score, docnum in self._top(view, query, final, limit)]
-
     def _top(self, view: _View, query: Query, final: int, limit: int) -> list[tuple[float, int]]:
         if not final or limit <= 0:
             return []
