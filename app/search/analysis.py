@@ -100,9 +100,8 @@ def stem(word: str) -> str | None:
     return _alone(_ANALYZER, word)
 
 
-def spelling_words(text: str) -> str:
-    """Each distinct word of a text once, space-separated: the spelling field needs to know
-    which documents hold a word, not how often, and analysing each word once instead of every
-    occurrence made a 100k build about a sixth faster."""
-    found = (spelling_word(word) for word in WORD.findall(text))
-    return " ".join(dict.fromkeys(word for word in found if word is not None))
+def spelling_words(text: str) -> set[str]:
+    """The distinct words of a text as the spelling dictionary holds them."""
+    found = {spelling_word(word) for word in WORD.findall(text)}
+    found.discard(None)
+    return found  # type: ignore[return-value]

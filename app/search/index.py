@@ -23,8 +23,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.query import ConstantScoreQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
-from app.search import bits, ranking
-from app.search.schema import FACET_FIELDS, TEXT_FIELDS, build_schema
+from app.search import bits, ranking, spelling
+from app.search.analysis import stem
+from app.search.schema import FACET_FIELDS, TEXT_FIELDS, build_schema, words_of
 
 Sort = Literal["relevance", "newest", "title"]
 WRITE_TIMEOUT = 30.0
@@ -73,8 +74,9 @@ class Hits:
 class _View:
     """One open searcher plus what is worked out once per searcher: per-value document sets."""
 
-    def __init__(self, searcher: Searcher, postings: ranking.Postings) -> None:
+    def __init__(self, searcher: Searcher, postings: ranking.Postings, words: list[str]) -> None:
         self.searcher = searcher
+        self.words = words  # the spelling list, sorted
         self.ranker = ranking.Ranker(searcher, postings)
         reader = searcher.reader()
         self.size = reader.doc_count_all()
@@ -117,18 +119,23 @@ class _View:
             found |= self.values[name].get(value, 0)
         return found
 
-    def has_word(self, word: str) -> bool:
-        """Whether a whole word occurs in a live (published) document."""
-        reader = self.searcher.reader()
-        if ("spell", word) not in reader:
-            return False
-        if not reader.has_deletions():  # every indexed document is live
+    def holds(self, word: str) -> bool:
+        """Whether a live (published) document holds a word, in any of the word's forms."""
+        text = stem(word)
+        if text is None:  # a stop word
             return True
-        return bool(bits.from_ids(reader.postings("spell", word).all_ids()) & self.live)
+        reader = self.searcher.reader()
+        if not any((name, text) in reader for name in TEXT_FIELDS):
+            return False
+        return not reader.has_deletions() or self.frequency(word) > 0
 
-    def live_frequency(self, word: str) -> int:
-        ids = self.searcher.reader().postings("spell", word).all_ids()
-        return (bits.from_ids(ids) & self.live).bit_count()
+    def frequency(self, word: str) -> int:
+        """How many live documents hold a word in any of its forms, in any text field."""
+        text = stem(word)
+        if text is None:
+            return 0
+        found = self.ranker.evaluate(Or([Term(name, text) for name in TEXT_FIELDS]))
+        return (ranking.to_bits(found.matched) & self.live).bit_count()
 
     def year_range(self, start: int | None, end: int | None) -> int:
         lo, hi = start if start is not None else -1, end if end is not None else 10_000
@@ -211,12 +218,15 @@ class SearchIndex:
         return folder if name.startswith("gen-") and folder.is_dir() else None
 
     def exists(self) -> bool:
-        """Whether a readable index is in place (a damaged one counts as missing)."""
+        """Whether a readable index is in place. A damaged one counts as missing, and so does
+        one written before the spelling list moved out of Whoosh: either is rebuilt."""
         if self.damaged:
             return False
         folder = self.generation()
         try:
             if folder is None or not index.exists_in(str(folder)):
+                return False
+            if not spelling.path(folder).is_file():
                 return False
             with self._open_index().reader() as reader:
                 return bool(reader.doc_count_all() >= 0)
@@ -368,22 +378,19 @@ class SearchIndex:
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         """Map each word that no published case study contains to its likeliest intended word.
 
-        Candidates are whole indexed words one edit away, then two, sharing the first letter;
-        the most frequent wins. Words only in unpublished documents are never suggested.
+        Candidates are listed words one edit away, then two, sharing the first letter; the one
+        most published case studies hold wins. A word no published case study holds (one only
+        in a withdrawn case study, say) is never suggested.
         """
         found: dict[str, str] = {}
         with self._reading() as view:
-            reader = view.searcher.reader()
             for word in words:
-                if word in found or view.has_word(word):
+                if word in found or view.holds(word):
                     continue
                 for distance in (1, 2) if len(word) > 5 else (1,):
-                    candidates = [
-                        c if isinstance(c, str) else c.decode("utf-8")
-                        for c in reader.terms_within("spell", word, distance, prefix=1)
-                    ]
+                    candidates = spelling.within(view.words, word, distance, prefix=1)
                     ranked = sorted(
-                        ((view.live_frequency(c), c) for c in candidates if c != word),
+                        ((view.frequency(c), c) for c in candidates if c != word),
                         key=lambda fc: (-fc[0], fc[1]),
                     )
                     if ranked and ranked[0][0]:
@@ -401,6 +408,9 @@ class SearchIndex:
                 writer.delete_by_term("slug", slug)
             for document in documents:
                 writer.update_document(**document)
+            # Under the writer's lock, before the commit: a searcher of the new commit finds
+            # its words listed.
+            spelling.add(Path(ix.storage.folder), set().union(*map(words_of, documents)))
         self._write_marker(Path(ix.storage.folder), change_id)
         self.refresh(force=True)
 
@@ -429,9 +439,11 @@ class SearchIndex:
             options = {"procs": 2, "multisegment": True, "limitmb": 64} if parallel else {}
             writer = ix.writer(**{"limitmb": 128, "timeout": WRITE_TIMEOUT, **options})
             count = 0
+            words: set[str] = set()
             try:
                 for document in documents:
                     writer.add_document(**document)
+                    words.update(words_of(document))
                     count += 1
                     if progress:
                         progress()
@@ -443,6 +455,7 @@ class SearchIndex:
                 indexed = reader.doc_count()
             if indexed != count:  # Whoosh drops a worker's segment it waited on too long for
                 raise RuntimeError(f"the new index holds {indexed} of {count} documents")
+            spelling.write(generation, words)
             self._write_marker(generation, change_id)
             started = time.perf_counter()
             self.warm(generation)
@@ -538,7 +551,8 @@ class SearchIndex:
                     return
             # A fresh searcher, not Searcher.refresh(): that reuses segment readers and with them
             # a stale set of deleted documents.
-            self._view = _View(self._open_index().searcher(), self.postings)
+            words = spelling.read(target) if target is not None else []
+            self._view = _View(self._open_index().searcher(), self.postings, words)
             self._target = target
             self.version += 1
             if view is not None:

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from app.models import CaseStudy
@@ -48,9 +47,6 @@ def build_schema() -> Schema:
         published_key=STORED(),
         content_hash=STORED(),
         title_key=STORED(),
-        # Every word of every text field, unstemmed: the dictionary for "did you mean".
-        # Filled with spelling_words(): already analysed, so only split on spaces.
-        spell=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
         **text,
         **tags,
     )
@@ -79,9 +75,13 @@ def to_document(case_study: CaseStudy, vocabulary: Vocabulary) -> dict[str, Any]
         "title_key": case_study.title.casefold(),
         "content_hash": case_study.content_hash,
     }
-    document["spell"] = spelling_words("\n".join(str(document[name] or "") for name in TEXT_FIELDS))
     return {name: value for name, value in document.items() if value is not None}
 
 
 def council_key(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+def words_of(document: dict[str, Any]) -> set[str]:
+    """Every whole word of an index document's text fields: its part of the spelling list."""
+    return spelling_words("\n".join(str(document.get(name) or "") for name in TEXT_FIELDS))

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from app.models import CaseStudy
+from app.search import spelling
 from app.search.index import Filters, SearchIndex
 from app.search.query import QueryBuilder
 from app.search.schema import to_document
@@ -109,3 +110,42 @@ def test_a_large_rebuild_runs_in_two_processes_and_loses_nothing(
     assert index.slugs() == {f"study-{n}" for n in range(250)}
     query = QueryBuilder(index.schema).build("family help")
     assert index.search(query, Filters(), "relevance", 0, 10).total == 250
+
+
+def test_spelling_suggestions_follow_what_is_published(tmp_path: Path, index: SearchIndex) -> None:
+    index.rebuild(documents(), change_id=1)
+    assert index.corrections({"xylophonistt"}) == {}
+    index.apply([document(slug="music", title="A xylophonist visits the nursery")], [], 2)
+    assert index.corrections({"xylophonistt"}) == {"xylophonistt": "xylophonist"}
+    index.apply([], ["music"], 3)
+    # The list keeps the word until the next rebuild, but no published case study holds it.
+    generation = index.generation()
+    assert generation is not None and "xylophonist" in spelling.read(generation)
+    assert index.corrections({"xylophonistt"}) == {}
+    index.rebuild(documents(), change_id=4)
+    generation = index.generation()
+    assert generation is not None and "xylophonist" not in spelling.read(generation)
+
+
+@pytest.mark.parametrize(("commoner", "rarer"), [("moose", "mouse"), ("mouse", "moose")])
+def test_the_word_more_case_studies_hold_is_suggested(
+    index: SearchIndex, commoner: str, rarer: str
+) -> None:
+    index.rebuild(
+        [
+            document(slug="one", title=f"The {commoner} panel"),
+            document(slug="two", title=f"A {commoner} forum"),
+            document(slug="three", title=f"The {rarer} office"),
+        ],
+        change_id=1,
+    )
+    # "mose" is one edit from either word.
+    assert index.corrections({"mose", commoner}) == {"mose": commoner}
+
+
+def test_an_index_without_a_spelling_list_is_rebuilt(index: SearchIndex) -> None:
+    index.rebuild(documents(), change_id=1)
+    generation = index.generation()
+    assert generation is not None and index.exists()
+    spelling.path(generation).unlink()  # as an index written by an earlier version
+    assert not index.exists()
