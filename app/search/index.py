@@ -26,6 +26,7 @@ from whoosh.searching import Searcher
 from app.search import bits, ranking, spelling
 from app.search.analysis import stem
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS, build_schema, words_of
+from app.search.scoring import SharedIdf
 
 Sort = Literal["relevance", "newest", "title"]
 WRITE_TIMEOUT = 30.0
@@ -474,7 +475,7 @@ class SearchIndex:
         if folder is None:
             return
         storage = FileStorage(str(folder), supports_mmap=False)
-        with storage.open_index(schema=self.schema).searcher() as searcher:
+        with storage.open_index(schema=self.schema).searcher(weighting=SharedIdf()) as searcher:
             ranking.Ranker(searcher, self.postings, prune=False).warm(TEXT_FIELDS)
 
     def _write_marker(self, folder: Path, change_id: int) -> None:
@@ -552,7 +553,8 @@ class SearchIndex:
             # A fresh searcher, not Searcher.refresh(): that reuses segment readers and with them
             # a stale set of deleted documents.
             words = spelling.read(target) if target is not None else []
-            self._view = _View(self._open_index().searcher(), self.postings, words)
+            searcher = self._open_index().searcher(weighting=SharedIdf())
+            self._view = _View(searcher, self.postings, words)
             self._target = target
             self.version += 1
             if view is not None:

@@ -1,0 +1,48 @@
+"""One idf per word across the text fields: a word rare in titles is not rare."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.search.index import Filters, SearchIndex
+from app.search.query import QueryBuilder
+from tests.unit.test_index import document
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> Iterator[SearchIndex]:
+    opened = SearchIndex(tmp_path / "index")
+    common = [
+        document(slug=f"common-{n}", title=f"Family project {n}", body="Support for families.")
+        for n in range(6)
+    ]
+    opened.rebuild(
+        [
+            *common,
+            document(slug="titled", title="Support hub", body="Support for families."),
+            document(
+                slug="camhs",
+                title="Emotional health",
+                body="Joint work with CAMHS and support for families.",
+            ),
+        ],
+        change_id=1,
+    )
+    yield opened
+    opened.close()
+
+
+def test_a_word_has_one_idf_in_every_text_field(index: SearchIndex) -> None:
+    searcher = index._current().searcher
+    assert searcher.idf("title", "support") == searcher.idf("body", "support")
+    assert searcher.idf("body", "camh") > searcher.idf("body", "support")
+
+
+def test_a_common_word_in_a_title_does_not_outrank_a_rare_word_typed_beside_it(
+    index: SearchIndex,
+) -> None:
+    query = QueryBuilder(index.schema).build("CAMHS support")
+    hits = index.search(query, Filters(), "relevance", 0, 3)
+    assert hits.slugs[0] == "camhs"
+    assert hits.total == 8  # a boost, not a filter: every case study that says "support"
