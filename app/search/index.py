@@ -75,9 +75,11 @@ class Hits:
 class _View:
     """One open searcher plus what is worked out once per searcher: per-value document sets."""
 
-    def __init__(self, searcher: Searcher, postings: ranking.Postings, words: list[str]) -> None:
+    def __init__(
+        self, searcher: Searcher, postings: ranking.Postings, words: spelling.Words
+    ) -> None:
         self.searcher = searcher
-        self.words = words  # the spelling list, sorted
+        self.words = words
         self.ranker = ranking.Ranker(searcher, postings)
         reader = searcher.reader()
         self.size = reader.doc_count_all()
@@ -128,15 +130,10 @@ class _View:
         reader = self.searcher.reader()
         if not any((name, text) in reader for name in TEXT_FIELDS):
             return False
-        return not reader.has_deletions() or self.frequency(word) > 0
-
-    def frequency(self, word: str) -> int:
-        """How many live documents hold a word in any of its forms, in any text field."""
-        text = stem(word)
-        if text is None:
-            return 0
+        if not reader.has_deletions():
+            return True
         found = self.ranker.evaluate(Or([Term(name, text) for name in TEXT_FIELDS]))
-        return (ranking.to_bits(found.matched) & self.live).bit_count()
+        return bool(ranking.to_bits(found.matched) & self.live)
 
     def year_range(self, start: int | None, end: int | None) -> int:
         lo, hi = start if start is not None else -1, end if end is not None else 10_000
@@ -380,8 +377,8 @@ class SearchIndex:
         """Map each word that no published case study contains to its likeliest intended word.
 
         Candidates are listed words one edit away, then two, sharing the first letter; the one
-        most published case studies hold wins. A word no published case study holds (one only
-        in a withdrawn case study, say) is never suggested.
+        most case studies hold wins. A word no published case study holds (one only in a
+        withdrawn case study, say) is never suggested.
         """
         found: dict[str, str] = {}
         with self._reading() as view:
@@ -389,13 +386,11 @@ class SearchIndex:
                 if word in found or view.holds(word):
                     continue
                 for distance in (1, 2) if len(word) > 5 else (1,):
-                    candidates = spelling.within(view.words, word, distance, prefix=1)
-                    ranked = sorted(
-                        ((view.frequency(c), c) for c in candidates if c != word),
-                        key=lambda fc: (-fc[0], fc[1]),
-                    )
-                    if ranked and ranked[0][0]:
-                        found[word] = ranked[0][1]
+                    candidates = view.words.within(word, distance, prefix=1)
+                    ranked = sorted(candidates, key=lambda c: (-view.words.counts[c], c))
+                    fix = next((c for c in ranked if c != word and view.holds(c)), None)
+                    if fix is not None:
+                        found[word] = fix
                         break
         return found
 
@@ -411,7 +406,10 @@ class SearchIndex:
                 writer.update_document(**document)
             # Under the writer's lock, before the commit: a searcher of the new commit finds
             # its words listed.
-            spelling.add(Path(ix.storage.folder), set().union(*map(words_of, documents)))
+            counts: Counter[str] = Counter()
+            for document in documents:
+                counts.update(words_of(document))
+            spelling.add(Path(ix.storage.folder), counts)
         self._write_marker(Path(ix.storage.folder), change_id)
         self.refresh(force=True)
 
@@ -440,7 +438,7 @@ class SearchIndex:
             options = {"procs": 2, "multisegment": True, "limitmb": 64} if parallel else {}
             writer = ix.writer(**{"limitmb": 128, "timeout": WRITE_TIMEOUT, **options})
             count = 0
-            words: set[str] = set()
+            words: Counter[str] = Counter()  # how many documents hold each word
             try:
                 for document in documents:
                     writer.add_document(**document)
@@ -552,7 +550,7 @@ class SearchIndex:
                     return
             # A fresh searcher, not Searcher.refresh(): that reuses segment readers and with them
             # a stale set of deleted documents.
-            words = spelling.read(target) if target is not None else []
+            words = spelling.read(target) if target is not None else spelling.Words()
             searcher = self._open_index().searcher(weighting=SharedIdf())
             self._view = _View(searcher, self.postings, words)
             self._target = target

@@ -120,11 +120,11 @@ def test_spelling_suggestions_follow_what_is_published(tmp_path: Path, index: Se
     index.apply([], ["music"], 3)
     # The list keeps the word until the next rebuild, but no published case study holds it.
     generation = index.generation()
-    assert generation is not None and "xylophonist" in spelling.read(generation)
+    assert generation is not None and "xylophonist" in spelling.read(generation).counts
     assert index.corrections({"xylophonistt"}) == {}
     index.rebuild(documents(), change_id=4)
     generation = index.generation()
-    assert generation is not None and "xylophonist" not in spelling.read(generation)
+    assert generation is not None and "xylophonist" not in spelling.read(generation).counts
 
 
 @pytest.mark.parametrize(("commoner", "rarer"), [("moose", "mouse"), ("mouse", "moose")])
@@ -141,6 +141,20 @@ def test_the_word_more_case_studies_hold_is_suggested(
     )
     # "mose" is one edit from either word.
     assert index.corrections({"mose", commoner}) == {"mose": commoner}
+
+
+def test_suggestions_rank_the_word_itself_not_its_family(index: SearchIndex) -> None:
+    # "planing" is one edit from "planning" and from "placing"; "placing" is rarer than
+    # "planning", though its family (place, places, placed) is commoner than plan's.
+    titles = ["Planning ahead", "Joint planning", "Placing children", "A place to stay"]
+    titles += ["Places for all", "Placed with kin"]
+    index.rebuild(
+        [document(slug=f"study-{n}", title=title) for n, title in enumerate(titles)], change_id=1
+    )
+    generation = index.generation()
+    assert generation is not None
+    assert spelling.read(generation).counts["planning"] == 2
+    assert index.corrections({"planing"}) == {"planing": "planning"}
 
 
 def test_an_index_without_a_spelling_list_is_rebuilt(index: SearchIndex) -> None:
