@@ -102,6 +102,4 @@ def stem(word: str) -> str | None:
 
 def spelling_words(text: str) -> set[str]:
     """The distinct words of a text as the spelling dictionary holds them."""
-    found = {spelling_word(word) for word in WORD.findall(text)}
-    found.discard(None)
-    return found  # type: ignore[return-value]
+    return {found for found in map(spelling_word, WORD.findall(text)) if found is not None}
