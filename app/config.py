@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from app.ratelimit import parse_limit
+from app.web.middleware.rate_limit import parse_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -15,25 +15,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app import store
-from app.collection import read_collection
 from app.config import ROOT, Settings
-from app.db import init_db, make_engine
-from app.errors import PROBLEM_JSON, install_error_handlers
-from app.middleware import BodyLimit, ETags, SecurityHeaders
-from app.observability import Metrics, RequestContext, configure_logging
-from app.ratelimit import RateLimit
-from app.routes import (
-    analytics,
-    case_studies,
-    feeds,
-    health,
-    moderation,
-    pages,
-    search,
-    submissions,
-)
-from app.schemas import Problem
+from app.core.collection import read_collection
+from app.core.content import Problem
+from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
@@ -41,7 +26,22 @@ from app.services.indexing import IndexSync, catch_up, ensure_index
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.vocabulary import get_vocabulary
+from app.store import case_studies as store
+from app.store.db import init_db, make_engine
+from app.web.middleware.headers import BodyLimit, ETags, SecurityHeaders
+from app.web.middleware.rate_limit import RateLimit
+from app.web.observability import Metrics, RequestContext, configure_logging
+from app.web.pages import search as pages
+from app.web.problems import PROBLEM_JSON, install_error_handlers
+from app.web.routes import (
+    analytics,
+    case_studies,
+    feeds,
+    health,
+    moderation,
+    search,
+    submissions,
+)
 
 log = logging.getLogger("app")
 

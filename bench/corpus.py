@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Iterator
 from functools import cache
 
-from app.collection import read_collection
 from app.config import ROOT
-from app.schemas import CaseStudyFile
+from app.core.collection import read_collection
+from app.core.content import CaseStudyFile
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 

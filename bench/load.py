@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 from sqlmodel import Session
 
-from app.db import make_engine
-from app.keys import create_key
+from app.store.db import make_engine
+from app.store.keys import create_key
 from tests.factories import make_draft
 from tests.servers import service
 

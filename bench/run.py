@@ -32,12 +32,12 @@ import httpx
 from sqlmodel import Session
 
 from app.config import ROOT
-from app.db import init_db, make_engine
+from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.indexing import rebuild_index
 from app.services.search import SearchRequest, SearchService
-from app.vocabulary import get_vocabulary
+from app.store.db import init_db, make_engine
 from bench.corpus import case_studies, queries
 from tests.servers import free_port, service
 

@@ -13,16 +13,16 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import store
-from app.collection import read_collection, write_collection
 from app.config import Settings
-from app.db import init_db, make_engine
-from app.keys import ROLES, create_key, list_keys, revoke_key
-from app.migrate import SchemaError, ensure_schema
+from app.core.collection import read_collection, write_collection
+from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.indexing import catch_up, rebuild_index
-from app.vocabulary import get_vocabulary
+from app.store import case_studies as store
+from app.store.db import init_db, make_engine
+from app.store.keys import ROLES, create_key, list_keys, revoke_key
+from app.store.migrate import SchemaError, ensure_schema
 from indexer import relevance as suite
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)

@@ -16,14 +16,14 @@ from typing import Any
 import yaml
 from sqlmodel import Session
 
-from app.collection import read_collection
 from app.config import ROOT
-from app.db import init_db, make_engine
+from app.core.collection import read_collection
+from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.indexing import rebuild_index
 from app.services.search import FILTER_KINDS, SearchRequest, SearchService
-from app.vocabulary import get_vocabulary
+from app.store.db import init_db, make_engine
 
 JUDGMENTS = ROOT / "data" / "relevance" / "queries.yaml"
 DEPTH = 10

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.collection import write_collection
 from app.config import Settings
+from app.core.collection import write_collection
+from app.core.content import CaseStudyFile
 from app.main import create_app
-from app.schemas import CaseStudyFile
 from tests.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
 

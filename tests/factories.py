@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from app.schemas import CaseStudyFile
+from app.core.content import CaseStudyFile
 
 BODY = """## The challenge
 

@@ -4,9 +4,9 @@ from typing import Any
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from app.models import CaseStudy
+from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_analyzer, spelling_words
-from app.vocabulary import Vocabulary
+from app.store.models import CaseStudy
 
 # Query-time boosts: title and summary above the body.
 TEXT_FIELDS = {

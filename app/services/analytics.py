@@ -17,9 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from app import safeguarding
-from app.models import CaseStudy, CaseStudyTag, QueryCount
-from app.schemas import (
+from app.core import safeguarding
+from app.core.content import (
     CoverageCell,
     CoverageReport,
     CoverageRow,
@@ -27,8 +26,9 @@ from app.schemas import (
     QueryReport,
     QueryStat,
 )
-from app.store import PUBLISHED, published_counts
-from app.vocabulary import Vocabulary
+from app.core.vocabulary import Vocabulary
+from app.store.case_studies import PUBLISHED, published_counts
+from app.store.models import CaseStudy, CaseStudyTag, QueryCount
 
 log = logging.getLogger(__name__)
 MAX_QUERY = 200

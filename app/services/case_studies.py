@@ -2,11 +2,11 @@
 
 from sqlmodel import Session
 
-from app import store
-from app.errors import NotFound
-from app.rendering import markdown_to_html
-from app.schemas import CaseStudyPublic, VocabularyPublic, VocabularyTermPublic
-from app.vocabulary import KINDS, Vocabulary
+from app.core.content import CaseStudyPublic, VocabularyPublic, VocabularyTermPublic
+from app.core.markdown import markdown_to_html
+from app.core.vocabulary import KINDS, Vocabulary
+from app.store import case_studies as store
+from app.web.problems import NotFound
 
 
 def get_case_study(session: Session, slug: str, base_url: str) -> CaseStudyPublic:

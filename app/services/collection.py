@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import store
-from app.schemas import CaseStudyFile
+from app.core.content import CaseStudyFile
+from app.store import case_studies as store
 
 
 def load_collection(engine: Engine, studies: Iterable[CaseStudyFile]) -> Counter[str]:

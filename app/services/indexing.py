@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from app import store
+from app.core.vocabulary import Vocabulary
 from app.search.index import SearchIndex
 from app.search.schema import to_document
-from app.vocabulary import Vocabulary
+from app.store import case_studies as store
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app import store
-from app.errors import InvalidParameter, NotFound
-from app.models import CaseStudy
-from app.observability import Metrics
-from app.rendering import markdown_to_text
-from app.schemas import (
+from app.core.content import (
     Facets,
     FacetValue,
     RelatedPage,
@@ -22,6 +17,8 @@ from app.schemas import (
     SearchResult,
     SuggestPage,
 )
+from app.core.markdown import markdown_to_text
+from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
 from app.search.highlight import snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
@@ -29,7 +26,10 @@ from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
 from app.services.suggest import Suggester
-from app.vocabulary import Vocabulary
+from app.store import case_studies as store
+from app.store.models import CaseStudy
+from app.web.observability import Metrics
+from app.web.problems import InvalidParameter, NotFound
 
 # API filter name -> vocabulary kind
 FILTER_KINDS = {

@@ -21,12 +21,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from app import safeguarding, store
-from app.errors import Conflict, Forbidden, InvalidParameter, NotFound
-from app.failpoints import failpoint
-from app.keys import Principal
-from app.models import CaseStudy, IdempotencyRecord, SubmissionEvent, utcnow
-from app.schemas import (
+from app.core import safeguarding
+from app.core.content import (
     CaseStudyContent,
     CaseStudyFile,
     History,
@@ -37,8 +33,13 @@ from app.schemas import (
     SubmissionPublic,
     SubmissionWarning,
 )
+from app.core.failpoints import failpoint
 from app.search.index import SearchIndex
 from app.services.tagging import duplicates
+from app.store import case_studies as store
+from app.store.keys import Principal
+from app.store.models import CaseStudy, IdempotencyRecord, SubmissionEvent, utcnow
+from app.web.problems import Conflict, Forbidden, InvalidParameter, NotFound
 
 SUBMITTED, CHANGES, PUBLISHED = "submitted", "changes_requested", "published"
 REJECTED, WITHDRAWN = "rejected", "withdrawn"

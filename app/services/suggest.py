@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from app.schemas import Suggestion
+from app.core.content import Suggestion
+from app.core.vocabulary import Vocabulary
 from app.search.index import Catalogue
 from app.search.thesaurus import normal
-from app.vocabulary import Vocabulary
 
 KIND_ORDER = {"theme": 0, "programme": 1, "council": 2, "case_study": 3}
 _PARTS = re.compile(r"[;()]")

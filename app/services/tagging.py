@@ -12,20 +12,20 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app import store
-from app.errors import InvalidParameter
-from app.rendering import markdown_to_text
-from app.schemas import (
+from app.core.content import (
     SimilarCaseStudy,
     SubmissionWarning,
     TagDraft,
     TagSuggestion,
     TagSuggestions,
 )
+from app.core.markdown import markdown_to_text
+from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_analyzer
 from app.search.index import SearchIndex
 from app.search.thesaurus import Thesaurus, get_thesaurus
-from app.vocabulary import Vocabulary
+from app.store import case_studies as store
+from app.web.problems import InvalidParameter
 
 SIMILAR = 5
 PROPOSE_AT = 1.0  # a vocabulary match, or the weight of the most similar case study

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.keys import create_key
+from app.store.keys import create_key
 
 
 @dataclass(frozen=True)

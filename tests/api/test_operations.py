@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.collection import write_collection
 from app.config import Settings
-from app.db import make_engine
+from app.core.collection import write_collection
 from app.main import create_app
-from app.models import ChangeLog
 from app.services.indexing import catch_up
+from app.store.db import make_engine
+from app.store.models import ChangeLog
 from tests.api.conftest import Keys, auth, submit
 from tests.factories import make_draft, sample_collection
 
@@ -98,7 +98,7 @@ def test_every_response_has_a_request_id(client: TestClient) -> None:
 @pytest.fixture
 def log_lines(client: TestClient) -> Iterator[io.StringIO]:
     """What the service logs, as it would reach stdout, in JSON."""
-    from app.observability import configure_logging
+    from app.web.observability import configure_logging
 
     configure_logging("info", "json")
     handler = next(h for h in logging.getLogger().handlers if getattr(h, "_bright_futures", False))
@@ -140,7 +140,7 @@ def test_public_requests_are_limited_per_address(settings: Settings) -> None:
 
 
 def test_writes_are_limited_per_key(settings: Settings) -> None:
-    from app.keys import create_key
+    from app.store.keys import create_key
 
     with started(settings, rate_limit="100/minute", write_rate_limit="2/minute") as client:
         with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]

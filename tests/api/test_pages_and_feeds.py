@@ -23,7 +23,7 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture
 def allowing(settings: Settings) -> Iterator[TestClient]:
     """The sample collection, with the campaign site on both allow-lists."""
-    from app.collection import write_collection
+    from app.core.collection import write_collection
 
     write_collection(settings.data_dir, sample_collection())
     configured = settings.model_copy(update={"cors_origins": [HOST], "embed_origins": [HOST]})

@@ -9,11 +9,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from app import store
-from app.collection import read_collection
 from app.config import Settings
-from app.db import init_db, make_engine
+from app.core.collection import read_collection
 from app.services.collection import load_collection
+from app.store import case_studies as store
+from app.store.db import init_db, make_engine
 from indexer.cli import cli
 from tests.api.conftest import Keys, auth, submit
 from tests.factories import make_draft

@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.keys import create_key, revoke_key
-from app.models import ApiKey
+from app.store.keys import create_key, revoke_key
+from app.store.models import ApiKey
 from tests.api.conftest import Keys, auth, submit
 from tests.factories import make_draft
 

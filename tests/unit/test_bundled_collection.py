@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from app.collection import read_collection
 from app.config import ROOT
-from app.schemas import CaseStudyFile
-from app.vocabulary import get_vocabulary
+from app.core.collection import read_collection
+from app.core.content import CaseStudyFile
+from app.core.vocabulary import get_vocabulary
 
 FACTS_FILE = ROOT.parent / "shared" / "reference" / "case_study_facts.jsonl"
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")

@@ -4,9 +4,9 @@ import threading
 
 from sqlmodel import Session, select
 
-from app import store
-from app.db import init_db, make_engine
-from app.models import ChangeLog
+from app.store import case_studies as store
+from app.store.db import init_db, make_engine
+from app.store.models import ChangeLog
 from tests.postgres import PostgresServer
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.collection import write_collection
+from app.core.collection import write_collection
 from indexer.cli import cli
 from tests.factories import make_case_study, sample_collection
 
@@ -97,8 +97,8 @@ def test_verify_lists_every_difference(
         ],
     ]
     from app.config import Settings
-    from app.db import make_engine
     from app.services.collection import load_collection
+    from app.store.db import make_engine
 
     engine = make_engine(Settings().database_url)
     load_collection(engine, changed)

@@ -2,7 +2,12 @@
 
 from pathlib import Path
 
-from app.collection import parse_case_study, read_collection, render_case_study, write_collection
+from app.core.collection import (
+    parse_case_study,
+    read_collection,
+    render_case_study,
+    write_collection,
+)
 from tests.factories import make_case_study, sample_collection
 
 BAD = Path(__file__).parent.parent / "fixtures" / "bad"

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from app.models import CaseStudy
+from app.core.vocabulary import get_vocabulary
 from app.search import spelling
 from app.search.index import Filters, SearchIndex
 from app.search.query import QueryBuilder
 from app.search.schema import to_document
-from app.store import fill_case_study
-from app.vocabulary import get_vocabulary
+from app.store.case_studies import fill_case_study
+from app.store.models import CaseStudy
 from tests.factories import make_case_study, sample_collection
 
 

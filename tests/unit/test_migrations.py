@@ -9,8 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
-from app.db import make_engine
-from app.migrate import SchemaError, ensure_schema, head
+from app.store.db import make_engine
+from app.store.migrate import SchemaError, ensure_schema, head
 from indexer.cli import cli
 from tests.postgres import PostgresServer
 

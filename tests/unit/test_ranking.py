@@ -8,8 +8,8 @@ import pytest
 from whoosh import collectors
 from whoosh.query import DisjunctionMax, Or, Phrase, Query, Term, Wildcard
 
-from app.collection import read_collection
 from app.config import ROOT
+from app.core.collection import read_collection
 from app.search import ranking
 from app.search.index import Filters, SearchIndex
 from app.search.query import QueryBuilder

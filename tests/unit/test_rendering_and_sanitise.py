@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.rendering import markdown_to_html
-from app.sanitise import clean_markdown, clean_text, safe_url
+from app.core.markdown import markdown_to_html
+from app.core.sanitise import clean_markdown, clean_text, safe_url
 
 
 def test_rendering_shows_raw_html_as_text_and_drops_unsafe_links() -> None:

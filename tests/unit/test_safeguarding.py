@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.collection import read_collection
 from app.config import ROOT
-from app.safeguarding import check, check_text
+from app.core.collection import read_collection
+from app.core.safeguarding import check, check_text
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import pytest
 
+from app.core.vocabulary import get_vocabulary
 from app.search.thesaurus import load_thesaurus, normal, parse_thesaurus
-from app.vocabulary import get_vocabulary
 
 BUNDLED = load_thesaurus()
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.vocabulary import VocabularyError, get_vocabulary, load_vocabulary
+from app.core.vocabulary import VocabularyError, get_vocabulary, load_vocabulary
 
 
 def test_the_project_vocabulary_has_the_campaign_terms() -> None:

@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from app.deps import BaseUrlDep, SearchDep, SessionDep
-from app.routes.params import search_params
-from app.schemas import SearchPage, SuggestPage
+from app.core.content import SearchPage, SuggestPage
 from app.services.search import SearchRequest
+from app.web.deps import BaseUrlDep, SearchDep, SessionDep
+from app.web.routes.params import search_params
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 

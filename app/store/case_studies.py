@@ -13,8 +13,8 @@ from sqlalchemy import func, text
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
-from app.models import TAG_KINDS, CaseStudy, CaseStudyTag, ChangeLog, utcnow
-from app.schemas import CaseStudyFile
+from app.core.content import CaseStudyFile
+from app.store.models import TAG_KINDS, CaseStudy, CaseStudyTag, ChangeLog, utcnow
 
 PUBLISHED = "published"
 Upserted = Literal["created", "updated", "unchanged"]

@@ -8,12 +8,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.config import Settings
-from app.errors import Forbidden, Unauthorized
-from app.keys import Principal, Role, authenticate
+from app.core.vocabulary import Vocabulary
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.vocabulary import Vocabulary
+from app.store.keys import Principal, Role, authenticate
+from app.web.problems import Forbidden, Unauthorized
 
 # Dependencies that only read app state are async: FastAPI runs a plain `def` dependency in the
 # thread pool, and a search paid about 20 thread hand-offs a request for them.

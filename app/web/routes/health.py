@@ -5,8 +5,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app.errors import PROBLEM_JSON
-from app.observability import readiness
+from app.web.observability import readiness
+from app.web.problems import PROBLEM_JSON
 
 router = APIRouter(tags=["operations"])
 

@@ -8,8 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-from app import models  # noqa: F401  (registers the tables)
-from app.migrate import ensure_schema
+from app.store import models  # noqa: F401  (registers the tables)
+from app.store.migrate import ensure_schema
 
 
 def make_engine(database_url: str) -> Engine:
@@ -43,7 +43,7 @@ def make_engine(database_url: str) -> Engine:
 
 def init_db(engine: Engine, apply: bool = True) -> str:
     """Bring the store's schema to the code's through the migrations (or check it is there);
-    return what was done. Raises app.migrate.SchemaError saying what to do otherwise."""
+    return what was done. Raises app.store.migrate.SchemaError saying what to do otherwise."""
     return ensure_schema(engine, apply)
 
 

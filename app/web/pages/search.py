@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.config import ROOT
-from app.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
-from app.routes.params import search_params
+from app.core.vocabulary import Vocabulary
 from app.services.case_studies import get_case_study
 from app.services.search import FILTER_KINDS, SearchRequest
-from app.templating import Link, templates
-from app.vocabulary import Vocabulary
+from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.pages.templating import Link, templates
+from app.web.routes.params import search_params
 
 router = APIRouter(include_in_schema=False)
 FACET_LABELS = {

@@ -12,7 +12,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.middleware import refuse
+from app.web.middleware.headers import refuse
 
 EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/widget.js")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")

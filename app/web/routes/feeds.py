@@ -10,11 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
-from app.models import CaseStudy
-from app.routes.params import search_params
 from app.services.search import SearchRequest
-from app.templating import Link
+from app.store.models import CaseStudy
+from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.pages.templating import Link
+from app.web.routes.params import search_params
 
 router = APIRouter(tags=["feeds and exports"])
 ATOM = "http://www.w3.org/2005/Atom"

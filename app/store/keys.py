@@ -12,7 +12,7 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
-from app.models import ApiKey, utcnow
+from app.store.models import ApiKey, utcnow
 
 Role = Literal["council", "moderator", "admin"]
 ROLES: tuple[Role, ...] = ("council", "moderator", "admin")

@@ -1,15 +1,15 @@
-"""Alembic's environment: the tables are SQLModel's; the connection comes from app.migrate."""
+"""Alembic's environment: the tables are SQLModel's; the connection comes from app.store.migrate."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-from app import models  # noqa: F401  (registers the tables)
+from app.store import models  # noqa: F401  (registers the tables)
 
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # `alembic` from the command line: connect by URL
     from app.config import Settings
-    from app.db import make_engine
+    from app.store.db import make_engine
 
     connection = make_engine(Settings().database_url).connect()
 

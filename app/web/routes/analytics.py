@@ -5,9 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.deps import ModeratorDep, SessionDep, VocabularyDep
-from app.schemas import CoverageReport, QueryReport
+from app.core.content import CoverageReport, QueryReport
 from app.services.analytics import QueryCounter, coverage_report, query_report
+from app.web.deps import ModeratorDep, SessionDep, VocabularyDep
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 

@@ -24,9 +24,9 @@ from sqlmodel import Session, col, func, select
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import store
-from app.models import ChangeLog
 from app.search.index import SearchIndex
+from app.store import case_studies as store
+from app.store.models import ChangeLog
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

@@ -7,16 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from app.deps import (
-    BaseUrlDep,
-    PrincipalDep,
-    SessionDep,
-    SubmissionsDep,
-    SubmitterDep,
-    TaggerDep,
-)
-from app.routes.params import RecordId
-from app.schemas import (
+from app.core.content import (
     CaseStudyContent,
     CaseStudyPatch,
     History,
@@ -26,6 +17,15 @@ from app.schemas import (
     TagDraft,
     TagSuggestions,
 )
+from app.web.deps import (
+    BaseUrlDep,
+    PrincipalDep,
+    SessionDep,
+    SubmissionsDep,
+    SubmitterDep,
+    TaggerDep,
+)
+from app.web.routes.params import RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
 

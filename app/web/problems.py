@@ -70,7 +70,9 @@ def problem(
     errors: list[dict[str, str]] | None = None,
 ) -> Response:
     if wants_html(request):
-        from app.templating import templates  # pages only: keeps the API free of templates
+        from app.web.pages.templating import (
+            templates,  # pages only: keeps the API free of templates
+        )
 
         return templates.TemplateResponse(
             request, "error.html", {"title": title, "detail": detail}, status_code=status

@@ -16,8 +16,8 @@ from pydantic import (
     field_validator,
 )
 
-from app.sanitise import clean_markdown, clean_text
-from app.vocabulary import get_vocabulary
+from app.core.sanitise import clean_markdown, clean_text
+from app.core.vocabulary import get_vocabulary
 
 Evidence = Literal["evaluated", "measured", "emerging"]
 Status = Literal["submitted", "changes_requested", "published", "rejected", "withdrawn"]

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from app.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
-from app.schemas import CaseStudyPublic, RelatedPage, VocabularyPublic
+from app.core.content import CaseStudyPublic, RelatedPage, VocabularyPublic
 from app.services.case_studies import get_case_study, vocabulary_with_counts
+from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
 
 router = APIRouter(prefix="/api/v1", tags=["case studies"])
 

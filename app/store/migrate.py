@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from app.config import ROOT
 
-SCRIPTS = ROOT / "app" / "migrations"
+SCRIPTS = ROOT / "app" / "store" / "migrations"
 LOCK_ID = 0x62665F6D69677261  # "bf_migra"
 
 

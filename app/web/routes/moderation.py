@@ -5,9 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.deps import BaseUrlDep, ModeratorDep, SessionDep, SubmissionsDep
-from app.routes.params import RecordId
-from app.schemas import (
+from app.core.content import (
     ModerationMessage,
     ModerationNote,
     ModerationReason,
@@ -16,6 +14,8 @@ from app.schemas import (
     SubmissionList,
     SubmissionPublic,
 )
+from app.web.deps import BaseUrlDep, ModeratorDep, SessionDep, SubmissionsDep
+from app.web.routes.params import RecordId
 
 router = APIRouter(prefix="/api/v1/moderation", tags=["moderation"])
 
