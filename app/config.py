@@ -4,12 +4,22 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+from limits import RateLimitItem, parse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from app.web.middleware.rate_limit import parse_limit
-
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_limit(text: str) -> RateLimitItem:
+    """'120/minute' -> a limit; raises ValueError saying what is accepted."""
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise ValueError(
+            f"{text!r} is not a rate limit: write it as 120/minute, 10/second or 1000/hour, "
+            "or `off`"
+        ) from error
 
 
 class Settings(BaseSettings):

@@ -23,14 +23,19 @@ from app.search.index import SearchIndex
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
 from app.services.indexing import IndexSync, catch_up, ensure_index
+from app.services.metrics import Metrics
+from app.services.moderation import ModerationService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store import case_studies as store
 from app.store.db import init_db, make_engine
-from app.web.middleware.headers import BodyLimit, ETags, SecurityHeaders
+from app.web.middleware.body_limit import BodyLimit
+from app.web.middleware.etags import ETags
 from app.web.middleware.rate_limit import RateLimit
-from app.web.observability import Metrics, RequestContext, configure_logging
+from app.web.middleware.request_context import RequestContext
+from app.web.middleware.security_headers import SecurityHeaders
+from app.web.observability import configure_logging
 from app.web.pages import search as pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
@@ -90,7 +95,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.search = SearchService(
         index, vocabulary, counter, metrics, cache_size=settings.search_cache_size
     )
-    app.state.submissions = SubmissionService(index, lambda: catch_up(engine, index, vocabulary))
+    app.state.submissions = SubmissionService(index)
+    app.state.moderation = ModerationService(lambda: catch_up(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
     try:
         yield

@@ -15,13 +15,14 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.core.collection import read_collection, write_collection
+from app.core.principals import ROLES
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.indexing import catch_up, rebuild_index
 from app.store import case_studies as store
 from app.store.db import init_db, make_engine
-from app.store.keys import ROLES, create_key, list_keys, revoke_key
+from app.store.keys import create_key, list_keys, revoke_key
 from app.store.migrate import SchemaError, ensure_schema
 from indexer import relevance as suite
 

@@ -12,11 +12,6 @@ import threading
 from collections import Counter
 from datetime import date, timedelta
 
-from sqlalchemy import and_
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, func, select
-
 from app.core import safeguarding
 from app.core.content import (
     CoverageCell,
@@ -26,9 +21,11 @@ from app.core.content import (
     QueryReport,
     QueryStat,
 )
+from app.core.names import normal_name
 from app.core.vocabulary import Vocabulary
-from app.store.case_studies import PUBLISHED, published_counts
-from app.store.models import CaseStudy, CaseStudyTag, QueryCount
+from app.store import analytics as counts
+from app.store.case_studies import count_case_studies, published_counts
+from app.store.db import Engine, Session
 
 log = logging.getLogger(__name__)
 MAX_QUERY = 200
@@ -36,7 +33,7 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 
 def normalise(query: str) -> str:
-    return " ".join(query.casefold().split())[:MAX_QUERY]
+    return normal_name(query)[:MAX_QUERY]
 
 
 def personal(query: str) -> bool:
@@ -68,14 +65,7 @@ class QueryCounter:
             return
         try:
             with Session(self.engine) as session:
-                for (day, text, zero), n in pending.items():
-                    row = session.exec(
-                        select(QueryCount).where(QueryCount.day == day, QueryCount.query == text)
-                    ).first() or QueryCount(day=day, query=text)
-                    row.searches += n
-                    row.zero_results += n if zero else 0
-                    session.add(row)
-                session.commit()
+                counts.add_query_counts(session, pending)
         except Exception:  # keep the counts for the next try rather than lose them
             log.exception("could not write query counts")
             with self._lock:
@@ -97,47 +87,22 @@ class QueryCounter:
 def query_report(session: Session, days: int, limit: int) -> QueryReport:
     """The most frequent queries and the most frequent zero-result queries over recent days."""
     start = date.today() - timedelta(days=days - 1)
-    searches = func.sum(QueryCount.searches)
-    zero = func.sum(QueryCount.zero_results)
-    base = (
-        select(QueryCount.query, searches, zero)
-        .where(QueryCount.day >= start)
-        .group_by(col(QueryCount.query))
-    )
-    top = session.exec(base.order_by(searches.desc(), col(QueryCount.query)).limit(limit))
-    missing = session.exec(
-        base.having(zero > 0).order_by(zero.desc(), col(QueryCount.query)).limit(limit)
-    )
-    totals = session.exec(select(searches, zero).where(QueryCount.day >= start)).one()
+    (searches, zero), top, missing = counts.query_counts(session, start, limit)
     return QueryReport(
         start=start,
         end=date.today(),
-        searches=int(totals[0] or 0),
-        zero_result_searches=int(totals[1] or 0),
-        top=[QueryStat(query=q, searches=int(s), zero_results=int(z)) for q, s, z in top],
-        zero_results=[
-            QueryStat(query=q, searches=int(s), zero_results=int(z)) for q, s, z in missing
-        ],
+        searches=searches,
+        zero_result_searches=zero,
+        top=[QueryStat(query=q, searches=s, zero_results=z) for q, s, z in top],
+        zero_results=[QueryStat(query=q, searches=s, zero_results=z) for q, s, z in missing],
     )
 
 
 def coverage_report(session: Session, vocabulary: Vocabulary) -> CoverageReport:
     """Published case studies by priority area x age band, and by theme."""
-    area, band = aliased(CaseStudyTag), aliased(CaseStudyTag)
-    cells = session.exec(
-        select(area.value, band.value, func.count(func.distinct(CaseStudy.id)))
-        .join(
-            area, and_(col(area.case_study_id) == CaseStudy.id, col(area.kind) == "priority_areas")
-        )
-        .join(band, and_(col(band.case_study_id) == CaseStudy.id, col(band.kind) == "age_bands"))
-        .where(CaseStudy.status == PUBLISHED)
-        .group_by(area.value, band.value)
-    )
-    matrix = {(a, b): int(n) for a, b, n in cells}
-    counts = published_counts(session)
-    total = session.exec(
-        select(func.count()).select_from(CaseStudy).where(CaseStudy.status == PUBLISHED)
-    ).one()
+    matrix = counts.priority_by_age_band(session)
+    tags = published_counts(session)
+    total = count_case_studies(session, published_only=True)
     bands = vocabulary.terms("age_bands")
     rows = [
         CoverageRow(
@@ -160,13 +125,12 @@ def coverage_report(session: Session, vocabulary: Vocabulary) -> CoverageReport:
     return CoverageReport(
         published=int(total),
         age_bands=[
-            CoverageTerm(slug=b.slug, label=b.label, count=counts["age_bands"][b.slug])
-            for b in bands
+            CoverageTerm(slug=b.slug, label=b.label, count=tags["age_bands"][b.slug]) for b in bands
         ],
         priority_area_by_age_band=rows,
         themes=sorted(
             (
-                CoverageTerm(slug=t.slug, label=t.label, count=counts["themes"][t.slug])
+                CoverageTerm(slug=t.slug, label=t.label, count=tags["themes"][t.slug])
                 for t in vocabulary.terms("themes")
             ),
             key=lambda t: t.count,

@@ -1,12 +1,11 @@
 """Reading published case studies and the vocabulary with its counts."""
 
-from sqlmodel import Session
-
 from app.core.content import CaseStudyPublic, VocabularyPublic, VocabularyTermPublic
+from app.core.errors import NotFound
 from app.core.markdown import markdown_to_html
 from app.core.vocabulary import KINDS, Vocabulary
 from app.store import case_studies as store
-from app.web.problems import NotFound
+from app.store.db import Session
 
 
 def get_case_study(session: Session, slug: str, base_url: str) -> CaseStudyPublic:

@@ -3,11 +3,9 @@
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
-
 from app.core.content import CaseStudyFile
 from app.store import case_studies as store
+from app.store.db import Engine, Session
 
 
 def load_collection(engine: Engine, studies: Iterable[CaseStudyFile]) -> Counter[str]:

@@ -5,13 +5,12 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
-
 from app.core.vocabulary import Vocabulary
 from app.search.index import SearchIndex
 from app.search.schema import to_document
 from app.store import case_studies as store
+from app.store import changelog
+from app.store.db import Engine, Session
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +29,7 @@ def rebuild_index(
     """Rebuild the index from published case studies; return how many were indexed."""
     with Session(engine) as session:
         # Read the log position first: a change made while we read is applied again later.
-        change_id = store.last_change_id(session)
+        change_id = changelog.last_change_id(session)
         expected = store.count_case_studies(session, published_only=True)
         documents = published_documents(session, vocabulary)
         return index.rebuild(documents, change_id, progress, expected=expected)
@@ -41,7 +40,7 @@ def catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
     applied = 0
     with index.apply_lock, Session(engine) as session:
         while True:
-            changes = store.changed_since(session, index.applied_change_id())
+            changes = changelog.changed_since(session, index.applied_change_id())
             if not changes:
                 return applied
             slugs = list(dict.fromkeys(c.slug for c in changes))

@@ -7,8 +7,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session
-
 from app.core.content import (
     Facets,
     FacetValue,
@@ -17,6 +15,7 @@ from app.core.content import (
     SearchResult,
     SuggestPage,
 )
+from app.core.errors import Invalid, NotFound
 from app.core.markdown import markdown_to_text
 from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
@@ -25,11 +24,11 @@ from app.search.index import Catalogue, Filters, SearchIndex, Sort
 from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
+from app.services.metrics import Metrics
 from app.services.suggest import Suggester
 from app.store import case_studies as store
+from app.store.db import Session
 from app.store.models import CaseStudy
-from app.web.observability import Metrics
-from app.web.problems import InvalidParameter, NotFound
 
 # API filter name -> vocabulary kind
 FILTER_KINDS = {
@@ -99,7 +98,7 @@ def _shown(value: str, limit: int = 60) -> str:
 
 
 def _validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list[str]]:
-    """Return the filters as vocabulary slugs; raise InvalidParameter listing allowed values."""
+    """Return the filters as vocabulary slugs; raise Invalid listing allowed values."""
     selected: dict[str, list[str]] = {}
     errors: list[dict[str, str]] = []
     for name, values in request.filters.items():
@@ -130,7 +129,7 @@ def _validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list
             }
         )
     if errors:
-        raise InvalidParameter("; ".join(e["detail"] for e in errors), errors)
+        raise Invalid("; ".join(e["detail"] for e in errors), errors)
     return selected
 
 

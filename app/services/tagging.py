@@ -8,43 +8,29 @@ only published ones count.
 
 import re
 from collections import defaultdict
-from typing import Any
-
-from sqlmodel import Session
 
 from app.core.content import (
     SimilarCaseStudy,
-    SubmissionWarning,
     TagDraft,
     TagSuggestion,
     TagSuggestions,
 )
-from app.core.markdown import markdown_to_text
+from app.core.errors import Invalid
 from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_analyzer
 from app.search.index import SearchIndex
 from app.search.thesaurus import Thesaurus, get_thesaurus
+from app.services.duplicates import SIMILAR, draft_texts
 from app.store import case_studies as store
-from app.web.problems import InvalidParameter
+from app.store.db import Session
 
-SIMILAR = 5
 PROPOSE_AT = 1.0  # a vocabulary match, or the weight of the most similar case study
-DUPLICATE_AT = 0.5  # share of three-word runs in common
 KIND_FIELDS = {"priority_areas": "priority_area", "age_bands": "age_band", "themes": "theme"}
 _AGES = re.compile(
     r"\b(\d{1,2})[- ]years?[- ]olds?\b|\baged?\s+(\d{1,2})(?:\s*(?:-|to|and)\s*(\d{1,2}))?",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"\w+")
-
-
-def _texts(draft: dict[str, Any]) -> dict[str, str]:
-    body = "\n".join([draft.get("body") or "", *(draft.get("outcomes") or [])])
-    return {
-        "title": draft.get("title") or "",
-        "summary": draft.get("summary") or "",
-        "body": markdown_to_text(body),
-    }
 
 
 class Tagger:
@@ -70,10 +56,10 @@ class Tagger:
         return " " + " ".join(t.text for t in self._analyzer(text)) + " "
 
     def suggest(self, session: Session, draft: TagDraft) -> TagSuggestions:
-        texts = _texts(draft.model_dump())
+        texts = draft_texts(draft.model_dump())
         whole = "\n".join(texts.values())
         if len(whole.strip()) < 20:
-            raise InvalidParameter(
+            raise Invalid(
                 "Send at least a title and a summary (20 characters or more) to suggest tags.",
                 [{"detail": "title, summary or body: too little text", "pointer": "#/body"}],
             )
@@ -156,43 +142,3 @@ class Tagger:
                     f"carry it: {', '.join(slugs)}"
                 )
         return similar
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = _WORDS.findall(text.casefold())
-    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 0))}
-
-
-def duplicates(
-    session: Session, index: SearchIndex, content: dict[str, Any], own_slug: str | None = None
-) -> list[SubmissionWarning]:
-    """Published case studies that a draft closely matches: the same source, the same title, or
-    half or more of its three-word runs in common."""
-    texts = _texts(content)
-    found = [s for s, _ in index.similar(texts, {}, SIMILAR, exclude=own_slug)]
-    mine = _shingles("\n".join(texts.values()))
-    title = " ".join(_WORDS.findall(texts["title"].casefold()))
-    warnings = []
-    for row in store.list_published_by_slug(session, found):
-        theirs = _shingles("\n".join(_texts(row.model_dump()).values()))
-        overlap = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
-        same_source = bool(content.get("source_url")) and content["source_url"] == row.source_url
-        same_title = title == " ".join(_WORDS.findall(row.title.casefold()))
-        if overlap >= DUPLICATE_AT or same_source or same_title:
-            why = (
-                "has the same source"
-                if same_source
-                else "has the same title"
-                if same_title
-                else f"shares {overlap:.0%} of its wording"
-            )
-            warnings.append(
-                SubmissionWarning(
-                    kind="possible_duplicate",
-                    detail=f"Closely matches the published case study {row.slug!r} "
-                    f'("{row.title}"): it {why}. Amend it, or tell the moderators why both '
-                    "should stand.",
-                    slug=row.slug,
-                )
-            )
-    return warnings

@@ -9,12 +9,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from app.core.content import CaseStudyFile
-from app.store.models import TAG_KINDS, CaseStudy, CaseStudyTag, ChangeLog, utcnow
+from app.store.changelog import record_change
+from app.store.models import TAG_KINDS, CaseStudy, CaseStudyTag, utcnow
 
 PUBLISHED = "published"
 Upserted = Literal["created", "updated", "unchanged"]
@@ -60,18 +61,6 @@ def fill_case_study(case_study: CaseStudy, data: CaseStudyFile) -> CaseStudy:
         for value in getattr(data, kind)
     ]
     return case_study
-
-
-# Change-log ids must grow in commit order, or a process catching up could pass an id whose
-# transaction had not committed yet and never see it. SQLite writes one transaction at a time;
-# on PostgreSQL writers of the log take this lock until they commit.
-CHANGE_LOG_LOCK = 0x62665F6C6F67  # "bf_log"
-
-
-def record_change(session: Session, slug: str) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": CHANGE_LOG_LOCK})
-    session.add(ChangeLog(slug=slug))
 
 
 def upsert_case_study(session: Session, data: CaseStudyFile) -> Upserted:
@@ -157,15 +146,3 @@ def published_counts(session: Session) -> dict[str, Counter[str]]:
         for value, n in session.exec(query):
             counts[kind][value] = n
     return counts
-
-
-def last_change_id(session: Session) -> int:
-    return session.exec(select(func.max(ChangeLog.id))).one() or 0
-
-
-def changed_since(session: Session, after: int, limit: int = 500) -> list[ChangeLog]:
-    """Return change-log rows after the given id, oldest first."""
-    query = (
-        select(ChangeLog).where(col(ChangeLog.id) > after).order_by(col(ChangeLog.id)).limit(limit)
-    )
-    return list(session.exec(query))

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -50,3 +50,12 @@ def init_db(engine: Engine, apply: bool = True) -> str:
 def session_scope(engine: Engine) -> Iterator[Session]:
     with Session(engine) as session:
         yield session
+
+
+def ping(engine: Engine) -> None:
+    """Raise if the store does not answer."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+__all__ = ["Engine", "Session", "init_db", "make_engine", "ping", "session_scope"]

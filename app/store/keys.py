@@ -6,50 +6,16 @@ characters as a prefix so an operator can tell keys apart in `indexer keys list`
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 
 from sqlmodel import Session, col, select
 
+from app.core.principals import ROLES, Principal, Role
 from app.store.models import ApiKey, utcnow
 
-Role = Literal["council", "moderator", "admin"]
-ROLES: tuple[Role, ...] = ("council", "moderator", "admin")
 PREFIX = "bf_"
 # last_used_at is written at most this often per key, so reading does not mean writing each time.
 TOUCH_EVERY = timedelta(seconds=60)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is making a request: a key's id, role and (for councils) council."""
-
-    key_id: int
-    role: Role
-    council: str | None
-    label: str | None
-
-    @property
-    def name(self) -> str:
-        """How the history shows this actor."""
-        who = self.council if self.role == "council" else (self.label or self.role)
-        return f"{who} ({self.role} key {self.key_id})"
-
-    def owns(self, council: str | None) -> bool:
-        return council is not None and same_council(self.council, council)
-
-    @property
-    def moderates(self) -> bool:
-        return self.role in ("moderator", "admin")
-
-
-def same_council(a: str | None, b: str | None) -> bool:
-    return (
-        a is not None
-        and b is not None
-        and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
-    )
 
 
 def hash_secret(secret: str) -> str:

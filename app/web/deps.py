@@ -5,15 +5,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session
 
 from app.config import Settings
+from app.core.errors import Forbidden, Unauthenticated
+from app.core.principals import Principal, Role
 from app.core.vocabulary import Vocabulary
+from app.services.moderation import ModerationService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.store.keys import Principal, Role, authenticate
-from app.web.problems import Forbidden, Unauthorized
+from app.store.db import Session
+from app.store.keys import authenticate
 
 # Dependencies that only read app state are async: FastAPI runs a plain `def` dependency in the
 # thread pool, and a search paid about 20 thread hand-offs a request for them.
@@ -36,6 +38,11 @@ async def get_search(request: Request) -> SearchService:
 
 async def get_submissions(request: Request) -> SubmissionService:
     service: SubmissionService = request.app.state.submissions
+    return service
+
+
+async def get_moderation(request: Request) -> ModerationService:
+    service: ModerationService = request.app.state.moderation
     return service
 
 
@@ -68,10 +75,10 @@ def get_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None:
-        raise Unauthorized("Send an API key: Authorization: Bearer <key>.")
+        raise Unauthenticated("Send an API key: Authorization: Bearer <key>.")
     principal = authenticate(session, credentials.credentials)
     if principal is None:
-        raise Unauthorized("The API key is not valid or has been revoked.")
+        raise Unauthenticated("The API key is not valid or has been revoked.")
     return principal
 
 
@@ -94,4 +101,5 @@ SubmitterDep = Annotated[Principal, _require("council", "admin")]
 
 
 SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
+ModerationDep = Annotated[ModerationService, Depends(get_moderation)]
 TaggerDep = Annotated[Tagger, Depends(get_tagger)]

@@ -1,5 +1,6 @@
 """One error shape for everything: application/problem+json (RFC 9457), from a few handlers."""
 
+import json
 import logging
 from typing import Any
 
@@ -7,59 +8,73 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope, Send
 
+from app.core.errors import (
+    Conflict,
+    Error,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unauthenticated,
+    Unavailable,
+)
 from app.search.index import IndexUnavailable
 
 PROBLEM_JSON = "application/problem+json"
+MACHINE_PATHS = ("/widget.js", "/healthz", "/readyz", "/metrics")  # never answered as a page
 log = logging.getLogger(__name__)
 
 
-class AppError(Exception):
-    """An error a client can act on; its detail says what to fix."""
-
-    status = 400
-    title = "Bad request"
-
-    headers: dict[str, str] | None = None
-
-    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = errors
-
-
-class NotFound(AppError):
-    status = 404
-    title = "Not found"
+# Each domain error's status and title; subclasses inherit their parent's.
+STATUS: dict[type[Error], tuple[int, str]] = {
+    NotFound: (404, "Not found"),
+    Invalid: (422, "Invalid parameter"),
+    Unauthenticated: (401, "Unauthorized"),
+    Forbidden: (403, "Forbidden"),
+    Conflict: (409, "Conflict"),
+    Unavailable: (503, "Search is rebuilding"),
+}
+HEADERS: dict[type[Error], dict[str, str]] = {
+    Unauthenticated: {"WWW-Authenticate": 'Bearer realm="api"'},
+    Unavailable: {"Retry-After": "2"},
+}
 
 
-class InvalidParameter(AppError):
-    status = 422
-    title = "Invalid parameter"
-
-
-class Unauthorized(AppError):
-    status = 401
-    title = "Unauthorized"
-    headers = {"WWW-Authenticate": 'Bearer realm="api"'}
-
-
-class Forbidden(AppError):
-    status = 403
-    title = "Forbidden"
-
-
-class Conflict(AppError):
-    status = 409
-    title = "Conflict"
+def _status(exc: Error) -> tuple[int, str, dict[str, str]]:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return (*STATUS[cls], HEADERS.get(cls, {}))
+    return 400, "Bad request", {}
 
 
 def wants_html(request: Request) -> bool:
     """A browser asking for a page gets the error as a page; everyone else as problem+json."""
     path = request.url.path
-    if path.startswith(("/api/", "/feeds/", "/static/")) or path == "/widget.js":
+    if path.startswith(("/api/", "/feeds/", "/static/")) or path in MACHINE_PATHS:
         return False
     return "text/html" in request.headers.get("accept", "")
+
+
+def problem_body(
+    status: int,
+    title: str,
+    detail: str,
+    instance: str,
+    errors: list[dict[str, str]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The one problem document every error is made from (handlers, middleware, /readyz)."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    if errors:
+        body["errors"] = errors
+    return {**body, **extra}
 
 
 def problem(
@@ -68,36 +83,57 @@ def problem(
     title: str,
     detail: str,
     errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> Response:
+    """The error as problem+json, or as a plain-words page for a browser."""
     if wants_html(request):
-        from app.web.pages.templating import (
-            templates,  # pages only: keeps the API free of templates
-        )
+        from app.web.pages.templating import templates  # pages only
 
         return templates.TemplateResponse(
-            request, "error.html", {"title": title, "detail": detail}, status_code=status
+            request,
+            "error.html",
+            {"title": title, "detail": detail},
+            status_code=status,
+            headers=headers,
         )
-    body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-    }
-    if errors:
-        body["errors"] = errors
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON)
+    body = problem_body(status, title, detail, request.url.path, errors, **extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def send_problem(
+    scope: Scope,
+    send: Send,
+    status: int,
+    title: str,
+    detail: str,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """Answer with a problem document straight from middleware, before the app sees anything."""
+    body = json.dumps(problem_body(status, title, detail, scope.get("path", ""))).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or [(b"connection", b"close")]),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _pointer(loc: tuple[Any, ...]) -> str:
     return "#/" + "/".join(str(part) for part in loc)
 
 
-async def _app_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, AppError)
-    response = problem(request, exc.status, exc.title, exc.detail, exc.errors)
-    if exc.headers:
-        response.headers.update(exc.headers)
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Error)
+    status, title, headers = _status(exc)
+    response = problem(request, status, title, exc.detail, exc.errors)
+    response.headers.update(headers)
     return response
 
 
@@ -160,19 +196,13 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 async def _index_unavailable(request: Request, exc: Exception) -> Response:
     log.error("search index unreadable, rebuilding: %s", exc)
-    response = problem(
-        request,
-        503,
-        "Search is rebuilding",
-        "The search index is being rebuilt; try again in a few seconds.",
-    )
-    response.headers["Retry-After"] = "2"
-    return response
+    unavailable = Unavailable("The search index is being rebuilt; try again in a few seconds.")
+    return await _domain_error(request, unavailable)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IndexUnavailable, _index_unavailable)
-    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(Error, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -4,7 +4,7 @@ import threading
 
 from sqlmodel import Session, select
 
-from app.store import case_studies as store
+from app.store import changelog
 from app.store.db import init_db, make_engine
 from app.store.models import ChangeLog
 from tests.postgres import PostgresServer
@@ -16,12 +16,12 @@ def test_a_second_writer_waits_for_the_first_to_commit(postgres: PostgresServer)
     done = threading.Event()
     try:
         with Session(engine) as first:
-            store.record_change(first, "first")
+            changelog.record_change(first, "first")
             first.flush()  # its id is drawn, its transaction still open
 
             def second_writer() -> None:
                 with Session(engine) as second:
-                    store.record_change(second, "second")
+                    changelog.record_change(second, "second")
                     second.commit()
                 done.set()
 

@@ -7,26 +7,15 @@ import hashlib
 import math
 import time
 
-from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.web.middleware.headers import refuse
+from app.config import parse_limit
+from app.web.problems import send_problem
 
 EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/widget.js")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def parse_limit(text: str) -> RateLimitItem:
-    """'120/minute' -> a limit; raises ValueError saying what is accepted."""
-    try:
-        return parse(text)
-    except ValueError as error:
-        raise ValueError(
-            f"{text!r} is not a rate limit: write it as 120/minute, 10/second or 1000/hour, "
-            "or `off`"
-        ) from error
 
 
 class RateLimit:
@@ -52,7 +41,7 @@ class RateLimit:
         reset, _remaining = self.limiter.get_window_stats(item, key)
         retry = max(1, math.ceil(reset - time.time()))
         who = "key" if key.startswith("key:") else "address"
-        await refuse(
+        await send_problem(
             scope,
             send,
             429,

@@ -5,8 +5,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app.web.observability import readiness
-from app.web.problems import PROBLEM_JSON
+from app.services.health import readiness
+from app.web.problems import problem
 
 router = APIRouter(tags=["operations"])
 
@@ -21,25 +21,14 @@ def healthz() -> dict[str, str]:
     "/readyz",
     responses={503: {"description": "Not ready: the store is unreachable or the index behind"}},
 )
-def readyz(request: Request) -> JSONResponse:
+def readyz(request: Request) -> Response:
     """200 when the store answers and the index holds every change older than a few seconds;
     503 (problem+json) otherwise, with what is wrong."""
     ready, report = readiness(request.app.state.engine, request.app.state.search.index)
     if ready:
         return JSONResponse({"status": "ready", **report})
-    return JSONResponse(
-        {
-            "type": "about:blank",
-            "title": "Not ready",
-            "status": 503,
-            "detail": "Not ready to serve: " + "; ".join(f"{k}: {v}" for k, v in report.items()),
-            "instance": "/readyz",
-            **report,
-        },
-        status_code=503,
-        media_type=PROBLEM_JSON,
-        headers={"Retry-After": "2"},
-    )
+    detail = "Not ready to serve: " + "; ".join(f"{k}: {v}" for k, v in report.items())
+    return problem(request, 503, "Not ready", detail, headers={"Retry-After": "2"}, **report)
 
 
 @router.get(

@@ -14,7 +14,8 @@ from app.core.content import (
     SubmissionList,
     SubmissionPublic,
 )
-from app.web.deps import BaseUrlDep, ModeratorDep, SessionDep, SubmissionsDep
+from app.web.deps import BaseUrlDep, ModerationDep, ModeratorDep, SessionDep, SubmissionsDep
+from app.web.presenters import submission_list, submission_public
 from app.web.routes.params import RecordId
 
 router = APIRouter(prefix="/api/v1/moderation", tags=["moderation"])
@@ -33,14 +34,14 @@ def queue(
     """Submissions waiting for a decision, oldest first, with their safeguarding findings and
     warnings. `status` can widen the queue (for example to `changes_requested`)."""
     rows = service.find(session, principal, list(status), None, page, per_page, oldest_first=True)
-    return service.page(rows, page, per_page, base_url)
+    return submission_list(rows, page, per_page, base_url)
 
 
 @router.post("/{record_id:int}/publish", response_model=SubmissionPublic)
 def publish(
     session: SessionDep,
     principal: ModeratorDep,
-    service: SubmissionsDep,
+    service: ModerationDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: ModerationNote | None = None,
@@ -48,20 +49,20 @@ def publish(
     """Publish a submitted case study: it is in search when this answers. A submission the
     safeguarding check flagged needs /confirm-safeguarding first (409 otherwise)."""
     row = service.publish(session, principal, record_id, body.note if body else None)
-    return service.public(row, base_url)
+    return submission_public(row, base_url)
 
 
 @router.post("/{record_id:int}/request-changes", response_model=SubmissionPublic)
 def request_changes(
     session: SessionDep,
     principal: ModeratorDep,
-    service: SubmissionsDep,
+    service: ModerationDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: ModerationMessage,
 ) -> SubmissionPublic:
     """Send a submission back to its council with a message saying what to change."""
-    return service.public(
+    return submission_public(
         service.request_changes(session, principal, record_id, body.message), base_url
     )
 
@@ -70,34 +71,36 @@ def request_changes(
 def reject(
     session: SessionDep,
     principal: ModeratorDep,
-    service: SubmissionsDep,
+    service: ModerationDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: ModerationReason,
 ) -> SubmissionPublic:
     """Reject a submission, with the reason the council will see."""
-    return service.public(service.reject(session, principal, record_id, body.reason), base_url)
+    return submission_public(service.reject(session, principal, record_id, body.reason), base_url)
 
 
 @router.post("/{record_id:int}/unpublish", response_model=SubmissionPublic)
 def unpublish(
     session: SessionDep,
     principal: ModeratorDep,
-    service: SubmissionsDep,
+    service: ModerationDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: ModerationReason,
 ) -> SubmissionPublic:
     """Take a published case study out of search at once; it goes back to its council as
     `changes_requested` with the reason."""
-    return service.public(service.unpublish(session, principal, record_id, body.reason), base_url)
+    return submission_public(
+        service.unpublish(session, principal, record_id, body.reason), base_url
+    )
 
 
 @router.post("/{record_id:int}/confirm-safeguarding", response_model=SubmissionPublic)
 def confirm_safeguarding(
     session: SessionDep,
     principal: ModeratorDep,
-    service: SubmissionsDep,
+    service: ModerationDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: SafeguardingConfirmation,
@@ -105,4 +108,4 @@ def confirm_safeguarding(
     """Record that a moderator checked what the safeguarding check flagged (and why it may be
     published). An amendment that changes the findings needs a new confirmation."""
     row = service.confirm_safeguarding(session, principal, record_id, body.note)
-    return service.public(row, base_url)
+    return submission_public(row, base_url)

@@ -25,6 +25,7 @@ from app.web.deps import (
     SubmitterDep,
     TaggerDep,
 )
+from app.web.presenters import submission_list, submission_public
 from app.web.routes.params import RecordId
 
 router = APIRouter(prefix="/api/v1", tags=["submissions"])
@@ -68,8 +69,15 @@ def submit(
     A council key submits for its own council. The answer is the stored record, in state
     `submitted`, with the safeguarding check's findings and any warnings (a close match with a
     published case study, text that was removed as unsafe)."""
-    status, body = service.submit(session, principal, content, raw, base_url, idempotency_key)
-    return JSONResponse(body, status_code=status, headers={"Location": body["url"]})
+    body = service.submit(
+        session,
+        principal,
+        content,
+        raw,
+        idempotency_key,
+        lambda row: submission_public(row, base_url).model_dump(mode="json"),
+    )
+    return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
 
 
 @router.get("/submissions", response_model=SubmissionList)
@@ -86,7 +94,7 @@ def list_submissions(
     """A council's own submissions, newest first (moderators see every council's, and may
     filter by `council`)."""
     rows = service.find(session, principal, list(status), council, page, per_page)
-    return service.page(rows, page, per_page, base_url)
+    return submission_list(rows, page, per_page, base_url)
 
 
 @router.get("/submissions/{record_id:int}", response_model=SubmissionPublic)
@@ -98,7 +106,7 @@ def read_submission(
     record_id: RecordId,
 ) -> SubmissionPublic:
     """One submission, with the moderators' latest message. Another council's is a 404."""
-    return service.public(service.get(session, principal, record_id), base_url)
+    return submission_public(service.get(session, principal, record_id), base_url)
 
 
 @router.patch("/submissions/{record_id:int}", response_model=SubmissionPublic)
@@ -113,8 +121,8 @@ def amend_submission(
     """Amend a submission that is `submitted` or `changes_requested`: send only the fields to
     change. It goes back to `submitted`, and the history records each change."""
     changes = patch.model_dump(exclude_unset=True)
-    row = service.amend(session, principal, record_id, changes, base_url)
-    return service.public(row, base_url)
+    row = service.amend(session, principal, record_id, changes)
+    return submission_public(row, base_url)
 
 
 @router.delete("/submissions/{record_id:int}", response_model=SubmissionPublic)
@@ -127,7 +135,7 @@ def withdraw_submission(
 ) -> SubmissionPublic:
     """Withdraw a submission that is not published. It is kept, as `withdrawn`, with its
     history."""
-    return service.public(service.withdraw(session, principal, record_id), base_url)
+    return submission_public(service.withdraw(session, principal, record_id), base_url)
 
 
 @router.get("/submissions/{record_id:int}/history", response_model=History)

@@ -1,0 +1,37 @@
+"""Plain exceptions the domain raises; the web layer turns each into problem+json.
+
+They know nothing of HTTP: `app/web/problems.py` maps each class to a status and a title.
+"""
+
+
+class Error(Exception):
+    """Something a client can act on; `detail` says what to fix."""
+
+    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors  # one {detail, pointer} per problem, where there are several
+
+
+class NotFound(Error):
+    """Nothing the caller may see has that name."""
+
+
+class Invalid(Error):
+    """The input breaks a rule; `errors` lists each broken rule."""
+
+
+class Unauthenticated(Error):
+    """No valid credentials came with the request."""
+
+
+class Forbidden(Error):
+    """The caller is known but may not do this."""
+
+
+class Conflict(Error):
+    """The thing changed, or is in a state that does not allow this."""
+
+
+class Unavailable(Error):
+    """A part the request needs is being rebuilt; retrying shortly will work."""

@@ -1,0 +1,120 @@
+"""A moderator's side of a submission: publish, request changes, reject, unpublish, confirm the
+safeguarding check.
+
+A change to what search shows also writes the change log, and the index is brought up to date
+before the answer goes back, so a publish is searchable at once.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from app.core.errors import Conflict, Forbidden
+from app.core.failpoints import failpoint
+from app.core.principals import Principal
+from app.services import workflow
+from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED
+from app.store import changelog, submissions
+from app.store.db import Session
+from app.store.models import CaseStudy, utcnow
+
+
+class ModerationService:
+    """Moderators' decisions over a request's session."""
+
+    def __init__(self, refresh_index: Callable[[], object]) -> None:
+        self._refresh_index = refresh_index
+
+    def publish(
+        self, session: Session, principal: Principal, record_id: int, note: str | None
+    ) -> CaseStudy:
+        row = self._moderated(session, principal, record_id, (SUBMITTED,), "publish")
+        if row.safeguarding_findings and row.safeguarding_checked_at is None:
+            raise Conflict(
+                "The safeguarding check flagged this submission: confirm it was checked "
+                f"(POST /api/v1/moderation/{record_id}/confirm-safeguarding) before publishing."
+            )
+        if row.published is None:  # the date it was first published, unless the council gave one
+            row.published = date.today().isoformat()
+            row.published_year = date.today().year
+        workflow.move(session, row, principal, "published", PUBLISHED, note)
+        row.moderation_message = note
+        changelog.record_change(session, row.slug)
+        submissions.save(session)
+        failpoint("after-publish-commit")  # the store has it, the index not yet
+        self._refresh_index()
+        return row
+
+    def request_changes(
+        self, session: Session, principal: Principal, record_id: int, message: str
+    ) -> CaseStudy:
+        return self._decide(
+            session, principal, record_id, (SUBMITTED,), "changes_requested", CHANGES, message
+        )
+
+    def reject(
+        self, session: Session, principal: Principal, record_id: int, reason: str
+    ) -> CaseStudy:
+        return self._decide(session, principal, record_id, OPEN, "rejected", REJECTED, reason)
+
+    def unpublish(
+        self, session: Session, principal: Principal, record_id: int, reason: str
+    ) -> CaseStudy:
+        return self._decide(
+            session, principal, record_id, (PUBLISHED,), "unpublished", CHANGES, reason
+        )
+
+    def confirm_safeguarding(
+        self, session: Session, principal: Principal, record_id: int, note: str
+    ) -> CaseStudy:
+        row = self._moderated(session, principal, record_id, (SUBMITTED, CHANGES), "confirm")
+        row.safeguarding_checked_by = principal.name
+        row.safeguarding_checked_at = utcnow()
+        workflow.event(
+            session, row, principal, "safeguarding_confirmed", row.status, row.status, note
+        )
+        submissions.save(session, row)
+        return row
+
+    def _decide(
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        allowed: tuple[str, ...],
+        action: str,
+        to: str,
+        message: str,
+    ) -> CaseStudy:
+        """A decision with a message for the council; a change to what is published reaches
+        the index before the answer."""
+        verb = {"changes_requested": "request changes to", "rejected": "reject"}.get(
+            action, "unpublish"
+        )
+        row = self._moderated(session, principal, record_id, allowed, verb)
+        was_published = row.status == PUBLISHED
+        workflow.move(session, row, principal, action, to, message)
+        row.moderation_message = message
+        if was_published:
+            changelog.record_change(session, row.slug)
+        submissions.save(session)
+        if was_published:
+            self._refresh_index()
+        return row
+
+    def _moderated(
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        allowed: tuple[str, ...],
+        verb: str,
+    ) -> CaseStudy:
+        if not principal.moderates:
+            raise Forbidden("Moderation needs a moderator or admin key.")
+        row = workflow.load(session, principal, record_id)
+        if row.status not in allowed:
+            raise Conflict(
+                f"Cannot {verb} a case study that is {row.status}; it must be "
+                f"{' or '.join(allowed)}."
+            )
+        return row

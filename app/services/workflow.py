@@ -1,0 +1,159 @@
+"""What councils' and moderators' actions share: the states, loading a record the caller may
+see, moving it to a new state with a history event, and filling it from content.
+
+    submitted --publish--> published --unpublish--> changes_requested
+    submitted --request-changes--> changes_requested --amend--> submitted
+    submitted | changes_requested --reject--> rejected
+    submitted | changes_requested --withdraw--> withdrawn
+"""
+
+import json
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.core import safeguarding
+from app.core.content import CaseStudyContent, CaseStudyFile, SubmissionWarning
+from app.core.errors import Invalid, NotFound
+from app.core.principals import Principal
+from app.search.index import SearchIndex
+from app.services.duplicates import duplicates
+from app.store import case_studies as store
+from app.store import submissions
+from app.store.db import Session
+from app.store.models import CaseStudy, utcnow
+
+SUBMITTED, CHANGES, PUBLISHED = "submitted", "changes_requested", "published"
+REJECTED, WITHDRAWN = "rejected", "withdrawn"
+OPEN = (SUBMITTED, CHANGES)  # states a council may still amend or withdraw
+TEXT_FIELDS = ("title", "council", "summary", "body", "programme")
+_COUNCIL_WORDS = {
+    "city", "council", "county", "borough", "metropolitan", "district", "london", "of", "the",
+    "royal", "and",
+}  # fmt: skip
+
+
+def slugify(text: str, limit: int = 80) -> str:
+    words = re.findall(r"[a-z0-9]+", text.casefold())
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > limit:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "case-study"
+
+
+def invalid(error: ValidationError, where: str = "body") -> Invalid:
+    """Pydantic's errors as one Invalid listing each, with JSON pointers into the request."""
+    errors = [
+        {
+            "detail": f"{'.'.join(str(p) for p in e['loc']) or where}: {e['msg']}",
+            "pointer": "#/" + "/".join([where, *(str(p) for p in e["loc"])]),
+        }
+        for e in error.errors()
+    ]
+    return Invalid("; ".join(e["detail"] for e in errors), errors)
+
+
+def sanitised_fields(raw: Any, content: CaseStudyContent) -> list[SubmissionWarning]:
+    """The text fields whose stored form lost HTML or unsafe links on the way in."""
+    if not isinstance(raw, dict):
+        return []
+    changed = []
+    for name in (*TEXT_FIELDS, "outcomes", "partners"):
+        sent, kept = raw.get(name), getattr(content, name, None)
+        if isinstance(sent, str) and isinstance(kept, str | None):
+            differs = " ".join(sent.split()) != " ".join((kept or "").split())
+        elif isinstance(sent, list) and isinstance(kept, list):
+            differs = [" ".join(str(s).split()) for s in sent] != [
+                " ".join(k.split()) for k in kept
+            ]
+        else:
+            differs = False
+        if differs:
+            changed.append(name)
+    if not changed:
+        return []
+    return [
+        SubmissionWarning(
+            kind="sanitised",
+            detail=f"HTML, control characters or unsafe links were removed from: "
+            f"{', '.join(changed)}. Check the stored text reads as intended.",
+        )
+    ]
+
+
+def load(session: Session, principal: Principal, record_id: int) -> CaseStudy:
+    """The record if this principal may see it; NotFound otherwise, so others' records do not
+    even show that they exist."""
+    row = submissions.find_submission(session, record_id)
+    if row is None or not (principal.moderates or principal.owns(row.owner_council)):
+        raise NotFound(f"No submission {record_id} that this key can see.")
+    return row
+
+
+def fill(
+    session: Session, index: SearchIndex, row: CaseStudy, content: CaseStudyContent, raw: Any
+) -> None:
+    """Put the content in the record, with its safeguarding findings and warnings."""
+    data = CaseStudyFile(**content.model_dump(), slug=row.slug, status=row.status)  # type: ignore[arg-type]
+    store.fill_case_study(row, data)
+    findings = [f.as_dict() for f in safeguarding.check(content.model_dump())]
+    if findings != row.safeguarding_findings:  # new findings need a new check
+        row.safeguarding_checked_by = None
+        row.safeguarding_checked_at = None
+    row.safeguarding_findings = findings
+    warnings = sanitised_fields(raw, content)
+    warnings += duplicates(session, index, content.model_dump(), own_slug=row.slug)
+    row.warnings = [w.model_dump() for w in warnings]
+
+
+def move(
+    session: Session,
+    row: CaseStudy,
+    principal: Principal,
+    action: str,
+    to: str,
+    message: str | None,
+) -> None:
+    before = row.status
+    row.status = to
+    row.modified_at = utcnow()
+    row.content_hash = store.content_hash(store.to_file(row))  # as `indexer load` would
+    session.add(row)
+    event(session, row, principal, action, before, to, message)
+
+
+def event(
+    session: Session,
+    row: CaseStudy,
+    principal: Principal,
+    action: str,
+    before: str | None,
+    after: str | None,
+    message: str | None = None,
+    changes: dict[str, Any] | None = None,
+) -> None:
+    assert row.id is not None
+    submissions.add_event(
+        session,
+        row.id,
+        actor=principal.name,
+        role=principal.role,
+        action=action,
+        from_status=before,
+        to_status=after,
+        message=message,
+        changes=json.loads(json.dumps(changes or {}, default=str)),
+    )
+
+
+def free_slug(session: Session, council: str, title: str) -> str:
+    words = [w for w in slugify(council).split("-") if w not in _COUNCIL_WORDS]
+    base = slugify(" ".join([*words[:3], title]))
+    slug, n = base, 1
+    while store.find_case_study(session, slug, published_only=False) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -1,0 +1,63 @@
+"""Query counts (per day, by normalised text, never who searched) and coverage counts."""
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import and_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, func, select
+
+from app.store.case_studies import PUBLISHED
+from app.store.models import CaseStudy, CaseStudyTag, QueryCount
+
+QueryRow = tuple[str, int, int]  # query, searches, zero-result searches
+
+
+def add_query_counts(session: Session, pending: Counter[tuple[date, str, bool]]) -> None:
+    """Add buffered counts of (day, query, found nothing) to the store, and commit."""
+    for (day, text, zero), n in pending.items():
+        row = session.exec(
+            select(QueryCount).where(QueryCount.day == day, QueryCount.query == text)
+        ).first() or QueryCount(day=day, query=text)
+        row.searches += n
+        row.zero_results += n if zero else 0
+        session.add(row)
+    session.commit()
+
+
+def query_counts(
+    session: Session, start: date, limit: int
+) -> tuple[tuple[int, int], list[QueryRow], list[QueryRow]]:
+    """Totals since `start`, the most frequent queries and the most frequent zero-result ones."""
+    searches = func.sum(QueryCount.searches)
+    zero = func.sum(QueryCount.zero_results)
+    base = (
+        select(QueryCount.query, searches, zero)
+        .where(QueryCount.day >= start)
+        .group_by(col(QueryCount.query))
+    )
+    top = session.exec(base.order_by(searches.desc(), col(QueryCount.query)).limit(limit))
+    missing = session.exec(
+        base.having(zero > 0).order_by(zero.desc(), col(QueryCount.query)).limit(limit)
+    )
+    totals = session.exec(select(searches, zero).where(QueryCount.day >= start)).one()
+
+    def rows(found: object) -> list[QueryRow]:
+        return [(q, int(s), int(z)) for q, s, z in found]  # type: ignore[attr-defined]
+
+    return (int(totals[0] or 0), int(totals[1] or 0)), rows(top), rows(missing)
+
+
+def priority_by_age_band(session: Session) -> dict[tuple[str, str], int]:
+    """Published case studies per (priority area, age band)."""
+    area, band = aliased(CaseStudyTag), aliased(CaseStudyTag)
+    cells = session.exec(
+        select(area.value, band.value, func.count(func.distinct(CaseStudy.id)))
+        .join(
+            area, and_(col(area.case_study_id) == CaseStudy.id, col(area.kind) == "priority_areas")
+        )
+        .join(band, and_(col(band.case_study_id) == CaseStudy.id, col(band.kind) == "age_bands"))
+        .where(CaseStudy.status == PUBLISHED)
+        .group_by(area.value, band.value)
+    )
+    return {(a, b): int(n) for a, b, n in cells}
