@@ -22,6 +22,7 @@ FIELD_ORDER = (
     "region",
     "summary",
     "outcomes",
+    "has_measured_outcome",
     "priority_areas",
     "age_bands",
     "themes",

@@ -14,6 +14,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from app.core.sanitise import clean_markdown, clean_text
@@ -49,11 +50,21 @@ class CaseStudyContent(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     title: str = Field(min_length=3, max_length=200)
-    council: str = Field(min_length=2, max_length=150)
+    council: str = Field(min_length=2, max_length=300)  # a joint programme names every council
     region: str = Field(description="One of the nine English regions or Wales")
     summary: str = Field(min_length=20, max_length=800, description="Plain text, a few sentences")
     body: str = Field(min_length=1, max_length=50_000, description="Markdown")
-    outcomes: list[ShortText] = Field(default_factory=list, max_length=30)
+    outcomes: list[ShortText] = Field(
+        default_factory=list,
+        max_length=30,
+        description="Measured results only: a change or a comparison, not a count of people "
+        "reached",
+    )
+    has_measured_outcome: bool | None = Field(
+        default=None,
+        description="Whether the case study reports a measured outcome; follows from `outcomes` "
+        "when left out",
+    )
     priority_areas: list[str] = Field(min_length=1, max_length=7)
     age_bands: list[str] = Field(min_length=1, max_length=4)
     themes: list[str] = Field(min_length=1, max_length=6)
@@ -111,6 +122,20 @@ class CaseStudyContent(BaseModel):
         if v is not None and not re.match(r"^https?://[^\s/$.?#][^\s]*$", v):
             raise ValueError("source_url must be an http(s) address")
         return v
+
+    @model_validator(mode="after")
+    def _measured(self) -> "CaseStudyContent":
+        measured = bool(self.outcomes)
+        if self.has_measured_outcome is None:
+            self.has_measured_outcome = measured
+        elif self.has_measured_outcome != measured:
+            raise ValueError(
+                "has_measured_outcome is true but outcomes is empty: list the measured results"
+                if self.has_measured_outcome
+                else "has_measured_outcome is false but outcomes lists results: outcomes holds "
+                "measured results only"
+            )
+        return self
 
 
 class CaseStudyFile(CaseStudyContent):

@@ -135,14 +135,15 @@ class SubmissionService:
                 f"This submission is {row.status}; only a submitted one or one with changes "
                 "requested can be amended."
             )
-        current = store.to_file(row).model_dump(exclude={"slug", "status"})
+        derived = {"slug", "status", "has_measured_outcome"}  # follows from the outcomes
+        current = store.to_file(row).model_dump(exclude=derived)
         try:
             content = CaseStudyContent.model_validate({**current, **patch})
         except ValidationError as error:
             raise workflow.invalid(error) from None
         if principal.role == "council" and not principal.owns(content.council):
             raise Forbidden(f"This key submits for {principal.council!r}; keep the council field.")
-        after = content.model_dump()
+        after = content.model_dump(exclude=derived)
         changes = {
             name: {"from": current.get(name), "to": after.get(name)}
             for name in after

@@ -41,7 +41,7 @@ class CaseStudy(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120, unique=True, index=True)
     title: str = Field(max_length=200)
-    council: str = Field(max_length=150, index=True)
+    council: str = Field(max_length=300, index=True)
     region: str = Field(max_length=60, index=True)
     summary: str = Field(sa_column=Column(Text, nullable=False))
     body: str = Field(sa_column=Column(Text, nullable=False))
@@ -59,7 +59,7 @@ class CaseStudy(SQLModel, table=True):
     modified_at: datetime = _when()
     # Submissions: the council that owns the record (None for the bundled collection), the
     # latest word from the moderators, and the safeguarding check's findings and sign-off.
-    owner_council: str | None = Field(default=None, max_length=150, index=True)
+    owner_council: str | None = Field(default=None, max_length=300, index=True)
     moderation_message: str | None = Field(default=None, sa_column=Column(Text))
     safeguarding_findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

@@ -10,7 +10,8 @@ from app.core.collection import read_collection
 from app.core.content import CaseStudyFile
 from app.core.vocabulary import get_vocabulary
 
-FACTS_FILE = ROOT.parent / "shared" / "reference" / "case_study_facts.jsonl"
+REFERENCE = ROOT.parent / "shared" / "reference"
+FACTS_FILES = [REFERENCE / "case_study_facts.jsonl", REFERENCE / "more_case_study_facts.jsonl"]
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -23,10 +24,10 @@ def collection() -> list[CaseStudyFile]:
 
 @pytest.fixture(scope="module")
 def facts() -> dict[str, dict[str, object]]:
-    if not FACTS_FILE.exists():
-        pytest.skip(f"the reference facts are not beside this checkout ({FACTS_FILE})")
-    rows = (json.loads(line) for line in FACTS_FILE.read_text().splitlines() if line.strip())
-    return {row["ref"]: row for row in rows}
+    if not all(path.exists() for path in FACTS_FILES):
+        pytest.skip(f"the reference facts are not beside this checkout ({REFERENCE})")
+    lines = [line for path in FACTS_FILES for line in path.read_text().splitlines()]
+    return {row["ref"]: row for row in map(json.loads, filter(str.strip, lines))}
 
 
 def test_size_and_coverage(collection: list[CaseStudyFile]) -> None:
@@ -110,3 +111,31 @@ def test_no_sentence_copied_from_the_facts(
         w = words(_prose(study))
         copied = [" ".join(w[i : i + 8]) for i in range(len(w) - 7) if tuple(w[i : i + 8]) in runs]
         assert not copied, f"{study.slug} repeats the facts word for word: {copied[0]!r}"
+
+
+def test_measured_outcomes_are_as_audited(
+    collection: list[CaseStudyFile], facts: dict[str, dict[str, object]]
+) -> None:
+    """Where the audit decided whether a row reports a measured outcome, the file agrees, and a
+    case study that reports one lists it."""
+    audited = [s for s in collection if "has_measured_outcome" in facts[s.slug]]
+    assert len(audited) == 100
+    for study in audited:
+        assert study.has_measured_outcome is facts[study.slug]["has_measured_outcome"], study.slug
+    for study in collection:
+        assert study.has_measured_outcome is bool(study.outcomes), study.slug
+
+
+def test_coverage_of_the_grown_collection(collection: list[CaseStudyFile]) -> None:
+    """Every priority area x age band cell holds at least four case studies; every English
+    region and Wales is represented; at least 40 themes are used."""
+    vocabulary = get_vocabulary()
+    cells = {
+        (a, b): sum(1 for s in collection if a in s.priority_areas and b in s.age_bands)
+        for a in vocabulary.slugs("priority_areas")
+        for b in vocabulary.slugs("age_bands")
+    }
+    assert {cell: n for cell, n in cells.items() if n < 4} == {}
+    assert {s.region for s in collection} == {t.label for t in vocabulary.regions}
+    assert len({t for s in collection for t in s.themes}) >= 40
+    assert "kinship-care" in {t for s in collection for t in s.themes}
