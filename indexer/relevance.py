@@ -18,11 +18,11 @@ from sqlmodel import Session
 
 from app.config import ROOT
 from app.core.collection import read_collection
-from app.core.vocabulary import get_vocabulary
+from app.core.vocabulary import FILTERS, get_vocabulary
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.indexing import rebuild_index
-from app.services.search import FILTER_KINDS, SearchRequest, SearchService
+from app.services.search import SearchRequest, SearchService
 from app.store.db import init_db, make_engine
 
 JUDGMENTS = ROOT / "data" / "relevance" / "queries.yaml"
@@ -76,8 +76,8 @@ def read_judgments(path: Path = JUDGMENTS) -> list[Judgment]:
         if any(g not in (1, 2, 3) for g in grades.values()):
             raise ValueError(f"{path}: {row['query']!r}: grades are 1, 2 or 3")
         filters = {str(k): [str(v) for v in vs] for k, vs in (row.get("filters") or {}).items()}
-        if set(filters) - set(FILTER_KINDS):
-            raise ValueError(f"{path}: {row['query']!r}: filters are {', '.join(FILTER_KINDS)}")
+        if set(filters) - set(FILTERS):
+            raise ValueError(f"{path}: {row['query']!r}: filters are {', '.join(FILTERS)}")
         judgments.append(Judgment(str(row["query"]), grades, filters))
     return judgments
 

@@ -11,6 +11,16 @@ from app.config import ROOT
 
 VOCABULARY_FILE = ROOT / "data" / "vocabulary.yaml"
 KINDS = ("priority_areas", "age_bands", "themes", "regions", "evidence")
+# Each filter's name (in URLs, the API and the index) -> the vocabulary kind its values come from.
+FILTERS = {
+    "priority_area": "priority_areas",
+    "age_band": "age_bands",
+    "theme": "themes",
+    "region": "regions",
+    "evidence": "evidence",
+}
+TAG_KINDS = ("priority_areas", "age_bands", "themes")  # what a case study is tagged with
+TAG_FILTERS = {kind: name for name, kind in FILTERS.items() if kind in TAG_KINDS}
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from app.core.content import (
 )
 from app.core.errors import Invalid, NotFound
 from app.core.markdown import markdown_to_text
-from app.core.vocabulary import Vocabulary
+from app.core.vocabulary import FILTERS, Vocabulary
 from app.search.analysis import make_word_analyzer
 from app.search.highlight import snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
@@ -29,16 +29,6 @@ from app.services.suggest import Suggester
 from app.store import case_studies as store
 from app.store.db import Session
 from app.store.models import CaseStudy
-
-# API filter name -> vocabulary kind
-FILTER_KINDS = {
-    "priority_area": "priority_areas",
-    "age_band": "age_bands",
-    "theme": "themes",
-    "region": "regions",
-    "evidence": "evidence",
-}
-
 
 # A word worth checking for typos: letters only, not an operator, not next to a wildcard, and
 # not right after NOT (correcting a word someone excluded would change what they excluded).
@@ -102,7 +92,7 @@ def _validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list
     selected: dict[str, list[str]] = {}
     errors: list[dict[str, str]] = []
     for name, values in request.filters.items():
-        kind = FILTER_KINDS[name]
+        kind = FILTERS[name]
         slugs: list[str] = []
         for value in values:
             slug = vocabulary.region_slug(value) if kind == "regions" else value.strip().lower()
@@ -149,7 +139,7 @@ def _facets(
 ) -> Facets:
     def values(name: str) -> list[FacetValue]:
         chosen = set(selected.get(name, []))
-        kind = FILTER_KINDS[name]
+        kind = FILTERS[name]
         found = [
             FacetValue(
                 value=t.slug,
@@ -162,7 +152,7 @@ def _facets(
         ]
         return sorted(found, key=lambda f: -f.count)  # stable: vocabulary order among equals
 
-    return Facets(**{name: values(name) for name in FILTER_KINDS})
+    return Facets(**{name: values(name) for name in FILTERS})
 
 
 def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> SearchResult:

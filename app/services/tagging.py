@@ -16,7 +16,7 @@ from app.core.content import (
     TagSuggestions,
 )
 from app.core.errors import Invalid
-from app.core.vocabulary import Vocabulary
+from app.core.vocabulary import TAG_FILTERS, Vocabulary
 from app.search.analysis import make_analyzer
 from app.search.index import SearchIndex
 from app.search.thesaurus import Thesaurus, get_thesaurus
@@ -25,7 +25,7 @@ from app.store import case_studies as store
 from app.store.db import Session
 
 PROPOSE_AT = 1.0  # a vocabulary match, or the weight of the most similar case study
-KIND_FIELDS = {"priority_areas": "priority_area", "age_bands": "age_band", "themes": "theme"}
+KIND_FIELDS = TAG_FILTERS  # tag kind -> filter name
 _AGES = re.compile(
     r"\b(\d{1,2})[- ]years?[- ]olds?\b|\baged?\s+(\d{1,2})(?:\s*(?:-|to|and)\s*(\d{1,2}))?",
     re.IGNORECASE,

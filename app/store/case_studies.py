@@ -14,8 +14,9 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from app.core.content import CaseStudyFile
+from app.core.vocabulary import TAG_KINDS
 from app.store.changelog import record_change
-from app.store.models import TAG_KINDS, CaseStudy, CaseStudyTag, utcnow
+from app.store.models import CaseStudy, CaseStudyTag, utcnow
 
 PUBLISHED = "published"
 Upserted = Literal["created", "updated", "unchanged"]
@@ -50,7 +51,9 @@ def to_file(case_study: CaseStudy) -> CaseStudyFile:
 
 def fill_case_study(case_study: CaseStudy, data: CaseStudyFile) -> CaseStudy:
     """Copy content, tags and derived columns onto a row (new or existing)."""
-    for name, value in data.model_dump(exclude={"slug", *TAG_KINDS}).items():
+    for name, value in data.model_dump(
+        exclude={"slug", "has_measured_outcome", *TAG_KINDS}
+    ).items():
         setattr(case_study, name, value)
     case_study.published_year = int(data.published[:4]) if data.published else None
     case_study.content_hash = content_hash(data)

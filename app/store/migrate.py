@@ -8,6 +8,7 @@ import contextlib
 import fcntl
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -20,6 +21,23 @@ from app.config import ROOT
 
 SCRIPTS = ROOT / "app" / "store" / "migrations"
 LOCK_ID = 0x62665F6D69677261  # "bf_migra"
+
+
+def compare_type(
+    context: MigrationContext,
+    inspected_column: Any,
+    metadata_column: Any,
+    inspected_type: Any,
+    metadata_type: Any,
+) -> bool | None:
+    """Alembic's type comparison, except that on SQLite, which does not enforce a VARCHAR's
+    length, a change of length alone is no change (migration 0002 widens names on PostgreSQL
+    only, since rebuilding the table on SQLite would cascade-delete the rows that refer to it)."""
+    if context.dialect.name == "sqlite":
+        names = {type(inspected_type).__name__.upper(), type(metadata_type).__name__.upper()}
+        if names <= {"VARCHAR", "STRING", "AUTOSTRING"}:
+            return False
+    return None  # Alembic's own comparison
 
 
 class SchemaError(RuntimeError):

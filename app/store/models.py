@@ -7,8 +7,6 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Dialect, Index, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
-TAG_KINDS = ("priority_areas", "age_bands", "themes")
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from app.store.db import make_engine
-from app.store.migrate import SchemaError, ensure_schema, head
+from app.store.migrate import SchemaError, compare_type, ensure_schema, head
 from indexer.cli import cli
 from tests.postgres import PostgresServer
 
@@ -28,7 +28,13 @@ def test_the_migrations_build_the_tables_the_code_defines(url: str) -> None:
     try:
         assert "migrated from empty" in ensure_schema(engine)
         with engine.connect() as connection:
-            assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []
+            assert (
+                compare_metadata(
+                    MigrationContext.configure(connection, opts={"compare_type": compare_type}),
+                    SQLModel.metadata,
+                )
+                == []
+            )
         assert ensure_schema(engine) == f"schema is current ({head()})"
     finally:
         engine.dispose()

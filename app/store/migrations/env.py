@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from app.store import models  # noqa: F401  (registers the tables)
+from app.store.migrate import compare_type
 
 config = context.config
 connection = config.attributes.get("connection")
@@ -17,7 +18,7 @@ context.configure(
     connection=connection,
     target_metadata=SQLModel.metadata,
     render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying
-    compare_type=True,
+    compare_type=compare_type,
 )
 with context.begin_transaction():
     context.run_migrations()

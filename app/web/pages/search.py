@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.config import ROOT
-from app.core.vocabulary import Vocabulary
+from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.case_studies import get_case_study
-from app.services.search import FILTER_KINDS, SearchRequest
+from app.services.search import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
 from app.web.pages.templating import Link, templates
 from app.web.routes.params import search_params
@@ -32,8 +32,8 @@ def labeller(vocabulary: Vocabulary) -> dict[str, object]:
         return vocabulary.label(kind, value)
 
     def filter_label(name: str, value: str) -> str:
-        if name in FILTER_KINDS:
-            kind = FILTER_KINDS[name]
+        if name in FILTERS:
+            kind = FILTERS[name]
             slug = vocabulary.region_slug(value) if kind == "regions" else value
             return vocabulary.label(kind, slug or value)
         return {
