@@ -22,8 +22,8 @@ from sqlmodel import Session
 
 from app.store.db import make_engine
 from app.store.keys import create_key
-from tests.factories import make_draft
-from tests.servers import service
+from testkit.factories import make_draft
+from testkit.servers import service
 
 QUERIES = [
     "care leavers", "fostering", "edge of care", "CAMHS", "early help", "social work academy",

@@ -39,7 +39,7 @@ from app.services.indexing import rebuild_index
 from app.services.search import SearchRequest, SearchService
 from app.store.db import init_db, make_engine
 from bench.corpus import case_studies, queries
-from tests.servers import free_port, service
+from testkit.servers import free_port, service
 
 OUT = ROOT / "docs" / "benchmarks.md"
 PASSES = 3

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.servers import service
+from testkit.servers import service
 
 OUT = Path(__file__).parent / "screenshots"
 SHOTS = [

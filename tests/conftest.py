@@ -10,7 +10,7 @@ from app.config import Settings
 from app.core.collection import write_collection
 from app.core.content import CaseStudyFile
 from app.main import create_app
-from tests.factories import sample_collection
+from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
 
 

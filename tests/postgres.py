@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from tests.servers import free_port
+from testkit.servers import free_port
 
 
 def server_binaries() -> str | None:

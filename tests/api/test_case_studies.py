@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.factories import BODY, make_case_study, sample_collection
+from testkit.factories import BODY, make_case_study, sample_collection
 
 
 def test_detail_returns_the_whole_record(client: TestClient) -> None:

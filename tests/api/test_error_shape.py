@@ -1,7 +1,18 @@
-"""One error shape for every kind of error: application/problem+json (RFC 9457)."""
+"""One error shape for every kind of error: application/problem+json (RFC 9457).
 
+Grouped by producer, as Datasette's contract test is: the exception handlers, the middleware
+that answers before the app (413, 431, 429) and /readyz all give the same shape."""
+
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.core.collection import write_collection
+from app.main import create_app
+from app.store.db import make_engine
+from testkit.factories import make_draft, sample_collection
+from tests.api.conftest import Keys, auth
 
 CASES = [
     ("GET", "/no/such/route", 404),
@@ -18,16 +29,58 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("method", "path", "status"), CASES)
-def test_every_error_is_a_problem(client: TestClient, method: str, path: str, status: int) -> None:
-    response = client.request(method, path)
+def assert_problem(response: httpx.Response, status: int, path: str) -> None:
     assert response.status_code == status
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert {"type", "title", "status", "detail", "instance"} <= problem.keys()
+    assert problem["type"] == "about:blank"
     assert problem["status"] == status
     assert problem["instance"] == path.split("?")[0]
-    assert problem["detail"]
+    assert problem["detail"] and problem["title"]
+
+
+@pytest.mark.parametrize(("method", "path", "status"), CASES)
+def test_every_error_is_a_problem(client: TestClient, method: str, path: str, status: int) -> None:
+    assert_problem(client.request(method, path), status, path)
+
+
+def test_domain_errors_are_problems(client: TestClient, keys: Keys) -> None:
+    """401, 403 and 409 come from the plain exceptions of app.core.errors."""
+    assert_problem(client.get("/api/v1/submissions"), 401, "/api/v1/submissions")
+    queue = "/api/v1/moderation/queue"
+    assert_problem(client.get(queue, headers=auth(keys.leeds)), 403, queue)
+    record = client.post("/api/v1/submissions", json=make_draft(), headers=auth(keys.leeds))
+    path = f"/api/v1/moderation/{record.json()['id']}/unpublish"
+    conflict = client.post(path, json={"reason": "not yet"}, headers=auth(keys.moderator))
+    assert_problem(conflict, 409, path)
+
+
+def test_middleware_refusals_are_problems(settings: Settings) -> None:
+    """413 and 431 (body limit) and 429 (rate limit) answer before the app sees the request."""
+    write_collection(settings.data_dir, sample_collection())
+    limited = settings.model_copy(update={"rate_limit": "2/minute", "max_body_bytes": 100})
+    with TestClient(create_app(limited)) as client:
+        path = "/api/v1/submissions"
+        assert_problem(client.post(path, content=b"x" * 200), 413, path)
+        huge = {"X-Padding": "x" * 17_000}
+        assert_problem(client.get("/api/v1/search", headers=huge), 431, "/api/v1/search")
+        for _ in range(3):
+            response = client.get("/api/v1/vocabulary")
+        assert_problem(response, 429, "/api/v1/vocabulary")
+
+
+def test_readiness_failure_is_a_problem(client: TestClient) -> None:
+    state = client.app.state  # type: ignore[attr-defined]
+    working = state.engine
+    state.engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:9/nowhere")
+    try:
+        response = client.get("/readyz")
+    finally:
+        state.engine.dispose()
+        state.engine = working
+    assert_problem(response, 503, "/readyz")
+    assert response.json()["store"].startswith("unreachable")
 
 
 def test_validation_errors_point_at_the_parameter(client: TestClient) -> None:

@@ -6,7 +6,7 @@ import time
 from fastapi.testclient import TestClient
 
 from app.services.collection import load_collection
-from tests.factories import make_case_study
+from testkit.factories import make_case_study
 
 
 def found(client: TestClient, q: str) -> list[str]:

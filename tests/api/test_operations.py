@@ -16,8 +16,8 @@ from app.main import create_app
 from app.services.indexing import catch_up
 from app.store.db import make_engine
 from app.store.models import ChangeLog
+from testkit.factories import make_draft, sample_collection
 from tests.api.conftest import Keys, auth, submit
-from tests.factories import make_draft, sample_collection
 
 
 def started(settings: Settings, **changes: object) -> TestClient:

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from testkit.factories import make_draft, sample_collection
 from tests.api.conftest import Keys, auth, submit
-from tests.factories import make_draft, sample_collection
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOST = "https://campaign.example.org"

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from testkit.factories import make_case_study
 from tests.conftest import MakeClient
-from tests.factories import make_case_study
 
 
 def get(client: TestClient, path: str, **params: Any) -> dict[str, Any]:

@@ -162,7 +162,7 @@ def test_pagination_pages_through_everything_once(client: TestClient) -> None:
 
 
 def test_highlights_escape_everything_but_mark(make_client: Any) -> None:
-    from tests.factories import make_case_study
+    from testkit.factories import make_case_study
 
     study = make_case_study(
         summary="Parents said 5 < 6 > 4 & the fostering helped."  # tags never get this far

@@ -5,9 +5,9 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from testkit.factories import BODY, make_case_study
 from tests.api.test_search import search, slugs
 from tests.conftest import MakeClient
-from tests.factories import BODY, make_case_study
 
 
 def body(text: str) -> str:

@@ -15,8 +15,8 @@ from app.services.collection import load_collection
 from app.store import case_studies as store
 from app.store.db import init_db, make_engine
 from indexer.cli import cli
+from testkit.factories import make_draft
 from tests.api.conftest import Keys, auth, submit
-from tests.factories import make_draft
 
 RISKY = (
     "## The challenge\nJamie Smith (date of birth 12/03/2011) attends Oakfield Primary School "

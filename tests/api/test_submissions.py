@@ -9,8 +9,8 @@ from sqlmodel import Session
 
 from app.store.keys import create_key, revoke_key
 from app.store.models import ApiKey
+from testkit.factories import make_draft
 from tests.api.conftest import Keys, auth, submit
-from tests.factories import make_draft
 
 
 def created(client: TestClient, key: str, **overrides: Any) -> dict[str, Any]:

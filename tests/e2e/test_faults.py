@@ -10,8 +10,8 @@ from sqlmodel import Session
 
 from app.store.db import make_engine
 from app.store.keys import create_key
-from tests.factories import make_draft
-from tests.servers import free_port, service
+from testkit.factories import make_draft
+from testkit.servers import free_port, service
 
 pytestmark = pytest.mark.e2e
 

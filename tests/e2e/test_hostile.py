@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.servers import service
+from testkit.servers import service
 
 pytestmark = pytest.mark.e2e
 

@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from app.store.db import make_engine
 from app.store.keys import create_key
-from tests.factories import make_draft
+from testkit.factories import make_draft
+from testkit.servers import service
 from tests.postgres import PostgresServer
-from tests.servers import service
 
 pytestmark = pytest.mark.e2e
 

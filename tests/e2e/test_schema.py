@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from app.store.db import make_engine
 from app.store.keys import create_key
-from tests.servers import service
+from testkit.servers import service
 
 pytestmark = pytest.mark.e2e
 EXAMPLES = 12

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from app.config import ROOT
-from tests.servers import service
+from testkit.servers import service
 
 pytestmark = pytest.mark.e2e
 

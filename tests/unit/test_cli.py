@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from app.core.collection import write_collection
 from indexer.cli import cli
-from tests.factories import make_case_study, sample_collection
+from testkit.factories import make_case_study, sample_collection
 
 BAD = Path(__file__).parent.parent / "fixtures" / "bad"
 

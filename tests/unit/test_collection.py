@@ -8,7 +8,7 @@ from app.core.collection import (
     render_case_study,
     write_collection,
 )
-from tests.factories import make_case_study, sample_collection
+from testkit.factories import make_case_study, sample_collection
 
 BAD = Path(__file__).parent.parent / "fixtures" / "bad"
 

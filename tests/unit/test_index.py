@@ -13,7 +13,7 @@ from app.search.query import QueryBuilder
 from app.search.schema import to_document
 from app.store.case_studies import fill_case_study
 from app.store.models import CaseStudy
-from tests.factories import make_case_study, sample_collection
+from testkit.factories import make_case_study, sample_collection
 
 
 def document(**overrides: Any) -> dict[str, Any]:
