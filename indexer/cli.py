@@ -209,25 +209,46 @@ def relevance(
     ] = suite.JUDGMENTS,
     folder: Folder = None,
 ) -> None:
-    """Score the graded practitioner queries: a table per query, then nDCG@10 and MRR."""
+    """Score the graded practitioner queries: a table per query, then nDCG@10 and MRR per kind
+    of query beside plain BM25 (SQLite FTS5) over the same files."""
     folder = folder or Settings().data_dir
     try:
-        report = suite.evaluate(suite.read_judgments(judgments), folder)
+        graded = suite.read_judgments(judgments)
+        report = suite.evaluate(graded, folder)
+        baseline = suite.evaluate_baseline(graded, folder)
     except (OSError, ValueError) as error:
         err.print(str(error), highlight=False)
         raise typer.Exit(1) from error
-    table = Table("query", "nDCG@10", "RR", "found", "first result", box=None, min_width=110)
+    table = Table(
+        "query", "kind", "nDCG@10", "RR", "found", "first result", box=None, min_width=110
+    )
     for score in report.scores:
         table.add_row(
-            score.judgment.query,
+            score.judgment.query[:60],
+            score.judgment.kind,
             f"{score.ndcg:.3f}",
             f"{score.rr:.2f}",
             f"{score.found}/{len(score.judgment.expected)}",
             score.ranked[0] if score.ranked else "-",
         )
     out.print(table)
+    kinds = Table("kind", "queries", "nDCG@10", "MRR", "BM25 nDCG@10", "BM25 MRR", "gain", box=None)
+    ours, theirs = report.by_kind(), baseline.by_kind()
+    for kind, part in [*ours.items(), ("all", report)]:
+        plain = theirs.get(kind, baseline)
+        kinds.add_row(
+            kind,
+            str(len(part.scores)),
+            f"{part.ndcg:.3f}",
+            f"{part.mrr:.3f}",
+            f"{plain.ndcg:.3f}",
+            f"{plain.mrr:.3f}",
+            f"{part.ndcg - plain.ndcg:+.3f}",
+        )
+    out.print(kinds)
     out.print(
-        f"{len(report.scores)} queries: nDCG@10 {report.ndcg:.3f}, MRR {report.mrr:.3f}",
+        f"{len(report.scores)} queries: nDCG@10 {report.ndcg:.3f}, MRR {report.mrr:.3f} "
+        f"(plain BM25: {baseline.ndcg:.3f}, {baseline.mrr:.3f})",
         highlight=False,
     )
 

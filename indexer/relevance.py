@@ -6,6 +6,8 @@ the collection, so they measure the search and nothing else.
 """
 
 import math
+import re
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from sqlmodel import Session
 
 from app.config import ROOT
 from app.core.collection import read_collection
+from app.core.content import CaseStudyFile
 from app.core.vocabulary import FILTERS, get_vocabulary
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
@@ -30,11 +33,15 @@ DEPTH = 10
 WANTED = 2  # MRR counts the first result graded "clearly useful" or better
 
 
+KINDS = ("short", "question", "everyday", "long")
+
+
 @dataclass(frozen=True)
 class Judgment:
     query: str
     expected: dict[str, int]
     filters: dict[str, list[str]] = field(default_factory=dict)
+    kind: str = "short"
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,11 @@ class Report:
     def mrr(self) -> float:
         return sum(s.rr for s in self.scores) / len(self.scores)
 
+    def by_kind(self) -> dict[str, "Report"]:
+        """The same scores, one report per kind of query present."""
+        kinds = [k for k in KINDS if any(s.judgment.kind == k for s in self.scores)]
+        return {k: Report([s for s in self.scores if s.judgment.kind == k]) for k in kinds}
+
 
 def read_judgments(path: Path = JUDGMENTS) -> list[Judgment]:
     """Read and check the judgments file; raise ValueError naming the bad entry."""
@@ -78,7 +90,10 @@ def read_judgments(path: Path = JUDGMENTS) -> list[Judgment]:
         filters = {str(k): [str(v) for v in vs] for k, vs in (row.get("filters") or {}).items()}
         if set(filters) - set(FILTERS):
             raise ValueError(f"{path}: {row['query']!r}: filters are {', '.join(FILTERS)}")
-        judgments.append(Judgment(str(row["query"]), grades, filters))
+        kind = str(row.get("kind") or "short")
+        if kind not in KINDS:
+            raise ValueError(f"{path}: {row['query']!r}: kind is one of {', '.join(KINDS)}")
+        judgments.append(Judgment(str(row["query"]), grades, filters, kind))
     return judgments
 
 
@@ -119,19 +134,60 @@ def collection_search(data_dir: Path) -> Iterator[tuple[SearchService, Session]]
             engine.dispose()
 
 
+def _score(judgment: Judgment, ranked: list[str]) -> Score:
+    return Score(
+        judgment,
+        ranked,
+        ndcg_at_10(ranked, judgment.expected),
+        reciprocal_rank(ranked, judgment.expected),
+    )
+
+
 def evaluate(judgments: list[Judgment], data_dir: Path) -> Report:
     scores = []
     with collection_search(data_dir) as (service, session):
         for judgment in judgments:
             request = SearchRequest(q=judgment.query, filters=judgment.filters, per_page=DEPTH)
             page = service.search(session, request, base_url="")
-            ranked = [result.slug for result in page.results]
-            scores.append(
-                Score(
-                    judgment,
-                    ranked,
-                    ndcg_at_10(ranked, judgment.expected),
-                    reciprocal_rank(ranked, judgment.expected),
-                )
-            )
+            scores.append(_score(judgment, [result.slug for result in page.results]))
+    return Report(scores)
+
+
+def _matches(study: CaseStudyFile, filters: dict[str, list[str]]) -> bool:
+    vocabulary = get_vocabulary()
+    for name, wanted in filters.items():
+        kind = FILTERS[name]
+        if kind == "regions":
+            have = {vocabulary.region_slug(study.region)}
+        elif kind == "evidence":
+            have = {study.evidence}
+        else:
+            have = set(getattr(study, kind))
+        if not have & set(wanted):
+            return False
+    return True
+
+
+def evaluate_baseline(judgments: list[Judgment], data_dir: Path) -> Report:
+    """The same judgments scored against plain BM25: SQLite FTS5 over title, summary and body
+    (Porter stemming, any of the query's words, filters applied to what it ranks)."""
+    studies, _ = read_collection(data_dir)
+    by_slug = {s.slug: s for s in studies}
+    db = sqlite3.connect(":memory:")
+    db.execute(
+        "CREATE VIRTUAL TABLE fts USING fts5(slug UNINDEXED, title, summary, body, "
+        "tokenize='porter unicode61')"
+    )
+    db.executemany(
+        "INSERT INTO fts VALUES (?, ?, ?, ?)",
+        [(s.slug, s.title, s.summary, s.body) for s in studies],
+    )
+    scores = []
+    for judgment in judgments:
+        words = re.findall(r"\w+", judgment.query.casefold())
+        match = " OR ".join(f'"{w}"' for w in words) or '""'
+        rows = db.execute("SELECT slug FROM fts WHERE fts MATCH ? ORDER BY bm25(fts)", (match,))
+        ranked = [s for (s,) in rows if _matches(by_slug[s], judgment.filters)][:DEPTH]
+        scores.append(_score(judgment, ranked))
+    db.close()
     return Report(scores)
