@@ -18,9 +18,10 @@ test: $(STAMP)  ## the whole suite: unit, API, end-to-end and browser (installs 
 	bash .ci/system-packages
 	$(PY) -m pytest
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, and the layer contract (docs/architecture.md) with import-linter
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

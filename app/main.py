@@ -17,7 +17,6 @@ from sqlmodel import Session
 
 from app.config import ROOT, Settings
 from app.core.collection import read_collection
-from app.core.content import Problem
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.analytics import QueryCounter
@@ -47,6 +46,7 @@ from app.web.routes import (
     search,
     submissions,
 )
+from app.web.schemas import Problem
 
 log = logging.getLogger("app")
 

@@ -35,8 +35,9 @@ from app.config import ROOT
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
+from app.services.filters import SearchRequest
 from app.services.indexing import rebuild_index
-from app.services.search import SearchRequest, SearchService
+from app.services.search import SearchService
 from app.store.db import init_db, make_engine
 from bench.corpus import case_studies, queries
 from testkit.servers import free_port, service

@@ -219,13 +219,10 @@ def relevance(
     except (OSError, ValueError) as error:
         err.print(str(error), highlight=False)
         raise typer.Exit(1) from error
-    table = Table(
-        "query", "kind", "nDCG@10", "RR", "found", "first result", box=None, min_width=110
-    )
+    table = Table("query", "nDCG@10", "RR", "found", "first result", box=None)
     for score in report.scores:
         table.add_row(
-            score.judgment.query[:60],
-            score.judgment.kind,
+            score.judgment.query,
             f"{score.ndcg:.3f}",
             f"{score.rr:.2f}",
             f"{score.found}/{len(score.judgment.expected)}",

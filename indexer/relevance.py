@@ -24,8 +24,9 @@ from app.core.content import CaseStudyFile
 from app.core.vocabulary import FILTERS, get_vocabulary
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
+from app.services.filters import SearchRequest
 from app.services.indexing import rebuild_index
-from app.services.search import SearchRequest, SearchService
+from app.services.search import SearchService
 from app.store.db import init_db, make_engine
 
 JUDGMENTS = ROOT / "data" / "relevance" / "queries.yaml"

@@ -2,6 +2,9 @@
 
 from collections.abc import Iterable
 
+import numpy as np
+from numpy.typing import NDArray
+
 
 def from_ids(ids: Iterable[int]) -> int:
     buffer = bytearray()
@@ -22,3 +25,14 @@ def to_ids(bits: int) -> list[int]:
             base = index << 3
             ids.extend(base + i for i in range(8) if byte >> i & 1)
     return ids
+
+
+def to_mask(found: int, size: int) -> NDArray[np.bool_]:
+    """A Python-int document set as a boolean array of `size` documents."""
+    data = np.frombuffer(found.to_bytes((size + 7) // 8 or 1, "little"), dtype=np.uint8)
+    return np.unpackbits(data, bitorder="little")[:size].astype(np.bool_)
+
+
+def to_bits(mask: NDArray[np.bool_]) -> int:
+    """A boolean array as a Python-int document set."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")

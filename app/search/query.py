@@ -37,12 +37,18 @@ _WORDS = re.compile(r"\w+", re.UNICODE)
 _SYNTAX = re.compile(r"[\"()*?]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 
 
+# A question mark that ends a word is a question, not a one-letter wildcard: "how do councils
+# reduce caseloads?" must not become the wildcard query caseloads? (it matched nothing).
+_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=\s|$)")
+
+
 def clean(text: str) -> str:
-    """Drop control and format characters, fold white space, trim to the length limit."""
+    """Drop control and format characters and questions' question marks, fold white space,
+    trim to the length limit."""
     kept = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
     )
-    return " ".join(kept.split())[:MAX_QUERY_CHARS]
+    return _QUESTION_MARK.sub("", " ".join(kept.split()))[:MAX_QUERY_CHARS]
 
 
 def plain_words(text: str) -> list[str] | None:

@@ -1,29 +1,19 @@
 """Score a parsed query with whole-array arithmetic over postings kept in memory.
 
-Whoosh ranks by walking a tree of matchers one document at a time in Python; at 10,000 case
-studies a three-word query, with its synonyms, phrase and seven fields, took over 100 ms. Here
-each (field, word) is read from a segment once and kept as numpy arrays, and each node of the
-query is a few operations over all documents at once.
-
-The scores are Whoosh's own: BM25F per field with Whoosh's idf and average field lengths, query
-boosts, the coordination bonus of an OR group with a scale, phrases scored as the sum of their
-words, AndMaybe and constant-score lifts. Two deliberate differences: Whoosh's dismax matcher
-compares its clauses' scores without checking they are on the same document, where here a
-document scores the best of the clauses it matches; and Whoosh counts the terms of the
-coordination bonus per segment, where here they are counted over the whole index (the same
-thing once a rebuild has written one segment). Query shapes not listed here (wildcards, NOT, ranges)
-are not evaluated: the caller falls back to Whoosh for those.
+Each node of the query is a few numpy operations over all documents at once, where Whoosh walks
+a tree of matchers one document at a time. The scores are Whoosh's own, except where Whoosh is
+wrong (its dismax matcher, and coordination counted per segment): docs/benchmarks.md has the
+details. Other query shapes (wildcards, NOT, ranges) raise Unsupported: the caller falls back
+to Whoosh.
 """
 
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query import (
     And,
     AndMaybe,
@@ -37,14 +27,12 @@ from whoosh.query import (
 )
 from whoosh.searching import Searcher
 
-Ids = NDArray[np.int32]
-Floats = NDArray[np.float64]
-Weights = NDArray[np.float32]  # term frequencies: small whole numbers, exact in float32
+from app.search.postings import WARM_POSTINGS, Floats, Ids, Postings, Segment
 
-MAX_POSTINGS = 40_000_000  # about 320 MB of cached postings before the least used are dropped
-WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commonest words
-MAX_PHRASES = 4096
 MAX_LOOKUPS = 65_536  # words whose whereabouts a searcher remembers
+
+
+_UNKNOWN = object()
 
 
 class Unsupported(Exception):
@@ -75,7 +63,7 @@ Result = Sparse | Dense
 class Found:
     """Where a word is, and how Whoosh scores it: (idf, average length, B, K1)."""
 
-    segments: list[tuple[str, Any, int]]  # (segment id, segment reader, first document number)
+    segments: list[Segment]
     parameters: tuple[float, float, float, float] | None  # None: the field is not scored
 
 
@@ -85,169 +73,22 @@ class Evaluated:
     termcount: int  # how many term matchers Whoosh's tree for this node would hold
 
 
-class Postings:
-    """Postings and field lengths per segment, read once and shared by every searcher.
+class Ranker:
+    """Evaluates queries against one searcher, with postings from a shared Postings cache.
 
-    Segments never change once written (deletions are masked by the caller), so what is read
-    from one stays valid until the segment is merged away; keys carry the segment id. Safe to
-    share between threads: reading happens outside the lock, bookkeeping inside it.
+    Safe to call from several threads at once: every read through the searcher holds `lock`.
     """
 
-    def __init__(self, max_postings: int = MAX_POSTINGS) -> None:
-        self.max_postings = max_postings
-        self.size = 0
-        self._lock = threading.Lock()
-        self._terms: OrderedDict[tuple[str, str, bytes], tuple[Ids, Weights]] = OrderedDict()
-        self._lengths: dict[tuple[str, str], Floats] = {}
-        self._phrases: OrderedDict[tuple[str, str, tuple[bytes, ...]], Ids] = OrderedDict()
-
-    def term(self, segment: str, reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
-        """Document numbers (within the segment) and term frequencies of one word."""
-        key = (segment, field, text)
-        with self._lock:
-            found = self._terms.get(key)
-            if found is not None:
-                self._terms.move_to_end(key)
-                return found
-        found = _read_postings(reader, field, text)
-        with self._lock:
-            if key not in self._terms:
-                self._terms[key] = found
-                self.size += len(found[0])
-            while self.size > self.max_postings and len(self._terms) > 1:
-                _, (ids, _weights) = self._terms.popitem(last=False)
-                self.size -= len(ids)
-        return found
-
-    def holds(self, segment: str, field: str, text: bytes) -> bool:
-        with self._lock:
-            return (segment, field, text) in self._terms
-
-    def lengths(self, segment: str, reader: Any, field: str) -> Floats:
-        """Each document's length in a field, as Whoosh's scorer sees it (byte-quantised)."""
-        key = (segment, field)
-        with self._lock:
-            found = self._lengths.get(key)
-        if found is None:
-            count = reader.doc_count_all()
-            found = np.array(
-                [reader.doc_field_length(d, field, 0) or 0 for d in range(count)], dtype=np.float64
-            )
-            with self._lock:
-                self._lengths[key] = found
-        return found
-
-    def phrase(
-        self, segment: str, reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids
-    ) -> Ids:
-        """The candidates (within the segment) where the words occur one after another."""
-        key = (segment, field, words)
-        with self._lock:
-            found = self._phrases.get(key)
-            if found is not None:
-                self._phrases.move_to_end(key)
-                return found
-        found = _phrase_matches(reader, field, words, candidates)
-        with self._lock:
-            self._phrases[key] = found
-            if len(self._phrases) > MAX_PHRASES:
-                self._phrases.popitem(last=False)
-        return found
-
-    def keep_only(self, segments: set[str]) -> None:
-        """Forget segments that are gone (merged or replaced by a rebuild)."""
-        with self._lock:
-            for key in [k for k in self._terms if k[0] not in segments]:
-                self.size -= len(self._terms.pop(key)[0])
-            for length_key in [k for k in self._lengths if k[0] not in segments]:
-                del self._lengths[length_key]
-            for phrase_key in [k for k in self._phrases if k[0] not in segments]:
-                del self._phrases[phrase_key]
-
-
-def _postings(reader: Any, field: str, text: bytes) -> Any:
-    """A segment's postings for a word, deleted documents included (the caller masks them):
-    what is cached must not depend on when it was read."""
-    matcher = reader.postings(field, text)
-    if not isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "child"):
-        matcher = matcher.child  # inside Whoosh's filter that skips deleted documents,
-        matcher.reset()  # which has already moved it past the first deleted ones
-    return matcher
-
-
-def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
-    matcher = _postings(reader, field, text)
-    ids: list[int] = []
-    weights: list[float] = []
-    if isinstance(matcher, W3LeafMatcher):  # whole blocks at a time
-        while not matcher._atend:
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
-
-
-def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids) -> Ids:
-    """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p."""
-    starts: dict[int, set[int]] = {}
-    wanted = set(candidates.tolist())
-    for offset, word in enumerate(words):
-        positions = _positions(_postings(reader, field, word), wanted)
-        if offset == 0:
-            starts = {doc: set(found) for doc, found in positions.items()}
-        else:
-            for doc in list(starts):
-                kept = starts[doc].intersection(p - offset for p in positions.get(doc, ()))
-                if kept:
-                    starts[doc] = kept
-                else:
-                    del starts[doc]
-        wanted = set(starts)
-        if not wanted:
-            break
-    return np.array(sorted(starts), dtype=np.int32)
-
-
-def _positions(matcher: Any, wanted: set[int]) -> dict[int, list[int]]:
-    """Positions of a word in the wanted documents, reading (and decoding) only the posting
-    blocks that hold some of them."""
-    if not isinstance(matcher, W3LeafMatcher):
-        found: dict[int, list[int]] = {}
-        while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = matcher.value_as("positions")
-            matcher.next()
-        return found
-    decode = matcher.format.decoder("positions")
-    lowest = min(wanted)
-    found = {}
-    while not matcher._atend:
-        if matcher._maxid >= lowest:
-            matcher._read_ids()
-            ids = matcher._ids
-            hits = [i for i, doc in enumerate(ids) if doc in wanted]
-            if hits:
-                matcher._read_values()
-                values = matcher._values
-                for i in hits:
-                    found[ids[i]] = decode(values[i])
-        matcher._next_block()
-    return found
-
-
-class Ranker:
-    """Evaluates queries against one searcher, with postings from a shared Postings cache."""
-
-    def __init__(self, searcher: Searcher, postings: Postings, prune: bool = True) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        postings: Postings,
+        lock: "threading.RLock | None" = None,
+        prune: bool = True,
+    ) -> None:
         self.searcher = searcher
         self.postings = postings
+        self.lock = lock or threading.RLock()
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         pairs = (
@@ -255,30 +96,17 @@ class Ranker:
             if hasattr(reader, "readers")
             else [(reader, 0)]
         )
-        self.segments = [(r.segment().segment_id(), r, offset) for r, offset in pairs]
+        self.segments = [
+            Segment(r.segment().segment_id(), r, offset, self.lock) for r, offset in pairs
+        ]
+        # Set and cleared whole without a lock: a dict's single operations are atomic.
         self._found: dict[tuple[str, bytes], Found | None] = {}
         if prune:
-            postings.keep_only({segment for segment, _, _ in self.segments})
+            postings.keep_only({segment.id for segment in self.segments})
 
     def warm(self, fields: Iterable[str], budget: int = WARM_POSTINGS) -> int:
         """Read field lengths and the commonest words' postings; return how many postings."""
-        read = 0
-        for segment, reader, _offset in self.segments:
-            words: list[tuple[int, str, bytes]] = []
-            for field in fields:
-                if field not in reader.schema or not reader.schema[field].scorable:
-                    continue
-                self.postings.lengths(segment, reader, field)
-                words += [
-                    (-info.doc_frequency(), field, text) for text, info in reader.iter_field(field)
-                ]
-            for negative_frequency, field, text in sorted(words):
-                if read - negative_frequency > budget // len(self.segments):
-                    break
-                if not self.postings.holds(segment, field, text):
-                    self.postings.term(segment, reader, field, text)
-                read -= negative_frequency
-        return read
+        return self.postings.warm(self.segments, fields, budget)
 
     def evaluate(self, query: Query) -> Dense:
         """Scores and matches of every document; raises Unsupported for other query shapes."""
@@ -320,16 +148,18 @@ class Ranker:
         segment does). Asking Whoosh reads its term tables from disk each time: about a
         quarter of a search at 10k, before this was kept per searcher."""
         key = (field, text)
-        if key in self._found:
-            return self._found[key]
-        segments = [entry for entry in self.segments if key in entry[1]]
+        known = self._found.get(key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known  # type: ignore[return-value]
         found: Found | None = None
-        if segments:
-            parameters = None
-            if self.searcher.schema[field].scorable:
-                scorer = self.searcher.weighting.scorer(self.searcher, field, text)
-                parameters = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
-            found = Found(segments, parameters)
+        with self.lock:
+            segments = [segment for segment in self.segments if key in segment.reader]
+            if segments:
+                parameters = None
+                if self.searcher.schema[field].scorable:
+                    scorer = self.searcher.weighting.scorer(self.searcher, field, text)
+                    parameters = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
+                found = Found(segments, parameters)
         if len(self._found) >= MAX_LOOKUPS:
             self._found.clear()
         self._found[key] = found
@@ -342,18 +172,18 @@ class Ranker:
             return np.zeros(0, dtype=np.int32), np.zeros(0)
         all_ids: list[Ids] = []
         all_scores: list[Floats] = []
-        for segment, reader, offset in found.segments:
-            ids, frequencies = self.postings.term(segment, reader, field, text)
+        for segment in found.segments:
+            ids, frequencies = self.postings.term(segment, field, text)
             if found.parameters is None:
                 scores = np.zeros(len(ids))
             else:
                 weights = frequencies.astype(np.float64)
-                lengths = self.postings.lengths(segment, reader, field)[ids]
+                lengths = self.postings.lengths(segment, field)[ids]
                 idf, avgfl, b, k1 = found.parameters
                 scores = idf * (
                     (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
                 )
-            all_ids.append(ids + offset)
+            all_ids.append(ids + segment.offset)
             all_scores.append(scores)
         if len(all_ids) == 1:
             return all_ids[0], all_scores[0]
@@ -370,18 +200,18 @@ class Ranker:
         located = [self._lookup(field, w) for w in words]
         if not words or any(where is None for where in located):
             return Evaluated(None, 0)
-        holding = set.intersection(*({s[0] for s in where.segments} for where in located if where))
+        holding = set.intersection(*({s.id for s in where.segments} for where in located if where))
         matched: list[Ids] = []
-        for segment, segment_reader, offset in self.segments:
-            if segment not in holding:
+        for segment in self.segments:
+            if segment.id not in holding:
                 continue
-            lists = [self.postings.term(segment, segment_reader, field, w)[0] for w in words]
+            lists = [self.postings.term(segment, field, w)[0] for w in words]
             candidates = lists[0]
             for ids in lists[1:]:
                 candidates = np.intersect1d(candidates, ids, assume_unique=True)
             if len(candidates):
-                found = self.postings.phrase(segment, segment_reader, field, words, candidates)
-                matched.append(found + offset)
+                found = self.postings.phrase(segment, field, words, candidates)
+                matched.append(found + segment.offset)
         docs = np.concatenate(matched) if matched else np.zeros(0, dtype=np.int32)
         # The phrase's score is the sum of its words' scores, as in Whoosh's intersection.
         total = np.zeros(self.size)
@@ -514,14 +344,3 @@ def top(scores: Floats, allowed: NDArray[np.bool_], count: int) -> list[int]:
         candidates, values = candidates[keep], values[keep]
     order = np.lexsort((candidates, -values))[:count]
     return [int(d) for d in candidates[order]]
-
-
-def to_mask(found: int, size: int) -> NDArray[np.bool_]:
-    """A Python-int document set as a boolean array of `size` documents."""
-    data = np.frombuffer(found.to_bytes((size + 7) // 8 or 1, "little"), dtype=np.uint8)
-    return np.unpackbits(data, bitorder="little")[:size].astype(np.bool_)
-
-
-def to_bits(mask: NDArray[np.bool_]) -> int:
-    """A boolean array as a Python-int document set."""
-    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")

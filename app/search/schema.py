@@ -4,9 +4,10 @@ from typing import Any
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from app.core.content import CaseStudyFile
+from app.core.names import normal_name
 from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_analyzer, spelling_words
-from app.store.models import CaseStudy
 
 # Query-time boosts: title and summary above the body.
 TEXT_FIELDS = {
@@ -52,9 +53,16 @@ def build_schema() -> Schema:
     )
 
 
-def to_document(case_study: CaseStudy, vocabulary: Vocabulary) -> dict[str, Any]:
-    """Return the index document for a published case study."""
-    themes = case_study.tag_values("themes")
+def to_document(
+    case_study: CaseStudyFile, vocabulary: Vocabulary, content_hash: str
+) -> dict[str, Any]:
+    """Return the index document for a published case study.
+
+    content_hash is the store's fingerprint of the content, kept so that `indexer verify` can
+    tell a stale document from a current one.
+    """
+    themes = case_study.themes
+    published = case_study.published
     document = {
         "slug": case_study.slug,
         "title": case_study.title,
@@ -64,22 +72,21 @@ def to_document(case_study: CaseStudy, vocabulary: Vocabulary) -> dict[str, Any]
         "council": case_study.council,
         "programme": case_study.programme or "",
         "themes_text": " ".join(vocabulary.label("themes", t) for t in themes),
-        "priority_area": ",".join(case_study.tag_values("priority_areas")),
-        "age_band": ",".join(case_study.tag_values("age_bands")),
+        "priority_area": ",".join(case_study.priority_areas),
+        "age_band": ",".join(case_study.age_bands),
         "theme": ",".join(themes),
         "region": vocabulary.region_slug(case_study.region) or "",
         "evidence": case_study.evidence,
         "council_key": council_key(case_study.council),
-        "published_year": case_study.published_year,
-        "published_key": case_study.published or "",
+        "published_year": int(published[:4]) if published else None,
+        "published_key": published or "",
         "title_key": case_study.title.casefold(),
-        "content_hash": case_study.content_hash,
+        "content_hash": content_hash,
     }
     return {name: value for name, value in document.items() if value is not None}
 
 
-def council_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+council_key = normal_name  # councils are filtered by name, whatever its case and spacing
 
 
 def words_of(document: dict[str, Any]) -> set[str]:

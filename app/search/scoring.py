@@ -1,11 +1,8 @@
 """BM25F with one idf per word across the text fields, as BM25F is defined.
 
-Whoosh's BM25F takes each field's own document frequency: a word common in bodies but rare in
-titles ("support") gets a high idf in the title, multiplied again by the title's boost, and
-outranks a rarer word typed beside it ("CAMHS") that sits in bodies. Counting a word's
-documents once for all text fields (as the most documents any one field holds it in: nearly
-always the body's count) raised the relevance suite from nDCG@10 0.846 to 0.856 (16 queries up,
-4 slightly down). The ranker takes its idf from here, so it and Whoosh's collector agree.
+Whoosh takes each field's own document frequency, so a word common in bodies but rare in titles
+outranks a rarer word typed beside it (docs/benchmarks.md has the figures). The ranker takes its
+idf from here, so it and Whoosh's collector agree.
 """
 
 from math import log

@@ -1,17 +1,15 @@
-"""The spelling list: every whole word indexed, with how many case studies hold it, kept beside
-each generation as a sorted file.
+"""Spelling correction: the word list kept beside each generation, and choosing a correction.
 
-It was a Whoosh field, and that field held more postings than the body: it made a 5,000-document
-build take 35 s instead of 20.5. "Did you mean" needs only the words and their counts. Counts are
-exact after a rebuild; publishing adds to them and withdrawing does not take away, so between
-rebuilds they only rank candidates. Whether a published case study holds a word at all is asked
-of the text fields (SearchIndex.corrections): a withdrawn case study's words stay listed until
-the next rebuild but are never suggested.
+The list holds every whole word indexed with how many case studies hold it. Counts are exact
+after a rebuild; publishing adds to them and withdrawing does not take away, so between rebuilds
+they only rank candidates. Whether a published case study holds a word is asked of the index
+(the `holds` callable), so a withdrawn case study's words are never suggested.
 """
 
 import os
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,3 +65,23 @@ def write(folder: Path, counts: Counter[str]) -> None:
 def add(folder: Path, counts: Counter[str]) -> None:
     if counts:
         write(folder, Counter(read(folder).counts) + counts)
+
+
+def correct(words: Iterable[str], listed: Words, holds: Callable[[str], bool]) -> dict[str, str]:
+    """Map each word that `holds` rejects to its likeliest intended word.
+
+    Candidates are listed words one edit away, then two (for words over five letters), sharing
+    the first letter; the one most case studies hold wins, among those that `holds` accepts.
+    """
+    found: dict[str, str] = {}
+    for word in words:
+        if word in found or holds(word):
+            continue
+        for distance in (1, 2) if len(word) > 5 else (1,):
+            candidates = listed.within(word, distance, prefix=1)
+            ranked = sorted(candidates, key=lambda c: (-listed.counts[c], c))
+            fix = next((c for c in ranked if c != word and holds(c)), None)
+            if fix is not None:
+                found[word] = fix
+                break
+    return found

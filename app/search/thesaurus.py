@@ -4,21 +4,21 @@ Phrases are compared in a normal form (lower case, words only), so "Looked-After
 "looked after" are the same entry.
 """
 
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from app.config import ROOT
+from app.search.analysis import WORD
 
-THESAURUS_FILE = ROOT / "data" / "thesaurus.yaml"
-_WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
+# The repository's data folder, found from here rather than from app.config, which would tie
+# this layer to the web layer's settings.
+THESAURUS_FILE = Path(__file__).resolve().parents[2] / "data" / "thesaurus.yaml"
 
 
 def normal(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold().replace("\u2019", "'")))
+    return " ".join(WORD.findall(text.casefold().replace("\u2019", "'")))
 
 
 class Thesaurus:

@@ -13,7 +13,8 @@ from collections import Counter
 from datetime import date, timedelta
 
 from app.core import safeguarding
-from app.core.content import (
+from app.core.names import normal_name
+from app.core.reports import (
     CoverageCell,
     CoverageReport,
     CoverageRow,
@@ -21,7 +22,6 @@ from app.core.content import (
     QueryReport,
     QueryStat,
 )
-from app.core.names import normal_name
 from app.core.vocabulary import Vocabulary
 from app.store import analytics as counts
 from app.store.case_studies import count_case_studies, published_counts

@@ -1,8 +1,8 @@
 """Reading published case studies and the vocabulary with its counts."""
 
-from app.core.content import CaseStudyPublic, VocabularyPublic, VocabularyTermPublic
 from app.core.errors import NotFound
 from app.core.markdown import markdown_to_html
+from app.core.results import CaseStudyPublic, VocabularyPublic, VocabularyTermPublic
 from app.core.vocabulary import KINDS, Vocabulary
 from app.store import case_studies as store
 from app.store.db import Session

@@ -5,8 +5,8 @@ candidates come from the index."""
 import re
 from typing import Any
 
-from app.core.content import SubmissionWarning
 from app.core.markdown import markdown_to_text
+from app.core.submissions import SubmissionWarning
 from app.search.index import SearchIndex
 from app.store import case_studies as store
 from app.store.db import Session

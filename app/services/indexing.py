@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 def published_documents(session: Session, vocabulary: Vocabulary) -> Iterator[dict[str, Any]]:
     for case_study in store.iter_published(session):
-        yield to_document(case_study, vocabulary)
+        yield to_document(store.to_file(case_study), vocabulary, case_study.content_hash)
 
 
 def rebuild_index(
@@ -45,7 +45,11 @@ def catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
                 return applied
             slugs = list(dict.fromkeys(c.slug for c in changes))
             published = {cs.slug: cs for cs in store.list_published_by_slug(session, slugs)}
-            documents = [to_document(published[s], vocabulary) for s in slugs if s in published]
+            documents = [
+                to_document(store.to_file(published[s]), vocabulary, published[s].content_hash)
+                for s in slugs
+                if s in published
+            ]
             removed = [s for s in slugs if s not in published]
             last_id = changes[-1].id
             assert last_id is not None

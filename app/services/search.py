@@ -3,27 +3,22 @@
 import math
 import re
 import threading
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from app.core.content import (
-    Facets,
-    FacetValue,
-    RelatedPage,
-    SearchPage,
-    SearchResult,
-    SuggestPage,
-)
-from app.core.errors import Invalid, NotFound
+from cachetools import LRUCache
+
+from app.core.errors import NotFound
 from app.core.markdown import markdown_to_text
-from app.core.vocabulary import FILTERS, Vocabulary
+from app.core.results import RelatedPage, SearchPage, SearchResult, SuggestPage
+from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
 from app.search.highlight import snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
 from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
+from app.services.filters import SearchRequest, age_bands, facets, validated
 from app.services.metrics import Metrics
 from app.services.suggest import Suggester
 from app.store import case_studies as store
@@ -53,106 +48,6 @@ class _Plan:
     sort: Sort
     filters: Filters
     did_you_mean: str | None
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    q: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    age: int | None = None
-    councils: list[str] = field(default_factory=list)
-    published_from: int | None = None
-    published_to: int | None = None
-    sort: Sort | None = None
-    page: int = 1
-    per_page: int = 10
-
-    def key(self) -> tuple[Any, ...]:
-        """Everything that decides the answer, hashable."""
-        return (
-            self.q,
-            tuple(sorted((name, tuple(values)) for name, values in self.filters.items())),
-            self.age,
-            tuple(self.councils),
-            self.published_from,
-            self.published_to,
-            self.sort,
-            self.page,
-            self.per_page,
-        )
-
-
-def _shown(value: str, limit: int = 60) -> str:
-    """Quote a value for an error message, cut short so a huge one does not echo back whole."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
-
-
-def _validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list[str]]:
-    """Return the filters as vocabulary slugs; raise Invalid listing allowed values."""
-    selected: dict[str, list[str]] = {}
-    errors: list[dict[str, str]] = []
-    for name, values in request.filters.items():
-        kind = FILTERS[name]
-        slugs: list[str] = []
-        for value in values:
-            slug = vocabulary.region_slug(value) if kind == "regions" else value.strip().lower()
-            if slug is None or vocabulary.find(kind, slug) is None:
-                allowed = ", ".join(vocabulary.slugs(kind))
-                errors.append(
-                    {
-                        "detail": f"{name}: unknown value {_shown(value)}; allowed: {allowed}",
-                        "pointer": f"#/query/{name}",
-                    }
-                )
-            else:
-                slugs.append(slug)
-        selected[name] = list(dict.fromkeys(slugs))
-    if (
-        request.published_from
-        and request.published_to
-        and request.published_from > request.published_to
-    ):
-        errors.append(
-            {
-                "detail": "published_from is after published_to; swap them",
-                "pointer": "#/query/published_from",
-            }
-        )
-    if errors:
-        raise Invalid("; ".join(e["detail"] for e in errors), errors)
-    return selected
-
-
-def _age_bands(vocabulary: Vocabulary, selected: dict[str, list[str]], age: int | None) -> None:
-    """Fold a child's age into the age band filter: bands that contain it, AND any bands chosen."""
-    if age is None:
-        return
-    bands = vocabulary.bands_for_age(age)
-    chosen = selected.get("age_band")
-    selected["age_band"] = [b for b in chosen if b in bands] if chosen else bands
-    if not selected["age_band"]:
-        selected["age_band"] = ["-none-"]  # the chosen bands exclude that age: match nothing
-
-
-def _facets(
-    vocabulary: Vocabulary, counts: dict[str, dict[str, int]], selected: dict[str, list[str]]
-) -> Facets:
-    def values(name: str) -> list[FacetValue]:
-        chosen = set(selected.get(name, []))
-        kind = FILTERS[name]
-        found = [
-            FacetValue(
-                value=t.slug,
-                label=t.label,
-                count=counts[name].get(t.slug, 0),
-                selected=t.slug in chosen,
-            )
-            for t in vocabulary.terms(kind)
-            if counts[name].get(t.slug) or t.slug in chosen
-        ]
-        return sorted(found, key=lambda f: -f.count)  # stable: vocabulary order among equals
-
-    return Facets(**{name: values(name) for name in FILTERS})
 
 
 def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> SearchResult:
@@ -198,8 +93,8 @@ class SearchService:
         self.counter = counter
         self.metrics = metrics
         self.cache_size = cache_size
-        self._cache: OrderedDict[tuple[Any, ...], _Entry] = OrderedDict()
-        self._plans: OrderedDict[tuple[Any, ...], _Plan] = OrderedDict()
+        self._cache: LRUCache[tuple[Any, ...], _Entry] = LRUCache(max(cache_size, 1))
+        self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(PLAN_CACHE_SIZE)
         self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema)
         self._words = make_word_analyzer()
@@ -238,13 +133,11 @@ class SearchService:
             plan = self._make_plan(request)
             with self._cache_lock:
                 self._plans[key] = plan
-                while len(self._plans) > PLAN_CACHE_SIZE:
-                    self._plans.popitem(last=False)
         return plan
 
     def _make_plan(self, request: SearchRequest) -> "_Plan":
-        selected = _validated(self.vocabulary, request)
-        _age_bands(self.vocabulary, selected, request.age)
+        selected = validated(self.vocabulary, request)
+        age_bands(self.vocabulary, selected, request.age)
         # A word that no published case study contains cannot add a result; searching for the
         # likeliest intended word instead can only find more, so the corrected query is used.
         did_you_mean = self.correct(request.q)
@@ -280,15 +173,11 @@ class SearchService:
         key = (self.index.current_version(), base_url, request.key())
         with self._cache_lock:
             entry = self._cache.get(key)
-            if entry is not None:
-                self._cache.move_to_end(key)
         if entry is None:
             entry = _Entry(self._search(session, request, base_url))
             if self.cache_size:
                 with self._cache_lock:
                     self._cache[key] = entry
-                    while len(self._cache) > self.cache_size:
-                        self._cache.popitem(last=False)
         if self.counter is not None and request.page == 1:
             self.counter.record(request.q, entry.page.total)
         if self.metrics is not None:
@@ -312,7 +201,7 @@ class SearchService:
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
             results=[_result(row, base_url, hits.terms) for row in rows],
-            facets=_facets(self.vocabulary, hits.facets, plan.selected),
+            facets=facets(self.vocabulary, hits.facets, plan.selected),
         )
 
     def matching(self, session: Session, request: SearchRequest, limit: int) -> list[CaseStudy]:

@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.core.content import CaseStudyContent, History, HistoryEvent
+from app.core.content import CaseStudyContent
 from app.core.errors import Conflict, Forbidden
 from app.core.principals import Principal
+from app.core.submissions import History, HistoryEvent
 from app.search.index import SearchIndex
 from app.services import workflow
 from app.services.workflow import OPEN, SUBMITTED, WITHDRAWN

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from app.core.content import Suggestion
+from app.core.results import Suggestion
 from app.core.vocabulary import Vocabulary
 from app.search.index import Catalogue
 from app.search.thesaurus import normal

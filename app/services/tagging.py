@@ -9,13 +9,8 @@ only published ones count.
 import re
 from collections import defaultdict
 
-from app.core.content import (
-    SimilarCaseStudy,
-    TagDraft,
-    TagSuggestion,
-    TagSuggestions,
-)
 from app.core.errors import Invalid
+from app.core.submissions import SimilarCaseStudy, TagDraft, TagSuggestion, TagSuggestions
 from app.core.vocabulary import TAG_FILTERS, Vocabulary
 from app.search.analysis import make_analyzer
 from app.search.index import SearchIndex

@@ -14,9 +14,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.core import safeguarding
-from app.core.content import CaseStudyContent, CaseStudyFile, SubmissionWarning
+from app.core.content import CaseStudyContent, CaseStudyFile
 from app.core.errors import Invalid, NotFound
 from app.core.principals import Principal
+from app.core.submissions import SubmissionWarning
 from app.search.index import SearchIndex
 from app.services.duplicates import duplicates
 from app.store import case_studies as store

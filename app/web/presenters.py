@@ -1,6 +1,6 @@
 """Response bodies from domain values: the only place that builds the service's URLs."""
 
-from app.core.content import (
+from app.core.submissions import (
     Safeguarding,
     SafeguardingFinding,
     SubmissionList,

@@ -19,7 +19,6 @@ from app.core.errors import (
     Unauthenticated,
     Unavailable,
 )
-from app.search.index import IndexUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 MACHINE_PATHS = ("/widget.js", "/healthz", "/readyz", "/metrics")  # never answered as a page
@@ -132,6 +131,8 @@ def _pointer(loc: tuple[Any, ...]) -> str:
 async def _domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Error)
     status, title, headers = _status(exc)
+    if isinstance(exc, Unavailable):
+        log.error("unavailable, rebuilding: %s", getattr(exc, "cause", exc.detail))
     response = problem(request, status, title, exc.detail, exc.errors)
     response.headers.update(headers)
     return response
@@ -194,14 +195,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return problem(request, 500, "Internal error", "Something went wrong on our side; try again.")
 
 
-async def _index_unavailable(request: Request, exc: Exception) -> Response:
-    log.error("search index unreadable, rebuilding: %s", exc)
-    unavailable = Unavailable("The search index is being rebuilt; try again in a few seconds.")
-    return await _domain_error(request, unavailable)
-
-
 def install_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(IndexUnavailable, _index_unavailable)
     app.add_exception_handler(Error, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

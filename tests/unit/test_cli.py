@@ -139,7 +139,12 @@ def test_relevance_prints_a_row_per_query_and_the_means(
     rows = {line.split("  ")[0].strip(): line for line in result.output.splitlines()}
     assert "1.000" in rows["apprenticeships for care leavers"]
     assert "south-fostering" in rows["foster carers"]
-    assert re.search(r"^2 queries: nDCG@10 0\.\d{3}, MRR 1\.000$", result.output, re.M)
+    assert re.search(
+        r"^2 queries: nDCG@10 0\.\d{3}, MRR 1\.000 \(plain BM25: 0\.\d{3}, \d\.\d{3}\)$",
+        result.output,
+        re.M,
+    )
+    assert re.search(r"^ short +2 +0\.\d{3} +1\.000 +0\.\d{3}", result.output, re.M)
 
 
 def test_relevance_refuses_a_broken_judgments_file(

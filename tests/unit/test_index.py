@@ -1,25 +1,24 @@
 """SearchIndex on a real Whoosh index in tmp_path: rebuild, swap, apply, facets."""
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from whoosh.index import open_dir
 
 from app.core.vocabulary import get_vocabulary
 from app.search import spelling
 from app.search.index import Filters, SearchIndex
 from app.search.query import QueryBuilder
 from app.search.schema import to_document
-from app.store.case_studies import fill_case_study
-from app.store.models import CaseStudy
 from testkit.factories import make_case_study, sample_collection
 
 
 def document(**overrides: Any) -> dict[str, Any]:
     study = make_case_study(**overrides)
-    row = CaseStudy(slug=study.slug)  # type: ignore[call-arg]  # filled below
-    return to_document(fill_case_study(row, study), get_vocabulary())
+    return to_document(study, get_vocabulary(), content_hash=f"hash-of-{study.slug}")
 
 
 @pytest.fixture
@@ -102,11 +101,13 @@ def test_an_empty_filter_matches_nothing_rather_than_everything(
 def test_a_large_rebuild_runs_in_two_processes_and_loses_nothing(
     tmp_path: Path, index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("app.search.index.PARALLEL_FROM", 1)
+    monkeypatch.setattr("app.search.generations.PARALLEL_FROM", 1)
     many = [document(slug=f"study-{n}", title=f"Family help number {n}") for n in range(250)]
     assert index.rebuild(many, change_id=3, expected=len(many)) == 250
-    reader = index._current().searcher.reader()
-    assert len(reader.leaf_readers()) >= 2  # segments written by the worker processes
+    generation = index.generation()
+    assert generation is not None
+    with open_dir(str(generation)).reader() as reader:
+        assert len(reader.leaf_readers()) >= 2  # segments written by the worker processes
     assert index.slugs() == {f"study-{n}" for n in range(250)}
     query = QueryBuilder(index.schema).build("family help")
     assert index.search(query, Filters(), "relevance", 0, 10).total == 250
@@ -163,3 +164,37 @@ def test_an_index_without_a_spelling_list_is_rebuilt(index: SearchIndex) -> None
     assert generation is not None and index.exists()
     spelling.path(generation).unlink()  # as an index written by an earlier version
     assert not index.exists()
+
+
+def test_searches_run_side_by_side_while_the_index_changes(index: SearchIndex) -> None:
+    index.rebuild(documents(), change_id=1)
+    query = QueryBuilder(index.schema).build("fostering")
+    totals: set[int] = set()
+    failures: list[BaseException] = []
+
+    def search() -> None:
+        try:
+            for _ in range(40):
+                totals.add(index.search(query, Filters(), "relevance", 0, 10).total)
+        except BaseException as error:  # collected: a thread's exception is otherwise lost
+            failures.append(error)
+
+    threads = [threading.Thread(target=search) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for change in range(2, 8):  # each change swaps in a new view under the searches
+        slug = f"extra-{change}"
+        index.apply([document(slug=slug, title="More fostering work")], [], change)
+    index.rebuild(documents(), change_id=9)
+    for thread in threads:
+        thread.join()
+    assert not failures
+    assert (
+        totals <= set(range(1, 8)) and index.search(query, Filters(), "relevance", 0, 10).total == 1
+    )
+
+
+def test_a_closed_index_reopens_on_the_next_search(index: SearchIndex) -> None:
+    index.rebuild(documents(), change_id=1)
+    index.close()
+    assert index.doc_count() == 6

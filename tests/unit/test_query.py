@@ -1,7 +1,9 @@
 """The query builder: expansions, boosts, and never failing on what people type."""
 
+from collections.abc import Iterator
+
 import pytest
-from whoosh.query import AndMaybe, Query
+from whoosh.query import AndMaybe, Query, Wildcard
 
 from app.search.query import QueryBuilder, plain_words
 from app.search.schema import build_schema
@@ -77,5 +79,22 @@ def test_blank_text_matches_everything() -> None:
     ],
 )
 def test_never_raises_on_odd_input(text: str) -> None:
-    query = BUILDER.build(text)
-    assert query is None or isinstance(query, Query)
+    BUILDER.build(text)  # the test is that this returns
+
+
+def test_a_question_mark_ending_a_word_is_not_a_wildcard() -> None:
+    """A question typed as a question searches for its words; ? inside a word still matches one
+    letter."""
+    builder = QueryBuilder(build_schema())
+    question = builder.build("how do councils cut caseloads?")
+    assert question is not None
+    assert not any(isinstance(node, Wildcard) for node in _walk(question))
+    assert "caseload" in {t for _, t in question.iter_all_terms()}
+    inner = builder.build("organi?ation")
+    assert inner is not None and any(isinstance(node, Wildcard) for node in _walk(inner))
+
+
+def _walk(query: Query) -> Iterator[Query]:
+    yield query
+    for child in query.children():
+        yield from _walk(child)

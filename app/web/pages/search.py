@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from app.config import ROOT
 from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.case_studies import get_case_study
-from app.services.search import SearchRequest
+from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
 from app.web.pages.templating import Link, templates
 from app.web.routes.params import search_params

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from app.core.content import CoverageReport, QueryReport
+from app.core.reports import CoverageReport, QueryReport
 from app.services.analytics import QueryCounter, coverage_report, query_report
 from app.web.deps import ModeratorDep, SessionDep, VocabularyDep
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from app.core.content import CaseStudyPublic, RelatedPage, VocabularyPublic
+from app.core.results import CaseStudyPublic, RelatedPage, VocabularyPublic
 from app.services.case_studies import get_case_study, vocabulary_with_counts
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
 

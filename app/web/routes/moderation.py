@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.core.content import (
+from app.core.content import Status
+from app.core.submissions import (
     ModerationMessage,
     ModerationNote,
     ModerationReason,
     SafeguardingConfirmation,
-    Status,
     SubmissionList,
     SubmissionPublic,
 )

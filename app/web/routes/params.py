@@ -7,7 +7,7 @@ from fastapi import Path, Query
 
 from app.search.index import Sort
 from app.search.query import MAX_QUERY_CHARS
-from app.services.search import SearchRequest
+from app.services.filters import SearchRequest
 
 Many = Annotated[list[str], Query(max_length=50)]
 RecordId = Annotated[int, Path(ge=1, le=2**62, description="The submission's id")]

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from app.core.content import SearchPage, SuggestPage
-from app.services.search import SearchRequest
+from app.core.results import SearchPage, SuggestPage
+from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep
 from app.web.routes.params import search_params
 

@@ -7,16 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from app.core.content import (
-    CaseStudyContent,
-    CaseStudyPatch,
-    History,
-    Status,
-    SubmissionList,
-    SubmissionPublic,
-    TagDraft,
-    TagSuggestions,
-)
+from app.core.content import CaseStudyContent, CaseStudyPatch, Status
+from app.core.submissions import History, SubmissionList, SubmissionPublic, TagDraft, TagSuggestions
 from app.web.deps import (
     BaseUrlDep,
     PrincipalDep,

@@ -1,0 +1,122 @@
+"""What a search or a read returns: case studies, results, facets, the vocabulary, suggestions."""
+
+from typing import Literal
+
+from pydantic import (
+    BaseModel,
+    Field,
+)
+
+from app.core.content import Evidence
+
+
+class CaseStudyPublic(BaseModel):
+    """A published case study in full."""
+
+    slug: str
+    title: str
+    council: str
+    region: str
+    summary: str
+    body: str = Field(description="Markdown, as written")
+    body_html: str = Field(description="The body rendered to sanitised HTML")
+    outcomes: list[str]
+    priority_areas: list[str]
+    age_bands: list[str]
+    themes: list[str]
+    programme: str | None
+    partners: list[str]
+    evidence: Evidence
+    published: str | None
+    updated: str | None
+    source_url: str | None
+    url: str
+
+
+class SearchResult(BaseModel):
+    """One hit: enough to show a result card, with highlighted snippets."""
+
+    slug: str
+    title: str
+    council: str
+    region: str
+    summary: str
+    priority_areas: list[str]
+    age_bands: list[str]
+    themes: list[str]
+    evidence: Evidence
+    published: str | None
+    source_url: str | None
+    url: str
+    highlights: dict[str, str] = Field(
+        description="Snippets by field; matches in <mark>, everything else HTML-escaped"
+    )
+
+
+class FacetValue(BaseModel):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class Facets(BaseModel):
+    priority_area: list[FacetValue]
+    age_band: list[FacetValue]
+    theme: list[FacetValue]
+    region: list[FacetValue]
+    evidence: list[FacetValue]
+
+
+class SearchPage(BaseModel):
+    """A page of search results with totals and disjunctive facet counts."""
+
+    q: str
+    did_you_mean: str | None = Field(
+        default=None, description="The query with misspelt words corrected, when any were"
+    )
+    corrected: bool = Field(
+        default=False, description="True when the results are for did_you_mean, not q"
+    )
+    sort: Literal["relevance", "newest", "title"]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    results: list[SearchResult]
+    facets: Facets
+
+
+class VocabularyTermPublic(BaseModel):
+    slug: str
+    label: str
+    description: str
+    count: int = Field(description="Published case studies carrying this value")
+
+
+class VocabularyPublic(BaseModel):
+    priority_areas: list[VocabularyTermPublic]
+    age_bands: list[VocabularyTermPublic]
+    themes: list[VocabularyTermPublic]
+    regions: list[VocabularyTermPublic]
+    evidence: list[VocabularyTermPublic]
+
+
+class RelatedPage(BaseModel):
+    """Published case studies most like one case study, most similar first."""
+
+    slug: str
+    results: list[SearchResult]
+
+
+class Suggestion(BaseModel):
+    text: str
+    kind: Literal["theme", "programme", "council", "case_study"]
+    value: str = Field(description="The theme slug, programme, council or case study slug")
+    count: int = Field(description="Published case studies it leads to")
+    url: str = Field(description="The API request that follows the suggestion")
+
+
+class SuggestPage(BaseModel):
+    q: str
+    suggestions: list[Suggestion]

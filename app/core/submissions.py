@@ -1,0 +1,148 @@
+"""What the submission workflow takes and gives: the record as its council and the moderators see
+it, its safeguarding check, history, decisions and tag proposals."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+)
+
+from app.core.content import CaseStudyContent, Status
+
+
+class SafeguardingFinding(BaseModel):
+    kind: Literal[
+        "date_of_birth", "name_and_age", "name_school_year", "home_address", "phone_number"
+    ]
+    field: str
+    passage: str = Field(description="The sentence where it was found")
+    message: str
+
+
+class Safeguarding(BaseModel):
+    """Whether the text looks like it identifies a child or family; a flagged submission cannot
+    be published until a moderator confirms it was checked."""
+
+    flagged: bool
+    findings: list[SafeguardingFinding]
+    checked_by: str | None = None
+    checked_at: datetime | None = None
+
+
+class SubmissionWarning(BaseModel):
+    kind: Literal["possible_duplicate", "sanitised"]
+    detail: str
+    slug: str | None = Field(default=None, description="The published case study it resembles")
+
+
+class SubmissionPublic(CaseStudyContent):
+    """A submission as its council and the moderators see it."""
+
+    id: int
+    slug: str
+    status: Status
+    owner_council: str | None
+    moderation_message: str | None = Field(
+        description="The latest message from the moderators: changes requested, or the reason "
+        "for a rejection"
+    )
+    safeguarding: Safeguarding
+    warnings: list[SubmissionWarning]
+    created_at: datetime
+    modified_at: datetime
+    url: str = Field(description="This submission in the API")
+    public_url: str | None = Field(description="The published case study, once published")
+
+
+class SubmissionList(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    results: list[SubmissionPublic]
+
+
+class HistoryEvent(BaseModel):
+    at: datetime
+    actor: str = Field(description="Who: the council or moderator and the key's number")
+    role: str
+    action: Literal[
+        "submitted",
+        "amended",
+        "withdrawn",
+        "published",
+        "changes_requested",
+        "rejected",
+        "unpublished",
+        "safeguarding_confirmed",
+    ]
+    from_status: Status | None
+    to_status: Status | None
+    message: str | None = Field(description="Why: the moderator's message or reason")
+    changes: dict[str, dict[str, Any]] = Field(
+        description="For amendments: each changed field, from what to what"
+    )
+
+
+class History(BaseModel):
+    id: int
+    slug: str
+    events: list[HistoryEvent]
+
+
+class ModerationMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    message: str = Field(min_length=3, max_length=4000, description="What the council should do")
+
+
+class ModerationReason(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=3, max_length=4000, description="Why, for the council")
+
+
+class ModerationNote(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class SafeguardingConfirmation(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    note: str = Field(min_length=3, max_length=4000, description="What was checked, for the record")
+
+
+class TagDraft(BaseModel):
+    """The text of a draft to propose tags for; other fields of a full draft are ignored."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    title: str = Field(default="", max_length=200)
+    summary: str = Field(default="", max_length=800)
+    body: str = Field(default="", max_length=50_000)
+    outcomes: list[str] = Field(default_factory=list, max_length=30)
+    programme: str | None = Field(default=None, max_length=200)
+
+
+class TagSuggestion(BaseModel):
+    value: str
+    label: str
+    score: float = Field(description="Higher is surer; a vocabulary match alone scores 1")
+    reasons: list[str]
+
+
+class SimilarCaseStudy(BaseModel):
+    slug: str
+    title: str
+    similarity: float = Field(description="Relative to the most similar, which scores 1")
+
+
+class TagSuggestions(BaseModel):
+    priority_areas: list[TagSuggestion]
+    age_bands: list[TagSuggestion]
+    themes: list[TagSuggestion]
+    similar: list[SimilarCaseStudy]

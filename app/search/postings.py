@@ -1,0 +1,225 @@
+"""Postings read into numpy arrays through Whoosh's internals, and the cache that keeps them.
+
+Segments never change once written (deletions are masked by the caller), so what is read from
+one stays valid until the segment is merged away; cache keys carry the segment id.
+"""
+
+import threading
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+from cachetools import LRUCache
+from numpy.typing import NDArray
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+Ids = NDArray[np.int32]
+Floats = NDArray[np.float64]
+Weights = NDArray[np.float32]  # term frequencies: small whole numbers, exact in float32
+
+K = TypeVar("K", bound=tuple[Any, ...])
+
+MAX_POSTINGS = 40_000_000  # about 320 MB of cached postings before the least used are dropped
+WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commonest words
+MAX_PHRASES = 4096
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment as a searcher sees it. Whoosh's readers seek and read shared file handles,
+    so every read through `reader` holds `lock`, the lock of the searcher that owns it."""
+
+    id: str
+    reader: Any
+    offset: int  # the segment's first document number in the searcher
+    lock: threading.RLock
+
+
+def _size(entry: tuple[Ids, Weights]) -> int:
+    return len(entry[0])
+
+
+class Postings:
+    """Postings and field lengths per segment, read once and shared by every searcher.
+
+    Safe to share between threads: reading happens outside the cache's lock (under the
+    segment's), bookkeeping inside it.
+    """
+
+    def __init__(self, max_postings: int = MAX_POSTINGS) -> None:
+        self._lock = threading.Lock()
+        self._terms: LRUCache[tuple[str, str, bytes], tuple[Ids, Weights]] = LRUCache(
+            max_postings, getsizeof=_size
+        )
+        self._lengths: dict[tuple[str, str], Floats] = {}
+        self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], Ids] = LRUCache(MAX_PHRASES)
+
+    @property
+    def size(self) -> int:
+        """How many postings are cached."""
+        return int(self._terms.currsize)
+
+    def term(self, segment: Segment, field: str, text: bytes) -> tuple[Ids, Weights]:
+        """Document numbers (within the segment) and term frequencies of one word."""
+        key = (segment.id, field, text)
+        with self._lock:
+            found = self._terms.get(key)
+        if found is not None:
+            return found
+        with segment.lock:
+            found = _read_postings(segment.reader, field, text)
+        with self._lock:
+            if _size(found) <= self._terms.maxsize:  # a longer list is read every time
+                self._terms[key] = found
+        return found
+
+    def holds(self, segment: Segment, field: str, text: bytes) -> bool:
+        with self._lock:
+            return (segment.id, field, text) in self._terms
+
+    def lengths(self, segment: Segment, field: str) -> Floats:
+        """Each document's length in a field, as Whoosh's scorer sees it (byte-quantised)."""
+        key = (segment.id, field)
+        with self._lock:
+            found = self._lengths.get(key)
+        if found is None:
+            reader = segment.reader
+            with segment.lock:
+                found = np.array(
+                    [
+                        reader.doc_field_length(d, field, 0) or 0
+                        for d in range(reader.doc_count_all())
+                    ],
+                    dtype=np.float64,
+                )
+            with self._lock:
+                self._lengths[key] = found
+        return found
+
+    def phrase(
+        self, segment: Segment, field: str, words: tuple[bytes, ...], candidates: Ids
+    ) -> Ids:
+        """The candidates (within the segment) where the words occur one after another."""
+        key = (segment.id, field, words)
+        with self._lock:
+            found = self._phrases.get(key)
+        if found is not None:
+            return found
+        with segment.lock:
+            found = _phrase_matches(segment.reader, field, words, candidates)
+        with self._lock:
+            self._phrases[key] = found
+        return found
+
+    def warm(self, segments: list[Segment], fields: Iterable[str], budget: int) -> int:
+        """Read field lengths and the commonest words' postings; return how many postings."""
+        read = 0
+        for segment in segments:
+            reader = segment.reader
+            words: list[tuple[int, str, bytes]] = []
+            for field in fields:
+                if field not in reader.schema or not reader.schema[field].scorable:
+                    continue
+                self.lengths(segment, field)
+                with segment.lock:
+                    words += [
+                        (-info.doc_frequency(), field, text)
+                        for text, info in reader.iter_field(field)
+                    ]
+            for negative_frequency, field, text in sorted(words):
+                if read - negative_frequency > budget // len(segments):
+                    break
+                if not self.holds(segment, field, text):
+                    self.term(segment, field, text)
+                read -= negative_frequency
+        return read
+
+    def keep_only(self, segments: set[str]) -> None:
+        """Forget segments that are gone (merged or replaced by a rebuild)."""
+        with self._lock:
+            _forget(self._terms, segments)
+            _forget(self._lengths, segments)
+            _forget(self._phrases, segments)
+
+
+def _forget(cache: MutableMapping[K, Any], segments: set[str]) -> None:
+    for key in [k for k in cache if k[0] not in segments]:
+        del cache[key]
+
+
+def _postings(reader: Any, field: str, text: bytes) -> Any:
+    """A segment's postings for a word, deleted documents included (the caller masks them):
+    what is cached must not depend on when it was read."""
+    matcher = reader.postings(field, text)
+    if not isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "child"):
+        matcher = matcher.child  # inside Whoosh's filter that skips deleted documents,
+        matcher.reset()  # which has already moved it past the first deleted ones
+    return matcher
+
+
+def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
+    matcher = _postings(reader, field, text)
+    ids: list[int] = []
+    weights: list[float] = []
+    if isinstance(matcher, W3LeafMatcher):  # whole blocks at a time
+        while not matcher._atend:
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+
+
+def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids) -> Ids:
+    """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p."""
+    starts: dict[int, set[int]] = {}
+    wanted = set(candidates.tolist())
+    for offset, word in enumerate(words):
+        positions = _positions(_postings(reader, field, word), wanted)
+        if offset == 0:
+            starts = {doc: set(found) for doc, found in positions.items()}
+        else:
+            for doc in list(starts):
+                kept = starts[doc].intersection(p - offset for p in positions.get(doc, ()))
+                if kept:
+                    starts[doc] = kept
+                else:
+                    del starts[doc]
+        wanted = set(starts)
+        if not wanted:
+            break
+    return np.array(sorted(starts), dtype=np.int32)
+
+
+def _positions(matcher: Any, wanted: set[int]) -> dict[int, list[int]]:
+    """Positions of a word in the wanted documents, reading (and decoding) only the posting
+    blocks that hold some of them."""
+    if not isinstance(matcher, W3LeafMatcher):
+        found: dict[int, list[int]] = {}
+        while matcher.is_active():
+            if matcher.id() in wanted:
+                found[matcher.id()] = matcher.value_as("positions")
+            matcher.next()
+        return found
+    decode = matcher.format.decoder("positions")
+    lowest = min(wanted)
+    found = {}
+    while not matcher._atend:
+        if matcher._maxid >= lowest:
+            matcher._read_ids()
+            ids = matcher._ids
+            hits = [i for i, doc in enumerate(ids) if doc in wanted]
+            if hits:
+                matcher._read_values()
+                values = matcher._values
+                for i in hits:
+                    found[ids[i]] = decode(values[i])
+        matcher._next_block()
+    return found

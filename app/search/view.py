@@ -1,0 +1,221 @@
+"""A searcher's snapshot: one open Whoosh searcher and what is worked out once per searcher
+(document sets per facet value, stored fields, the ranker), plus filters and facet counts.
+
+A view never changes once built, so any number of threads read it at once. Whoosh's readers
+seek and read shared file handles, though: every call into the searcher holds `lock`.
+"""
+
+import functools
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from whoosh import collectors
+from whoosh.query import Or, Query, Term
+from whoosh.searching import Searcher
+
+from app.search import bits, ranking, spelling
+from app.search.analysis import stem
+from app.search.postings import Postings
+from app.search.schema import FACET_FIELDS, TEXT_FIELDS
+
+Sort = Literal["relevance", "newest", "title"]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Selected values per field: OR within a field, AND across fields."""
+
+    values: dict[str, list[str]] = field(default_factory=dict)
+    councils: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """What type-ahead suggestions draw on: names and counts over published case studies."""
+
+    titles: list[tuple[str, str]]  # (slug, title)
+    councils: dict[str, int]
+    programmes: dict[str, int]
+    themes: dict[str, int]
+
+
+class View:
+    """One generation's searcher as of one commit. `readers` and `retired` belong to the
+    SearchIndex that hands the view out: it closes the searcher once both say so."""
+
+    def __init__(
+        self, folder: Path | None, searcher: Searcher, postings: Postings, words: spelling.Words
+    ) -> None:
+        self.folder = folder
+        self.searcher = searcher
+        self.lock = threading.RLock()
+        self.words = words
+        self.readers = 0
+        self.retired = False
+        self.ranker = ranking.Ranker(searcher, postings, self.lock)
+        reader = searcher.reader()
+        self.size = reader.doc_count_all()
+        self.slugs: list[str] = [""] * self.size
+        self.published: list[str] = [""] * self.size
+        self.titles: list[str] = [""] * self.size
+        self.stored: dict[int, dict[str, Any]] = {}
+        by_year: dict[int, list[int]] = {}
+        for docnum, stored in reader.iter_docs():
+            self.stored[docnum] = stored
+            self.slugs[docnum] = stored["slug"]
+            self.published[docnum] = stored.get("published_key", "")
+            self.titles[docnum] = stored.get("title_key", "")
+            if stored.get("published_year") is not None:
+                by_year.setdefault(stored["published_year"], []).append(docnum)
+        self.live = bits.from_ids(reader.all_doc_ids())
+        self.years = {year: bits.from_ids(ids) for year, ids in by_year.items()}
+        self.values: dict[str, dict[str, int]] = {}
+        for name in (*FACET_FIELDS.values(), "council_key"):
+            self.values[name] = {}
+            for term in reader.lexicon(name):
+                ids = reader.postings(name, term).all_ids()
+                found = bits.from_ids(ids) & self.live
+                if found:
+                    self.values[name][term.decode("utf-8")] = found
+
+    def close(self) -> None:
+        with self.lock:
+            self.searcher.close()
+
+    @functools.cached_property
+    def catalogue(self) -> Catalogue:
+        live = [self.stored[d] for d in bits.to_ids(self.live)]
+        return Catalogue(
+            titles=[(doc["slug"], doc.get("title", "")) for doc in live],
+            councils=dict(Counter(doc["council"] for doc in live if doc.get("council"))),
+            programmes=dict(Counter(doc["programme"] for doc in live if doc.get("programme"))),
+            themes={v: found.bit_count() for v, found in self.values["theme"].items()},
+        )
+
+    def holds(self, word: str) -> bool:
+        """Whether a live (published) document holds a word, in any of the word's forms."""
+        text = stem(word)
+        if text is None:  # a stop word
+            return True
+        with self.lock:
+            reader = self.searcher.reader()
+            if not any((name, text) in reader for name in TEXT_FIELDS):
+                return False
+            if not reader.has_deletions():
+                return True
+        found = self.ranker.evaluate(Or([Term(name, text) for name in TEXT_FIELDS]))
+        return bool(bits.to_bits(found.matched) & self.live)
+
+    def matched_terms(self, query: Query) -> frozenset[str]:
+        """The indexed words a query matches, wildcards expanded, for highlighting.
+
+        Query.existing_terms would do, but its loop variable shadows its field argument and so
+        it drops every field after the first.
+        """
+        found: set[str] = set()
+        with self.lock:
+            reader = self.searcher.reader()
+            for leaf in query.leaves():
+                for name, text in leaf.expanded_terms(reader):
+                    if name in TEXT_FIELDS:
+                        word = text.decode("utf-8") if isinstance(text, bytes) else text
+                        if (name, word) in reader:
+                            found.add(word)
+        return frozenset(found)
+
+    # -- filters and facets -----------------------------------------------------------------
+
+    def filter_sets(self, filters: Filters) -> dict[str, int]:
+        """The documents each filtered field allows, by index field name."""
+        selected = {
+            name: self._any_of(name, values) for name, values in filters.values.items() if values
+        }
+        if filters.councils:
+            selected["council_key"] = self._any_of("council_key", filters.councils)
+        if filters.year_from is not None or filters.year_to is not None:
+            selected["published_year"] = self._years(filters.year_from, filters.year_to)
+        return selected
+
+    def facets(self, matched: int, selected: dict[str, int]) -> dict[str, dict[str, int]]:
+        """Disjunctive counts: each field's values counted under every other field's filter."""
+        facets: dict[str, dict[str, int]] = {}
+        for facet, name in FACET_FIELDS.items():
+            base = matched
+            for other, found in selected.items():
+                if other != name:  # a field's own selection does not narrow its own counts
+                    base &= found
+            counts = {v: (base & found).bit_count() for v, found in self.values[name].items()}
+            facets[facet] = {v: n for v, n in counts.items() if n}
+        return facets
+
+    def sorted(self, final: int, sort: Sort) -> list[int]:
+        ids = sorted(bits.to_ids(final), key=self.titles.__getitem__)
+        if sort != "title":  # newest first; undated last; ties by title (the sort is stable)
+            ids.sort(key=self.published.__getitem__, reverse=True)
+        return ids
+
+    def _any_of(self, name: str, values: Iterable[str]) -> int:
+        found = 0
+        for value in values:
+            found |= self.values[name].get(value, 0)
+        return found
+
+    def _years(self, start: int | None, end: int | None) -> int:
+        lo, hi = start if start is not None else -1, end if end is not None else 10_000
+        found = 0
+        for year, documents in self.years.items():
+            if lo <= year <= hi:
+                found |= documents
+        return found
+
+    # -- Whoosh's own matchers, for query shapes the ranker does not evaluate ---------------
+
+    def whoosh_matches(self, query: Query) -> int:
+        with self.lock:  # per segment: a query matcher across segments trips over a Whoosh bug
+            return self.live & bits.from_ids(self.searcher.docs_for_query(query))
+
+    def whoosh_rank(self, query: Query, allowed: int, limit: int) -> tuple[int, list[int]]:
+        """Every live match, and the best `limit` of those in `allowed`, in one pass."""
+        collector = _MatchAndRank(limit, allowed)
+        with self.lock:
+            self.searcher.search_with_collector(query, collector)
+            ranked = [docnum for _score, docnum in collector.results().top_n]
+        return self.live & bits.from_ids(collector.found), ranked
+
+    def whoosh_top(self, query: Query, allowed: int, limit: int) -> list[tuple[float, int]]:
+        """The best `limit` documents of `allowed`, with scores."""
+        if not allowed or limit <= 0:
+            return []
+        # replace=0: Whoosh's default matcher replacement can drop a true top-N hit.
+        top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+        allow = set(bits.to_ids(allowed))
+        with self.lock:
+            self.searcher.search_with_collector(query, collectors.FilterCollector(top, allow=allow))
+            return [(score, docnum) for score, docnum in top.results().top_n]
+
+
+class _MatchAndRank(collectors.TopCollector):  # type: ignore[misc]
+    """Collects every matching document and ranks only those in `allowed`, in one pass.
+
+    Matcher replacement stays off: Whoosh's default replacement can drop a true top-N hit, and
+    it would skip the matches that the facets need to count.
+    """
+
+    def __init__(self, limit: int, allowed: int) -> None:
+        super().__init__(limit=max(limit, 1), usequality=False)
+        self.replace = 0
+        self.allowed = set(bits.to_ids(allowed))
+        self.found: list[int] = []
+
+    def collect(self, sub_docnum: int) -> Any:
+        docnum = self.offset + sub_docnum
+        self.found.append(docnum)
+        if docnum in self.allowed:
+            return super().collect(sub_docnum)
+        return None
