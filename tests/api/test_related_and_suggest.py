@@ -1,6 +1,5 @@
 """Related case studies and type-ahead suggestions, through HTTP."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,8 +16,9 @@ def get(client: TestClient, path: str, **params: Any) -> dict[str, Any]:
     return body
 
 
-@pytest.fixture
-def collection(make_client: MakeClient) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")
+def collection(make_module_client: MakeClient) -> TestClient:
+    """One app over these case studies for the whole module: every test here only reads."""
     studies = [
         make_case_study(
             slug="fostering-teens",
@@ -61,8 +61,7 @@ def collection(make_client: MakeClient) -> Iterator[TestClient]:
             status="submitted",
         ),
     ]
-    with make_client(studies) as client:
-        yield client
+    return make_module_client(studies)
 
 
 def related(client: TestClient, slug: str, **params: Any) -> list[str]:

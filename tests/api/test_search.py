@@ -21,6 +21,12 @@ def counts(body: dict[str, Any], facet: str) -> dict[str, int]:
     return {f["value"]: f["count"] for f in body["facets"][facet]}
 
 
+@pytest.fixture(scope="module")
+def client(reader: TestClient) -> TestClient:
+    """Every test here only reads: one app per module and database."""
+    return reader
+
+
 def test_no_query_lists_everything_newest_first(client: TestClient) -> None:
     body = search(client)
     assert body["total"] == 6
