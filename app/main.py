@@ -35,6 +35,7 @@ from app.web.middleware.rate_limit import RateLimit
 from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
+from app.web.pages import case_studies as case_study_pages
 from app.web.pages import search as pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
@@ -180,7 +181,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
     app.add_middleware(RequestContext, metrics=metrics)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
-    routers = (search, case_studies, submissions, moderation, analytics, health, feeds, pages)
+    routers = (
+        search,
+        case_studies,
+        submissions,
+        moderation,
+        analytics,
+        health,
+        feeds,
+        pages,
+        case_study_pages,
+    )
     for module in routers:
         app.include_router(module.router)
     # For the Allow header of a 405: which methods each path serves.
