@@ -35,6 +35,8 @@ from app.web.middleware.rate_limit import RateLimit
 from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
+from app.web.pages import api_docs
+from app.web.pages import case_studies as case_study_pages
 from app.web.pages import search as pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
@@ -152,6 +154,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
+        # /docs and /redoc are served by app.web.pages.api_docs, from packaged assets.
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     configure_logging(settings.log_level, settings.log_format)
     app.state.settings = settings
@@ -180,7 +186,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
     app.add_middleware(RequestContext, metrics=metrics)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
-    routers = (search, case_studies, submissions, moderation, analytics, health, feeds, pages)
+    routers = (
+        search,
+        case_studies,
+        submissions,
+        moderation,
+        analytics,
+        health,
+        feeds,
+        pages,
+        case_study_pages,
+        api_docs,
+    )
     for module in routers:
         app.include_router(module.router)
     # For the Allow header of a 405: which methods each path serves.
@@ -190,6 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for route in module.router.routes
         if isinstance(route, APIRoute)
     ]
+    app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     return app
 

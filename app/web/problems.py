@@ -92,7 +92,7 @@ def problem(
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"title": title, "detail": detail},
+            {"status": status, "title": title, "detail": detail},
             status_code=status,
             headers=headers,
         )

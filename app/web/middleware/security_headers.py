@@ -4,18 +4,20 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Content-Security-Policy by kind of response. Pages load only their own scripts and styles;
-# the embed page may be framed by the allowed origins; Swagger UI at /docs loads from its CDN.
+# the embed page may be framed by the allowed origins. /docs and /redoc load Swagger UI and ReDoc
+# from this service too (no outside host): both set inline styles as they render, and ReDoc's
+# search runs in a worker it makes from a blob.
 PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
 DOCS_POLICY = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "img-src 'self' data: https://fastapi.tiangolo.com; frame-ancestors 'none'"
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc")
+DOCS_PATHS = ("/docs", "/redoc")
 
 
 def embed_policy(origins: list[str]) -> str:

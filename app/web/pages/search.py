@@ -1,16 +1,15 @@
-"""The pages: the search page at /, a case study at /case-studies/{slug}, the compact /embed page
-for frames, and /widget.js for the <case-study-search> element."""
+"""The pages: the search page at /, the compact /embed page for frames, and /widget.js for the
+<case-study-search> element (the case study page is in case_studies.py)."""
 
 from dataclasses import replace
 from html import escape
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.config import ROOT
 from app.core.vocabulary import FILTERS, Vocabulary
-from app.services.case_studies import get_case_study
 from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
 from app.web.pages.templating import Link, templates
@@ -106,24 +105,6 @@ def search_page(
             "embed_widget": widget,
             **labeller(vocabulary),
         },
-    )
-
-
-@router.get("/case-studies/{slug}", response_class=HTMLResponse)
-def case_study_page(
-    request: Request,
-    session: SessionDep,
-    service: SearchDep,
-    vocabulary: VocabularyDep,
-    base_url: BaseUrlDep,
-    slug: Annotated[str, Path(max_length=120)],
-) -> Response:
-    study = get_case_study(session, slug, base_url)
-    related = service.related(session, slug, base_url, 5).results
-    return templates.TemplateResponse(
-        request,
-        "case_study.html",
-        {"study": study, "related": related, **labeller(vocabulary)},
     )
 
 

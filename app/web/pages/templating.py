@@ -3,16 +3,18 @@ state, so every state of the search page is a URL that can be shared."""
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 
 from app.config import ROOT
+from app.web.pages.dates import in_words
 
 templates = Jinja2Templates(directory=ROOT / "app" / "templates")
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
+templates.env.filters["in_words"] = in_words  # {{ study.published | in_words }}: "November 2017"
 
 # Parameters that describe a search (what the page keeps when it builds a link).
 SEARCH_KEYS = (
@@ -70,3 +72,23 @@ class Link:
     @property
     def filters(self) -> list[tuple[str, str]]:
         return [(k, v) for k, v in self.pairs if k not in ("q", "sort")]
+
+    def case_study_url(self, slug: str, page: int = 1) -> str:
+        """A case study's page, carrying this search (and its page) in `from` so that its
+        "Back to results" link returns to exactly this search."""
+        search = self.query(page=page if page > 1 else None)
+        path = f"/case-studies/{slug}"
+        return f"{path}?{urlencode({'from': search})}" if search else path
+
+
+def back_to_results(carried: str | None) -> str | None:
+    """The search page URL a case study's `from` parameter names, or None. Only search
+    parameters survive and the path is always "/", so it can never lead off this site."""
+    if not carried or len(carried) > 4000:
+        return None
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(carried)
+        if (k in SEARCH_KEYS and v != "") or (k == "page" and v.isdigit() and v != "1")
+    ]
+    return f"/?{urlencode(pairs)}" if pairs else None
