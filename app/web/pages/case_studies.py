@@ -22,7 +22,7 @@ MAX_SLUG = 120  # longer is no case study's: a plain "not found", not a validati
 RELATED = 5
 SAME_COUNCIL = 5
 
-# What each evidence level means for someone thinking of doing the same, strongest first.
+# The evidence levels as the page lists them: strongest first, not by how many there are.
 EVIDENCE_ORDER = ("evaluated", "measured", "emerging")
 
 
