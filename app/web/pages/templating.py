@@ -9,10 +9,26 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 
 from app.config import ROOT
+from app.services.filters import SearchRequest
 
 templates = Jinja2Templates(directory=ROOT / "app" / "templates")
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def date_words(value: str | None) -> str:
+    """'2017-11' -> 'November 2017', '2021-03-04' -> '4 March 2021', '2015' -> '2015'."""
+    parts = (value or "").split("-")
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        month = f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {month}" if len(parts) == 3 and parts[2].isdigit() else month
+    return value or ""
+
+
+templates.env.filters["date_words"] = date_words
 
 # Parameters that describe a search (what the page keeps when it builds a link).
 SEARCH_KEYS = (
@@ -26,6 +42,7 @@ SEARCH_KEYS = (
     "evidence",
     "published_from",
     "published_to",
+    "measured",
     "sort",
     "per_page",
 )
@@ -41,6 +58,30 @@ class Link:
     @classmethod
     def of(cls, request: Request, path: str = "/") -> "Link":
         return cls(request.query_params.multi_items(), path)
+
+    @classmethod
+    def of_search(cls, search: SearchRequest, path: str = "/") -> "Link":
+        """The link to a search, its parameters in one order (page and per_page left out
+        unless per_page differs from the default)."""
+        single = {
+            "age": search.age,
+            "published_from": search.published_from,
+            "published_to": search.published_to,
+            "measured": None if search.measured is None else str(search.measured).lower(),
+            "sort": search.sort,
+            "per_page": None if search.per_page == 10 else search.per_page,
+        }
+        pairs: list[tuple[str, str]] = []
+        for name in SEARCH_KEYS:
+            if name == "q":
+                pairs.append(("q", search.q))
+            elif name == "council":
+                pairs += [("council", value) for value in search.councils]
+            elif name in search.filters:
+                pairs += [(name, value) for value in search.filters[name]]
+            elif single.get(name) is not None:
+                pairs.append((name, str(single[name])))
+        return cls(pairs, path)
 
     def has(self, name: str, value: str) -> bool:
         return (name, value) in self.pairs
@@ -69,4 +110,8 @@ class Link:
 
     @property
     def filters(self) -> list[tuple[str, str]]:
-        return [(k, v) for k, v in self.pairs if k not in ("q", "sort")]
+        return [(k, v) for k, v in self.pairs if k not in ("q", "sort", "per_page")]
+
+    def clearing_filters(self) -> "Link":
+        """The same words and sort, no filters."""
+        return Link([(k, v) for k, v in self.pairs if k in ("q", "sort", "per_page")], self.path)
