@@ -66,6 +66,13 @@ class Facets(BaseModel):
     theme: list[FacetValue]
     region: list[FacetValue]
     evidence: list[FacetValue]
+    council: list[FacetValue] = Field(
+        default=[], description="Councils by name (the value to pass as `council`)"
+    )
+    measured: list[FacetValue] = Field(
+        default=[],
+        description="Whether case studies report a measured outcome: `true` or `false`",
+    )
 
 
 class SearchPage(BaseModel):

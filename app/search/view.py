@@ -43,6 +43,7 @@ class Catalogue:
     councils: dict[str, int]
     programmes: dict[str, int]
     themes: dict[str, int]
+    years: list[int]  # the years case studies were published in, earliest first
 
 
 class View:
@@ -76,7 +77,7 @@ class View:
         self.live = bits.from_ids(reader.all_doc_ids())
         self.years = {year: bits.from_ids(ids) for year, ids in by_year.items()}
         self.values: dict[str, dict[str, int]] = {}
-        for name in (*FACET_FIELDS.values(), "council_key"):
+        for name in FACET_FIELDS.values():
             self.values[name] = {}
             for term in reader.lexicon(name):
                 ids = reader.postings(name, term).all_ids()
@@ -96,6 +97,7 @@ class View:
             councils=dict(Counter(doc["council"] for doc in live if doc.get("council"))),
             programmes=dict(Counter(doc["programme"] for doc in live if doc.get("programme"))),
             themes={v: found.bit_count() for v, found in self.values["theme"].items()},
+            years=sorted(year for year, found in self.years.items() if found & self.live),
         )
 
     def holds(self, word: str) -> bool:

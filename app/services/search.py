@@ -9,11 +9,11 @@ from typing import Any
 from cachetools import LRUCache
 
 from app.core.errors import NotFound
-from app.core.markdown import markdown_to_text
+from app.core.markdown import markdown_passages
 from app.core.results import RelatedPage, SearchPage, SearchResult, SuggestPage
 from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
-from app.search.highlight import snippet
+from app.search.highlight import passage, snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
 from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
@@ -50,16 +50,23 @@ class _Plan:
     did_you_mean: str | None
 
 
+def _highlights(case_study: CaseStudy, terms: frozenset[str]) -> dict[str, str]:
+    """Title and summary marked up whole; from the body (and outcomes) the sentence that holds
+    the most matched words, unless it only restates the summary shown above it."""
+    marked = {
+        "title": snippet(case_study.title, terms, whole=True),
+        "summary": snippet(case_study.summary, terms, whole=True),
+        "body": passage(
+            (*markdown_passages(case_study.body), *case_study.outcomes),
+            terms,
+            besides=case_study.summary,
+        ),
+    }
+    return {name: text for name, text in marked.items() if text}
+
+
 def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> SearchResult:
-    highlights: dict[str, str] = {}
-    for name, text, whole in (
-        ("title", case_study.title, True),
-        ("summary", case_study.summary, True),
-        ("body", markdown_to_text(case_study.body), False),
-    ):
-        marked = snippet(text, terms, whole=whole)
-        if marked:
-            highlights[name] = marked
+    highlights = _highlights(case_study, terms) if terms else {}
     return SearchResult(
         slug=case_study.slug,
         title=case_study.title,
@@ -100,6 +107,7 @@ class SearchService:
         self._words = make_word_analyzer()
         self._catalogue: Catalogue | None = None
         self._suggesters: dict[str, Suggester] = {}
+        self._councils: dict[str, str] = {}
 
     def correct(self, text: str) -> str | None:
         """Return text with the words no published case study contains corrected, or None."""
@@ -126,7 +134,7 @@ class SearchService:
         """What to search for: validated filters, the corrected and expanded query. Kept per
         index version (spelling corrections depend on what is indexed), so paging through a
         search or asking it again does not parse and correct it again."""
-        key = (self.index.version, request.key()[:7])
+        key = (self.index.version, request.plan_key())
         with self._cache_lock:
             plan = self._plans.get(key)
         if plan is None:
@@ -143,13 +151,16 @@ class SearchService:
         did_you_mean = self.correct(request.q)
         query = self.queries.build(did_you_mean or request.q)
         sort: Sort = request.sort or ("relevance" if query is not None else "newest")
+        councils = list(dict.fromkeys(council_key(c) for c in request.councils if c.strip()))
+        if request.measured is not None:
+            selected["measured"] = ["true" if request.measured else "false"]
         filters = Filters(
             values=selected,
-            councils=[council_key(c) for c in request.councils if c.strip()],
+            councils=councils,
             year_from=request.published_from,
             year_to=request.published_to,
         )
-        return _Plan(selected, query, sort, filters, did_you_mean)
+        return _Plan({**selected, "council": councils}, query, sort, filters, did_you_mean)
 
     def clear_cache(self) -> None:
         with self._cache_lock:
@@ -201,7 +212,7 @@ class SearchService:
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
             results=[_result(row, base_url, hits.terms) for row in rows],
-            facets=facets(self.vocabulary, hits.facets, plan.selected),
+            facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
 
     def matching(self, session: Session, request: SearchRequest, limit: int) -> list[CaseStudy]:
@@ -235,10 +246,24 @@ class SearchService:
         rows = store.list_published_by_slug(session, slugs)
         return RelatedPage(slug=slug, results=[_result(row, base_url, frozenset()) for row in rows])
 
-    def suggest(self, prefix: str, base_url: str, limit: int) -> SuggestPage:
+    def _current_catalogue(self) -> Catalogue:
         catalogue = self.index.catalogue()
         if catalogue is not self._catalogue:  # the index changed: start afresh
-            self._catalogue, self._suggesters = catalogue, {}
+            names = {council_key(name): name for name in catalogue.councils}
+            self._catalogue, self._suggesters, self._councils = catalogue, {}, names
+        return catalogue
+
+    def council_names(self) -> dict[str, str]:
+        """Each published council's name, by its key in the index."""
+        self._current_catalogue()
+        return self._councils
+
+    def published_years(self) -> list[int]:
+        """The years case studies were published in, earliest first (a year filter's choices)."""
+        return self._current_catalogue().years
+
+    def suggest(self, prefix: str, base_url: str, limit: int) -> SuggestPage:
+        catalogue = self._current_catalogue()
         suggester = self._suggesters.get(base_url)
         if suggester is None:
             suggester = self._suggesters[base_url] = Suggester(catalogue, self.vocabulary, base_url)

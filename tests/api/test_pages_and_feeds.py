@@ -3,7 +3,6 @@ drive the same pages in Chromium)."""
 
 import csv
 import io
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
@@ -29,73 +28,6 @@ def allowing(settings: Settings) -> Iterator[TestClient]:
     configured = settings.model_copy(update={"cors_origins": [HOST], "embed_origins": [HOST]})
     with TestClient(create_app(configured)) as client:
         yield client
-
-
-# -- the search page --------------------------------------------------------------------------
-
-
-def test_the_search_page_is_a_working_form_without_javascript(client: TestClient) -> None:
-    page = client.get("/?q=foster+carers&theme=fostering")
-    assert page.status_code == 200
-    assert page.headers["content-type"].startswith("text/html")
-    html = page.text
-    assert '<form id="search" class="search" method="get" action="/" role="search">' in html
-    assert 'value="foster carers"' in html
-    assert re.search(r'name="theme"\s+value="fostering" checked', html)
-    assert "Recruiting <mark>foster</mark> <mark>carers</mark> for teenagers" in html
-    # The result carries its search, so the case study's "Back to results" returns to it.
-    assert (
-        '<a href="/case-studies/south-fostering?from=q%3Dfoster%2Bcarers%26theme%3Dfostering">'
-        in html
-    )
-    assert "1 case study" in html
-
-
-def test_search_page_facets_link_and_paginate(client: TestClient) -> None:
-    html = client.get("/?per_page=2").text
-    assert "6 case studies" in html and "page 1 of 3" in html
-    assert 'href="/?per_page=2&amp;page=2" rel="next"' in html
-    second = client.get("/?per_page=2&page=2").text
-    assert 'aria-current="page" href="/?per_page=2&amp;page=2"' in second
-    assert 'rel="prev"' in second
-
-
-def test_the_no_results_state_helps(client: TestClient) -> None:
-    html = client.get("/?q=zzzqqq&theme=fostering").text
-    assert "No case studies match" in html
-    assert 'href="/?q=zzzqqq">Remove the filter “Fostering”' in html
-    corrected = client.get("/?q=fosterring").text
-    assert "Showing results for <strong>fostering</strong>" in corrected
-
-
-def test_user_text_is_escaped_on_pages(client: TestClient) -> None:
-    html = client.get('/?q=<script>alert("x")</script>').text
-    assert "<script>alert" not in html
-    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-
-
-def test_the_embed_panel_gives_the_snippets_for_this_search(client: TestClient) -> None:
-    html = client.get("/?q=care&theme=fostering").text
-    assert "Embed this search" in html
-    # The snippets are shown as text: what is copied is the markup itself.
-    assert (
-        "&lt;iframe src=&#34;http://testserver/embed?q=care&amp;theme=fostering&amp;limit=5" in html
-    )
-    assert (
-        "&lt;case-study-search q=&#34;care&#34; theme=&#34;fostering&#34; limit=&#34;5&#34;" in html
-    )
-
-
-def test_a_bad_filter_on_a_page_is_an_html_error_for_browsers(client: TestClient) -> None:
-    page = client.get("/?theme=nope", headers=HTML)
-    assert page.status_code == 422
-    assert page.headers["content-type"].startswith("text/html")
-    assert "unknown value &#39;nope&#39;" in page.text
-    api = client.get("/?theme=nope")  # not a browser: the problem document
-    assert api.headers["content-type"] == "application/problem+json"
-
-
-# -- unpublished case studies -----------------------------------------------------------------
 
 
 def test_unpublished_submissions_have_no_page_feed_entry_or_csv_row(

@@ -12,17 +12,11 @@ from app.config import ROOT
 from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.pages import finder, page_query
 from app.web.pages.templating import Link, templates
 from app.web.routes.params import search_params
 
 router = APIRouter(include_in_schema=False)
-FACET_LABELS = {
-    "priority_area": "Priority area",
-    "age_band": "Age band",
-    "theme": "Theme",
-    "region": "Region",
-    "evidence": "Evidence",
-}
 STATIC = ROOT / "app" / "static"
 
 
@@ -83,29 +77,64 @@ def search_page(
     service: SearchDep,
     vocabulary: VocabularyDep,
     base_url: BaseUrlDep,
-    params: Annotated[SearchRequest, Depends(search_params)],
 ) -> Response:
-    page = service.search(session, params, base_url)
-    link = Link.of(request)
+    query = page_query.read(request.query_params, vocabulary)
+    search = query.request
+    page = service.search(session, search, base_url)
+    if page.total and search.page > page.pages:
+        query.notices.append(
+            f"There {'is' if page.pages == 1 else 'are'} only {page.pages} "
+            f"page{'' if page.pages == 1 else 's'} of results, so the last is shown."
+        )
+        search = replace(search, page=page.pages)
+        page = service.search(session, search, base_url)
+    link = Link.of_search(search)
+    unfiltered = None
+    if not page.total and link.filters:  # would the words alone find something?
+        unfiltered = service.search(session, _without_filters(search), base_url).total
     frame, widget = embed_snippets(base_url, link)
-    facets = [
-        {"name": name, "label": label, "values": getattr(page.facets, name)}
-        for name, label in FACET_LABELS.items()
-    ]
+    described = finder.describe(search, vocabulary)
     return templates.TemplateResponse(
         request,
         "search.html",
         {
-            "q": params.q,
+            "q": search.q,
             "page": page,
-            "facets": facets,
+            "search": search,
+            "sections": finder.sections(page, vocabulary),
+            "chips": finder.chips(search, vocabulary),
+            "sorts": sort_choices(search),
+            "years": service.published_years(),
+            "chosen_years": query.years,
+            "notices": query.notices,
+            "errors": query.errors,
+            "unfiltered": unfiltered,
             "link": link,
             "page_numbers": page_numbers(page.page, page.pages),
+            "feed_url": link.without("sort").url("/feeds/case-studies.atom"),
+            "feed_title": "New case studies" + (f": {described}" if described else ""),
+            "csv_url": link.url("/api/v1/search.csv"),
             "embed_frame": frame,
             "embed_widget": widget,
             **labeller(vocabulary),
         },
     )
+
+
+def _without_filters(search: SearchRequest) -> SearchRequest:
+    return SearchRequest(q=search.q, per_page=1)
+
+
+def sort_choices(search: SearchRequest) -> list[tuple[str, str, bool]]:
+    """The sort select's (value, text, selected): the empty value is the default in effect —
+    best match for typed words, newest for the whole collection — so a person who never chose
+    a sort always gets that default, even after typing words into a browse page."""
+    if search.q.strip():
+        choices = [("", "Best match"), ("newest", "Newest"), ("title", "Title A to Z")]
+    else:
+        choices = [("", "Newest"), ("title", "Title A to Z")]
+    chosen = search.sort if search.sort in {value for value, _ in choices} else ""
+    return [(value, text, value == chosen) for value, text in choices]
 
 
 @router.get("/embed", response_class=HTMLResponse)

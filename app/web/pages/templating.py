@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 
 from app.config import ROOT
+from app.services.filters import SearchRequest
 from app.web.pages.dates import in_words
 
 templates = Jinja2Templates(directory=ROOT / "app" / "templates")
@@ -28,6 +29,7 @@ SEARCH_KEYS = (
     "evidence",
     "published_from",
     "published_to",
+    "measured",
     "sort",
     "per_page",
 )
@@ -43,6 +45,30 @@ class Link:
     @classmethod
     def of(cls, request: Request, path: str = "/") -> "Link":
         return cls(request.query_params.multi_items(), path)
+
+    @classmethod
+    def of_search(cls, search: SearchRequest, path: str = "/") -> "Link":
+        """The link to a search, its parameters in one order (page and per_page left out
+        unless per_page differs from the default)."""
+        single = {
+            "age": search.age,
+            "published_from": search.published_from,
+            "published_to": search.published_to,
+            "measured": None if search.measured is None else str(search.measured).lower(),
+            "sort": search.sort,
+            "per_page": None if search.per_page == 10 else search.per_page,
+        }
+        pairs: list[tuple[str, str]] = []
+        for name in SEARCH_KEYS:
+            if name == "q":
+                pairs.append(("q", search.q))
+            elif name == "council":
+                pairs += [("council", value) for value in search.councils]
+            elif name in search.filters:
+                pairs += [(name, value) for value in search.filters[name]]
+            elif single.get(name) is not None:
+                pairs.append((name, str(single[name])))
+        return cls(pairs, path)
 
     def has(self, name: str, value: str) -> bool:
         return (name, value) in self.pairs
@@ -71,7 +97,11 @@ class Link:
 
     @property
     def filters(self) -> list[tuple[str, str]]:
-        return [(k, v) for k, v in self.pairs if k not in ("q", "sort")]
+        return [(k, v) for k, v in self.pairs if k not in ("q", "sort", "per_page")]
+
+    def clearing_filters(self) -> "Link":
+        """The same words and sort, no filters."""
+        return Link([(k, v) for k, v in self.pairs if k in ("q", "sort", "per_page")], self.path)
 
     def case_study_url(self, slug: str, page: int = 1) -> str:
         """A case study's page, carrying this search (and its page) in `from` so that its

@@ -10,9 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app.services.filters import SearchRequest
+from app.services.filters import SearchRequest, known
 from app.store.models import CaseStudy
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.pages.finder import describe
 from app.web.pages.templating import Link
 from app.web.routes.params import search_params
 
@@ -75,7 +76,10 @@ def atom_feed(
 
     self_url = link.url(f"{base_url}/feeds/case-studies.atom")
     add(feed, "id", self_url)
-    add(feed, "title", "Bright Futures: new case studies" + (f" – {params.q}" if params.q else ""))
+    described = describe(known(vocabulary, params)[0], vocabulary)
+    add(
+        feed, "title", "Bright Futures: new case studies" + (f" – {described}" if described else "")
+    )
     add(feed, "subtitle", "Good practice in children's services from English councils")
     add(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     add(feed, "link", rel="alternate", href=link.url(f"{base_url}/"), type="text/html")
