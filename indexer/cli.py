@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.config import Settings
 from app.core.collection import read_collection, write_collection
+from app.core.councils import UnknownCouncil, get_councils
 from app.core.principals import ROLES
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
@@ -263,7 +264,15 @@ def keys_create(
     ] = None,
     label: Annotated[str | None, typer.Option(help="A note: who holds it, what for")] = None,
 ) -> None:
-    """Create a key and print it once, as the last line; only its hash is kept."""
+    """Create a key and print it once, as the last line; only its hash is kept. A council key's
+    council is a council of England or Wales we know (data/councils.yaml), in any common form."""
+    if council is not None:
+        try:
+            council = get_councils().canonical(council)
+        except UnknownCouncil as error:
+            err.print(str(error), highlight=False)
+            err.print("A new council is one more row in data/councils.yaml.", highlight=False)
+            raise typer.Exit(2) from error
     engine = _engine(Settings())
     with Session(engine) as session:
         try:

@@ -15,6 +15,17 @@ from pydantic import ValidationError
 
 from app.core.content import CaseStudyFile
 
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML as the collection writes it, but dates stay text: 2023-02-31 is then a problem
+    with the file's `published`, not a crash inside the YAML reader."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)
 FIELD_ORDER = (
     "title",
@@ -63,7 +74,7 @@ def parse_case_study(path: Path) -> CaseStudyFile | list[Problem]:
     if not match:
         return [Problem(name, "(file)", "must start with YAML front matter between '---' lines")]
     try:
-        meta: Any = yaml.safe_load(match.group(1))
+        meta: Any = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # a SafeLoader
     except yaml.YAMLError as exc:
         return [Problem(name, "(front matter)", f"is not valid YAML: {exc}")]
     if not isinstance(meta, dict):
