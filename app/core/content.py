@@ -27,6 +27,11 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARTIAL_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 
 EARLIEST_YEAR = 1900
+# The longest each cleaned text field may be (a joint programme's council names every council).
+MAX_LENGTH = {"title": 200, "council": 300, "summary": 800, "programme": 200, "body": 50_000}
+# Text this many times longer than its field allows is refused as it is, not cleaned first:
+# markup around words is rarely more than the words, and cleaning a megabyte costs a second.
+CLEAN_AT_MOST = 4
 # A few unknown fields get an error each, pointing at it; more get one error naming the first
 # few, so that a body of 60,000 of them is answered at once and in a few lines.
 UNKNOWN_FIELDS_NAMED = 10
@@ -100,11 +105,13 @@ class CaseStudyContent(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=3, max_length=200)
-    council: str = Field(min_length=2, max_length=300)  # a joint programme names every council
+    title: str = Field(min_length=3, max_length=MAX_LENGTH["title"])
+    council: str = Field(min_length=2, max_length=MAX_LENGTH["council"])
     region: str = Field(description="One of the nine English regions or Wales")
-    summary: str = Field(min_length=20, max_length=800, description="Plain text, a few sentences")
-    body: str = Field(min_length=1, max_length=50_000, description="Markdown")
+    summary: str = Field(
+        min_length=20, max_length=MAX_LENGTH["summary"], description="Plain text, a few sentences"
+    )
+    body: str = Field(min_length=1, max_length=MAX_LENGTH["body"], description="Markdown")
     outcomes: list[ShortText] = Field(
         default_factory=list,
         max_length=30,
@@ -119,7 +126,7 @@ class CaseStudyContent(BaseModel):
     priority_areas: list[str] = Field(min_length=1, max_length=7)
     age_bands: list[str] = Field(min_length=1, max_length=4)
     themes: list[str] = Field(min_length=1, max_length=6)
-    programme: str | None = Field(default=None, max_length=200)
+    programme: str | None = Field(default=None, max_length=MAX_LENGTH["programme"])
     partners: list[ShortText] = Field(default_factory=list, max_length=30)
     evidence: Evidence = "emerging"
     published: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD")
@@ -136,12 +143,13 @@ class CaseStudyContent(BaseModel):
     def _clean(cls, v: object, info: ValidationInfo) -> object:
         """Clean before the length rules, so that what is stored keeps them (a summary of tags
         around a few words is too short, as its export would be)."""
-        if not isinstance(v, str):
-            return v  # None, or the wrong type for the field to refuse
+        assert info.field_name is not None
+        if not isinstance(v, str) or len(v) > CLEAN_AT_MOST * MAX_LENGTH[info.field_name]:
+            return v  # None, the wrong type or far too long: for the field's rules to refuse
         cleaned = clean_markdown(v) if info.field_name == "body" else clean_text(v)
         if not cleaned and info.field_name != "programme":
             raise ValueError("nothing is left once HTML is removed; send plain text or Markdown")
-        if info.field_name == "council":
+        if info.field_name == "council" and len(cleaned) <= MAX_LENGTH["council"]:
             return get_councils().canonical(cleaned)
         return cleaned or None
 

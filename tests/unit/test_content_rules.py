@@ -79,3 +79,9 @@ def test_lengths_hold_for_the_text_as_stored() -> None:
     padded = "<span></span>" * 20 + "Too short"
     assert "at least 20 characters" in problems(summary=padded)["summary"]
     assert "at least 3 characters" in problems(title="<b>A</b>")["title"]
+
+
+def test_text_far_longer_than_its_field_is_refused_as_sent() -> None:
+    markup = "<b>x</b> " * 110_000  # a megabyte that would clean to 110,000 characters
+    assert "at most 50000 characters" in problems(body=markup)["body"]
+    assert "at most 300 characters" in problems(council=markup)["council"]
