@@ -21,6 +21,7 @@ from app.core.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+MAX_ERRORS = 30  # listed in a validation error; the rest are counted, so the answer stays small
 MACHINE_PATHS = ("/widget.js", "/healthz", "/readyz", "/metrics")  # never answered as a page
 log = logging.getLogger(__name__)
 
@@ -179,14 +180,17 @@ def _allowed_methods(request: Request) -> list[str]:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    found = exc.errors()
     errors = [
         {
             "detail": f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}",
             "pointer": _pointer(tuple(e["loc"])),
         }
-        for e in exc.errors()
+        for e in found[:MAX_ERRORS]
     ]
     detail = "; ".join(e["detail"] for e in errors) or "The request is not valid."
+    if len(found) > MAX_ERRORS:
+        detail += f"; and {len(found) - MAX_ERRORS} more problems not listed"
     return problem(request, 422, "Invalid request", detail, errors)
 
 

@@ -185,7 +185,7 @@ def test_the_atom_feed_lists_newest_first_and_takes_search_filters(client: TestC
     first = entries[0]
     assert first.findtext(f"{ATOM}updated") == "2021-03-04T00:00:00Z"
     assert first.find(f"{ATOM}link").get("href").endswith("/case-studies/east-early-years")
-    assert first.findtext(f"{ATOM}author/{ATOM}name") == "Eastborough Council"
+    assert first.findtext(f"{ATOM}author/{ATOM}name") == "Essex County Council"
     assert {c.get("term") for c in first.findall(f"{ATOM}category")} == {
         "early-years",
         "childrens-centres",

@@ -46,9 +46,9 @@ def test_result_carries_the_documented_fields(client: TestClient) -> None:
     assert result == {
         "slug": "north-care-leavers",
         "title": "Apprenticeships for care leavers",
-        "council": "Northtown City Council",
+        "council": "North Tyneside Council",
         "region": "North East",
-        "summary": "Northtown offered apprenticeships to care leavers with a mentor each.",
+        "summary": "North Tyneside offered apprenticeships to care leavers with a mentor each.",
         "priority_areas": ["outcomes-focus"],
         "age_bands": ["16-25"],
         "themes": ["care-leavers", "employment-and-skills"],
@@ -58,7 +58,7 @@ def test_result_carries_the_documented_fields(client: TestClient) -> None:
         "url": "http://testserver/api/v1/case-studies/north-care-leavers",
         "highlights": {
             "title": "<mark>Apprenticeships</mark> for care leavers",
-            "summary": "Northtown offered <mark>apprenticeships</mark> to care leavers"
+            "summary": "North Tyneside offered <mark>apprenticeships</mark> to care leavers"
             " with a mentor each.",
         },
     }
@@ -137,7 +137,7 @@ def test_region_accepts_label_or_slug(client: TestClient) -> None:
 
 
 def test_council_filter_ignores_case(client: TestClient) -> None:
-    assert sorted(slugs(search(client, council="northtown city council"))) == [
+    assert sorted(slugs(search(client, council="north tyneside council"))) == [
         "north-care-leavers",
         "north-family-support",
     ]
