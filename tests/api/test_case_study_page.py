@@ -19,9 +19,9 @@ def test_key_facts_come_first_then_the_story(client: TestClient) -> None:
     html = client.get("/case-studies/north-care-leavers").text
     words = text_of(html)
     assert (
-        "Northtown City Council Apprenticeships for care leavers "
-        "Northtown offered apprenticeships to care leavers with a mentor each. "
-        "Key facts Council Northtown City Council Region North East When Published May 2019 "
+        "North Tyneside Council Apprenticeships for care leavers "
+        "North Tyneside offered apprenticeships to care leavers with a mentor each. "
+        "Key facts Council North Tyneside Council Region North East When Published May 2019 "
         "Evidence Outcomes measured The council tracks outcomes with data. "
         "What the evidence levels mean "
         "Ages Transition to adulthood (16-25) "
@@ -104,15 +104,15 @@ def test_without_a_search_the_page_offers_search(client: TestClient) -> None:
 def test_more_from_this_council_and_related_keep_the_way_back(client: TestClient) -> None:
     html = client.get("/case-studies/north-care-leavers", params={"from": "q=care"}).text
     council = html[html.index('id="council-heading"') : html.index('id="related-heading"')]
-    assert "More from Northtown City Council" in council
+    assert "More from North Tyneside Council" in council
     assert (
         '<a href="/case-studies/north-family-support?from=q%3Dcare">Family support at home</a>'
         in (council)
     )
     assert '<span class="meta">2020</span>' in council
     assert (
-        '<a href="/?council=Northtown%20City%20Council">'
-        "All case studies from Northtown City Council</a>"
+        '<a href="/?council=North%20Tyneside%20Council">'
+        "All case studies from North Tyneside Council</a>"
     ) in council
     related = html[html.index('id="related-heading"') :]
     assert re.search(r'href="/case-studies/[a-z-]+\?from=q%3Dcare"', related)
