@@ -89,15 +89,17 @@ class Mailer:
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
 
-    def deliver_due(self) -> int:
-        """Send every message that is due and not being sent elsewhere; return how many went."""
-        sent = 0
+    def deliver_due(self) -> list[str]:
+        """Send every message that is due and not being sent elsewhere; say where each went."""
+        delivered = []
         with Session(self.engine) as session:
             for message in outbox.claim_due(session, utcnow()):
-                sent += self._deliver(session, message)
-        return sent
+                where = self._deliver(session, message)
+                if where is not None:
+                    delivered.append(where)
+        return delivered
 
-    def _deliver(self, session: Session, message: OutboxMessage) -> int:
+    def _deliver(self, session: Session, message: OutboxMessage) -> str | None:
         assert message.id is not None
         what = f"mail {message.id} ({message.kind})"
         try:
@@ -106,7 +108,7 @@ class Mailer:
             )
         except Exception as error:  # noqa: BLE001  any failure is retried or given up on
             self._failed(session, message, error)
-            return 0
+            return None
         outbox.mark_sent(session, message, utcnow())
         if self.metrics:
             self.metrics.mail_sent.inc()
@@ -119,7 +121,7 @@ class Mailer:
             )
         else:
             log.info("%s sent through %s", what, where)
-        return 1
+        return where
 
     def _failed(self, session: Session, message: OutboxMessage, error: Exception) -> None:
         reason = scrub(f"{type(error).__name__}: {error}")

@@ -13,6 +13,7 @@ from app.services.accounts import LINK_USED, local_path
 from app.web import auth
 from app.web.deps import AccountsDep, OptionalUserDep, SessionDep, csrf_protect
 from app.web.pages.rendering import field_errors, render
+from app.web.problems import wants_html
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 # The link's page must not pass its address (with the token) on to anything it links to.
@@ -47,6 +48,8 @@ def ask_for_link(
     try:
         accounts.request_link(session, email, client, next)
     except (Invalid, TooMany) as error:
+        if not wants_html(request):
+            raise  # problem+json for anything but a browser
         status, headers = 422, {}
         if isinstance(error, TooMany):
             status, headers = 429, {"Retry-After": str(error.retry_after)}

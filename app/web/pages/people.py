@@ -11,6 +11,7 @@ from app.core.errors import Conflict, Invalid
 from app.core.principals import ROLES
 from app.web.deps import AccountsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.rendering import field_errors, render
+from app.web.problems import wants_html
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -73,6 +74,8 @@ def invite(
     try:
         invited = accounts.invite(session, account, email, role, council)
     except (Invalid, Conflict) as error:
+        if not wants_html(request):
+            raise  # problem+json for anything but a browser
         errors = field_errors(error, "email")
         return _people_page(request, session, accounts, account, form, errors, status_code=422)
     return RedirectResponse(f"/people?invited={invited.id}", status_code=303)
