@@ -42,6 +42,7 @@ def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
         database_url=database_url,
         index_dir=tmp_path / "index",
         data_dir=data_dir,
+        outbox_dir=tmp_path / "outbox",  # mail without SMTP_URL lands here, not in var/
         index_sync_seconds=0.1,
         rate_limit="off",  # the rate-limit tests turn it on
         log_format="text",

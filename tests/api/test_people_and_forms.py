@@ -264,3 +264,35 @@ def test_api_keys_are_unchanged(client: TestClient, keys: Keys) -> None:
     assert client.get("/api/v1/submissions", headers=auth(keys.leeds)).status_code == 200
     created = submit(client, keys.leeds, make_draft())
     assert created.status_code == 201  # a JSON post with a key needs no CSRF token
+
+
+def test_the_new_pages_carry_the_security_headers(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft()).json()
+    leeds = signed_in(client, smtp, LEEDS, "council", "Leeds City Council")
+    admin = signed_in(client, smtp, ADMIN, "admin")
+    anyone = Person.at(client)
+    pages = [
+        (anyone, "/sign-in"),
+        (anyone, "/sign-in/check-email"),
+        (anyone, "/sign-in/confirm?token=" + "x" * 43),
+        (anyone, "/signed-out"),
+        (leeds, "/my/submissions"),
+        (leeds, f"/my/submissions/{record['id']}"),
+        (admin, "/people"),
+        (admin, f"/people/{account_id(client, LEEDS)}/revoke"),
+    ]
+    for person, path in pages:
+        page = person.get(path)
+        assert page.status_code in (200, 410), path
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp and "form-action 'self'" in csp
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["cache-control"] == "no-store"
+    councils = anyone.get("/councils")
+    assert councils.status_code == 200 and "Keeping children safe" in councils.text
+    assert "frame-ancestors 'none'" in councils.headers["content-security-policy"]
+    assert '<a href="/councils">For councils</a>' in anyone.get("/").text  # the footer
