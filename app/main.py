@@ -194,9 +194,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestContext, metrics=metrics)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     routers = (
-        search, case_studies, submissions, moderation, analytics, health, feeds, pages,
-        accounts, my_submissions, people, councils,
-    )  # fmt: skip
+        search,
+        case_studies,
+        submissions,
+        moderation,
+        analytics,
+        health,
+        feeds,
+        pages,
+        accounts,
+        my_submissions,
+        people,
+        councils,
+    )
     for module in routers:
         app.include_router(module.router)
     # For the Allow header of a 405: which methods each path serves.

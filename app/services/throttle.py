@@ -29,8 +29,9 @@ class SignInThrottle:
     def hit(self, address: str, client: str) -> None:
         """Count one request for a link; TooMany (with when to try again) past either limit."""
         digest = hashlib.sha256(address.encode()).hexdigest()[:32]
-        for item, key in ((self.per_client, f"sign-in:client:{client}"),
-                          (self.per_address, f"sign-in:address:{digest}")):  # fmt: skip
+        limits = [(self.per_client, f"sign-in:client:{client}")]
+        limits.append((self.per_address, f"sign-in:address:{digest}"))
+        for item, key in limits:
             if item is not None and not self.limiter.hit(item, key):
                 reset, _remaining = self.limiter.get_window_stats(item, key)
                 wait = max(1, math.ceil(reset - time.time()))

@@ -57,9 +57,12 @@ def set_cookie(
 
 def clear_cookie(request: Request, response: Response, base: str) -> None:
     response.delete_cookie(
-        cookie_name(request, base), path="/", secure=on_https(request), httponly=True,
+        cookie_name(request, base),
+        path="/",
+        secure=on_https(request),
+        httponly=True,
         samesite="lax",
-    )  # fmt: skip
+    )
 
 
 def sign_in_url(next_path: str | None = None) -> str:

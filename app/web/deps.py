@@ -145,8 +145,8 @@ UserDep = Annotated[Account, Depends(require_account)]
 def _require_account(*roles: Role, why: str) -> object:
     def check(account: UserDep) -> Account:
         if account.role not in roles:
-            raise Forbidden(f"{why} Your account is a{'n' if account.role == 'admin' else ''} "
-                            f"{account.role}'s.")  # fmt: skip
+            article = "an" if account.role == "admin" else "a"
+            raise Forbidden(f"{why} Your account is {article} {account.role}'s.")
         return account
 
     return Depends(check)

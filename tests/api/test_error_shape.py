@@ -97,8 +97,9 @@ def test_the_pages_of_signed_in_work_answer_with_problems(
         assert_problem(bad, 422, "/sign-in")
         assert bad.json()["errors"][0]["pointer"] == "#/email"
         for _ in range(2):
-            many = officer.client.post("/sign-in", data={**token, "email": "a@b.example"},
-                                       headers=json)  # fmt: skip
+            many = officer.client.post(
+                "/sign-in", data={**token, "email": "a@b.example"}, headers=json
+            )
         assert_problem(many, 429, "/sign-in")
         for path in ("/my/submissions/999", "/people"):
             page = officer.get(path)

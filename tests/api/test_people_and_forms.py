@@ -220,8 +220,10 @@ def test_the_invitation_form_says_what_to_fix(client: TestClient, smtp: SmtpServ
     admin.get("/people")
     empty = admin.submit("/people", {})
     assert empty.status_code == 422 and "There is a problem" in empty.text
-    expected = {"Enter their email address": "#email",
-                "Select what the person will do": "#role-council"}  # fmt: skip
+    expected = {
+        "Enter their email address": "#email",
+        "Select what the person will do": "#role-council",
+    }
     for message, anchor in expected.items():
         assert f'<a href="{anchor}">{message}</a>' in empty.text
     no_council = admin.submit("/people", {"email": LEEDS, "role": "council"})
