@@ -21,6 +21,7 @@ from app.store.models import OutboxMessage, utcnow
 log = logging.getLogger(__name__)
 _LINK = re.compile(r"https?://\S+")
 LONGEST_WAIT = timedelta(hours=6)
+PURGE_EVERY = timedelta(hours=1)
 
 
 def queue(session: Session, kind: str, to: str, subject: str, body: str) -> None:
@@ -56,6 +57,7 @@ class Mailer:
         self.policy, self.metrics, self.poll_seconds = policy, metrics, poll_seconds
         self._wake = threading.Event()
         self._stopping = False
+        self._purged: datetime | None = None
         self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
 
     @classmethod
@@ -92,8 +94,12 @@ class Mailer:
     def deliver_due(self) -> list[str]:
         """Send every message that is due and not being sent elsewhere; say where each went."""
         delivered = []
+        now = utcnow()
         with Session(self.engine) as session:
-            for message in outbox.claim_due(session, utcnow()):
+            if self._purged is None or now - self._purged >= PURGE_EVERY:
+                outbox.purge(session, now)
+                self._purged = now
+            for message in outbox.claim_due(session, now):
                 where = self._deliver(session, message)
                 if where is not None:
                     delivered.append(where)

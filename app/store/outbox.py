@@ -2,17 +2,20 @@
 sender at a time (a lease that lapses if the sender dies), then marked sent, retried or failed.
 
 Delivery is at least once: a sender that dies after the SMTP server took a message but before
-marking it sent leaves it to be sent again when its lease lapses.
+marking it sent leaves it to be sent again when its lease lapses. A message's body (which may
+hold a sign-in link) is blanked once it is sent or given up on, and the rows themselves (an
+address each) are deleted after KEEP.
 """
 
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import Session, col, delete, func, select, update
 
 from app.store.models import OutboxMessage
 
 LEASE = timedelta(minutes=2)  # far longer than one SMTP conversation
+KEEP = timedelta(days=30)  # how long operators can see what was sent or given up on
 
 
 def add_message(session: Session, kind: str, recipient: str, subject: str, body: str) -> None:
@@ -47,6 +50,7 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMe
 
 def mark_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
     message.sent_at, message.claimed_until, message.last_error = now, None, None
+    message.body = ""
     session.add(message)
     session.commit()
 
@@ -61,8 +65,21 @@ def mark_retry(session: Session, message: OutboxMessage, at: datetime, error: st
 def mark_failed(session: Session, message: OutboxMessage, now: datetime, error: str) -> None:
     message.failed_at, message.claimed_until = now, None
     message.last_error = error[:500]
+    message.body = ""
     session.add(message)
     session.commit()
+
+
+def purge(session: Session, now: datetime) -> int:
+    """Delete messages sent or given up on more than KEEP ago; committed."""
+    before = now - KEEP
+    done = session.exec(
+        delete(OutboxMessage).where(
+            (col(OutboxMessage.sent_at) < before) | (col(OutboxMessage.failed_at) < before)
+        )
+    )
+    session.commit()
+    return int(done.rowcount)
 
 
 def counts(session: Session) -> dict[str, int]:

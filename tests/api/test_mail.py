@@ -173,3 +173,26 @@ def test_starttls_then_login_then_send(tls_smtp: SmtpServer, start: Start) -> No
         invite(client, LEEDS, "council", "Leeds City Council")
         tls_smtp.inbox.wait_for(lambda m: m["To"] == LEEDS)
     assert tls_smtp.logins == [(b"mailer@council.example", b"p@ss:word")]  # type: ignore[attr-defined]
+
+
+def test_sent_mail_keeps_no_link_and_goes_after_thirty_days(smtp: SmtpServer, start: Start) -> None:
+    with start(smtp.url) as client:
+        invite(client, LEEDS, "council", "Leeds City Council")
+        smtp.inbox.wait_for(lambda m: m["To"] == LEEDS)
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        until(lambda: metric(client, "bf_mail_waiting") == 0)
+        with Session(engine) as session:
+            sent = outbox.find_message(session, 1)
+            assert sent is not None and sent.sent_at is not None
+            assert sent.body == ""  # the link it carried is not kept
+            sent.sent_at -= outbox.KEEP
+            session.add(sent)
+            session.commit()
+    with start(smtp.url) as again:  # a sender purges when it starts, then hourly
+        engine = again.app.state.engine  # type: ignore[attr-defined]
+
+        def gone() -> bool:
+            with Session(engine) as session:
+                return outbox.find_message(session, 1) is None
+
+        until(gone)
