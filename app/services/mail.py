@@ -115,16 +115,12 @@ class Mailer:
         except Exception as error:  # noqa: BLE001  any failure is retried or given up on
             self._failed(session, message, error)
             return None
-        outbox.mark_sent(session, message, utcnow())
+        links = " ".join(_LINK.findall(message.body)) or "none"
+        outbox.mark_sent(session, message, utcnow())  # (which forgets the body)
         if self.metrics:
             self.metrics.mail_sent.inc()
         if self.transport.logs_links:
-            log.info(
-                "%s written to %s; its link: %s",
-                what,
-                where,
-                " ".join(_LINK.findall(message.body)) or "none",
-            )
+            log.info("%s written to %s; its link: %s", what, where, links)
         else:
             log.info("%s sent through %s", what, where)
         return where

@@ -115,7 +115,7 @@ def test_without_smtp_mail_is_written_to_the_outbox_folder_and_the_link_logged(
     outbox_dir = settings.outbox_dir
     with caplog.at_level(logging.INFO), start(None, public_url=None) as client:
         invite(client, LEEDS, "council", "Leeds City Council")
-        until(lambda: any(outbox_dir.glob("*.eml")))
+        until(lambda: any("written to" in r.getMessage() for r in caplog.records))
     [written] = list(outbox_dir.glob("*.eml"))
     assert written.name == "000001-invitation.eml"
     mail = message_from_bytes(written.read_bytes(), policy=policy.default)
@@ -123,7 +123,7 @@ def test_without_smtp_mail_is_written_to_the_outbox_folder_and_the_link_logged(
     link = link_in(mail)  # type: ignore[arg-type]
     assert link.startswith("http://127.0.0.1:8000/sign-in/confirm?token=")  # `make run`'s address
     logged = [r.getMessage() for r in caplog.records if r.name == "app.services.mail"]
-    assert any(link in line and str(written) in line for line in logged)
+    assert any(link in line and str(written) in line for line in logged), (link, logged)
     assert not list(outbox_dir.glob("*.part"))
 
 
