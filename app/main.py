@@ -19,9 +19,11 @@ from app.config import ROOT, Settings
 from app.core.collection import read_collection
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
+from app.services.accounts import AccountService
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
 from app.services.indexing import IndexSync, catch_up, ensure_index
+from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
 from app.services.search import SearchService
@@ -29,13 +31,15 @@ from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store import case_studies as store
 from app.store.db import init_db, make_engine
+from app.web.auth import install_auth_handlers
+from app.web.csrf import install_csrf_handler
 from app.web.middleware.body_limit import BodyLimit
 from app.web.middleware.etags import ETags
 from app.web.middleware.rate_limit import RateLimit
 from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
-from app.web.pages import api_docs
+from app.web.pages import accounts, api_docs, councils, my_submissions, people
 from app.web.pages import case_studies as case_study_pages
 from app.web.pages import search as pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
@@ -100,9 +104,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.submissions = SubmissionService(index)
     app.state.moderation = ModerationService(lambda: catch_up(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
+    mailer = Mailer.from_settings(engine, settings, metrics)
+    metrics.watch_outbox(engine)
+    mailer.start()
+    app.state.mailer = mailer
+    app.state.accounts = AccountService(settings, mailer.wake)
     try:
         yield
     finally:
+        mailer.stop()
         counter.stop()
         sync.stop()
         index.close()
@@ -163,6 +173,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics = Metrics.create()
     install_error_handlers(app)
+    install_auth_handlers(app)
+    install_csrf_handler(app)
     # Added innermost first. From the outside in: a request id and metrics for everything;
     # security headers and CORS on every answer, refusals included; rate and size limits before
     # any work; ETags on the finished body.
@@ -197,6 +209,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         pages,
         case_study_pages,
         api_docs,
+        accounts,
+        my_submissions,
+        people,
+        councils,
     )
     for module in routers:
         app.include_router(module.router)

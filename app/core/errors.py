@@ -35,3 +35,11 @@ class Conflict(Error):
 
 class Unavailable(Error):
     """A part the request needs is being rebuilt; retrying shortly will work."""
+
+
+class TooMany(Error):
+    """The caller has asked too often; `retry_after` says in how many seconds to try again."""
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

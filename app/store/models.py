@@ -1,5 +1,6 @@
 """The SQL tables: case studies and their tags, the change log that feeds the search index,
-submission history, API keys, idempotency records and query counts."""
+submission history, API keys, idempotency records, query counts, people's accounts with their
+sign-in links and browser sessions, and the mail outbox."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -167,3 +168,68 @@ class QueryCount(SQLModel, table=True):
     query: str = Field(max_length=200)
     searches: int = 0
     zero_results: int = 0
+
+
+class User(SQLModel, table=True):
+    """A person who signs in by an emailed link: their address, role and (for a council user)
+    council, and whether they may sign in (invited, active, revoked)."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    role: str = Field(max_length=20)
+    council: str | None = Field(default=None, max_length=300)
+    state: str = Field(max_length=20)
+    invited_by: str | None = Field(default=None, max_length=250)
+    created_at: datetime = _when()
+    last_sign_in_at: datetime | None = _when(optional=True)
+    revoked_at: datetime | None = _when(optional=True)
+
+
+class SignInToken(SQLModel, table=True):
+    """One emailed sign-in link: only the SHA-256 of its secret, when it expires, and when it
+    was used (each works once)."""
+
+    __tablename__ = "sign_in_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = _when(optional=True)
+
+
+class BrowserSession(SQLModel, table=True):
+    """A signed-in browser: the SHA-256 of its cookie's secret, when it was last seen (for the
+    idle expiry) and when it ends whatever happens (the absolute expiry)."""
+
+    __tablename__ = "browser_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = _when()
+    last_seen_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail to send, written in the same transaction as what caused it; a sender claims it,
+    sends it and marks it sent, or schedules another attempt, so a restart loses none."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _when()
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    claimed_until: datetime | None = _when(optional=True)
+    sent_at: datetime | None = _when(optional=True)
+    failed_at: datetime | None = _when(optional=True)
+    last_error: str | None = Field(default=None, max_length=500)

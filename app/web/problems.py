@@ -16,6 +16,7 @@ from app.core.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    TooMany,
     Unauthenticated,
     Unavailable,
 )
@@ -34,6 +35,7 @@ STATUS: dict[type[Error], tuple[int, str]] = {
     Forbidden: (403, "Forbidden"),
     Conflict: (409, "Conflict"),
     Unavailable: (503, "Search is rebuilding"),
+    TooMany: (429, "Too many requests"),
 }
 HEADERS: dict[type[Error], dict[str, str]] = {
     Unauthenticated: {"WWW-Authenticate": 'Bearer realm="api"'},
@@ -136,6 +138,8 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
         log.error("unavailable, rebuilding: %s", getattr(exc, "cause", exc.detail))
     response = problem(request, status, title, exc.detail, exc.errors)
     response.headers.update(headers)
+    if isinstance(exc, TooMany):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 
