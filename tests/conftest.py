@@ -68,7 +68,7 @@ def _settings(folder: Path, data_dir: Path, database_url: str) -> Settings:
         database_url=database_url,
         index_dir=folder / "index",
         data_dir=data_dir,
-        outbox_dir=tmp_path / "outbox",  # mail without SMTP_URL lands here, not in var/
+        outbox_dir=folder / "outbox",  # mail without SMTP_URL lands here, not in var/
         index_sync_seconds=0.1,
         rate_limit="off",  # the rate-limit tests turn it on
         log_format="text",
