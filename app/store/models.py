@@ -1,5 +1,6 @@
 """The SQL tables: case studies and their tags, the change log that feeds the search index,
-submission history, API keys, idempotency records and query counts."""
+submission history, API keys, idempotency records, query counts and the websites allowed to
+embed the service."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -167,3 +168,29 @@ class QueryCount(SQLModel, table=True):
     query: str = Field(max_length=200)
     searches: int = 0
     zero_results: int = 0
+
+
+class EmbedOrigin(SQLModel, table=True):
+    """A website allowed to embed the service: its pages may call the API from the browser
+    (CORS) and show /embed in a frame (CSP frame-ancestors)."""
+
+    __tablename__ = "embed_origin"
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(max_length=300, unique=True, index=True)
+    note: str | None = Field(default=None, max_length=300)
+    added_by: str = Field(max_length=250)
+    added_at: datetime = _when()
+
+
+class EmbedOriginChange(SQLModel, table=True):
+    """An origin added or removed, in the same transaction: who and when, and the signal every
+    process polls (the number of rows) to re-read the list."""
+
+    __tablename__ = "embed_origin_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(max_length=300, index=True)
+    action: str = Field(max_length=20)
+    actor: str = Field(max_length=250)
+    at: datetime = _when()

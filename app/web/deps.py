@@ -10,6 +10,7 @@ from app.config import Settings
 from app.core.errors import Forbidden, Unauthenticated
 from app.core.principals import Principal, Role
 from app.core.vocabulary import Vocabulary
+from app.services.embed_origins import EmbedOrigins
 from app.services.moderation import ModerationService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
@@ -103,3 +104,11 @@ SubmitterDep = Annotated[Principal, _require("council", "admin")]
 SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
 ModerationDep = Annotated[ModerationService, Depends(get_moderation)]
 TaggerDep = Annotated[Tagger, Depends(get_tagger)]
+
+
+async def get_embed_origins(request: Request) -> EmbedOrigins:
+    origins: EmbedOrigins = request.app.state.embed_origins
+    return origins
+
+
+EmbedOriginsDep = Annotated[EmbedOrigins, Depends(get_embed_origins)]

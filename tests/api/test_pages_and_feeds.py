@@ -70,18 +70,6 @@ def test_user_text_is_escaped_on_pages(client: TestClient) -> None:
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
 
 
-def test_the_embed_panel_gives_the_snippets_for_this_search(client: TestClient) -> None:
-    html = client.get("/?q=care&theme=fostering").text
-    assert "Embed this search" in html
-    # The snippets are shown as text: what is copied is the markup itself.
-    assert (
-        "&lt;iframe src=&#34;http://testserver/embed?q=care&amp;theme=fostering&amp;limit=5" in html
-    )
-    assert (
-        "&lt;case-study-search q=&#34;care&#34; theme=&#34;fostering&#34; limit=&#34;5&#34;" in html
-    )
-
-
 def test_a_bad_filter_on_a_page_is_an_html_error_for_browsers(client: TestClient) -> None:
     page = client.get("/?theme=nope", headers=HTML)
     assert page.status_code == 422
@@ -135,21 +123,8 @@ def test_unpublished_submissions_have_no_page_feed_entry_or_csv_row(
         assert "Narwhal" in client.get(path).text
 
 
-# -- embedding --------------------------------------------------------------------------------
-
-
-def test_the_embed_page_is_compact_and_frameable_only_by_allowed_origins(
-    allowing: TestClient,
-) -> None:
-    page = allowing.get("/embed?theme=fostering&limit=3")
-    assert page.status_code == 200
-    csp = page.headers["content-security-policy"]
-    assert f"frame-ancestors 'self' {HOST}" in csp
-    assert "x-frame-options" not in page.headers
-    assert 'target="_blank" rel="noopener"' in page.text
-    assert page.text.count("<li>") == 1  # one fostering case study in the sample
-    assert allowing.get("/embed?limit=2").text.count("<li>") == 2
-    assert allowing.get("/embed?limit=21").status_code == 422
+# -- embedding (the embed page, the widget and the allowed websites: test_embedding.py and
+# test_embed_origins.py) ------------------------------------------------------------------------
 
 
 def test_other_pages_may_not_be_framed(client: TestClient) -> None:
@@ -167,15 +142,6 @@ def test_security_headers_everywhere(client: TestClient) -> None:
         assert "content-security-policy" in headers
     page_csp = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in page_csp and "unsafe-inline" not in page_csp
-
-
-def test_the_widget_script_is_served_for_other_sites(client: TestClient) -> None:
-    script = client.get("/widget.js")
-    assert script.status_code == 200
-    assert script.headers["content-type"].startswith("text/javascript")
-    assert 'customElements.define("case-study-search"' in script.text
-    assert "attachShadow" in script.text and "innerHTML" not in script.text
-    assert script.headers["cross-origin-resource-policy"] == "cross-origin"
 
 
 def test_cors_allows_only_the_listed_origins(allowing: TestClient) -> None:

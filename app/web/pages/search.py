@@ -1,11 +1,9 @@
-"""The pages: the search page at /, a case study at /case-studies/{slug}, the compact /embed page
-for frames, and /widget.js for the <case-study-search> element."""
+"""The pages: the search page at /, a case study at /case-studies/{slug} (the embed page and the
+widget's script are in `embed.py`)."""
 
-from dataclasses import replace
-from html import escape
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.config import ROOT
@@ -13,6 +11,7 @@ from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.case_studies import get_case_study
 from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.pages.embed import embed_panel
 from app.web.pages.templating import Link, templates
 from app.web.routes.params import search_params
 
@@ -56,27 +55,6 @@ def page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-def embed_snippets(base_url: str, link: Link) -> tuple[str, str]:
-    frame = (
-        f'<iframe src="{base_url}/embed?{link.query(limit=5)}" title="Case studies from Bright '
-        f'Futures" loading="lazy" width="100%" height="520"></iframe>'
-    )
-    attributes = [("q", "q"), ("theme", "theme"), ("age-band", "age_band")]
-    attributes += [("priority-area", "priority_area"), ("region", "region")]
-    attributes += [("evidence", "evidence")]
-    parts = [
-        f'{attribute}="{escape(",".join(link.values(name)))}"'
-        for attribute, name in attributes
-        if link.values(name)
-    ]
-    parts.append('limit="5"')
-    widget = (
-        f'<script src="{base_url}/widget.js" defer></script>\n'
-        f"<case-study-search {' '.join(parts)}></case-study-search>"
-    )
-    return frame, widget
-
-
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -88,7 +66,6 @@ def search_page(
 ) -> Response:
     page = service.search(session, params, base_url)
     link = Link.of(request)
-    frame, widget = embed_snippets(base_url, link)
     facets = [
         {"name": name, "label": label, "values": getattr(page.facets, name)}
         for name, label in FACET_LABELS.items()
@@ -102,8 +79,7 @@ def search_page(
             "facets": facets,
             "link": link,
             "page_numbers": page_numbers(page.page, page.pages),
-            "embed_frame": frame,
-            "embed_widget": widget,
+            "embed": embed_panel(request, base_url, link),
             **labeller(vocabulary),
         },
     )
@@ -124,30 +100,6 @@ def case_study_page(
         request,
         "case_study.html",
         {"study": study, "related": related, **labeller(vocabulary)},
-    )
-
-
-@router.get("/embed", response_class=HTMLResponse)
-def embed_page(
-    request: Request,
-    session: SessionDep,
-    service: SearchDep,
-    base_url: BaseUrlDep,
-    params: Annotated[SearchRequest, Depends(search_params)],
-    limit: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> Response:
-    page = service.search(session, replace(params, page=1, per_page=limit), base_url)
-    return templates.TemplateResponse(
-        request, "embed.html", {"page": page, "link": Link.of(request), "base_url": base_url}
-    )
-
-
-@router.get("/widget.js")
-def widget() -> FileResponse:
-    return FileResponse(
-        STATIC / "widget.js",
-        media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=3600"},
     )
 
 
