@@ -30,7 +30,7 @@
   const script = document.currentScript;
   const service = new URL(script ? script.src : "/", window.location.href).origin;
   const GIVE_UP_MS = 8000;
-  const NAME = "Bright Futures case studies";
+  const NAME = "Bright Futures widget";
   const ATTRIBUTES = {
     q: "q",
     "priority-area": "priority_area",
@@ -122,7 +122,7 @@
       } catch (error) {
         // The service itself did not answer: say so below.
       }
-      console.warn(`${NAME} could not be shown (${why}); a link to them is shown instead.`);
+      console.warn(`${NAME}: the case studies could not be shown (${why}); a plain link to them is shown instead.`);
     })();
     return diagnosis;
   };

@@ -69,6 +69,19 @@ def test_the_change_applies_to_cors_and_frames_at_once(client: TestClient, keys:
     assert not cors_allows(client, HOST) and not frame_allows(client, HOST)
 
 
+def test_a_removed_site_cannot_keep_using_a_cached_answer(client: TestClient, keys: Keys) -> None:
+    url = add(client, keys.moderator, HOST).json()["url"]
+    first = client.get("/api/v1/search?q=care", headers={"Origin": HOST})
+    etag = first.headers["etag"]
+    again = {"Origin": HOST, "If-None-Match": etag}
+    assert client.get("/api/v1/search?q=care", headers=again).status_code == 304
+    client.delete(url, headers=auth(keys.moderator))
+    # A 304 would let the browser keep the cached Access-Control-Allow-Origin.
+    refused = client.get("/api/v1/search?q=care", headers=again)
+    assert refused.status_code == 200 and "access-control-allow-origin" not in refused.headers
+    assert client.get("/api/v1/search?q=care", headers={"If-None-Match": etag}).status_code == 304
+
+
 def test_an_origin_is_kept_as_browsers_send_it(client: TestClient, keys: Keys) -> None:
     body = add(client, keys.moderator, "  HTTPS://Campaign.Example.org:443/ ").json()
     assert body["origin"] == HOST

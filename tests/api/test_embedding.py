@@ -48,7 +48,8 @@ def test_the_embed_page_is_compact_and_frameable_only_by_allowed_origins(
     assert f"frame-ancestors 'self' {HOST}" in csp
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "x-frame-options" not in page.headers
-    assert '<h1 class="visually-hidden">Case studies from Bright Futures</h1>' in page.text
+    assert '<main aria-labelledby="embed-title">' in page.text
+    assert 'class="visually-hidden">Case studies from Bright Futures</h1>' in page.text
     assert '<p class="count" role="status">1 case study</p>' in page.text
     assert '<script src="/static/embed.js" defer></script>' in page.text
     assert page.text.count("<li>") == 1  # one fostering case study in the sample

@@ -1,8 +1,9 @@
 """CORS for the websites allowed to embed: Starlette's middleware, asking the live list (which
 moderators change while the service runs) instead of a list fixed at start."""
 
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.services.embed_origins import EmbedOrigins
 
@@ -10,10 +11,16 @@ from app.services.embed_origins import EmbedOrigins
 # browsers on other sites).
 METHODS = ["GET", "HEAD"]
 EXPOSED = ["ETag", "X-Request-ID", "Retry-After"]
+CONDITIONAL = (b"if-none-match", b"if-modified-since")
 
 
 class EmbedCORS(CORSMiddleware):
-    """CORS that allows exactly the origins on the live list, on reads only."""
+    """CORS that allows exactly the origins on the live list, on reads only.
+
+    A site taken off the list gets whole answers, never 304: a browser keeps the headers of
+    the response it cached, Access-Control-Allow-Origin included, when told it is unchanged,
+    so a 304 would keep showing a removed site the results.
+    """
 
     def __init__(self, app: ASGIApp, origins: EmbedOrigins) -> None:
         super().__init__(
@@ -27,3 +34,11 @@ class EmbedCORS(CORSMiddleware):
 
     def is_allowed_origin(self, origin: str) -> bool:
         return self.origins.allows(origin)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            origin = Headers(scope=scope).get("origin")
+            if origin is not None and not self.is_allowed_origin(origin):
+                headers = [(k, v) for k, v in scope["headers"] if k not in CONDITIONAL]
+                scope = {**scope, "headers": headers}
+        await super().__call__(scope, receive, send)
