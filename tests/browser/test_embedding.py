@@ -5,6 +5,7 @@ allowed, the plain link shows (and the console says why); a site a moderator add
 API works at once, no restart; the search page's panel copies and previews; axe finds nothing."""
 
 import contextlib
+import html
 import re
 import shutil
 import socket
@@ -257,6 +258,29 @@ def test_the_host_styles_the_widget_only_through_its_properties_and_parts(
     assert "Georgia" in style[2]  # the page's own font
     count = page.locator("case-study-search [part=count]")
     assert count.evaluate("p => getComputedStyle(p).fontStyle") == "italic"  # ::part(count)
+
+
+def test_a_script_pinned_with_integrity_runs_and_a_tampered_pin_shows_the_link(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    panel = httpx.get(f"{sites.service}/?{SEARCH}").text
+    found = re.search(r'<textarea id="embed-pinned"[^>]*>(.*?)</textarea>', panel, re.S)
+    assert found
+    pinned = html.unescape(found.group(1))
+    assert 'integrity="sha384-' in pinned
+    tampered = re.sub(r'sha384-[^"]+', "sha384-" + "A" * 64, pinned)
+    for name, script in (("pinned", pinned), ("tampered", tampered)):
+        (sites.folder / "host" / f"{name}.html").write_text(
+            "<!doctype html><html lang='en'><head><title>Pinned</title>"
+            f"<link rel='icon' href='data:,'></head><body><main>{element(sites.service)}"
+            f"{script}</main></body></html>"
+        )
+    page = open_page().page
+    page.goto(f"{sites.host}/pinned.html")
+    expect(page.locator("case-study-search li")).to_have_count(3)
+    page.goto(f"{sites.host}/tampered.html")  # the browser refuses the script
+    expect(fallback(page)).to_be_visible()
+    assert page.evaluate("!!customElements.get('case-study-search')") is False
 
 
 # -- when it cannot show results ---------------------------------------------------------------
