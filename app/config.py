@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     search_cache_size: int = Field(default=1024, ge=0)
     cors_origins: Annotated[list[str], NoDecode] = []
     embed_origins: Annotated[list[str], NoDecode] = []
+    embed_contact: str = ""
     max_body_bytes: int = 1_048_576
     rate_limit: str = "120/minute"
     write_rate_limit: str = "30/minute"

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -22,6 +21,7 @@ from app.search.index import SearchIndex
 from app.services.accounts import AccountService
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
+from app.services.embed_origins import EmbedOrigins
 from app.services.indexing import IndexSync, catch_up, ensure_index
 from app.services.mail import Mailer
 from app.services.metrics import Metrics
@@ -34,6 +34,7 @@ from app.store.db import init_db, make_engine
 from app.web.auth import install_auth_handlers
 from app.web.csrf import install_csrf_handler
 from app.web.middleware.body_limit import BodyLimit
+from app.web.middleware.cors import EmbedCORS
 from app.web.middleware.etags import ETags
 from app.web.middleware.rate_limit import RateLimit
 from app.web.middleware.request_context import RequestContext
@@ -41,11 +42,13 @@ from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
 from app.web.pages import case_studies as case_study_pages
+from app.web.pages import embed as embed_pages
 from app.web.pages import search as pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
     analytics,
     case_studies,
+    embed_origins,
     feeds,
     health,
     moderation,
@@ -95,6 +98,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     counter.start()
     metrics: Metrics = app.state.metrics
     metrics.watch_index(engine, index)
+    origins: EmbedOrigins = app.state.embed_origins
+    log.info(origins.start(engine, settings.index_sync_seconds))
     app.state.engine = engine
     app.state.vocabulary = vocabulary
     app.state.queries = counter
@@ -114,6 +119,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         mailer.stop()
         counter.stop()
+        origins.stop()
         sync.stop()
         index.close()
         engine.dispose()
@@ -156,6 +162,15 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+def allowed_origins(settings: Settings) -> EmbedOrigins:
+    """The websites allowed to embed, seeded from CORS_ORIGINS and EMBED_ORIGINS (one list now:
+    a site may both call the API and frame /embed); `*` in either still opens that to all."""
+    listed = [o for o in (*settings.cors_origins, *settings.embed_origins) if o != "*"]
+    return EmbedOrigins(
+        listed, cors_all="*" in settings.cors_origins, frame_all="*" in settings.embed_origins
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
@@ -172,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.log_format)
     app.state.settings = settings
     app.state.metrics = metrics = Metrics.create()
+    app.state.embed_origins = origins = allowed_origins(settings)
     install_error_handlers(app)
     install_auth_handlers(app)
     install_csrf_handler(app)
@@ -187,15 +203,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             writes=settings.write_rate_limit,
             storage=settings.rate_limit_storage,
         )
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "HEAD"],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
-            max_age=600,
-        )
-    app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
+    app.add_middleware(EmbedCORS, origins=origins)
+    app.add_middleware(SecurityHeaders, frame_ancestors=origins.frame_ancestors)
     app.add_middleware(RequestContext, metrics=metrics)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     routers = (
@@ -213,6 +222,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         my_submissions,
         people,
         councils,
+        embed_origins,
+        embed_pages,
     )
     for module in routers:
         app.include_router(module.router)

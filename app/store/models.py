@@ -1,6 +1,7 @@
 """The SQL tables: case studies and their tags, the change log that feeds the search index,
 submission history, API keys, idempotency records, query counts, people's accounts with their
-sign-in links and browser sessions, and the mail outbox."""
+sign-in links and browser sessions, the mail outbox, and the websites allowed to embed the
+service."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -233,3 +234,29 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = _when(optional=True)
     failed_at: datetime | None = _when(optional=True)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class EmbedOrigin(SQLModel, table=True):
+    """A website allowed to embed the service: its pages may call the API from the browser
+    (CORS) and show /embed in a frame (CSP frame-ancestors)."""
+
+    __tablename__ = "embed_origin"
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(max_length=300, unique=True, index=True)
+    note: str | None = Field(default=None, max_length=300)
+    added_by: str = Field(max_length=250)
+    added_at: datetime = _when()
+
+
+class EmbedOriginChange(SQLModel, table=True):
+    """An origin added or removed, in the same transaction: who and when, and the signal every
+    process polls (the number of rows) to re-read the list."""
+
+    __tablename__ = "embed_origin_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(max_length=300, index=True)
+    action: str = Field(max_length=20)
+    actor: str = Field(max_length=250)
+    at: datetime = _when()

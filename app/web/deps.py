@@ -13,6 +13,7 @@ from app.core.errors import Forbidden, Unauthenticated
 from app.core.principals import Principal, Role
 from app.core.vocabulary import Vocabulary
 from app.services.accounts import AccountService
+from app.services.embed_origins import EmbedOrigins
 from app.services.moderation import ModerationService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
@@ -164,3 +165,11 @@ CouncilUserDep = Annotated[
 async def csrf_protect(request: Request, account: OptionalUserDep) -> None:
     """For every page router: a form post without this browser's token is refused."""
     await csrf.check(request)
+
+
+async def get_embed_origins(request: Request) -> EmbedOrigins:
+    origins: EmbedOrigins = request.app.state.embed_origins
+    return origins
+
+
+EmbedOriginsDep = Annotated[EmbedOrigins, Depends(get_embed_origins)]

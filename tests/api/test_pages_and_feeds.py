@@ -53,21 +53,8 @@ def test_unpublished_submissions_have_no_page_feed_entry_or_csv_row(
         assert "Narwhal" in client.get(path).text
 
 
-# -- embedding --------------------------------------------------------------------------------
-
-
-def test_the_embed_page_is_compact_and_frameable_only_by_allowed_origins(
-    allowing: TestClient,
-) -> None:
-    page = allowing.get("/embed?theme=fostering&limit=3")
-    assert page.status_code == 200
-    csp = page.headers["content-security-policy"]
-    assert f"frame-ancestors 'self' {HOST}" in csp
-    assert "x-frame-options" not in page.headers
-    assert 'target="_blank" rel="noopener"' in page.text
-    assert page.text.count("<li>") == 1  # one fostering case study in the sample
-    assert allowing.get("/embed?limit=2").text.count("<li>") == 2
-    assert allowing.get("/embed?limit=21").status_code == 422
+# -- embedding (the embed page, the widget and the allowed websites: test_embedding.py and
+# test_embed_origins.py) ------------------------------------------------------------------------
 
 
 def test_other_pages_may_not_be_framed(client: TestClient) -> None:
@@ -85,15 +72,6 @@ def test_security_headers_everywhere(client: TestClient) -> None:
         assert "content-security-policy" in headers
     page_csp = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in page_csp and "unsafe-inline" not in page_csp
-
-
-def test_the_widget_script_is_served_for_other_sites(client: TestClient) -> None:
-    script = client.get("/widget.js")
-    assert script.status_code == 200
-    assert script.headers["content-type"].startswith("text/javascript")
-    assert 'customElements.define("case-study-search"' in script.text
-    assert "attachShadow" in script.text and "innerHTML" not in script.text
-    assert script.headers["cross-origin-resource-policy"] == "cross-origin"
 
 
 def test_cors_allows_only_the_listed_origins(allowing: TestClient) -> None:

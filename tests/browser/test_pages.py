@@ -1,7 +1,7 @@
 """The pages in a real headless Chromium (Debian's package), against a real uvicorn: the search
-page filters and paginates with and without JavaScript, the widget renders on another origin's
-page, the frame embed loads where allowed and is refused elsewhere, no console errors, and axe
-finds no serious or critical accessibility violations."""
+page filters and paginates with and without JavaScript, no console errors, and axe finds no
+serious or critical accessibility violations. The widget and the frame on other origins' pages
+are in test_embedding.py."""
 
 import re
 import shutil
@@ -157,44 +157,6 @@ def test_case_study_page_shows_the_whole_case_study(sites: Sites, watched: Watch
     page.locator(".tags a").first.click()
     page.wait_for_url(re.compile(r"/\?(priority_area|age_band|theme)="))
     assert watched.errors == []
-
-
-def test_widget_renders_live_results_on_another_origin(sites: Sites, watched: Watched) -> None:
-    page = watched.page
-    page.goto(f"{sites.host}/widget.html")
-    items = page.locator("case-study-search li")  # Playwright pierces the shadow root
-    expect(items).to_have_count(3)
-    link = page.locator("case-study-search li a").first
-    assert link.get_attribute("href", timeout=1000).startswith(f"{sites.service}/case-studies/")
-    # Styles do not cross the shadow boundary, in either direction.
-    assert link.evaluate("a => getComputedStyle(a).fontSize") != "40px"
-    assert page.locator("#own").evaluate("a => getComputedStyle(a).fontSize") == "40px"
-    assert watched.errors == []
-
-
-def test_widget_on_a_site_not_allowed_gets_no_results(sites: Sites, watched: Watched) -> None:
-    page = watched.page
-    page.goto(f"{sites.stranger}/widget.html")
-    expect(page.locator("case-study-search .status")).to_have_text(
-        "Case studies could not be loaded just now."
-    )
-
-
-def test_frame_embed_loads_on_an_allowed_origin(sites: Sites, watched: Watched) -> None:
-    page = watched.page
-    page.goto(f"{sites.host}/frame.html")
-    frame = page.frame_locator("#embed")
-    expect(frame.locator("li")).to_have_count(3)
-    assert watched.errors == []
-
-
-def test_frame_embed_is_refused_on_another_origin(sites: Sites, watched: Watched) -> None:
-    page = watched.page
-    page.goto(f"{sites.stranger}/frame.html")
-    page.wait_for_timeout(500)
-    frame = page.frame(url=re.compile("embed")) or page.main_frame.child_frames[0]
-    assert frame.url.startswith("chrome-error://") or frame.locator("li").count() == 0
-    assert any("frame-ancestors" in error for error in watched.errors)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 """nosniff, a referrer policy and a Content-Security-Policy on every response."""
 
+from collections.abc import Callable
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,20 +23,22 @@ DOCS_PATHS = ("/docs", "/redoc")
 
 
 def embed_policy(origins: list[str]) -> str:
+    """The embed page's policy: framed by the allowed origins (the list changes while the
+    service runs), and one script of its own, which tells the host page its height."""
     ancestors = " ".join(["'self'", *origins])
     return (
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
-        f"form-action 'none'; frame-ancestors {ancestors}"
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
     )
 
 
 class SecurityHeaders:
     """nosniff, a referrer policy and a CSP on every response; only /embed may be framed, and
-    only by EMBED_ORIGINS."""
+    only by the websites allowed to embed (`frame_ancestors()`, asked on each request)."""
 
-    def __init__(self, app: ASGIApp, embed_origins: list[str]) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors: Callable[[], list[str]]) -> None:
         self.app = app
-        self.embed = embed_policy(embed_origins)
+        self.frame_ancestors = frame_ancestors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -48,7 +52,8 @@ class SecurityHeaders:
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
                 if path == "/embed":
-                    headers.setdefault("Content-Security-Policy", self.embed)
+                    policy = embed_policy(self.frame_ancestors())
+                    headers.setdefault("Content-Security-Policy", policy)
                 else:
                     policy = DOCS_POLICY if path in DOCS_PATHS else PAGE_POLICY
                     headers.setdefault("Content-Security-Policy", policy)

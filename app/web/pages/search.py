@@ -1,11 +1,9 @@
-"""The pages: the search page at /, the compact /embed page for frames, and /widget.js for the
-<case-study-search> element (the case study page is in case_studies.py)."""
+"""The search page at / (the case study page is in case_studies.py, the embed page and the
+widget's script in embed.py)."""
 
 from dataclasses import replace
-from html import escape
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.config import ROOT
@@ -13,8 +11,8 @@ from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
 from app.web.pages import finder, page_query
+from app.web.pages.embed import embed_panel
 from app.web.pages.templating import Link, templates
-from app.web.routes.params import search_params
 
 router = APIRouter(include_in_schema=False)
 STATIC = ROOT / "app" / "static"
@@ -49,27 +47,6 @@ def page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-def embed_snippets(base_url: str, link: Link) -> tuple[str, str]:
-    frame = (
-        f'<iframe src="{base_url}/embed?{link.query(limit=5)}" title="Case studies from Bright '
-        f'Futures" loading="lazy" width="100%" height="520"></iframe>'
-    )
-    attributes = [("q", "q"), ("theme", "theme"), ("age-band", "age_band")]
-    attributes += [("priority-area", "priority_area"), ("region", "region")]
-    attributes += [("evidence", "evidence")]
-    parts = [
-        f'{attribute}="{escape(",".join(link.values(name)))}"'
-        for attribute, name in attributes
-        if link.values(name)
-    ]
-    parts.append('limit="5"')
-    widget = (
-        f'<script src="{base_url}/widget.js" defer></script>\n'
-        f"<case-study-search {' '.join(parts)}></case-study-search>"
-    )
-    return frame, widget
-
-
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -92,7 +69,6 @@ def search_page(
     unfiltered = None
     if not page.total and link.filters:  # would the words alone find something?
         unfiltered = service.search(session, _without_filters(search), base_url).total
-    frame, widget = embed_snippets(base_url, link)
     described = finder.describe(search, vocabulary)
     return templates.TemplateResponse(
         request,
@@ -114,8 +90,7 @@ def search_page(
             "feed_url": link.without("sort").url("/feeds/case-studies.atom"),
             "feed_title": "New case studies" + (f": {described}" if described else ""),
             "csv_url": link.url("/api/v1/search.csv"),
-            "embed_frame": frame,
-            "embed_widget": widget,
+            "embed": embed_panel(request, base_url, link),
             **labeller(vocabulary),
         },
     )
@@ -135,30 +110,6 @@ def sort_choices(search: SearchRequest) -> list[tuple[str, str, bool]]:
         choices = [("", "Newest"), ("title", "Title A to Z")]
     chosen = search.sort if search.sort in {value for value, _ in choices} else ""
     return [(value, text, value == chosen) for value, text in choices]
-
-
-@router.get("/embed", response_class=HTMLResponse)
-def embed_page(
-    request: Request,
-    session: SessionDep,
-    service: SearchDep,
-    base_url: BaseUrlDep,
-    params: Annotated[SearchRequest, Depends(search_params)],
-    limit: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> Response:
-    page = service.search(session, replace(params, page=1, per_page=limit), base_url)
-    return templates.TemplateResponse(
-        request, "embed.html", {"page": page, "link": Link.of(request), "base_url": base_url}
-    )
-
-
-@router.get("/widget.js")
-def widget() -> FileResponse:
-    return FileResponse(
-        STATIC / "widget.js",
-        media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=3600"},
-    )
 
 
 @router.get("/favicon.ico")
