@@ -47,7 +47,7 @@ def test_typed_words_rank_by_relevance_unless_a_sort_is_chosen(client: TestClien
 def test_search_page_facets_link_and_paginate(client: TestClient) -> None:
     html = client.get("/?per_page=2").text
     assert "6 case studies" in html
-    assert '<span class="visually-hidden">, </span>page 1 of 3' in html
+    assert '<span class="page-of">, page 1 of 3</span>' in html
     assert 'href="/?per_page=2&amp;page=2" rel="next"' in html
     second = client.get("/?per_page=2&page=2").text
     assert 'aria-current="page" href="/?per_page=2&amp;page=2"' in second
@@ -158,7 +158,7 @@ def test_a_renamed_filter_value_in_a_page_url_is_dropped_with_a_notice(client: T
 def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     html = client.get("/?per_page=2&page=99").text
     assert "There are only 3 pages of results, so the last is shown." in html
-    assert '<span class="visually-hidden">, </span>page 3 of 3' in html
+    assert '<span class="page-of">, page 3 of 3</span>' in html
     assert html.count('<article class="hit">') == 2
 
 
