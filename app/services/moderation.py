@@ -45,7 +45,7 @@ class ModerationService:
                 "The safeguarding check flagged this submission: confirm it was checked "
                 f"(POST /api/v1/moderation/{record_id}/confirm-safeguarding) before publishing.",
             )
-        workflow.claim(session, row, (SUBMITTED,))
+        workflow.claim(session, row, (SUBMITTED,), PUBLISHED)
         if row.published is None:  # the date it was first published, unless the council gave one
             row.published = date.today().isoformat()
             row.published_year = date.today().year
@@ -106,7 +106,7 @@ class ModerationService:
         allowed = (SUBMITTED, CHANGES)
         row = self._moderated(session, principal, record_id, allowed, "confirm", expected)
         confirmed = row.version
-        workflow.claim(session, row, allowed)
+        workflow.claim(session, row, allowed, row.status)
         row.safeguarding_checked_by = principal.name
         row.safeguarding_checked_at = utcnow()
         row.safeguarding_checked_version = confirmed
@@ -134,7 +134,7 @@ class ModerationService:
         )
         row = self._moderated(session, principal, record_id, allowed, verb, expected)
         was_published = row.status == PUBLISHED
-        workflow.claim(session, row, allowed)
+        workflow.claim(session, row, allowed, to)
         workflow.move(session, row, principal, action, to, message)
         row.moderation_message = message
         submissions.save(session)

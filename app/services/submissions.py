@@ -178,7 +178,7 @@ class SubmissionService:
             if after.get(name) != current.get(name)
         }
         before = row.status
-        workflow.claim(session, row, OPEN)
+        workflow.claim(session, row, OPEN, SUBMITTED)
         workflow.fill(session, self.index, row, content, patch)
         row.status = SUBMITTED
         workflow.event(session, row, principal, "amended", before, SUBMITTED, changes=changes)
@@ -204,7 +204,7 @@ class SubmissionService:
                 f"This submission is {row.status}; ask the moderators to unpublish a published "
                 "case study.",
             )
-        workflow.claim(session, row, OPEN)
+        workflow.claim(session, row, OPEN, WITHDRAWN)
         workflow.move(session, row, principal, "withdrawn", WITHDRAWN, None)
         submissions.save(session)
         return row

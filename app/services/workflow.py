@@ -122,10 +122,16 @@ def refuse(row: CaseStudy, detail: str) -> Conflict:
     return Conflict(detail, current=current(row))
 
 
-def claim(session: Session, row: CaseStudy, allowed: Collection[str]) -> None:
+def claim(session: Session, row: CaseStudy, allowed: Collection[str], to: str) -> None:
     """Make this transaction the record's only writer, at the version it read and in one of the
-    allowed states; a Conflict naming the winner's version and state if another change came
-    first. Call before changing the row."""
+    allowed states, before changing it to state `to`; a Conflict naming the winner's version
+    and state if another change came first.
+
+    A change to or from published also goes in the change log, so every index follows it. The
+    log is written first: on PostgreSQL its lock is then taken before the row's, in the order
+    `indexer load` takes them, so the two cannot deadlock."""
+    if PUBLISHED in (row.status, to):
+        changelog.record_change(session, row.slug)
     if submissions.claim(session, row, allowed):
         return
     assert row.id is not None
@@ -164,16 +170,13 @@ def move(
     to: str,
     message: str | None,
 ) -> None:
-    """Change the state of a claimed record, with its history event; a change to or from
-    published also goes in the change log, so every index follows it."""
+    """Change the state of a claimed record, with its history event."""
     before = row.status
     row.status = to
     row.modified_at = utcnow()
     row.content_hash = store.content_hash(store.to_file(row))  # as `indexer load` would
     session.add(row)
     event(session, row, principal, action, before, to, message)
-    if PUBLISHED in (before, to):
-        changelog.record_change(session, row.slug)
 
 
 def event(
