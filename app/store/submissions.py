@@ -126,14 +126,20 @@ def save(session: Session, *rows: object) -> None:
 
 
 def try_save(session: Session, *rows: object) -> bool:
-    """Add the rows and commit; False (rolled back) if a unique key was taken meanwhile."""
+    """Add the rows and commit; False (rolled back) if a unique key was taken meanwhile.
+
+    The rows keep what this transaction wrote rather than being read again, so an answer
+    describes the version this change made even if another change follows at once."""
     for row in rows:
         session.add(row)
+    session.expire_on_commit = False
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         return False
+    finally:
+        session.expire_on_commit = True
     return True
 
 
