@@ -7,19 +7,17 @@ change log, and the index is brought up to date before the answer goes back, so 
 searchable at once.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import date
 
 from app.core.errors import Forbidden
 from app.core.failpoints import failpoint
 from app.core.principals import Principal
 from app.services import workflow
-from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED
+from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED, Versions
 from app.store import submissions
 from app.store.db import Session
 from app.store.models import CaseStudy, utcnow
-
-Versions = Collection[int] | None  # the versions an If-Match named; None: whatever is current
 
 
 class ModerationService:

@@ -6,7 +6,7 @@ event in the same transaction (`workflow.event`).
 
 import hashlib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,7 +17,7 @@ from app.core.principals import Principal
 from app.core.submissions import History, HistoryEvent
 from app.search.index import SearchIndex
 from app.services import workflow
-from app.services.workflow import OPEN, SUBMITTED, WITHDRAWN
+from app.services.workflow import OPEN, SUBMITTED, WITHDRAWN, Versions
 from app.store import case_studies as store
 from app.store import submissions
 from app.store.db import Session
@@ -150,7 +150,7 @@ class SubmissionService:
         principal: Principal,
         record_id: int,
         patch: dict[str, Any],
-        expected: Collection[int] | None = None,
+        expected: Versions = None,
     ) -> CaseStudy:
         """Change the content of an open submission and send it back for review; `expected` is
         the versions an If-Match named."""
@@ -190,7 +190,7 @@ class SubmissionService:
         session: Session,
         principal: Principal,
         record_id: int,
-        expected: Collection[int] | None = None,
+        expected: Versions = None,
     ) -> CaseStudy:
         """Withdraw an open submission (again: no change); `expected` as for amend."""
         row = workflow.load(session, principal, record_id, expected)

@@ -39,6 +39,7 @@ _COUNCIL_WORDS = {
     "royal", "and",
 }  # fmt: skip
 _SLUG_ENDING = "abcdefghijkmnpqrstuvwxyz23456789"  # no l, o, 0 or 1 to misread
+Versions = Collection[int] | None  # the versions an If-Match named; None: whichever is current
 
 
 def slugify(text: str, limit: int = 80) -> str:
@@ -95,7 +96,7 @@ def load(
     session: Session,
     principal: Principal,
     record_id: int,
-    expected: Collection[int] | None = None,
+    expected: Versions = None,
 ) -> CaseStudy:
     """The record if this principal may see it; NotFound otherwise, so others' records do not
     even show that they exist. With `expected` (the versions an If-Match named), a Conflict
