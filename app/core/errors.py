@@ -3,14 +3,19 @@
 They know nothing of HTTP: `app/web/problems.py` maps each class to a status and a title.
 """
 
+from typing import Any
+
 
 class Error(Exception):
     """Something a client can act on; `detail` says what to fix."""
 
-    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+    def __init__(
+        self, detail: str, errors: list[dict[str, str]] | None = None, **extensions: Any
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors  # one {detail, pointer} per problem, where there are several
+        self.extensions = extensions  # more members of the problem document, e.g. `current`
 
 
 class NotFound(Error):

@@ -30,6 +30,10 @@ class Safeguarding(BaseModel):
     findings: list[SafeguardingFinding]
     checked_by: str | None = None
     checked_at: datetime | None = None
+    checked_version: int | None = Field(
+        default=None,
+        description="The version the moderator confirmed; an amendment since clears it",
+    )
 
 
 class SubmissionWarning(BaseModel):
@@ -44,6 +48,10 @@ class SubmissionPublic(CaseStudyContent):
     id: int
     slug: str
     status: Status
+    version: int = Field(
+        description="One more with every change; the ETag. Send it as If-Match to change "
+        "exactly this version"
+    )
     owner_council: str | None
     moderation_message: str | None = Field(
         description="The latest message from the moderators: changes requested, or the reason "

@@ -79,6 +79,8 @@ def upsert_case_study(session: Session, data: CaseStudyFile) -> Upserted:
     if existing is not None and existing.content_hash == digest:
         return "unchanged"
     case_study = existing or CaseStudy(slug=data.slug, status=data.status)  # type: ignore[call-arg]
+    if existing is not None:  # a new version, counted in SQL so none is lost to a moderator's
+        existing.version = CaseStudy.version + 1
     fill_case_study(case_study, data)
     session.add(case_study)
     record_change(session, data.slug)

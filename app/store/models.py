@@ -54,18 +54,23 @@ class CaseStudy(SQLModel, table=True):
     updated: str | None = Field(default=None, max_length=10)
     source_url: str | None = Field(default=None, max_length=500)
     status: str = Field(max_length=20, index=True)
+    # One more on every change of the row (app/store/submissions.py `claim`): a change names the
+    # version it read and loses if another got there first. Clients see it as the ETag.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     content_hash: str = Field(max_length=64)
     created_at: datetime = _when()
     modified_at: datetime = _when()
     # Submissions: the council that owns the record (None for the bundled collection), the
     # latest word from the moderators, and the safeguarding check's findings and sign-off.
-    owner_council: str | None = Field(default=None, max_length=300, index=True)
+    owner_council: str | None = Field(default=None, max_length=300)
+    owner_name: str | None = Field(default=None, max_length=300, index=True)  # normal_name(owner)
     moderation_message: str | None = Field(default=None, sa_column=Column(Text))
     safeguarding_findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     safeguarding_checked_by: str | None = Field(default=None, max_length=250)
     safeguarding_checked_at: datetime | None = _when(optional=True)
+    safeguarding_checked_version: int | None = None  # the version the moderator confirmed
     # What the submitter should know: a close match with a published case study, text removed.
     warnings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

@@ -136,7 +136,7 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     status, title, headers = _status(exc)
     if isinstance(exc, Unavailable):
         log.error("unavailable, rebuilding: %s", getattr(exc, "cause", exc.detail))
-    response = problem(request, status, title, exc.detail, exc.errors)
+    response = problem(request, status, title, exc.detail, exc.errors, **exc.extensions)
     response.headers.update(headers)
     if isinstance(exc, TooMany):
         response.headers["Retry-After"] = str(exc.retry_after)

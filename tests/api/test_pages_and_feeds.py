@@ -135,7 +135,10 @@ def test_responses_carry_etags_and_revalidate_to_304(client: TestClient, path: s
 
 def test_errors_and_writes_are_not_cached(client: TestClient, keys: Keys) -> None:
     assert "etag" not in client.get("/api/v1/search?theme=nope").headers
-    assert "etag" not in submit(client, keys.leeds, make_draft()).headers
+    written = submit(client, keys.leeds, make_draft())
+    assert "public" not in written.headers.get("cache-control", "")
+    # A submission's ETag is its version, for If-Match (docs/submissions.md), not a cache key.
+    assert written.headers["etag"] == f'"{written.json()["version"]}"'
 
 
 def test_a_publish_changes_the_etag(client: TestClient, keys: Keys) -> None:
