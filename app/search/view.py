@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 
 from app.search import bits, ranking, spelling
 from app.search.analysis import stem
+from app.search.nodes import Pattern
 from app.search.postings import Postings
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS
 
@@ -119,9 +120,12 @@ class View:
         it drops every field after the first.
         """
         found: set[str] = set()
+        patterns = [node for node in _walk(query) if isinstance(node, Pattern)]
+        for pattern in patterns:
+            found.update(self.ranker.expand(pattern))
         with self.lock:
             reader = self.searcher.reader()
-            for leaf in query.leaves():
+            for leaf in _leaves(query):
                 for name, text in leaf.expanded_terms(reader):
                     if name in TEXT_FIELDS:
                         word = text.decode("utf-8") if isinstance(text, bytes) else text
@@ -198,6 +202,22 @@ class View:
         with self.lock:
             self.searcher.search_with_collector(query, collectors.FilterCollector(top, allow=allow))
             return [(score, docnum) for score, docnum in top.results().top_n]
+
+
+def _walk(query: Query) -> Iterable[Query]:
+    yield query
+    for child in query.children():
+        yield from _walk(child)
+
+
+def _leaves(query: Query) -> Iterable[Query]:
+    """The query's words and phrases, wildcards left out (they are expanded by the ranker)."""
+    if isinstance(query, Pattern):
+        return
+    if query.is_leaf():
+        yield query
+    for child in query.children():
+        yield from _leaves(child)
 
 
 class _MatchAndRank(collectors.TopCollector):  # type: ignore[misc]
