@@ -14,16 +14,20 @@ a phrase's idf is the sum of its words'.
 """
 
 import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 from app.search.postings import Floats, Ids, Postings, Segment
 
 K1 = 2.0  # measured: 1.2 gave 0.011 less nDCG@10 (docs/relevance.md)
 B = 0.75
 MAX_KEPT = 65_536  # words whose document counts a scorer remembers
+MAX_SCORES = 2_000_000  # scored documents a scorer remembers (about 24 MB), least used dropped
 
 
 @dataclass
@@ -89,6 +93,10 @@ def combine(
     return ids, tf[ids]
 
 
+def _entries(entry: tuple[Ids, Floats]) -> int:
+    return max(len(entry[0]), 1)
+
+
 def saturate(tf: Floats, idf: float) -> Floats:
     return idf * tf * (K1 + 1) / (tf + K1)
 
@@ -102,6 +110,10 @@ class FieldScorer:
         self.size = size
         self.statistics = FieldStatistics(segments, postings, size)
         self._where: dict[tuple[str, bytes], list[Segment]] = {}
+        self._lock = threading.Lock()
+        self._scores: LRUCache[tuple[Any, ...], tuple[Ids, Floats]] = LRUCache(
+            MAX_SCORES, getsizeof=_entries
+        )
 
     def holding(self, field: str, text: bytes) -> list[Segment]:
         """The segments whose field holds a word (remembered per searcher)."""
@@ -155,13 +167,24 @@ class FieldScorer:
             present[self.frequencies(field, (word,)).ids] = True
         return self.statistics.idf(word, int(present.sum()))
 
-    def score(
+    def score(self, words: tuple[bytes, ...], weights: dict[str, float]) -> tuple[Ids, Floats]:
+        """The documents holding the word or phrase and their BM25F scores; remembered, as the
+        searcher never changes and the same words come back in search after search."""
+        key = (words, tuple(weights.items()))
+        with self._lock:
+            found = self._scores.get(key)
+        if found is None:
+            occurrences = self.occurrences(words, weights)
+            norms = {field: self.statistics.norms(field) for field in weights}
+            ids, tf = combine(occurrences, weights, norms)
+            idf = sum(self.word_idf(word, weights) for word in words)
+            found = (ids, saturate(tf, idf))
+            with self._lock:
+                self._scores[key] = found
+        return found
+
+    def occurrences(
         self, words: tuple[bytes, ...], weights: dict[str, float]
-    ) -> tuple[Ids, Floats, dict[str, Frequencies]]:
-        """The documents holding the word or phrase, their BM25F scores, and the occurrences
-        per field (for explaining a score)."""
-        occurrences = {field: self.frequencies(field, words) for field in weights}
-        norms = {field: self.statistics.norms(field) for field in weights}
-        ids, tf = combine(occurrences, weights, norms)
-        idf = sum(self.word_idf(word, weights) for word in words)
-        return ids, saturate(tf, idf), occurrences
+    ) -> dict[str, Frequencies]:
+        """Where the word or phrase occurs, field by field (also for explaining a score)."""
+        return {field: self.frequencies(field, words) for field in weights}

@@ -57,7 +57,7 @@ class Tuning:
     """The means of docs/relevance.md, each of which can be switched off to measure it."""
 
     synonym_boost: float = 0.5  # the words a person typed count more than their synonyms
-    everyday_boost: float = 0.5  # and more than the sector's words for their everyday ones
+    everyday_boost: float = 1.0  # the sector's words for an everyday one count as much
     everyday: bool = True
     filler: bool = True
     minimum_share: float = 0.3  # of a long query's words a case study must hold (0: any)
@@ -147,12 +147,14 @@ class QueryBuilder:
             pattern.limit = max(1, min(pattern.limit, WILDCARD_WORDS // len(patterns)))
         words = plain_words(text)
         if words is not None and isinstance(query, Or):
-            query.subqueries = query.subqueries[:MAX_CLAUSES]
             if self.tuning.minimum_share:
                 query.minmatch = minimum_match(len(query.subqueries), self.tuning.minimum_share)
         stems = [s for s in (stem(w) for w in (words or [])[:MAX_CLAUSES]) if s is not None]
+        extra = []
         if len(stems) > 1:
-            query = Or([query, self._across(tuple(stems), PHRASE_BOOST)])
+            extra.append(self._across(tuple(stems), PHRASE_BOOST))
+        if extra:
+            query = Or([query, *extra])
         bands = self.thesaurus.age_bands(text)
         if bands:
             lift = Or([Term("age_band", band) for band in bands])
@@ -161,11 +163,12 @@ class QueryBuilder:
 
     def _parse(self, text: str) -> Query:
         try:
-            query = self._spread(self.parser.parse(text, normalize=False))
+            query = self._spread(self.parser.parse(text, normalize=False), [0])
         except Exception:  # whoosh raises assorted errors on malformed syntax
             words = " ".join(_WORDS.findall(text))
             try:
-                query = self._spread(self.parser.parse(words, normalize=False)) if words else None
+                parsed = self.parser.parse(words, normalize=False) if words else None
+                query = self._spread(parsed, [0])
             except Exception:
                 query = None
         return NullQuery if query is None else query
@@ -182,12 +185,18 @@ class QueryBuilder:
             boost=boost,
         )
 
-    def _spread(self, query: Any) -> Any:
+    def _spread(self, query: Any, typed: list[int]) -> Any:
         """The parsed tree with each word, phrase and wildcard searched across the text fields,
-        empty groups dropped and one-child groups unwrapped (None for nothing left)."""
+        empty groups dropped and one-child groups unwrapped (None for nothing left). typed
+        counts the words, phrases and wildcards kept: after MAX_CLAUSES, the rest are left
+        out."""
         if query is NullQuery or query is None:
             return None
         kind = type(query)
+        if kind in (Term, Phrase, Prefix, Wildcard):
+            if typed[0] >= MAX_CLAUSES:
+                return None
+            typed[0] += 1
         if kind is Term:
             return self._across((query.text,), query.boost)
         if kind is Phrase:
@@ -201,15 +210,18 @@ class QueryBuilder:
         if kind in (Across, Pattern, ConstantScoreQuery):
             return query
         if kind is Not:
-            inner = self._spread(query.query)
+            inner = self._spread(query.query, typed)
             return None if inner is None else Not(inner)
         if kind in (AndNot, AndMaybe):
-            a, b = self._spread(query.a), self._spread(query.b)
+            a, b = self._spread(query.a, typed), self._spread(query.b, typed)
             if a is None or b is None:
                 return a
             return kind(a, b)
+        if kind is Either and self._spread(query.subqueries[0], [0]) is not None:
+            if typed[0] >= MAX_CLAUSES:
+                return None  # what was typed would be left out: its alternatives are too
         if kind in (And, Or, DisjunctionMax, Either):
-            parts = [p for p in (self._spread(q) for q in query.subqueries) if p is not None]
+            parts = [p for p in (self._spread(q, typed) for q in query.subqueries) if p is not None]
             if not parts:
                 return None
             if len(parts) == 1 and kind is not Either:

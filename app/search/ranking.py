@@ -35,7 +35,8 @@ from app.search import arrays
 from app.search.arrays import Dense, Result, Sparse
 from app.search.bm25f import FieldScorer
 from app.search.nodes import Across, Either, Pattern
-from app.search.postings import WARM_POSTINGS, Floats, Ids, Postings, Segment
+from app.search.postings import WARM_POSTINGS, Postings, Segment
+from app.search.terms import FieldTerms
 
 __all__ = ["Dense", "Ranker", "Unsupported", "top"]
 
@@ -44,19 +45,8 @@ MAX_SCANNED = 2_000  # words of the lexicon a wildcard may look at, per field
 top = arrays.top
 
 
-_UNKNOWN = object()
-
-
 class Unsupported(Exception):
     """The query has a shape this module does not evaluate."""
-
-
-@dataclass
-class Found:
-    """Where a word is, and how Whoosh scores it: (idf, average length, B, K1)."""
-
-    segments: list[Segment]
-    parameters: tuple[float, float, float, float] | None  # None: the field is not scored
 
 
 @dataclass
@@ -92,9 +82,9 @@ class Ranker:
             Segment(r.segment().segment_id(), r, offset, self.lock) for r, offset in pairs
         ]
         # Set and cleared whole without a lock: a dict's single operations are atomic.
-        self._found: dict[tuple[str, bytes], Found | None] = {}
         self._expanded: dict[tuple[str, int], list[str]] = {}
         self.fields = FieldScorer(self.segments, postings, self.size)
+        self.terms = FieldTerms(searcher, self.segments, postings, self.size, self.lock)
         if prune:
             postings.keep_only({segment.id for segment in self.segments})
 
@@ -140,12 +130,21 @@ class Ranker:
             return Evaluated(None, 0)
         some = schema[next(iter(fields))]
         words = tuple(some.to_bytes(word) for word in query.words)
-        ids, scores, _ = self.fields.score(words, fields)
+        ids, scores = self.fields.score(words, fields)
         if not len(ids):
             return Evaluated(None, 1)
         if query.boost != 1.0:
             scores = scores * query.boost
         return Evaluated(Sparse(ids, scores), 1)
+
+    def finds(self, query: Across) -> bool:
+        """Whether any document holds the word or phrase (deleted ones included)."""
+        schema = self.searcher.schema
+        fields = {name: w for name, w in query.fields.items() if name in schema}
+        if not fields:
+            return False
+        words = tuple(schema[next(iter(fields))].to_bytes(word) for word in query.words)
+        return bool(len(self.fields.score(words, fields)[0]))
 
     def _pattern(self, query: Pattern) -> Evaluated:
         words = self.expand(query)
@@ -178,98 +177,19 @@ class Ranker:
         return found
 
     def _term(self, query: Term) -> Evaluated:
-        schema = self.searcher.schema
-        if query.fieldname not in schema:
-            return Evaluated(None, 0)
-        text = schema[query.fieldname].to_bytes(query.text)
-        if self._lookup(query.fieldname, text) is None:
-            return Evaluated(None, 0)
-        ids, scores = self._word(query.fieldname, text)
-        if query.boost != 1.0:
-            scores = scores * query.boost
-        return Evaluated(Sparse(ids, scores), 1)
-
-    def _lookup(self, field: str, text: bytes) -> Found | None:
-        """Which segments hold a word, and Whoosh's BM25F parameters for it (None if no
-        segment does). Asking Whoosh reads its term tables from disk each time: about a
-        quarter of a search at 10k, before this was kept per searcher."""
-        key = (field, text)
-        known = self._found.get(key, _UNKNOWN)
-        if known is not _UNKNOWN:
-            return known  # type: ignore[return-value]
-        found: Found | None = None
-        with self.lock:
-            segments = [segment for segment in self.segments if key in segment.reader]
-            if segments:
-                parameters = None
-                if self.searcher.schema[field].scorable:
-                    scorer = self.searcher.weighting.scorer(self.searcher, field, text)
-                    parameters = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
-                found = Found(segments, parameters)
-        if len(self._found) >= MAX_LOOKUPS:
-            self._found.clear()
-        self._found[key] = found
-        return found
-
-    def _word(self, field: str, text: bytes) -> tuple[Ids, Floats]:
-        """BM25F scores of one word in one field, computed exactly as Whoosh's scorer does."""
-        found = self._lookup(field, text)
-        if found is None:
-            return np.zeros(0, dtype=np.int32), np.zeros(0)
-        all_ids: list[Ids] = []
-        all_scores: list[Floats] = []
-        for segment in found.segments:
-            ids, frequencies = self.postings.term(segment, field, text)
-            if found.parameters is None:
-                scores = np.zeros(len(ids))
-            else:
-                weights = frequencies.astype(np.float64)
-                lengths = self.postings.lengths(segment, field)[ids]
-                idf, avgfl, b, k1 = found.parameters
-                scores = idf * (
-                    (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
-                )
-            all_ids.append(ids + segment.offset)
-            all_scores.append(scores)
-        if len(all_ids) == 1:
-            return all_ids[0], all_scores[0]
-        return np.concatenate(all_ids), np.concatenate(all_scores)
+        ids_scores = self.terms.term(query)
+        return Evaluated(None if ids_scores is None else Sparse(*ids_scores), int(bool(ids_scores)))
 
     def _phrase(self, query: Phrase) -> Evaluated:
-        field = query.fieldname
         if query.slop != 1:
             raise Unsupported("phrase with slop")
-        schema = self.searcher.schema
-        if field not in schema:
+        found = self.terms.phrase(query)
+        if found is None:
             return Evaluated(None, 0)
-        words = tuple(schema[field].to_bytes(w) for w in query.words)
-        located = [self._lookup(field, w) for w in words]
-        if not words or any(where is None for where in located):
-            return Evaluated(None, 0)
-        holding = set.intersection(*({s.id for s in where.segments} for where in located if where))
-        matched: list[Ids] = []
-        for segment in self.segments:
-            if segment.id not in holding:
-                continue
-            lists = [self.postings.term(segment, field, w)[0] for w in words]
-            candidates = lists[0]
-            for ids in lists[1:]:
-                candidates = np.intersect1d(candidates, ids, assume_unique=True)
-            if len(candidates):
-                found, _counts = self.postings.phrase(segment, field, words, candidates)
-                matched.append(found + segment.offset)
-        docs = np.concatenate(matched) if matched else np.zeros(0, dtype=np.int32)
-        # The phrase's score is the sum of its words' scores, as in Whoosh's intersection.
-        total = np.zeros(self.size)
-        for word in words:
-            ids, scores = self._word(field, word)
-            total[ids] += scores
-        scores = total[docs]
-        if query.boost != 1.0:
-            scores = scores * query.boost
+        docs, scores = found
         dense = self._dense(Sparse(docs, scores))
-        dense.terms[docs] = len(words)
-        return Evaluated(dense, len(words))
+        dense.terms[docs] = len(query.words)
+        return Evaluated(dense, len(query.words))
 
     def _compound(self, query: Any) -> Evaluated:
         subs = [sub for sub in query.subqueries if type(sub) is not Not]
@@ -334,8 +254,8 @@ class Ranker:
         """A group with NOT clauses: what the rest matches (everything, if nothing is left),
         less what any NOT clause matches."""
         if subs:
-            rest = kind(subs, boost=query.boost) if len(subs) > 1 else subs[0]
-            if kind is Or and getattr(query, "minmatch", 0):
+            rest: Any = kind(subs, boost=query.boost) if len(subs) > 1 else subs[0]
+            if kind is Or and len(subs) > 1:
                 rest.minmatch = query.minmatch
             evaluated = self._eval(rest)
             out = self._dense(evaluated.result)

@@ -6,7 +6,7 @@ Phrases are compared in a normal form (lower case, words only), so "Looked-After
 "foster kid" finds the entry for "foster kids".
 """
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +19,12 @@ from app.search.analysis import WORD, stem
 THESAURUS_FILE = Path(__file__).resolve().parents[2] / "data" / "thesaurus.yaml"
 
 
+@lru_cache(maxsize=65_536)
 def normal(text: str) -> str:
     return " ".join(WORD.findall(text.casefold().replace("\u2019", "'")))
 
 
+@lru_cache(maxsize=65_536)
 def stemmed(text: str) -> str:
     """The phrase's normal form with each word stemmed (stop words kept as they are)."""
     return " ".join(stem(word) or word for word in normal(text).split())

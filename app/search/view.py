@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from whoosh import collectors
-from whoosh.query import Or, Query, Term
+from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from app.search import bits, ranking, spelling
 from app.search.analysis import stem
-from app.search.nodes import Pattern
+from app.search.nodes import Across, Pattern
 from app.search.postings import Postings
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS
 
@@ -114,23 +114,20 @@ class View:
         return bool(bits.to_bits(found.matched) & self.live)
 
     def matched_terms(self, query: Query) -> frozenset[str]:
-        """The indexed words a query matches, wildcards expanded, for highlighting.
-
-        Query.existing_terms would do, but its loop variable shadows its field argument and so
-        it drops every field after the first.
-        """
+        """The indexed words a query finds, for highlighting: a phrase's words only if the
+        phrase itself is found, a wildcard's words as the ranker expands it, nothing that a
+        NOT excludes."""
         found: set[str] = set()
-        patterns = [node for node in _walk(query) if isinstance(node, Pattern)]
-        for pattern in patterns:
-            found.update(self.ranker.expand(pattern))
-        with self.lock:
-            reader = self.searcher.reader()
-            for leaf in _leaves(query):
-                for name, text in leaf.expanded_terms(reader):
-                    if name in TEXT_FIELDS:
-                        word = text.decode("utf-8") if isinstance(text, bytes) else text
-                        if (name, word) in reader:
-                            found.add(word)
+        for node in _found_parts(query):
+            if isinstance(node, Pattern):
+                found.update(self.ranker.expand(node))
+            elif isinstance(node, Across):
+                if self.ranker.finds(node):
+                    found.update(node.words)
+            elif isinstance(node, Term | Phrase) and node.fieldname in TEXT_FIELDS:
+                words = [node.text] if isinstance(node, Term) else list(node.words)
+                if self.ranker.finds(Across(tuple(words), {node.fieldname: 1.0})):
+                    found.update(words)
         return frozenset(found)
 
     # -- filters and facets -----------------------------------------------------------------
@@ -204,20 +201,14 @@ class View:
             return [(score, docnum) for score, docnum in top.results().top_n]
 
 
-def _walk(query: Query) -> Iterable[Query]:
+def _found_parts(query: Query) -> Iterable[Query]:
+    """The query's nodes, less those under a NOT; a word, phrase or wildcard ends a branch."""
     yield query
-    for child in query.children():
-        yield from _walk(child)
-
-
-def _leaves(query: Query) -> Iterable[Query]:
-    """The query's words and phrases, wildcards left out (they are expanded by the ranker)."""
-    if isinstance(query, Pattern):
+    if isinstance(query, Across | Pattern | Not):
         return
-    if query.is_leaf():
-        yield query
-    for child in query.children():
-        yield from _leaves(child)
+    children = [query.a] if isinstance(query, AndNot) else list(query.children())
+    for child in children:
+        yield from _found_parts(child)
 
 
 class _MatchAndRank(collectors.TopCollector):  # type: ignore[misc]
