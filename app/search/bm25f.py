@@ -50,7 +50,7 @@ class FieldStatistics:
         self.postings = postings
         self.size = size
         self._norms: dict[str, Floats] = {}
-        self._idf: dict[bytes, float] = {}
+        self._idf: dict[tuple[bytes, tuple[str, ...]], float] = {}
 
     def norms(self, field: str) -> Floats:
         """1 - B + B * length / mean length, for every document."""
@@ -63,18 +63,17 @@ class FieldStatistics:
             self._norms[field] = found
         return found
 
-    def idf(self, word: bytes, holding: int) -> float:
-        """The idf of a word that `holding` documents contain (remembered per word)."""
-        known = self._idf.get(word)
-        if known is None:
-            known = math.log(1 + (self.size - holding + 0.5) / (holding + 0.5))
-            if len(self._idf) >= MAX_KEPT:
-                self._idf.clear()
-            self._idf[word] = known
+    def idf(self, key: tuple[bytes, tuple[str, ...]], holding: int) -> float:
+        """The idf of a word that `holding` documents contain in the fields (remembered per
+        word and fields)."""
+        known = math.log(1 + (self.size - holding + 0.5) / (holding + 0.5))
+        if len(self._idf) >= MAX_KEPT:
+            self._idf.clear()
+        self._idf[key] = known
         return known
 
-    def known_idf(self, word: bytes) -> float | None:
-        return self._idf.get(word)
+    def known_idf(self, key: tuple[bytes, tuple[str, ...]]) -> float | None:
+        return self._idf.get(key)
 
 
 def combine(
@@ -159,13 +158,14 @@ class FieldScorer:
 
     def word_idf(self, word: bytes, fields: Iterable[str]) -> float:
         """idf from the documents that hold the word in any of the fields."""
-        known = self.statistics.known_idf(word)
+        key = (word, tuple(fields))
+        known = self.statistics.known_idf(key)
         if known is not None:
             return known
         present = np.zeros(self.size, dtype=np.bool_)
-        for field in fields:
+        for field in key[1]:
             present[self.frequencies(field, (word,)).ids] = True
-        return self.statistics.idf(word, int(present.sum()))
+        return self.statistics.idf(key, int(present.sum()))
 
     def score(self, words: tuple[bytes, ...], weights: dict[str, float]) -> tuple[Ids, Floats]:
         """The documents holding the word or phrase and their BM25F scores; remembered, as the
