@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import collectors
 from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from app.search import bits, ranking, spelling
+from app.search import bits, ranking, semantic, spelling
 from app.search.analysis import stem
 from app.search.nodes import Across, Pattern
-from app.search.postings import Postings
+from app.search.postings import Floats, Postings
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS
 
 Sort = Literal["relevance", "newest", "title"]
@@ -98,6 +100,18 @@ class View:
             programmes=dict(Counter(doc["programme"] for doc in live if doc.get("programme"))),
             themes={v: found.bit_count() for v, found in self.values["theme"].items()},
         )
+
+    @functools.cached_property
+    def vectors(self) -> semantic.Vectors | None:
+        return semantic.matrix(self.stored, self.size)
+
+    def fused(self, scores: Floats, allowed: NDArray[np.bool_], text: str) -> Floats:
+        """BM25F scores, or their fusion with the embeddings' ranking when hybrid is on."""
+        vectors = self.vectors if text else None
+        query = semantic.query_vector(text) if vectors is not None else None
+        if vectors is None or query is None:
+            return scores
+        return semantic.fuse(scores, np.flatnonzero(allowed), vectors, query)[0]
 
     def holds(self, word: str) -> bool:
         """Whether a live (published) document holds a word, in any of the word's forms."""

@@ -48,6 +48,7 @@ class _Plan:
     sort: Sort
     filters: Filters
     did_you_mean: str | None
+    text: str  # what is searched for, corrected (for ranking by meaning)
 
 
 def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> SearchResult:
@@ -149,7 +150,7 @@ class SearchService:
             year_from=request.published_from,
             year_to=request.published_to,
         )
-        return _Plan(selected, query, sort, filters, did_you_mean)
+        return _Plan(selected, query, sort, filters, did_you_mean, clean(did_you_mean or request.q))
 
     def clear_cache(self) -> None:
         with self._cache_lock:
@@ -189,7 +190,9 @@ class SearchService:
     def _search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
-        hits = self.index.search(plan.query, plan.filters, plan.sort, offset, request.per_page)
+        hits = self.index.search(
+            plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
+        )
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,
