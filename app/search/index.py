@@ -18,7 +18,8 @@ from whoosh.fields import STORED
 from whoosh.query import ConstantScoreQuery, Or, Query, Term
 
 from app.core.errors import Unavailable
-from app.search import bits, generations, ranking, semantic, spelling
+from app.core.results import Explanation
+from app.search import bits, explain, generations, ranking, semantic, spelling
 from app.search.postings import Postings
 from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
@@ -152,6 +153,13 @@ class SearchIndex:
                 ranked = view.sorted(final, sort)
             page = ranked[offset : offset + limit]
             return Hits([view.slugs[d] for d in page], final.bit_count(), facets, terms)
+
+    def explain(
+        self, query: Query, filters: Filters, slugs: list[str], text: str = ""
+    ) -> dict[str, Explanation]:
+        """Why each of the slugs (a page of this search's results) ranks where it does."""
+        with self._reading() as view:
+            return explain.for_slugs(view, query, filters, slugs, text)
 
     def similar(
         self,

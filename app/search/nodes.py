@@ -7,12 +7,14 @@ a Whoosh query too (an OR of its per-field parts), so highlighting and Whoosh's 
 the fallback for shapes the ranker does not evaluate, still work on them.
 """
 
-from typing import Any
+from typing import Any, Literal
 
 from whoosh.query import Or, Phrase, Prefix, Term, Wildcard
 from whoosh.query.compound import CompoundQuery
 
-Origin = str  # "typed", "synonym" or "everyday": where a word of the query came from
+# Where a word of the query came from: typed; a synonym of what was typed; the sector's word
+# for an everyday one; a word a wildcard stands for; all the words typed, side by side.
+Origin = Literal["typed", "synonym", "everyday", "wildcard", "phrase"]
 MAX_EXPANSIONS = 16  # words one wildcard stands for at most: its commonest
 
 

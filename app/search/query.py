@@ -38,7 +38,7 @@ from whoosh.query import (
 
 from app.search.analysis import make_analyzer, stem
 from app.search.expansions import FillerPlugin, ThesaurusPlugin
-from app.search.nodes import Across, Either, Pattern
+from app.search.nodes import Across, Either, Origin, Pattern
 from app.search.schema import TEXT_FIELDS
 from app.search.thesaurus import Thesaurus, get_thesaurus
 
@@ -105,6 +105,12 @@ def minimum_match(clauses: int, share: float) -> int:
     return 1 if clauses < 3 else max(1, math.floor(clauses * share))
 
 
+def _typed(node: Any, source: str) -> str:
+    """What was typed for a parsed word or phrase, as typed."""
+    start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+    return source[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+
+
 def _walk(query: Any) -> Iterator[Any]:
     yield query
     if not isinstance(query, Across | Pattern):
@@ -152,7 +158,8 @@ class QueryBuilder:
         stems = [s for s in (stem(w) for w in (words or [])[:MAX_CLAUSES]) if s is not None]
         extra = []
         if len(stems) > 1:
-            extra.append(self._across(tuple(stems), PHRASE_BOOST))
+            phrase = self._across(tuple(stems), PHRASE_BOOST, " ".join(words or []), "phrase")
+            extra.append(phrase)
         if extra:
             query = Or([query, *extra])
         bands = self.thesaurus.age_bands(text)
@@ -161,21 +168,37 @@ class QueryBuilder:
             query = AndMaybe(query, ConstantScoreQuery(lift, score=AGE_BOOST))
         return query
 
+    def ignored(self, text: str, query: Query | None) -> list[str]:
+        """The words of text that the query leaves out as filler (for explaining it)."""
+        words = plain_words(clean(text)) or []
+        if query is None or not self.tuning.filler:
+            return []
+        used = {
+            word
+            for node in _walk(query)
+            if isinstance(node, Across) and node.origin == "typed"
+            for word in node.words
+        }
+        left = [w for w in words if self.thesaurus.is_filler(w) and stem(w) not in used]
+        return list(dict.fromkeys(left))
+
     def _parse(self, text: str) -> Query:
         try:
-            query = self._spread(self.parser.parse(text, normalize=False), [0])
+            query = self._spread(self.parser.parse(text, normalize=False), [0], text)
         except Exception:  # whoosh raises assorted errors on malformed syntax
             words = " ".join(_WORDS.findall(text))
             try:
                 parsed = self.parser.parse(words, normalize=False) if words else None
-                query = self._spread(parsed, [0])
+                query = self._spread(parsed, [0], words)
             except Exception:
                 query = None
         return NullQuery if query is None else query
 
-    def _across(self, words: tuple[str, ...], boost: float) -> Any:
+    def _across(
+        self, words: tuple[str, ...], boost: float, typed: str = "", origin: Origin = "typed"
+    ) -> Any:
         if self.tuning.bm25f:
-            return Across(words, self.fields, boost=boost)
+            return Across(words, self.fields, boost=boost, typed=typed, origin=origin)
         # Each field scored on its own and the scores added (Whoosh's way), for comparison.
         return Or(
             [
@@ -185,7 +208,7 @@ class QueryBuilder:
             boost=boost,
         )
 
-    def _spread(self, query: Any, typed: list[int]) -> Any:
+    def _spread(self, query: Any, typed: list[int], source: str) -> Any:
         """The parsed tree with each word, phrase and wildcard searched across the text fields,
         empty groups dropped and one-child groups unwrapped (None for nothing left). typed
         counts the words, phrases and wildcards kept: after MAX_CLAUSES, the rest are left
@@ -198,30 +221,30 @@ class QueryBuilder:
                 return None
             typed[0] += 1
         if kind is Term:
-            return self._across((query.text,), query.boost)
+            return self._across((query.text,), query.boost, _typed(query, source))
         if kind is Phrase:
             words = tuple(w for w in query.words if w)
-            return self._across(words, query.boost) if words else None
+            return self._across(words, query.boost, _typed(query, source)) if words else None
         if kind in (Prefix, Wildcard):
             pattern = query.text + "*" if kind is Prefix else query.text
             return Pattern(pattern, self.fields, boost=query.boost)
         if kind is Across and not self.tuning.bm25f:
-            return self._across(query.words, query.boost)
+            return self._across(query.words, query.boost, query.typed, query.origin)
         if kind in (Across, Pattern, ConstantScoreQuery):
             return query
         if kind is Not:
-            inner = self._spread(query.query, typed)
+            inner = self._spread(query.query, typed, source)
             return None if inner is None else Not(inner)
         if kind in (AndNot, AndMaybe):
-            a, b = self._spread(query.a, typed), self._spread(query.b, typed)
+            a, b = self._spread(query.a, typed, source), self._spread(query.b, typed, source)
             if a is None or b is None:
                 return a
             return kind(a, b)
-        if kind is Either and self._spread(query.subqueries[0], [0]) is not None:
+        if kind is Either and self._spread(query.subqueries[0], [0], source) is not None:
             if typed[0] >= MAX_CLAUSES:
                 return None  # what was typed would be left out: its alternatives are too
         if kind in (And, Or, DisjunctionMax, Either):
-            parts = [p for p in (self._spread(q, typed) for q in query.subqueries) if p is not None]
+            parts = [p for p in (self._spread(q, typed, source) for q in query.subqueries) if p]
             if not parts:
                 return None
             if len(parts) == 1 and kind is not Either:

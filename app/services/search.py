@@ -159,8 +159,12 @@ class SearchService:
     def search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         return self._entry(session, request, base_url).page
 
-    def search_json(self, session: Session, request: SearchRequest, base_url: str) -> bytes:
+    def search_json(
+        self, session: Session, request: SearchRequest, base_url: str, explain: bool = False
+    ) -> bytes:
         """The search page as JSON, serialised once per cached page (the widget's case)."""
+        if explain:
+            return self.explained(session, request, base_url).model_dump_json().encode()
         entry = self._entry(session, request, base_url)
         if entry.body is None:
             entry.body = entry.page.model_dump_json().encode()
@@ -206,6 +210,26 @@ class SearchService:
             results=[_result(row, base_url, hits.terms) for row in rows],
             facets=facets(self.vocabulary, hits.facets, plan.selected),
         )
+
+    def explained(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
+        """The page with why each result ranks where it does: worked out afresh each time
+        (it is for looking into the ranking, not for every visitor) and not counted."""
+        page = self._search(session, request, base_url)
+        plan = self._plan(request)
+        if plan.query is None or plan.sort != "relevance":
+            return page
+        slugs = [result.slug for result in page.results]
+        why = self.index.explain(plan.query, plan.filters, slugs, plan.text)
+        ignored = self.queries.ignored(plan.text, plan.query)
+        results = [
+            result.model_copy(
+                update={"explain": why[result.slug].model_copy(update={"ignored": ignored})}
+            )
+            if result.slug in why
+            else result
+            for result in page.results
+        ]
+        return page.model_copy(update={"results": results})
 
     def matching(self, session: Session, request: SearchRequest, limit: int) -> list[CaseStudy]:
         """Every published case study a search finds, in its order, up to limit (for exports
