@@ -2,6 +2,7 @@
 bounded wildcards) against a plain per-document reference, and what each is for."""
 
 import math
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -168,3 +169,36 @@ def test_the_ranker_remembers_scores_per_searcher(bundled: Opened) -> None:
     first = bundled.arrays(query)
     assert bundled.arrays(query) == first
     assert np.all(np.isfinite(list(first.values())))
+
+
+@pytest.fixture(scope="module")
+def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    files, _ = read_collection(ROOT / "data" / "case_studies")
+    index = SearchIndex(tmp_path_factory.mktemp("bundled-index") / "index")
+    index.rebuild((document(**study.model_dump()) for study in files), change_id=1)
+    yield index
+    index.close()
+
+
+def test_a_hostile_query_costs_about_what_an_ordinary_one_does(bundled_index: SearchIndex) -> None:
+    """#15: 240 two-letter prefixes in 1,000 characters took 1.1-1.5 s on 99 case studies.
+    The bound here is generous (a loaded CI machine); the figures are in docs/relevance.md."""
+    builder = QueryBuilder(bundled_index.schema)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    hostile = [
+        " ".join(f"{a}{b}*" for a in letters for b in letters[:10])[:1000],
+        " ".join(f"{a}{b}{c}*" for a in "aeiou" for b in "cdfst" for c in "aeiou")[:1000],
+        " OR ".join(f"NOT {a}{b}{c}*" for a in "cfs" for b in "aeiou" for c in "rnt")[:1000],
+    ]
+
+    def seconds(text: str) -> float:
+        best = math.inf
+        for _ in range(3):
+            started = time.perf_counter()
+            bundled_index.search(builder.build(text), Filters(), "relevance", 0, 10, text)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    ordinary = seconds("edge of care support for teenagers in a rural county")
+    for text in hostile:
+        assert seconds(text) < max(0.5, 20 * ordinary), text
