@@ -50,6 +50,7 @@ WILDCARD_WORDS = 64  # words all the wildcards of one query stand for at most, b
 MIN_PREFIX = 3  # letters before a wildcard: "ba*" would expand to much of the lexicon
 PHRASE_BOOST = 3.0  # on top of the words' own scores
 AGE_BOOST = 3.0  # a constant lift for case studies in the age bands that age words point to
+PLACE_BOOST = 3.0  # and in the regions that place words ("Welsh", "London") point to
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Tuning:
     filler: bool = True
     minimum_share: float = 0.3  # of a long query's words a case study must hold (0: any)
     bm25f: bool = True
+    places: bool = True
 
 
 # Users may write phrases, AND / OR / NOT, brackets and trailing wildcards; field names, ranges,
@@ -166,6 +168,10 @@ class QueryBuilder:
         if bands:
             lift = Or([Term("age_band", band) for band in bands])
             query = AndMaybe(query, ConstantScoreQuery(lift, score=AGE_BOOST))
+        regions = self.thesaurus.regions(text) if self.tuning.places else []
+        if regions:
+            lift = Or([Term("region", region) for region in regions])
+            query = AndMaybe(query, ConstantScoreQuery(lift, score=PLACE_BOOST))
         return query
 
     def ignored(self, text: str, query: Query | None) -> list[str]:

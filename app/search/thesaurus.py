@@ -39,6 +39,7 @@ class Thesaurus:
         age_words: dict[str, list[str]],
         everyday: dict[str, list[str]] | None = None,
         filler: list[str] | None = None,
+        place_words: dict[str, list[str]] | None = None,
     ) -> None:
         self.groups = [list(dict.fromkeys(normal(p) for p in group)) for group in groups]
         self.age_words = age_words
@@ -56,11 +57,10 @@ class Thesaurus:
         for word in self.everyday:
             self._everyday.setdefault(word, word)
             self._everyday.setdefault(stemmed(word), word)
-        self._ages: dict[str, list[str]] = {}
-        for band, words in age_words.items():
-            for word in words:
-                self._ages.setdefault(normal(word), []).append(band)
-        phrases = [*self._lookup, *self._ages, *self._everyday]
+        self._ages = _index(age_words)
+        self.place_words = place_words or {}
+        self._places = _index(self.place_words)
+        phrases = [*self._lookup, *self._ages, *self._everyday, *self._places]
         self.longest = max((len(p.split()) for p in phrases), default=1)
         self._words = frozenset(w for p in [*phrases, *self.everyday] for w in p.split())
 
@@ -96,16 +96,32 @@ class Thesaurus:
 
     def age_bands(self, text: str) -> list[str]:
         """The age bands that the age words in text point to, in the order found."""
+        return self._find(self._ages, text)
+
+    def regions(self, text: str) -> list[str]:
+        """The regions (slugs) that the place words in text point to, in the order found."""
+        return self._find(self._places, text)
+
+    def _find(self, entries: dict[str, list[str]], text: str) -> list[str]:
         words = normal(text).split()
         found: list[str] = []
         for size in range(self.longest, 0, -1):
             for start in range(len(words) - size + 1):
-                found.extend(self._ages.get(" ".join(words[start : start + size]), []))
+                found.extend(entries.get(" ".join(words[start : start + size]), []))
         return list(dict.fromkeys(found))
 
     def knows(self, word: str) -> bool:
         """Whether a word is part of any entry (so it is not a typo)."""
         return normal(word) in self._words
+
+
+def _index(entries: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each word's normal form, with the keys (age bands, regions) it points to."""
+    found: dict[str, list[str]] = {}
+    for key, words in entries.items():
+        for word in words:
+            found.setdefault(normal(word), []).append(key)
+    return found
 
 
 def _phrases(value: Any) -> bool:
@@ -119,6 +135,7 @@ def parse_thesaurus(data: Any) -> Thesaurus:
     ages = data.get("age_words") or {}
     everyday = data.get("everyday") or {}
     filler = data.get("filler") or []
+    places = data.get("place_words") or {}
     if not isinstance(groups, list) or not all(_phrases(g) and len(g) >= 2 for g in groups):
         raise ValueError("synonyms: each entry must be a list of two or more words or phrases")
     if not isinstance(ages, dict) or not all(_phrases(ws) for ws in ages.values()):
@@ -129,7 +146,15 @@ def parse_thesaurus(data: Any) -> Thesaurus:
         raise ValueError("everyday: map each everyday word or phrase to a list of the sector's")
     if not _phrases(filler):
         raise ValueError("filler: a list of words")
-    return Thesaurus(groups, {str(band): words for band, words in ages.items()}, everyday, filler)
+    if not isinstance(places, dict) or not all(_phrases(ws) for ws in places.values()):
+        raise ValueError("place_words: map each region to a list of words")
+    return Thesaurus(
+        groups,
+        {str(band): words for band, words in ages.items()},
+        everyday,
+        filler,
+        {str(region): words for region, words in places.items()},
+    )
 
 
 def load_thesaurus(path: Path = THESAURUS_FILE) -> Thesaurus:
