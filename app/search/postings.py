@@ -53,7 +53,9 @@ class Postings:
             max_postings, getsizeof=_size
         )
         self._lengths: dict[tuple[str, str], Floats] = {}
-        self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], Ids] = LRUCache(MAX_PHRASES)
+        self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], tuple[Ids, Weights]] = LRUCache(
+            MAX_PHRASES
+        )
 
     @property
     def size(self) -> int:
@@ -99,8 +101,9 @@ class Postings:
 
     def phrase(
         self, segment: Segment, field: str, words: tuple[bytes, ...], candidates: Ids
-    ) -> Ids:
-        """The candidates (within the segment) where the words occur one after another."""
+    ) -> tuple[Ids, Weights]:
+        """The candidates (within the segment) where the words occur one after another, and
+        how many times they do in each."""
         key = (segment.id, field, words)
         with self._lock:
             found = self._phrases.get(key)
@@ -177,8 +180,11 @@ def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
     return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
 
 
-def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids) -> Ids:
-    """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p."""
+def _phrase_matches(
+    reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids
+) -> tuple[Ids, Weights]:
+    """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p; with the
+    number of such p in each document."""
     starts: dict[int, set[int]] = {}
     wanted = set(candidates.tolist())
     for offset, word in enumerate(words):
@@ -195,7 +201,9 @@ def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidate
         wanted = set(starts)
         if not wanted:
             break
-    return np.array(sorted(starts), dtype=np.int32)
+    docs = sorted(starts)
+    counts = [len(starts[doc]) for doc in docs]
+    return np.array(docs, dtype=np.int32), np.array(counts, dtype=np.float32)
 
 
 def _positions(matcher: Any, wanted: set[int]) -> dict[int, list[int]]:

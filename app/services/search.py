@@ -48,6 +48,7 @@ class _Plan:
     sort: Sort
     filters: Filters
     did_you_mean: str | None
+    text: str  # what is searched for, corrected (for ranking by meaning)
 
 
 def _highlights(case_study: CaseStudy, terms: frozenset[str]) -> dict[str, str]:
@@ -160,7 +161,14 @@ class SearchService:
             year_from=request.published_from,
             year_to=request.published_to,
         )
-        return _Plan({**selected, "council": councils}, query, sort, filters, did_you_mean)
+        return _Plan(
+            {**selected, "council": councils},
+            query,
+            sort,
+            filters,
+            did_you_mean,
+            clean(did_you_mean or request.q),
+        )
 
     def clear_cache(self) -> None:
         with self._cache_lock:
@@ -169,8 +177,12 @@ class SearchService:
     def search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         return self._entry(session, request, base_url).page
 
-    def search_json(self, session: Session, request: SearchRequest, base_url: str) -> bytes:
+    def search_json(
+        self, session: Session, request: SearchRequest, base_url: str, explain: bool = False
+    ) -> bytes:
         """The search page as JSON, serialised once per cached page (the widget's case)."""
+        if explain:
+            return self.explained(session, request, base_url).model_dump_json().encode()
         entry = self._entry(session, request, base_url)
         if entry.body is None:
             entry.body = entry.page.model_dump_json().encode()
@@ -200,7 +212,9 @@ class SearchService:
     def _search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
-        hits = self.index.search(plan.query, plan.filters, plan.sort, offset, request.per_page)
+        hits = self.index.search(
+            plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
+        )
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,
@@ -214,6 +228,26 @@ class SearchService:
             results=[_result(row, base_url, hits.terms) for row in rows],
             facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
+
+    def explained(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
+        """The page with why each result ranks where it does: worked out afresh each time
+        (it is for looking into the ranking, not for every visitor) and not counted."""
+        page = self._search(session, request, base_url)
+        plan = self._plan(request)
+        if plan.query is None or plan.sort != "relevance":
+            return page
+        slugs = [result.slug for result in page.results]
+        why = self.index.explain(plan.query, plan.filters, slugs, plan.text)
+        ignored = self.queries.ignored(plan.text, plan.query)
+        results = [
+            result.model_copy(
+                update={"explain": why[result.slug].model_copy(update={"ignored": ignored})}
+            )
+            if result.slug in why
+            else result
+            for result in page.results
+        ]
+        return page.model_copy(update={"results": results})
 
     def matching(self, session: Session, request: SearchRequest, limit: int) -> list[CaseStudy]:
         """Every published case study a search finds, in its order, up to limit (for exports

@@ -20,6 +20,13 @@ def search(
     service: SearchDep,
     base_url: BaseUrlDep,
     request: Annotated[SearchRequest, Depends(search_params)],
+    explain: Annotated[
+        bool,
+        Query(
+            description="Add to each result why it ranks where it does: the words and fields "
+            "matched, the synonyms and everyday words used, and each part of the score"
+        ),
+    ] = False,
 ) -> Response:
     """Search published case studies.
 
@@ -33,10 +40,13 @@ def search(
     mental health services"), and age words ("toddlers", "teenagers", "care leavers") lift case
     studies for those ages. A word that no published case study contains is replaced by the
     likeliest intended word: `did_you_mean` gives the corrected query and `corrected` says the
-    results are for it.
+    results are for it. Everyday words ("kids", "foster parents") also search for the sector's
+    words for them; question and filler words ("how", "other councils") are not searched for on
+    their own. `explain=true` says, for each result, why it ranks where it does.
     """
     # The JSON is made once per cached page: a repeated search skips validation and encoding.
-    return Response(service.search_json(session, request, base_url), media_type="application/json")
+    body = service.search_json(session, request, base_url, explain=explain)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/suggest", response_model=SuggestPage)
