@@ -1,6 +1,7 @@
 """`indexer export` then `indexer load` gives back the same store: the bundled collection and
 published submissions with awkward text, loaded into an empty store, compared field by field."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -106,9 +107,10 @@ def test_export_then_load_gives_back_the_same_store(
     loaded = CliRunner().invoke(cli, ["load", str(tmp_path / "exported")])
     assert loaded.exit_code == 0, loaded.output
     assert f"Loaded {199 + len(AWKWARD)} case studies" in loaded.output
-    assert (
-        "Note: york-kinship-line.md: source_url: is also the source of leeds-kinship-hub.md"
-        in loaded.output
+    assert re.search(  # submissions' slugs end in a few random characters
+        r"Note: york-kinship-line-\w+\.md: source_url: is also the source of "
+        r"leeds-kinship-hub-\w+\.md",
+        loaded.output,
     )
 
     original = case_study_fields(client.app.state.engine)  # type: ignore[attr-defined]
