@@ -120,9 +120,7 @@ def test_logs_are_json_with_the_request_id_and_no_query_or_key(
     assert {"time", "level", "logger", "message"} <= search.keys()
     # What the service logged (the test's own HTTP client logs its URLs too: httpx, or httpx2,
     # which Starlette's TestClient prefers when it is installed, as wordllama's tokenizers bring).
-    service = [
-        line for line in log_lines.getvalue().splitlines() if '"logger": "httpx' not in line
-    ]
+    service = [line for line in log_lines.getvalue().splitlines() if '"logger": "httpx' not in line]
     everything = "\n".join(service)
     assert "secret" not in everything
     assert keys.leeds not in everything
