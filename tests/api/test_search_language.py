@@ -285,11 +285,14 @@ def test_place_words_lift_their_region_without_filtering(make_client: MakeClient
         make_case_study(
             slug="english",
             title="Edge of care service",
-            summary="Edge of care work.",
+            summary="Edge of care work with families.",
             region="London",
         ),
         make_case_study(
-            slug="welsh", title="Edge of care service", summary="Edge of care work.", region="Wales"
+            slug="welsh",
+            title="Edge of care service",
+            summary="Edge of care work with families.",
+            region="Wales",
         ),
     ]
     with make_client(studies) as client:
