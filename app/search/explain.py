@@ -72,12 +72,16 @@ def explain(
 
 
 def _parts(query: Any) -> Iterator[tuple[str, Any]]:
-    """The query's parts and a label for each: the OR at its top taken apart, the age lift
-    apart from the words."""
+    """The query's parts and a label for each: the OR at its top taken apart, the age and
+    place lifts apart from the words."""
     kind = type(query)
     if kind is AndMaybe:
         yield from _parts(query.a)
-        yield "age words: case studies for those ages", query.b
+        fields = {leaf.fieldname for leaf in query.b.leaves()}
+        if fields == {"region"}:
+            yield "place words: case studies in those regions", query.b
+        else:
+            yield "age words: case studies for those ages", query.b
     elif kind is AndNot:
         yield from _parts(query.a)
     elif kind is Or:

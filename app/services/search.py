@@ -253,7 +253,7 @@ class SearchService:
         """Every published case study a search finds, in its order, up to limit (for exports
         and feeds: no facets, no snippets, no counting)."""
         plan = self._plan(request)
-        hits = self.index.search(plan.query, plan.filters, plan.sort, 0, limit)
+        hits = self.index.search(plan.query, plan.filters, plan.sort, 0, limit, plan.text)
         found: list[CaseStudy] = []
         for start in range(0, len(hits.slugs), 500):
             found += store.list_published_by_slug(session, hits.slugs[start : start + 500])

@@ -278,3 +278,26 @@ def test_explain_must_be_true_or_false(everyday: TestClient) -> None:
     response = everyday.get("/api/v1/search", params={"q": "kinship", "explain": "perhaps"})
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_place_words_lift_their_region_without_filtering(make_client: MakeClient) -> None:
+    studies = [
+        make_case_study(
+            slug="english",
+            title="Edge of care service",
+            summary="Edge of care work with families.",
+            region="London",
+        ),
+        make_case_study(
+            slug="welsh",
+            title="Edge of care service",
+            summary="Edge of care work with families.",
+            region="Wales",
+        ),
+    ]
+    with make_client(studies) as client:
+        assert slugs(search(client, q="edge of care"))[0] == "english"  # indexed first
+        body = search(client, q="Welsh edge of care", explain="true")
+    assert slugs(body) == ["welsh", "english"]  # a lift, not a filter
+    parts = {p["part"]: p["score"] for p in body["results"][0]["explain"]["parts"]}
+    assert parts["place words: case studies in those regions"] == 3.0
