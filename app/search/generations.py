@@ -79,8 +79,7 @@ def readable(folder: Path | None, schema: Any) -> bool:
     if folder is None or not spelling.path(folder).is_file():
         return False
     try:
-        if not index.exists_in(str(folder)):
-            return False
+        # Not whoosh.index.exists_in: it leaves the table of contents open when it is damaged.
         fields = _Storage(folder).open(None, lambda ix: set(ix.schema.names()))
         if fields != set(schema.names()):
             return False

@@ -75,6 +75,11 @@
   const input = byId("q");
   const suggestions = byId("suggestions");
   let pending = null;
+  const searchOf = (url) => {
+    const parsed = new URL(url, window.location.href);
+    return parsed.pathname + parsed.search;
+  };
+  let showing = searchOf(window.location.href); // the search the page shows now
 
   const urlOf = () => {
     const params = new URLSearchParams();
@@ -129,6 +134,7 @@
         return;
       }
       for (const id of PARTS) byId(id).replaceWith(doc.getElementById(id));
+      showing = searchOf(url);
       prepare();
       restore(state);
       if (options.fromHistory) input.value = doc.getElementById("q").value;
@@ -160,7 +166,11 @@
     event.preventDefault();
     show(link.href, true, { toHeading: true });
   });
-  window.addEventListener("popstate", () => show(window.location.href, false, { fromHistory: true }));
+  window.addEventListener("popstate", () => {
+    // A skip link changes only the fragment: that is no new search, and focus must stay put.
+    if (searchOf(window.location.href) === showing) return;
+    show(window.location.href, false, { fromHistory: true });
+  });
 
   // -- suggestions as you type ----------------------------------------------------------------
   let timer = null;

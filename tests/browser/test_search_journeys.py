@@ -18,6 +18,11 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+COUNT_FETCHES = """
+window.fetches = 0;
+const fetchOnce = window.fetch.bind(window);
+window.fetch = (...args) => { window.fetches += 1; return fetchOnce(...args); };
+"""
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +204,21 @@ def test_keyboard_only_search_filter_result_and_back(
     page.go_back()
     page.wait_for_url(re.compile(r"evidence=evaluated"))
     expect(page.locator("#f-evidence-evaluated")).to_be_checked()
+    assert errors == []
+
+
+def test_skip_to_results_passes_the_filters_without_reloading_them(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.add_init_script(COUNT_FETCHES)
+    page.goto(f"{site}/?q=fostering&region=south-west")
+    tab_to(page, ".skip-results")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#results') !== null")
+    # Only the fragment changed: that is no new search, so nothing is fetched or redrawn.
+    assert page.evaluate("window.fetches") == 0
     assert errors == []
 
 

@@ -17,7 +17,7 @@ MAX_VALUES = 50  # per filter, as the API allows
 # What each filter is called in a sentence.
 NAMES = {
     "priority_area": "priority area",
-    "age_band": "age band",
+    "age_band": "age group",
     "theme": "theme",
     "region": "region",
     "evidence": "evidence level",
