@@ -131,6 +131,19 @@ class Watched:
         assert self.uncaught == [], self.uncaught  # a script that throws is always a failure
         return [m.text for m in self.console if m.type == kind]
 
+    def hears(self, kind: str, fragment: str, seconds: float = 15) -> str | None:
+        """The first console message of a kind holding the fragment, waiting for it to come.
+
+        Playwright's sync API delivers console events only while it is itself waiting, so this
+        waits through the page (time.sleep would leave a late message undelivered).
+        """
+        deadline = time.monotonic() + seconds
+        while True:
+            heard = next((text for text in self.said(kind) if fragment in text), None)
+            if heard is not None or time.monotonic() > deadline:
+                return heard
+            self.page.wait_for_timeout(100)
+
 
 @pytest.fixture
 def open_page(browser: Browser) -> Iterator[Callable[..., Watched]]:
@@ -297,8 +310,8 @@ def test_a_site_not_allowed_shows_the_link_and_says_why_in_the_console(
     expect(fallback(page).nth(1)).to_be_visible(timeout=10_000)
     assert page.locator("case-study-search iframe").evaluate("f => f.offsetHeight") == 0
     expect(page.locator("#after")).to_be_in_viewport()
-    assert poll(lambda: any("is not on the list" in text for text in watched.said("error")))
-    message = next(text for text in watched.said("error") if "is not on the list" in text)
+    message = watched.hears("error", "is not on the list")
+    assert message is not None, watched.said("error")
     assert message.startswith(f"Bright Futures widget: {sites.stranger} is not on the list")
     assert "Ask the Bright Futures team to add your website's address" in message
 
@@ -352,7 +365,7 @@ def test_with_the_service_stopped_or_silent_the_widget_shows_its_link(
         # Stopped: the next search fails at once and the link comes back.
         widget.evaluate("w => w.setAttribute('q', 'kinship')")
         expect(fallback(page)).to_be_visible(timeout=10_000)
-        assert poll(lambda: any("could not be shown" in t for t in watched.said("warning")))
+        assert watched.hears("warning", "could not be shown"), watched.said("warning")
 
         with service(tmp_path, env, port=port):
             page.reload()
