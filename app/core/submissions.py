@@ -2,15 +2,26 @@
 it, its safeguarding check, history, decisions and tag proposals."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
 )
 
 from app.core.content import CaseStudyContent, Status
+from app.core.sanitise import xml_safe
+
+
+def _xml_safe(value: object) -> object:
+    return xml_safe(value) if isinstance(value, str) else value
+
+
+# What a moderator writes is stored and sent on to the council: without the characters XML and
+# PostgreSQL cannot carry (a NUL in a reason was a 500 on PostgreSQL).
+Written = Annotated[str, BeforeValidator(_xml_safe)]
 
 
 class SafeguardingFinding(BaseModel):
@@ -95,25 +106,29 @@ class History(BaseModel):
 class ModerationMessage(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    message: str = Field(min_length=3, max_length=4000, description="What the council should do")
+    message: Written = Field(
+        min_length=3, max_length=4000, description="What the council should do"
+    )
 
 
 class ModerationReason(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(min_length=3, max_length=4000, description="Why, for the council")
+    reason: Written = Field(min_length=3, max_length=4000, description="Why, for the council")
 
 
 class ModerationNote(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    note: str | None = Field(default=None, max_length=4000)
+    note: Written | None = Field(default=None, max_length=4000)
 
 
 class SafeguardingConfirmation(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    note: str = Field(min_length=3, max_length=4000, description="What was checked, for the record")
+    note: Written = Field(
+        min_length=3, max_length=4000, description="What was checked, for the record"
+    )
 
 
 class TagDraft(BaseModel):

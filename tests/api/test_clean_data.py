@@ -127,6 +127,16 @@ def poll_feed_for(client: TestClient, word: str) -> ET.Element:
     raise AssertionError(f"no entry with {word!r} reached the feed")
 
 
+def test_a_moderators_words_lose_what_xml_cannot_carry(client: TestClient, keys: Keys) -> None:
+    record = submit(client, keys.leeds, make_draft()).json()
+    reason = {"reason": "Not\x00 this\uffff one: it names a child"}  # a NUL was a 500 on PostgreSQL
+    response = client.post(
+        f"/api/v1/moderation/{record['id']}/reject", json=reason, headers=auth(keys.moderator)
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["moderation_message"] == "Not this one: it names a child"
+
+
 def write_stored(client: TestClient, **fields: Any) -> None:
     """A row as an older version of the service could have stored it, straight into the store."""
     study = make_case_study(slug="stored-earlier").model_copy(update=fields)
