@@ -9,9 +9,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    model_validator,
 )
 
-from app.core.content import CaseStudyContent, Status
+from app.core.content import CaseStudyContent, Status, reject_unknown_fields
 from app.core.sanitise import xml_safe
 
 
@@ -103,29 +104,32 @@ class History(BaseModel):
     events: list[HistoryEvent]
 
 
-class ModerationMessage(BaseModel):
+class _ModeratorsWords(BaseModel):
+    """A moderator's body: known fields only, many unknown ones refused in one short error."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data: Any) -> Any:
+        return reject_unknown_fields(cls, data)
+
+
+class ModerationMessage(_ModeratorsWords):
     message: Written = Field(
         min_length=3, max_length=4000, description="What the council should do"
     )
 
 
-class ModerationReason(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ModerationReason(_ModeratorsWords):
     reason: Written = Field(min_length=3, max_length=4000, description="Why, for the council")
 
 
-class ModerationNote(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class ModerationNote(_ModeratorsWords):
     note: Written | None = Field(default=None, max_length=4000)
 
 
-class SafeguardingConfirmation(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class SafeguardingConfirmation(_ModeratorsWords):
     note: Written = Field(
         min_length=3, max_length=4000, description="What was checked, for the record"
     )

@@ -188,6 +188,21 @@ def test_a_body_of_sixty_thousand_unknown_keys_gets_a_short_answer(
     assert count_submissions(client, keys) == 0
 
 
+def test_a_moderators_body_of_unknown_keys_gets_a_short_answer(
+    client: TestClient, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft()).json()
+    body = {"reason": "Not this one"} | {f"k{n:05d}": 1 for n in range(60_000)}
+    response = client.post(
+        f"/api/v1/moderation/{record['id']}/reject",
+        content=json.dumps(body),
+        headers={**auth(keys.moderator), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert len(response.content) < 4_000
+    assert "and 59990 more; allowed: reason" in response.json()["detail"]
+
+
 def test_a_validation_error_lists_a_few_dozen_problems_and_counts_the_rest(
     client: TestClient, keys: Keys
 ) -> None:
