@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.store import case_studies as store
+from app.store.keys import create_key
 from testkit.factories import make_case_study, make_draft
 from tests.api.conftest import Keys, auth, submit
 
@@ -228,3 +229,15 @@ def test_a_council_is_stored_under_its_known_name(client: TestClient, keys: Keys
     assert response.json()["council"] == "Leeds City Council"
     mine = client.get("/api/v1/submissions", headers=auth(keys.leeds)).json()
     assert [r["id"] for r in mine["results"]] == [response.json()["id"]]
+
+
+def test_a_council_key_owns_its_council_in_any_of_its_forms(client: TestClient, keys: Keys) -> None:
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        calderdale = create_key(session, "council", "Calderdale Metropolitan Borough Council")[1]
+    for council in ("Calderdale Council", "Calderdale Council (with C&K Careers)"):
+        draft = make_draft(council=council, title=f"Kinship hub {len(council)}")
+        response = submit(client, calderdale, draft)
+        assert response.status_code == 201, response.text
+        assert response.json()["owner_council"] == "Calderdale Metropolitan Borough Council"
+    refused = submit(client, calderdale, make_draft(council="Leeds City Council"))
+    assert refused.status_code == 403
