@@ -111,7 +111,8 @@ def read_collection(
     if unique_sources:
         shared = shared_sources(studies)
         problems.extend(shared)
-        studies = [s for s in studies if f"{s.slug}.md" not in {p.file for p in shared}]
+        refused = {problem.file for problem in shared}
+        studies = [s for s in studies if f"{s.slug}.md" not in refused]
     return studies, problems
 
 

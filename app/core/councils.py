@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from app.config import ROOT
-from app.core.names import name_key, place_key
+from app.core.names import name_key, normal_name, place_key
 
 COUNCILS_FILE = ROOT / "data" / "councils.yaml"
 KINDS = ("CTY", "UA", "MD", "LBO", "CC", "NMD", "WPA")
@@ -76,6 +76,21 @@ class Councils:
         stored = spelled[0] if spelled else council.name
         return f"{stored} {note}" if note else stored
 
+    def same(self, a: str, b: str) -> bool:
+        """Whether two names are one council's: spelled alike, or naming the same council in
+        any of its forms, a note in brackets aside. A joint programme is only itself."""
+        if normal_name(a) == normal_name(b):
+            return True
+        first, second = self._single(a), self._single(b)
+        return first is not None and first == second
+
+    def _single(self, name: str) -> Council | None:
+        text = " ".join(name.split())
+        if name_key(text) in self._joint:
+            return None
+        qualified = _QUALIFIED.match(text)
+        return self.find(qualified["council"] if qualified else text)
+
     def suggestions(self, name: str, n: int = 3) -> list[str]:
         """The current councils whose names are closest to what was typed."""
         places: dict[str, str] = {}
@@ -132,3 +147,8 @@ def load_councils(path: Path) -> Councils:
 def get_councils() -> Councils:
     """Return the project's councils, loaded and validated once per process."""
     return load_councils(COUNCILS_FILE)
+
+
+def same_council(a: str | None, b: str | None) -> bool:
+    """Whether two names are one council's ('Calderdale Council', 'calderdale')."""
+    return a is not None and b is not None and get_councils().same(a, b)

@@ -43,10 +43,6 @@ def normal_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
-def same_council(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and normal_name(a) == normal_name(b)
-
-
 def name_key(name: str) -> str:
     """A name as it is compared: 'St. Helens', 'st helens' and 'Telford & Wrekin' ->
     'st helens', 'st helens', 'telford and wrekin'."""

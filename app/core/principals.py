@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from app.core.names import same_council
+from app.core.councils import same_council
 
 Role = Literal["council", "moderator", "admin"]
 ROLES: tuple[Role, ...] = ("council", "moderator", "admin")

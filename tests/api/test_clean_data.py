@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.store import case_studies as store
+from app.store.keys import create_key
 from testkit.factories import make_case_study, make_draft
 from tests.api.conftest import Keys, auth, submit
 
@@ -127,6 +128,16 @@ def poll_feed_for(client: TestClient, word: str) -> ET.Element:
     raise AssertionError(f"no entry with {word!r} reached the feed")
 
 
+def test_a_moderators_words_lose_what_xml_cannot_carry(client: TestClient, keys: Keys) -> None:
+    record = submit(client, keys.leeds, make_draft()).json()
+    reason = {"reason": "Not\x00 this\uffff one: it names a child"}  # a NUL was a 500 on PostgreSQL
+    response = client.post(
+        f"/api/v1/moderation/{record['id']}/reject", json=reason, headers=auth(keys.moderator)
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["moderation_message"] == "Not this one: it names a child"
+
+
 def write_stored(client: TestClient, **fields: Any) -> None:
     """A row as an older version of the service could have stored it, straight into the store."""
     study = make_case_study(slug="stored-earlier").model_copy(update=fields)
@@ -178,6 +189,21 @@ def test_a_body_of_sixty_thousand_unknown_keys_gets_a_short_answer(
     assert count_submissions(client, keys) == 0
 
 
+def test_a_moderators_body_of_unknown_keys_gets_a_short_answer(
+    client: TestClient, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft()).json()
+    body = {"reason": "Not this one"} | {f"k{n:05d}": 1 for n in range(60_000)}
+    response = client.post(
+        f"/api/v1/moderation/{record['id']}/reject",
+        content=json.dumps(body),
+        headers={**auth(keys.moderator), "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert len(response.content) < 4_000
+    assert "and 59990 more; allowed: reason" in response.json()["detail"]
+
+
 def test_a_validation_error_lists_a_few_dozen_problems_and_counts_the_rest(
     client: TestClient, keys: Keys
 ) -> None:
@@ -203,3 +229,15 @@ def test_a_council_is_stored_under_its_known_name(client: TestClient, keys: Keys
     assert response.json()["council"] == "Leeds City Council"
     mine = client.get("/api/v1/submissions", headers=auth(keys.leeds)).json()
     assert [r["id"] for r in mine["results"]] == [response.json()["id"]]
+
+
+def test_a_council_key_owns_its_council_in_any_of_its_forms(client: TestClient, keys: Keys) -> None:
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        calderdale = create_key(session, "council", "Calderdale Metropolitan Borough Council")[1]
+    for council in ("Calderdale Council", "Calderdale Council (with C&K Careers)"):
+        draft = make_draft(council=council, title=f"Kinship hub {len(council)}")
+        response = submit(client, calderdale, draft)
+        assert response.status_code == 201, response.text
+        assert response.json()["owner_council"] == "Calderdale Metropolitan Borough Council"
+    refused = submit(client, calderdale, make_draft(council="Leeds City Council"))
+    assert refused.status_code == 403

@@ -12,6 +12,7 @@ from app.core.councils import (
     UnknownCouncil,
     get_councils,
     load_councils,
+    same_council,
 )
 
 
@@ -90,3 +91,19 @@ def test_a_malformed_councils_file_says_which_entry(tmp_path: Path) -> None:
     path.write_text("councils:\n  - [LDS, Leeds City Council, Leeds, MD]\nknown_as:\n  XXX: [X]\n")
     with pytest.raises(CouncilsError, match="no council has the codes"):
         load_councils(path)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Calderdale Council", "Calderdale Metropolitan Borough Council", True),
+        ("Leeds City Council", "leeds", True),
+        ("Leeds City Council", "Leeds City Council (with West Yorkshire Police)", True),
+        ("Leeds City Council", "City of York Council", False),
+        ("Somerset Council", "Somerset County Council", False),  # the old council is another
+        ("Rochdale Borough Council and Wigan Council", "Rochdale Borough Council", False),
+        ("Nowhere Council", "nowhere  council", True),  # spelled alike, known or not
+    ],
+)
+def test_two_names_are_one_council_in_any_of_its_forms(a: str, b: str, same: bool) -> None:
+    assert same_council(a, b) is same and same_council(b, a) is same
