@@ -1,6 +1,5 @@
 """Text analysis: tokenise, fold British and American spellings together, drop stop words, stem."""
 
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -12,6 +11,8 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+
+from app.core.words import WORD
 
 # British spellings are the house style; American ones are folded onto them so that either finds
 # both. Stemming alone does not: "organisation" and "organization" stem differently.
@@ -63,9 +64,6 @@ class SpellingFilter(Filter):  # type: ignore[misc]
         for token in tokens:
             token.text = SPELLINGS.get(token.text, token.text)
             yield token
-
-
-WORD = re.compile(r"\w+(?:['\u2019]\w+)*")  # a word, with its apostrophes ("children's")
 
 
 def make_word_analyzer() -> Any:

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from html import escape
 
-from app.search.analysis import WORD, stem
+from app.core.words import WORD
+from app.search.analysis import stem
 
 LIMIT = 180  # characters in a body snippet, about two lines of a result
 ELLIPSIS = "…"

@@ -36,6 +36,7 @@ from whoosh.query import (
     Wildcard,
 )
 
+from app.core.words import words
 from app.search.analysis import make_analyzer, stem
 from app.search.expansions import FillerPlugin, ThesaurusPlugin
 from app.search.nodes import Across, Either, Origin, Pattern
@@ -79,7 +80,6 @@ _LEADING_WILDCARD = re.compile(r"(?<![\w])[*?]+")
 # A wildcard after fewer than MIN_PREFIX letters is dropped ("ba*" searches for "ba").
 _SHORT_WILDCARD = re.compile(rf"\b(\w{{1,{MIN_PREFIX - 1}}})[*?]+")
 _SLOP = re.compile(r'(")\s*~\s*\d*')
-_WORDS = re.compile(r"\w+", re.UNICODE)
 _SYNTAX = re.compile(r"[\"()*?]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 
 # A question mark that ends a word is a question, not a one-letter wildcard: "how do councils
@@ -98,7 +98,7 @@ def clean(text: str) -> str:
 
 def plain_words(text: str) -> list[str] | None:
     """The words of a query without any search syntax, or None if it uses some."""
-    return None if _SYNTAX.search(text) else _WORDS.findall(text)
+    return None if _SYNTAX.search(text) else words(text)
 
 
 def minimum_match(clauses: int, share: float) -> int:
@@ -192,10 +192,10 @@ class QueryBuilder:
         try:
             query = self._spread(self.parser.parse(text, normalize=False), [0], text)
         except Exception:  # whoosh raises assorted errors on malformed syntax
-            words = " ".join(_WORDS.findall(text))
+            plain = " ".join(words(text))
             try:
-                parsed = self.parser.parse(words, normalize=False) if words else None
-                query = self._spread(parsed, [0], words)
+                parsed = self.parser.parse(plain, normalize=False) if plain else None
+                query = self._spread(parsed, [0], plain)
             except Exception:
                 query = None
         return NullQuery if query is None else query

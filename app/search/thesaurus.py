@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from app.search.analysis import WORD, stem
+from app.core.words import WORD
+from app.search.analysis import stem
 
 # The repository's data folder, found from here rather than from app.config, which would tie
 # this layer to the web layer's settings.

@@ -2,18 +2,17 @@
 title, or half or more of its three-word runs in common. Only published ones count, since the
 candidates come from the index."""
 
-import re
 from typing import Any
 
 from app.core.markdown import markdown_to_text
 from app.core.submissions import SubmissionWarning
+from app.core.words import words
 from app.search.index import SearchIndex
 from app.store import case_studies as store
 from app.store.db import Session
 
 SIMILAR = 5
 DUPLICATE_AT = 0.5  # share of three-word runs in common
-_WORDS = re.compile(r"\w+")
 
 
 def draft_texts(draft: dict[str, Any]) -> dict[str, str]:
@@ -26,8 +25,8 @@ def draft_texts(draft: dict[str, Any]) -> dict[str, str]:
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = _WORDS.findall(text.casefold())
-    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 0))}
+    run = words(text.casefold())
+    return {tuple(run[i : i + 3]) for i in range(max(len(run) - 2, 0))}
 
 
 def duplicates(
@@ -38,13 +37,13 @@ def duplicates(
     texts = draft_texts(content)
     found = [s for s, _ in index.similar(texts, {}, SIMILAR, exclude=own_slug)]
     mine = _shingles("\n".join(texts.values()))
-    title = " ".join(_WORDS.findall(texts["title"].casefold()))
+    title = " ".join(words(texts["title"].casefold()))
     warnings = []
     for row in store.list_published_by_slug(session, found):
         theirs = _shingles("\n".join(draft_texts(row.model_dump()).values()))
         overlap = len(mine & theirs) / len(mine | theirs) if mine and theirs else 0.0
         same_source = bool(content.get("source_url")) and content["source_url"] == row.source_url
-        same_title = title == " ".join(_WORDS.findall(row.title.casefold()))
+        same_title = title == " ".join(words(row.title.casefold()))
         if overlap >= DUPLICATE_AT or same_source or same_title:
             why = (
                 "has the same source"

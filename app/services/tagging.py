@@ -25,7 +25,6 @@ _AGES = re.compile(
     r"\b(\d{1,2})[- ]years?[- ]olds?\b|\baged?\s+(\d{1,2})(?:\s*(?:-|to|and)\s*(\d{1,2}))?",
     re.IGNORECASE,
 )
-_WORDS = re.compile(r"\w+")
 
 
 class Tagger:
