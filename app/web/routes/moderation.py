@@ -1,11 +1,14 @@
 """Moderation: the queue, and publish / request changes / reject / unpublish / confirm the
 safeguarding check, each for the version named by If-Match (or the current one)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.core.content import Status
+from app.core.principals import Principal
 from app.core.submissions import (
     ModerationMessage,
     ModerationNote,
@@ -14,6 +17,9 @@ from app.core.submissions import (
     SubmissionList,
     SubmissionPublic,
 )
+from app.services.moderation import ModerationService
+from app.store.db import Session
+from app.store.models import CaseStudy
 from app.web.deps import BaseUrlDep, ModerationDep, ModeratorDep, SessionDep, SubmissionsDep
 from app.web.preconditions import IfMatchDep, versioned
 from app.web.presenters import submission_list, submission_public
@@ -38,8 +44,29 @@ def queue(
     return submission_list(rows, page, per_page, base_url)
 
 
-@router.post("/{record_id:int}/publish", response_model=SubmissionPublic)
-def publish(
+@dataclass(frozen=True)
+class Decision:
+    """What every decision needs — who decides, on which record, at which version — and how it
+    is answered: the submission as it now stands, its version as the ETag."""
+
+    session: Session
+    principal: Principal
+    service: ModerationService
+    base_url: str
+    record_id: int
+    expected: frozenset[int] | None
+    response: Response
+
+    def apply(
+        self,
+        act: Callable[[Session, Principal, int, str, frozenset[int] | None], CaseStudy],
+        words: str,
+    ) -> SubmissionPublic:
+        row = act(self.session, self.principal, self.record_id, words, self.expected)
+        return versioned(self.response, submission_public(row, self.base_url))
+
+
+def decision(
     session: SessionDep,
     principal: ModeratorDep,
     service: ModerationDep,
@@ -47,75 +74,48 @@ def publish(
     record_id: RecordId,
     expected: IfMatchDep,
     response: Response,
-    body: ModerationNote | None = None,
-) -> SubmissionPublic:
+) -> Decision:
+    return Decision(session, principal, service, base_url, record_id, expected, response)
+
+
+DecisionDep = Annotated[Decision, Depends(decision)]
+
+
+@router.post("/{record_id:int}/publish", response_model=SubmissionPublic)
+def publish(decision: DecisionDep, body: ModerationNote | None = None) -> SubmissionPublic:
     """Publish a submitted case study: it is in search when this answers. A submission the
     safeguarding check flagged needs /confirm-safeguarding first (409 otherwise)."""
-    row = service.publish(session, principal, record_id, body.note if body else None, expected)
-    return versioned(response, submission_public(row, base_url))
+    row = decision.service.publish(
+        decision.session,
+        decision.principal,
+        decision.record_id,
+        body.note if body else None,
+        decision.expected,
+    )
+    return versioned(decision.response, submission_public(row, decision.base_url))
 
 
 @router.post("/{record_id:int}/request-changes", response_model=SubmissionPublic)
-def request_changes(
-    session: SessionDep,
-    principal: ModeratorDep,
-    service: ModerationDep,
-    base_url: BaseUrlDep,
-    record_id: RecordId,
-    body: ModerationMessage,
-    expected: IfMatchDep,
-    response: Response,
-) -> SubmissionPublic:
+def request_changes(decision: DecisionDep, body: ModerationMessage) -> SubmissionPublic:
     """Send a submission back to its council with a message saying what to change."""
-    row = service.request_changes(session, principal, record_id, body.message, expected)
-    return versioned(response, submission_public(row, base_url))
+    return decision.apply(decision.service.request_changes, body.message)
 
 
 @router.post("/{record_id:int}/reject", response_model=SubmissionPublic)
-def reject(
-    session: SessionDep,
-    principal: ModeratorDep,
-    service: ModerationDep,
-    base_url: BaseUrlDep,
-    record_id: RecordId,
-    body: ModerationReason,
-    expected: IfMatchDep,
-    response: Response,
-) -> SubmissionPublic:
+def reject(decision: DecisionDep, body: ModerationReason) -> SubmissionPublic:
     """Reject a submission, with the reason the council will see."""
-    row = service.reject(session, principal, record_id, body.reason, expected)
-    return versioned(response, submission_public(row, base_url))
+    return decision.apply(decision.service.reject, body.reason)
 
 
 @router.post("/{record_id:int}/unpublish", response_model=SubmissionPublic)
-def unpublish(
-    session: SessionDep,
-    principal: ModeratorDep,
-    service: ModerationDep,
-    base_url: BaseUrlDep,
-    record_id: RecordId,
-    body: ModerationReason,
-    expected: IfMatchDep,
-    response: Response,
-) -> SubmissionPublic:
+def unpublish(decision: DecisionDep, body: ModerationReason) -> SubmissionPublic:
     """Take a published case study out of search at once; it goes back to its council as
     `changes_requested` with the reason."""
-    row = service.unpublish(session, principal, record_id, body.reason, expected)
-    return versioned(response, submission_public(row, base_url))
+    return decision.apply(decision.service.unpublish, body.reason)
 
 
 @router.post("/{record_id:int}/confirm-safeguarding", response_model=SubmissionPublic)
-def confirm_safeguarding(
-    session: SessionDep,
-    principal: ModeratorDep,
-    service: ModerationDep,
-    base_url: BaseUrlDep,
-    record_id: RecordId,
-    body: SafeguardingConfirmation,
-    expected: IfMatchDep,
-    response: Response,
-) -> SubmissionPublic:
+def confirm_safeguarding(decision: DecisionDep, body: SafeguardingConfirmation) -> SubmissionPublic:
     """Record that a moderator checked what the safeguarding check flagged (and why it may be
     published). An amendment that changes the findings needs a new confirmation."""
-    row = service.confirm_safeguarding(session, principal, record_id, body.note, expected)
-    return versioned(response, submission_public(row, base_url))
+    return decision.apply(decision.service.confirm_safeguarding, body.note)
