@@ -14,16 +14,17 @@ import yaml
 from pydantic import ValidationError
 
 from app.core.content import CaseStudyFile
+from app.core.yaml_files import SafeLoader
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
+class _FrontMatterLoader(SafeLoader):  # type: ignore[misc,valid-type]
     """YAML as the collection writes it, but dates stay text: 2023-02-31 is then a problem
     with the file's `published`, not a crash inside the YAML reader."""
 
 
 _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
 }
 
 FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)

@@ -12,10 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from app.config import ROOT
 from app.core.names import name_key, normal_name, place_key
+from app.core.yaml_files import load_yaml
 
 COUNCILS_FILE = ROOT / "data" / "councils.yaml"
 KINDS = ("CTY", "UA", "MD", "LBO", "CC", "NMD", "WPA")
@@ -128,7 +127,7 @@ def _council(row: Any, known_as: dict[str, list[str]]) -> Council:
 
 def load_councils(path: Path) -> Councils:
     """Read and validate a councils file; raise CouncilsError naming what is wrong."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("councils"), list):
         raise CouncilsError(f"{path}: expected councils, known_as and joint")
     known_as: dict[str, list[str]] = data.get("known_as") or {}

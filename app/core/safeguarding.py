@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
 from app.config import ROOT
+from app.core.yaml_files import load_yaml
 
 NAMES_FILE = ROOT / "data" / "safeguarding.yaml"
 _MONTHS = (
@@ -80,7 +79,7 @@ class Finding:
 
 @cache
 def first_names() -> frozenset[str]:
-    data = yaml.safe_load(NAMES_FILE.read_text(encoding="utf-8"))
+    data = load_yaml(NAMES_FILE.read_text(encoding="utf-8"))
     return frozenset(str(name) for name in data["first_names"])
 
 

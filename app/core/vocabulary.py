@@ -5,9 +5,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from app.config import ROOT
+from app.core.yaml_files import load_yaml
 
 VOCABULARY_FILE = ROOT / "data" / "vocabulary.yaml"
 KINDS = ("priority_areas", "age_bands", "themes", "regions", "evidence")
@@ -110,7 +109,7 @@ def _terms(data: dict[str, Any], kind: str) -> tuple[Term, ...]:
 
 def load_vocabulary(path: Path) -> Vocabulary:
     """Read and validate a vocabulary file; raise VocabularyError naming what is wrong."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise VocabularyError(f"{path}: expected a mapping of {', '.join(KINDS)}")
     terms = {kind: _terms(data, kind) for kind in KINDS}

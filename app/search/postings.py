@@ -22,6 +22,9 @@ K = TypeVar("K", bound=tuple[Any, ...])
 
 MAX_POSTINGS = 40_000_000  # about 320 MB of cached postings before the least used are dropped
 WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commonest words
+# Words in fewer documents than this share (and at least two) are read when first searched for:
+# their lists are short enough to read at once, and at a start they are most of the vocabulary.
+WARM_MIN_SHARE = 1 / 200
 MAX_PHRASES = 4096
 
 
@@ -120,6 +123,7 @@ class Postings:
         read = 0
         for segment in segments:
             reader = segment.reader
+            rare = max(2, int(reader.doc_count_all() * WARM_MIN_SHARE))
             words: list[tuple[int, str, bytes]] = []
             for field in fields:
                 if field not in reader.schema or not reader.schema[field].scorable:
@@ -131,7 +135,10 @@ class Postings:
                         for text, info in reader.iter_field(field)
                     ]
             for negative_frequency, field, text in sorted(words):
-                if read - negative_frequency > budget // len(segments):
+                if (
+                    read - negative_frequency > budget // len(segments)
+                    or -negative_frequency < rare
+                ):
                     break
                 if not self.holds(segment, field, text):
                     self.term(segment, field, text)

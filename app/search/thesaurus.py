@@ -10,9 +10,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from app.core.words import WORD
+from app.core.yaml_files import load_yaml
 from app.search.analysis import stem
 
 # The repository's data folder, found from here rather than from app.config, which would tie
@@ -159,7 +158,7 @@ def parse_thesaurus(data: Any) -> Thesaurus:
 
 
 def load_thesaurus(path: Path = THESAURUS_FILE) -> Thesaurus:
-    return parse_thesaurus(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_thesaurus(load_yaml(path.read_text(encoding="utf-8")))
 
 
 @cache

@@ -10,9 +10,7 @@ from app.store.db import Engine, Session
 
 def load_collection(engine: Engine, studies: Iterable[CaseStudyFile]) -> Counter[str]:
     """Upsert every case study in one transaction; count created, updated and unchanged."""
-    outcome: Counter[str] = Counter()
     with Session(engine) as session:
-        for study in studies:
-            outcome[store.upsert_case_study(session, study)] += 1
+        outcome: Counter[str] = Counter(store.upsert_case_studies(session, studies))
         session.commit()
     return outcome

@@ -72,10 +72,35 @@ def fill_case_study(case_study: CaseStudy, data: CaseStudyFile) -> CaseStudy:
     return case_study
 
 
+def upsert_case_studies(session: Session, studies: Iterable[CaseStudyFile]) -> Counter[Upserted]:
+    """Create or update case studies by slug; log the changes; count what happened.
+
+    The rows already stored are read in one query, and nothing is flushed until the end: a
+    lookup per file flushed the previous one each time (half of a cold start's loading).
+    """
+    studies = list(studies)
+    outcome: Counter[Upserted] = Counter()
+    with session.no_autoflush:
+        for chunk in range(0, len(studies), 500):
+            batch = studies[chunk : chunk + 500]
+            query = (
+                select(CaseStudy)
+                .where(col(CaseStudy.slug).in_([s.slug for s in batch]))
+                .options(_with_tags())  # type: ignore[arg-type]
+            )
+            stored = {row.slug: row for row in session.exec(query)}
+            for study in batch:
+                outcome[_upsert(session, study, stored.get(study.slug))] += 1
+    return outcome
+
+
 def upsert_case_study(session: Session, data: CaseStudyFile) -> Upserted:
     """Create or update a case study by slug; log the change; report what happened."""
+    return _upsert(session, data, find_case_study(session, data.slug, published_only=False))
+
+
+def _upsert(session: Session, data: CaseStudyFile, existing: CaseStudy | None) -> Upserted:
     digest = content_hash(data)
-    existing = find_case_study(session, data.slug, published_only=False)
     if existing is not None and existing.content_hash == digest:
         return "unchanged"
     case_study = existing or CaseStudy(slug=data.slug, status=data.status)  # type: ignore[call-arg]
