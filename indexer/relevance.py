@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlmodel import Session
 
 from app.config import ROOT
 from app.core.collection import read_collection
 from app.core.content import CaseStudyFile
 from app.core.vocabulary import FILTERS, get_vocabulary
+from app.core.yaml_files import load_yaml
 from app.search.index import SearchIndex
 from app.services.collection import load_collection
 from app.services.filters import SearchRequest
@@ -78,7 +78,7 @@ class Report:
 
 def read_judgments(path: Path = JUDGMENTS) -> list[Judgment]:
     """Read and check the judgments file; raise ValueError naming the bad entry."""
-    rows: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    rows: Any = load_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(rows, list) or not rows:
         raise ValueError(f"{path}: expected a list of queries")
     judgments = []
