@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
 from pydantic import Field, field_validator
@@ -33,7 +34,9 @@ class Settings(BaseSettings):
     load_on_start: bool = True
     migrate_on_start: bool = True
     index_sync_seconds: float = 1.0
-    search_cache_size: int = Field(default=1024, ge=0)
+    search_cache_mb: float = Field(default=64, ge=0)
+    public_url: str | None = None
+    trusted_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1", "::1"]
     cors_origins: Annotated[list[str], NoDecode] = []
     embed_origins: Annotated[list[str], NoDecode] = []
     max_body_bytes: int = 1_048_576
@@ -59,6 +62,30 @@ class Settings(BaseSettings):
             ):
                 raise ValueError(f"{origin!r} is not an origin like https://campaign.example.org")
         return origins
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: Any) -> Any:
+        """An origin, scheme://host[:port], that every link the service gives out starts with."""
+        if value is None or not str(value).strip():
+            return None
+        url = urlsplit(str(value).strip().rstrip("/"))
+        if url.scheme not in ("http", "https") or not url.hostname or url.path or url.query:
+            raise ValueError(
+                f"{value!r} is not an origin like https://search.example.org (no path, no query)"
+            )
+        return f"{url.scheme}://{url.netloc.lower()}"
+
+    @field_validator("trusted_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: Any) -> Any:
+        """Host names as a comma-separated list or a JSON list, lower case, without ports."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if not isinstance(value, list):
+            return value
+        return [str(v).strip().lower().strip("[]") for v in value if str(v).strip()]
 
     @field_validator("rate_limit", "write_rate_limit")
     @classmethod

@@ -31,6 +31,7 @@ from app.store import case_studies as store
 from app.store.db import init_db, make_engine
 from app.web.middleware.body_limit import BodyLimit
 from app.web.middleware.etags import ETags
+from app.web.middleware.public_origin import PublicOrigin
 from app.web.middleware.rate_limit import RateLimit
 from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
@@ -93,7 +94,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.vocabulary = vocabulary
     app.state.queries = counter
     app.state.search = SearchService(
-        index, vocabulary, counter, metrics, cache_size=settings.search_cache_size
+        index, vocabulary, counter, metrics, cache_bytes=int(settings.search_cache_mb * 2**20)
     )
     app.state.submissions = SubmissionService(index)
     app.state.moderation = ModerationService(lambda: catch_up(engine, index, vocabulary))
@@ -157,9 +158,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.metrics = metrics = Metrics.create()
     install_error_handlers(app)
-    # Added innermost first. From the outside in: a request id and metrics for everything;
-    # security headers and CORS on every answer, refusals included; rate and size limits before
-    # any work; ETags on the finished body.
+    # Added innermost first. From the outside in: a request id and metrics for everything; the
+    # public origin (an unknown Host refused, or every Host replaced by PUBLIC_URL's); security
+    # headers and CORS on every answer, refusals included; rate and size limits before any work;
+    # ETags on the finished body.
     app.add_middleware(ETags)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.rate_limited:
@@ -178,6 +180,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
+    app.add_middleware(
+        PublicOrigin, public_url=settings.public_url, trusted_hosts=settings.trusted_hosts
+    )
     app.add_middleware(RequestContext, metrics=metrics)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     routers = (search, case_studies, submissions, moderation, analytics, health, feeds, pages)

@@ -45,6 +45,7 @@ def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
         index_sync_seconds=0.1,
         rate_limit="off",  # the rate-limit tests turn it on
         log_format="text",
+        trusted_hosts=["testserver"],  # the test client's Host
     )
 
 

@@ -57,7 +57,10 @@ async def get_vocabulary(request: Request) -> Vocabulary:
 
 
 async def get_base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Where the service is reached, for links: PUBLIC_URL, or else the request's own scheme and
+    host, which PublicOrigin has already checked against TRUSTED_HOSTS."""
+    settings: Settings = request.app.state.settings
+    return settings.public_url or str(request.base_url).rstrip("/")
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

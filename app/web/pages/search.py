@@ -86,7 +86,7 @@ def search_page(
     base_url: BaseUrlDep,
     params: Annotated[SearchRequest, Depends(search_params)],
 ) -> Response:
-    page = service.search(session, params, base_url)
+    page = service.search(session, params)
     link = Link.of(request)
     frame, widget = embed_snippets(base_url, link)
     facets = [
@@ -115,11 +115,10 @@ def case_study_page(
     session: SessionDep,
     service: SearchDep,
     vocabulary: VocabularyDep,
-    base_url: BaseUrlDep,
     slug: Annotated[str, Path(max_length=120)],
 ) -> Response:
-    study = get_case_study(session, slug, base_url)
-    related = service.related(session, slug, base_url, 5).results
+    study = get_case_study(session, slug)
+    related = service.related(session, slug, 5).results
     return templates.TemplateResponse(
         request,
         "case_study.html",
@@ -136,7 +135,7 @@ def embed_page(
     params: Annotated[SearchRequest, Depends(search_params)],
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> Response:
-    page = service.search(session, replace(params, page=1, per_page=limit), base_url)
+    page = service.search(session, replace(params, page=1, per_page=limit))
     return templates.TemplateResponse(
         request, "embed.html", {"page": page, "link": Link.of(request), "base_url": base_url}
     )
