@@ -32,7 +32,7 @@ from app.store.db import init_db, make_engine
 from app.web.middleware.body_limit import BodyLimit
 from app.web.middleware.etags import ETags
 from app.web.middleware.public_origin import PublicOrigin
-from app.web.middleware.rate_limit import RateLimit
+from app.web.middleware.rate_limit import Limits, RateLimit
 from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
@@ -164,13 +164,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # ETags on the finished body.
     app.add_middleware(ETags)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.state.limits = None
     if settings.rate_limited:
-        app.add_middleware(
-            RateLimit,
-            public=settings.rate_limit,
-            writes=settings.write_rate_limit,
-            storage=settings.rate_limit_storage,
+        app.state.limits = limits = Limits(
+            settings.rate_limit, settings.write_rate_limit, settings.rate_limit_storage
         )
+        app.add_middleware(RateLimit, limits=limits)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

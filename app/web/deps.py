@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.config import Settings
@@ -16,6 +16,7 @@ from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store.db import Session
 from app.store.keys import authenticate
+from app.web.middleware.rate_limit import WRITES, Limits, Refused, client_address
 
 # Dependencies that only read app state are async: FastAPI runs a plain `def` dependency in the
 # thread pool, and a search paid about 20 thread hand-offs a request for them.
@@ -74,14 +75,27 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: 
 
 
 def get_principal(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None:
-        raise Unauthenticated("Send an API key: Authorization: Bearer <key>.")
-    principal = authenticate(session, credentials.credentials)
-    if principal is None:
-        raise Unauthenticated("The API key is not valid or has been revoked.")
+    """The verified key's principal. A write counts against the key's rate limit; a missing or
+    wrong key counts against the client address's (see middleware/rate_limit.py)."""
+    limits: Limits | None = request.app.state.limits
+    principal = authenticate(session, credentials.credentials) if credentials else None
+    try:
+        if principal is None:
+            if limits is not None:
+                limits.failed_key(client_address(request.scope))
+            if credentials is None:
+                raise Unauthenticated("Send an API key: Authorization: Bearer <key>.")
+            raise Unauthenticated("The API key is not valid or has been revoked.")
+        if limits is not None and request.method in WRITES:
+            limits.write(principal.key_id)
+    except Refused as refused:
+        raise HTTPException(
+            429, refused.detail, headers={"Retry-After": str(refused.retry_after)}
+        ) from None
     return principal
 
 
