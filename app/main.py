@@ -21,7 +21,7 @@ from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
-from app.services.indexing import IndexSync, catch_up, ensure_index
+from app.services.indexing import IndexSync, ensure_index, sync_index
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
 from app.services.search import SearchService
@@ -97,7 +97,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         index, vocabulary, counter, metrics, cache_bytes=int(settings.search_cache_mb * 2**20)
     )
     app.state.submissions = SubmissionService(index)
-    app.state.moderation = ModerationService(lambda: catch_up(engine, index, vocabulary))
+    # A publish is in search before it is answered, the index rebuilt first if it has to be.
+    app.state.moderation = ModerationService(lambda: sync_index(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
     try:
         yield

@@ -78,8 +78,7 @@ def readable(folder: Path | None, schema: Any) -> bool:
     if folder is None or not spelling.path(folder).is_file():
         return False
     try:
-        if not index.exists_in(str(folder)):
-            return False
+        # Not whoosh.index.exists_in: it leaves the files of a damaged index open.
         with _Storage(folder).open(schema, lambda ix: ix.reader()) as reader:
             return bool(reader.doc_count_all() >= 0)
     except Exception:
