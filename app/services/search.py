@@ -23,6 +23,7 @@ from app.services.filters import SearchRequest, age_bands, facets, validated
 from app.services.metrics import Metrics
 from app.services.suggest import Suggester
 from app.store import case_studies as store
+from app.store import changelog
 from app.store.db import Session
 from app.store.models import CaseStudy
 
@@ -202,11 +203,14 @@ class SearchService:
         return body
 
     def _entry(self, session: Session, request: SearchRequest) -> "_Entry":
-        """A page of results: from the cache when the index has not changed since the same
-        search was answered (the embedded widget asks the same thing over and over), else
-        worked out afresh. The index's version is part of the key, so a publish is never
-        answered from an older page."""
-        key = (self.index.current_version(), request.key())
+        """A page of results: from the cache when nothing has changed since the same search
+        was answered (the embedded widget asks the same thing over and over), else worked out
+        afresh. The key holds the change log's head, read from the store for every search, so
+        no page made before a change is served once the change has committed, whichever
+        process made it (an unpublished case study was served from another worker's cache);
+        and the index's version, so a page made before this process's index caught up is made
+        again once it has."""
+        key = (changelog.last_change_id(session), self.index.current_version(), request.key())
         with self._cache_lock:
             entry = self._cache.get(key)
         if entry is None:
