@@ -23,6 +23,14 @@ def parse_limit(text: str) -> RateLimitItem:
         ) from error
 
 
+def _listed(value: Any) -> Any:
+    """A comma-separated list or a JSON list, as a list; anything else as it is."""
+    if isinstance(value, str):
+        text = value.strip()
+        return json.loads(text) if text.startswith("[") else text.split(",")
+    return value
+
+
 class Settings(BaseSettings):
     """Configuration for one running service; see the README's configuration table."""
 
@@ -45,14 +53,16 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"
     log_level: str = "info"
     log_format: Literal["json", "text"] = "json"
+    metrics_token: str | None = Field(default=None, min_length=16)
+    hsts_seconds: int = Field(default=0, ge=0)
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = []
+    request_timeout_seconds: float = Field(default=20.0, gt=0)
 
     @field_validator("cors_origins", "embed_origins", mode="before")
     @classmethod
     def _origins(cls, value: Any) -> Any:
         """Origins as a comma-separated list or a JSON list; each scheme://host[:port]."""
-        if isinstance(value, str):
-            text = value.strip()
-            value = json.loads(text) if text.startswith("[") else text.split(",")
+        value = _listed(value)
         if not isinstance(value, list):
             return value
         origins = [str(v).strip().rstrip("/") for v in value if str(v).strip()]
@@ -80,12 +90,24 @@ class Settings(BaseSettings):
     @classmethod
     def _hosts(cls, value: Any) -> Any:
         """Host names as a comma-separated list or a JSON list, lower case, without ports."""
-        if isinstance(value, str):
-            text = value.strip()
-            value = json.loads(text) if text.startswith("[") else text.split(",")
+        value = _listed(value)
         if not isinstance(value, list):
             return value
         return [str(v).strip().lower().strip("[]") for v in value if str(v).strip()]
+
+    @field_validator("forwarded_allow_ips", mode="before")
+    @classmethod
+    def _proxies(cls, value: Any) -> Any:
+        """Proxy addresses or networks as a comma-separated list or a JSON list."""
+        value = _listed(value)
+        if not isinstance(value, list):
+            return value
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _token(cls, value: Any) -> Any:
+        return None if value is None or not str(value).strip() else str(value).strip()
 
     @field_validator("rate_limit", "write_rate_limit")
     @classmethod

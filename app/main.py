@@ -110,7 +110,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 _PROBLEMS = {
-    400: "The body could not be read",
+    400: "The body could not be read, or the Host is not one this service answers for",
     401: "No API key, or a wrong or revoked one",
     403: "The key's role may not do this",
     404: "Not found (or not this key's to see)",
@@ -179,7 +179,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["ETag", "X-Request-ID", "Retry-After"],
             max_age=600,
         )
-    app.add_middleware(SecurityHeaders, embed_origins=settings.embed_origins)
+    app.add_middleware(
+        SecurityHeaders, embed_origins=settings.embed_origins, hsts_seconds=settings.hsts_seconds
+    )
     app.add_middleware(
         PublicOrigin, public_url=settings.public_url, trusted_hosts=settings.trusted_hosts
     )

@@ -22,7 +22,7 @@ K = TypeVar("K", bound=tuple[Any, ...])
 
 MAX_POSTINGS = 40_000_000  # about 320 MB of cached postings before the least used are dropped
 WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commonest words
-MAX_PHRASES = 4096
+MAX_PHRASE_IDS = 4_000_000  # about 16 MB of document numbers of cached phrase matches
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ def _size(entry: tuple[Ids, Weights]) -> int:
     return len(entry[0])
 
 
+def _phrase_size(ids: Ids) -> int:
+    return len(ids) + 16  # a phrase found nowhere costs something too
+
+
 class Postings:
     """Postings and field lengths per segment, read once and shared by every searcher.
 
@@ -53,7 +57,10 @@ class Postings:
             max_postings, getsizeof=_size
         )
         self._lengths: dict[tuple[str, str], Floats] = {}
-        self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], Ids] = LRUCache(MAX_PHRASES)
+        self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], Ids] = LRUCache(
+            MAX_PHRASE_IDS,
+            getsizeof=lambda ids: len(ids) + 16,  # a phrase found nowhere: 16
+        )
 
     @property
     def size(self) -> int:
@@ -109,7 +116,8 @@ class Postings:
         with segment.lock:
             found = _phrase_matches(segment.reader, field, words, candidates)
         with self._lock:
-            self._phrases[key] = found
+            if _phrase_size(found) <= self._phrases.maxsize:  # a longer one is found every time
+                self._phrases[key] = found
         return found
 
     def warm(self, segments: list[Segment], fields: Iterable[str], budget: int) -> int:
