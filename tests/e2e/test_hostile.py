@@ -59,7 +59,9 @@ def test_slow_partial_requests_do_not_block_others(base: str) -> None:
 
 
 def test_huge_headers_are_refused(base: str) -> None:
-    reply = raw(base, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n")
+    reply = raw(
+        base, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n"
+    )
     assert reply == b"" or reply.split(b" ")[1][:1] == b"4"
     assert answers(base) < 2
 
@@ -98,7 +100,9 @@ def test_unreadable_bodies_are_4xx_problems(base: str, body: bytes) -> None:
     ],
 )
 def test_odd_bytes_in_the_url_never_cause_a_server_error(base: str, target: bytes) -> None:
-    reply = raw(base, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    reply = raw(
+        base, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
     status = int(reply.split(b" ")[1])
     assert status < 500
     assert answers(base) < 2
