@@ -39,6 +39,7 @@ relevance: $(STAMP)  ## score the graded practitioner queries (nDCG@10, MRR)
 screenshots: $(STAMP)  ## the README's screenshots of the pages, into docs/screenshots/
 	bash .ci/system-packages
 	$(PY) -m docs.screenshots
+	$(PY) -m docs.embed_screenshots
 
 bench: $(STAMP)  ## benchmarks at 1k and 10k, HTTP and cold start; writes docs/benchmarks.md
 	$(PY) -m bench.run --sizes 1000,10000 --write

@@ -1,12 +1,13 @@
 """Settings: every knob with its default, read from the environment (or passed in by tests)."""
 
 import json
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from limits import RateLimitItem, parse
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ class Settings(BaseSettings):
     trusted_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1", "::1"]
     cors_origins: Annotated[list[str], NoDecode] = []
     embed_origins: Annotated[list[str], NoDecode] = []
+    embed_contact: str = ""
     max_body_bytes: int = 1_048_576
     rate_limit: str = "120/minute"
     write_rate_limit: str = "30/minute"
@@ -57,6 +59,18 @@ class Settings(BaseSettings):
     hsts_seconds: int = Field(default=0, ge=0)
     forwarded_allow_ips: Annotated[list[str], NoDecode] = []
     request_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Accounts and mail (README "Signing in"); links in mail use PUBLIC_URL too.
+    smtp_url: str | None = None
+    mail_from: str = "Bright Futures case study search <no-reply@localhost>"
+    outbox_dir: Path = ROOT / "var" / "outbox"
+    mail_attempts: int = Field(default=8, ge=1)
+    mail_retry_seconds: float = Field(default=30.0, gt=0)
+    sign_in_link_minutes: int = Field(default=15, ge=1, le=60)
+    invitation_link_hours: int = Field(default=72, ge=1, le=336)
+    session_idle_minutes: int = Field(default=60, ge=1)
+    session_max_hours: int = Field(default=12, ge=1)
+    sign_in_rate_limit: str = "5/hour"
+    sign_in_client_rate_limit: str = "30/hour"
 
     @field_validator("cors_origins", "embed_origins", mode="before")
     @classmethod
@@ -109,7 +123,9 @@ class Settings(BaseSettings):
     def _token(cls, value: Any) -> Any:
         return None if value is None or not str(value).strip() else str(value).strip()
 
-    @field_validator("rate_limit", "write_rate_limit")
+    @field_validator(
+        "rate_limit", "write_rate_limit", "sign_in_rate_limit", "sign_in_client_rate_limit"
+    )
     @classmethod
     def _limit(cls, value: str) -> str:
         value = value.strip()
@@ -121,7 +137,51 @@ class Settings(BaseSettings):
     def rate_limited(self) -> bool:
         return self.rate_limit.lower() != "off"
 
-    @field_validator("index_dir", "data_dir")
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp(cls, value: str | None) -> str | None:
+        """smtp://[user:password@]host[:port] (STARTTLS) or smtps:// (TLS from the start)."""
+        if not value or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(
+                "SMTP_URL must look like smtp://user:password@host:587 (STARTTLS) or "
+                "smtps://user:password@host:465"
+            )
+        return value.strip()
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from(cls, value: str) -> str:
+        _name, address = parseaddr(value)
+        if "@" not in address:
+            raise ValueError(
+                f"{value!r} is not a sender like Bright Futures <no-reply@example.org>"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _links_need_an_address(self) -> "Settings":
+        # Links in real mail must point at the service's public address, never at whatever Host
+        # a request named (which would let anyone send a working sign-in link to their own site).
+        if self.smtp_url and not self.public_url:
+            raise ValueError(
+                "SMTP_URL is set but PUBLIC_URL is not: set PUBLIC_URL to the "
+                "address people use, such as https://casestudies.example.org"
+            )
+        return self
+
+    @property
+    def link_base(self) -> str:
+        """Where links in mail point: PUBLIC_URL, or the `make run` address."""
+        return (self.public_url or "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def on_https(self) -> bool:
+        return (self.public_url or "").startswith("https://")
+
+    @field_validator("index_dir", "data_dir", "outbox_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         # Relative paths are taken from the project root so that the service behaves the same

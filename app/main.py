@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
@@ -19,9 +18,12 @@ from app.config import ROOT, Settings
 from app.core.collection import read_collection
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
+from app.services.accounts import AccountService
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
+from app.services.embed_origins import EmbedOrigins
 from app.services.indexing import IndexSync, ensure_index, sync_index
+from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
 from app.services.search import SearchService
@@ -29,18 +31,25 @@ from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store import case_studies as store
 from app.store.db import init_db, make_engine
+from app.web.auth import install_auth_handlers
+from app.web.csrf import install_csrf_handler
 from app.web.middleware.body_limit import BodyLimit
+from app.web.middleware.cors import EmbedCORS
 from app.web.middleware.etags import ETags
 from app.web.middleware.public_origin import PublicOrigin
 from app.web.middleware.rate_limit import Limits, RateLimit
 from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
+from app.web.pages import accounts, api_docs, councils, my_submissions, people
+from app.web.pages import case_studies as case_study_pages
+from app.web.pages import embed as embed_pages
 from app.web.pages import search as pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
     analytics,
     case_studies,
+    embed_origins,
     feeds,
     health,
     moderation,
@@ -90,6 +99,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     counter.start()
     metrics: Metrics = app.state.metrics
     metrics.watch_index(engine, index)
+    origins: EmbedOrigins = app.state.embed_origins
+    log.info(origins.start(engine, settings.index_sync_seconds))
     app.state.engine = engine
     app.state.vocabulary = vocabulary
     app.state.queries = counter
@@ -100,10 +111,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # A publish is in search before it is answered, the index rebuilt first if it has to be.
     app.state.moderation = ModerationService(lambda: sync_index(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
+    mailer = Mailer.from_settings(engine, settings, metrics)
+    metrics.watch_outbox(engine)
+    mailer.start()
+    app.state.mailer = mailer
+    app.state.accounts = AccountService(settings, mailer.wake)
     try:
         yield
     finally:
+        mailer.stop()
         counter.stop()
+        origins.stop()
         sync.stop()
         index.close()
         engine.dispose()
@@ -146,6 +164,15 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return schema
 
 
+def allowed_origins(settings: Settings) -> EmbedOrigins:
+    """The websites allowed to embed, seeded from CORS_ORIGINS and EMBED_ORIGINS (one list now:
+    a site may both call the API and frame /embed); `*` in either still opens that to all."""
+    listed = [o for o in (*settings.cors_origins, *settings.embed_origins) if o != "*"]
+    return EmbedOrigins(
+        listed, cors_all="*" in settings.cors_origins, frame_all="*" in settings.embed_origins
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(
@@ -154,11 +181,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
+        # /docs and /redoc are served by app.web.pages.api_docs, from packaged assets.
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
     )
     configure_logging(settings.log_level, settings.log_format)
     app.state.settings = settings
     app.state.metrics = metrics = Metrics.create()
+    app.state.embed_origins = origins = allowed_origins(settings)
     install_error_handlers(app)
+    install_auth_handlers(app)
+    install_csrf_handler(app)
     # Added innermost first. From the outside in: a request id and metrics for everything; the
     # public origin (an unknown Host refused, or every Host replaced by PUBLIC_URL's); security
     # headers and CORS on every answer, refusals included; rate and size limits before any work;
@@ -171,23 +205,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.rate_limit, settings.write_rate_limit, settings.rate_limit_storage
         )
         app.add_middleware(RateLimit, limits=limits)
-    if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "HEAD"],
-            expose_headers=["ETag", "X-Request-ID", "Retry-After"],
-            max_age=600,
-        )
+    app.add_middleware(EmbedCORS, origins=origins)
     app.add_middleware(
-        SecurityHeaders, embed_origins=settings.embed_origins, hsts_seconds=settings.hsts_seconds
+        SecurityHeaders, frame_ancestors=origins.frame_ancestors, hsts_seconds=settings.hsts_seconds
     )
     app.add_middleware(
         PublicOrigin, public_url=settings.public_url, trusted_hosts=settings.trusted_hosts
     )
     app.add_middleware(RequestContext, metrics=metrics)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
-    routers = (search, case_studies, submissions, moderation, analytics, health, feeds, pages)
+    routers = (
+        search,
+        case_studies,
+        submissions,
+        moderation,
+        analytics,
+        health,
+        feeds,
+        pages,
+        case_study_pages,
+        api_docs,
+        accounts,
+        my_submissions,
+        people,
+        councils,
+        embed_origins,
+        embed_pages,
+    )
     for module in routers:
         app.include_router(module.router)
     # For the Allow header of a 405: which methods each path serves.
@@ -197,6 +241,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         for route in module.router.routes
         if isinstance(route, APIRoute)
     ]
+    app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
     return app
 

@@ -1,4 +1,5 @@
-"""The collection's command line: check, load, build, verify, export, relevance, and API keys.
+"""The collection's command line: check, load, build, verify, export, relevance, API keys and
+people's accounts.
 Parses and prints; the work is in app/."""
 
 import functools
@@ -14,7 +15,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from app.config import Settings
-from app.core.collection import read_collection, write_collection
+from app.core.collection import read_collection, shared_sources, write_collection
+from app.core.councils import UnknownCouncil, get_councils
 from app.core.principals import ROLES
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
@@ -25,6 +27,7 @@ from app.store.db import init_db, make_engine
 from app.store.keys import create_key, list_keys, revoke_key
 from app.store.migrate import SchemaError, ensure_schema
 from indexer import relevance as suite
+from indexer.users import users
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
 out = Console()
@@ -81,8 +84,8 @@ def _engine(settings: Settings) -> Engine:
     return engine
 
 
-def _read(folder: Path) -> list:  # type: ignore[type-arg]
-    studies, problems = read_collection(folder)
+def _read(folder: Path, *, unique_sources: bool = True) -> list:  # type: ignore[type-arg]
+    studies, problems = read_collection(folder, unique_sources=unique_sources)
     for problem in problems:
         err.print(f"[red]✗[/red] {problem}", markup=True, highlight=False, soft_wrap=True)
     if problems:
@@ -119,10 +122,14 @@ def check(folder: Folder = None) -> None:
 @cli.command()
 @_closing
 def load(folder: Folder = None) -> None:
-    """Upsert the case study files into the store (idempotent), then bring the index up to date."""
+    """Upsert the case study files into the store (idempotent), then bring the index up to date.
+    Loads back what `export` wrote, whole: case studies that share a source address are noted,
+    not refused (`check` refuses them in the curated collection)."""
     settings = Settings()
     folder = folder or settings.data_dir
-    studies = _read(folder)
+    studies = _read(folder, unique_sources=False)
+    for note in shared_sources(studies):
+        out.print(f"Note: {note}", highlight=False, soft_wrap=True)
     engine = _engine(settings)
     outcome = load_collection(
         engine, track(studies, description="Loading", console=out, transient=True)
@@ -252,6 +259,7 @@ def relevance(
 
 keys = typer.Typer(no_args_is_help=True, help="API keys: create, list, revoke.")
 cli.add_typer(keys, name="keys")
+cli.add_typer(users, name="users")
 
 
 @keys.command("create")
@@ -263,7 +271,15 @@ def keys_create(
     ] = None,
     label: Annotated[str | None, typer.Option(help="A note: who holds it, what for")] = None,
 ) -> None:
-    """Create a key and print it once, as the last line; only its hash is kept."""
+    """Create a key and print it once, as the last line; only its hash is kept. A council key's
+    council is a council of England or Wales we know (data/councils.yaml), in any common form."""
+    if council is not None:
+        try:
+            council = get_councils().canonical(council)
+        except UnknownCouncil as error:
+            err.print(str(error), highlight=False)
+            err.print("A new council is one more row in data/councils.yaml.", highlight=False)
+            raise typer.Exit(2) from error
     engine = _engine(Settings())
     with Session(engine) as session:
         try:

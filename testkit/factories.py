@@ -1,4 +1,5 @@
-"""Readable factories for test data: made-up councils, never the bundled collection."""
+"""Readable factories for test data: made-up case studies of real councils (a case study names
+a council we know), never the bundled collection."""
 
 from typing import Any
 
@@ -23,10 +24,10 @@ def make_case_study(**overrides: Any) -> CaseStudyFile:
     slug = overrides.pop("slug", "example-family-support")
     fields: dict[str, Any] = {
         "slug": slug,
-        "title": "Family support in Example Borough",
-        "council": "Example Borough Council",
+        "title": "Family support in Halton",
+        "council": "Halton Borough Council",
         "region": "North West",
-        "summary": "Example Borough set up a family support service for parents under pressure.",
+        "summary": "Halton set up a family support service for parents under pressure.",
         "body": BODY.format(
             challenge="Families waited too long for help.",
             solution="A single team offered help at home.",
@@ -49,9 +50,9 @@ def sample_collection() -> list[CaseStudyFile]:
         make_case_study(
             slug="north-care-leavers",
             title="Apprenticeships for care leavers",
-            council="Northtown City Council",
+            council="North Tyneside Council",
             region="North East",
-            summary="Northtown offered apprenticeships to care leavers with a mentor each.",
+            summary="North Tyneside offered apprenticeships to care leavers with a mentor each.",
             priority_areas=["outcomes-focus"],
             age_bands=["16-25"],
             themes=["care-leavers", "employment-and-skills"],
@@ -62,9 +63,9 @@ def sample_collection() -> list[CaseStudyFile]:
         make_case_study(
             slug="south-fostering",
             title="Recruiting foster carers for teenagers",
-            council="Southshire County Council",
+            council="Somerset Council",
             region="South West",
-            summary="Southshire ran a campaign to recruit foster carers for teenagers in care.",
+            summary="Somerset ran a campaign to recruit foster carers for teenagers in care.",
             priority_areas=["sustainable-funding"],
             age_bands=["11-16"],
             themes=["fostering", "adolescents"],
@@ -74,9 +75,9 @@ def sample_collection() -> list[CaseStudyFile]:
         make_case_study(
             slug="east-early-years",
             title="Early years peer challenge",
-            council="Eastborough Council",
+            council="Essex County Council",
             region="East of England",
-            summary="Eastborough invited peers to challenge its early years offer.",
+            summary="Essex invited peers to challenge its early years offer.",
             priority_areas=["continuous-improvement", "early-help"],
             age_bands=["0-5"],
             themes=["early-years", "childrens-centres"],
@@ -86,9 +87,9 @@ def sample_collection() -> list[CaseStudyFile]:
         make_case_study(
             slug="west-social-work-academy",
             title="A social work academy for newly qualified staff",
-            council="Westford Council",
+            council="Warwickshire County Council",
             region="West Midlands",
-            summary="Westford opened an academy that supports newly qualified social workers.",
+            summary="Warwickshire opened an academy that supports newly qualified social workers.",
             priority_areas=["social-work-workforce"],
             age_bands=["0-5", "5-11", "11-16"],
             themes=["workforce"],
@@ -98,9 +99,9 @@ def sample_collection() -> list[CaseStudyFile]:
         make_case_study(
             slug="london-exploitation",
             title="Contextual safeguarding against exploitation",
-            council="Riverside London Borough",
+            council="London Borough of Lewisham",
             region="London",
-            summary="Riverside works with schools and police to protect adolescents.",
+            summary="Lewisham works with schools and police to protect adolescents.",
             priority_areas=["early-help", "what-works"],
             age_bands=["11-16", "16-25"],
             themes=["child-exploitation", "county-lines"],
@@ -109,9 +110,9 @@ def sample_collection() -> list[CaseStudyFile]:
         make_case_study(
             slug="north-family-support",
             title="Family support at home",
-            council="Northtown City Council",
+            council="North Tyneside Council",
             region="North East",
-            summary="Northtown's family support workers visit parents at home.",
+            summary="North Tyneside's family support workers visit parents at home.",
             priority_areas=["early-help"],
             age_bands=["5-11"],
             themes=["family-support", "parenting-support"],

@@ -1,5 +1,6 @@
 """Fixture chain: a fresh temporary store and index -> settings -> app -> client."""
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from app.config import Settings
 from app.core.collection import write_collection
 from app.core.content import CaseStudyFile
 from app.main import create_app
+from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
 
@@ -27,26 +29,63 @@ def postgres() -> Iterator[PostgresServer]:
     yield from start_postgres()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Each API test runs on SQLite and again on PostgreSQL, each time on an empty store."""
+def _migrate(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        init_db(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store migrated once for the run; each test gets a copy of the file."""
+    path = tmp_path_factory.mktemp("template") / "store.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresServer) -> str:
+    """A database migrated once for the run; each test's is made from it (CREATE DATABASE …
+    TEMPLATE), which takes a fraction of running the migrations again."""
+    name = "bf_template"
+    _migrate(postgres.new_database(name=name))
+    return name
+
+
+def _empty_store(request: pytest.FixtureRequest, folder: Path) -> str:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.db'}"
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, folder / "store.db")
+        return f"sqlite:///{folder / 'store.db'}"
     server: PostgresServer = request.getfixturevalue("postgres")
-    return server.new_database()
+    return server.new_database(template=request.getfixturevalue("postgres_template"))
 
 
-@pytest.fixture
-def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
+def _settings(folder: Path, data_dir: Path, database_url: str) -> Settings:
     return Settings(
         database_url=database_url,
-        index_dir=tmp_path / "index",
+        index_dir=folder / "index",
         data_dir=data_dir,
+        outbox_dir=folder / "outbox",  # mail without SMTP_URL lands here, not in var/
         index_sync_seconds=0.1,
         rate_limit="off",  # the rate-limit tests turn it on
         log_format="text",
         trusted_hosts=["testserver"],  # the test client's Host
     )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each API test runs on SQLite and again on PostgreSQL, each time on an empty store
+    with the current schema (tests of the migrations themselves start from nothing)."""
+    return _empty_store(request, tmp_path)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
+    return _settings(tmp_path, data_dir, database_url)
 
 
 @pytest.fixture
@@ -72,3 +111,32 @@ def make_client(settings: Settings, data_dir: Path) -> MakeClient:
 def client(make_client: MakeClient, studies: list[CaseStudyFile]) -> Iterator[TestClient]:
     with make_client(studies) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def make_module_client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MakeClient]:
+    """Like make_client, but one store and app for a whole module of read-only tests (their
+    setup was most of the suite's time); each client is closed when the module ends."""
+    folder = tmp_path_factory.mktemp("module")
+    data_dir = folder / "collection"
+    data_dir.mkdir()
+    settings = _settings(folder, data_dir, _empty_store(request, folder))
+    opened: list[TestClient] = []
+
+    def make(collection: list[CaseStudyFile]) -> TestClient:
+        write_collection(data_dir, collection)
+        client = TestClient(create_app(settings))
+        opened.append(client.__enter__())
+        return client
+
+    yield make
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def reader(make_module_client: MakeClient) -> TestClient:
+    """A client over the sample collection shared by a module's tests, which must not write."""
+    return make_module_client(sample_collection())

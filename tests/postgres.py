@@ -31,11 +31,13 @@ class PostgresServer:
     def admin_url(self) -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/postgres"
 
-    def new_database(self) -> str:
-        """Create an empty database; return its SQLAlchemy URL."""
-        name = "t_" + uuid.uuid4().hex[:16]
+    def new_database(self, template: str | None = None, name: str | None = None) -> str:
+        """Create a database, empty or as a copy of a template; return its SQLAlchemy URL.
+        Copying a migrated template is much quicker than migrating each test's database."""
+        name = name or "t_" + uuid.uuid4().hex[:16]
+        copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"{copy}')
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{name}"
 
 

@@ -15,6 +15,17 @@ from pydantic import ValidationError
 
 from app.core.content import CaseStudyFile
 
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML as the collection writes it, but dates stay text: 2023-02-31 is then a problem
+    with the file's `published`, not a crash inside the YAML reader."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 FRONT_MATTER = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n?(.*)\Z", re.S)
 FIELD_ORDER = (
     "title",
@@ -63,7 +74,7 @@ def parse_case_study(path: Path) -> CaseStudyFile | list[Problem]:
     if not match:
         return [Problem(name, "(file)", "must start with YAML front matter between '---' lines")]
     try:
-        meta: Any = yaml.safe_load(match.group(1))
+        meta: Any = yaml.load(match.group(1), Loader=_FrontMatterLoader)  # a SafeLoader
     except yaml.YAMLError as exc:
         return [Problem(name, "(front matter)", f"is not valid YAML: {exc}")]
     if not isinstance(meta, dict):
@@ -78,30 +89,46 @@ def parse_case_study(path: Path) -> CaseStudyFile | list[Problem]:
         return [Problem(name, _field_name(e["loc"]), e["msg"]) for e in exc.errors()]
 
 
-def read_collection(directory: Path) -> tuple[list[CaseStudyFile], list[Problem]]:
+def read_collection(
+    directory: Path, *, unique_sources: bool = True
+) -> tuple[list[CaseStudyFile], list[Problem]]:
     """Read every *.md file in a folder; return the valid case studies and all problems.
 
-    Beyond each file's own rules, source addresses must be unique across the collection.
+    Beyond each file's own rules, the curated collection keeps one case study per source
+    address; `unique_sources=False` lets a second one through (published submissions may cite
+    the same page, so an export of a store must load back whole).
     """
     if not directory.is_dir():
         return [], [Problem(str(directory), "(folder)", "is not a folder")]
     studies: list[CaseStudyFile] = []
     problems: list[Problem] = []
-    seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.md")):
         result = parse_case_study(path)
         if isinstance(result, list):
             problems.extend(result)
-            continue
-        if result.source_url and result.source_url in seen:
-            problems.append(
-                Problem(path.name, "source_url", f"is also the source of {seen[result.source_url]}")
-            )
-            continue
-        if result.source_url:
-            seen[result.source_url] = path.name
-        studies.append(result)
+        else:
+            studies.append(result)
+    if unique_sources:
+        shared = shared_sources(studies)
+        problems.extend(shared)
+        refused = {problem.file for problem in shared}
+        studies = [s for s in studies if f"{s.slug}.md" not in refused]
     return studies, problems
+
+
+def shared_sources(studies: Iterable[CaseStudyFile]) -> list[Problem]:
+    """One problem for each case study whose source address an earlier one already cites."""
+    seen: dict[str, str] = {}
+    shared: list[Problem] = []
+    for study in studies:
+        if not study.source_url:
+            continue
+        if study.source_url in seen:
+            message = f"is also the source of {seen[study.source_url]}"
+            shared.append(Problem(f"{study.slug}.md", "source_url", message))
+        else:
+            seen[study.source_url] = f"{study.slug}.md"
+    return shared
 
 
 def render_case_study(study: CaseStudyFile) -> str:

@@ -4,7 +4,8 @@ Kept apart from the tables so that a new column never changes the public contrac
 """
 
 import re
-from typing import Annotated, Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -16,7 +17,8 @@ from pydantic import (
     model_validator,
 )
 
-from app.core.sanitise import clean_markdown, clean_text
+from app.core.councils import get_councils
+from app.core.sanitise import clean_markdown, clean_text, web_address_problem
 from app.core.vocabulary import get_vocabulary
 
 Evidence = Literal["evaluated", "measured", "emerging"]
@@ -24,7 +26,62 @@ Status = Literal["submitted", "changes_requested", "published", "rejected", "wit
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PARTIAL_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 
+EARLIEST_YEAR = 1900
+# The longest each cleaned text field may be (a joint programme's council names every council).
+MAX_LENGTH = {"title": 200, "council": 300, "summary": 800, "programme": 200, "body": 50_000}
+# Text this many times longer than its field allows is refused as it is, not cleaned first:
+# markup around words is rarely more than the words, and cleaning a megabyte costs a second.
+CLEAN_AT_MOST = 4
+# A few unknown fields get an error each, pointing at it; more get one error naming the first
+# few, so that a body of 60,000 of them is answered at once and in a few lines.
+UNKNOWN_FIELDS_NAMED = 10
+
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+def latest_date() -> date:
+    """Today wherever it is already today (UTC+14): a date "no later than today" is never
+    refused for a council writing just after midnight."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
+def first_day(text: str) -> date | None:
+    """The first day of a real YYYY, YYYY-MM or YYYY-MM-DD date from 1900 to today, else None."""
+    return None if _date_problem(text) else _first_day(text)
+
+
+def _first_day(text: str) -> date:
+    year, month, day = (text.split("-") + ["01", "01"])[:3]
+    return date(int(year), int(month), int(day))
+
+
+def _date_problem(text: str) -> str | None:
+    """Say what is wrong with a partial date, or None."""
+    if not PARTIAL_DATE.match(text):
+        return f"{text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"
+    if int(text[:4]) < EARLIEST_YEAR:
+        return f"{text!r} is before {EARLIEST_YEAR}"
+    try:
+        first = _first_day(text)
+    except ValueError:
+        return f"{text!r} is not a day of the calendar"
+    if first > latest_date():
+        return f"{text!r} is in the future; give the date it happened, no later than today"
+    return None
+
+
+def reject_unknown_fields(model: type[BaseModel], data: Any) -> Any:
+    """Refuse many fields the model does not have with one error naming a few of them, before
+    validation makes one error for each (a few are left to validation, which points at each)."""
+    if isinstance(data, dict):
+        known = model.model_fields.keys()  # read once: it is a property, slow 60,000 times
+        unknown = [str(key) for key in data if key not in known]
+        if len(unknown) > UNKNOWN_FIELDS_NAMED:
+            named = ", ".join(map(repr, unknown[:UNKNOWN_FIELDS_NAMED]))
+            also = f" and {len(unknown) - UNKNOWN_FIELDS_NAMED} more"
+            allowed = ", ".join(known)
+            raise ValueError(f"unknown field(s) {named}{also}; allowed: {allowed}")
+    return data
 
 
 def _allowed(kind: str) -> str:
@@ -48,11 +105,13 @@ class CaseStudyContent(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=3, max_length=200)
-    council: str = Field(min_length=2, max_length=300)  # a joint programme names every council
+    title: str = Field(min_length=3, max_length=MAX_LENGTH["title"])
+    council: str = Field(min_length=2, max_length=MAX_LENGTH["council"])
     region: str = Field(description="One of the nine English regions or Wales")
-    summary: str = Field(min_length=20, max_length=800, description="Plain text, a few sentences")
-    body: str = Field(min_length=1, max_length=50_000, description="Markdown")
+    summary: str = Field(
+        min_length=20, max_length=MAX_LENGTH["summary"], description="Plain text, a few sentences"
+    )
+    body: str = Field(min_length=1, max_length=MAX_LENGTH["body"], description="Markdown")
     outcomes: list[ShortText] = Field(
         default_factory=list,
         max_length=30,
@@ -67,21 +126,31 @@ class CaseStudyContent(BaseModel):
     priority_areas: list[str] = Field(min_length=1, max_length=7)
     age_bands: list[str] = Field(min_length=1, max_length=4)
     themes: list[str] = Field(min_length=1, max_length=6)
-    programme: str | None = Field(default=None, max_length=200)
+    programme: str | None = Field(default=None, max_length=MAX_LENGTH["programme"])
     partners: list[ShortText] = Field(default_factory=list, max_length=30)
     evidence: Evidence = "emerging"
     published: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD")
     updated: str | None = Field(default=None, description="YYYY, YYYY-MM or YYYY-MM-DD")
     source_url: str | None = Field(default=None, max_length=500)
 
-    @field_validator("title", "council", "summary", "programme", "body")
+    @model_validator(mode="before")
     @classmethod
-    def _clean(cls, v: str | None, info: ValidationInfo) -> str | None:
-        if v is None:
-            return None
+    def _known_fields(cls, data: Any) -> Any:
+        return reject_unknown_fields(cls, data)
+
+    @field_validator("title", "council", "summary", "programme", "body", mode="before")
+    @classmethod
+    def _clean(cls, v: object, info: ValidationInfo) -> object:
+        """Clean before the length rules, so that what is stored keeps them (a summary of tags
+        around a few words is too short, as its export would be)."""
+        assert info.field_name is not None
+        if not isinstance(v, str) or len(v) > CLEAN_AT_MOST * MAX_LENGTH[info.field_name]:
+            return v  # None, the wrong type or far too long: for the field's rules to refuse
         cleaned = clean_markdown(v) if info.field_name == "body" else clean_text(v)
         if not cleaned and info.field_name != "programme":
             raise ValueError("nothing is left once HTML is removed; send plain text or Markdown")
+        if info.field_name == "council" and len(cleaned) <= MAX_LENGTH["council"]:
+            return get_councils().canonical(cleaned)
         return cleaned or None
 
     @field_validator("outcomes", "partners")
@@ -110,16 +179,18 @@ class CaseStudyContent(BaseModel):
     def _partial_date(cls, v: object) -> object:
         if v is None:
             return None
-        text = str(v)  # YAML reads 2018 as an int and 2018-09-01 as a date
-        if not PARTIAL_DATE.match(text):
-            raise ValueError(f"{text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        text = str(v)  # YAML reads 2018 as an int
+        problem = _date_problem(text)
+        if problem:
+            raise ValueError(problem)
         return text
 
     @field_validator("source_url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
-        if v is not None and not re.match(r"^https?://[^\s/$.?#][^\s]*$", v):
-            raise ValueError("source_url must be an http(s) address")
+        problem = web_address_problem(v) if v is not None else None
+        if problem:
+            raise ValueError(f"source_url {problem}")
         return v
 
     @model_validator(mode="after")
@@ -148,6 +219,11 @@ class CaseStudyPatch(BaseModel):
     """An amendment: any content fields, each replacing the stored value."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data: Any) -> Any:
+        return reject_unknown_fields(cls, data)
 
     title: str | None = None
     council: str | None = None

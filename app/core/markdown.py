@@ -50,3 +50,19 @@ def markdown_to_text(markdown: str) -> str:
     """Return the words of a Markdown text without its markup, for snippets."""
     text = nh3.clean(_MARKDOWN.render(markdown), tags=set())
     return " ".join(unescape(text).split())
+
+
+@lru_cache(maxsize=2048)
+def markdown_passages(markdown: str) -> tuple[str, ...]:
+    """Return the plain text of each paragraph, list item and table cell, headings left out:
+    what a snippet may quote without running a heading into the sentence after it."""
+    passages: list[str] = []
+    in_heading = False
+    for token in _MARKDOWN.parse(markdown):
+        if token.type in ("heading_open", "heading_close"):
+            in_heading = token.type == "heading_open"
+        elif token.type == "inline" and not in_heading:
+            text = unescape(nh3.clean(_MARKDOWN.renderInline(token.content), tags=set()))
+            if text.strip():
+                passages.append(" ".join(text.split()))
+    return tuple(passages)

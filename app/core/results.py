@@ -35,6 +35,43 @@ class CaseStudyDetail(BaseModel):
     source_url: str | None
 
 
+class MatchedWords(BaseModel):
+    """A word or phrase of the query that a case study holds, and what it added."""
+
+    words: str = Field(description="As the index holds them: lower case, stemmed")
+    origin: Literal["typed", "synonym", "everyday", "wildcard", "phrase"] = Field(
+        description="Typed; a synonym of what was typed; the sector's word for an everyday "
+        "one; a word a wildcard stands for; or all the words typed, side by side"
+    )
+    fields: dict[str, int] = Field(description="How often it occurs in each field")
+    score: float = Field(description="Its BM25F score here (before the part's share)")
+
+
+class ScorePart(BaseModel):
+    """One part of the query: a word or phrase typed (with its expansions), the phrase of all
+    the words, or the lift for age words."""
+
+    part: str
+    score: float = Field(description="What this part adds to the BM25F score")
+    matched: list[MatchedWords]
+
+
+class Explanation(BaseModel):
+    """Why a case study ranks where it does (asked for with explain=true)."""
+
+    score: float = Field(description="The BM25F score: the sum of the parts")
+    parts: list[ScorePart]
+    ignored: list[str] = Field(
+        description="Words not searched for on their own: filler and question words"
+    )
+    bm25f_rank: int = Field(description="Its place among the matches by BM25F alone")
+    semantic_rank: int | None = Field(
+        description="Its place by the meaning of the words (embeddings), when hybrid is on"
+    )
+    cosine: float | None = Field(description="Similarity of its embedding to the query's")
+    fused: float | None = Field(description="The fused score the results are ordered by")
+
+
 class SearchResult(BaseModel):
     """One hit: enough to show a result card, with highlighted snippets."""
 
@@ -52,6 +89,11 @@ class SearchResult(BaseModel):
     highlights: dict[str, str] = Field(
         description="Snippets by field; matches in <mark>, everything else HTML-escaped"
     )
+    explain: Explanation | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Only with explain=true: why this result ranks where it does",
+    )
 
 
 class FacetValue(BaseModel):
@@ -67,6 +109,13 @@ class Facets(BaseModel):
     theme: list[FacetValue]
     region: list[FacetValue]
     evidence: list[FacetValue]
+    council: list[FacetValue] = Field(
+        default=[], description="Councils by name (the value to pass as `council`)"
+    )
+    measured: list[FacetValue] = Field(
+        default=[],
+        description="Whether case studies report a measured outcome: `true` or `false`",
+    )
 
 
 class SearchPage(BaseModel):

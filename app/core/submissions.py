@@ -2,15 +2,27 @@
 it, its safeguarding check, history, decisions and tag proposals."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    model_validator,
 )
 
-from app.core.content import CaseStudyContent, Status
+from app.core.content import CaseStudyContent, Status, reject_unknown_fields
+from app.core.sanitise import xml_safe
+
+
+def _xml_safe(value: object) -> object:
+    return xml_safe(value) if isinstance(value, str) else value
+
+
+# What a moderator writes is stored and sent on to the council: without the characters XML and
+# PostgreSQL cannot carry (a NUL in a reason was a 500 on PostgreSQL).
+Written = Annotated[str, BeforeValidator(_xml_safe)]
 
 
 class SafeguardingFinding(BaseModel):
@@ -30,6 +42,10 @@ class Safeguarding(BaseModel):
     findings: list[SafeguardingFinding]
     checked_by: str | None = None
     checked_at: datetime | None = None
+    checked_version: int | None = Field(
+        default=None,
+        description="The version the moderator confirmed; an amendment since clears it",
+    )
 
 
 class SubmissionWarning(BaseModel):
@@ -44,6 +60,10 @@ class SubmissionPublic(CaseStudyContent):
     id: int
     slug: str
     status: Status
+    version: int = Field(
+        description="One more with every change; the ETag. Send it as If-Match to change "
+        "exactly this version"
+    )
     owner_council: str | None
     moderation_message: str | None = Field(
         description="The latest message from the moderators: changes requested, or the reason "
@@ -92,28 +112,35 @@ class History(BaseModel):
     events: list[HistoryEvent]
 
 
-class ModerationMessage(BaseModel):
+class _ModeratorsWords(BaseModel):
+    """A moderator's body: known fields only, many unknown ones refused in one short error."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    message: str = Field(min_length=3, max_length=4000, description="What the council should do")
+    @model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data: Any) -> Any:
+        return reject_unknown_fields(cls, data)
 
 
-class ModerationReason(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    reason: str = Field(min_length=3, max_length=4000, description="Why, for the council")
-
-
-class ModerationNote(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    note: str | None = Field(default=None, max_length=4000)
+class ModerationMessage(_ModeratorsWords):
+    message: Written = Field(
+        min_length=3, max_length=4000, description="What the council should do"
+    )
 
 
-class SafeguardingConfirmation(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class ModerationReason(_ModeratorsWords):
+    reason: Written = Field(min_length=3, max_length=4000, description="Why, for the council")
 
-    note: str = Field(min_length=3, max_length=4000, description="What was checked, for the record")
+
+class ModerationNote(_ModeratorsWords):
+    note: Written | None = Field(default=None, max_length=4000)
+
+
+class SafeguardingConfirmation(_ModeratorsWords):
+    note: Written = Field(
+        min_length=3, max_length=4000, description="What was checked, for the record"
+    )
 
 
 class TagDraft(BaseModel):

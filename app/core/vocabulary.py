@@ -28,6 +28,7 @@ class Term:
     slug: str
     label: str
     description: str
+    short_label: str | None = None  # what a filter shows where the label is long
     min_age: int | None = None
     max_age: int | None = None
 
@@ -58,6 +59,11 @@ class Vocabulary:
     def label(self, kind: str, slug: str) -> str:
         term = self.find(kind, slug)
         return term.label if term else slug
+
+    def short_label(self, kind: str, slug: str) -> str:
+        """The term's short name where it has one (a filter's checkbox), else its label."""
+        term = self.find(kind, slug)
+        return (term.short_label or term.label) if term else slug
 
     def region_slug(self, name: str) -> str | None:
         """Return the region slug for a slug or a label ("North West" -> "north-west")."""
@@ -90,6 +96,10 @@ def _terms(data: dict[str, Any], kind: str) -> tuple[Term, ...]:
             isinstance(entry.get(k), str) and entry.get(k) for k in ("slug", "label", "description")
         ):
             raise VocabularyError(f"{kind}[{n}]: needs slug, label and description strings")
+        if "short_label" in entry and not (
+            isinstance(entry["short_label"], str) and entry["short_label"]
+        ):
+            raise VocabularyError(f"{kind}[{n}]: short_label must be a non-empty string")
         terms.append(Term(**entry))
     slugs = [t.slug for t in terms]
     duplicated = sorted({s for s in slugs if slugs.count(s) > 1})

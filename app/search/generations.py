@@ -74,11 +74,15 @@ def open_searcher(folder: Path, schema: Any, weighting: Any) -> Searcher:
 
 def readable(folder: Path | None, schema: Any) -> bool:
     """Whether a generation opens and reads. One written before the spelling list moved out of
-    Whoosh counts as unreadable: it is rebuilt."""
+    Whoosh, or with other fields than the schema's (written by an older release), counts as
+    unreadable: it is rebuilt."""
     if folder is None or not spelling.path(folder).is_file():
         return False
     try:
-        # Not whoosh.index.exists_in: it leaves the files of a damaged index open.
+        # Not whoosh.index.exists_in: it leaves the table of contents open when it is damaged.
+        fields = _Storage(folder).open(None, lambda ix: set(ix.schema.names()))
+        if fields != set(schema.names()):
+            return False
         with _Storage(folder).open(schema, lambda ix: ix.reader()) as reader:
             return bool(reader.doc_count_all() >= 0)
     except Exception:

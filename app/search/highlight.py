@@ -1,5 +1,10 @@
 """Highlighted snippets: matches wrapped in <mark>, every other character HTML-escaped.
 
+A body snippet is the sentence that holds the most of the matched words the summary lacks,
+quoted from a paragraph (never a heading), cut only between words and, where it is long,
+around its matches; a sentence that restates the summary is passed over, as the summary is
+shown beside it.
+
 A text's words (with their places and stems) are worked out once and kept, so a snippet is a
 few set look-ups rather than a fresh analysis of the whole body for every result of every
 search.
@@ -7,8 +12,10 @@ search.
 
 from __future__ import annotations
 
+import re
 import threading
 from array import array
+from collections.abc import Sequence
 from html import escape
 from typing import TypeAlias
 
@@ -16,10 +23,12 @@ from cachetools import LRUCache, cached
 
 from app.search.analysis import WORD, stem
 
-FRAGMENT = 200  # characters in a body snippet's fragment
-BEFORE = 60  # characters kept before the first match in a fragment
-FRAGMENTS = 2
-BETWEEN = " … "
+LIMIT = 180  # characters in a body snippet, about two lines of a result
+ELLIPSIS = "…"
+# A sentence ends at . ! or ? (and any closing quote or bracket) before a space and a capital,
+# a digit or an opening quote: "£1.5 million" and "e.g. schools" do not end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9£])")
+REPEATS = 0.6  # share of a sentence's words found in the summary that makes it a restatement
 
 
 Words: TypeAlias = "tuple[array[int], array[int], tuple[str, ...], int]"
@@ -28,6 +37,7 @@ Words: TypeAlias = "tuple[array[int], array[int], tuple[str, ...], int]"
 # plus the text itself, which the cache keeps as its key.
 WORDS_CACHE_BYTES = 32 * 2**20
 BYTES_PER_CHAR = 9
+SENTENCES_CACHE_BYTES = 8 * 2**20
 
 
 def _size(words: Words) -> int:
@@ -47,6 +57,21 @@ def _words(text: str) -> Words:
     return starts, ends, tuple(stems), len(text)
 
 
+def _sentences_size(sentences: tuple[str, ...]) -> int:
+    # The passage (the key) and its sentences: about two bytes per character, plus overheads.
+    return 128 + sum(2 * len(s) + 64 for s in sentences)
+
+
+@cached(LRUCache(SENTENCES_CACHE_BYTES, getsizeof=_sentences_size), lock=threading.Lock())
+def _sentences(passage: str) -> tuple[str, ...]:
+    return tuple(s for s in _SENTENCE_END.split(passage) if s.strip())
+
+
+def _hits(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    starts, ends, stems, _ = _words(text)
+    return [(starts[i], ends[i]) for i, found in enumerate(stems) if found in terms]
+
+
 def _mark(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
     out: list[str] = []
     at = start
@@ -60,35 +85,85 @@ def _mark(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def _edge(text: str, at: int, forward: bool) -> int:
-    """Move a cut to the nearest space so words are not split."""
-    if at <= 0 or at >= len(text):
-        return max(0, min(at, len(text)))
-    found = text.find(" ", at) if forward else text.rfind(" ", 0, at)
-    return found if found != -1 else at
-
-
 def snippet(text: str, terms: frozenset[str], *, whole: bool = False) -> str | None:
-    """Return text around the matched terms (or all of it) marked up; None if none matched."""
+    """Return text marked up: all of it when whole, else the best passage; None if no match."""
     if not text or not terms:
         return None
-    starts, ends, stems, _ = _words(text)
-    hits = [(starts[i], ends[i]) for i, stem in enumerate(stems) if stem in terms]
-    if not hits:
-        return None
     if whole:
-        return _mark(text, 0, len(text), hits)
-    # Fragments around the places with the most matches, in the order they come in the text.
-    windows: list[tuple[int, int, int]] = []  # (-matches, start, end)
-    for hit_start, _ in hits:
-        start = _edge(text, hit_start - BEFORE, forward=False)
-        end = _edge(text, start + FRAGMENT, forward=True)
-        count = sum(1 for s, e in hits if s >= start and e <= end)
-        windows.append((-count, start, end))
-    chosen: list[tuple[int, int]] = []
-    for _, start, end in sorted(windows):
-        if all(end <= s or start >= e for s, e in chosen):
-            chosen.append((start, end))
-        if len(chosen) == FRAGMENTS:
-            break
-    return BETWEEN.join(_mark(text, start, end, hits).strip() for start, end in sorted(chosen))
+        hits = _hits(text, terms)
+        return _mark(text, 0, len(text), hits) if hits else None
+    return passage([text], terms)
+
+
+def passage(
+    passages: Sequence[str], terms: frozenset[str], *, besides: str = "", limit: int = LIMIT
+) -> str | None:
+    """Return the sentence of the passages that holds the most matched words, marked up and
+    cut to about `limit` characters.
+
+    `besides` is the text shown with the snippet (the summary): a sentence that restates it is
+    passed over, and so is every sentence when it already holds each matched word that a
+    sentence could show. None when no sentence is left.
+    """
+    if not terms:
+        return None
+    shown = set(_words(besides)[2]) if besides else set()
+    fresh = terms - shown  # matched words the reader has not seen yet
+    best: tuple[tuple[int, int, int], str, list[tuple[int, int]]] | None = None
+    for text in passages:
+        for sentence in _sentences(text):
+            stems = _words(sentence)[2]
+            found = {s for s in stems if s in terms}
+            if not found & fresh or _repeats(stems, shown):
+                continue
+            hits = _hits(sentence, terms)
+            rank = (len(found & fresh), len(found), len(hits))
+            if best is None or rank > best[0]:
+                best = (rank, sentence, hits)
+    if best is None:
+        return None
+    _, sentence, hits = best
+    start, end = _window(sentence, hits, limit)
+    marked = _mark(sentence, start, end, hits).strip()
+    return (ELLIPSIS if start > 0 else "") + marked + (ELLIPSIS if end < len(sentence) else "")
+
+
+def _repeats(stems: tuple[str, ...], shown: set[str]) -> bool:
+    return bool(shown) and bool(stems) and sum(s in shown for s in stems) / len(stems) >= REPEATS
+
+
+def _window(text: str, hits: list[tuple[int, int]], limit: int) -> tuple[int, int]:
+    """The span of text to show: all of a short sentence; else from its start when the first
+    match is near it, or from a few words before the first match; cut only between words."""
+    if len(text) <= limit:
+        return 0, len(text)
+    first = hits[0][0]
+    start = 0 if first < limit // 2 else _word_start(text, first - limit // 4)
+    if start and len(text) - start < limit:  # near the end: show as much as fits before
+        start = _next_word(text, len(text) - limit)
+    end = max(_word_end(text, start + limit), hits[0][1])
+    while end > start and text[end - 1] in ",;:–-":
+        end -= 1
+    return start, end
+
+
+def _word_start(text: str, at: int) -> int:
+    """The start of the word at `at`."""
+    found = text.rfind(" ", 0, at + 1)
+    return found + 1 if found >= 0 else 0
+
+
+def _next_word(text: str, at: int) -> int:
+    """The start of the first word that starts at or after `at`."""
+    if at <= 0 or text[at - 1] == " ":
+        return max(at, 0)
+    found = text.find(" ", at)
+    return found + 1 if found >= 0 else at
+
+
+def _word_end(text: str, at: int) -> int:
+    """The end of the last word that ends at or before `at`."""
+    if at >= len(text):
+        return len(text)
+    found = text.rfind(" ", 0, at + 1)
+    return found if found > 0 else at

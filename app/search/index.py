@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from whoosh.fields import STORED
 from whoosh.index import LockError
 from whoosh.query import ConstantScoreQuery, Or, Query, Term
 
 from app.core.errors import Unavailable
-from app.search import bits, generations, ranking, spelling
+from app.core.results import Explanation
+from app.search import bits, explain, generations, ranking, semantic, spelling
 from app.search.postings import Postings
 from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
@@ -56,6 +58,7 @@ class SearchIndex:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.schema = build_schema()
+        self.schema.add(semantic.FIELD, STORED())
         self._lock = threading.Lock()  # held only to hand out, count and swap views
         self._refreshing = threading.Lock()  # one refresh at a time
         self.apply_lock = threading.Lock()  # one catch-up at a time per process
@@ -107,9 +110,17 @@ class SearchIndex:
     # -- reading ----------------------------------------------------------------------------
 
     def search(
-        self, query: Query | None, filters: Filters, sort: Sort, offset: int, limit: int
+        self,
+        query: Query | None,
+        filters: Filters,
+        sort: Sort,
+        offset: int,
+        limit: int,
+        text: str = "",
     ) -> Hits:
-        """Return one page of ranked slugs, the exact total and disjunctive facet counts."""
+        """Return one page of ranked slugs, the exact total and disjunctive facet counts.
+
+        text, what was typed, re-orders the matches by meaning too (semantic.py)."""
         with self._reading() as view:
             selected = view.filter_sets(filters)
             allowed = view.live
@@ -129,7 +140,8 @@ class SearchIndex:
                     matched = view.live & bits.to_bits(scored.matched)
                     if sort == "relevance":
                         allowed_mask = bits.to_mask(matched & allowed, view.size)
-                        ranked = ranking.top(scored.scores, allowed_mask, offset + limit)
+                        scores = view.fused(scored.scores, allowed_mask, text)
+                        ranked = ranking.top(scores, allowed_mask, offset + limit)
                 elif sort == "relevance":
                     # One pass finds every match (for the total and the facets) and scores
                     # those the filters allow (for the ranking).
@@ -142,6 +154,13 @@ class SearchIndex:
                 ranked = view.sorted(final, sort)
             page = ranked[offset : offset + limit]
             return Hits([view.slugs[d] for d in page], final.bit_count(), facets, terms)
+
+    def explain(
+        self, query: Query, filters: Filters, slugs: list[str], text: str = ""
+    ) -> dict[str, Explanation]:
+        """Why each of the slugs (a page of this search's results) ranks where it does."""
+        with self._reading() as view:
+            return explain.for_slugs(view, query, filters, slugs, text)
 
     def similar(
         self,
@@ -189,6 +208,7 @@ class SearchIndex:
     def apply(self, documents: list[dict[str, Any]], removed: list[str], change_id: int) -> None:
         """Upsert and delete documents in the current generation, then record change_id."""
         folder = self.generation()
+        documents = list(semantic.with_vectors(documents))
         try:
             if folder is None:
                 raise FileNotFoundError(f"no index generation in {self.path}")
@@ -215,6 +235,8 @@ class SearchIndex:
         generation = generations.create(self.path)
         try:
             parallel = generations.parallel(expected)
+            if expected <= semantic.HYBRID_MAX_DOCS:
+                documents = semantic.with_vectors(documents)
             count = generations.write(generation, self.schema, documents, progress, parallel)
             generations.write_marker(generation, change_id)
             started = time.perf_counter()

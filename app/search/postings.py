@@ -22,7 +22,7 @@ K = TypeVar("K", bound=tuple[Any, ...])
 
 MAX_POSTINGS = 40_000_000  # about 320 MB of cached postings before the least used are dropped
 WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commonest words
-MAX_PHRASE_IDS = 4_000_000  # about 16 MB of document numbers of cached phrase matches
+MAX_PHRASE_MATCHES = 2_000_000  # about 16 MB of cached phrase matches (number and count each)
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,8 @@ def _size(entry: tuple[Ids, Weights]) -> int:
     return len(entry[0])
 
 
-def _phrase_size(ids: Ids) -> int:
-    return len(ids) + 16  # a phrase found nowhere costs something too
+def _phrase_size(entry: tuple[Ids, Weights]) -> int:
+    return len(entry[0]) + 16  # a phrase found nowhere costs something too
 
 
 class Postings:
@@ -57,9 +57,8 @@ class Postings:
             max_postings, getsizeof=_size
         )
         self._lengths: dict[tuple[str, str], Floats] = {}
-        self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], Ids] = LRUCache(
-            MAX_PHRASE_IDS,
-            getsizeof=lambda ids: len(ids) + 16,  # a phrase found nowhere: 16
+        self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], tuple[Ids, Weights]] = LRUCache(
+            MAX_PHRASE_MATCHES, getsizeof=_phrase_size
         )
 
     @property
@@ -106,8 +105,9 @@ class Postings:
 
     def phrase(
         self, segment: Segment, field: str, words: tuple[bytes, ...], candidates: Ids
-    ) -> Ids:
-        """The candidates (within the segment) where the words occur one after another."""
+    ) -> tuple[Ids, Weights]:
+        """The candidates (within the segment) where the words occur one after another, and
+        how many times they do in each."""
         key = (segment.id, field, words)
         with self._lock:
             found = self._phrases.get(key)
@@ -185,8 +185,11 @@ def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
     return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
 
 
-def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids) -> Ids:
-    """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p."""
+def _phrase_matches(
+    reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids
+) -> tuple[Ids, Weights]:
+    """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p; with the
+    number of such p in each document."""
     starts: dict[int, set[int]] = {}
     wanted = set(candidates.tolist())
     for offset, word in enumerate(words):
@@ -203,7 +206,9 @@ def _phrase_matches(reader: Any, field: str, words: tuple[bytes, ...], candidate
         wanted = set(starts)
         if not wanted:
             break
-    return np.array(sorted(starts), dtype=np.int32)
+    docs = sorted(starts)
+    counts = [len(starts[doc]) for doc in docs]
+    return np.array(docs, dtype=np.int32), np.array(counts, dtype=np.float32)
 
 
 def _positions(matcher: Any, wanted: set[int]) -> dict[int, list[int]]:

@@ -1,27 +1,71 @@
-"""Turn what a person typed into a Whoosh query. Never raises: odd input degrades to plain words.
+"""Turn what a person typed into a query. Never raises: odd input degrades to plain words.
 
-On top of Whoosh's parser: the sector's synonyms and acronyms expand in place, a phrase match of
-all the words typed ranks above the same words scattered, and age words ("toddlers",
-"teenagers") lift case studies for those ages without hiding the rest.
+On top of Whoosh's parser (expansions.py has the plugins): the sector's synonyms and acronyms,
+and everyday words one way toward the sector's, expand in place; filler and question words do
+not count on their own; each word is searched across the text fields as one (BM25F); a long
+query asks for most of its words (a minimum-should-match); a phrase match of all the words typed
+ranks above the same words scattered; age words lift case studies for those ages.
+
+The cost of a query is bounded whatever is typed: at most MAX_CLAUSES words or phrases count,
+a wildcard needs MIN_PREFIX letters before it, and the ranker expands each wildcard to at most
+a few words (ranking.MAX_EXPANSIONS).
 """
 
+import math
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from whoosh import qparser
-from whoosh.qparser import syntax
-from whoosh.query import AndMaybe, ConstantScoreQuery, NullQuery, Or, Query, Term
+from whoosh.fields import TEXT, Schema
+from whoosh.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    ConstantScoreQuery,
+    DisjunctionMax,
+    Not,
+    NullQuery,
+    Or,
+    Phrase,
+    Prefix,
+    Query,
+    Term,
+    Wildcard,
+)
 
+from app.search.analysis import make_analyzer, stem
+from app.search.expansions import FillerPlugin, ThesaurusPlugin
+from app.search.nodes import Across, Either, Origin, Pattern
 from app.search.schema import TEXT_FIELDS
 from app.search.thesaurus import Thesaurus, get_thesaurus
 
-__all__ = ["MAX_QUERY_CHARS", "Query", "QueryBuilder", "clean", "plain_words"]
+__all__ = ["MAX_QUERY_CHARS", "Query", "QueryBuilder", "Tuning", "clean", "plain_words"]
 
 MAX_QUERY_CHARS = 1000
-SYNONYM_BOOST = 0.5  # the words a person typed count more than their synonyms
+MAX_CLAUSES = 32  # words or phrases of one query that count; the rest are ignored
+WILDCARD_WORDS = 64  # words all the wildcards of one query stand for at most, between them
+MIN_PREFIX = 3  # letters before a wildcard: "ba*" would expand to much of the lexicon
 PHRASE_BOOST = 3.0  # on top of the words' own scores
 AGE_BOOST = 3.0  # a constant lift for case studies in the age bands that age words point to
+PLACE_BOOST = 3.0  # and in the regions that place words ("Welsh", "London") point to
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The means of docs/relevance.md, each of which can be switched off to measure it."""
+
+    synonym_boost: float = 0.5  # the words a person typed count more than their synonyms
+    everyday_boost: float = 1.0  # the sector's words for an everyday one count as much
+    everyday: bool = True
+    filler: bool = True
+    minimum_share: float = 0.3  # of a long query's words a case study must hold (0: any)
+    bm25f: bool = True
+    places: bool = True
+
+
 # Users may write phrases, AND / OR / NOT, brackets and trailing wildcards; field names, ranges,
 # boosts and bare '*' are not for them and only produce surprises.
 _DROPPED_PLUGINS = (
@@ -32,10 +76,11 @@ _DROPPED_PLUGINS = (
     qparser.SingleQuotePlugin,
 )
 _LEADING_WILDCARD = re.compile(r"(?<![\w])[*?]+")
-_SHORT_WILDCARD = re.compile(r"\b(\w)[*?]+")  # "a*" would expand to most of the lexicon
+# A wildcard after fewer than MIN_PREFIX letters is dropped ("ba*" searches for "ba").
+_SHORT_WILDCARD = re.compile(rf"\b(\w{{1,{MIN_PREFIX - 1}}})[*?]+")
+_SLOP = re.compile(r'(")\s*~\s*\d*')
 _WORDS = re.compile(r"\w+", re.UNICODE)
 _SYNTAX = re.compile(r"[\"()*?]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
-
 
 # A question mark that ends a word is a question, not a one-letter wildcard: "how do councils
 # reduce caseloads?" must not become the wildcard query caseloads? (it matched nothing).
@@ -56,123 +101,163 @@ def plain_words(text: str) -> list[str] | None:
     return None if _SYNTAX.search(text) else _WORDS.findall(text)
 
 
-def _is_word(node: Any) -> bool:
-    return type(node) is syntax.WordNode and node.fieldname is None
+def minimum_match(clauses: int, share: float) -> int:
+    """How many of a query's words or phrases a case study must hold: any one of up to two,
+    then the given share of them, rounded down (as Elasticsearch's minimum_should_match)."""
+    return 1 if clauses < 3 else max(1, math.floor(clauses * share))
 
 
-def _phrase(text: str, start: int | None) -> Any:
-    node = qparser.PhrasePlugin.PhraseNode(text, start or 0)
-    node.startchar, node.endchar = start, None if start is None else start + len(text)
-    return node
+def _typed(node: Any, source: str) -> str:
+    """What was typed for a parsed word or phrase, as typed."""
+    start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+    return source[start:end] if isinstance(start, int) and isinstance(end, int) else ""
 
 
-def _word(text: str) -> Any:
-    if " " in text:
-        return _phrase(text, None)
-    node = syntax.WordNode(text)
-    node.startchar = node.endchar = None
-    return node
-
-
-def _synonyms(phrases: list[str], size: int) -> Any:
-    """The best-matching synonym counts, weighted as if it were as long as what was typed:
-    a phrase scores about the sum of its words, so "child and adolescent mental health
-    services" would otherwise outweigh the "CAMHS" someone typed."""
-    # A group's boost, not the node's: the multifield copy overwrites node boosts.
-    return syntax.DisMaxGroup(
-        [syntax.OrGroup([_word(p)], boost=SYNONYM_BOOST * size / len(p.split())) for p in phrases]
-    )
-
-
-class ThesaurusPlugin(qparser.Plugin):  # type: ignore[misc]
-    """Replace each run of words that is a thesaurus entry with (entry OR its synonyms)."""
-
-    def __init__(self, thesaurus: Thesaurus) -> None:
-        self.thesaurus = thesaurus
-
-    def filters(self, parser: Any) -> list[tuple[Any, int]]:
-        return [(self.expand, 105)]  # after groups and wildcards, before the multifield copy
-
-    def expand(self, parser: Any, group: Any) -> Any:
-        nodes = list(group)
-        out: list[Any] = []
-        i = 0
-        while i < len(nodes):
-            node = nodes[i]
-            if isinstance(node, syntax.GroupNode):
-                out.append(self.expand(parser, node))
-                i += 1
-                continue
-            if not _is_word(node):
-                out.append(node)
-                i += 1
-                continue
-            run = [i]  # positions of consecutive words, white space between them
-            j = i + 1
-            while (
-                len(run) < self.thesaurus.longest
-                and j + 1 < len(nodes)
-                and isinstance(nodes[j], syntax.Whitespace)
-                and _is_word(nodes[j + 1])
-            ):
-                run.append(j + 1)
-                j += 2
-            for size in range(len(run), 0, -1):
-                text = " ".join(nodes[k].text for k in run[:size])
-                others = self.thesaurus.synonyms(text)
-                if others:
-                    original = node if size == 1 else _phrase(text, node.startchar)
-                    out.append(syntax.OrGroup([original, _synonyms(others, size)]))
-                    i = run[size - 1] + 1
-                    break
-            else:
-                out.append(node)
-                i += 1
-        group.nodes = out
-        return group
+def _walk(query: Any) -> Iterator[Any]:
+    yield query
+    if not isinstance(query, Across | Pattern):
+        for child in query.children():
+            yield from _walk(child)
 
 
 class QueryBuilder:
     """Parses user text against the index schema, with the thesaurus applied."""
 
-    def __init__(self, schema: object, thesaurus: Thesaurus | None = None) -> None:
+    def __init__(
+        self, schema: object, thesaurus: Thesaurus | None = None, tuning: Tuning | None = None
+    ) -> None:
         self.thesaurus = thesaurus or get_thesaurus()
-        self.parser = qparser.MultifieldParser(
-            list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS, group=qparser.OrGroup.factory(0.9)
-        )
+        self.tuning = tuning or Tuning()
+        self.fields = dict(TEXT_FIELDS)
+        # One field of the same analysis stands for all the text fields while parsing; each
+        # word is then spread over the real fields (see _spread).
+        single = Schema(text=TEXT(analyzer=make_analyzer()))
+        self.parser = qparser.QueryParser("text", single, group=qparser.OrGroup)
         for plugin in _DROPPED_PLUGINS:
             self.parser.remove_plugin_class(plugin)
-        self.literal = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS)
-        self.parser.add_plugin(ThesaurusPlugin(self.thesaurus))
+        self.parser.add_plugin(ThesaurusPlugin(self.thesaurus, self.tuning, self.fields))
+        if self.tuning.filler:
+            self.parser.add_plugin(FillerPlugin(self.thesaurus))
 
     def build(self, text: str) -> Query | None:
         """Return the query for user text, None for blank text (everything matches)."""
         text = clean(text)
         if not text:
             return None
-        text = _SHORT_WILDCARD.sub(r"\1", _LEADING_WILDCARD.sub(" ", text))
+        text = _LEADING_WILDCARD.sub(" ", text)
+        text = _SHORT_WILDCARD.sub(r"\1", text)
+        text = _SLOP.sub(r"\1", text)  # phrases are exact: "a b"~3 is "a b"
         query = self._parse(text)
         if query is NullQuery:
             return query
+        patterns = [node for node in _walk(query) if isinstance(node, Pattern)]
+        for pattern in patterns:
+            pattern.limit = max(1, min(pattern.limit, WILDCARD_WORDS // len(patterns)))
         words = plain_words(text)
-        if words and len(words) > 1:
-            phrase = self.literal.parse('"' + " ".join(words) + '"')
-            if phrase is not NullQuery:
-                query = Or([query, phrase], boost=1.0)
-                phrase.boost *= PHRASE_BOOST
+        if words is not None and isinstance(query, Or):
+            if self.tuning.minimum_share:
+                query.minmatch = minimum_match(len(query.subqueries), self.tuning.minimum_share)
+        stems = [s for s in (stem(w) for w in (words or [])[:MAX_CLAUSES]) if s is not None]
+        extra = []
+        if len(stems) > 1:
+            phrase = self._across(tuple(stems), PHRASE_BOOST, " ".join(words or []), "phrase")
+            extra.append(phrase)
+        if extra:
+            query = Or([query, *extra])
         bands = self.thesaurus.age_bands(text)
         if bands:
             lift = Or([Term("age_band", band) for band in bands])
             query = AndMaybe(query, ConstantScoreQuery(lift, score=AGE_BOOST))
+        regions = self.thesaurus.regions(text) if self.tuning.places else []
+        if regions:
+            lift = Or([Term("region", region) for region in regions])
+            query = AndMaybe(query, ConstantScoreQuery(lift, score=PLACE_BOOST))
         return query
+
+    def ignored(self, text: str, query: Query | None) -> list[str]:
+        """The words of text that the query leaves out as filler (for explaining it)."""
+        words = plain_words(clean(text)) or []
+        if query is None or not self.tuning.filler:
+            return []
+        used = {
+            word
+            for node in _walk(query)
+            if isinstance(node, Across) and node.origin == "typed"
+            for word in node.words
+        }
+        left = [w for w in words if self.thesaurus.is_filler(w) and stem(w) not in used]
+        return list(dict.fromkeys(left))
 
     def _parse(self, text: str) -> Query:
         try:
-            query: Query = self.parser.parse(text)
+            query = self._spread(self.parser.parse(text, normalize=False), [0], text)
         except Exception:  # whoosh raises assorted errors on malformed syntax
             words = " ".join(_WORDS.findall(text))
             try:
-                query = self.parser.parse(words) if words else NullQuery
+                parsed = self.parser.parse(words, normalize=False) if words else None
+                query = self._spread(parsed, [0], words)
             except Exception:
-                query = NullQuery
-        return query
+                query = None
+        return NullQuery if query is None else query
+
+    def _across(
+        self, words: tuple[str, ...], boost: float, typed: str = "", origin: Origin = "typed"
+    ) -> Any:
+        if self.tuning.bm25f:
+            return Across(words, self.fields, boost=boost, typed=typed, origin=origin)
+        # Each field scored on its own and the scores added (Whoosh's way), for comparison.
+        return Or(
+            [
+                Term(f, words[0], boost=w) if len(words) == 1 else Phrase(f, list(words), boost=w)
+                for f, w in self.fields.items()
+            ],
+            boost=boost,
+        )
+
+    def _spread(self, query: Any, typed: list[int], source: str) -> Any:
+        """The parsed tree with each word, phrase and wildcard searched across the text fields,
+        empty groups dropped and one-child groups unwrapped (None for nothing left). typed
+        counts the words, phrases and wildcards kept: after MAX_CLAUSES, the rest are left
+        out."""
+        if query is NullQuery or query is None:
+            return None
+        kind = type(query)
+        if kind in (Term, Phrase, Prefix, Wildcard):
+            if typed[0] >= MAX_CLAUSES:
+                return None
+            typed[0] += 1
+        if kind is Term:
+            return self._across((query.text,), query.boost, _typed(query, source))
+        if kind is Phrase:
+            words = tuple(w for w in query.words if w)
+            return self._across(words, query.boost, _typed(query, source)) if words else None
+        if kind in (Prefix, Wildcard):
+            pattern = query.text + "*" if kind is Prefix else query.text
+            return Pattern(pattern, self.fields, boost=query.boost)
+        if kind is Across and not self.tuning.bm25f:
+            return self._across(query.words, query.boost, query.typed, query.origin)
+        if kind in (Across, Pattern, ConstantScoreQuery):
+            return query
+        if kind is Not:
+            inner = self._spread(query.query, typed, source)
+            return None if inner is None else Not(inner)
+        if kind in (AndNot, AndMaybe):
+            a, b = self._spread(query.a, typed, source), self._spread(query.b, typed, source)
+            if a is None or b is None:
+                return a
+            return kind(a, b)
+        if kind is Either and self._spread(query.subqueries[0], [0], source) is not None:
+            if typed[0] >= MAX_CLAUSES:
+                return None  # what was typed would be left out: its alternatives are too
+        if kind in (And, Or, DisjunctionMax, Either):
+            parts = [p for p in (self._spread(q, typed, source) for q in query.subqueries) if p]
+            if not parts:
+                return None
+            if len(parts) == 1 and kind is not Either:
+                only = parts[0]
+                return only if query.boost == 1.0 else only.with_boost(only.boost * query.boost)
+            node = kind(parts, boost=query.boost)
+            if kind is DisjunctionMax:
+                node.tiebreak = query.tiebreak
+            return node
+        raise ValueError(f"unexpected query node {kind.__name__}")

@@ -1,24 +1,28 @@
 """Score a parsed query with whole-array arithmetic over postings kept in memory.
 
 Each node of the query is a few numpy operations over all documents at once, where Whoosh walks
-a tree of matchers one document at a time. The scores are Whoosh's own, except where Whoosh is
-wrong (its dismax matcher, and coordination counted per segment): docs/benchmarks.md has the
-details. Other query shapes (wildcards, NOT, ranges) raise Unsupported: the caller falls back
-to Whoosh.
+a tree of matchers one document at a time. Words and phrases across the text fields (`Across`)
+are scored by BM25F (bm25f.py); Whoosh's own node types score as Whoosh scores them, except
+where Whoosh is wrong (its dismax matcher, and coordination counted per segment):
+docs/benchmarks.md has the details. NOT excludes, as it does in other engines (Whoosh ORs it).
+A wildcard stands for at most its `limit` commonest words. Other query shapes (ranges, phrases
+with slop) raise Unsupported: the caller falls back to Whoosh.
 """
 
+import itertools
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 from whoosh.query import (
     And,
     AndMaybe,
+    AndNot,
     ConstantScoreQuery,
     DisjunctionMax,
+    Not,
     NullQuery,
     Or,
     Phrase,
@@ -27,44 +31,22 @@ from whoosh.query import (
 )
 from whoosh.searching import Searcher
 
-from app.search.postings import WARM_POSTINGS, Floats, Ids, Postings, Segment
+from app.search import arrays
+from app.search.arrays import Dense, Result, Sparse
+from app.search.bm25f import FieldScorer
+from app.search.nodes import Across, Either, Pattern
+from app.search.postings import WARM_POSTINGS, Postings, Segment
+from app.search.terms import FieldTerms
+
+__all__ = ["Dense", "Ranker", "Unsupported", "top"]
 
 MAX_LOOKUPS = 65_536  # words whose whereabouts a searcher remembers
-
-
-_UNKNOWN = object()
+MAX_SCANNED = 2_000  # words of the lexicon a wildcard may look at, per field
+top = arrays.top
 
 
 class Unsupported(Exception):
     """The query has a shape this module does not evaluate."""
-
-
-@dataclass
-class Sparse:
-    """One term's matches: ascending document numbers and their scores."""
-
-    ids: Ids
-    scores: Floats
-
-
-@dataclass
-class Dense:
-    """A node's matches over every document: scores, a match mask and matching-term counts."""
-
-    scores: Floats
-    matched: NDArray[np.bool_]
-    terms: NDArray[np.int32]
-
-
-Result = Sparse | Dense
-
-
-@dataclass
-class Found:
-    """Where a word is, and how Whoosh scores it: (idf, average length, B, K1)."""
-
-    segments: list[Segment]
-    parameters: tuple[float, float, float, float] | None  # None: the field is not scored
 
 
 @dataclass
@@ -100,7 +82,9 @@ class Ranker:
             Segment(r.segment().segment_id(), r, offset, self.lock) for r, offset in pairs
         ]
         # Set and cleared whole without a lock: a dict's single operations are atomic.
-        self._found: dict[tuple[str, bytes], Found | None] = {}
+        self._expanded: dict[tuple[str, int], list[str]] = {}
+        self.fields = FieldScorer(self.segments, postings, self.size)
+        self.terms = FieldTerms(searcher, self.segments, postings, self.size, self.lock)
         if prune:
             postings.keep_only({segment.id for segment in self.segments})
 
@@ -119,118 +103,103 @@ class Ranker:
         kind = type(query)
         if query is NullQuery:
             return Evaluated(None, 0)
+        if kind is Across:
+            return self._across(query)
+        if kind is Pattern:
+            return self._pattern(query)
         if kind is Term:
             return self._term(query)
         if kind is Phrase:
             return self._phrase(query)
-        if kind in (Or, DisjunctionMax, And):
+        if kind in (Or, DisjunctionMax, And, Either):
             return self._compound(query)
+        if kind is Not:
+            return self._compound(And([query]))
+        if kind is AndNot:
+            return self._compound(And([query.a, Not(query.b)]))
         if kind is AndMaybe:
             return self._and_maybe(query)
         if kind is ConstantScoreQuery:
             return self._constant(query)
         raise Unsupported(kind.__name__)
 
-    def _term(self, query: Term) -> Evaluated:
+    def _across(self, query: Across) -> Evaluated:
         schema = self.searcher.schema
-        if query.fieldname not in schema:
+        fields = {name: w for name, w in query.fields.items() if name in schema}
+        if not fields:
             return Evaluated(None, 0)
-        text = schema[query.fieldname].to_bytes(query.text)
-        if self._lookup(query.fieldname, text) is None:
-            return Evaluated(None, 0)
-        ids, scores = self._word(query.fieldname, text)
+        some = schema[next(iter(fields))]
+        words = tuple(some.to_bytes(word) for word in query.words)
+        ids, scores = self.fields.score(words, fields)
+        if not len(ids):
+            return Evaluated(None, 1)
         if query.boost != 1.0:
             scores = scores * query.boost
         return Evaluated(Sparse(ids, scores), 1)
 
-    def _lookup(self, field: str, text: bytes) -> Found | None:
-        """Which segments hold a word, and Whoosh's BM25F parameters for it (None if no
-        segment does). Asking Whoosh reads its term tables from disk each time: about a
-        quarter of a search at 10k, before this was kept per searcher."""
-        key = (field, text)
-        known = self._found.get(key, _UNKNOWN)
-        if known is not _UNKNOWN:
-            return known  # type: ignore[return-value]
-        found: Found | None = None
+    def finds(self, query: Across) -> bool:
+        """Whether any document holds the word or phrase (deleted ones included)."""
+        schema = self.searcher.schema
+        fields = {name: w for name, w in query.fields.items() if name in schema}
+        if not fields:
+            return False
+        words = tuple(schema[next(iter(fields))].to_bytes(word) for word in query.words)
+        return bool(len(self.fields.score(words, fields)[0]))
+
+    def _pattern(self, query: Pattern) -> Evaluated:
+        words = self.expand(query)
+        if not words:
+            return Evaluated(None, 0)
+        best = [Across((word,), query.fields) for word in words]
+        return self._compound(DisjunctionMax(best, boost=query.boost))
+
+    def expand(self, query: Pattern) -> list[str]:
+        """The commonest words of the index a wildcard matches, at most query.limit of them,
+        having looked at no more than MAX_SCANNED words per field."""
+        key = (query.text, query.limit)
+        found = self._expanded.get(key)
+        if found is not None:
+            return found
+        counts: dict[str, int] = {}
         with self.lock:
-            segments = [segment for segment in self.segments if key in segment.reader]
-            if segments:
-                parameters = None
-                if self.searcher.schema[field].scorable:
-                    scorer = self.searcher.weighting.scorer(self.searcher, field, text)
-                    parameters = (scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
-                found = Found(segments, parameters)
-        if len(self._found) >= MAX_LOOKUPS:
-            self._found.clear()
-        self._found[key] = found
+            reader = self.searcher.reader()
+            for part in query.subqueries:
+                if part.fieldname not in self.searcher.schema:
+                    continue
+                for text in itertools.islice(part._btexts(reader), MAX_SCANNED):
+                    word = text.decode("utf-8") if isinstance(text, bytes) else text
+                    count = reader.doc_frequency(part.fieldname, text)
+                    counts[word] = max(counts.get(word, 0), count)
+        found = sorted(counts, key=lambda w: (-counts[w], w))[: query.limit]
+        if len(self._expanded) >= MAX_LOOKUPS:
+            self._expanded.clear()
+        self._expanded[key] = found
         return found
 
-    def _word(self, field: str, text: bytes) -> tuple[Ids, Floats]:
-        """BM25F scores of one word in one field, computed exactly as Whoosh's scorer does."""
-        found = self._lookup(field, text)
-        if found is None:
-            return np.zeros(0, dtype=np.int32), np.zeros(0)
-        all_ids: list[Ids] = []
-        all_scores: list[Floats] = []
-        for segment in found.segments:
-            ids, frequencies = self.postings.term(segment, field, text)
-            if found.parameters is None:
-                scores = np.zeros(len(ids))
-            else:
-                weights = frequencies.astype(np.float64)
-                lengths = self.postings.lengths(segment, field)[ids]
-                idf, avgfl, b, k1 = found.parameters
-                scores = idf * (
-                    (weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl))
-                )
-            all_ids.append(ids + segment.offset)
-            all_scores.append(scores)
-        if len(all_ids) == 1:
-            return all_ids[0], all_scores[0]
-        return np.concatenate(all_ids), np.concatenate(all_scores)
+    def _term(self, query: Term) -> Evaluated:
+        ids_scores = self.terms.term(query)
+        return Evaluated(None if ids_scores is None else Sparse(*ids_scores), int(bool(ids_scores)))
 
     def _phrase(self, query: Phrase) -> Evaluated:
-        field = query.fieldname
         if query.slop != 1:
             raise Unsupported("phrase with slop")
-        schema = self.searcher.schema
-        if field not in schema:
+        found = self.terms.phrase(query)
+        if found is None:
             return Evaluated(None, 0)
-        words = tuple(schema[field].to_bytes(w) for w in query.words)
-        located = [self._lookup(field, w) for w in words]
-        if not words or any(where is None for where in located):
-            return Evaluated(None, 0)
-        holding = set.intersection(*({s.id for s in where.segments} for where in located if where))
-        matched: list[Ids] = []
-        for segment in self.segments:
-            if segment.id not in holding:
-                continue
-            lists = [self.postings.term(segment, field, w)[0] for w in words]
-            candidates = lists[0]
-            for ids in lists[1:]:
-                candidates = np.intersect1d(candidates, ids, assume_unique=True)
-            if len(candidates):
-                found = self.postings.phrase(segment, field, words, candidates)
-                matched.append(found + segment.offset)
-        docs = np.concatenate(matched) if matched else np.zeros(0, dtype=np.int32)
-        # The phrase's score is the sum of its words' scores, as in Whoosh's intersection.
-        total = np.zeros(self.size)
-        for word in words:
-            ids, scores = self._word(field, word)
-            total[ids] += scores
-        scores = total[docs]
-        if query.boost != 1.0:
-            scores = scores * query.boost
+        docs, scores = found
         dense = self._dense(Sparse(docs, scores))
-        dense.terms[docs] = len(words)
-        return Evaluated(dense, len(words))
+        dense.terms[docs] = len(query.words)
+        return Evaluated(dense, len(query.words))
 
     def _compound(self, query: Any) -> Evaluated:
-        subs = query.subqueries
+        subs = [sub for sub in query.subqueries if type(sub) is not Not]
+        excluded = [sub.query for sub in query.subqueries if type(sub) is Not]
+        if excluded:
+            return self._excluding(type(query), subs, excluded, query)
         if not subs:
             return Evaluated(None, 0)
-        if len(subs) == 1:  # Whoosh uses the child's matcher as it is: no boost, no scale
-            return self._eval(subs[0])
+        if len(subs) == 1 and type(query) is not Either:
+            return self._eval(subs[0])  # Whoosh uses the child's matcher as it is
         children = [self._eval(sub) for sub in subs]
         termcount = sum(child.termcount for child in children)
         kind = type(query)
@@ -243,12 +212,12 @@ class Ranker:
         if kind is DisjunctionMax:
             total = np.zeros(self.size) if query.tiebreak else None
             for result in present:
-                dense = self._dense(result)
-                np.maximum(out.scores, dense.scores, out=out.scores)
-                out.matched |= dense.matched
-                out.terms += dense.terms
+                part = self._dense(result)
+                np.maximum(out.scores, part.scores, out=out.scores)
+                out.matched |= part.matched
+                out.terms += part.terms
                 if total is not None:
-                    total += dense.scores
+                    total += part.scores
             if total is not None:  # the best clause, plus a share of the others
                 out.scores += query.tiebreak * (total - out.scores)
         else:
@@ -261,10 +230,46 @@ class Ranker:
                 out.terms[~out.matched] = 0
         if query.boost != 1.0:
             out.scores *= query.boost
+        minimum = getattr(query, "minmatch", 0)
+        if kind is Or and minimum > 1:
+            self._at_least(out, present, minimum)
         scale = getattr(query, "scale", None)
         if kind is Or and scale and termcount:
             self._coordinate(out, termcount, scale)
         return Evaluated(out, termcount)
+
+    def _at_least(self, out: Dense, present: list[Result], minimum: int) -> None:
+        """Keep the documents that match `minimum` or more of an OR's clauses."""
+        clauses = np.zeros(self.size, dtype=np.int32)
+        for result in present:
+            if isinstance(result, Sparse):
+                clauses[result.ids] += 1
+            else:
+                clauses += result.matched
+        out.matched &= clauses >= minimum
+        out.scores[~out.matched] = 0.0
+        out.terms[~out.matched] = 0
+
+    def _excluding(self, kind: type, subs: list[Any], excluded: list[Any], query: Any) -> Evaluated:
+        """A group with NOT clauses: what the rest matches (everything, if nothing is left),
+        less what any NOT clause matches."""
+        if subs:
+            rest: Any = kind(subs, boost=query.boost) if len(subs) > 1 else subs[0]
+            if kind is Or and len(subs) > 1:
+                rest.minmatch = query.minmatch
+            evaluated = self._eval(rest)
+            out = self._dense(evaluated.result)
+        else:
+            evaluated = Evaluated(None, 0)
+            out = self._empty()
+            out.matched[:] = True
+        for sub in excluded:
+            unwanted = self._eval(sub).result
+            if unwanted is not None:
+                out.matched &= ~self._dense(unwanted).matched
+        out.scores[~out.matched] = 0.0
+        out.terms[~out.matched] = 0
+        return Evaluated(out, evaluated.termcount)
 
     def _coordinate(self, out: Dense, termcount: int, scale: float) -> None:
         """Whoosh's CoordMatcher ("SQR"): reward documents that match more of the terms."""
@@ -296,51 +301,11 @@ class Ranker:
         out.scores[out.matched] = query.score
         return Evaluated(out, inner.termcount)
 
-    # -- arrays -----------------------------------------------------------------------------
-
     def _empty(self) -> Dense:
-        return Dense(
-            np.zeros(self.size),
-            np.zeros(self.size, dtype=np.bool_),
-            np.zeros(self.size, dtype=np.int32),
-        )
+        return arrays.empty(self.size)
 
     def _dense(self, result: Result | None) -> Dense:
-        if isinstance(result, Dense):
-            return result
-        out = self._empty()
-        if result is not None:
-            self._add(out, result, intersect=False)
-        return out
+        return arrays.dense(result, self.size)
 
     def _add(self, out: Dense, result: Result, intersect: bool) -> None:
-        if isinstance(result, Sparse):
-            out.scores[result.ids] += result.scores
-            out.terms[result.ids] += 1
-            if intersect:
-                mask = np.zeros(self.size, dtype=np.bool_)
-                mask[result.ids] = True
-                out.matched &= mask
-            else:
-                out.matched[result.ids] = True
-        else:
-            out.scores += result.scores
-            out.terms += result.terms
-            if intersect:
-                out.matched &= result.matched
-            else:
-                out.matched |= result.matched
-
-
-def top(scores: Floats, allowed: NDArray[np.bool_], count: int) -> list[int]:
-    """The best `count` allowed documents, by score and then document number (Whoosh's order)."""
-    candidates = np.flatnonzero(allowed)
-    if count <= 0 or not len(candidates):
-        return []
-    values = scores[candidates]
-    if len(candidates) > count:
-        threshold = np.partition(values, len(values) - count)[len(values) - count]
-        keep = values >= threshold
-        candidates, values = candidates[keep], values[keep]
-    order = np.lexsort((candidates, -values))[:count]
-    return [int(d) for d in candidates[order]]
+        arrays.add(out, result, intersect)

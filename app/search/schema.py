@@ -27,6 +27,8 @@ FACET_FIELDS = {
     "theme": "theme",
     "region": "region",
     "evidence": "evidence",
+    "council": "council_key",
+    "measured": "measured",
 }
 
 
@@ -44,6 +46,7 @@ def build_schema() -> Schema:
         region=ID(),
         evidence=ID(),
         council_key=ID(),
+        measured=ID(),  # "true" when the case study reports a measured outcome
         published_year=NUMERIC(stored=True, sortable=True),
         published_key=STORED(),
         content_hash=STORED(),
@@ -78,6 +81,7 @@ def to_document(
         "region": vocabulary.region_slug(case_study.region) or "",
         "evidence": case_study.evidence,
         "council_key": council_key(case_study.council),
+        "measured": "true" if case_study.has_measured_outcome else "false",
         "published_year": int(published[:4]) if published else None,
         "published_key": published or "",
         "title_key": case_study.title.casefold(),

@@ -1,54 +1,113 @@
-"""The sector's synonyms and age words, read from data/thesaurus.yaml.
+"""The sector's synonyms, everyday words, filler words and age words, read from
+data/thesaurus.yaml.
 
 Phrases are compared in a normal form (lower case, words only), so "Looked-After" and
-"looked after" are the same entry.
+"looked after" are the same entry; failing that, word by word in their stemmed forms, so that
+"foster kid" finds the entry for "foster kids".
 """
 
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from app.search.analysis import WORD
+from app.search.analysis import WORD, stem
 
 # The repository's data folder, found from here rather than from app.config, which would tie
 # this layer to the web layer's settings.
 THESAURUS_FILE = Path(__file__).resolve().parents[2] / "data" / "thesaurus.yaml"
 
 
+@lru_cache(maxsize=65_536)
 def normal(text: str) -> str:
     return " ".join(WORD.findall(text.casefold().replace("\u2019", "'")))
 
 
-class Thesaurus:
-    """Synonym groups and age words, indexed by their normal forms."""
+@lru_cache(maxsize=65_536)
+def stemmed(text: str) -> str:
+    """The phrase's normal form with each word stemmed (stop words kept as they are)."""
+    return " ".join(stem(word) or word for word in normal(text).split())
 
-    def __init__(self, groups: list[list[str]], age_words: dict[str, list[str]]) -> None:
+
+class Thesaurus:
+    """Synonym groups, one-way everyday words, filler words and age words, by normal form."""
+
+    def __init__(
+        self,
+        groups: list[list[str]],
+        age_words: dict[str, list[str]],
+        everyday: dict[str, list[str]] | None = None,
+        filler: list[str] | None = None,
+        place_words: dict[str, list[str]] | None = None,
+    ) -> None:
         self.groups = [list(dict.fromkeys(normal(p) for p in group)) for group in groups]
         self.age_words = age_words
-        self._lookup = {phrase: i for i, group in enumerate(self.groups) for phrase in group}
-        self._ages: dict[str, list[str]] = {}
-        for band, words in age_words.items():
-            for word in words:
-                self._ages.setdefault(normal(word), []).append(band)
-        phrases = [*self._lookup, *self._ages]
+        self.everyday = {
+            normal(word): list(dict.fromkeys(normal(t) for t in targets))
+            for word, targets in (everyday or {}).items()
+        }
+        self.filler = frozenset(normal(word) for word in filler or [])
+        self._lookup: dict[str, int] = {}
+        for i, group in enumerate(self.groups):
+            for phrase in group:
+                self._lookup.setdefault(phrase, i)
+                self._lookup.setdefault(stemmed(phrase), i)
+        self._everyday: dict[str, str] = {}
+        for word in self.everyday:
+            self._everyday.setdefault(word, word)
+            self._everyday.setdefault(stemmed(word), word)
+        self._ages = _index(age_words)
+        self.place_words = place_words or {}
+        self._places = _index(self.place_words)
+        phrases = [*self._lookup, *self._ages, *self._everyday, *self._places]
         self.longest = max((len(p.split()) for p in phrases), default=1)
-        self._words = frozenset(w for p in phrases for w in p.split())
+        self._words = frozenset(w for p in [*phrases, *self.everyday] for w in p.split())
+
+    def _group(self, phrase: str) -> int | None:
+        own = normal(phrase)
+        found = self._lookup.get(own)
+        return self._lookup.get(stemmed(own)) if found is None else found
 
     def synonyms(self, phrase: str) -> list[str]:
         """The other members of the phrase's group (distinct normal forms), or []."""
         own = normal(phrase)
-        group = self._lookup.get(own)
+        group = self._group(own)
         return [] if group is None else [p for p in self.groups[group] if p != own]
+
+    def meanings(self, phrase: str) -> list[str]:
+        """The sector's words for an everyday word or phrase, with their own synonyms: one way
+        only ("kids" finds "children"; "children" does not find "kids")."""
+        own = normal(phrase)
+        entry = self._everyday.get(own) or self._everyday.get(stemmed(own))
+        if entry is None:
+            return []
+        found: list[str] = []
+        for target in self.everyday[entry]:
+            found.append(target)
+            group = self._group(target)
+            if group is not None:
+                found += self.groups[group]
+        return [p for p in dict.fromkeys(found) if p != own]
+
+    def is_filler(self, word: str) -> bool:
+        """Whether a word says nothing about the topic on its own ("how", "councils")."""
+        return normal(word) in self.filler
 
     def age_bands(self, text: str) -> list[str]:
         """The age bands that the age words in text point to, in the order found."""
+        return self._find(self._ages, text)
+
+    def regions(self, text: str) -> list[str]:
+        """The regions (slugs) that the place words in text point to, in the order found."""
+        return self._find(self._places, text)
+
+    def _find(self, entries: dict[str, list[str]], text: str) -> list[str]:
         words = normal(text).split()
         found: list[str] = []
         for size in range(self.longest, 0, -1):
             for start in range(len(words) - size + 1):
-                found.extend(self._ages.get(" ".join(words[start : start + size]), []))
+                found.extend(entries.get(" ".join(words[start : start + size]), []))
         return list(dict.fromkeys(found))
 
     def knows(self, word: str) -> bool:
@@ -56,22 +115,46 @@ class Thesaurus:
         return normal(word) in self._words
 
 
+def _index(entries: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each word's normal form, with the keys (age bands, regions) it points to."""
+    found: dict[str, list[str]] = {}
+    for key, words in entries.items():
+        for word in words:
+            found.setdefault(normal(word), []).append(key)
+    return found
+
+
+def _phrases(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(p, str) and normal(p) for p in value)
+
+
 def parse_thesaurus(data: Any) -> Thesaurus:
     if not isinstance(data, dict):
         raise ValueError("the thesaurus must be a mapping with 'synonyms' and 'age_words'")
     groups = data.get("synonyms") or []
     ages = data.get("age_words") or {}
-    if not isinstance(groups, list) or not all(
-        isinstance(g, list) and len(g) >= 2 and all(isinstance(p, str) and normal(p) for p in g)
-        for g in groups
-    ):
+    everyday = data.get("everyday") or {}
+    filler = data.get("filler") or []
+    places = data.get("place_words") or {}
+    if not isinstance(groups, list) or not all(_phrases(g) and len(g) >= 2 for g in groups):
         raise ValueError("synonyms: each entry must be a list of two or more words or phrases")
-    if not isinstance(ages, dict) or not all(
-        isinstance(ws, list) and all(isinstance(w, str) and normal(w) for w in ws)
-        for ws in ages.values()
-    ):
+    if not isinstance(ages, dict) or not all(_phrases(ws) for ws in ages.values()):
         raise ValueError("age_words: map each age band to a list of words")
-    return Thesaurus(groups, {str(band): words for band, words in ages.items()})
+    if not isinstance(everyday, dict) or not all(
+        isinstance(k, str) and normal(k) and _phrases(v) and v for k, v in everyday.items()
+    ):
+        raise ValueError("everyday: map each everyday word or phrase to a list of the sector's")
+    if not _phrases(filler):
+        raise ValueError("filler: a list of words")
+    if not isinstance(places, dict) or not all(_phrases(ws) for ws in places.values()):
+        raise ValueError("place_words: map each region to a list of words")
+    return Thesaurus(
+        groups,
+        {str(band): words for band, words in ages.items()},
+        everyday,
+        filler,
+        {str(region): words for region, words in places.items()},
+    )
 
 
 def load_thesaurus(path: Path = THESAURUS_FILE) -> Thesaurus:

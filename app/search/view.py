@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh import collectors
-from whoosh.query import Or, Query, Term
+from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from app.search import bits, ranking, spelling
+from app.search import bits, ranking, semantic, spelling
 from app.search.analysis import stem
-from app.search.postings import Postings
+from app.search.nodes import Across, Pattern
+from app.search.postings import Floats, Postings
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS
 
 Sort = Literal["relevance", "newest", "title"]
@@ -43,6 +46,7 @@ class Catalogue:
     councils: dict[str, int]
     programmes: dict[str, int]
     themes: dict[str, int]
+    years: list[int]  # the years case studies were published in, earliest first
 
 
 class View:
@@ -76,7 +80,7 @@ class View:
         self.live = bits.from_ids(reader.all_doc_ids())
         self.years = {year: bits.from_ids(ids) for year, ids in by_year.items()}
         self.values: dict[str, dict[str, int]] = {}
-        for name in (*FACET_FIELDS.values(), "council_key"):
+        for name in FACET_FIELDS.values():
             self.values[name] = {}
             for term in reader.lexicon(name):
                 ids = reader.postings(name, term).all_ids()
@@ -96,7 +100,20 @@ class View:
             councils=dict(Counter(doc["council"] for doc in live if doc.get("council"))),
             programmes=dict(Counter(doc["programme"] for doc in live if doc.get("programme"))),
             themes={v: found.bit_count() for v, found in self.values["theme"].items()},
+            years=sorted(year for year, found in self.years.items() if found & self.live),
         )
+
+    @functools.cached_property
+    def vectors(self) -> semantic.Vectors | None:
+        return semantic.matrix(self.stored, self.size)
+
+    def fused(self, scores: Floats, allowed: NDArray[np.bool_], text: str) -> Floats:
+        """BM25F scores, or their fusion with the embeddings' ranking when hybrid is on."""
+        vectors = self.vectors if text else None
+        query = semantic.query_vector(text) if vectors is not None else None
+        if vectors is None or query is None:
+            return scores
+        return semantic.fuse(scores, np.flatnonzero(allowed), vectors, query)[0]
 
     def holds(self, word: str) -> bool:
         """Whether a live (published) document holds a word, in any of the word's forms."""
@@ -113,20 +130,20 @@ class View:
         return bool(bits.to_bits(found.matched) & self.live)
 
     def matched_terms(self, query: Query) -> frozenset[str]:
-        """The indexed words a query matches, wildcards expanded, for highlighting.
-
-        Query.existing_terms would do, but its loop variable shadows its field argument and so
-        it drops every field after the first.
-        """
+        """The indexed words a query finds, for highlighting: a phrase's words only if the
+        phrase itself is found, a wildcard's words as the ranker expands it, nothing that a
+        NOT excludes."""
         found: set[str] = set()
-        with self.lock:
-            reader = self.searcher.reader()
-            for leaf in query.leaves():
-                for name, text in leaf.expanded_terms(reader):
-                    if name in TEXT_FIELDS:
-                        word = text.decode("utf-8") if isinstance(text, bytes) else text
-                        if (name, word) in reader:
-                            found.add(word)
+        for node in _found_parts(query):
+            if isinstance(node, Pattern):
+                found.update(self.ranker.expand(node))
+            elif isinstance(node, Across):
+                if self.ranker.finds(node):
+                    found.update(node.words)
+            elif isinstance(node, Term | Phrase) and node.fieldname in TEXT_FIELDS:
+                words = [node.text] if isinstance(node, Term) else list(node.words)
+                if self.ranker.finds(Across(tuple(words), {node.fieldname: 1.0})):
+                    found.update(words)
         return frozenset(found)
 
     # -- filters and facets -----------------------------------------------------------------
@@ -198,6 +215,16 @@ class View:
         with self.lock:
             self.searcher.search_with_collector(query, collectors.FilterCollector(top, allow=allow))
             return [(score, docnum) for score, docnum in top.results().top_n]
+
+
+def _found_parts(query: Query) -> Iterable[Query]:
+    """The query's nodes, less those under a NOT; a word, phrase or wildcard ends a branch."""
+    yield query
+    if isinstance(query, Across | Pattern | Not):
+        return
+    children = [query.a] if isinstance(query, AndNot) else list(query.children())
+    for child in children:
+        yield from _found_parts(child)
 
 
 class _MatchAndRank(collectors.TopCollector):  # type: ignore[misc]

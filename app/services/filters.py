@@ -1,6 +1,6 @@
 """A search request, and its filters checked against the vocabulary and turned into facets."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.core.errors import Invalid
@@ -17,12 +17,13 @@ class SearchRequest:
     councils: list[str] = field(default_factory=list)
     published_from: int | None = None
     published_to: int | None = None
+    measured: bool | None = None  # True: only case studies reporting a measured outcome
     sort: Sort | None = None
     page: int = 1
     per_page: int = 10
 
-    def key(self) -> tuple[Any, ...]:
-        """Everything that decides the answer, hashable."""
+    def plan_key(self) -> tuple[Any, ...]:
+        """Everything that decides which case studies match and in what order, hashable."""
         return (
             self.q,
             tuple(sorted((name, tuple(values)) for name, values in self.filters.items())),
@@ -30,10 +31,13 @@ class SearchRequest:
             tuple(self.councils),
             self.published_from,
             self.published_to,
+            self.measured,
             self.sort,
-            self.page,
-            self.per_page,
         )
+
+    def key(self) -> tuple[Any, ...]:
+        """Everything that decides the answer, hashable."""
+        return (*self.plan_key(), self.page, self.per_page)
 
 
 def _shown(value: str, limit: int = 60) -> str:
@@ -41,17 +45,23 @@ def _shown(value: str, limit: int = 60) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
+def _slug(vocabulary: Vocabulary, name: str, value: str) -> str | None:
+    """The vocabulary slug a filter value names, or None if it names none."""
+    kind = FILTERS[name]
+    slug = vocabulary.region_slug(value) if kind == "regions" else value.strip().lower()
+    return slug if slug is not None and vocabulary.find(kind, slug) is not None else None
+
+
 def validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list[str]]:
     """Return the filters as vocabulary slugs; raise Invalid listing allowed values."""
     selected: dict[str, list[str]] = {}
     errors: list[dict[str, str]] = []
     for name, values in request.filters.items():
-        kind = FILTERS[name]
         slugs: list[str] = []
         for value in values:
-            slug = vocabulary.region_slug(value) if kind == "regions" else value.strip().lower()
-            if slug is None or vocabulary.find(kind, slug) is None:
-                allowed = ", ".join(vocabulary.slugs(kind))
+            slug = _slug(vocabulary, name, value)
+            if slug is None:
+                allowed = ", ".join(vocabulary.slugs(FILTERS[name]))
                 errors.append(
                     {
                         "detail": f"{name}: unknown value {_shown(value)}; allowed: {allowed}",
@@ -77,6 +87,21 @@ def validated(vocabulary: Vocabulary, request: SearchRequest) -> dict[str, list[
     return selected
 
 
+def known(
+    vocabulary: Vocabulary, request: SearchRequest
+) -> tuple[SearchRequest, list[tuple[str, str]]]:
+    """The request with its filter values as slugs, less those the vocabulary does not know (a
+    bookmark made before a value was renamed), and those (name, value) pairs, for a page to
+    mention."""
+    kept: dict[str, list[str]] = {}
+    dropped: list[tuple[str, str]] = []
+    for name, values in request.filters.items():
+        slugs = {value: _slug(vocabulary, name, value) for value in values}
+        kept[name] = list(dict.fromkeys(slug for slug in slugs.values() if slug is not None))
+        dropped += [(name, value) for value, slug in slugs.items() if slug is None]
+    return replace(request, filters=kept), dropped
+
+
 def age_bands(vocabulary: Vocabulary, selected: dict[str, list[str]], age: int | None) -> None:
     """Fold a child's age into the age band filter: bands that contain it, AND any bands chosen."""
     if age is None:
@@ -88,9 +113,18 @@ def age_bands(vocabulary: Vocabulary, selected: dict[str, list[str]], age: int |
         selected["age_band"] = ["-none-"]  # the chosen bands exclude that age: match nothing
 
 
+MEASURED_LABELS = {"true": "Reports measured outcomes", "false": "No measured outcomes yet"}
+
+
 def facets(
-    vocabulary: Vocabulary, counts: dict[str, dict[str, int]], selected: dict[str, list[str]]
+    vocabulary: Vocabulary,
+    counts: dict[str, dict[str, int]],
+    selected: dict[str, list[str]],
+    councils: dict[str, str],
 ) -> Facets:
+    """Facet values with their counts, most first; chosen values are kept even at zero.
+    councils maps each council's key in the index to its name."""
+
     def values(name: str) -> list[FacetValue]:
         chosen = set(selected.get(name, []))
         kind = FILTERS[name]
@@ -106,4 +140,25 @@ def facets(
         ]
         return sorted(found, key=lambda f: -f.count)  # stable: vocabulary order among equals
 
-    return Facets(**{name: values(name) for name in FILTERS})
+    def named(name: str, labels: dict[str, str], by_label: bool) -> list[FacetValue]:
+        chosen = set(selected.get(name, []))
+        found = counts.get(name, {})
+        keys = [*found, *sorted(chosen - set(found))]
+        return sorted(
+            (
+                FacetValue(
+                    value=labels.get(key, key) if by_label else key,
+                    label=labels.get(key, key),
+                    count=found.get(key, 0),
+                    selected=key in chosen,
+                )
+                for key in keys
+            ),
+            key=lambda f: (-f.count, f.label),
+        )
+
+    return Facets(
+        **{name: values(name) for name in FILTERS},
+        council=named("council", councils, by_label=True),
+        measured=named("measured", MEASURED_LABELS, by_label=False),
+    )

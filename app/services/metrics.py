@@ -9,7 +9,8 @@ from prometheus_client.registry import Collector
 
 from app.search.index import SearchIndex
 from app.services.health import index_state
-from app.store.db import Engine
+from app.store import outbox
+from app.store.db import Engine, Session
 
 
 @dataclass
@@ -21,6 +22,9 @@ class Metrics:
     latency: Histogram
     searches: Counter
     zero_results: Counter
+    mail_sent: Counter
+    mail_failures: Counter
+    mail_given_up: Counter
 
     @classmethod
     def create(cls) -> "Metrics":
@@ -44,10 +48,20 @@ class Metrics:
             zero_results=Counter(
                 "bf_zero_result_searches", "Searches that found nothing", registry=registry
             ),
+            mail_sent=Counter("bf_mail_sent", "Mail delivered", registry=registry),
+            mail_failures=Counter(
+                "bf_mail_failures", "Mail delivery attempts that failed", registry=registry
+            ),
+            mail_given_up=Counter(
+                "bf_mail_given_up", "Mail given up on after its last attempt", registry=registry
+            ),
         )
 
     def watch_index(self, engine: Engine, index: SearchIndex) -> None:
         self.registry.register(_IndexCollector(engine, index))
+
+    def watch_outbox(self, engine: Engine) -> None:
+        self.registry.register(_OutboxCollector(engine))
 
 
 class _IndexCollector(Collector):
@@ -70,4 +84,24 @@ class _IndexCollector(Collector):
         )
         yield GaugeMetricFamily(
             "bf_index_documents", "Published case studies in the index", state.documents
+        )
+
+
+class _OutboxCollector(Collector):
+    """Mail waiting to be sent, and mail given up on, read from the store when scraped."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        try:
+            with Session(self.engine) as session:
+                found = outbox.counts(session)
+        except Exception:  # a scrape must not fail because the store is down
+            return
+        yield GaugeMetricFamily(
+            "bf_mail_waiting", "Mail in the outbox waiting to be sent or retried", found["waiting"]
+        )
+        yield GaugeMetricFamily(
+            "bf_mail_failed", "Mail in the outbox that was given up on", found["failed"]
         )

@@ -1,19 +1,21 @@
 """A moderator's side of a submission: publish, request changes, reject, unpublish, confirm the
 safeguarding check.
 
-A change to what search shows also writes the change log, and the index is brought up to date
-before the answer goes back, so a publish is searchable at once.
+Each decision claims the record at the version the moderator read (`workflow.claim`), so it
+applies to exactly that version or to none. A change to what search shows also writes the
+change log, and the index is brought up to date before the answer goes back, so a publish is
+searchable at once.
 """
 
 from collections.abc import Callable
 from datetime import date
 
-from app.core.errors import Conflict, Forbidden
+from app.core.errors import Forbidden
 from app.core.failpoints import failpoint
 from app.core.principals import Principal
 from app.services import workflow
-from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED
-from app.store import changelog, submissions
+from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED, Versions
+from app.store import submissions
 from app.store.db import Session
 from app.store.models import CaseStudy, utcnow
 
@@ -25,50 +27,87 @@ class ModerationService:
         self._refresh_index = refresh_index
 
     def publish(
-        self, session: Session, principal: Principal, record_id: int, note: str | None
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        note: str | None,
+        expected: Versions = None,
     ) -> CaseStudy:
-        row = self._moderated(session, principal, record_id, (SUBMITTED,), "publish")
-        if row.safeguarding_findings and row.safeguarding_checked_at is None:
-            raise Conflict(
+        """Publish the version read; a flagged one only once its safeguarding check is
+        confirmed (an amendment since clears the confirmation)."""
+        row = self._moderated(session, principal, record_id, (SUBMITTED,), "publish", expected)
+        if row.safeguarding_findings and row.safeguarding_checked_version is None:
+            raise workflow.refuse(
+                row,
                 "The safeguarding check flagged this submission: confirm it was checked "
-                f"(POST /api/v1/moderation/{record_id}/confirm-safeguarding) before publishing."
+                f"(POST /api/v1/moderation/{record_id}/confirm-safeguarding) before publishing.",
             )
+        workflow.claim(session, row, (SUBMITTED,), PUBLISHED)
         if row.published is None:  # the date it was first published, unless the council gave one
             row.published = date.today().isoformat()
             row.published_year = date.today().year
         workflow.move(session, row, principal, "published", PUBLISHED, note)
         row.moderation_message = note
-        changelog.record_change(session, row.slug)
         submissions.save(session)
         failpoint("after-publish-commit")  # the store has it, the index not yet
         self._refresh_index()
         return row
 
     def request_changes(
-        self, session: Session, principal: Principal, record_id: int, message: str
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        message: str,
+        expected: Versions = None,
     ) -> CaseStudy:
+        allowed = (SUBMITTED,)
         return self._decide(
-            session, principal, record_id, (SUBMITTED,), "changes_requested", CHANGES, message
+            session, principal, record_id, allowed, "changes_requested", CHANGES, message, expected
         )
 
     def reject(
-        self, session: Session, principal: Principal, record_id: int, reason: str
-    ) -> CaseStudy:
-        return self._decide(session, principal, record_id, OPEN, "rejected", REJECTED, reason)
-
-    def unpublish(
-        self, session: Session, principal: Principal, record_id: int, reason: str
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        reason: str,
+        expected: Versions = None,
     ) -> CaseStudy:
         return self._decide(
-            session, principal, record_id, (PUBLISHED,), "unpublished", CHANGES, reason
+            session, principal, record_id, OPEN, "rejected", REJECTED, reason, expected
+        )
+
+    def unpublish(
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        reason: str,
+        expected: Versions = None,
+    ) -> CaseStudy:
+        return self._decide(
+            session, principal, record_id, (PUBLISHED,), "unpublished", CHANGES, reason, expected
         )
 
     def confirm_safeguarding(
-        self, session: Session, principal: Principal, record_id: int, note: str
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        note: str,
+        expected: Versions = None,
     ) -> CaseStudy:
-        row = self._moderated(session, principal, record_id, (SUBMITTED, CHANGES), "confirm")
+        """Record that a moderator checked what the safeguarding check flagged, for the version
+        they read."""
+        allowed = (SUBMITTED, CHANGES)
+        row = self._moderated(session, principal, record_id, allowed, "confirm", expected)
+        confirmed = row.version
+        workflow.claim(session, row, allowed, row.status)
         row.safeguarding_checked_by = principal.name
         row.safeguarding_checked_at = utcnow()
+        row.safeguarding_checked_version = confirmed
         workflow.event(
             session, row, principal, "safeguarding_confirmed", row.status, row.status, note
         )
@@ -84,18 +123,18 @@ class ModerationService:
         action: str,
         to: str,
         message: str,
+        expected: Versions,
     ) -> CaseStudy:
         """A decision with a message for the council; a change to what is published reaches
         the index before the answer."""
         verb = {"changes_requested": "request changes to", "rejected": "reject"}.get(
             action, "unpublish"
         )
-        row = self._moderated(session, principal, record_id, allowed, verb)
+        row = self._moderated(session, principal, record_id, allowed, verb, expected)
         was_published = row.status == PUBLISHED
+        workflow.claim(session, row, allowed, to)
         workflow.move(session, row, principal, action, to, message)
         row.moderation_message = message
-        if was_published:
-            changelog.record_change(session, row.slug)
         submissions.save(session)
         if was_published:
             self._refresh_index()
@@ -108,13 +147,15 @@ class ModerationService:
         record_id: int,
         allowed: tuple[str, ...],
         verb: str,
+        expected: Versions,
     ) -> CaseStudy:
         if not principal.moderates:
             raise Forbidden("Moderation needs a moderator or admin key.")
-        row = workflow.load(session, principal, record_id)
+        row = workflow.load(session, principal, record_id, expected)
         if row.status not in allowed:
-            raise Conflict(
+            raise workflow.refuse(
+                row,
                 f"Cannot {verb} a case study that is {row.status}; it must be "
-                f"{' or '.join(allowed)}."
+                f"{' or '.join(allowed)}.",
             )
         return row

@@ -10,11 +10,11 @@ from typing import Any
 from cachetools import LRUCache
 
 from app.core.errors import NotFound
-from app.core.markdown import markdown_to_text
+from app.core.markdown import markdown_passages
 from app.core.results import RelatedPage, SearchPage, SearchResult, SuggestPage
 from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
-from app.search.highlight import snippet
+from app.search.highlight import passage, snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
 from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
@@ -66,19 +66,27 @@ class _Plan:
     sort: Sort
     filters: Filters
     did_you_mean: str | None
+    text: str  # what is searched for, corrected (for ranking by meaning)
     size: int = 0  # about how much memory it holds, key included, in bytes
 
 
+def _highlights(case_study: CaseStudy, terms: frozenset[str]) -> dict[str, str]:
+    """Title and summary marked up whole; from the body (and outcomes) the sentence that holds
+    the most matched words, unless it only restates the summary shown above it."""
+    marked = {
+        "title": snippet(case_study.title, terms, whole=True),
+        "summary": snippet(case_study.summary, terms, whole=True),
+        "body": passage(
+            (*markdown_passages(case_study.body), *case_study.outcomes),
+            terms,
+            besides=case_study.summary,
+        ),
+    }
+    return {name: text for name, text in marked.items() if text}
+
+
 def _result(case_study: CaseStudy, terms: frozenset[str]) -> SearchResult:
-    highlights: dict[str, str] = {}
-    for name, text, whole in (
-        ("title", case_study.title, True),
-        ("summary", case_study.summary, True),
-        ("body", markdown_to_text(case_study.body), False),
-    ):
-        marked = snippet(text, terms, whole=whole)
-        if marked:
-            highlights[name] = marked
+    highlights = _highlights(case_study, terms) if terms else {}
     return SearchResult(
         slug=case_study.slug,
         title=case_study.title,
@@ -123,7 +131,9 @@ class SearchService:
         self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema)
         self._words = make_word_analyzer()
-        self._suggester: tuple[Catalogue, Suggester] | None = None
+        self._catalogue: Catalogue | None = None
+        self._suggester: Suggester | None = None
+        self._councils: dict[str, str] = {}
 
     def correct(self, text: str) -> str | None:
         """Return text with the words no published case study contains corrected, or None."""
@@ -150,7 +160,7 @@ class SearchService:
         """What to search for: validated filters, the corrected and expanded query. Kept per
         index version (spelling corrections depend on what is indexed), so paging through a
         search or asking it again does not parse and correct it again."""
-        key = (self.index.version, request.key()[:7])
+        key = (self.index.version, request.plan_key())
         with self._cache_lock:
             plan = self._plans.get(key)
         if plan is None:
@@ -167,13 +177,17 @@ class SearchService:
         did_you_mean = self.correct(request.q)
         query = self.queries.build(did_you_mean or request.q)
         sort: Sort = request.sort or ("relevance" if query is not None else "newest")
+        councils = list(dict.fromkeys(council_key(c) for c in request.councils if c.strip()))
+        if request.measured is not None:
+            selected["measured"] = ["true" if request.measured else "false"]
         filters = Filters(
             values=selected,
-            councils=[council_key(c) for c in request.councils if c.strip()],
+            councils=councils,
             year_from=request.published_from,
             year_to=request.published_to,
         )
-        plan = _Plan(selected, query, sort, filters, did_you_mean)
+        text = clean(did_you_mean or request.q)
+        plan = _Plan({**selected, "council": councils}, query, sort, filters, did_you_mean, text)
         chars = len(repr(plan)) + len(repr(key))
         return replace(plan, size=OVERHEAD + PLAN_BYTES_PER_CHAR * chars)
 
@@ -228,7 +242,9 @@ class SearchService:
     def _search(self, session: Session, request: SearchRequest) -> SearchPage:
         plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
-        hits = self.index.search(plan.query, plan.filters, plan.sort, offset, request.per_page)
+        hits = self.index.search(
+            plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
+        )
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,
@@ -240,14 +256,34 @@ class SearchService:
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
             results=[_result(row, hits.terms) for row in rows],
-            facets=facets(self.vocabulary, hits.facets, plan.selected),
+            facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
+
+    def explained(self, session: Session, request: SearchRequest) -> SearchPage:
+        """The page with why each result ranks where it does: worked out afresh each time
+        (it is for looking into the ranking, not for every visitor), not cached, not counted."""
+        page = self._search(session, request)
+        plan = self._plan(request)
+        if plan.query is None or plan.sort != "relevance":
+            return page
+        slugs = [result.slug for result in page.results]
+        why = self.index.explain(plan.query, plan.filters, slugs, plan.text)
+        ignored = self.queries.ignored(plan.text, plan.query)
+        results = [
+            result.model_copy(
+                update={"explain": why[result.slug].model_copy(update={"ignored": ignored})}
+            )
+            if result.slug in why
+            else result
+            for result in page.results
+        ]
+        return page.model_copy(update={"results": results})
 
     def matching(self, session: Session, request: SearchRequest, limit: int) -> list[CaseStudy]:
         """Every published case study a search finds, in its order, up to limit (for exports
         and feeds: no facets, no snippets, no counting)."""
         plan = self._plan(request)
-        hits = self.index.search(plan.query, plan.filters, plan.sort, 0, limit)
+        hits = self.index.search(plan.query, plan.filters, plan.sort, 0, limit, plan.text)
         found: list[CaseStudy] = []
         for start in range(0, len(hits.slugs), 500):
             found += store.list_published_by_slug(session, hits.slugs[start : start + 500])
@@ -274,10 +310,27 @@ class SearchService:
         rows = store.list_published_by_slug(session, slugs)
         return RelatedPage(slug=slug, results=[_result(row, frozenset()) for row in rows])
 
-    def suggest(self, prefix: str, limit: int) -> SuggestPage:
-        """Completions for a search box, from one suggester per state of the index."""
+    def _current_catalogue(self) -> Catalogue:
         catalogue = self.index.catalogue()
-        built = self._suggester
-        if built is None or built[0] is not catalogue:  # the index changed: start afresh
-            built = self._suggester = (catalogue, Suggester(catalogue, self.vocabulary))
-        return SuggestPage(q=prefix, suggestions=built[1].suggest(prefix, limit))
+        if catalogue is not self._catalogue:  # the index changed: start afresh
+            names = {council_key(name): name for name in catalogue.councils}
+            self._catalogue, self._suggester, self._councils = catalogue, None, names
+        return catalogue
+
+    def council_names(self) -> dict[str, str]:
+        """Each published council's name, by its key in the index."""
+        self._current_catalogue()
+        return self._councils
+
+    def published_years(self) -> list[int]:
+        """The years case studies were published in, earliest first (a year filter's choices)."""
+        return self._current_catalogue().years
+
+    def suggest(self, prefix: str, limit: int) -> SuggestPage:
+        """Completions for a search box, from one suggester per state of the index (not per
+        Host: links are added by the web layer)."""
+        catalogue = self._current_catalogue()
+        suggester = self._suggester
+        if suggester is None:
+            suggester = self._suggester = Suggester(catalogue, self.vocabulary)
+        return SuggestPage(q=prefix, suggestions=suggester.suggest(prefix, limit))

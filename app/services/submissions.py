@@ -1,6 +1,7 @@
 """A council's side of a submission: submit, list, read, amend, withdraw, and its history.
 
-Every change writes a history event in the same transaction (`workflow.event`).
+Every change claims the record at the version it read (`workflow.claim`) and writes a history
+event in the same transaction (`workflow.event`).
 """
 
 import hashlib
@@ -16,7 +17,7 @@ from app.core.principals import Principal
 from app.core.submissions import History, HistoryEvent
 from app.search.index import SearchIndex
 from app.services import workflow
-from app.services.workflow import OPEN, SUBMITTED, WITHDRAWN
+from app.services.workflow import OPEN, SUBMITTED, WITHDRAWN, Versions
 from app.store import case_studies as store
 from app.store import submissions
 from app.store.db import Session
@@ -92,11 +93,35 @@ class SubmissionService:
                 f"This key submits for {principal.council!r}; the council field says "
                 f"{content.council!r}."
             )
+        for _ in range(3):  # a slug clash is one in a billion; a retry storm is common
+            body = self._store(
+                session, principal, content, raw, idempotency_key, request_hash, render
+            )
+            if body is None and idempotency_key:  # the same key raced us and won
+                body = self._replay(session, principal, idempotency_key, request_hash)
+            if body is not None:
+                return body
+        raise Conflict("Another request changed this at the same moment; try again.")
+
+    def _store(
+        self,
+        session: Session,
+        principal: Principal,
+        content: CaseStudyContent,
+        raw: Any,
+        idempotency_key: str | None,
+        request_hash: str,
+        render: Render,
+    ) -> dict[str, Any] | None:
+        """Store the submission and its idempotency record; None (rolled back) if its slug or
+        its Idempotency-Key was taken by a request that committed first."""
         owner = principal.council if principal.role == "council" else content.council
-        slug = workflow.free_slug(session, owner or content.council, content.title)
-        row = submissions.new_submission(slug, SUBMITTED, owner)
+        row = submissions.new_submission(
+            workflow.new_slug(owner or content.council, content.title), SUBMITTED, owner
+        )
         workflow.fill(session, self.index, row, content, raw)
-        submissions.flush(session, row)
+        if not submissions.try_flush(session, row):
+            return None
         workflow.event(session, row, principal, "submitted", None, SUBMITTED)
         body = render(row)
         if idempotency_key:
@@ -104,13 +129,7 @@ class SubmissionService:
             submissions.add_idempotent(
                 session, principal.key_id, idempotency_key, request_hash, body
             )
-        if not submissions.try_save(session):  # the same key, or the same slug, raced us
-            if idempotency_key:
-                replay = self._replay(session, principal, idempotency_key, request_hash)
-                if replay is not None:
-                    return replay
-            raise Conflict("Another request changed this at the same moment; try again.")
-        return body
+        return body if submissions.try_save(session) else None
 
     def _replay(
         self, session: Session, principal: Principal, key: str, request_hash: str
@@ -126,15 +145,23 @@ class SubmissionService:
         return record.response
 
     def amend(
-        self, session: Session, principal: Principal, record_id: int, patch: dict[str, Any]
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        patch: dict[str, Any],
+        expected: Versions = None,
     ) -> CaseStudy:
-        row = workflow.load(session, principal, record_id)
+        """Change the content of an open submission and send it back for review; `expected` is
+        the versions an If-Match named."""
+        row = workflow.load(session, principal, record_id, expected)
         if not (principal.owns(row.owner_council) or principal.role == "admin"):
             raise Forbidden("Only the council that submitted it can amend a submission.")
         if row.status not in OPEN:
-            raise Conflict(
+            raise workflow.refuse(
+                row,
                 f"This submission is {row.status}; only a submitted one or one with changes "
-                "requested can be amended."
+                "requested can be amended.",
             )
         derived = {"slug", "status", "has_measured_outcome"}  # follows from the outcomes
         current = store.to_file(row).model_dump(exclude=derived)
@@ -151,23 +178,33 @@ class SubmissionService:
             if after.get(name) != current.get(name)
         }
         before = row.status
+        workflow.claim(session, row, OPEN, SUBMITTED)
         workflow.fill(session, self.index, row, content, patch)
         row.status = SUBMITTED
         workflow.event(session, row, principal, "amended", before, SUBMITTED, changes=changes)
         submissions.save(session)
         return row
 
-    def withdraw(self, session: Session, principal: Principal, record_id: int) -> CaseStudy:
-        row = workflow.load(session, principal, record_id)
+    def withdraw(
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        expected: Versions = None,
+    ) -> CaseStudy:
+        """Withdraw an open submission (again: no change); `expected` as for amend."""
+        row = workflow.load(session, principal, record_id, expected)
         if not (principal.owns(row.owner_council) or principal.role == "admin"):
             raise Forbidden("Only the council that submitted it can withdraw a submission.")
         if row.status == WITHDRAWN:
             return row
         if row.status not in OPEN:
-            raise Conflict(
+            raise workflow.refuse(
+                row,
                 f"This submission is {row.status}; ask the moderators to unpublish a published "
-                "case study."
+                "case study.",
             )
+        workflow.claim(session, row, OPEN, WITHDRAWN)
         workflow.move(session, row, principal, "withdrawn", WITHDRAWN, None)
         submissions.save(session)
         return row

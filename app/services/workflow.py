@@ -5,23 +5,28 @@ see, moving it to a new state with a history event, and filling it from content.
     submitted --request-changes--> changes_requested --amend--> submitted
     submitted | changes_requested --reject--> rejected
     submitted | changes_requested --withdraw--> withdrawn
+
+Every change claims the record at the version it read (`claim`): of two changes made from one
+version, one wins and the other is a Conflict naming the version and state it lost to.
 """
 
 import json
 import re
+import secrets
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import ValidationError
 
 from app.core import safeguarding
 from app.core.content import CaseStudyContent, CaseStudyFile
-from app.core.errors import Invalid, NotFound
+from app.core.errors import Conflict, Invalid, NotFound
 from app.core.principals import Principal
 from app.core.submissions import SubmissionWarning
 from app.search.index import SearchIndex
 from app.services.duplicates import duplicates
 from app.store import case_studies as store
-from app.store import submissions
+from app.store import changelog, submissions
 from app.store.db import Session
 from app.store.models import CaseStudy, utcnow
 
@@ -33,6 +38,8 @@ _COUNCIL_WORDS = {
     "city", "council", "county", "borough", "metropolitan", "district", "london", "of", "the",
     "royal", "and",
 }  # fmt: skip
+_SLUG_ENDING = "abcdefghijkmnpqrstuvwxyz23456789"  # no l, o, 0 or 1 to misread
+Versions = Collection[int] | None  # the versions an If-Match named; None: whichever is current
 
 
 def slugify(text: str, limit: int = 80) -> str:
@@ -85,13 +92,58 @@ def sanitised_fields(raw: Any, content: CaseStudyContent) -> list[SubmissionWarn
     ]
 
 
-def load(session: Session, principal: Principal, record_id: int) -> CaseStudy:
+def load(
+    session: Session,
+    principal: Principal,
+    record_id: int,
+    expected: Versions = None,
+) -> CaseStudy:
     """The record if this principal may see it; NotFound otherwise, so others' records do not
-    even show that they exist."""
+    even show that they exist. With `expected` (the versions an If-Match named), a Conflict
+    unless the record is at one of them."""
     row = submissions.find_submission(session, record_id)
     if row is None or not (principal.moderates or principal.owns(row.owner_council)):
         raise NotFound(f"No submission {record_id} that this key can see.")
+    if expected is not None and row.version not in expected:
+        raise Conflict(
+            f"This submission has changed since the version you read: it is now version "
+            f"{row.version} ({row.status}). Read it again (GET /api/v1/submissions/{row.id}) "
+            "and decide on what it says now.",
+            current=current(row),
+        )
     return row
+
+
+def current(row: CaseStudy) -> dict[str, Any]:
+    """What a Conflict tells the loser: the record's version and state now."""
+    return {"version": row.version, "status": row.status}
+
+
+def refuse(row: CaseStudy, detail: str) -> Conflict:
+    return Conflict(detail, current=current(row))
+
+
+def claim(session: Session, row: CaseStudy, allowed: Collection[str], to: str) -> None:
+    """Make this transaction the record's only writer, at the version it read and in one of the
+    allowed states, before changing it to state `to`; a Conflict naming the winner's version
+    and state if another change came first.
+
+    A change to or from published also goes in the change log, so every index follows it. The
+    log is written first: on PostgreSQL its lock is then taken before the row's, in the order
+    `indexer load` takes them, so the two cannot deadlock."""
+    if PUBLISHED in (row.status, to):
+        changelog.record_change(session, row.slug)
+    if submissions.claim(session, row, allowed):
+        return
+    assert row.id is not None
+    now = submissions.find_submission(session, row.id)
+    assert now is not None  # records are never deleted
+    raise Conflict(
+        f"Another change to this submission came first: it is now version {now.version} "
+        f"({now.status}). Read it again (GET /api/v1/submissions/{now.id}) and decide on what "
+        "it says now.",
+        current=current(now),
+    )
 
 
 def fill(
@@ -100,11 +152,12 @@ def fill(
     """Put the content in the record, with its safeguarding findings and warnings."""
     data = CaseStudyFile(**content.model_dump(), slug=row.slug, status=row.status)  # type: ignore[arg-type]
     store.fill_case_study(row, data)
-    findings = [f.as_dict() for f in safeguarding.check(content.model_dump())]
-    if findings != row.safeguarding_findings:  # new findings need a new check
-        row.safeguarding_checked_by = None
-        row.safeguarding_checked_at = None
-    row.safeguarding_findings = findings
+    # New text needs a new check, even where the findings read the same: a confirmation holds
+    # for the version it was given for.
+    row.safeguarding_findings = [f.as_dict() for f in safeguarding.check(content.model_dump())]
+    row.safeguarding_checked_by = None
+    row.safeguarding_checked_at = None
+    row.safeguarding_checked_version = None
     warnings = sanitised_fields(raw, content)
     warnings += duplicates(session, index, content.model_dump(), own_slug=row.slug)
     row.warnings = [w.model_dump() for w in warnings]
@@ -118,6 +171,7 @@ def move(
     to: str,
     message: str | None,
 ) -> None:
+    """Change the state of a claimed record, with its history event."""
     before = row.status
     row.status = to
     row.modified_at = utcnow()
@@ -150,11 +204,13 @@ def event(
     )
 
 
-def free_slug(session: Session, council: str, title: str) -> str:
+def new_slug(council: str, title: str) -> str:
+    """A readable slug with a random ending, `leeds-kinship-hub-k3v9qa`.
+
+    The ending is always there: a `-2` given only when the plain slug was taken would tell a
+    council that another council holds an unpublished record with the same title. Six
+    characters of 32 make a clash about one in a billion; the caller tries again if one
+    happens."""
     words = [w for w in slugify(council).split("-") if w not in _COUNCIL_WORDS]
-    base = slugify(" ".join([*words[:3], title]))
-    slug, n = base, 1
-    while store.find_case_study(session, slug, published_only=False) is not None:
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
+    ending = "".join(secrets.choice(_SLUG_ENDING) for _ in range(6))
+    return f"{slugify(' '.join([*words[:3], title]))}-{ending}"

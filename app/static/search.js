@@ -1,13 +1,85 @@
-// The search page, enhanced: results update in place when a filter, the sort or the page
-// changes, and the search box suggests as you type. Without JavaScript every control still
-// works by submitting the form, and every state is a URL that can be shared.
+// The search page, enhanced. Without JavaScript every control works by submitting the form,
+// and every state is a URL that can be shared. With it:
+// - results update in place when a filter, the sort or the page changes, and one polite live
+//   region (present from the start) says how many case studies were found;
+// - on a phone the filters wait behind a "Filter" button, and "Show N case studies" closes them;
+// - long filter lists (themes, councils) get a box that narrows them;
+// - the search box suggests as you type.
 (() => {
   "use strict";
   const form = document.getElementById("search");
-  if (!form || !window.fetch || !window.DOMParser || !window.history.pushState) return;
-  const input = document.getElementById("q");
-  const suggestions = document.getElementById("suggestions");
+  if (!form) return;
+  const status = document.getElementById("results-status");
+  const narrow = window.matchMedia("(max-width: 48rem)");
+  const byId = (id) => document.getElementById(id);
+
+  // -- the filter panel on a phone ------------------------------------------------------------
+  function openPanel(open) {
+    const panel = byId("filters");
+    const toggle = byId("filter-toggle");
+    panel.classList.toggle("is-open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+  }
+
+  function prepare() {
+    const apply = form.querySelector(".apply");
+    if (apply && apply.dataset.show) apply.textContent = apply.dataset.show;
+    for (const box of form.querySelectorAll(".narrow")) box.hidden = false;
+  }
+
+  function narrowList(input) {
+    const list = byId(input.getAttribute("aria-controls"));
+    const words = input.value.trim().toLowerCase();
+    let shown = 0;
+    for (const choice of list.querySelectorAll(".choice")) {
+      const text = choice.querySelector("label").textContent.toLowerCase();
+      choice.hidden = words !== "" && !text.includes(words);
+      if (!choice.hidden) shown += 1;
+    }
+    return shown;
+  }
+
+  function announce(text) {
+    // Emptied first, so the same words said twice are still announced.
+    status.textContent = "";
+    window.setTimeout(() => { status.textContent = text; }, 100);
+  }
+
+  document.addEventListener("click", (event) => {
+    const target = event.target.closest && event.target.closest("button, a");
+    if (!target) return;
+    if (target.id === "filter-toggle") {
+      openPanel(!byId("filters").classList.contains("is-open"));
+    } else if (target.matches(".apply") && narrow.matches && window.fetch) {
+      // The results already follow the filters: this only closes the panel.
+      event.preventDefault();
+      openPanel(false);
+      byId("results-heading").focus();
+    }
+  });
+
+  form.addEventListener("input", (event) => {
+    if (!event.target.matches(".narrow-input")) return;
+    const shown = narrowList(event.target);
+    announce(shown === 1 ? "1 choice shown" : shown + " choices shown");
+  });
+  form.addEventListener("keydown", (event) => {
+    // Enter in a narrowing box must not submit the whole search.
+    if (event.key === "Enter" && event.target.matches(".narrow-input")) event.preventDefault();
+  });
+
+  prepare();
+  if (!window.fetch || !window.DOMParser || !window.history.pushState) return;
+
+  // -- results in place -----------------------------------------------------------------------
+  const input = byId("q");
+  const suggestions = byId("suggestions");
   let pending = null;
+  const searchOf = (url) => {
+    const parsed = new URL(url, window.location.href);
+    return parsed.pathname + parsed.search;
+  };
+  let showing = searchOf(window.location.href); // the search the page shows now
 
   const urlOf = () => {
     const params = new URLSearchParams();
@@ -18,27 +90,61 @@
     return query ? "/?" + query : "/";
   };
 
-  async function show(url, push, fromHistory) {
+  // What the person has done to the panel that the server does not know: which groups are
+  // open, what is typed in a narrowing box, how far a long list is scrolled.
+  function panelState() {
+    const panel = byId("filters");
+    return {
+      open: panel.classList.contains("is-open"),
+      groups: new Map([...panel.querySelectorAll("details")].map((d) => [d.id, d.open])),
+      boxes: new Map([...panel.querySelectorAll(".narrow-input")].map((i) => [i.id, i.value])),
+      scrolls: new Map([...panel.querySelectorAll("fieldset.long")].map((f) => [f.id, f.scrollTop])),
+    };
+  }
+
+  function restore(state) {
+    const panel = byId("filters");
+    for (const details of panel.querySelectorAll("details")) {
+      if (state.groups.has(details.id)) details.open = state.groups.get(details.id);
+    }
+    for (const [id, value] of state.boxes) {
+      const box = byId(id);
+      if (box && value) { box.value = value; narrowList(box); }
+    }
+    for (const [id, top] of state.scrolls) {
+      const list = byId(id);
+      if (list) list.scrollTop = top;
+    }
+    openPanel(state.open);
+  }
+
+  const PARTS = ["problems", "results-summary", "filters", "results"];
+
+  async function show(url, push, options) {
     if (pending) pending.abort();
     pending = new AbortController();
     const focused = document.activeElement && document.activeElement.id;
+    const state = panelState();
     form.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(url, { headers: { Accept: "text/html" }, signal: pending.signal });
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-      const filters = doc.querySelector("#search .filters");
-      const results = doc.getElementById("results");
-      if (!response.ok || !filters || !results) {
+      if (!response.ok || PARTS.some((id) => !doc.getElementById(id))) {
         window.location.assign(url);
         return;
       }
-      form.querySelector(".filters").replaceWith(filters);
-      document.getElementById("results").replaceWith(results);
-      if (fromHistory) input.value = doc.getElementById("q").value;
+      for (const id of PARTS) byId(id).replaceWith(doc.getElementById(id));
+      showing = searchOf(url);
+      prepare();
+      restore(state);
+      if (options.fromHistory) input.value = doc.getElementById("q").value;
       document.title = doc.title;
       if (push) window.history.pushState(null, "", url);
-      const again = focused && document.getElementById(focused);
-      if (again) again.focus();
+      const heading = byId("results-heading");
+      const again = focused && byId(focused);
+      if (options.toHeading || !again) heading.focus();
+      else again.focus();
+      announce(heading.firstChild.textContent.trim() + " found");
     } catch (error) {
       if (error.name !== "AbortError") window.location.assign(url);
     } finally {
@@ -47,22 +153,26 @@
   }
 
   form.addEventListener("change", (event) => {
-    if (event.target.matches("input[type=checkbox], select")) show(urlOf(), true, false);
+    if (event.target.matches("input[type=checkbox], select")) show(urlOf(), true, {});
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    show(urlOf(), true, false);
+    show(urlOf(), true, {});
   });
   document.addEventListener("click", (event) => {
     const link = event.target.closest && event.target.closest("a");
-    if (!link || !link.closest(".pages, .chosen, .empty")) return;
+    if (!link || !link.closest(".pages, .chosen, .empty, .clear-all")) return;
     if (link.origin !== window.location.origin || link.pathname !== "/") return;
     event.preventDefault();
-    show(link.href, true, true);
-    document.getElementById("results").scrollIntoView();
+    show(link.href, true, { toHeading: true });
   });
-  window.addEventListener("popstate", () => show(window.location.href, false, true));
+  window.addEventListener("popstate", () => {
+    // A skip link changes only the fragment: that is no new search, and focus must stay put.
+    if (searchOf(window.location.href) === showing) return;
+    show(window.location.href, false, { fromHistory: true });
+  });
 
+  // -- suggestions as you type ----------------------------------------------------------------
   let timer = null;
   input.addEventListener("input", () => {
     window.clearTimeout(timer);

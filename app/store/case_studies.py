@@ -27,8 +27,13 @@ def content_hash(data: CaseStudyFile) -> str:
 
 
 def to_file(case_study: CaseStudy) -> CaseStudyFile:
-    """Return the case study as the schema that files and submissions share."""
-    return CaseStudyFile(
+    """Return the case study as the schema that files and submissions share, exactly as stored.
+
+    Content was validated and cleaned on the way in; it is not cleaned again on the way out, so
+    what the public, an export and the index get is what the moderator saw, and a row stored
+    under older rules is still served (`indexer export` then `indexer check` finds it).
+    """
+    return CaseStudyFile.model_construct(
         slug=case_study.slug,
         title=case_study.title,
         council=case_study.council,
@@ -36,16 +41,17 @@ def to_file(case_study: CaseStudy) -> CaseStudyFile:
         summary=case_study.summary,
         body=case_study.body,
         outcomes=list(case_study.outcomes),
+        has_measured_outcome=bool(case_study.outcomes),
         priority_areas=case_study.tag_values("priority_areas"),
         age_bands=case_study.tag_values("age_bands"),
         themes=case_study.tag_values("themes"),
         programme=case_study.programme,
         partners=list(case_study.partners),
-        evidence=case_study.evidence,  # type: ignore[arg-type]
+        evidence=case_study.evidence,
         published=case_study.published,
         updated=case_study.updated,
         source_url=case_study.source_url,
-        status=case_study.status,  # type: ignore[arg-type]
+        status=case_study.status,
     )
 
 
@@ -73,6 +79,8 @@ def upsert_case_study(session: Session, data: CaseStudyFile) -> Upserted:
     if existing is not None and existing.content_hash == digest:
         return "unchanged"
     case_study = existing or CaseStudy(slug=data.slug, status=data.status)  # type: ignore[call-arg]
+    if existing is not None:  # a new version, counted in SQL so none is lost to a moderator's
+        existing.version = CaseStudy.version + 1
     fill_case_study(case_study, data)
     session.add(case_study)
     record_change(session, data.slug)

@@ -1,5 +1,7 @@
 """The SQL tables: case studies and their tags, the change log that feeds the search index,
-submission history, API keys, idempotency records and query counts."""
+submission history, API keys, idempotency records, query counts, people's accounts with their
+sign-in links and browser sessions, the mail outbox, and the websites allowed to embed the
+service."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -52,18 +54,23 @@ class CaseStudy(SQLModel, table=True):
     updated: str | None = Field(default=None, max_length=10)
     source_url: str | None = Field(default=None, max_length=500)
     status: str = Field(max_length=20, index=True)
+    # One more on every change of the row (app/store/submissions.py `claim`): a change names the
+    # version it read and loses if another got there first. Clients see it as the ETag.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     content_hash: str = Field(max_length=64)
     created_at: datetime = _when()
     modified_at: datetime = _when()
     # Submissions: the council that owns the record (None for the bundled collection), the
     # latest word from the moderators, and the safeguarding check's findings and sign-off.
-    owner_council: str | None = Field(default=None, max_length=300, index=True)
+    owner_council: str | None = Field(default=None, max_length=300)
+    owner_name: str | None = Field(default=None, max_length=300, index=True)  # normal_name(owner)
     moderation_message: str | None = Field(default=None, sa_column=Column(Text))
     safeguarding_findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
     safeguarding_checked_by: str | None = Field(default=None, max_length=250)
     safeguarding_checked_at: datetime | None = _when(optional=True)
+    safeguarding_checked_version: int | None = None  # the version the moderator confirmed
     # What the submitter should know: a close match with a published case study, text removed.
     warnings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
@@ -167,3 +174,94 @@ class QueryCount(SQLModel, table=True):
     query: str = Field(max_length=200)
     searches: int = 0
     zero_results: int = 0
+
+
+class User(SQLModel, table=True):
+    """A person who signs in by an emailed link: their address, role and (for a council user)
+    council, and whether they may sign in (invited, active, revoked)."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    role: str = Field(max_length=20)
+    council: str | None = Field(default=None, max_length=300)
+    state: str = Field(max_length=20)
+    invited_by: str | None = Field(default=None, max_length=250)
+    created_at: datetime = _when()
+    last_sign_in_at: datetime | None = _when(optional=True)
+    revoked_at: datetime | None = _when(optional=True)
+
+
+class SignInToken(SQLModel, table=True):
+    """One emailed sign-in link: only the SHA-256 of its secret, when it expires, and when it
+    was used (each works once)."""
+
+    __tablename__ = "sign_in_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = _when(optional=True)
+
+
+class BrowserSession(SQLModel, table=True):
+    """A signed-in browser: the SHA-256 of its cookie's secret, when it was last seen (for the
+    idle expiry) and when it ends whatever happens (the absolute expiry)."""
+
+    __tablename__ = "browser_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = _when()
+    last_seen_at: datetime = _when()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail to send, written in the same transaction as what caused it; a sender claims it,
+    sends it and marks it sent, or schedules another attempt, so a restart loses none."""
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _when()
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    claimed_until: datetime | None = _when(optional=True)
+    sent_at: datetime | None = _when(optional=True)
+    failed_at: datetime | None = _when(optional=True)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class EmbedOrigin(SQLModel, table=True):
+    """A website allowed to embed the service: its pages may call the API from the browser
+    (CORS) and show /embed in a frame (CSP frame-ancestors)."""
+
+    __tablename__ = "embed_origin"
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(max_length=300, unique=True, index=True)
+    note: str | None = Field(default=None, max_length=300)
+    added_by: str = Field(max_length=250)
+    added_at: datetime = _when()
+
+
+class EmbedOriginChange(SQLModel, table=True):
+    """An origin added or removed, in the same transaction: who and when, and the signal every
+    process polls (the number of rows) to re-read the list."""
+
+    __tablename__ = "embed_origin_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    origin: str = Field(max_length=300, index=True)
+    action: str = Field(max_length=20)
+    actor: str = Field(max_length=250)
+    at: datetime = _when()

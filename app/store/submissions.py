@@ -1,16 +1,26 @@
-"""Submissions: councils' records on their way to publication, their history and idempotency."""
+"""Submissions: councils' records on their way to publication, their history and idempotency.
 
+Every change to a record starts with `claim`, a compare-and-set on its version in SQL, so two
+changes made from the same version cannot both succeed.
+"""
+
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
 from app.core.errors import Conflict
+from app.core.names import normal_name
 from app.store.models import CaseStudy, IdempotencyRecord, SubmissionEvent
 
 
 def new_submission(slug: str, status: str, owner: str | None) -> CaseStudy:
-    return CaseStudy(slug=slug, status=status, owner_council=owner)  # type: ignore[call-arg]
+    """A new record; its owner kept as given and in the form every ownership check compares."""
+    owner_name = normal_name(owner) if owner is not None else None
+    return CaseStudy(slug=slug, status=status, owner_council=owner, owner_name=owner_name)  # type: ignore[call-arg]
 
 
 def find_submission(session: Session, record_id: int) -> CaseStudy | None:
@@ -31,19 +41,48 @@ def list_submissions(
     per_page: int,
     oldest_first: bool,
 ) -> tuple[int, list[CaseStudy]]:
-    """Councils' records (not the bundled collection's): one owner's exactly, or any council's
-    by name regardless of case; newest first unless asked otherwise."""
+    """Councils' records (not the bundled collection's): one owner's, or any council's by
+    name; names compared as `Principal.owns` compares them (case and spacing aside). Newest
+    first unless asked otherwise."""
     query = select(CaseStudy).where(col(CaseStudy.owner_council).is_not(None))
     if owner is not None:
-        query = query.where(CaseStudy.owner_council == owner)
+        query = query.where(CaseStudy.owner_name == normal_name(owner))
     elif council:
-        query = query.where(func.lower(CaseStudy.owner_council) == council.casefold())
+        query = query.where(CaseStudy.owner_name == normal_name(council))
     if statuses:
         query = query.where(col(CaseStudy.status).in_(statuses))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     order = col(CaseStudy.id) if oldest_first else col(CaseStudy.id).desc()
     rows = session.exec(query.order_by(order).offset((page - 1) * per_page).limit(per_page))
     return int(total), list(rows)
+
+
+def claim(session: Session, row: CaseStudy, statuses: Iterable[str]) -> bool:
+    """Take the record for this transaction if it is still at the version the caller read and
+    in one of the statuses:
+
+        UPDATE case_study SET version = version + 1
+        WHERE id = ? AND version = ? AND status IN (...)
+
+    Until the commit the row is this transaction's (PostgreSQL locks the row, SQLite the
+    database), so what the caller changes next can neither be lost nor lose. Returns False,
+    rolled back, if another change came first."""
+    assert row.id is not None
+    claimed = session.exec(
+        update(CaseStudy)
+        .where(
+            col(CaseStudy.id) == row.id,
+            col(CaseStudy.version) == row.version,
+            col(CaseStudy.status).in_(list(statuses)),
+        )
+        .values(version=row.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        return False
+    set_committed_value(row, "version", row.version + 1)  # already written: not dirty
+    return True
 
 
 def list_events(session: Session, record_id: int) -> list[SubmissionEvent]:
@@ -87,18 +126,30 @@ def save(session: Session, *rows: object) -> None:
 
 
 def try_save(session: Session, *rows: object) -> bool:
-    """Add the rows and commit; False (rolled back) if a unique key was taken meanwhile."""
+    """Add the rows and commit; False (rolled back) if a unique key was taken meanwhile.
+
+    The rows keep what this transaction wrote rather than being read again, so an answer
+    describes the version this change made even if another change follows at once."""
     for row in rows:
         session.add(row)
+    session.expire_on_commit = False
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
         return False
+    finally:
+        session.expire_on_commit = True
     return True
 
 
-def flush(session: Session, row: CaseStudy) -> None:
-    """Give a new record its id before the transaction ends."""
+def try_flush(session: Session, row: CaseStudy) -> bool:
+    """Give a new record its id before the transaction ends; False (rolled back) if its slug
+    was taken meanwhile."""
     session.add(row)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True

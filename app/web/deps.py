@@ -1,4 +1,5 @@
-"""Typed dependencies that routes declare: the session, the settings and the services."""
+"""Typed dependencies that routes declare: the session, the settings, the services, and who is
+asking (an API key's principal; a signed-in person's account)."""
 
 from collections.abc import Iterator
 from typing import Annotated
@@ -7,15 +8,20 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.config import Settings
+from app.core.accounts import Account
 from app.core.errors import Forbidden, Unauthenticated
 from app.core.principals import Principal, Role
 from app.core.vocabulary import Vocabulary
+from app.services.accounts import AccountService
+from app.services.embed_origins import EmbedOrigins
 from app.services.moderation import ModerationService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store.db import Session
 from app.store.keys import authenticate
+from app.web import csrf
+from app.web.auth import SignInRequired, session_secret
 from app.web.middleware.rate_limit import WRITES, Limits, Refused, client_address
 
 # Dependencies that only read app state are async: FastAPI runs a plain `def` dependency in the
@@ -90,7 +96,7 @@ def get_principal(
             if credentials is None:
                 raise Unauthenticated("Send an API key: Authorization: Bearer <key>.")
             raise Unauthenticated("The API key is not valid or has been revoked.")
-        if limits is not None and request.method in WRITES:
+        if limits is not None and request.method in WRITES and principal.key_id is not None:
             limits.write(principal.key_id)
     except Refused as refused:
         raise HTTPException(
@@ -120,3 +126,67 @@ SubmitterDep = Annotated[Principal, _require("council", "admin")]
 SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
 ModerationDep = Annotated[ModerationService, Depends(get_moderation)]
 TaggerDep = Annotated[Tagger, Depends(get_tagger)]
+
+
+# -- people in the browser ---------------------------------------------------------------------
+
+
+async def get_accounts(request: Request) -> AccountService:
+    service: AccountService = request.app.state.accounts
+    return service
+
+
+AccountsDep = Annotated[AccountService, Depends(get_accounts)]
+
+
+def get_account(request: Request, session: SessionDep, accounts: AccountsDep) -> Account | None:
+    """The signed-in person, from the session cookie (pages only; the API takes keys)."""
+    secret = session_secret(request)
+    account = accounts.resume(session, secret) if secret else None
+    request.state.account = account
+    request.state.session_secret = secret if account else None
+    return account
+
+
+OptionalUserDep = Annotated[Account | None, Depends(get_account)]
+
+
+def require_account(account: OptionalUserDep) -> Account:
+    if account is None:
+        raise SignInRequired()
+    return account
+
+
+UserDep = Annotated[Account, Depends(require_account)]
+
+
+def _require_account(*roles: Role, why: str) -> object:
+    def check(account: UserDep) -> Account:
+        if account.role not in roles:
+            article = "an" if account.role == "admin" else "a"
+            raise Forbidden(f"{why} Your account is {article} {account.role}'s.")
+        return account
+
+    return Depends(check)
+
+
+ModeratorUserDep = Annotated[
+    Account,
+    _require_account("moderator", "admin", why="This page is for moderators and admins."),
+]
+CouncilUserDep = Annotated[
+    Account, _require_account("council", why="This page lists a council's own submissions.")
+]
+
+
+async def csrf_protect(request: Request, account: OptionalUserDep) -> None:
+    """For every page router: a form post without this browser's token is refused."""
+    await csrf.check(request)
+
+
+async def get_embed_origins(request: Request) -> EmbedOrigins:
+    origins: EmbedOrigins = request.app.state.embed_origins
+    return origins
+
+
+EmbedOriginsDep = Annotated[EmbedOrigins, Depends(get_embed_origins)]

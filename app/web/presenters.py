@@ -81,6 +81,7 @@ def submission_public(row: CaseStudy, base_url: str) -> SubmissionPublic:
         id=row.id,
         slug=row.slug,
         status=row.status,
+        version=row.version,
         owner_council=row.owner_council,
         moderation_message=row.moderation_message,
         safeguarding=Safeguarding(
@@ -88,6 +89,7 @@ def submission_public(row: CaseStudy, base_url: str) -> SubmissionPublic:
             findings=findings,
             checked_by=row.safeguarding_checked_by,
             checked_at=row.safeguarding_checked_at,
+            checked_version=row.safeguarding_checked_version,
         ),
         warnings=[SubmissionWarning(**w) for w in row.warnings],
         created_at=row.created_at,

@@ -16,11 +16,13 @@ from app.core.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    TooMany,
     Unauthenticated,
     Unavailable,
 )
 
 PROBLEM_JSON = "application/problem+json"
+MAX_ERRORS = 30  # listed in a validation error; the rest are counted, so the answer stays small
 MACHINE_PATHS = ("/widget.js", "/healthz", "/readyz", "/metrics")  # never answered as a page
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,7 @@ STATUS: dict[type[Error], tuple[int, str]] = {
     Forbidden: (403, "Forbidden"),
     Conflict: (409, "Conflict"),
     Unavailable: (503, "Search is rebuilding"),
+    TooMany: (429, "Too many requests"),
 }
 HEADERS: dict[type[Error], dict[str, str]] = {
     Unauthenticated: {"WWW-Authenticate": 'Bearer realm="api"'},
@@ -92,7 +95,7 @@ def problem(
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"title": title, "detail": detail},
+            {"status": status, "title": title, "detail": detail},
             status_code=status,
             headers=headers,
         )
@@ -133,8 +136,10 @@ async def _domain_error(request: Request, exc: Exception) -> Response:
     status, title, headers = _status(exc)
     if isinstance(exc, Unavailable):
         log.error("unavailable, rebuilding: %s", getattr(exc, "cause", exc.detail))
-    response = problem(request, status, title, exc.detail, exc.errors)
+    response = problem(request, status, title, exc.detail, exc.errors, **exc.extensions)
     response.headers.update(headers)
+    if isinstance(exc, TooMany):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 
@@ -180,14 +185,17 @@ def _allowed_methods(request: Request) -> list[str]:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    found = exc.errors()
     errors = [
         {
             "detail": f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}",
             "pointer": _pointer(tuple(e["loc"])),
         }
-        for e in exc.errors()
+        for e in found[:MAX_ERRORS]
     ]
     detail = "; ".join(e["detail"] for e in errors) or "The request is not valid."
+    if len(found) > MAX_ERRORS:
+        detail += f"; and {len(found) - MAX_ERRORS} more problems not listed"
     return problem(request, 422, "Invalid request", detail, errors)
 
 

@@ -1,6 +1,7 @@
 """API keys for the workflow tests: two councils, a moderator and an admin, made as the
-operator would (straight into the app's store)."""
+operator would (straight into the app's store); a real SMTP server for the mail tests."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.store.keys import create_key
+from testkit.smtp import SmtpServer, smtp_server
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,10 @@ def keys(client: TestClient) -> Keys:
 
 def submit(client: TestClient, key: str, draft: dict[str, Any], **headers: str) -> Any:
     return client.post("/api/v1/submissions", json=draft, headers={**auth(key), **headers})
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    with smtp_server() as server:
+        yield server

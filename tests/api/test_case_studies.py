@@ -2,9 +2,16 @@
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from testkit.factories import BODY, make_case_study, sample_collection
+
+
+@pytest.fixture(scope="module")
+def client(reader: TestClient) -> TestClient:
+    """The tests that take `client` only read: one app per module and database."""
+    return reader
 
 
 def test_detail_returns_the_whole_record(client: TestClient) -> None:

@@ -13,6 +13,8 @@ from app.core.collection import write_collection
 from app.main import create_app
 from app.store.db import make_engine
 from testkit.factories import make_draft, sample_collection
+from testkit.smtp import SmtpServer
+from tests.api.browsing import Person, invite
 from tests.api.conftest import Keys, auth
 
 CASES = [
@@ -88,6 +90,41 @@ def test_host_key_and_metrics_refusals_are_problems(settings: Settings) -> None:
             response = client.post(path, json=make_draft(), headers=auth("bf_guess"))
         assert_problem(response, 429, path)
         assert_problem(client.get("/metrics"), 401, "/metrics")
+
+
+def test_the_pages_of_signed_in_work_answer_with_problems(
+    settings: Settings, smtp: SmtpServer
+) -> None:
+    """401 (not signed in), 403 (no CSRF token; the wrong role), 404 (another council's),
+    422 (a bad address) and 429 (too many links) from the account pages: problem+json for a
+    client that asks for JSON, a plain-words page for a browser."""
+    write_collection(settings.data_dir, sample_collection())
+    mail = {"smtp_url": smtp.url, "public_url": "http://testserver", "sign_in_rate_limit": "1/hour"}
+    with TestClient(create_app(settings.model_copy(update=mail))) as client:
+        invite(client, "officer@leeds.example", "council", "Leeds City Council")
+        officer = Person.at(client)
+        officer.open_link(smtp.inbox.link_to("officer@leeds.example"))
+        officer.confirm()
+        json = {"accept": "application/json"}
+        assert_problem(client.get("/my/submissions", headers=json), 401, "/my/submissions")
+        assert_problem(client.post("/sign-out", headers=json), 403, "/sign-out")
+        assert_problem(officer.client.get("/people", headers=json), 403, "/people")
+        mine = "/my/submissions/999"
+        assert_problem(officer.client.get(mine, headers=json), 404, mine)
+        officer.get("/my/submissions")
+        token = {"csrf_token": officer.token()}
+        bad = officer.client.post("/sign-in", data={**token, "email": "no"}, headers=json)
+        assert_problem(bad, 422, "/sign-in")
+        assert bad.json()["errors"][0]["pointer"] == "#/email"
+        for _ in range(2):
+            many = officer.client.post(
+                "/sign-in", data={**token, "email": "a@b.example"}, headers=json
+            )
+        assert_problem(many, 429, "/sign-in")
+        for path in ("/my/submissions/999", "/people"):
+            page = officer.get(path)
+            assert page.headers["content-type"].startswith("text/html")
+            assert page.status_code in (403, 404) and "<h1>" in page.text
 
 
 def test_readiness_failure_is_a_problem(client: TestClient) -> None:

@@ -200,3 +200,104 @@ def test_corrections_never_come_from_unpublished_case_studies(language: TestClie
     for typed in ("xylophonistt", "zygomorphik"):
         body = search(language, q=typed)
         assert body["did_you_mean"] is None and body["total"] == 0
+
+
+# -- everyday words, filler words, explain --------------------------------------------------
+
+
+@pytest.fixture
+def everyday(make_client: MakeClient) -> Iterator[TestClient]:
+    """Case studies in the sector's words, and one in a parent's."""
+    studies = [
+        make_case_study(
+            slug="kinship",
+            title="Kinship carers supported",
+            summary="Family and friends raising children under special guardianship orders.",
+        ),
+        make_case_study(
+            slug="exclusions",
+            title="Fewer exclusions",
+            summary="Schools cut permanent exclusions with outreach from a specialist team.",
+        ),
+        make_case_study(
+            slug="lay-words",
+            title="What the kids said",
+            summary="The kids told the council how other councils ran their youth clubs.",
+        ),
+    ]
+    with make_client(studies) as client:
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("nan and grandad bringing up the grandkids", "kinship"),
+        ("son keeps getting kicked out of school", "exclusions"),
+    ],
+)
+def test_everyday_words_find_the_sectors_words(
+    everyday: TestClient, query: str, expected: str
+) -> None:
+    assert slugs(search(everyday, q=query))[0] == expected
+
+
+def test_everyday_words_are_one_way(everyday: TestClient) -> None:
+    # "kids" also searches for "children"; "children" does not search for "kids".
+    assert set(slugs(search(everyday, q="kids"))) == {"lay-words", "kinship"}
+    assert slugs(search(everyday, q="children")) == ["kinship"]
+
+
+def test_filler_words_neither_match_nor_highlight_on_their_own(everyday: TestClient) -> None:
+    body = search(everyday, q="how do other councils train kinship carers?")
+    assert slugs(body) == ["kinship"]  # "how", "other", "councils" alone find nothing
+    marked = " ".join(body["results"][0]["highlights"].values())
+    assert "<mark>Kinship</mark>" in marked and "<mark>how</mark>" not in marked.casefold()
+    # Typed alone, a filler word is searched for: there is nothing else to search for.
+    assert slugs(search(everyday, q="how")) == ["lay-words"]
+
+
+def test_explain_says_why_each_result_ranks_where_it_does(everyday: TestClient) -> None:
+    body = search(everyday, q="how do grandparents get help", explain="true")
+    first = body["results"][0]
+    assert first["slug"] == "kinship"
+    why = first["explain"]
+    assert why["ignored"] == ["how", "do", "get"]
+    assert why["bm25f_rank"] == 1 and why["score"] > 0
+    assert why["score"] == pytest.approx(sum(p["score"] for p in why["parts"]), rel=1e-4)
+    (part,) = [p for p in why["parts"] if p["part"] == "grandparents"]
+    used = {m["words"]: m for m in part["matched"]}
+    assert used["special guardianship"]["origin"] == "everyday"
+    assert used["special guardianship"]["fields"] == {"summary": 1}
+    assert why["semantic_rank"] >= 1 and why["fused"] > 0
+    # Without explain, results carry no explanation at all.
+    assert "explain" not in search(everyday, q="grandparents")["results"][0]
+
+
+def test_explain_must_be_true_or_false(everyday: TestClient) -> None:
+    response = everyday.get("/api/v1/search", params={"q": "kinship", "explain": "perhaps"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_place_words_lift_their_region_without_filtering(make_client: MakeClient) -> None:
+    studies = [
+        make_case_study(
+            slug="english",
+            title="Edge of care service",
+            summary="Edge of care work with families.",
+            region="London",
+        ),
+        make_case_study(
+            slug="welsh",
+            title="Edge of care service",
+            summary="Edge of care work with families.",
+            region="Wales",
+        ),
+    ]
+    with make_client(studies) as client:
+        assert slugs(search(client, q="edge of care"))[0] == "english"  # indexed first
+        body = search(client, q="Welsh edge of care", explain="true")
+    assert slugs(body) == ["welsh", "english"]  # a lift, not a filter
+    parts = {p["part"]: p["score"] for p in body["results"][0]["explain"]["parts"]}
+    assert parts["place words: case studies in those regions"] == 3.0

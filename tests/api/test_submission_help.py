@@ -145,7 +145,7 @@ def test_a_close_copy_of_a_published_case_study_is_warned_about(
 ) -> None:
     copy = make_draft(
         title="Recruiting foster carers for teenagers",
-        summary="Southshire ran a campaign to recruit foster carers for teenagers in care.",
+        summary="Somerset ran a campaign to recruit foster carers for teenagers in care.",
         body="## The challenge\n\nFamilies waited too long for help.\n\n## The solution\n\n"
         "A single team offered help at home.\n\n## The impact\n\nFamilies said the help "
         "came sooner.\n",

@@ -111,8 +111,8 @@ def test_odd_bytes_in_the_url_never_cause_a_server_error(base: str, target: byte
 def test_a_request_body_larger_than_the_limit_is_refused_early(base: str) -> None:
     reply = raw(
         base,
-        b"POST /api/v1/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 50000000\r\n\r\n{",
+        b"POST /api/v1/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{",
         timeout=5,
     )
     assert reply.split(b" ")[1] == b"413"

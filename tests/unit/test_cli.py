@@ -155,3 +155,14 @@ def test_relevance_refuses_a_broken_judgments_file(
     result = run.invoke(cli, ["relevance", "--judgments", str(judgments), str(folder)])
     assert result.exit_code == 1
     assert "needs a query and expected grades" in result.output
+
+
+def test_a_council_key_is_for_a_council_we_know(run: CliRunner) -> None:
+    refused = run.invoke(
+        cli, ["keys", "create", "--role", "council", "--council", "Leeds Citty Council"]
+    )
+    assert refused.exit_code == 2
+    assert "Did you mean 'Leeds City Council'?" in refused.output
+    made = run.invoke(cli, ["keys", "create", "--role", "council", "--council", "leeds"])
+    assert made.exit_code == 0, made.output
+    assert "Created council key 1 for Leeds City Council." in made.output

@@ -32,7 +32,15 @@ def test_every_problem_is_reported_with_field_and_allowed_values() -> None:
     problems = parse_case_study(BAD / "unknown-tags.md")
     assert isinstance(problems, list)
     by_field = {p.field: p.message for p in problems}
-    assert set(by_field) == {"region", "priority_areas", "themes", "evidence", "published"}
+    assert set(by_field) == {
+        "council",
+        "region",
+        "priority_areas",
+        "themes",
+        "evidence",
+        "published",
+    }
+    assert "'Example Borough Council' is not a council of England or Wales" in by_field["council"]
     assert "unknown priority area 'quick-wins'" in by_field["priority_areas"]
     assert "allowed: outcomes-focus, local-leadership" in by_field["priority_areas"]
     assert "unknown theme 'no-such-theme'" in by_field["themes"]

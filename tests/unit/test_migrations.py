@@ -1,16 +1,21 @@
 """Schema migrations: the migrations build exactly the tables the code defines, on SQLite and
 PostgreSQL, and a store on another schema is refused with what to do."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
 from app.store.db import make_engine
-from app.store.migrate import SchemaError, compare_type, ensure_schema, head
+from app.store.migrate import SCRIPTS, SchemaError, compare_type, ensure_schema, head
 from indexer.cli import cli
 from tests.postgres import PostgresServer
 
@@ -69,3 +74,45 @@ def test_indexer_migrate_applies_and_checks(
     applied = runner.invoke(cli, ["migrate"])
     assert applied.exit_code == 0 and "migrated from empty" in applied.output
     assert runner.invoke(cli, ["migrate", "--check"]).exit_code == 0
+
+
+def _alembic(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.attributes["connection"] = connection
+    return config
+
+
+OWNED_RECORD = text(
+    "INSERT INTO case_study (slug, title, council, region, summary, body, outcomes, partners, "
+    "evidence, status, content_hash, created_at, modified_at, owner_council, "
+    "safeguarding_findings, safeguarding_checked_at, warnings) VALUES ('leeds-hub', 'Hub', "
+    "'Leeds City Council', 'Yorkshire and the Humber', 'A hub.', 'Body.', '[]', '[]', "
+    "'emerging', 'submitted', 'x', :now, :now, ' LEEDS  City Council', '[]', :now, '[]')"
+)
+
+
+def test_migration_0003_versions_existing_records_and_keeps_them_on_the_way_down(
+    url: str,
+) -> None:
+    """Existing records start at version 1, their owners become comparable however they were
+    typed, and a confirmation already given holds for version 1; downgrading keeps the rows."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            command.upgrade(_alembic(connection), "0002")
+            connection.execute(OWNED_RECORD, {"now": datetime.now(UTC)})
+            connection.commit()
+        ensure_schema(engine)
+        with engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT version, owner_name, safeguarding_checked_version FROM case_study")
+            ).one()
+            assert tuple(row) == (1, "leeds city council", 1)
+            command.downgrade(_alembic(connection), "0002")
+            connection.commit()
+            assert connection.execute(text("SELECT slug FROM case_study")).scalars().all() == [
+                "leeds-hub"
+            ]
+    finally:
+        engine.dispose()

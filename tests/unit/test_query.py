@@ -3,9 +3,10 @@
 from collections.abc import Iterator
 
 import pytest
-from whoosh.query import AndMaybe, Query, Wildcard
+from whoosh.query import AndMaybe, Or, Query
 
-from app.search.query import QueryBuilder, plain_words
+from app.search.nodes import Across, Pattern
+from app.search.query import MAX_CLAUSES, WILDCARD_WORDS, QueryBuilder, plain_words
 from app.search.schema import build_schema
 from app.search.thesaurus import parse_thesaurus
 
@@ -88,13 +89,71 @@ def test_a_question_mark_ending_a_word_is_not_a_wildcard() -> None:
     builder = QueryBuilder(build_schema())
     question = builder.build("how do councils cut caseloads?")
     assert question is not None
-    assert not any(isinstance(node, Wildcard) for node in _walk(question))
+    assert not any(isinstance(node, Pattern) for node in _walk(question))
     assert "caseload" in {t for _, t in question.iter_all_terms()}
     inner = builder.build("organi?ation")
-    assert inner is not None and any(isinstance(node, Wildcard) for node in _walk(inner))
+    assert inner is not None and any(isinstance(node, Pattern) for node in _walk(inner))
 
 
 def _walk(query: Query) -> Iterator[Query]:
     yield query
-    for child in query.children():
-        yield from _walk(child)
+    if not isinstance(query, Across | Pattern):
+        for child in query.children():
+            yield from _walk(child)
+
+
+EVERYDAY = parse_thesaurus(
+    {
+        "synonyms": [["kinship care", "family and friends care"]],
+        "everyday": {"grandparents": ["kinship care"], "kids": ["children"]},
+        "filler": ["how", "do", "other", "councils"],
+    }
+)
+EVERYDAY_BUILDER = QueryBuilder(build_schema(), EVERYDAY)
+
+
+def _stems(query: Query | None) -> set[tuple[str, ...]]:
+    assert query is not None
+    return {node.words for node in _walk(query) if isinstance(node, Across)}
+
+
+def test_everyday_words_expand_one_way_with_the_targets_synonyms() -> None:
+    found = _stems(EVERYDAY_BUILDER.build("grandparents"))
+    assert {("grandpar",), ("kinship", "care"), ("famili", "friend", "care")} <= found
+    assert ("grandpar",) not in _stems(EVERYDAY_BUILDER.build("kinship care"))
+    assert ("kid",) not in _stems(EVERYDAY_BUILDER.build("children"))
+
+
+def test_filler_words_are_dropped_unless_nothing_else_was_typed() -> None:
+    assert _stems(EVERYDAY_BUILDER.build("how do other councils use kinship care")) == {
+        ("us",),
+        ("kinship", "care"),
+        ("famili", "friend", "care"),
+        ("how", "do", "other", "council", "us", "kinship", "care"),  # the phrase of all
+    }
+    assert ("how",) in _stems(EVERYDAY_BUILDER.build("how"))
+    # With search syntax, every word typed was chosen: none is dropped.
+    assert ("how",) in _stems(EVERYDAY_BUILDER.build('how "kinship care"'))
+
+
+def test_a_long_query_needs_a_share_of_its_words() -> None:
+    query = BUILDER.build("edge of care support teenagers rural county families placements")
+    clauses = next(node for node in _walk(query) if isinstance(node, Or) and node.minmatch)
+    assert len(clauses.subqueries) == 8 and clauses.minmatch == 2  # 30%, rounded down
+    assert not any(isinstance(n, Or) and n.minmatch for n in _walk(BUILDER.build("a OR b c")))
+
+
+def test_a_hostile_query_is_cut_to_a_bounded_cost() -> None:
+    """240 two-letter prefixes (#15): short prefixes lose their wildcard, and only the first
+    MAX_CLAUSES words count; longer wildcards share WILDCARD_WORDS between them."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    prefixes = " ".join(f"{a}{b}*" for a in letters for b in letters[:10])[:1000]
+    query = BUILDER.build(prefixes)
+    assert query is not None
+    assert not any(isinstance(node, Pattern) for node in _walk(query))
+    typed = [n for n in _walk(query) if isinstance(n, Across) and n.origin == "typed"]
+    assert len(typed) == MAX_CLAUSES
+    wild = BUILDER.build(" ".join(f"{a}{b}c*" for a in letters for b in letters[:10]))
+    patterns = [node for node in _walk(wild) if isinstance(node, Pattern)]
+    assert len(patterns) == MAX_CLAUSES
+    assert sum(p.limit for p in patterns) <= WILDCARD_WORDS

@@ -25,8 +25,8 @@ from app.core.collection import read_collection
 from app.search import bits, generations, ranking
 from app.search.index import Filters, SearchIndex
 from app.search.postings import Postings
-from app.search.query import QueryBuilder
-from app.search.schema import TEXT_FIELDS
+from app.search.query import QueryBuilder, Tuning
+from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
 from indexer.relevance import read_judgments
 from tests.unit.test_index import document
@@ -152,7 +152,10 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
 
 
 def test_scores_equal_the_reference_for_every_judged_query(bundled: Opened) -> None:
-    builder = QueryBuilder(bundled.searcher.schema)
+    """Scored field by field (as Whoosh scores them), the judged queries' trees agree with
+    Whoosh's own matchers; test_bm25f.py holds BM25F against its reference."""
+    tuning = Tuning(bm25f=False, minimum_share=0)  # Whoosh has no minimum-should-match
+    builder = QueryBuilder(bundled.searcher.schema, tuning=tuning)
     texts = [j.query for j in read_judgments()] + ["early help", "foster carers", "SEND"]
     built = [builder.build(text) for text in texts]
     queries = [q for q in built if q is not None]
@@ -245,11 +248,13 @@ def test_a_small_postings_cache_gives_the_same_scores(bundled: Opened) -> None:
 def test_other_query_shapes_fall_back_to_whoosh(bundled: Opened, tmp_path: Path) -> None:
     with pytest.raises(ranking.Unsupported):
         bundled.ranker.evaluate(Or([Wildcard("body", "fost*"), Term("body", "care")]))
+    with pytest.raises(ranking.Unsupported):
+        bundled.ranker.evaluate(Phrase("body", ["foster", "care"], slop=3))
     index = build(tmp_path, body=["Fostering teams", "Adoption and fostering", "Kinship care"])
     builder = QueryBuilder(index.schema)
-    for text in ("fost*", "adoption NOT kinship"):
+    for text, total in (("fost*", 2), ("adoption NOT kinship", 1), ('"foster care"~3', 0)):
         hits = index.search(builder.build(text), Filters(), "relevance", 0, 10)
-        assert hits.total == 2 and len(hits.slugs) == 2
+        assert hits.total == total and len(hits.slugs) == total
     index.close()
 
 
@@ -275,7 +280,7 @@ def test_bit_sets_and_masks_convert_both_ways() -> None:
 def runs() -> list[list[str]]:
     """Runs of indexed words as they stand in the bundled summaries: phrases that match."""
     files, _ = read_collection(ROOT / "data" / "case_studies")
-    analyzer = QueryBuilder(SearchIndex(Path("unused")).schema).parser.schema["summary"].analyzer
+    analyzer = build_schema()["summary"].analyzer
     found = []
     for study in files[:40]:
         for sentence in re.split(r"[.,;:]", study.summary):

@@ -1,9 +1,11 @@
 """Cleaning text at the door, and rendering Markdown safely: each stands on its own."""
 
+from html import unescape
+
 import pytest
 
 from app.core.markdown import markdown_to_html
-from app.core.sanitise import clean_markdown, clean_text, safe_url
+from app.core.sanitise import clean_markdown, clean_text, safe_url, web_address_problem, xml_safe
 
 
 def test_rendering_shows_raw_html_as_text_and_drops_unsafe_links() -> None:
@@ -63,3 +65,61 @@ def test_clean_markdown_keeps_markdown_and_drops_unsafe_links(markdown: str, kep
 )
 def test_safe_url(url: str, safe: bool) -> None:
     assert safe_url(url) is safe
+
+
+# -- what is stored is what everyone gets -------------------------------------------------------
+
+NESTED = "&" + "amp;" * 10 + "lt;img src=x onerror=alert(1)&" + "amp;" * 10 + "gt;"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"Before {NESTED} after",
+        "&amp;lt;script&amp;gt;alert(1)&amp;lt;/script&amp;gt;",
+        "<<img>script>alert(1)<</b>/script>",
+        "&#38;#60;img src=x onerror=alert(1)&#38;#62;",
+        "&lt;&lt;b&gt;img src=x onerror=alert(1)&gt;",
+    ],
+)
+def test_nested_entities_are_cleaned_to_the_end(text: str) -> None:
+    cleaned = clean_text(text)
+    assert "onerror" not in cleaned and "<img" not in cleaned and "<script" not in cleaned
+    assert unescape(cleaned) == cleaned  # no entity left for a reader to turn into a tag
+    assert clean_text(cleaned) == cleaned == clean_markdown(cleaned)
+
+
+def test_entities_nested_beyond_any_honest_text_are_refused() -> None:
+    with pytest.raises(ValueError, match="too deeply"):
+        clean_text("&" + "amp;" * 100 + "lt;img src=x onerror=alert(1)&gt;")
+
+
+@pytest.mark.parametrize(
+    "bad", ["\uffff", "\ufffe", "\x00", "\x0b", "\ud800", "\x85", "\U0001ffff"]
+)
+def test_characters_xml_cannot_carry_are_stripped(bad: str) -> None:
+    assert xml_safe(f"a{bad}b") == "ab"
+    assert clean_text(f"Kinship{bad} carers") == "Kinship carers"
+    assert clean_markdown(f"## The impact{bad}\n\nMore") == "## The impact\n\nMore"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://www.leeds.gov.uk/children?page=2&sort=new", None),
+        ("http://example.org/a_(b)", None),
+        ("https://a.example/<script>alert(1)</script>", "no spaces, quotes, markup"),
+        ("https://a.example/&lt;script&gt;", "no spaces, quotes, markup"),
+        ('https://a.example/" onmouseover="alert(1)', "no spaces, quotes, markup"),
+        ("https://a.example/page two", "no spaces, quotes, markup"),
+        ("https://a.example/\uffff", "no spaces, quotes, markup"),
+        ("https://user:secret@a.example/", "user name or password"),
+        ("javascript:alert(1)", "http(s) address"),
+        ("ftp://a.example/file", "http(s) address"),
+        ("https://", "http(s) address"),
+        ("https://a.example:port/", "not a web address"),
+    ],
+)
+def test_web_addresses_are_plain_http(url: str, problem: str | None) -> None:
+    found = web_address_problem(url)
+    assert found is None if problem is None else problem in (found or "")

@@ -90,8 +90,64 @@ def test_no_synonym_reduces_to_a_single_stop_word_free_common_word() -> None:
         {"synonyms": "SEND, EHCP"},
         {"age_words": {"0-5": "toddlers"}},
         {"synonyms": [["SEND", "!!!"]]},
+        {"everyday": {"kids": "children"}},
+        {"everyday": {"kids": []}},
+        {"everyday": ["kids", "children"]},
+        {"filler": "how what"},
+        {"filler": ["how", 3]},
     ],
 )
 def test_a_malformed_file_is_refused_with_a_reason(data: object) -> None:
-    with pytest.raises(ValueError, match=r"synonyms|age_words|mapping"):
+    with pytest.raises(ValueError, match=r"synonyms|age_words|mapping|everyday|filler"):
         parse_thesaurus(data)
+
+
+@pytest.mark.parametrize(
+    ("everyday", "sector"),
+    [
+        ("kids", "children"),
+        ("foster parents", "foster carers"),
+        ("grandparents", "kinship care"),
+        ("grandparents", "special guardianship"),
+        ("kicked out of school", "exclusion"),
+        ("running away", "missing from care"),
+        ("kids in care", "looked after children"),
+        ("mums", "mothers"),
+        ("special needs", "special educational needs and disabilities"),
+    ],
+)
+def test_everyday_words_lead_to_the_sectors(everyday: str, sector: str) -> None:
+    assert normal(sector) in BUNDLED.meanings(everyday) + BUNDLED.synonyms(everyday)
+
+
+def test_everyday_words_lead_one_way_only() -> None:
+    assert "kids" not in BUNDLED.meanings("children") + BUNDLED.synonyms("children")
+    assert "grandparents" not in BUNDLED.meanings("kinship care")
+    assert BUNDLED.meanings("grandads") == BUNDLED.meanings("grandad") != []  # by stem too
+
+
+def test_every_everyday_target_is_in_the_collection() -> None:
+    """Each sector word an everyday word leads to is used by some bundled case study: a target
+    no case study holds would find nothing."""
+    from app.config import ROOT
+    from app.core.collection import read_collection
+    from app.search.expansions import stems
+
+    files, _ = read_collection(ROOT / "data" / "case_studies")
+    texts = [
+        " " + " ".join(stems(normal(" ".join([f.title, f.summary, f.body, *f.outcomes])))) + " "
+        for f in files
+    ]
+    missing = [
+        (word, target)
+        for word, targets in BUNDLED.everyday.items()
+        for target in targets
+        if not any(f" {' '.join(stems(target))} " in text for text in texts)
+    ]
+    assert missing == []
+
+
+def test_filler_words_are_question_words_not_the_sectors() -> None:
+    assert BUNDLED.is_filler("how") and BUNDLED.is_filler("Councils")
+    for meaningful in ("help", "support", "work", "care", "council", "families"):
+        assert not BUNDLED.is_filler(meaningful)

@@ -1,29 +1,20 @@
-"""The pages: the search page at /, a case study at /case-studies/{slug}, the compact /embed page
-for frames, and /widget.js for the <case-study-search> element."""
+"""The search page at / (the case study page is in case_studies.py, the embed page and the
+widget's script in embed.py)."""
 
 from dataclasses import replace
-from html import escape
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from app.config import ROOT
 from app.core.vocabulary import FILTERS, Vocabulary
-from app.services.case_studies import get_case_study
 from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.pages import finder, page_query
+from app.web.pages.embed import embed_panel
 from app.web.pages.templating import Link, templates
-from app.web.routes.params import search_params
 
 router = APIRouter(include_in_schema=False)
-FACET_LABELS = {
-    "priority_area": "Priority area",
-    "age_band": "Age band",
-    "theme": "Theme",
-    "region": "Region",
-    "evidence": "Evidence",
-}
 STATIC = ROOT / "app" / "static"
 
 
@@ -56,27 +47,6 @@ def page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-def embed_snippets(base_url: str, link: Link) -> tuple[str, str]:
-    frame = (
-        f'<iframe src="{base_url}/embed?{link.query(limit=5)}" title="Case studies from Bright '
-        f'Futures" loading="lazy" width="100%" height="520"></iframe>'
-    )
-    attributes = [("q", "q"), ("theme", "theme"), ("age-band", "age_band")]
-    attributes += [("priority-area", "priority_area"), ("region", "region")]
-    attributes += [("evidence", "evidence")]
-    parts = [
-        f'{attribute}="{escape(",".join(link.values(name)))}"'
-        for attribute, name in attributes
-        if link.values(name)
-    ]
-    parts.append('limit="5"')
-    widget = (
-        f'<script src="{base_url}/widget.js" defer></script>\n'
-        f"<case-study-search {' '.join(parts)}></case-study-search>"
-    )
-    return frame, widget
-
-
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -84,70 +54,62 @@ def search_page(
     service: SearchDep,
     vocabulary: VocabularyDep,
     base_url: BaseUrlDep,
-    params: Annotated[SearchRequest, Depends(search_params)],
 ) -> Response:
-    page = service.search(session, params)
-    link = Link.of(request)
-    frame, widget = embed_snippets(base_url, link)
-    facets = [
-        {"name": name, "label": label, "values": getattr(page.facets, name)}
-        for name, label in FACET_LABELS.items()
-    ]
+    query = page_query.read(request.query_params, vocabulary)
+    search = query.request
+    page = service.search(session, search)
+    if page.total and search.page > page.pages:
+        query.notices.append(
+            f"There {'is' if page.pages == 1 else 'are'} only {page.pages} "
+            f"page{'' if page.pages == 1 else 's'} of results, so the last is shown."
+        )
+        search = replace(search, page=page.pages)
+        page = service.search(session, search)
+    link = Link.of_search(search)
+    unfiltered = None
+    if not page.total and link.filters:  # would the words alone find something?
+        unfiltered = service.search(session, _without_filters(search)).total
+    described = finder.describe(search, vocabulary)
     return templates.TemplateResponse(
         request,
         "search.html",
         {
-            "q": params.q,
+            "q": search.q,
             "page": page,
-            "facets": facets,
+            "search": search,
+            "sections": finder.sections(page, vocabulary),
+            "chips": finder.chips(search, vocabulary),
+            "sorts": sort_choices(search),
+            "years": service.published_years(),
+            "chosen_years": query.years,
+            "notices": query.notices,
+            "errors": query.errors,
+            "unfiltered": unfiltered,
             "link": link,
             "page_numbers": page_numbers(page.page, page.pages),
-            "embed_frame": frame,
-            "embed_widget": widget,
+            "feed_url": link.without("sort").url("/feeds/case-studies.atom"),
+            "feed_title": "New case studies" + (f": {described}" if described else ""),
+            "csv_url": link.url("/api/v1/search.csv"),
+            "embed": embed_panel(request, base_url, link),
             **labeller(vocabulary),
         },
     )
 
 
-@router.get("/case-studies/{slug}", response_class=HTMLResponse)
-def case_study_page(
-    request: Request,
-    session: SessionDep,
-    service: SearchDep,
-    vocabulary: VocabularyDep,
-    slug: Annotated[str, Path(max_length=120)],
-) -> Response:
-    study = get_case_study(session, slug)
-    related = service.related(session, slug, 5).results
-    return templates.TemplateResponse(
-        request,
-        "case_study.html",
-        {"study": study, "related": related, **labeller(vocabulary)},
-    )
+def _without_filters(search: SearchRequest) -> SearchRequest:
+    return SearchRequest(q=search.q, per_page=1)
 
 
-@router.get("/embed", response_class=HTMLResponse)
-def embed_page(
-    request: Request,
-    session: SessionDep,
-    service: SearchDep,
-    base_url: BaseUrlDep,
-    params: Annotated[SearchRequest, Depends(search_params)],
-    limit: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> Response:
-    page = service.search(session, replace(params, page=1, per_page=limit))
-    return templates.TemplateResponse(
-        request, "embed.html", {"page": page, "link": Link.of(request), "base_url": base_url}
-    )
-
-
-@router.get("/widget.js")
-def widget() -> FileResponse:
-    return FileResponse(
-        STATIC / "widget.js",
-        media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=3600"},
-    )
+def sort_choices(search: SearchRequest) -> list[tuple[str, str, bool]]:
+    """The sort select's (value, text, selected): the empty value is the default in effect —
+    best match for typed words, newest for the whole collection — so a person who never chose
+    a sort always gets that default, even after typing words into a browse page."""
+    if search.q.strip():
+        choices = [("", "Best match"), ("newest", "Newest"), ("title", "Title A to Z")]
+    else:
+        choices = [("", "Newest"), ("title", "Title A to Z")]
+    chosen = search.sort if search.sort in {value for value, _ in choices} else ""
+    return [(value, text, value == chosen) for value, text in choices]
 
 
 @router.get("/favicon.ico")

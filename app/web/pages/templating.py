@@ -3,16 +3,19 @@ state, so every state of the search page is a URL that can be shared."""
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 
 from app.config import ROOT
+from app.services.filters import SearchRequest
+from app.web.pages.dates import in_words
 
 templates = Jinja2Templates(directory=ROOT / "app" / "templates")
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
+templates.env.filters["in_words"] = in_words  # {{ study.published | in_words }}: "November 2017"
 
 # Parameters that describe a search (what the page keeps when it builds a link).
 SEARCH_KEYS = (
@@ -26,6 +29,7 @@ SEARCH_KEYS = (
     "evidence",
     "published_from",
     "published_to",
+    "measured",
     "sort",
     "per_page",
 )
@@ -41,6 +45,30 @@ class Link:
     @classmethod
     def of(cls, request: Request, path: str = "/") -> "Link":
         return cls(request.query_params.multi_items(), path)
+
+    @classmethod
+    def of_search(cls, search: SearchRequest, path: str = "/") -> "Link":
+        """The link to a search, its parameters in one order (page and per_page left out
+        unless per_page differs from the default)."""
+        single = {
+            "age": search.age,
+            "published_from": search.published_from,
+            "published_to": search.published_to,
+            "measured": None if search.measured is None else str(search.measured).lower(),
+            "sort": search.sort,
+            "per_page": None if search.per_page == 10 else search.per_page,
+        }
+        pairs: list[tuple[str, str]] = []
+        for name in SEARCH_KEYS:
+            if name == "q":
+                pairs.append(("q", search.q))
+            elif name == "council":
+                pairs += [("council", value) for value in search.councils]
+            elif name in search.filters:
+                pairs += [(name, value) for value in search.filters[name]]
+            elif single.get(name) is not None:
+                pairs.append((name, str(single[name])))
+        return cls(pairs, path)
 
     def has(self, name: str, value: str) -> bool:
         return (name, value) in self.pairs
@@ -69,4 +97,28 @@ class Link:
 
     @property
     def filters(self) -> list[tuple[str, str]]:
-        return [(k, v) for k, v in self.pairs if k not in ("q", "sort")]
+        return [(k, v) for k, v in self.pairs if k not in ("q", "sort", "per_page")]
+
+    def clearing_filters(self) -> "Link":
+        """The same words and sort, no filters."""
+        return Link([(k, v) for k, v in self.pairs if k in ("q", "sort", "per_page")], self.path)
+
+    def case_study_url(self, slug: str, page: int = 1) -> str:
+        """A case study's page, carrying this search (and its page) in `from` so that its
+        "Back to results" link returns to exactly this search."""
+        search = self.query(page=page if page > 1 else None)
+        path = f"/case-studies/{slug}"
+        return f"{path}?{urlencode({'from': search})}" if search else path
+
+
+def back_to_results(carried: str | None) -> str | None:
+    """The search page URL a case study's `from` parameter names, or None. Only search
+    parameters survive and the path is always "/", so it can never lead off this site."""
+    if not carried or len(carried) > 4000:
+        return None
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(carried)
+        if (k in SEARCH_KEYS and v != "") or (k == "page" and v.isdigit() and v != "1")
+    ]
+    return f"/?{urlencode(pairs)}" if pairs else None

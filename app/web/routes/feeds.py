@@ -10,9 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app.services.filters import SearchRequest
+from app.core.content import first_day
+from app.core.sanitise import xml_safe
+from app.services.filters import SearchRequest, known
 from app.store.models import CaseStudy
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.pages.finder import describe
 from app.web.pages.templating import Link
 from app.web.routes.params import search_params
 
@@ -38,10 +41,11 @@ CSV_COLUMNS = (
 
 
 def _timestamp(study: CaseStudy) -> str:
-    """RFC 3339 for Atom: the published date (a partial date is read as its first day)."""
-    if study.published:
-        year, month, day = (study.published.split("-") + ["01", "01"])[:3]
-        return f"{year}-{month}-{day}T00:00:00Z"
+    """RFC 3339 for Atom: the published date (a partial date is read as its first day), or when
+    the record last changed if the stored date is not a real one (a row from older rules)."""
+    first = first_day(study.published) if study.published else None
+    if first is not None:
+        return f"{first:%Y-%m-%d}T00:00:00Z"
     return study.modified_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -68,14 +72,20 @@ def atom_feed(
     feed = ET.Element(f"{{{ATOM}}}feed")
 
     def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        # ElementTree writes any character it is given; XML cannot carry them all (a NUL in the
+        # query, a stored U+FFFF), so the feed keeps only what a reader can parse.
+        safe = {name: xml_safe(value) for name, value in attrs.items()}
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", safe)
         if text is not None:
-            element.text = text
+            element.text = xml_safe(text)
         return element
 
     self_url = link.url(f"{base_url}/feeds/case-studies.atom")
     add(feed, "id", self_url)
-    add(feed, "title", "Bright Futures: new case studies" + (f" – {params.q}" if params.q else ""))
+    described = describe(known(vocabulary, params)[0], vocabulary)
+    add(
+        feed, "title", "Bright Futures: new case studies" + (f" – {described}" if described else "")
+    )
     add(feed, "subtitle", "Good practice in children's services from English councils")
     add(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     add(feed, "link", rel="alternate", href=link.url(f"{base_url}/"), type="text/html")

@@ -1,9 +1,9 @@
 """Moderation: the queue, and publish / request changes / reject / unpublish / confirm the
-safeguarding check."""
+safeguarding check, each for the version named by If-Match (or the current one)."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from app.core.content import Status
 from app.core.submissions import (
@@ -15,6 +15,7 @@ from app.core.submissions import (
     SubmissionPublic,
 )
 from app.web.deps import BaseUrlDep, ModerationDep, ModeratorDep, SessionDep, SubmissionsDep
+from app.web.preconditions import IfMatchDep, versioned
 from app.web.presenters import submission_list, submission_public
 from app.web.routes.params import RecordId
 
@@ -44,12 +45,14 @@ def publish(
     service: ModerationDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
+    expected: IfMatchDep,
+    response: Response,
     body: ModerationNote | None = None,
 ) -> SubmissionPublic:
     """Publish a submitted case study: it is in search when this answers. A submission the
     safeguarding check flagged needs /confirm-safeguarding first (409 otherwise)."""
-    row = service.publish(session, principal, record_id, body.note if body else None)
-    return submission_public(row, base_url)
+    row = service.publish(session, principal, record_id, body.note if body else None, expected)
+    return versioned(response, submission_public(row, base_url))
 
 
 @router.post("/{record_id:int}/request-changes", response_model=SubmissionPublic)
@@ -60,11 +63,12 @@ def request_changes(
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: ModerationMessage,
+    expected: IfMatchDep,
+    response: Response,
 ) -> SubmissionPublic:
     """Send a submission back to its council with a message saying what to change."""
-    return submission_public(
-        service.request_changes(session, principal, record_id, body.message), base_url
-    )
+    row = service.request_changes(session, principal, record_id, body.message, expected)
+    return versioned(response, submission_public(row, base_url))
 
 
 @router.post("/{record_id:int}/reject", response_model=SubmissionPublic)
@@ -75,9 +79,12 @@ def reject(
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: ModerationReason,
+    expected: IfMatchDep,
+    response: Response,
 ) -> SubmissionPublic:
     """Reject a submission, with the reason the council will see."""
-    return submission_public(service.reject(session, principal, record_id, body.reason), base_url)
+    row = service.reject(session, principal, record_id, body.reason, expected)
+    return versioned(response, submission_public(row, base_url))
 
 
 @router.post("/{record_id:int}/unpublish", response_model=SubmissionPublic)
@@ -88,12 +95,13 @@ def unpublish(
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: ModerationReason,
+    expected: IfMatchDep,
+    response: Response,
 ) -> SubmissionPublic:
     """Take a published case study out of search at once; it goes back to its council as
     `changes_requested` with the reason."""
-    return submission_public(
-        service.unpublish(session, principal, record_id, body.reason), base_url
-    )
+    row = service.unpublish(session, principal, record_id, body.reason, expected)
+    return versioned(response, submission_public(row, base_url))
 
 
 @router.post("/{record_id:int}/confirm-safeguarding", response_model=SubmissionPublic)
@@ -104,8 +112,10 @@ def confirm_safeguarding(
     base_url: BaseUrlDep,
     record_id: RecordId,
     body: SafeguardingConfirmation,
+    expected: IfMatchDep,
+    response: Response,
 ) -> SubmissionPublic:
     """Record that a moderator checked what the safeguarding check flagged (and why it may be
     published). An amendment that changes the findings needs a new confirmation."""
-    row = service.confirm_safeguarding(session, principal, record_id, body.note)
-    return submission_public(row, base_url)
+    row = service.confirm_safeguarding(session, principal, record_id, body.note, expected)
+    return versioned(response, submission_public(row, base_url))

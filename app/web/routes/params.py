@@ -26,6 +26,13 @@ async def search_params(
     evidence: Many = [],  # noqa: B006
     published_from: Annotated[int | None, Query(ge=1900, le=2100, description="Year")] = None,
     published_to: Annotated[int | None, Query(ge=1900, le=2100, description="Year")] = None,
+    measured: Annotated[
+        bool | None,
+        Query(
+            description="`true`: only case studies that report a measured outcome; `false`: "
+            "only those that do not yet"
+        ),
+    ] = None,
     sort: Sort | None = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=50)] = 10,
@@ -43,6 +50,7 @@ async def search_params(
         councils=council,
         published_from=published_from,
         published_to=published_to,
+        measured=measured,
         sort=sort,
         page=page,
         per_page=per_page,

@@ -22,6 +22,13 @@ def search(
     service: SearchDep,
     base_url: BaseUrlDep,
     request: Annotated[SearchRequest, Depends(search_params)],
+    explain: Annotated[
+        bool,
+        Query(
+            description="Add to each result why it ranks where it does: the words and fields "
+            "matched, the synonyms and everyday words used, and each part of the score"
+        ),
+    ] = False,
 ) -> Response:
     """Search published case studies.
 
@@ -35,14 +42,19 @@ def search(
     mental health services"), and age words ("toddlers", "teenagers", "care leavers") lift case
     studies for those ages. A word that no published case study contains is replaced by the
     likeliest intended word: `did_you_mean` gives the corrected query and `corrected` says the
-    results are for it.
+    results are for it. Everyday words ("kids", "foster parents") also search for the sector's
+    words for them; question and filler words ("how", "other councils") are not searched for on
+    their own. `explain=true` says, for each result, why it ranks where it does.
     """
 
     # Encoded once per cached page and origin (without FastAPI validating it again).
     def render(page: SearchPage) -> bytes:
         return search_page_public(page, base_url).model_dump_json().encode()
 
-    body = service.rendered(session, request, base_url, render)
+    if explain:  # worked out afresh each time: not cached, not counted
+        body = render(service.explained(session, request))
+    else:
+        body = service.rendered(session, request, base_url, render)
     return Response(body, media_type="application/json")
 
 

@@ -4,7 +4,7 @@
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.core.content import CaseStudyContent, CaseStudyPatch, Status
@@ -17,6 +17,7 @@ from app.web.deps import (
     SubmitterDep,
     TaggerDep,
 )
+from app.web.preconditions import IfMatchDep, etag, versioned
 from app.web.presenters import submission_list, submission_public
 from app.web.routes.params import RecordId
 
@@ -59,8 +60,8 @@ def submit(
     """Submit a case study for moderation, with the same fields and rules as a collection file.
 
     A council key submits for its own council. The answer is the stored record, in state
-    `submitted`, with the safeguarding check's findings and any warnings (a close match with a
-    published case study, text that was removed as unsafe)."""
+    `submitted` at version 1 (its ETag), with the safeguarding check's findings and any warnings
+    (a close match with a published case study, text that was removed as unsafe)."""
     body = service.submit(
         session,
         principal,
@@ -69,7 +70,8 @@ def submit(
         idempotency_key,
         lambda row: submission_public(row, base_url).model_dump(mode="json"),
     )
-    return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
+    headers = {"Location": body["url"], "ETag": etag(body["version"])}
+    return JSONResponse(body, status_code=201, headers=headers)
 
 
 @router.get("/submissions", response_model=SubmissionList)
@@ -96,9 +98,13 @@ def read_submission(
     service: SubmissionsDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
+    response: Response,
 ) -> SubmissionPublic:
-    """One submission, with the moderators' latest message. Another council's is a 404."""
-    return submission_public(service.get(session, principal, record_id), base_url)
+    """One submission, with the moderators' latest message; its ETag is its version. Another
+    council's is a 404."""
+    return versioned(
+        response, submission_public(service.get(session, principal, record_id), base_url)
+    )
 
 
 @router.patch("/submissions/{record_id:int}", response_model=SubmissionPublic)
@@ -109,12 +115,16 @@ def amend_submission(
     base_url: BaseUrlDep,
     record_id: RecordId,
     patch: CaseStudyPatch,
+    expected: IfMatchDep,
+    response: Response,
 ) -> SubmissionPublic:
     """Amend a submission that is `submitted` or `changes_requested`: send only the fields to
-    change. It goes back to `submitted`, and the history records each change."""
+    change. It goes back to `submitted` for a new review, any safeguarding confirmation is
+    cleared, and the history records each change. With If-Match, only the version named is
+    amended (a 409 gives the current version and state otherwise)."""
     changes = patch.model_dump(exclude_unset=True)
-    row = service.amend(session, principal, record_id, changes)
-    return submission_public(row, base_url)
+    row = service.amend(session, principal, record_id, changes, expected)
+    return versioned(response, submission_public(row, base_url))
 
 
 @router.delete("/submissions/{record_id:int}", response_model=SubmissionPublic)
@@ -124,10 +134,13 @@ def withdraw_submission(
     service: SubmissionsDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
+    expected: IfMatchDep,
+    response: Response,
 ) -> SubmissionPublic:
     """Withdraw a submission that is not published. It is kept, as `withdrawn`, with its
-    history."""
-    return submission_public(service.withdraw(session, principal, record_id), base_url)
+    history. With If-Match, only the version named is withdrawn."""
+    row = service.withdraw(session, principal, record_id, expected)
+    return versioned(response, submission_public(row, base_url))
 
 
 @router.get("/submissions/{record_id:int}/history", response_model=History)

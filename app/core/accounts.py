@@ -1,0 +1,88 @@
+"""People's accounts: who they are (an e-mail address), what they may do (a role, and for a
+council user which council) and whether they may sign in (invited, active, revoked)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from email_validator import EmailNotValidError, validate_email
+
+from app.core.errors import Invalid
+from app.core.principals import ROLES, Principal, Role
+
+State = Literal["invited", "active", "revoked"]
+INVITED, ACTIVE, REVOKED = "invited", "active", "revoked"
+MAX_EMAIL = 254  # RFC 5321's limit on a path, so every deliverable address fits
+
+
+@dataclass(frozen=True)
+class Account:
+    """A person who may sign in; `principal` is who they act as."""
+
+    id: int
+    email: str
+    role: Role
+    council: str | None
+    state: State
+    created_at: datetime
+    last_sign_in_at: datetime | None = None
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(
+            key_id=None, role=self.role, council=self.council, label=None, user_id=self.id
+        )
+
+    @property
+    def moderates(self) -> bool:
+        return self.role in ("moderator", "admin")
+
+    def may_invite(self, role: str) -> bool:
+        """Moderators invite councils and moderators; only an admin makes another admin."""
+        return self.moderates and (role != "admin" or self.role == "admin")
+
+
+def field_error(field: str, detail: str) -> Invalid:
+    """An Invalid naming the form field, so a page can show it beside the field."""
+    return Invalid(detail, [{"detail": detail, "pointer": f"#/{field}"}])
+
+
+def normalise_email(text: str | None, empty: str = "Enter your email address") -> str:
+    """The address as stored (lower-cased whole, since people type their address in any case);
+    Invalid in GOV.UK's words otherwise."""
+    text = (text or "").strip()
+    if not text:
+        raise field_error("email", empty)
+    if len(text) > MAX_EMAIL:
+        raise field_error("email", f"Email address must be {MAX_EMAIL} characters or fewer")
+    try:
+        checked = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise field_error(
+            "email", "Enter an email address in the correct format, like name@example.com"
+        ) from error
+    return checked.normalized.casefold()
+
+
+def check_invitation(
+    email: str | None, role: str | None, council: str | None
+) -> tuple[str, Role, str | None]:
+    """The address, role and council of a new account, each checked; Invalid listing every
+    problem (a council account needs its council; other roles have none)."""
+    problems: list[Invalid] = []
+    address = ""
+    try:
+        address = normalise_email(email, empty="Enter their email address")
+    except Invalid as error:
+        problems.append(error)
+    if role not in ROLES:
+        problems.append(field_error("role", "Select what the person will do"))
+    name = " ".join((council or "").split()) or None
+    if role == "council" and not name:
+        problems.append(field_error("council", "Enter the council's name"))
+    elif name and len(name) > 300:
+        problems.append(field_error("council", "Council name must be 300 characters or fewer"))
+    if problems:
+        errors = [e for p in problems for e in (p.errors or [])]
+        raise Invalid("; ".join(e["detail"] for e in errors), errors)
+    return address, role, name if role == "council" else None  # type: ignore[return-value]

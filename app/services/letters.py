@@ -1,0 +1,37 @@
+"""The words of the service's e-mails, plain text, each a (subject, body) pair. Short, in GOV.UK
+Notify's manner: what happened, the one thing to do, and what to do if it was not you."""
+
+SERVICE = "Bright Futures case study search"
+ROLES = {
+    "council": "submit case studies for {council} and follow them through moderation",
+    "moderator": "review councils' case studies, publish them and invite people",
+    "admin": "review and publish case studies and manage everyone's accounts",
+}
+
+
+def sign_in(link: str, minutes: int) -> tuple[str, str]:
+    body = f"""Use this link to sign in to {SERVICE}:
+
+{link}
+
+The link works once, within {minutes} minutes. Open it, then press "Sign in".
+
+If you did not ask to sign in, you can ignore this email: nobody can sign in without the link.
+"""
+    return f"Sign in to {SERVICE}", body
+
+
+def invitation(link: str, role: str, council: str | None, hours: int, base: str) -> tuple[str, str]:
+    may = ROLES[role].format(council=council or "your council")
+    body = f"""You have been given an account on {SERVICE}, so that you can {may}.
+
+Use this link to sign in for the first time:
+
+{link}
+
+The link works once, within {hours} hours. After that, sign in at {base}/sign-in with this email
+address and we will send you a new link.
+
+If you were not expecting this, you can ignore this email.
+"""
+    return f"You have an account on {SERVICE}", body

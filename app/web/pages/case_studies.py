@@ -1,0 +1,111 @@
+"""The case study page at /case-studies/{slug}, the page that says what the evidence levels
+mean, and the plain-words page for a case study that is not (or no longer) there."""
+
+from typing import Annotated
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.core.errors import NotFound
+from app.core.results import CaseStudyDetail, SearchResult
+from app.services.case_studies import get_case_study, vocabulary_with_counts
+from app.services.filters import SearchRequest
+from app.services.search import SearchService
+from app.store.db import Session
+from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.pages.templating import back_to_results, templates
+from app.web.problems import wants_html
+
+router = APIRouter(include_in_schema=False)
+MAX_SLUG = 120  # longer is no case study's: a plain "not found", not a validation error
+RELATED = 5
+SAME_COUNCIL = 5
+
+# The evidence levels as the page lists them: strongest first, not by how many there are.
+EVIDENCE_ORDER = ("evaluated", "measured", "emerging")
+
+
+def source_name(url: str | None) -> str:
+    """The source's site, as people say it: "innovationcsc.co.uk"."""
+    host = urlsplit(url or "").hostname or ""
+    return host.removeprefix("www.")
+
+
+def same_council(
+    session: Session, service: SearchService, study: CaseStudyDetail
+) -> list[tuple[str, str, str | None]]:
+    """The council's other case studies, newest first: (slug, title, published)."""
+    request = SearchRequest(councils=[study.council], sort="newest")
+    rows = service.matching(session, request, SAME_COUNCIL + 1)
+    found = [(row.slug, row.title, row.published) for row in rows if row.slug != study.slug]
+    return found[:SAME_COUNCIL]
+
+
+def carried(slug: str, back: str | None) -> str:
+    """A link to another case study that keeps the way back to the same search."""
+    url = f"/case-studies/{slug}"
+    return f"{url}?{urlencode({'from': back.removeprefix('/?')})}" if back else url
+
+
+@router.get("/case-studies/{slug}", response_class=HTMLResponse)
+def case_study_page(
+    request: Request,
+    session: SessionDep,
+    service: SearchDep,
+    vocabulary: VocabularyDep,
+    base_url: BaseUrlDep,
+    slug: str,
+    from_: Annotated[str | None, Query(alias="from")] = None,
+) -> Response:
+    try:
+        if len(slug) > MAX_SLUG:
+            raise NotFound(f"No published case study has a slug {MAX_SLUG}+ characters long.")
+        study = get_case_study(session, slug)
+    except NotFound:
+        if not wants_html(request):
+            raise
+        return not_found_page(request, slug)
+    back = back_to_results(from_)
+    related: list[SearchResult] = service.related(session, slug, RELATED).results
+    council = same_council(session, service, study)
+    shown = {s for s, _, _ in council}
+    return templates.TemplateResponse(
+        request,
+        "case_study.html",
+        {
+            "study": study,
+            "canonical": f"{base_url}/case-studies/{study.slug}",
+            "back": back,
+            "carried": lambda other: carried(other, back),
+            "evidence": vocabulary.find("evidence", study.evidence),
+            "source_name": source_name(study.source_url),
+            "council": council,
+            "related": [r for r in related if r.slug not in shown],
+            "label": vocabulary.label,
+        },
+    )
+
+
+def not_found_page(request: Request, slug: str) -> Response:
+    """Say plainly that the case study is not here, and offer its words as a search."""
+    words = " ".join(slug[:MAX_SLUG].replace("-", " ").split())
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": 404, "title": "Case study not found", "detail": "", "q": words},
+        status_code=404,
+    )
+
+
+@router.get("/evidence-levels", response_class=HTMLResponse)
+def evidence_levels_page(
+    request: Request, session: SessionDep, vocabulary: VocabularyDep
+) -> Response:
+    counts = {t.slug: t.count for t in vocabulary_with_counts(session, vocabulary).evidence}
+    levels = [
+        {"term": term, "count": counts.get(slug, 0)}
+        for slug in EVIDENCE_ORDER
+        if (term := vocabulary.find("evidence", slug)) is not None
+    ]
+    return templates.TemplateResponse(request, "evidence_levels.html", {"levels": levels})

@@ -1,0 +1,16 @@
+"""/councils: what the service is for councils, how to get an account, and the safeguarding
+rules in brief, linked from every page's footer."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.web.pages.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/councils")
+def for_councils(request: Request) -> Response:
+    settings = request.app.state.settings
+    context = {"link_minutes": settings.sign_in_link_minutes}
+    return templates.TemplateResponse(request, "councils.html", context)

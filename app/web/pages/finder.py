@@ -1,0 +1,138 @@
+"""The search page's filter panel, in the GOV.UK finder pattern: groups in the order people
+look for them (where, then what), values in an order that means something and stays put, short
+names with hints, and the filters in use as chips that say which filter they belong to."""
+
+import re
+from dataclasses import dataclass, field
+
+from app.core.results import FacetValue, SearchPage
+from app.core.vocabulary import FILTERS, Vocabulary
+from app.services.filters import SearchRequest
+
+TITLES = {
+    "region": "Region",
+    "council": "Council",
+    "priority_area": "Priority area",
+    "age_band": "Age group",
+    "evidence": "Evidence",
+    "measured": "Measured outcomes",
+    "theme": "Theme",
+    "age": "Child's age",
+    "published_from": "Published from",
+    "published_to": "Published to",
+}
+# Sections of the panel, top to bottom, and the filters each holds.
+SECTIONS = (
+    ("region", ("region",)),
+    ("council", ("council",)),
+    ("priority_area", ("priority_area",)),
+    ("age_band", ("age_band",)),
+    ("evidence", ("evidence", "measured")),
+    ("theme", ("theme",)),
+)
+LONG = {"council", "theme"}  # lists long enough to need a box that narrows them
+ALPHABETICAL = {"council", "theme"}  # the others keep the vocabulary's order (age, strength)
+HINTS = {"priority_area", "evidence"}  # values explained by the vocabulary's description
+MEASURED_CHIPS = {"true": "measured", "false": "not measured yet"}
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    value: str
+    label: str
+    count: int
+    selected: bool
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str  # the URL parameter
+    title: str
+    options: list[Option]
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    groups: list[Group]
+    long: bool = False
+    chosen: int = field(default=0)
+
+
+@dataclass(frozen=True)
+class Chip:
+    name: str
+    value: str
+    text: str  # "Region: North West"
+
+
+def dom_id(*parts: str) -> str:
+    """An HTML id from a filter's name and value: stable across searches, so focus and the
+    open groups survive the panel being redrawn."""
+    return "-".join(re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in parts)
+
+
+def _options(name: str, values: list[FacetValue], vocabulary: Vocabulary) -> list[Option]:
+    kind = FILTERS.get(name)
+    options = []
+    for value in values:
+        term = vocabulary.find(kind, value.value) if kind else None
+        options.append(
+            Option(
+                id=dom_id("f", name, value.value),
+                value=value.value,
+                label=vocabulary.short_label(kind, value.value) if kind else value.label,
+                count=value.count,
+                selected=value.selected,
+                hint=term.description if term and name in HINTS else None,
+            )
+        )
+    if name in ALPHABETICAL:
+        return sorted(options, key=lambda o: o.label.casefold())
+    if kind:
+        order = {slug: n for n, slug in enumerate(vocabulary.slugs(kind))}
+        return sorted(options, key=lambda o: order.get(o.value, len(order)))
+    return sorted(options, key=lambda o: o.value, reverse=True)  # measured: "true" first
+
+
+def sections(page: SearchPage, vocabulary: Vocabulary) -> list[Section]:
+    """The panel's checkbox sections, in order; the published years are the template's."""
+    found = []
+    for section, names in SECTIONS:
+        groups = [
+            Group(name, TITLES[name], _options(name, getattr(page.facets, name), vocabulary))
+            for name in names
+        ]
+        chosen = sum(o.selected for g in groups for o in g.options)
+        found.append(Section(section, TITLES[section], groups, section in LONG, chosen))
+    return found
+
+
+def chips(search: SearchRequest, vocabulary: Vocabulary) -> list[Chip]:
+    """The filters in use, each naming its filter, in the panel's order."""
+    found = []
+    for name, values in search.filters.items():
+        kind = FILTERS[name]
+        found += [
+            Chip(name, v, f"{TITLES[name]}: {vocabulary.short_label(kind, v)}") for v in values
+        ]
+    found += [Chip("council", c, f"Council: {c}") for c in search.councils]
+    if search.measured is not None:
+        value = str(search.measured).lower()
+        found.append(Chip("measured", value, f"Outcomes: {MEASURED_CHIPS[value]}"))
+    for name in ("age", "published_from", "published_to"):
+        number = getattr(search, name)
+        if number is not None:
+            found.append(Chip(name, str(number), f"{TITLES[name]}: {number}"))
+    order = [name for _, names in SECTIONS for name in names]
+    return sorted(found, key=lambda c: order.index(c.name) if c.name in order else len(order))
+
+
+def describe(search: SearchRequest, vocabulary: Vocabulary) -> str:
+    """A search in words: “care leavers” – Region: North West; Theme: Fostering."""
+    parts = [f"“{search.q}”"] if search.q else []
+    parts += ["; ".join(chip.text for chip in chips(search, vocabulary))]
+    return " – ".join(part for part in parts if part)

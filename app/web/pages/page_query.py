@@ -1,0 +1,147 @@
+"""The search page's reading of its URL: where the API answers 422, the page searches for what
+it could understand and says, in plain words, what it left out (a bookmark made before a theme
+was renamed, a query pasted in whole, a year range the wrong way round)."""
+
+from dataclasses import dataclass, field, replace
+from typing import get_args
+
+from starlette.datastructures import QueryParams
+
+from app.core.vocabulary import Vocabulary
+from app.search.index import Sort
+from app.search.query import MAX_QUERY_CHARS
+from app.services.filters import SearchRequest, known
+
+LISTS = ("priority_area", "age_band", "theme", "region", "evidence", "council")
+MAX_VALUES = 50  # per filter, as the API allows
+# What each filter is called in a sentence.
+NAMES = {
+    "priority_area": "priority area",
+    "age_band": "age group",
+    "theme": "theme",
+    "region": "region",
+    "evidence": "evidence level",
+    "council": "council",
+    "age": "child's age",
+    "published_from": "year to start from",
+    "published_to": "year to end at",
+    "measured": "measured outcomes choice",
+    "sort": "sort order",
+    "per_page": "number of results a page",
+}
+NUMBERS = {"age": (0, 25), "published_from": (1900, 2100), "published_to": (1900, 2100)}
+NUMBERS |= {"per_page": (1, 50)}
+YES = {"true", "1", "yes", "on"}
+NO = {"false", "0", "no", "off"}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A mistake the person can fix, shown in a GOV.UK error summary and beside the field."""
+
+    field: str  # the id of the control to fix
+    message: str
+
+
+@dataclass
+class PageQuery:
+    request: SearchRequest
+    notices: list[str] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+    years: tuple[int | None, int | None] = (None, None)  # as chosen, even when not applied
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    return "“" + (value if len(value) <= limit else value[:limit] + "…") + "”"
+
+
+def shorten(text: str, limit: int = MAX_QUERY_CHARS) -> str:
+    """The text cut to at most `limit` characters, between words where it can be."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit + 1)
+    return text[: cut if cut > limit // 2 else limit].rstrip()
+
+
+def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
+    """The search a page URL asks for, with notices for what was left out."""
+    reader = _Reader(params)
+    q = " ".join(params.getlist("q")).strip()
+    if len(q) > MAX_QUERY_CHARS:
+        q = shorten(q)
+        reader.notices.append(
+            f"Your search was longer than {MAX_QUERY_CHARS:,} characters, so it was shortened "
+            f"to its first {len(q):,}."
+        )
+    request = SearchRequest(
+        q=q,
+        filters={name: reader.values(name) for name in LISTS if name != "council"},
+        councils=reader.values("council"),
+        age=reader.number("age"),
+        published_from=reader.number("published_from"),
+        published_to=reader.number("published_to"),
+        measured=reader.yes_no("measured"),
+        sort=reader.sort(),
+        # A page past the last is shown as the last (the route finds which that is).
+        page=min(int(page), 1000) if (page := params.get("page", "")).isdigit() else 1,
+        per_page=reader.number("per_page") or 10,
+    )
+    request, dropped = known(vocabulary, request)
+    notices = reader.notices + [
+        f"There is no {NAMES[name]} {_shown(unknown)} (it may have been renamed), so that "
+        "filter was left out."
+        for name, unknown in dropped
+    ]
+    query = PageQuery(request, notices, years=(request.published_from, request.published_to))
+    start, end = query.years
+    if start is not None and end is not None and start > end:
+        message = "The year to start from must be the same as or before the year to end at"
+        query.errors.append(FieldError("published_from", message))
+        query.request = replace(request, published_from=None, published_to=None)
+    return query
+
+
+class _Reader:
+    """Reads parameters one by one, noting each value it cannot understand."""
+
+    def __init__(self, params: QueryParams) -> None:
+        self.params = params
+        self.notices: list[str] = []
+
+    def _text(self, name: str) -> str:
+        return self.params.get(name, "").strip()
+
+    def _left_out(self, name: str, text: str) -> None:
+        self.notices.append(f"{_shown(text)} is not a {NAMES[name]} we know, so it was left out.")
+
+    def values(self, name: str) -> list[str]:
+        values = [v for v in self.params.getlist(name) if v.strip()]
+        if len(values) > MAX_VALUES:
+            self.notices.append(f"Only the first {MAX_VALUES} {NAMES[name]} choices were used.")
+        return values[:MAX_VALUES]
+
+    def number(self, name: str) -> int | None:
+        text = self._text(name)
+        low, high = NUMBERS[name]
+        if text.isdigit() and low <= int(text) <= high:
+            return int(text)
+        if text:
+            self._left_out(name, text)
+        return None
+
+    def yes_no(self, name: str) -> bool | None:
+        text = self._text(name).lower()
+        if text in YES or text in NO:
+            return text in YES
+        if text:
+            self._left_out(name, text)
+        return None
+
+    def sort(self) -> Sort | None:
+        text = self._text("sort")
+        for choice in get_args(Sort):
+            if text == choice:
+                return choice  # type: ignore[no-any-return]
+        if text:
+            self._left_out("sort", text)
+        return None

@@ -1,0 +1,182 @@
+"""The case study page through HTTP: key facts before the story, dates in words, the way back
+to the exact search (never off the site), the council's other case studies, a link to copy,
+the evidence levels explained, and plain-words pages for what is not there."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+HTML = {"Accept": "text/html"}
+
+
+def text_of(html: str) -> str:
+    """The page's words, tags removed and spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_key_facts_come_first_then_the_story(client: TestClient) -> None:
+    html = client.get("/case-studies/north-care-leavers").text
+    words = text_of(html)
+    assert (
+        "North Tyneside Council Apprenticeships for care leavers "
+        "North Tyneside offered apprenticeships to care leavers with a mentor each. "
+        "Key facts Council North Tyneside Council Region North East When Published May 2019 "
+        "Evidence Outcomes measured The council tracks outcomes with data. "
+        "What the evidence levels mean "
+        "Ages Transition to adulthood (16-25) "
+        "Source The original account on example.org "
+        "https://example.org/north-care-leavers "  # printed only
+        "Measured outcomes Has measured outcomes Most apprentices stayed in work "
+    ) in words
+    assert words.index("Key facts") < words.index("The challenge")
+    assert '<a class="no-print" href="/evidence-levels">What the evidence levels mean</a>' in html
+    assert (
+        '<a class="source-link" href="https://example.org/north-care-leavers" '
+        'rel="noopener noreferrer external">The original account on example.org</a>'
+    ) in html
+    assert "2019-05" not in words
+
+
+@pytest.mark.parametrize(
+    ("slug", "when"),
+    [
+        ("south-fostering", "When Published 2017 Evidence"),
+        ("east-early-years", "When Published 4 March 2021 Evidence"),
+        ("london-exploitation", "When No date given in the original account Evidence"),
+    ],
+)
+def test_dates_are_shown_in_words(client: TestClient, slug: str, when: str) -> None:
+    assert when in text_of(client.get(f"/case-studies/{slug}").text)
+
+
+def test_a_case_study_without_outcomes_says_so(client: TestClient) -> None:
+    words = text_of(client.get("/case-studies/east-early-years").text)
+    assert "Measured outcomes None reported yet" in words
+    assert "Has measured outcomes" not in words
+
+
+def test_back_to_results_returns_to_the_exact_search(client: TestClient) -> None:
+    search = "theme=care-leavers&theme=workforce&sort=title&per_page=1&page=2"
+    results = client.get(f"/?{search}").text
+    link = re.search(r'href="(/case-studies/north-care-leavers[^"]*)"', results)
+    assert link is not None
+    page = client.get(link.group(1).replace("&amp;", "&")).text
+    back = re.search(r'<a class="back-link" href="([^"]+)">Back to results</a>', page)
+    assert back is not None
+    assert back.group(1).replace("&amp;", "&") == f"/?{search}"
+
+
+def test_the_page_of_results_is_carried_too(client: TestClient) -> None:
+    page = client.get("/case-studies/north-care-leavers", params={"from": "q=care&page=3"})
+    assert '<a class="back-link" href="/?q=care&amp;page=3">Back to results</a>' in page.text
+
+
+@pytest.mark.parametrize(
+    "carried",
+    [
+        "https://evil.example/",
+        "//evil.example/?q=care",
+        "q=care&next=https://evil.example",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+        "page=-1&q=",
+        "x" * 5000,
+    ],
+)
+def test_back_to_results_never_leaves_the_site(client: TestClient, carried: str) -> None:
+    page = client.get("/case-studies/north-care-leavers", params={"from": carried})
+    assert page.status_code == 200
+    back = re.search(r'class="back-link" href="([^"]+)"', page.text)
+    if back is not None:
+        assert back.group(1).startswith("/?") and "//" not in back.group(1)
+        assert "evil" not in back.group(1)
+    else:
+        assert '<nav class="crumbs" aria-label="Breadcrumb"><a href="/">' in page.text
+
+
+def test_without_a_search_the_page_offers_search(client: TestClient) -> None:
+    html = client.get("/case-studies/north-care-leavers").text
+    assert "Back to results" not in html
+    assert '<a href="/">Search all case studies</a>' in html
+
+
+def test_more_from_this_council_and_related_keep_the_way_back(client: TestClient) -> None:
+    html = client.get("/case-studies/north-care-leavers", params={"from": "q=care"}).text
+    council = html[html.index('id="council-heading"') : html.index('id="related-heading"')]
+    assert "More from North Tyneside Council" in council
+    assert (
+        '<a href="/case-studies/north-family-support?from=q%3Dcare">Family support at home</a>'
+        in (council)
+    )
+    assert '<span class="meta">2020</span>' in council
+    assert (
+        '<a href="/?council=North%20Tyneside%20Council">'
+        "All case studies from North Tyneside Council</a>"
+    ) in council
+    related = html[html.index('id="related-heading"') :]
+    assert re.search(r'href="/case-studies/[a-z-]+\?from=q%3Dcare"', related)
+    assert "north-family-support" not in related  # listed once, under its council
+    assert 'href="/case-studies/north-care-leavers' not in html  # never itself
+
+
+def test_the_link_to_copy_is_shown_without_javascript(client: TestClient) -> None:
+    html = client.get("/case-studies/north-care-leavers", params={"from": "q=care"}).text
+    canonical = "http://testserver/case-studies/north-care-leavers"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert f'<input id="page-link" class="page-link" type="text" readonly value="{canonical}">' in (
+        html
+    )
+    assert '<button type="button" class="copy-link" hidden>Copy link</button>' in html
+    assert '<script src="/static/case-study.js" defer></script>' in html
+
+
+def test_the_page_has_a_print_stylesheet(client: TestClient) -> None:
+    html = client.get("/case-studies/north-care-leavers").text
+    assert '<link rel="stylesheet" href="/static/print.css" media="print">' in html
+    css = client.get("/static/print.css")
+    assert css.status_code == 200 and "@page { size: A4" in css.text
+
+
+def test_the_evidence_levels_are_explained(client: TestClient) -> None:
+    page = client.get("/evidence-levels")
+    assert page.status_code == 200
+    words = text_of(page.text)
+    order = [words.index(label) for label in ("Independently evaluated", "Outcomes measured")]
+    assert order == sorted(order) and words.index("Emerging practice") > order[-1]
+    assert "See the 1 case study at this level" in words  # evaluated
+    assert "See the 3 case studies at this level" in words  # measured
+    assert '<a href="/?evidence=emerging">See the 2 case studies' in page.text
+    assert "Has measured outcomes" in words
+
+
+def test_an_unknown_case_study_is_a_plain_words_page_with_a_search_box(
+    client: TestClient,
+) -> None:
+    page = client.get("/case-studies/north-care-leaver", headers=HTML)
+    assert page.status_code == 404
+    assert page.headers["content-type"].startswith("text/html")
+    words = text_of(page.text)
+    assert "Case study not found" in words
+    assert "may have been renamed or withdrawn" in words
+    assert '<input id="q" name="q" type="search" value="north care leaver"' in page.text
+    assert "slug" not in words.lower() and "/api/" not in page.text.split("<footer")[0]
+
+
+def test_an_unknown_case_study_is_still_problem_json_for_programs(client: TestClient) -> None:
+    page = client.get("/case-studies/nope")
+    assert page.status_code == 404
+    assert page.headers["content-type"] == "application/problem+json"
+
+
+def test_an_over_long_address_is_not_found_rather_than_invalid(client: TestClient) -> None:
+    page = client.get("/case-studies/" + "a" * 300, headers=HTML)
+    assert page.status_code == 404 and "Case study not found" in page.text
+
+
+def test_any_missing_page_speaks_of_case_studies(client: TestClient) -> None:
+    page = client.get("/no/such/page", headers=HTML)
+    assert page.status_code == 404
+    main = page.text.split("<footer")[0]
+    assert "Page not found" in main and "Search the case studies instead" in main
+    assert "/api/v1" not in main and "slug" not in main

@@ -1,0 +1,300 @@
+"""The pages of signed-in work: every form post needs this browser's CSRF token; sign-in links are
+limited per address and per client; councils see only their own submissions; moderators and
+admins invite and revoke people, and councils may not."""
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.config import Settings
+from app.core.collection import write_collection
+from app.main import create_app
+from testkit.factories import make_draft, sample_collection
+from testkit.smtp import SmtpServer
+from tests.api.browsing import Person, invite
+from tests.api.conftest import Keys, auth, submit
+
+LEEDS, YORK, MODERATOR, ADMIN = (
+    "officer@leeds.example",
+    "officer@york.example",
+    "moderator@campaign.example",
+    "admin@campaign.example",
+)
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return settings.model_copy(
+        update={"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
+    )
+
+
+def signed_in(
+    client: TestClient, smtp: SmtpServer, email: str, role: str, council: str | None = None
+) -> Person:
+    """Invited as the operator would, then signed in through the invitation's link."""
+    invite(client, email, role, council)
+    person = Person.at(client)
+    person.open_link(smtp.inbox.link_to(email))
+    assert person.confirm().status_code == 303
+    return person
+
+
+def emails(client: TestClient) -> list[str]:
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        return [a.email for a in app.state.accounts.list_accounts(session)]
+
+
+def account_id(client: TestClient, email: str) -> int:
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        found = app.state.accounts.find_by_email(session, email)
+    assert found is not None
+    return int(found.id)
+
+
+# -- CSRF --------------------------------------------------------------------------------------
+
+
+def flatten(routes: list[Any]) -> list[APIRoute]:
+    """The app's routes, with those of included routers (FastAPI includes them lazily)."""
+    found: list[APIRoute] = []
+    for route in routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found += flatten(route.original_router.routes)
+    return found
+
+
+def page_posts(client: TestClient) -> list[str]:
+    """Every path the pages take a form post at (not the JSON API, which takes keys)."""
+    routes = flatten(client.app.routes)  # type: ignore[attr-defined]
+    return sorted(
+        re.sub(r"\{[^}]+\}", "1", route.path)
+        for route in routes
+        if "POST" in route.methods and not route.path.startswith("/api/")
+    )
+
+
+def test_every_form_post_without_its_token_is_refused(client: TestClient, smtp: SmtpServer) -> None:
+    admin = signed_in(client, smtp, ADMIN, "admin")
+    posts = page_posts(client)
+    assert {"/sign-in", "/sign-in/confirm", "/sign-out", "/people", "/people/1/revoke"} <= set(
+        posts
+    )
+    for path in posts:
+        for body in ({}, {"csrf_token": "forged-" + "x" * 40}):
+            refused = admin.client.post(path, data=body, follow_redirects=False)
+            assert refused.status_code == 403, path
+            assert "This form has expired" in refused.text
+        problem = client.post(path, data={}, headers={"accept": "application/json"})
+        assert problem.status_code == 403 and problem.json()["title"] == "This form has expired"
+    assert admin.signed_in()  # the refused sign-out changed nothing
+    assert emails(client) == [ADMIN]
+
+
+def test_a_token_from_before_signing_in_no_longer_works_after(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    invite(client, MODERATOR, "moderator")
+    person = Person.at(client)
+    person.get("/sign-in")
+    before = person.token()
+    person.open_link(smtp.inbox.link_to(MODERATOR))
+    person.confirm()
+    after = person.client.post("/people", data={"csrf_token": before, "email": LEEDS})
+    assert after.status_code == 403
+    person.get("/people")
+    assert person.token() != before
+
+
+def test_another_browsers_token_does_not_work(client: TestClient, smtp: SmtpServer) -> None:
+    moderator = signed_in(client, smtp, MODERATOR, "moderator")
+    other = signed_in(client, smtp, ADMIN, "admin")
+    other.get("/people")
+    data = {"csrf_token": other.token(), "email": LEEDS, "role": "council", "council": "Leeds"}
+    assert moderator.client.post("/people", data=data).status_code == 403
+
+
+# -- limits on sign-in links ------------------------------------------------------------------
+
+
+@pytest.fixture
+def limited(settings: Settings, smtp: SmtpServer) -> Any:
+    write_collection(settings.data_dir, sample_collection())
+    tight = settings.model_copy(
+        update={"sign_in_rate_limit": "2/hour", "sign_in_client_rate_limit": "5/hour"}
+    )
+    with TestClient(create_app(tight)) as client:
+        yield client
+
+
+def test_links_are_limited_per_address_known_or_not(limited: TestClient, smtp: SmtpServer) -> None:
+    invite(limited, LEEDS, "council", "Leeds City Council")
+    for email in (LEEDS, "nobody@nowhere.example"):
+        person = Person.at(limited)
+        assert [person.ask_for_link(email).status_code for _ in range(2)] == [303, 303]
+        refused = person.ask_for_link(email)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 3000
+        assert "too many sign-in links" in refused.text and "Wait 60 minutes" in refused.text
+    assert len(smtp.inbox.wait_for(lambda m: m["To"] == LEEDS, count=3).get_content()) > 0
+    assert len(smtp.inbox.to(LEEDS)) == 3  # the invitation and two links
+
+
+def test_links_are_limited_per_client(limited: TestClient) -> None:
+    person = Person.at(limited)
+    answers = [person.ask_for_link(f"person{n}@example.org").status_code for n in range(6)]
+    assert answers == [303] * 5 + [429]
+    problem = person.client.post(
+        "/sign-in",
+        headers={"accept": "application/json"},
+        data={"csrf_token": person.token(), "email": "x@example.org"},
+    )
+    assert problem.status_code == 429
+    assert problem.headers["content-type"] == "application/problem+json"
+    assert "retry-after" in problem.headers
+
+
+# -- roles -------------------------------------------------------------------------------------
+
+
+def test_councils_see_only_their_own_submissions(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    ours = submit(client, keys.leeds, make_draft(title="Our kinship hub")).json()
+    york = make_draft(title="York's secret draft", council="City of York Council")
+    theirs = submit(client, keys.york, york).json()
+    leeds = signed_in(client, smtp, LEEDS, "council", "Leeds City Council")
+    listing = leeds.get("/my/submissions")
+    assert listing.status_code == 200 and listing.headers["cache-control"] == "no-store"
+    assert "Our kinship hub" in listing.text and "York" not in listing.text
+    assert "Waiting for review" in listing.text
+    detail = leeds.get(f"/my/submissions/{ours['id']}")
+    assert detail.status_code == 200 and "Submitted" in detail.text
+    assert "Leeds City Council (council key" in detail.text
+    hidden = leeds.get(f"/my/submissions/{theirs['id']}")
+    assert hidden.status_code == 404 and "secret" not in hidden.text
+
+
+def test_council_users_may_not_manage_people(client: TestClient, smtp: SmtpServer) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "council", "Leeds City Council")
+    for path in ("/people", "/people/1/revoke"):
+        page = leeds.get(path)
+        assert page.status_code == 403 and "for moderators and admins" in page.text
+    data = {"email": YORK, "role": "council", "council": "City of York Council"}
+    for path, form in (("/people", data), ("/people/1/revoke", {})):
+        leeds.get("/my/submissions")  # a page with this browser's token
+        assert leeds.submit(path, form).status_code == 403
+    assert smtp.inbox.to(YORK) == []
+
+
+def test_moderators_have_no_submissions_page(client: TestClient, smtp: SmtpServer) -> None:
+    moderator = signed_in(client, smtp, MODERATOR, "moderator")
+    assert moderator.get("/my/submissions").status_code == 403
+
+
+def test_a_moderator_invites_a_council_officer(client: TestClient, smtp: SmtpServer) -> None:
+    moderator = signed_in(client, smtp, MODERATOR, "moderator")
+    page = moderator.get("/people")
+    assert page.status_code == 200 and 'value="admin"' not in page.text  # moderators can't
+    data = {"email": " Officer@Leeds.Example ", "role": "council", "council": "Leeds City Council"}
+    done = moderator.submit("/people", data)
+    assert done.status_code == 303
+    listing = moderator.get(done.headers["location"])
+    assert "Invitation sent to officer@leeds.example" in listing.text
+    mail = smtp.inbox.wait_for(lambda m: m["To"] == LEEDS)
+    assert "submit case studies for Leeds City Council" in mail.get_content()
+    officer = Person.at(client)
+    officer.open_link(smtp.inbox.link_to(LEEDS))
+    assert officer.confirm().headers["location"] == "/my/submissions"
+
+
+def test_the_invitation_form_says_what_to_fix(client: TestClient, smtp: SmtpServer) -> None:
+    admin = signed_in(client, smtp, ADMIN, "admin")
+    admin.get("/people")
+    empty = admin.submit("/people", {})
+    assert empty.status_code == 422 and "There is a problem" in empty.text
+    expected = {
+        "Enter their email address": "#email",
+        "Select what the person will do": "#role-council",
+    }
+    for message, anchor in expected.items():
+        assert f'<a href="{anchor}">{message}</a>' in empty.text
+    no_council = admin.submit("/people", {"email": LEEDS, "role": "council"})
+    assert "Enter the council&#39;s name" in no_council.text
+    assert f'value="{LEEDS}"' in no_council.text  # what was typed is kept
+    again = admin.submit("/people", {"email": ADMIN, "role": "admin"})
+    assert again.status_code == 422 and "already has an account" in again.text
+    problem = client.post("/people", headers={"accept": "application/json"}, data={})
+    assert problem.status_code == 403  # no session, no token
+
+
+def test_roles_limit_who_may_be_invited_and_revoked(client: TestClient, smtp: SmtpServer) -> None:
+    moderator = signed_in(client, smtp, MODERATOR, "moderator")
+    admin = signed_in(client, smtp, ADMIN, "admin")
+    moderator.get("/people")
+    refused = moderator.submit("/people", {"email": "new@campaign.example", "role": "admin"})
+    assert refused.status_code == 403
+    admin_id = account_id(client, ADMIN)
+    moderator.get("/people")
+    assert moderator.submit(f"/people/{admin_id}/revoke").status_code == 403
+    admin.get("/people")
+    assert admin.submit(f"/people/{admin_id}/revoke").status_code == 403  # not oneself
+    assert admin.signed_in() and moderator.signed_in()
+
+
+def test_revoking_signs_out_at_once(client: TestClient, smtp: SmtpServer) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "council", "Leeds City Council")
+    admin = signed_in(client, smtp, ADMIN, "admin")
+    leeds_id = account_id(client, LEEDS)
+    ask = admin.get(f"/people/{leeds_id}/revoke")
+    assert "Revoke officer@leeds.example" in ask.text and leeds.signed_in()
+    done = admin.submit(f"/people/{leeds_id}/revoke")
+    assert admin.get(done.headers["location"]).text.count("can no longer sign in") == 1
+    assert not leeds.signed_in()
+    leeds.ask_for_link(LEEDS)
+    assert len(smtp.inbox.to(LEEDS)) == 1  # the invitation only: no link for a revoked account
+
+
+def test_api_keys_are_unchanged(client: TestClient, keys: Keys) -> None:
+    assert client.get("/api/v1/submissions", headers=auth(keys.leeds)).status_code == 200
+    created = submit(client, keys.leeds, make_draft())
+    assert created.status_code == 201  # a JSON post with a key needs no CSRF token
+
+
+def test_the_new_pages_carry_the_security_headers(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft()).json()
+    leeds = signed_in(client, smtp, LEEDS, "council", "Leeds City Council")
+    admin = signed_in(client, smtp, ADMIN, "admin")
+    anyone = Person.at(client)
+    pages = [
+        (anyone, "/sign-in"),
+        (anyone, "/sign-in/check-email"),
+        (anyone, "/sign-in/confirm?token=" + "x" * 43),
+        (anyone, "/signed-out"),
+        (leeds, "/my/submissions"),
+        (leeds, f"/my/submissions/{record['id']}"),
+        (admin, "/people"),
+        (admin, f"/people/{account_id(client, LEEDS)}/revoke"),
+    ]
+    for person, path in pages:
+        page = person.get(path)
+        assert page.status_code in (200, 410), path
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp and "form-action 'self'" in csp
+        assert page.headers["x-frame-options"] == "DENY"
+        assert page.headers["x-content-type-options"] == "nosniff"
+        assert page.headers["cache-control"] == "no-store"
+    councils = anyone.get("/councils")
+    assert councils.status_code == 200 and "Keeping children safe" in councils.text
+    assert "frame-ancestors 'none'" in councils.headers["content-security-policy"]
+    assert '<a href="/councils">For councils</a>' in anyone.get("/").text  # the footer

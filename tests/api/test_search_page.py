@@ -1,0 +1,198 @@
+"""The search page through HTTP: the form without JavaScript, the sort in effect, the filter
+panel (order, short names, hints, chips), feeds and CSV of each search, and the edge states in
+plain words. tests/browser drives the same page in Chromium."""
+
+import re
+import xml.etree.ElementTree as ET
+
+from fastapi.testclient import TestClient
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+HTML = {"Accept": "text/html"}
+
+
+def test_the_search_page_is_a_working_form_without_javascript(client: TestClient) -> None:
+    page = client.get("/?q=foster+carers&theme=fostering")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<form id="search" class="search" method="get" action="/">' in html
+    assert '<div class="searchbar" role="search">' in html
+    assert 'value="foster carers"' in html
+    assert 'id="f-theme-fostering" name="theme" value="fostering" checked' in html
+    assert "Recruiting <mark>foster</mark> <mark>carers</mark> for teenagers" in html
+    assert (
+        '<a href="/case-studies/south-fostering?from=q%3Dfoster%2Bcarers%26theme%3Dfostering">'
+        in html
+    )
+    assert "1 case study" in html
+    assert '<button type="submit" class="apply"' in html  # applies the filters without JS
+
+
+def test_typed_words_rank_by_relevance_unless_a_sort_is_chosen(client: TestClient) -> None:
+    browse = client.get("/").text
+    # The home page's sort is the default in effect (newest), sent as no sort at all.
+    assert '<option value="" selected>Newest</option>' in browse
+    assert 'value="newest"' not in browse
+    # A search typed on it (the form sends sort= empty) is ranked by relevance.
+    typed = client.get("/?q=family+support&sort=").text
+    assert '<option value="" selected>Best match</option>' in typed
+    first = re.search(r'<h3><a href="/case-studies/([\w-]+)[?"]', typed)
+    assert first is not None and first.group(1) == "north-family-support"
+    chosen = client.get("/?q=family+support&sort=newest").text
+    assert '<option value="newest" selected>Newest</option>' in chosen
+    assert chosen.index("east-early-years") < chosen.index("north-family-support")
+
+
+def test_search_page_facets_link_and_paginate(client: TestClient) -> None:
+    html = client.get("/?per_page=2").text
+    assert "6 case studies" in html
+    assert '<span class="page-of">, page 1 of 3</span>' in html
+    assert 'href="/?per_page=2&amp;page=2" rel="next"' in html
+    second = client.get("/?per_page=2&page=2").text
+    assert 'aria-current="page" href="/?per_page=2&amp;page=2"' in second
+    assert 'rel="prev"' in second
+
+
+def filter_panel(html: str) -> str:
+    return html[html.index('<section id="filters"') : html.index('<section id="results"')]
+
+
+def test_the_filter_panel_is_ordered_for_people(client: TestClient) -> None:
+    panel = filter_panel(client.get("/").text)
+    groups = re.findall(r'<details class="group" id="group-([\w-]+)"', panel)
+    assert groups == [
+        "region",
+        "council",
+        "priority_area",
+        "age_band",
+        "evidence",
+        "theme",
+        "published",
+    ]
+    values = lambda name: re.findall(rf'name="{name}" value="([^"]+)"', panel)  # noqa: E731
+    assert values("age_band") == ["0-5", "5-11", "11-16", "16-25"]  # by age, not by count
+    assert values("evidence") == ["evaluated", "measured", "emerging"]  # by strength
+    themes = re.findall(r'<label for="f-theme-[\w-]+">([^<]+) <span', panel)
+    assert themes == sorted(themes, key=str.casefold) and len(themes) == 11
+    assert values("council")[0] == "Essex County Council"  # alphabetical
+    assert values("measured") == ["true", "false"]
+    assert 'name="published_from"' in panel and '<option value="2017">2017</option>' in panel
+    # Priority areas by their short name, the vocabulary's description as the hint.
+    assert '<label for="f-priority-area-early-help">Early help <span class="count">(3)</span>' in (
+        panel
+    )
+    assert 'aria-describedby="f-priority-area-early-help-hint"' in panel
+    assert "Help that reaches children and families early" in panel
+    # Long lists get a box that narrows them (shown by the script), inside their group.
+    assert '<input type="search" id="narrow-theme"' in panel
+    assert 'href="#results">Skip to results</a>' in panel
+
+
+def test_groups_in_use_are_open_and_chosen_filters_are_chips(client: TestClient) -> None:
+    html = client.get("/?q=care&region=North+East&measured=true").text
+    assert '<details class="group" id="group-region" open>' in html
+    assert '<details class="group" id="group-theme">' in html
+    assert '<span class="group-chosen">1 selected</span>' in html
+    assert 'aria-label="Remove filter Region: North East">Region: North East' in html
+    assert 'href="/?q=care&amp;measured=true" aria-label="Remove filter Region: North East"' in html
+    assert ">Outcomes: measured <span" in html
+    assert '<a href="/?q=care">Clear all filters</a>' in html
+    assert 'Filter <span class="chosen-count">(2 selected)</span>' in html
+
+
+def test_councils_and_years_filter_from_the_page(client: TestClient) -> None:
+    html = client.get("/?council=North+Tyneside+Council&published_from=2020").text
+    assert "1 case study" in html  # Northtown's two are from 2019 and 2020
+    assert re.search(r'value="North Tyneside Council" checked', html)
+    assert '<option value="2020" selected>2020</option>' in html
+    assert "Council: North Tyneside Council" in html and "Published from: 2020" in html
+
+
+def test_the_no_results_state_helps(client: TestClient) -> None:
+    html = client.get("/?q=apprenticeships&theme=fostering").text
+    assert "No case studies match “apprenticeships” with these filters" in html
+    assert 'href="/?q=apprenticeships">Remove the filter “Theme: Fostering”' in html
+    assert "Without the filters, these words find 1 case study" in html
+    corrected = client.get("/?q=fosterring").text
+    assert "Showing results for <strong>fostering</strong>" in corrected
+    # A misspelling is corrected with a filter ticked too.
+    filtered = client.get("/?q=fosterring&age_band=11-16").text
+    assert "Showing results for <strong>fostering</strong>" in filtered
+    assert "1 case study" in filtered
+
+
+def test_user_text_is_escaped_on_pages(client: TestClient) -> None:
+    html = client.get('/?q=<script>alert("x")</script>').text
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+
+
+def test_every_search_offers_its_feed_and_csv(client: TestClient) -> None:
+    html = client.get("/?q=care&region=north-east&sort=title").text
+    feed = "/feeds/case-studies.atom?q=care&amp;region=north-east"
+    assert f'<a href="{feed}">Follow new case studies for this search</a>' in html
+    title = "New case studies: “care” – Region: North East"
+    assert f'type="application/atom+xml" title="{title}" href="{feed}"' in html
+    assert (
+        '<a href="/api/v1/search.csv?q=care&amp;region=north-east&amp;sort=title" download>' in html
+    )
+    atom = ET.fromstring(client.get(feed.replace("&amp;", "&")).content)
+    assert (
+        atom.findtext(f"{ATOM}title")
+        == "Bright Futures: new case studies – “care” – Region: North East"
+    )
+
+
+def test_a_renamed_filter_value_in_a_page_url_is_dropped_with_a_notice(client: TestClient) -> None:
+    page = client.get("/?theme=nope&theme=fostering", headers=HTML)
+    assert page.status_code == 200
+    assert "There is no theme “nope” (it may have been renamed)" in page.text
+    assert "1 case study" in page.text  # fostering kept
+    assert 'href="/?theme=nope' not in page.text  # no link carries it on
+    api = client.get("/api/v1/search?theme=nope")  # the API keeps its 422
+    assert api.status_code == 422
+    assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
+    html = client.get("/?per_page=2&page=99").text
+    assert "There are only 3 pages of results, so the last is shown." in html
+    assert '<span class="page-of">, page 3 of 3</span>' in html
+    assert html.count('<article class="hit">') == 2
+
+
+def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
+    words = "fostering " * 150  # 1,500 characters
+    html = client.get("/", params={"q": words}).text
+    assert (
+        "Your search was longer than 1,000 characters, so it was shortened to its first 999."
+        in (html)
+    )
+    assert client.get("/api/v1/search", params={"q": words}).status_code == 422
+
+
+def test_a_year_range_the_wrong_way_round_is_an_error_summary(client: TestClient) -> None:
+    html = client.get("/?published_from=2021&published_to=2017").text
+    assert "<title>Error: Bright Futures case study search</title>" in html
+    assert '<h2 id="error-summary-title">There is a problem</h2>' in html
+    assert '<a href="#published_from">The year to start from must be the same as' in html
+    assert 'aria-describedby="years-hint published_from-error"' in html
+    assert "6 case studies" in html  # the years are not applied until they are put right
+
+
+def test_nonsense_in_a_page_url_is_left_out_with_a_notice(client: TestClient) -> None:
+    html = client.get("/?age=ninety&sort=sideways&measured=perhaps&page=x").text
+    for value in ("ninety", "sideways", "perhaps"):
+        assert f"“{value}” is not a " in html
+    assert "6 case studies" in html
+
+
+def test_the_page_has_one_polite_live_region_from_the_start(client: TestClient) -> None:
+    html = client.get("/").text
+    # The results have one live region; the embed panel's copy buttons confirm in their own,
+    # inside the (closed) panel, and say nothing until one is pressed.
+    results = html.split('<details class="embed"')[0]
+    assert results.count('role="status"') == 1 and "aria-live" not in html
+    assert '<p id="results-status" class="visually-hidden" role="status"></p>' in html
+    assert '<h2 id="results-heading" tabindex="-1">' in html

@@ -1,0 +1,273 @@
+"""Signing in, in a real Chromium by keyboard alone, at a desk's width and a phone's, with and
+without JavaScript: the operator invites an officer on the command line, the invitation arrives
+at a real SMTP server (aiosmtpd on 127.0.0.1), the officer opens its link, presses Sign in, sees
+their council's submissions and one's history, and signs out. A moderator invites from /people.
+Every page passes axe-core with no violations at all and logs no console errors.
+
+Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
+"""
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from app.config import ROOT
+from testkit.factories import make_draft
+from testkit.servers import free_port, service
+from testkit.smtp import SmtpServer, link_in, smtp_server
+
+pytestmark = pytest.mark.browser
+SIZES = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    env: dict[str, str]
+    smtp: SmtpServer
+    shots: Path
+
+
+def operator(site: Site, *args: str) -> str:
+    """Run `python -m indexer ARGS` as the operator would, against the service's store."""
+    done = subprocess.run(
+        [sys.executable, "-m", "indexer", *args],
+        cwd=ROOT,
+        env={**os.environ, **site.env, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("accounts")
+    port = free_port()
+    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with smtp_server() as smtp:
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
+            "INDEX_DIR": str(tmp / "index"),
+            "SMTP_URL": smtp.url,
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "MAIL_RETRY_SECONDS": "0.5",
+            "RATE_LIMIT": "off",
+        }
+        with service(tmp, env, port=port) as url:
+            site = Site(url, env, smtp, shots)
+            submissions_for_leeds(site)
+            yield site
+
+
+def submissions_for_leeds(site: Site) -> None:
+    """Leeds's system submits a case study by API key; a moderator asks for changes."""
+    leeds = (
+        operator(site, "keys", "create", "--role", "council", "--council", "Leeds City Council")
+        .strip()
+        .splitlines()[-1]
+    )
+    moderator = operator(site, "keys", "create", "--role", "moderator").strip().splitlines()[-1]
+    draft = make_draft(title="Kinship carers' hub in Leeds")
+    sent = httpx.post(
+        f"{site.url}/api/v1/submissions", json=draft, headers={"Authorization": f"Bearer {leeds}"}
+    )
+    assert sent.status_code == 201, sent.text
+    asked = httpx.post(
+        f"{site.url}/api/v1/moderation/{sent.json()['id']}/request-changes",
+        json={"message": "Please add the number of carers supported before the hub opened."},
+        headers={"Authorization": f"Bearer {moderator}"},
+    )
+    assert asked.status_code == 200, asked.text
+
+
+def tab_to(page: Page, text: str, limit: int = 60) -> None:
+    """Press Tab until the focused element reads `text`, and check that focus shows."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " return (e.innerText || e.value || e.getAttribute('aria-label') || '').trim() })()"
+        )
+        if " ".join(focused.split()) == text:
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+            assert outline != "none" or shadow != "none", f"{text!r} shows no focus"
+            return
+    raise AssertionError(f"Tab never reached {text!r} on {page.url} (last: {focused!r})")
+
+
+def accessible(page: Page) -> None:
+    results: Any = Axe().run(page)
+    found = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+    ]
+    assert found == [], page.url
+
+
+def fits(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_an_invited_officer_signs_in_by_keyboard_and_signs_out(
+    site: Site,
+    browser: Browser,
+    size: str,
+    javascript: bool,
+) -> None:
+    email = f"officer.{size}@leeds.example"
+    printed = operator(
+        site, "users", "invite", email, "--role", "council", "--council", "Leeds City Council"
+    )
+    assert f"Invited {email}" in printed and "Mail delivered: 127.0.0.1:" in printed
+    mail = site.smtp.inbox.wait_for(lambda m: m["To"] == email)
+    assert mail["Subject"] == "You have an account on Bright Futures case study search"
+    link = link_in(mail)
+    assert link.startswith(f"{site.url}/sign-in/confirm?token=")
+
+    context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    shot = f"{site.shots}/{size}"
+
+    page.goto(link)  # opening the link changes nothing yet
+    expect(page.locator("h1")).to_have_text("Sign in to Bright Futures case study search")
+    page.screenshot(path=f"{shot}-1-confirm.png", full_page=True)
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/my/submissions$"))
+    expect(page.locator("h1")).to_have_text("Your submissions")
+    expect(page.locator(".account-bar")).to_contain_text(email)
+    expect(page.locator("table")).to_contain_text("Changes requested")
+    fits(page)
+    page.screenshot(path=f"{shot}-2-my-submissions.png", full_page=True)
+    if javascript:
+        accessible(page)
+    tab_to(page, "Kinship carers' hub in Leeds")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/my/submissions/\d+$"))
+    expect(page.locator(".inset")).to_contain_text("number of carers supported")
+    expect(page.locator(".history li")).to_have_count(2)
+    fits(page)
+    page.screenshot(path=f"{shot}-3-submission.png", full_page=True)
+    if javascript:
+        accessible(page)
+    tab_to(page, "Sign out")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/signed-out$"))
+    expect(page.locator("h1")).to_have_text("You have signed out")
+    page.screenshot(path=f"{shot}-4-signed-out.png", full_page=True)
+    assert errors == []
+    page.goto(f"{site.url}/my/submissions")
+    page.wait_for_url(re.compile(r"/sign-in\?next="))  # the session is over
+    if javascript:
+        accessible(page)
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("This link does not work")  # it worked once
+    context.close()
+
+
+def test_signing_in_again_from_the_sign_in_page(site: Site, browser: Browser) -> None:
+    email = "returning@leeds.example"
+    operator(site, "users", "invite", email, "--role", "council", "--council", "Leeds City Council")
+    context = browser.new_context(viewport=SIZES["phone"])  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(f"{site.url}/councils")
+    fits(page)
+    accessible(page)
+    page.screenshot(path=f"{site.shots}/phone-councils.png", full_page=True)
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/sign-in$"))
+    tab_to(page, "Email me a sign-in link")  # an empty address first
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_contain_text("Enter your email address")
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    accessible(page)
+    page.screenshot(path=f"{site.shots}/phone-sign-in-error.png", full_page=True)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the summary's link takes focus to the field
+    assert page.evaluate("document.activeElement.id") == "email"
+    page.keyboard.type(email)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/sign-in/check-email$"))
+    expect(page.locator("h1")).to_have_text("Check your email")
+    accessible(page)
+    page.screenshot(path=f"{site.shots}/phone-check-email.png", full_page=True)
+    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email, count=2)))
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/my/submissions$"))
+    context.close()
+
+
+def test_a_moderator_invites_and_revokes_from_the_people_page(
+    site: Site,
+    browser: Browser,
+) -> None:
+    moderator = "moderator@campaign.example"
+    operator(site, "users", "invite", moderator, "--role", "moderator")
+    context = browser.new_context(viewport=SIZES["desk"])  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == moderator)))
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/people$"))
+    accessible(page)
+
+    tab_to(page, "Send invitation")  # nothing filled in: every problem is listed
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary li")).to_have_count(2)
+    accessible(page)
+    page.screenshot(path=f"{site.shots}/desk-people-errors.png", full_page=True)
+
+    page.keyboard.press("Tab")  # from the summary (focused) to its first link
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "email"
+    page.keyboard.type("new.officer@york.example")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the first role: council officer
+    page.keyboard.press("Tab")  # the radios are one stop; next, the council
+    assert page.evaluate("document.activeElement.id") == "council"
+    page.keyboard.type("City of York Council")
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text("Invitation sent to new.officer@york.example")
+    accessible(page)
+    page.screenshot(path=f"{site.shots}/desk-people-invited.png", full_page=True)
+    mail = site.smtp.inbox.wait_for(lambda m: m["To"] == "new.officer@york.example")
+    assert "submit case studies for City of York Council" in mail.get_content()
+
+    tab_to(page, "Revoke new.officer@york.example's access")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Revoke new.officer@york.example's access?")
+    accessible(page)
+    page.screenshot(path=f"{site.shots}/desk-revoke.png", full_page=True)
+    tab_to(page, "Revoke access")
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(
+        "new.officer@york.example can no longer sign in"
+    )
+    page.goto(link_in(mail))
+    expect(page.locator("h1")).to_have_text("This link does not work")
+    context.close()

@@ -1,0 +1,244 @@
+"""The case study page, the evidence levels page, the not-found page and the API docs in a real
+headless Chromium against a real uvicorn: key facts on the first screen of a phone, the story
+beside what to read next on a desktop, the way back to the exact search, keyboard only, without
+JavaScript, a one- or two-page A4 handout, axe-core at zero violations, and /docs and /redoc
+whole with every outside host cut off."""
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+
+from testkit.servers import service
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+STORY = "/case-studies/suffolk-staying-close"  # dated, no outcomes, one more from its council
+MEASURED = "/case-studies/brent-rescue-and-response-county-lines"  # outcomes, partners, undated
+LONGEST = "/case-studies/kent-county-lines-st-giles-pilot"  # the longest bundled story
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with service(tmp_path_factory.mktemp("case-study-page"), {"RATE_LIMIT": "off"}) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if CHROMIUM is None:
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
+    """A fresh browser context; `@pytest.mark.parametrize("context", [{...}], indirect=True)`
+    passes its options."""
+    options: dict[str, Any] = getattr(request, "param", {})
+    made = browser.new_context(**options)
+    yield made
+    made.close()
+
+
+def page_errors(page: Page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
+@pytest.mark.parametrize("context", [{"viewport": PHONE, "is_mobile": True}], indirect=True)
+def test_on_a_phone_the_key_facts_are_on_the_first_screen(
+    site: str, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    errors = page_errors(page)
+    page.goto(site + STORY)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    facts = page.locator(".facts")
+    expect(facts.get_by_text("Published November 2017")).to_be_in_viewport()
+    expect(facts.get_by_text("Emerging practice")).to_be_in_viewport()
+    box = facts.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    expect(page.get_by_role("button", name="Copy link")).to_be_visible()
+    assert errors == []
+
+
+@pytest.mark.parametrize("context", [{"viewport": DESKTOP}], indirect=True)
+def test_on_a_desktop_what_to_read_next_sits_beside_the_story(
+    site: str, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.goto(site + MEASURED)
+    facts = page.locator(".facts")
+    expect(facts).to_contain_text("No date given in the original account")
+    expect(facts).to_contain_text("Mayor of London")  # a partner
+    expect(facts.locator(".badge.measured")).to_have_text("Has measured outcomes")
+    expect(facts.get_by_role("link", name="The original account on london.gov.uk")).to_be_visible()
+    article = page.locator("article.case-study").bounding_box()
+    aside = page.locator("aside.next-reads").bounding_box()
+    assert article is not None and aside is not None
+    assert aside["x"] >= article["x"] + article["width"]  # beside, not below
+    assert aside["y"] < DESKTOP["height"]
+    expect(page.locator(".related li").first).to_be_visible()
+
+
+def test_back_to_results_returns_to_the_exact_search(site: str, context: BrowserContext) -> None:
+    page = context.new_page()
+    errors = page_errors(page)
+    page.goto(f"{site}/?q=care+leavers&age_band=16-25")
+    page.locator("a[rel=next]").first.click()
+    page.wait_for_url(re.compile(r"page=2"))
+    search = page.url
+    first = page.locator("main a[href^='/case-studies/']").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url(re.compile(r"/case-studies/"))
+    expect(page.locator("h1")).to_have_text(title)
+    # On to a related case study and then back: still the same search.
+    page.locator(".related a").first.click()
+    page.wait_for_url(re.compile(r"/case-studies/.*from="))
+    page.get_by_role("link", name="Back to results").click()
+    page.wait_for_url(search)
+    expect(page.locator("main a[href^='/case-studies/']").first).to_have_text(title)
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    "context", [{"permissions": ["clipboard-read", "clipboard-write"]}], indirect=True
+)
+def test_keyboard_only_reaches_the_facts_copies_the_link_and_goes_back(
+    site: str, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.goto(f"{site}{STORY}?from=q%3Dcare%2Bleavers")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Back to results")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    stops = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.textContent.trim()"))
+    assert stops == [
+        "What the evidence levels mean",
+        "The original account on innovationcsc.co.uk",
+        "",  # the address box
+        "Copy link",
+    ]
+    page.keyboard.press("Enter")
+    expect(page.locator(".copy-status")).to_contain_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == f"{site}{STORY}"
+    for _ in range(4):
+        page.keyboard.press("Shift+Tab")
+    expect(page.locator(":focus")).to_have_text("Back to results")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/?q=care+leavers")
+
+
+@pytest.mark.parametrize("context", [{"java_script_enabled": False}], indirect=True)
+def test_without_javascript_the_address_is_shown_to_copy(
+    site: str, context: BrowserContext
+) -> None:
+    page = context.new_page()
+    page.goto(f"{site}{STORY}?from=q%3Dfostering")
+    expect(page.get_by_label("Link to this case study")).to_have_value(site + STORY)
+    expect(page.locator(".copy-link")).to_be_hidden()
+    page.get_by_role("link", name="What the evidence levels mean").first.click()
+    expect(page.locator("h1")).to_have_text("What the evidence levels mean")
+    page.go_back()
+    page.get_by_role("link", name="Back to results").click()
+    page.wait_for_url(f"{site}/?q=fostering")
+
+
+@pytest.mark.parametrize("path", [STORY, MEASURED, LONGEST])
+def test_it_prints_as_a_one_or_two_page_a4_handout_with_the_source(
+    site: str, context: BrowserContext, path: str
+) -> None:
+    page = context.new_page()
+    page.goto(site + path)
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf))
+    assert 1 <= pages <= 2
+    page.emulate_media(media="print")
+    source = page.locator(".facts .source-link").get_attribute("href")
+    expect(page.locator(".source-url")).to_have_text(source or "no source")
+    expect(page.locator(".printed-from")).to_contain_text(site + path)
+    for hidden in ("header.site", "footer.site", ".share", ".next-reads", ".more-like"):
+        expect(page.locator(hidden)).to_be_hidden()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{STORY}?from=q%3Dcare",
+        MEASURED,
+        "/evidence-levels",
+        "/case-studies/suffolk-stayin-close",
+        "/no/such/page",
+    ],
+)
+@pytest.mark.parametrize("context", [{"bypass_csp": True}], indirect=True)  # axe is injected
+def test_axe_finds_no_violations(site: str, context: BrowserContext, path: str) -> None:
+    page = context.new_page()
+    page.goto(site + path)
+    results: Any = Axe().run(page)
+    violations = [
+        (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+    ]
+    assert violations == []
+
+
+def test_a_missing_case_study_offers_a_search(site: str, context: BrowserContext) -> None:
+    page = context.new_page()
+    response = page.goto(f"{site}/case-studies/suffolk-stayin-close")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Case study not found")
+    box = page.get_by_label("Search the case studies instead")
+    expect(box).to_have_value("suffolk stayin close")
+    box.fill("staying close")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/\?q=staying\+close"))
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_the_api_docs_work_with_every_outside_host_cut_off(
+    site: str, context: BrowserContext, path: str, tmp_path: Path
+) -> None:
+    tried: list[str] = []
+
+    def offline(route: Route) -> None:
+        if route.request.url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            tried.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    response = page.goto(site + path)
+    assert response is not None and response.ok
+    policy = response.headers["content-security-policy"]
+    assert "http" not in policy and "//" not in policy and "*" not in policy
+    if path == "/docs":
+        expect(page.locator(".opblock").first).to_be_visible(timeout=15_000)
+        expect(page.locator(".opblock-summary-path").first).to_contain_text("/api/v1/")
+    else:
+        expect(page.locator("h1").first).to_contain_text("Bright Futures", timeout=15_000)
+        expect(page.get_by_text("/api/v1/search").first).to_be_attached()
+    page.screenshot(path=tmp_path / "docs.png")  # the page painted
+    assert tried == []  # nothing even tried to leave the machine

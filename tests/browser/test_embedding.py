@@ -1,0 +1,492 @@
+"""Embedding as a web editor does it, in a real Chromium: the README's snippets on a host page
+served from a second origin. The frame is as tall as its content on a phone and a laptop; the
+widget and the frame show the same results; with the service stopped, or silent, or the site not
+allowed, the plain link shows (and the console says why); a site a moderator adds through the
+API works at once, no restart; the search page's panel copies and previews; axe finds nothing."""
+
+import contextlib
+import html
+import re
+import shutil
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    expect,
+    sync_playwright,
+)
+from sqlmodel import Session
+
+from app.store.db import make_engine
+from app.store.keys import create_key
+from testkit.servers import free_port, service, static_site
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SEARCH = "theme=care-leavers&sort=newest"
+LINK_TEXT = "Bright Futures case studies: Care leavers"
+# The host's own styles: they must not reach inside the widget, except through the properties
+# and parts the widget offers.
+HOST_STYLE = (
+    "body { font-family: Georgia, serif; max-width: 40rem; margin: 1rem auto; padding: 0 1rem; }"
+    " a { font-size: 40px; color: rgb(255, 0, 0); } ol { display: none; }"
+    " case-study-search { --case-study-search-link-color: rgb(90, 45, 130); }"
+    " case-study-search::part(count) { font-style: italic; }"
+)
+
+
+def element(service_url: str, mode: str = "") -> str:
+    attributes = f"mode='{mode}' " if mode else ""
+    return (
+        f"<case-study-search {attributes}theme='care-leavers' sort='newest' limit='3'>"
+        f"<a href='{service_url}/?theme=care-leavers&amp;sort=newest'>{LINK_TEXT}</a>"
+        "</case-study-search>"
+    )
+
+
+def host_pages(folder: Path, service_url: str) -> None:
+    """The snippets as a web editor pastes them, on a page of the campaign's site."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = f"<script src='{service_url}/widget.js' defer></script>"
+    bodies = {
+        "widget": element(service_url),
+        "frame": element(service_url, "frame"),
+        "both": element(service_url) + element(service_url, "frame"),
+        # An <iframe> pasted by hand, with the script beside it to size it.
+        "plain": f"<iframe src='{service_url}/embed?{SEARCH.replace('&', '&amp;')}&amp;limit=11'"
+        " title='Case studies from Bright Futures' style='width: 100%; border: 0'"
+        " height='300'></iframe>",
+    }
+    for name, body in bodies.items():
+        (folder / f"{name}.html").write_text(
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>Our campaign</title><link rel='icon' href='data:,'>"
+            f"<style>{HOST_STYLE}</style></head><body><main><h1>Our campaign</h1>"
+            f"{body}<p id='after'>After the case studies.</p></main>{script}</body></html>"
+        )
+
+
+@dataclass(frozen=True)
+class Sites:
+    service: str
+    host: str  # the campaign's site, allowed from the settings
+    stranger: str  # a site never allowed
+    newcomer: str  # a site a moderator allows during a test
+    moderator: str  # an API key
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+    tmp = tmp_path_factory.mktemp("embedding")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    for name in ("host", "stranger", "newcomer", "quiet"):
+        host_pages(tmp / name, url)
+    with (
+        static_site(tmp / "host") as host,
+        static_site(tmp / "stranger") as stranger,
+        static_site(tmp / "newcomer") as newcomer,
+    ):
+        # Two workers: an origin added through one must be allowed by both.
+        env = {"EMBED_ORIGINS": host, "RATE_LIMIT": "off", "INDEX_SYNC_SECONDS": "0.5"}
+        with service(tmp, env, port=port, workers=2) as base:
+            engine = make_engine(f"sqlite:///{tmp / 'store.db'}")
+            with Session(engine) as session:
+                moderator = create_key(session, "moderator", label="campaign team")[1]
+            engine.dispose()
+            yield Sites(base, host, stranger, newcomer, moderator, tmp)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if CHROMIUM is None:
+        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Watched:
+    page: Page
+    context: BrowserContext
+    console: list[ConsoleMessage]
+    uncaught: list[str]
+
+    def said(self, kind: str) -> list[str]:
+        assert self.uncaught == [], self.uncaught  # a script that throws is always a failure
+        return [m.text for m in self.console if m.type == kind]
+
+    def hears(self, kind: str, fragment: str, seconds: float = 15) -> str | None:
+        """The first console message of a kind holding the fragment, waiting for it to come.
+
+        Playwright's sync API delivers console events only while it is itself waiting, so this
+        waits through the page (time.sleep would leave a late message undelivered).
+        """
+        deadline = time.monotonic() + seconds
+        while True:
+            heard = next((text for text in self.said(kind) if fragment in text), None)
+            if heard is not None or time.monotonic() > deadline:
+                return heard
+            self.page.wait_for_timeout(100)
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., Watched]]:
+    """Open pages at a width, collecting what they print to the console."""
+    contexts: list[BrowserContext] = []
+
+    def open_(width: int = 1280, **options: Any) -> Watched:
+        context = browser.new_context(viewport={"width": width, "height": 800}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        watched = Watched(page, context, [], [])
+        page.on("console", lambda message: watched.console.append(message))
+        page.on("pageerror", lambda error: watched.uncaught.append(str(error)))
+        return watched
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def frame_sizes(page: Page) -> dict[str, float]:
+    """The frame element's height and its document's, in the host page's pixels."""
+    frame = page.frame(url=re.compile(r"/embed\?"))
+    assert frame is not None
+    inner: dict[str, float] = frame.evaluate(
+        """() => ({
+            content: document.documentElement.getBoundingClientRect().height,
+            scrollHeight: document.scrollingElement.scrollHeight,
+            clientHeight: document.scrollingElement.clientHeight,
+            scrollWidth: document.scrollingElement.scrollWidth,
+            clientWidth: document.scrollingElement.clientWidth,
+        })"""
+    )
+    outer = frame.frame_element().evaluate("f => f.getBoundingClientRect().height")
+    return {**inner, "frame": outer}
+
+
+def fallback(page: Page) -> Any:
+    """The plain links inside the snippets (hidden while results show)."""
+    return page.locator("case-study-search > a", has_text=LINK_TEXT)
+
+
+# -- the frame --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+@pytest.mark.parametrize("kind", ["frame", "plain"])
+def test_the_frame_is_as_tall_as_its_content(
+    sites: Sites, open_page: Callable[..., Watched], kind: str, width: int
+) -> None:
+    watched = open_page(width)
+    page = watched.page
+    page.goto(f"{sites.host}/{kind}.html")
+    expect(page.frame_locator("iframe").locator(".more a")).to_be_visible()
+
+    def settled() -> bool:
+        sizes = frame_sizes(page)
+        return sizes["frame"] == pytest.approx(sizes["content"], abs=1)
+
+    assert poll(settled), frame_sizes(page)
+    sizes = frame_sizes(page)
+    assert sizes["scrollHeight"] <= sizes["clientHeight"]  # nothing scrolls inside
+    assert sizes["scrollWidth"] <= sizes["clientWidth"]  # nor sideways
+    assert watched.said("error") == []
+
+
+def test_a_frame_link_opens_in_place_of_the_host_page(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    page = open_page().page
+    page.goto(f"{sites.host}/frame.html")
+    link = page.frame_locator("case-study-search iframe").locator(".hits a").first
+    title = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(re.escape(sites.service) + "/case-studies/"))
+    expect(page.locator("h1")).to_have_text(title)
+
+
+# -- the widget -------------------------------------------------------------------------------
+
+
+def test_widget_and_frame_show_the_same_search_the_same_way(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    watched = open_page()
+    page = watched.page
+    page.goto(f"{sites.host}/both.html")
+    widget = page.locator("case-study-search:not([mode])")
+    frame = page.frame_locator("case-study-search[mode=frame] iframe")
+    expect(widget.locator("li")).to_have_count(3)  # Playwright pierces the shadow root
+    expect(frame.locator(".hits li")).to_have_count(3)
+    expect(fallback(page)).to_have_count(2)
+    expect(fallback(page).first).to_be_hidden()  # the link gives way to the results
+    api = httpx.get(f"{sites.service}/api/v1/search?{SEARCH}&per_page=3").json()
+    titles = [r["title"] for r in api["results"]]
+    assert widget.locator("li > a").all_inner_texts() == titles
+    assert frame.locator(".hits a").all_inner_texts() == titles
+    count = f"{api['total']} case studies"
+    expect(widget.get_by_role("status")).to_have_text(count)
+    expect(frame.get_by_role("status")).to_have_text(count)
+    # The count is the only live region: the list itself is never read out on its own.
+    live = widget.locator("[aria-live], [role=status], [role=log], [role=alert]")
+    expect(live).to_have_count(1)
+    # Links: the widget's open in the same tab, like the frame's (target=_top).
+    first = widget.locator("li > a").first
+    assert first.get_attribute("target") is None
+    assert (
+        first.get_attribute("href") == f"{sites.service}/case-studies/{api['results'][0]['slug']}"
+    )
+    assert watched.said("error") == []
+
+
+def test_the_host_styles_the_widget_only_through_its_properties_and_parts(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    page = open_page().page
+    page.goto(f"{sites.host}/widget.html")
+    link = page.locator("case-study-search li > a").first
+    expect(link).to_be_visible()  # the host's `ol { display: none }` does not reach it
+    style = link.evaluate(
+        "a => ['fontSize', 'color', 'fontFamily'].map(name => getComputedStyle(a)[name])"
+    )
+    assert style[0] != "40px"
+    assert style[1] == "rgb(90, 45, 130)"  # --case-study-search-link-color
+    assert "Georgia" in style[2]  # the page's own font
+    count = page.locator("case-study-search [part=count]")
+    assert count.evaluate("p => getComputedStyle(p).fontStyle") == "italic"  # ::part(count)
+
+
+def test_a_script_pinned_with_integrity_runs_and_a_tampered_pin_shows_the_link(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    panel = httpx.get(f"{sites.service}/?{SEARCH}").text
+    found = re.search(r'<textarea id="embed-pinned"[^>]*>(.*?)</textarea>', panel, re.S)
+    assert found
+    pinned = html.unescape(found.group(1))
+    assert 'integrity="sha384-' in pinned
+    tampered = re.sub(r'sha384-[^"]+', "sha384-" + "A" * 64, pinned)
+    for name, script in (("pinned", pinned), ("tampered", tampered)):
+        (sites.folder / "host" / f"{name}.html").write_text(
+            "<!doctype html><html lang='en'><head><title>Pinned</title>"
+            f"<link rel='icon' href='data:,'></head><body><main>{element(sites.service)}"
+            f"{script}</main></body></html>"
+        )
+    page = open_page().page
+    page.goto(f"{sites.host}/pinned.html")
+    expect(page.locator("case-study-search li")).to_have_count(3)
+    page.goto(f"{sites.host}/tampered.html")  # the browser refuses the script
+    expect(fallback(page)).to_be_visible()
+    assert page.evaluate("!!customElements.get('case-study-search')") is False
+
+
+# -- when it cannot show results ---------------------------------------------------------------
+
+
+def test_a_site_not_allowed_shows_the_link_and_says_why_in_the_console(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    watched = open_page()
+    page = watched.page
+    page.goto(f"{sites.stranger}/both.html")
+    # The widget learns at once; the frame after giving it 8 seconds.
+    expect(fallback(page).first).to_be_visible()
+    expect(fallback(page).nth(1)).to_be_visible(timeout=10_000)
+    assert page.locator("case-study-search iframe").evaluate("f => f.offsetHeight") == 0
+    expect(page.locator("#after")).to_be_in_viewport()
+    message = watched.hears("error", "is not on the list")
+    assert message is not None, watched.said("error")
+    assert message.startswith(f"Bright Futures widget: {sites.stranger} is not on the list")
+    assert "Ask the Bright Futures team to add your website's address" in message
+
+
+def test_a_site_a_moderator_adds_works_without_a_restart(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    watched = open_page()
+    page = watched.page
+    page.goto(f"{sites.newcomer}/widget.html")
+    expect(fallback(page)).to_be_visible()
+    key = {"Authorization": f"Bearer {sites.moderator}"}
+    added = httpx.post(
+        f"{sites.service}/api/v1/embed-origins", json={"origin": sites.newcomer}, headers=key
+    )
+    assert added.status_code == 201, added.text
+
+    def shows(path: str, locator: Callable[[Page], Any]) -> bool:
+        # Two workers: the one that took the request knows at once, the other within a poll.
+        page.goto(f"{sites.newcomer}/{path}")
+        try:
+            expect(locator(page)).to_have_count(3, timeout=2000)
+        except AssertionError:
+            return False
+        return True
+
+    assert poll(lambda: shows("widget.html", lambda p: p.locator("case-study-search li")))
+    assert poll(
+        lambda: shows("frame.html", lambda p: p.frame_locator("iframe").locator(".hits li"))
+    )
+    httpx.delete(added.json()["url"], headers=key).raise_for_status()
+    assert poll(lambda: not shows("widget.html", lambda p: p.locator("case-study-search li")))
+    expect(fallback(page)).to_be_visible()
+
+
+def test_with_the_service_stopped_or_silent_the_widget_shows_its_link(
+    open_page: Callable[..., Watched], tmp_path: Path
+) -> None:
+    port = free_port()
+    own = f"http://127.0.0.1:{port}"
+    host_pages(tmp_path / "pages", own)
+    watched = open_page()
+    page = watched.page
+    widget = page.locator("case-study-search")
+    with static_site(tmp_path / "pages") as host:
+        env = {"EMBED_ORIGINS": host, "RATE_LIMIT": "off"}
+        with service(tmp_path, env, port=port):
+            page.goto(f"{host}/widget.html")
+            expect(widget.locator("li")).to_have_count(3)
+            expect(fallback(page)).to_be_hidden()
+        # Stopped: the next search fails at once and the link comes back.
+        widget.evaluate("w => w.setAttribute('q', 'kinship')")
+        expect(fallback(page)).to_be_visible(timeout=10_000)
+        assert watched.hears("warning", "could not be shown"), watched.said("warning")
+
+        with service(tmp_path, env, port=port):
+            page.reload()
+            expect(widget.locator("li")).to_have_count(3)
+        # Silent (it takes the connection and never answers): the widget gives up after 8 s.
+        with silent_server(port):
+            started = time.monotonic()
+            widget.evaluate("w => w.setAttribute('q', 'fostering')")
+            expect(fallback(page)).to_be_visible(timeout=10_000)
+            assert time.monotonic() - started >= 7.5
+        # A page opened while the service is down still has its link.
+        page.goto(f"{host}/widget.html")
+        expect(fallback(page)).to_be_visible()
+
+
+@contextlib.contextmanager
+def silent_server(port: int) -> Iterator[None]:
+    """A server that accepts connections on the port and never answers."""
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen(16)
+        yield
+
+
+# -- without JavaScript, and for everyone -------------------------------------------------------
+
+
+def test_without_javascript_the_snippet_is_a_plain_link(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    page = open_page(java_script_enabled=False).page
+    page.goto(f"{sites.host}/widget.html")
+    expect(fallback(page)).to_be_visible()
+    assert fallback(page).get_attribute("href") == f"{sites.service}/?{SEARCH}"
+
+
+@pytest.mark.parametrize("path", ["/embed?theme=care-leavers", "/embed?q=zzzqqq"])
+def test_no_accessibility_violations_on_the_embed_page(
+    sites: Sites, open_page: Callable[..., Watched], path: str
+) -> None:
+    page = open_page(bypass_csp=True).page  # axe is injected as a script
+    page.goto(sites.service + path)
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("name", ["widget", "frame", "plain"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_accessibility_violations_on_the_host_page(
+    sites: Sites, open_page: Callable[..., Watched], name: str, width: int
+) -> None:
+    page = open_page(width, bypass_csp=True).page  # axe is injected into the frame as well
+    page.goto(f"{sites.host}/{name}.html")
+    if name == "widget":
+        expect(page.locator("case-study-search li")).to_have_count(3)
+    else:
+        expect(page.frame_locator("iframe").locator(".hits li").first).to_be_visible()
+        expect(page.locator("iframe, case-study-search iframe").first).to_have_attribute(
+            "style", re.compile("height")
+        )
+    assert violations(page) == []
+
+
+def violations(page: Page) -> list[tuple[str, str, list[Any]]]:
+    """axe-core's findings at every level, frames included (axe runs in each)."""
+    axe = Axe()
+    for frame in page.frames[1:]:
+        frame.evaluate(axe.axe_script)
+    results: Any = axe.run(page)
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+    ]
+
+
+# -- the panel on the search page --------------------------------------------------------------
+
+
+def test_the_panel_copies_each_snippet_and_previews_both(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    watched = open_page(permissions=["clipboard-read", "clipboard-write"])
+    page = watched.page
+    page.goto(f"{sites.service}/?{SEARCH}")
+    page.locator("details.embed > summary").focus()
+    page.keyboard.press("Enter")  # open the panel from the keyboard
+    copy = page.get_by_role("button", name="Copy widget code")
+    copy.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".embed-copied").first).to_have_text("Copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#embed-widget").input_value()
+    assert f'<a href="{sites.service}/?theme=care-leavers&amp;sort=newest">' in copied
+    preview = page.locator("[data-embed-previews]")
+    expect(preview.locator("case-study-search:not([mode]) li")).to_have_count(5)
+    expect(preview.frame_locator("iframe").locator(".hits li")).to_have_count(5)
+    assert watched.said("error") == []
+    context = page.context
+    context.clear_permissions()
+    axe_page = open_page(bypass_csp=True).page
+    axe_page.goto(f"{sites.service}/?{SEARCH}")
+    axe_page.locator("details.embed > summary").click()
+    expect(axe_page.locator("[data-embed-previews] case-study-search li")).to_have_count(5)
+    assert violations(axe_page) == []
+
+
+def test_the_panel_without_javascript_still_gives_the_code(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    page = open_page(java_script_enabled=False).page
+    page.goto(f"{sites.service}/?{SEARCH}")
+    page.locator("details.embed > summary").click()
+    expect(page.locator("#embed-widget")).to_be_visible()
+    expect(page.get_by_role("button", name="Copy widget code")).to_be_hidden()
+    expect(page.get_by_text("The preview needs JavaScript.")).to_be_visible()
+
+
+def poll(check: Callable[[], bool], seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True

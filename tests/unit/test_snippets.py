@@ -1,0 +1,104 @@
+"""Snippets a practitioner can read: whole words, whole sentences where they fit, never a
+heading run into the text after it, never a sentence that restates the summary beside it."""
+
+import copy
+from pathlib import Path
+
+from whoosh.fields import ID
+
+from app.core.markdown import markdown_passages
+from app.core.vocabulary import get_vocabulary
+from app.search.analysis import stem
+from app.search.generations import readable
+from app.search.highlight import LIMIT, passage, snippet
+from app.search.index import SearchIndex
+from app.search.schema import to_document
+from testkit.factories import make_case_study
+
+BODY = """## The challenge
+
+Lancashire had too few foster carers for teenagers. Many were placed far from home.
+
+## The impact
+
+The evaluation found that placements lasted longer. Foster carers stayed with the service.
+"""
+
+
+def terms(*words: str) -> frozenset[str]:
+    return frozenset(found for word in words if (found := stem(word)))
+
+
+def test_headings_are_not_passages() -> None:
+    assert markdown_passages(BODY) == (
+        "Lancashire had too few foster carers for teenagers. Many were placed far from home.",
+        "The evaluation found that placements lasted longer. Foster carers stayed with the "
+        "service.",
+    )
+
+
+def test_the_snippet_is_the_sentence_holding_most_matched_words() -> None:
+    found = passage(markdown_passages(BODY), terms("evaluation", "placements"))
+    assert found == "The <mark>evaluation</mark> found that <mark>placements</mark> lasted longer."
+
+
+def test_a_heading_never_runs_into_the_snippet() -> None:
+    found = passage(markdown_passages(BODY), terms("impact", "evaluation"))
+    assert found is not None and "impact" not in found.lower()
+
+
+def test_a_long_sentence_is_cut_between_words_around_its_match() -> None:
+    words = " ".join(f"word{n}" for n in range(80))
+    text = f"{words} safeguarding {words}."
+    found = passage([text], terms("safeguarding"))
+    assert found is not None
+    assert found.startswith("…word") and found.endswith("…")
+    inner = found.strip("…").replace("<mark>", "").replace("</mark>", "")
+    assert all(word in text.split() or word == "safeguarding" for word in inner.split())
+    assert len(inner) <= LIMIT and "<mark>safeguarding</mark>" in found
+
+
+def test_a_match_near_the_start_keeps_the_sentence_start() -> None:
+    text = "Fostering teams " + "met families in their homes and " * 10 + "then left."
+    found = passage([text], terms("fostering"))
+    assert found is not None and found.startswith("<mark>Fostering</mark> teams met")
+
+
+def test_a_sentence_that_restates_the_summary_is_passed_over() -> None:
+    summary = "Lancashire had too few foster carers for teenagers."
+    body = [summary + " Kinship carers helped too.", "Foster carers for teenagers were trained."]
+    assert passage(body, terms("kinship"), besides=summary) == (
+        "<mark>Kinship</mark> carers helped too."
+    )
+    # The summary already shows every matched word: no snippet repeats them.
+    assert passage(body, terms("foster", "teenagers"), besides=summary) is None
+
+
+def test_a_summary_without_matches_leaves_every_sentence_open() -> None:
+    found = passage(["Foster carers were trained."], terms("foster"), besides="Nothing here.")
+    assert found == "<mark>Foster</mark> carers were trained."
+
+
+def test_snippets_escape_everything_but_mark() -> None:
+    found = passage(["Costs < £5 & <b>foster</b> homes."], terms("foster"))
+    assert found == "Costs &lt; £5 &amp; &lt;b&gt;<mark>foster</mark>&lt;/b&gt; homes."
+    assert snippet("A & B fostering", terms("fostering"), whole=True) == (
+        "A &amp; B <mark>fostering</mark>"
+    )
+
+
+def test_numbers_do_not_end_a_sentence() -> None:
+    found = passage(["It cost £1.5 million to set up fostering hubs. Then more."], terms("hubs"))
+    assert found == "It cost £1.5 million to set up fostering <mark>hubs</mark>."
+
+
+def test_an_index_written_with_other_fields_is_rebuilt(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    index.rebuild([to_document(make_case_study(), get_vocabulary(), "hash")], change_id=1)
+    folder = index.generation()
+    schema = index.schema  # with the fields this configuration writes (vectors, say)
+    index.close()
+    assert readable(folder, schema)
+    older = copy.deepcopy(schema)
+    older.add("retired_field", ID())
+    assert not readable(folder, older)
