@@ -36,8 +36,7 @@ EXPOSE 8000
 VOLUME ["/var/lib/bright-futures"]
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
-# Behind a load balancer: --proxy-headers takes the client address from X-Forwarded-For (rate
-# limits count per client); set FORWARDED_ALLOW_IPS to the balancer's address in production.
-CMD ["python", "-m", "uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", \
-     "--proxy-headers", "--timeout-keep-alive", "5", "--limit-concurrency", "1000", \
-     "--no-access-log"]
+# uvicorn with the service's own options (app/web/serve.py): WEB_CONCURRENCY workers, a deadline
+# for each request to arrive. Behind a load balancer set PUBLIC_URL, and FORWARDED_ALLOW_IPS to
+# the balancer's address so that rate limits count clients, not the balancer.
+CMD ["python", "-m", "app", "--host", "0.0.0.0", "--port", "8000"]

@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)  ## serve the bundled collection on SQLite at http://127.0.0.1:8000
-	$(PY) -m uvicorn app.main:app --host 127.0.0.1 --port 8000
+	$(PY) -m app --host 127.0.0.1 --port 8000
 
 test: $(STAMP)  ## the whole suite: unit, API, end-to-end and browser (installs Debian's chromium if missing)
 	bash .ci/system-packages

@@ -24,6 +24,14 @@ def parse_limit(text: str) -> RateLimitItem:
         ) from error
 
 
+def _listed(value: Any) -> Any:
+    """A comma-separated list or a JSON list, as a list; anything else as it is."""
+    if isinstance(value, str):
+        text = value.strip()
+        return json.loads(text) if text.startswith("[") else text.split(",")
+    return value
+
+
 class Settings(BaseSettings):
     """Configuration for one running service; see the README's configuration table."""
 
@@ -35,7 +43,9 @@ class Settings(BaseSettings):
     load_on_start: bool = True
     migrate_on_start: bool = True
     index_sync_seconds: float = 1.0
-    search_cache_size: int = Field(default=1024, ge=0)
+    search_cache_mb: float = Field(default=64, ge=0)
+    public_url: str | None = None
+    trusted_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1", "::1"]
     cors_origins: Annotated[list[str], NoDecode] = []
     embed_origins: Annotated[list[str], NoDecode] = []
     embed_contact: str = ""
@@ -45,8 +55,11 @@ class Settings(BaseSettings):
     rate_limit_storage: str = "memory://"
     log_level: str = "info"
     log_format: Literal["json", "text"] = "json"
-    # Accounts and mail (README "Signing in").
-    public_url: str | None = None
+    metrics_token: str | None = Field(default=None, min_length=16)
+    hsts_seconds: int = Field(default=0, ge=0)
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = []
+    request_timeout_seconds: float = Field(default=20.0, gt=0)
+    # Accounts and mail (README "Signing in"); links in mail use PUBLIC_URL too.
     smtp_url: str | None = None
     mail_from: str = "Bright Futures case study search <no-reply@localhost>"
     outbox_dir: Path = ROOT / "var" / "outbox"
@@ -63,9 +76,7 @@ class Settings(BaseSettings):
     @classmethod
     def _origins(cls, value: Any) -> Any:
         """Origins as a comma-separated list or a JSON list; each scheme://host[:port]."""
-        if isinstance(value, str):
-            text = value.strip()
-            value = json.loads(text) if text.startswith("[") else text.split(",")
+        value = _listed(value)
         if not isinstance(value, list):
             return value
         origins = [str(v).strip().rstrip("/") for v in value if str(v).strip()]
@@ -75,6 +86,42 @@ class Settings(BaseSettings):
             ):
                 raise ValueError(f"{origin!r} is not an origin like https://campaign.example.org")
         return origins
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: Any) -> Any:
+        """An origin, scheme://host[:port], that every link the service gives out starts with."""
+        if value is None or not str(value).strip():
+            return None
+        url = urlsplit(str(value).strip().rstrip("/"))
+        if url.scheme not in ("http", "https") or not url.hostname or url.path or url.query:
+            raise ValueError(
+                f"{value!r} is not an origin like https://search.example.org (no path, no query)"
+            )
+        return f"{url.scheme}://{url.netloc.lower()}"
+
+    @field_validator("trusted_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: Any) -> Any:
+        """Host names as a comma-separated list or a JSON list, lower case, without ports."""
+        value = _listed(value)
+        if not isinstance(value, list):
+            return value
+        return [str(v).strip().lower().strip("[]") for v in value if str(v).strip()]
+
+    @field_validator("forwarded_allow_ips", mode="before")
+    @classmethod
+    def _proxies(cls, value: Any) -> Any:
+        """Proxy addresses or networks as a comma-separated list or a JSON list."""
+        value = _listed(value)
+        if not isinstance(value, list):
+            return value
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _token(cls, value: Any) -> Any:
+        return None if value is None or not str(value).strip() else str(value).strip()
 
     @field_validator(
         "rate_limit", "write_rate_limit", "sign_in_rate_limit", "sign_in_client_rate_limit"

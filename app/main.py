@@ -22,7 +22,7 @@ from app.services.accounts import AccountService
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
 from app.services.embed_origins import EmbedOrigins
-from app.services.indexing import IndexSync, catch_up, ensure_index
+from app.services.indexing import IndexSync, ensure_index, sync_index
 from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
@@ -36,7 +36,8 @@ from app.web.csrf import install_csrf_handler
 from app.web.middleware.body_limit import BodyLimit
 from app.web.middleware.cors import EmbedCORS
 from app.web.middleware.etags import ETags
-from app.web.middleware.rate_limit import RateLimit
+from app.web.middleware.public_origin import PublicOrigin
+from app.web.middleware.rate_limit import Limits, RateLimit
 from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
@@ -104,10 +105,11 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.vocabulary = vocabulary
     app.state.queries = counter
     app.state.search = SearchService(
-        index, vocabulary, counter, metrics, cache_size=settings.search_cache_size
+        index, vocabulary, counter, metrics, cache_bytes=int(settings.search_cache_mb * 2**20)
     )
     app.state.submissions = SubmissionService(index)
-    app.state.moderation = ModerationService(lambda: catch_up(engine, index, vocabulary))
+    # A publish is in search before it is answered, the index rebuilt first if it has to be.
+    app.state.moderation = ModerationService(lambda: sync_index(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
     mailer = Mailer.from_settings(engine, settings, metrics)
     metrics.watch_outbox(engine)
@@ -126,7 +128,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 _PROBLEMS = {
-    400: "The body could not be read",
+    400: "The body could not be read, or the Host is not one this service answers for",
     401: "No API key, or a wrong or revoked one",
     403: "The key's role may not do this",
     404: "Not found (or not this key's to see)",
@@ -191,20 +193,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_auth_handlers(app)
     install_csrf_handler(app)
-    # Added innermost first. From the outside in: a request id and metrics for everything;
-    # security headers and CORS on every answer, refusals included; rate and size limits before
-    # any work; ETags on the finished body.
+    # Added innermost first. From the outside in: a request id and metrics for everything; the
+    # public origin (an unknown Host refused, or every Host replaced by PUBLIC_URL's); security
+    # headers and CORS on every answer, refusals included; rate and size limits before any work;
+    # ETags on the finished body.
     app.add_middleware(ETags)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.state.limits = None
     if settings.rate_limited:
-        app.add_middleware(
-            RateLimit,
-            public=settings.rate_limit,
-            writes=settings.write_rate_limit,
-            storage=settings.rate_limit_storage,
+        app.state.limits = limits = Limits(
+            settings.rate_limit, settings.write_rate_limit, settings.rate_limit_storage
         )
+        app.add_middleware(RateLimit, limits=limits)
     app.add_middleware(EmbedCORS, origins=origins)
-    app.add_middleware(SecurityHeaders, frame_ancestors=origins.frame_ancestors)
+    app.add_middleware(
+        SecurityHeaders, frame_ancestors=origins.frame_ancestors, hsts_seconds=settings.hsts_seconds
+    )
+    app.add_middleware(
+        PublicOrigin, public_url=settings.public_url, trusted_hosts=settings.trusted_hosts
+    )
     app.add_middleware(RequestContext, metrics=metrics)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     routers = (

@@ -67,7 +67,7 @@ def main() -> None:
                     request = SearchRequest(
                         q=judgment.query, filters=judgment.filters, per_page=relevance.DEPTH
                     )
-                    page = service.search(session, request, base_url="")
+                    page = service.search(session, request)
                     ranked = [result.slug for result in page.results]
                     expected = judgment.expected
                     ndcg = relevance.ndcg_at_10(ranked, expected)

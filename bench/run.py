@@ -257,7 +257,7 @@ def measure_http_size(
     size as the first query's."""
     empty = folder / "no-files"
     empty.mkdir()
-    env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning", "SEARCH_CACHE_SIZE": "0"}
+    env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning", "SEARCH_CACHE_MB": "0"}
     with service(folder, {**env, "DATA_DIR": str(empty)}, timeout=600) as base:
         urls = [
             f"{base}/api/v1/search?" + str(httpx.QueryParams({"q": text, **filters}))
@@ -316,10 +316,10 @@ def measure_http(requests: int) -> dict[str, Any]:
     asked = queries()
     env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning"}
     results: dict[str, Any] = {}
-    # Uncached: every search worked out afresh (SEARCH_CACHE_SIZE=0).
+    # Uncached: every search worked out afresh (SEARCH_CACHE_MB=0).
     with (
         tempfile.TemporaryDirectory() as tmp,
-        service(Path(tmp), {**env, "SEARCH_CACHE_SIZE": "0"}) as base,
+        service(Path(tmp), {**env, "SEARCH_CACHE_MB": "0"}) as base,
     ):
         varied = [
             f"{base}/api/v1/search?"

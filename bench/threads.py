@@ -70,7 +70,7 @@ def measure(seconds: float) -> dict[str, list[float]]:
         rebuild_index(engine, index, vocabulary)
         builder = QueryBuilder(index.schema)
         planned = [(builder.build(text), Filters(values=filters)) for text, filters in asked]
-        service = SearchService(index, vocabulary, cache_size=0)
+        service = SearchService(index, vocabulary, cache_bytes=0)
         requests = [SearchRequest(q=text, filters=filters) for text, filters in asked]
         sessions: list[Session] = []
 

@@ -149,7 +149,7 @@ def evaluate(judgments: list[Judgment], data_dir: Path) -> Report:
     with collection_search(data_dir) as (service, session):
         for judgment in judgments:
             request = SearchRequest(q=judgment.query, filters=judgment.filters, per_page=DEPTH)
-            page = service.search(session, request, base_url="")
+            page = service.search(session, request)
             scores.append(_score(judgment, [result.slug for result in page.results]))
     return Report(scores)
 

@@ -32,10 +32,10 @@ def service(
     port: int | None = None,
     workers: int = 1,
     ready: str = "/healthz",
-    timeout: float = 60,
+    timeout: float = 180,  # a poll: a loaded CI machine has taken 45 s to start one
 ) -> Iterator[str]:
-    """uvicorn serving the app with its own store and index in tmp; yields the base URL once
-    `ready` answers 200."""
+    """The service (`python -m app`: uvicorn with our protocol and options) with its own store
+    and index in tmp; yields the base URL once `ready` answers 200."""
     port = port or free_port()
     environment = {
         **os.environ,
@@ -44,7 +44,7 @@ def service(
         **(env or {}),
     }
     log = (tmp / "server.log").open("w")
-    command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "app", "--host", "127.0.0.1"]  # as production runs
     process = subprocess.Popen(
         [*command, "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,

@@ -72,6 +72,7 @@ def _settings(folder: Path, data_dir: Path, database_url: str) -> Settings:
         index_sync_seconds=0.1,
         rate_limit="off",  # the rate-limit tests turn it on
         log_format="text",
+        trusted_hosts=["testserver"],  # the test client's Host
     )
 
 

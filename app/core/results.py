@@ -1,4 +1,7 @@
-"""What a search or a read returns: case studies, results, facets, the vocabulary, suggestions."""
+"""What a search or a read returns: case studies, results, facets, the vocabulary, suggestions.
+
+Domain values only: the web layer adds the URLs (app/web/presenters.py), since only it knows
+the address the service is reached at."""
 
 from typing import Literal
 
@@ -10,7 +13,7 @@ from pydantic import (
 from app.core.content import Evidence
 
 
-class CaseStudyPublic(BaseModel):
+class CaseStudyDetail(BaseModel):
     """A published case study in full."""
 
     slug: str
@@ -30,7 +33,6 @@ class CaseStudyPublic(BaseModel):
     published: str | None
     updated: str | None
     source_url: str | None
-    url: str
 
 
 class MatchedWords(BaseModel):
@@ -84,7 +86,6 @@ class SearchResult(BaseModel):
     evidence: Evidence
     published: str | None
     source_url: str | None
-    url: str
     highlights: dict[str, str] = Field(
         description="Snippets by field; matches in <mark>, everything else HTML-escaped"
     )
@@ -163,7 +164,6 @@ class Suggestion(BaseModel):
     kind: Literal["theme", "programme", "council", "case_study"]
     value: str = Field(description="The theme slug, programme, council or case study slug")
     count: int = Field(description="Published case studies it leads to")
-    url: str = Field(description="The API request that follows the suggestion")
 
 
 class SuggestPage(BaseModel):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.fields import STORED
+from whoosh.index import LockError
 from whoosh.query import ConstantScoreQuery, Or, Query, Term
 
 from app.core.errors import Unavailable
@@ -207,10 +208,16 @@ class SearchIndex:
     def apply(self, documents: list[dict[str, Any]], removed: list[str], change_id: int) -> None:
         """Upsert and delete documents in the current generation, then record change_id."""
         folder = self.generation()
-        if folder is None:
-            raise FileNotFoundError(f"no index generation in {self.path}")
         documents = list(semantic.with_vectors(documents))
-        generations.update(folder, self.schema, documents, removed, change_id)
+        try:
+            if folder is None:
+                raise FileNotFoundError(f"no index generation in {self.path}")
+            generations.update(folder, self.schema, documents, removed, change_id)
+        except LockError:  # another process is writing: busy, not damaged
+            raise
+        except Exception as error:  # missing or damaged (its files, its spelling list)
+            self.damaged = True
+            raise IndexUnavailable(f"{type(error).__name__}: {error}") from error
         self.refresh(force=True)
 
     def rebuild(
@@ -301,7 +308,8 @@ class SearchIndex:
 
     def refresh(self, force: bool = False, wait: bool = True) -> None:
         """Pick up a new generation or new commits, from this process or another. wait=False
-        returns at once if another thread is refreshing."""
+        returns at once if another thread is refreshing. A generation that will not open marks
+        the index damaged (IndexUnavailable): searches keep the view they have meanwhile."""
         if not self._refreshing.acquire(blocking=wait):
             return
         try:
@@ -314,16 +322,14 @@ class SearchIndex:
                 if target is None or (not force and self._up_to_date(view)):
                     return
             if target is None:
-                raise FileNotFoundError(f"no index generation in {self.path}")
+                raise IndexUnavailable(f"no index generation in {self.path}")
             # A fresh searcher, not Searcher.refresh(): that reuses segment readers and with
             # them a stale set of deleted documents.
-            words = spelling.read(target)
-            searcher = generations.open_searcher(target, self.schema, SharedIdf())
             try:
-                fresh = View(target, searcher, self.postings, words)
-            except BaseException:
-                searcher.close()
-                raise
+                fresh = self._open_view(target)
+            except Exception as error:
+                self.damaged = True  # the sync thread rebuilds it; searches keep the old view
+                raise IndexUnavailable(f"{type(error).__name__}: {error}") from error
             with self._lock:
                 self._view = fresh
                 self.version += 1
@@ -331,6 +337,15 @@ class SearchIndex:
                 self._retire(view)
         finally:
             self._refreshing.release()
+
+    def _open_view(self, folder: Path) -> View:
+        words = spelling.read(folder)
+        searcher = generations.open_searcher(folder, self.schema, SharedIdf())
+        try:
+            return View(folder, searcher, self.postings, words)
+        except BaseException:
+            searcher.close()
+            raise
 
     def _up_to_date(self, view: View) -> bool:
         with view.lock:

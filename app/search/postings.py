@@ -25,7 +25,7 @@ WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commone
 # Words in fewer documents than this share (and at least two) are read when first searched for:
 # their lists are short enough to read at once, and at a start they are most of the vocabulary.
 WARM_MIN_SHARE = 1 / 200
-MAX_PHRASES = 4096
+MAX_PHRASE_MATCHES = 2_000_000  # about 16 MB of cached phrase matches (number and count each)
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ def _size(entry: tuple[Ids, Weights]) -> int:
     return len(entry[0])
 
 
+def _phrase_size(entry: tuple[Ids, Weights]) -> int:
+    return len(entry[0]) + 16  # a phrase found nowhere costs something too
+
+
 class Postings:
     """Postings and field lengths per segment, read once and shared by every searcher.
 
@@ -57,7 +61,7 @@ class Postings:
         )
         self._lengths: dict[tuple[str, str], Floats] = {}
         self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], tuple[Ids, Weights]] = LRUCache(
-            MAX_PHRASES
+            MAX_PHRASE_MATCHES, getsizeof=_phrase_size
         )
 
     @property
@@ -115,7 +119,8 @@ class Postings:
         with segment.lock:
             found = _phrase_matches(segment.reader, field, words, candidates)
         with self._lock:
-            self._phrases[key] = found
+            if _phrase_size(found) <= self._phrases.maxsize:  # a longer one is found every time
+                self._phrases[key] = found
         return found
 
     def warm(self, segments: list[Segment], fields: Iterable[str], budget: int) -> int:

@@ -42,15 +42,17 @@ def path(folder: Path) -> Path:
 
 
 def read(folder: Path) -> Words:
-    """The generation's list (empty if it has none)."""
+    """The generation's list (empty if it has none); ValueError if it is damaged."""
+    counts: dict[str, int] = {}
     try:
         text = path(folder).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            word, _, count = line.partition("\t")
+            counts[word] = int(count)
     except FileNotFoundError:
         return Words()
-    counts: dict[str, int] = {}
-    for line in text.splitlines():
-        word, _, count = line.partition("\t")
-        counts[word] = int(count)
+    except ValueError as error:  # not UTF-8, or a line that is not word<TAB>count
+        raise ValueError(f"the spelling list {path(folder)} is damaged: {error}") from error
     return Words(counts, list(counts))  # written sorted
 
 

@@ -2,22 +2,20 @@
 
 from app.core.errors import NotFound
 from app.core.markdown import markdown_to_html
-from app.core.results import CaseStudyPublic, VocabularyPublic, VocabularyTermPublic
+from app.core.results import CaseStudyDetail, VocabularyPublic, VocabularyTermPublic
 from app.core.vocabulary import KINDS, Vocabulary
 from app.store import case_studies as store
 from app.store.db import Session
 
 
-def get_case_study(session: Session, slug: str, base_url: str) -> CaseStudyPublic:
+def get_case_study(session: Session, slug: str) -> CaseStudyDetail:
     """Return a published case study; raise NotFound for an unknown or unpublished slug."""
     case_study = store.find_case_study(session, slug)
     if case_study is None:
         raise NotFound(f"No published case study has the slug {slug!r}; search at /api/v1/search.")
     data = store.to_file(case_study)
-    return CaseStudyPublic(
-        **data.model_dump(exclude={"status"}),
-        body_html=markdown_to_html(case_study.body),
-        url=f"{base_url}/api/v1/case-studies/{slug}",
+    return CaseStudyDetail(
+        **data.model_dump(exclude={"status"}), body_html=markdown_to_html(case_study.body)
     )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from app.core.vocabulary import Vocabulary
-from app.search.index import SearchIndex
+from app.search.index import IndexUnavailable, SearchIndex
 from app.search.schema import to_document
 from app.store import case_studies as store
 from app.store import changelog
@@ -37,8 +37,13 @@ def rebuild_index(
 
 def catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
     """Apply every change logged since the index's position; return how many were applied."""
+    with index.apply_lock:
+        return _catch_up(engine, index, vocabulary)
+
+
+def _catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
     applied = 0
-    with index.apply_lock, Session(engine) as session:
+    with Session(engine) as session:
         while True:
             changes = changelog.changed_since(session, index.applied_change_id())
             if not changes:
@@ -57,18 +62,33 @@ def catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
             applied += len(changes)
 
 
-def ensure_index(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> str:
-    """Make the index usable at start: rebuild it if missing or damaged, else catch up."""
-    if not index.exists():
+def sync_index(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> str:
+    """Bring this process's index up to date with the store: apply the changes logged since its
+    position and pick up what other processes wrote, or, when the index is missing or damaged
+    (its files, its spelling list), rebuild it from the store, which holds every change. One at
+    a time per process. Raises only when the store cannot be read."""
+    with index.apply_lock:
+        if index.exists():
+            try:
+                applied = _catch_up(engine, index, vocabulary)
+                index.refresh()
+                return f"index caught up with {applied} changes"
+            except IndexUnavailable as damage:  # marked damaged: rebuilt below
+                log.warning("index damaged, rebuilding: %s", damage.cause)
         count = rebuild_index(engine, index, vocabulary)
         return f"index rebuilt with {count} case studies"
-    applied = catch_up(engine, index, vocabulary)
+
+
+def ensure_index(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> str:
+    """Make the index usable at start: rebuilt if missing or damaged, else caught up."""
+    outcome = sync_index(engine, index, vocabulary)
     index.warm()  # before serving: the first searches should not each read from disk
-    return f"index caught up with {applied} changes"
+    return outcome
 
 
 class IndexSync:
-    """A background thread that applies new changes and picks up index rebuilds every interval."""
+    """A background thread that applies new changes and picks up index rebuilds every interval,
+    and rebuilds the index when it is missing or damaged."""
 
     def __init__(
         self, engine: Engine, index: SearchIndex, vocabulary: Vocabulary, interval: float
@@ -86,12 +106,8 @@ class IndexSync:
         self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        engine, index, vocabulary = self._args
         while not self._stop.wait(self._interval):
             try:
-                if not index.exists():
-                    rebuild_index(engine, index, vocabulary)
-                catch_up(engine, index, vocabulary)
-                index.refresh()
-            except Exception:  # keep serving; the next round tries again
+                sync_index(*self._args)
+            except Exception:  # the store is unreachable: keep serving; the next round tries
                 log.exception("index sync failed")

@@ -3,7 +3,8 @@
 import math
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cachetools import LRUCache
@@ -22,6 +23,7 @@ from app.services.filters import SearchRequest, age_bands, facets, validated
 from app.services.metrics import Metrics
 from app.services.suggest import Suggester
 from app.store import case_studies as store
+from app.store import changelog
 from app.store.db import Session
 from app.store.models import CaseStudy
 
@@ -31,14 +33,30 @@ _CHECKABLE = re.compile(r"(?<![\w*?])(?<!NOT )[^\W\d_]{4,}(?![\w*?'\u2019])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 
 
-CACHE_SIZE = 1024  # search pages kept per process, most recently used
-PLAN_CACHE_SIZE = 4096  # parsed, corrected queries with their filters
+CACHE_BYTES = 64 * 2**20  # search pages kept per process (SEARCH_CACHE_MB), most recently used
+PLAN_CACHE_BYTES = 16 * 2**20  # parsed, corrected queries with their filters
+# Memory a cached value holds per byte of its text form (its JSON, or a query's repr): Python
+# strings, lists and models cost several times the characters they carry. Measured with
+# tracemalloc over the bundled collection (about 3.3 for pages, 8.6 for plans), rounded up.
+PAGE_BYTES_PER_CHAR = 4
+PLAN_BYTES_PER_CHAR = 10
+OVERHEAD = 2048  # bytes per entry whatever its size: the objects, the key, the cache's links
+
+
+def _size(entry: "_Entry | _Plan") -> int:
+    return entry.size
 
 
 @dataclass
 class _Entry:
     page: SearchPage
-    body: bytes | None = None  # the page's JSON, made on first request
+    size: int  # about how much memory it holds, key and one rendering included, in bytes
+    rendered: tuple[str, bytes] | None = None  # the last rendering asked for (see rendered())
+
+
+def _entry_of(page: SearchPage, key: tuple[Any, ...]) -> "_Entry":
+    chars = len(page.model_dump_json()) + len(repr(key))
+    return _Entry(page, OVERHEAD + (PAGE_BYTES_PER_CHAR + 1) * chars)
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,7 @@ class _Plan:
     filters: Filters
     did_you_mean: str | None
     text: str  # what is searched for, corrected (for ranking by meaning)
+    size: int = 0  # about how much memory it holds, key included, in bytes
 
 
 def _highlights(case_study: CaseStudy, terms: frozenset[str]) -> dict[str, str]:
@@ -66,7 +85,7 @@ def _highlights(case_study: CaseStudy, terms: frozenset[str]) -> dict[str, str]:
     return {name: text for name, text in marked.items() if text}
 
 
-def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> SearchResult:
+def _result(case_study: CaseStudy, terms: frozenset[str]) -> SearchResult:
     highlights = _highlights(case_study, terms) if terms else {}
     return SearchResult(
         slug=case_study.slug,
@@ -80,9 +99,14 @@ def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> Sear
         evidence=case_study.evidence,  # type: ignore[arg-type]
         published=case_study.published,
         source_url=case_study.source_url,
-        url=f"{base_url}/api/v1/case-studies/{case_study.slug}",
         highlights=highlights,
     )
+
+
+def _remember(cache: "LRUCache[tuple[Any, ...], Any]", key: tuple[Any, ...], value: Any) -> None:
+    """Keep value unless it alone is over the cache's budget (then it is simply not kept)."""
+    if _size(value) <= cache.maxsize:
+        cache[key] = value
 
 
 class SearchService:
@@ -94,20 +118,21 @@ class SearchService:
         vocabulary: Vocabulary,
         counter: QueryCounter | None = None,
         metrics: Metrics | None = None,
-        cache_size: int = CACHE_SIZE,
+        cache_bytes: int = CACHE_BYTES,
     ) -> None:
         self.index = index
         self.vocabulary = vocabulary
         self.counter = counter
         self.metrics = metrics
-        self.cache_size = cache_size
-        self._cache: LRUCache[tuple[Any, ...], _Entry] = LRUCache(max(cache_size, 1))
-        self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(PLAN_CACHE_SIZE)
+        # Both caches are bounded in bytes (an estimate of each entry's memory), not in
+        # entries: a page of 50 results holds a hundred times what a page of none does.
+        self._cache: LRUCache[tuple[Any, ...], _Entry] = LRUCache(cache_bytes, getsizeof=_size)
+        self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(PLAN_CACHE_BYTES, getsizeof=_size)
         self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema)
         self._words = make_word_analyzer()
         self._catalogue: Catalogue | None = None
-        self._suggesters: dict[str, Suggester] = {}
+        self._suggester: Suggester | None = None
         self._councils: dict[str, str] = {}
 
     def correct(self, text: str) -> str | None:
@@ -139,12 +164,12 @@ class SearchService:
         with self._cache_lock:
             plan = self._plans.get(key)
         if plan is None:
-            plan = self._make_plan(request)
+            plan = self._make_plan(request, key)
             with self._cache_lock:
-                self._plans[key] = plan
+                _remember(self._plans, key, plan)
         return plan
 
-    def _make_plan(self, request: SearchRequest) -> "_Plan":
+    def _make_plan(self, request: SearchRequest, key: tuple[Any, ...]) -> "_Plan":
         selected = validated(self.vocabulary, request)
         age_bands(self.vocabulary, selected, request.age)
         # A word that no published case study contains cannot add a result; searching for the
@@ -161,46 +186,51 @@ class SearchService:
             year_from=request.published_from,
             year_to=request.published_to,
         )
-        return _Plan(
-            {**selected, "council": councils},
-            query,
-            sort,
-            filters,
-            did_you_mean,
-            clean(did_you_mean or request.q),
-        )
+        text = clean(did_you_mean or request.q)
+        plan = _Plan({**selected, "council": councils}, query, sort, filters, did_you_mean, text)
+        chars = len(repr(plan)) + len(repr(key))
+        return replace(plan, size=OVERHEAD + PLAN_BYTES_PER_CHAR * chars)
 
     def clear_cache(self) -> None:
         with self._cache_lock:
             self._cache.clear()
 
-    def search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
-        return self._entry(session, request, base_url).page
+    def search(self, session: Session, request: SearchRequest) -> SearchPage:
+        return self._entry(session, request).page
 
-    def search_json(
-        self, session: Session, request: SearchRequest, base_url: str, explain: bool = False
+    def rendered(
+        self,
+        session: Session,
+        request: SearchRequest,
+        form: str,
+        render: Callable[[SearchPage], bytes],
     ) -> bytes:
-        """The search page as JSON, serialised once per cached page (the widget's case)."""
-        if explain:
-            return self.explained(session, request, base_url).model_dump_json().encode()
-        entry = self._entry(session, request, base_url)
-        if entry.body is None:
-            entry.body = entry.page.model_dump_json().encode()
-        return entry.body
+        """The page as render(page) makes it, kept beside the cached page for the next caller
+        who asks for the same form (the API's JSON for one origin): the embedded widget asks
+        the same search over and over, and encoding costs more than finding."""
+        entry = self._entry(session, request)
+        kept = entry.rendered
+        if kept is not None and kept[0] == form:
+            return kept[1]
+        body = render(entry.page)
+        entry.rendered = (form, body)
+        return body
 
-    def _entry(self, session: Session, request: SearchRequest, base_url: str) -> "_Entry":
-        """A page of results: from the cache when the index has not changed since the same
-        search was answered (the embedded widget asks the same thing over and over), else
-        worked out afresh. The index's version is part of the key, so a publish is never
-        answered from an older page."""
-        key = (self.index.current_version(), base_url, request.key())
+    def _entry(self, session: Session, request: SearchRequest) -> "_Entry":
+        """A page of results: from the cache when nothing has changed since the same search
+        was answered (the embedded widget asks the same thing over and over), else worked out
+        afresh. The key holds the change log's head, read from the store for every search, so
+        no page made before a change is served once the change has committed, whichever
+        process made it (an unpublished case study was served from another worker's cache);
+        and the index's version, so a page made before this process's index caught up is made
+        again once it has."""
+        key = (changelog.last_change_id(session), self.index.current_version(), request.key())
         with self._cache_lock:
             entry = self._cache.get(key)
         if entry is None:
-            entry = _Entry(self._search(session, request, base_url))
-            if self.cache_size:
-                with self._cache_lock:
-                    self._cache[key] = entry
+            entry = _entry_of(self._search(session, request), key)
+            with self._cache_lock:
+                _remember(self._cache, key, entry)
         if self.counter is not None and request.page == 1:
             self.counter.record(request.q, entry.page.total)
         if self.metrics is not None:
@@ -209,7 +239,7 @@ class SearchService:
                 self.metrics.zero_results.inc()
         return entry
 
-    def _search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
+    def _search(self, session: Session, request: SearchRequest) -> SearchPage:
         plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
         hits = self.index.search(
@@ -225,14 +255,14 @@ class SearchService:
             page=request.page,
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
-            results=[_result(row, base_url, hits.terms) for row in rows],
+            results=[_result(row, hits.terms) for row in rows],
             facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
 
-    def explained(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
+    def explained(self, session: Session, request: SearchRequest) -> SearchPage:
         """The page with why each result ranks where it does: worked out afresh each time
-        (it is for looking into the ranking, not for every visitor) and not counted."""
-        page = self._search(session, request, base_url)
+        (it is for looking into the ranking, not for every visitor), not cached, not counted."""
+        page = self._search(session, request)
         plan = self._plan(request)
         if plan.query is None or plan.sort != "relevance":
             return page
@@ -259,7 +289,7 @@ class SearchService:
             found += store.list_published_by_slug(session, hits.slugs[start : start + 500])
         return found
 
-    def related(self, session: Session, slug: str, base_url: str, limit: int) -> RelatedPage:
+    def related(self, session: Session, slug: str, limit: int) -> RelatedPage:
         """The published case studies most like a published one; NotFound otherwise."""
         case_study = store.find_case_study(session, slug)
         if case_study is None:
@@ -278,13 +308,13 @@ class SearchService:
         }
         slugs = [found for found, _ in self.index.similar(texts, tags, limit, exclude=slug)]
         rows = store.list_published_by_slug(session, slugs)
-        return RelatedPage(slug=slug, results=[_result(row, base_url, frozenset()) for row in rows])
+        return RelatedPage(slug=slug, results=[_result(row, frozenset()) for row in rows])
 
     def _current_catalogue(self) -> Catalogue:
         catalogue = self.index.catalogue()
         if catalogue is not self._catalogue:  # the index changed: start afresh
             names = {council_key(name): name for name in catalogue.councils}
-            self._catalogue, self._suggesters, self._councils = catalogue, {}, names
+            self._catalogue, self._suggester, self._councils = catalogue, None, names
         return catalogue
 
     def council_names(self) -> dict[str, str]:
@@ -296,9 +326,11 @@ class SearchService:
         """The years case studies were published in, earliest first (a year filter's choices)."""
         return self._current_catalogue().years
 
-    def suggest(self, prefix: str, base_url: str, limit: int) -> SuggestPage:
+    def suggest(self, prefix: str, limit: int) -> SuggestPage:
+        """Completions for a search box, from one suggester per state of the index (not per
+        Host: links are added by the web layer)."""
         catalogue = self._current_catalogue()
-        suggester = self._suggesters.get(base_url)
+        suggester = self._suggester
         if suggester is None:
-            suggester = self._suggesters[base_url] = Suggester(catalogue, self.vocabulary, base_url)
+            suggester = self._suggester = Suggester(catalogue, self.vocabulary)
         return SuggestPage(q=prefix, suggestions=suggester.suggest(prefix, limit))

@@ -7,7 +7,6 @@ size.
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from app.core.results import Suggestion
 from app.core.vocabulary import Vocabulary
@@ -31,15 +30,13 @@ def programme_names(programme: str) -> list[str]:
 
 
 class Suggester:
-    def __init__(self, catalogue: Catalogue, vocabulary: Vocabulary, base_url: str = "") -> None:
-        search = f"{base_url}/api/v1/search?"
+    def __init__(self, catalogue: Catalogue, vocabulary: Vocabulary) -> None:
         suggestions = [
             Suggestion(
                 text=vocabulary.label("themes", slug),
                 kind="theme",
                 value=slug,
                 count=count,
-                url=search + urlencode({"theme": slug}),
             )
             for slug, count in catalogue.themes.items()
         ]
@@ -53,7 +50,6 @@ class Suggester:
                 kind="programme",
                 value=name,
                 count=count,
-                url=search + urlencode({"q": f'"{name}"'}),
             )
             for name, count in programmes.items()
         ]
@@ -63,7 +59,6 @@ class Suggester:
                 kind="council",
                 value=name,
                 count=count,
-                url=search + urlencode({"council": name}),
             )
             for name, count in catalogue.councils.items()
         ]
@@ -73,7 +68,6 @@ class Suggester:
                 kind="case_study",
                 value=slug,
                 count=1,
-                url=f"{base_url}/api/v1/case-studies/{slug}",
             )
             for slug, title in catalogue.titles
         ]

@@ -23,8 +23,11 @@ def record_change(session: Session, slug: str) -> None:
     session.add(ChangeLog(slug=slug))
 
 
+_LAST_ID = select(func.max(ChangeLog.id))  # built once: every search asks (services/search.py)
+
+
 def last_change_id(session: Session) -> int:
-    return session.exec(select(func.max(ChangeLog.id))).one() or 0
+    return session.exec(_LAST_ID).one() or 0
 
 
 def changed_since(session: Session, after: int, limit: int = 500) -> list[ChangeLog]:

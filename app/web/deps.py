@@ -4,7 +4,7 @@ asking (an API key's principal; a signed-in person's account)."""
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.config import Settings
@@ -22,6 +22,7 @@ from app.store.db import Session
 from app.store.keys import authenticate
 from app.web import csrf
 from app.web.auth import SignInRequired, session_secret
+from app.web.middleware.rate_limit import WRITES, Limits, Refused, client_address
 
 # Dependencies that only read app state are async: FastAPI runs a plain `def` dependency in the
 # thread pool, and a search paid about 20 thread hand-offs a request for them.
@@ -63,7 +64,10 @@ async def get_vocabulary(request: Request) -> Vocabulary:
 
 
 async def get_base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """Where the service is reached, for links: PUBLIC_URL, or else the request's own scheme and
+    host, which PublicOrigin has already checked against TRUSTED_HOSTS."""
+    settings: Settings = request.app.state.settings
+    return settings.public_url or str(request.base_url).rstrip("/")
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -77,14 +81,27 @@ _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: 
 
 
 def get_principal(
+    request: Request,
     session: SessionDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    if credentials is None:
-        raise Unauthenticated("Send an API key: Authorization: Bearer <key>.")
-    principal = authenticate(session, credentials.credentials)
-    if principal is None:
-        raise Unauthenticated("The API key is not valid or has been revoked.")
+    """The verified key's principal. A write counts against the key's rate limit; a missing or
+    wrong key counts against the client address's (see middleware/rate_limit.py)."""
+    limits: Limits | None = request.app.state.limits
+    principal = authenticate(session, credentials.credentials) if credentials else None
+    try:
+        if principal is None:
+            if limits is not None:
+                limits.failed_key(client_address(request.scope))
+            if credentials is None:
+                raise Unauthenticated("Send an API key: Authorization: Bearer <key>.")
+            raise Unauthenticated("The API key is not valid or has been revoked.")
+        if limits is not None and request.method in WRITES and principal.key_id is not None:
+            limits.write(principal.key_id)
+    except Refused as refused:
+        raise HTTPException(
+            429, refused.detail, headers={"Retry-After": str(refused.retry_after)}
+        ) from None
     return principal
 
 

@@ -1,5 +1,12 @@
-"""Response bodies from domain values: the only place that builds the service's URLs."""
+"""Response bodies from domain values: the only place that builds the service's URLs.
 
+`origin` is where the service is reached (PUBLIC_URL, or a trusted request's own scheme and host:
+see app/web/middleware/public_origin.py), never a Host header a client made up.
+"""
+
+from urllib.parse import urlencode
+
+from app.core.results import CaseStudyDetail, RelatedPage, SearchPage, SearchResult, SuggestPage
 from app.core.submissions import (
     Safeguarding,
     SafeguardingFinding,
@@ -10,9 +17,62 @@ from app.core.submissions import (
 from app.services.workflow import PUBLISHED
 from app.store import case_studies as store
 from app.store.models import CaseStudy
+from app.web.schemas import (
+    CaseStudyPublic,
+    RelatedPagePublic,
+    SearchPagePublic,
+    SearchResultPublic,
+    SuggestionPublic,
+    SuggestPagePublic,
+)
+
+
+def case_study_url(origin: str, slug: str) -> str:
+    """The case study in the JSON API."""
+    return f"{origin}/api/v1/case-studies/{slug}"
+
+
+def case_study_page_url(origin: str, slug: str) -> str:
+    """The case study's page, for people."""
+    return f"{origin}/case-studies/{slug}"
+
+
+def case_study_public(study: CaseStudyDetail, origin: str) -> CaseStudyPublic:
+    return CaseStudyPublic.model_construct(**dict(study), url=case_study_url(origin, study.slug))
+
+
+def _result(result: SearchResult, origin: str) -> SearchResultPublic:
+    return SearchResultPublic.model_construct(
+        **dict(result), url=case_study_url(origin, result.slug)
+    )
+
+
+def search_page_public(page: SearchPage, origin: str) -> SearchPagePublic:
+    results = [_result(r, origin) for r in page.results]
+    return SearchPagePublic.model_construct(**{**dict(page), "results": results})
+
+
+def related_public(page: RelatedPage, origin: str) -> RelatedPagePublic:
+    return RelatedPagePublic(slug=page.slug, results=[_result(r, origin) for r in page.results])
+
+
+def suggest_public(page: SuggestPage, origin: str) -> SuggestPagePublic:
+    """Each suggestion with the API request it leads to: a search for a theme, a programme (as
+    a phrase) or a council, or a case study itself."""
+    suggestions = []
+    for s in page.suggestions:
+        if s.kind == "case_study":
+            url = case_study_url(origin, s.value)
+        elif s.kind == "programme":
+            url = f"{origin}/api/v1/search?" + urlencode({"q": f'"{s.value}"'})
+        else:
+            url = f"{origin}/api/v1/search?" + urlencode([(s.kind, s.value)])  # theme, council
+        suggestions.append(SuggestionPublic.model_construct(**dict(s), url=url))
+    return SuggestPagePublic(q=page.q, suggestions=suggestions)
 
 
 def submission_public(row: CaseStudy, base_url: str) -> SubmissionPublic:
+    """A submission as its council or a moderator sees it, with its URLs."""
     assert row.id is not None
     content = store.to_file(row).model_dump(exclude={"slug", "status"})
     findings = [SafeguardingFinding(**f) for f in row.safeguarding_findings]
@@ -35,9 +95,7 @@ def submission_public(row: CaseStudy, base_url: str) -> SubmissionPublic:
         created_at=row.created_at,
         modified_at=row.modified_at,
         url=f"{base_url}/api/v1/submissions/{row.id}",
-        public_url=(
-            f"{base_url}/api/v1/case-studies/{row.slug}" if row.status == PUBLISHED else None
-        ),
+        public_url=case_study_url(base_url, row.slug) if row.status == PUBLISHED else None,
     )
 
 

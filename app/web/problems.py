@@ -150,6 +150,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         404: "Not found",
         405: "Method not allowed",
         413: "Request too large",
+        429: "Too many requests",
     }
     detail = str(exc.detail)
     if detail == "There was an error parsing the body":  # FastAPI's words for unreadable JSON

@@ -1,7 +1,8 @@
 """One error shape for every kind of error: application/problem+json (RFC 9457).
 
 Grouped by producer, as Datasette's contract test is: the exception handlers, the middleware
-that answers before the app (413, 431, 429) and /readyz all give the same shape."""
+that answers before the app (400, 413, 431, 429), the key check (401, 429) and /readyz all give
+the same shape."""
 
 import httpx
 import pytest
@@ -70,6 +71,25 @@ def test_middleware_refusals_are_problems(settings: Settings) -> None:
         for _ in range(3):
             response = client.get("/api/v1/vocabulary")
         assert_problem(response, 429, "/api/v1/vocabulary")
+
+
+def test_host_key_and_metrics_refusals_are_problems(settings: Settings) -> None:
+    """400 for an untrusted Host (middleware), 429 for keys guessed too often (the key check),
+    401 for /metrics without its token."""
+    write_collection(settings.data_dir, sample_collection())
+    changes = {
+        "rate_limit": "100/minute",
+        "write_rate_limit": "1/minute",
+        "metrics_token": "m" * 16,
+    }
+    with TestClient(create_app(settings.model_copy(update=changes))) as client:
+        search = "/api/v1/search"
+        assert_problem(client.get(search, headers={"Host": "evil.example"}), 400, search)
+        path = "/api/v1/submissions"
+        for _ in range(2):
+            response = client.post(path, json=make_draft(), headers=auth("bf_guess"))
+        assert_problem(response, 429, path)
+        assert_problem(client.get("/metrics"), 401, "/metrics")
 
 
 def test_the_pages_of_signed_in_work_answer_with_problems(

@@ -5,8 +5,11 @@ import time
 
 from fastapi.testclient import TestClient
 
+from app.config import Settings
+from app.core.collection import write_collection
+from app.main import create_app
 from app.services.collection import load_collection
-from testkit.factories import make_case_study
+from testkit.factories import make_case_study, sample_collection
 
 
 def found(client: TestClient, q: str) -> list[str]:
@@ -60,3 +63,25 @@ def test_a_damaged_index_is_rebuilt_while_serving(client: TestClient) -> None:
     assert codes <= {200, 503}
     assert index.generation() != damaged
     assert found(client, "fostering") == ["south-fostering"]
+
+
+def test_no_cached_page_outlives_a_change_made_by_another_process(settings: Settings) -> None:
+    """Finding 17 of issue #15: with two workers, an unpublished case study was served from the
+    other worker's page cache for a moment. Here this process's index never catches up (no
+    background sync), as if the other worker had made the change a moment ago."""
+    collection = sample_collection()
+    write_collection(settings.data_dir, collection)
+    quiet = settings.model_copy(update={"index_sync_seconds": 3600})
+    with TestClient(create_app(quiet)) as client:
+        for _ in range(2):  # the second from the page cache
+            assert found(client, "fostering") == ["south-fostering"]
+            assert (
+                "/case-studies/south-fostering" in client.get("/", params={"q": "fostering"}).text
+            )
+        study = next(s for s in collection if s.slug == "south-fostering")
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        load_collection(engine, [study.model_copy(update={"status": "withdrawn"})])
+        assert found(client, "fostering") == []  # at once: no waiting for the index
+        assert (
+            "/case-studies/south-fostering" not in client.get("/", params={"q": "fostering"}).text
+        )

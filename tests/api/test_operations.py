@@ -162,7 +162,7 @@ def test_rate_limit_settings_are_checked() -> None:
 
 
 def test_the_search_cache_can_be_turned_off(settings: Settings) -> None:
-    with started(settings, search_cache_size=0) as client:
+    with started(settings, search_cache_mb=0) as client:
         first = client.get("/api/v1/search", params={"q": "fostering"}).json()
         assert client.get("/api/v1/search", params={"q": "fostering"}).json() == first
         assert len(client.app.state.search._cache) == 0  # type: ignore[attr-defined]

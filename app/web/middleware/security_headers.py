@@ -1,4 +1,5 @@
-"""nosniff, a referrer policy and a Content-Security-Policy on every response."""
+"""nosniff, a referrer policy, a Content-Security-Policy and (HSTS_SECONDS) HSTS on every
+response."""
 
 from collections.abc import Callable
 
@@ -36,9 +37,13 @@ class SecurityHeaders:
     """nosniff, a referrer policy and a CSP on every response; only /embed may be framed, and
     only by the websites allowed to embed (`frame_ancestors()`, asked on each request)."""
 
-    def __init__(self, app: ASGIApp, frame_ancestors: Callable[[], list[str]]) -> None:
+    def __init__(
+        self, app: ASGIApp, frame_ancestors: Callable[[], list[str]], hsts_seconds: int = 0
+    ) -> None:
         self.app = app
         self.frame_ancestors = frame_ancestors
+        # Browsers keep to HTTPS for this long once they have seen it (only over HTTPS).
+        self.hsts = f"max-age={hsts_seconds}" if hsts_seconds else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,6 +56,8 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+                if self.hsts is not None:
+                    headers.setdefault("Strict-Transport-Security", self.hsts)
                 if path == "/embed":
                     policy = embed_policy(self.frame_ancestors())
                     headers.setdefault("Content-Security-Policy", policy)

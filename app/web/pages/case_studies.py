@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.core.errors import NotFound
-from app.core.results import CaseStudyPublic, SearchResult
+from app.core.results import CaseStudyDetail, SearchResult
 from app.services.case_studies import get_case_study, vocabulary_with_counts
 from app.services.filters import SearchRequest
 from app.services.search import SearchService
@@ -33,7 +33,7 @@ def source_name(url: str | None) -> str:
 
 
 def same_council(
-    session: Session, service: SearchService, study: CaseStudyPublic
+    session: Session, service: SearchService, study: CaseStudyDetail
 ) -> list[tuple[str, str, str | None]]:
     """The council's other case studies, newest first: (slug, title, published)."""
     request = SearchRequest(councils=[study.council], sort="newest")
@@ -61,13 +61,13 @@ def case_study_page(
     try:
         if len(slug) > MAX_SLUG:
             raise NotFound(f"No published case study has a slug {MAX_SLUG}+ characters long.")
-        study = get_case_study(session, slug, base_url)
+        study = get_case_study(session, slug)
     except NotFound:
         if not wants_html(request):
             raise
         return not_found_page(request, slug)
     back = back_to_results(from_)
-    related: list[SearchResult] = service.related(session, slug, base_url, RELATED).results
+    related: list[SearchResult] = service.related(session, slug, RELATED).results
     council = same_council(session, service, study)
     shown = {s for s, _, _ in council}
     return templates.TemplateResponse(

@@ -146,7 +146,7 @@ def embed_page(
 ) -> Response:
     """A compact list of results for a frame on an allowed website; it tells the page that
     frames it its height, so the frame never scrolls inside."""
-    page = service.search(session, replace(params, page=1, per_page=limit), base_url)
+    page = service.search(session, replace(params, page=1, per_page=limit))
     return templates.TemplateResponse(
         request,
         "embed.html",

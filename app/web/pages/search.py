@@ -57,18 +57,18 @@ def search_page(
 ) -> Response:
     query = page_query.read(request.query_params, vocabulary)
     search = query.request
-    page = service.search(session, search, base_url)
+    page = service.search(session, search)
     if page.total and search.page > page.pages:
         query.notices.append(
             f"There {'is' if page.pages == 1 else 'are'} only {page.pages} "
             f"page{'' if page.pages == 1 else 's'} of results, so the last is shown."
         )
         search = replace(search, page=page.pages)
-        page = service.search(session, search, base_url)
+        page = service.search(session, search)
     link = Link.of_search(search)
     unfiltered = None
     if not page.total and link.filters:  # would the words alone find something?
-        unfiltered = service.search(session, _without_filters(search), base_url).total
+        unfiltered = service.search(session, _without_filters(search)).total
     described = finder.describe(search, vocabulary)
     return templates.TemplateResponse(
         request,

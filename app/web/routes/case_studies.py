@@ -4,9 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from app.core.results import CaseStudyPublic, RelatedPage, VocabularyPublic
+from app.core.results import VocabularyPublic
 from app.services.case_studies import get_case_study, vocabulary_with_counts
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.presenters import case_study_public, related_public
+from app.web.schemas import CaseStudyPublic, RelatedPagePublic
 
 router = APIRouter(prefix="/api/v1", tags=["case studies"])
 
@@ -16,20 +18,20 @@ def case_study(
     session: SessionDep, base_url: BaseUrlDep, slug: Annotated[str, Path(max_length=120)]
 ) -> CaseStudyPublic:
     """A published case study in full: the body as Markdown and as sanitised HTML."""
-    return get_case_study(session, slug, base_url)
+    return case_study_public(get_case_study(session, slug), base_url)
 
 
-@router.get("/case-studies/{slug}/related", response_model=RelatedPage)
+@router.get("/case-studies/{slug}/related", response_model=RelatedPagePublic)
 def related(
     session: SessionDep,
     service: SearchDep,
     base_url: BaseUrlDep,
     slug: Annotated[str, Path(max_length=120)],
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> RelatedPage:
+) -> RelatedPagePublic:
     """The published case studies most like this one, by their words and shared tags (themes
     count most, then priority areas, then age bands). Never includes the case study itself."""
-    return service.related(session, slug, base_url, limit)
+    return related_public(service.related(session, slug, limit), base_url)
 
 
 @router.get("/vocabulary", response_model=VocabularyPublic)

@@ -1,10 +1,13 @@
 """For operators and load balancers: /healthz (alive), /readyz (able to serve correctly) and
 /metrics (Prometheus)."""
 
+import hmac
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from app.core.errors import Unauthenticated
 from app.services.health import readiness
 from app.web.problems import problem
 
@@ -38,7 +41,16 @@ def readyz(request: Request) -> Response:
 )
 def metrics(request: Request) -> Response:
     """Prometheus metrics: requests and latency by route and status, searches, zero-result
-    searches, index lag and documents indexed (this process's)."""
+    searches, index lag and documents indexed (this process's). With METRICS_TOKEN set, only
+    for `Authorization: Bearer <METRICS_TOKEN>`."""
+    token = request.app.state.settings.metrics_token
+    if token is not None:
+        sent = request.headers.get("authorization", "")
+        scheme, _, credentials = sent.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            credentials.strip().encode(), token.encode()
+        ):
+            raise Unauthenticated("The metrics need Authorization: Bearer <METRICS_TOKEN>.")
     return Response(
         generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST
     )

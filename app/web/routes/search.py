@@ -6,15 +6,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from app.core.results import SearchPage, SuggestPage
+from app.core.results import SearchPage
 from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep
+from app.web.presenters import search_page_public, suggest_public
 from app.web.routes.params import search_params
+from app.web.schemas import SearchPagePublic, SuggestPagePublic
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
 
-@router.get("/search", response_model=SearchPage)
+@router.get("/search", response_model=SearchPagePublic)
 def search(
     session: SessionDep,
     service: SearchDep,
@@ -44,12 +46,19 @@ def search(
     words for them; question and filler words ("how", "other councils") are not searched for on
     their own. `explain=true` says, for each result, why it ranks where it does.
     """
-    # The JSON is made once per cached page: a repeated search skips validation and encoding.
-    body = service.search_json(session, request, base_url, explain=explain)
+
+    # Encoded once per cached page and origin (without FastAPI validating it again).
+    def render(page: SearchPage) -> bytes:
+        return search_page_public(page, base_url).model_dump_json().encode()
+
+    if explain:  # worked out afresh each time: not cached, not counted
+        body = render(service.explained(session, request))
+    else:
+        body = service.rendered(session, request, base_url, render)
     return Response(body, media_type="application/json")
 
 
-@router.get("/suggest", response_model=SuggestPage)
+@router.get("/suggest", response_model=SuggestPagePublic)
 def suggest(
     service: SearchDep,
     base_url: BaseUrlDep,
@@ -57,8 +66,8 @@ def suggest(
         str, Query(min_length=1, max_length=100, description="What has been typed so far")
     ],
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
-) -> SuggestPage:
+) -> SuggestPagePublic:
     """Completions for a search box: themes, programmes, councils and case study titles with a
     word starting with `q`, whole-name matches first. Each comes with the API request it leads
     to. Cheap enough to call on every keystroke."""
-    return service.suggest(q, base_url, limit)
+    return suggest_public(service.suggest(q, limit), base_url)

@@ -1,0 +1,44 @@
+"""Per-process caches are bounded in bytes, not in entries (issue #15, finding 8: 1,024 pages
+of 50 results reached about 500 MB)."""
+
+import gc
+import itertools
+import tracemalloc
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.core.collection import write_collection
+from app.main import create_app
+from testkit.factories import sample_collection
+
+
+def grown_by(client: TestClient, requests: list[dict[str, object]]) -> int:
+    """Bytes the process still holds after answering requests (each once)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for params in requests:
+            assert client.get("/api/v1/search", params=params).status_code == 200  # type: ignore[arg-type]
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_page_cache_stays_within_its_budget(settings: Settings) -> None:
+    write_collection(settings.data_dir, sample_collection())
+    # No log records at INFO: pytest keeps every one it captures, which would be counted.
+    budget = settings.model_copy(update={"search_cache_mb": 0.25, "log_level": "warning"})
+    # 126 different pages of up to 50 results: about 4 MB were they all kept.
+    requests: list[dict[str, object]] = [
+        {"per_page": per_page, "sort": sort, **({"age": age} if age else {})}
+        for per_page, sort, age in itertools.product(range(30, 51), ("newest", "title"), (0, 3, 14))
+    ]
+    with TestClient(create_app(budget)) as client:
+        client.get("/api/v1/search")  # warm: the route, the first plan
+        grown = grown_by(client, requests)
+        assert grown < 1_000_000, f"{grown:,} bytes kept for {len(requests)} pages"

@@ -1,0 +1,108 @@
+"""At the connection, against a real server (`python -m app`) and raw sockets (issue #15,
+finding 18): a request that does not arrive in full in time is cut off, and X-Forwarded-For
+counts only from the proxies the operator names. Every wait here is bounded."""
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.core.collection import write_collection
+from testkit.factories import sample_collection
+from testkit.servers import service
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 1.0  # REQUEST_TIMEOUT_SECONDS for these servers
+CUT_OFF_WITHIN = 4.0  # seconds a held connection may last before the test fails
+
+
+def small(tmp: Path) -> dict[str, str]:
+    """A small collection, so that the server starts in a moment."""
+    write_collection(tmp / "collection", sample_collection())
+    return {"DATA_DIR": str(tmp / "collection")}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    tmp = tmp_path_factory.mktemp("slow")
+    env = {**small(tmp), "RATE_LIMIT": "off", "REQUEST_TIMEOUT_SECONDS": str(TIMEOUT)}
+    with service(tmp, env) as url:
+        yield url
+
+
+def connect(base: str) -> socket.socket:
+    host, port = base.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=0.2)
+    return sock
+
+
+def held_for(sock: socket.socket, trickle: bytes) -> float:
+    """Send trickle a byte every 0.2 s; return how long the server kept the connection (it
+    fails the test past CUT_OFF_WITHIN)."""
+    started = time.monotonic()
+    with sock:
+        for byte in trickle:
+            try:
+                sock.sendall(bytes([byte]))
+                if sock.recv(65536) == b"":
+                    return time.monotonic() - started
+            except TimeoutError:  # nothing to read yet: still held
+                pass
+            except (ConnectionResetError, BrokenPipeError):
+                return time.monotonic() - started
+            assert time.monotonic() - started < CUT_OFF_WITHIN, "the connection is still held"
+    raise AssertionError("the trickle ended before the server cut it off")
+
+
+def test_a_request_head_sent_a_byte_at_a_time_is_cut_off(base: str) -> None:
+    sock = connect(base)
+    sock.sendall(b"GET /api/v1/search?q=care HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    assert held_for(sock, b"X-Slow: " + b"a" * 100) < CUT_OFF_WITHIN
+
+
+def test_a_body_sent_a_byte_at_a_time_is_cut_off(base: str) -> None:
+    sock = connect(base)
+    sock.sendall(
+        b"POST /api/v1/submissions/suggest-tags HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 500\r\n\r\n"
+    )
+    assert held_for(sock, b"{" + b" " * 200) < CUT_OFF_WITHIN
+
+
+def test_a_silent_connection_is_closed(base: str) -> None:
+    sock = connect(base)
+    sock.settimeout(CUT_OFF_WITHIN)
+    with sock:
+        assert sock.recv(1) == b""  # closed by the server, not by our timeout
+
+
+def test_a_keep_alive_client_is_served_again_and_again(base: str) -> None:
+    with httpx.Client(base_url=base) as client:
+        for _ in range(3):  # one connection; each request arrives in time
+            assert client.get("/api/v1/search", params={"q": "care"}).status_code == 200
+            time.sleep(TIMEOUT / 2)
+        assert client.get("/healthz").status_code == 200
+
+
+def addresses_counted(tmp: Path, env: dict[str, str]) -> list[int]:
+    """Four requests from 127.0.0.1, each naming a different client in X-Forwarded-For, under
+    a limit of three a minute per address."""
+    with service(tmp, {**small(tmp), **env, "RATE_LIMIT": "3/minute"}) as url:
+        return [
+            httpx.get(
+                f"{url}/api/v1/vocabulary", headers={"X-Forwarded-For": f"203.0.113.{n}"}
+            ).status_code
+            for n in range(4)
+        ]
+
+
+def test_x_forwarded_for_is_not_trusted_by_default(tmp_path: Path) -> None:
+    assert addresses_counted(tmp_path, {}) == [200, 200, 200, 429]
+
+
+def test_x_forwarded_for_is_trusted_from_the_proxies_named(tmp_path: Path) -> None:
+    assert addresses_counted(tmp_path, {"FORWARDED_ALLOW_IPS": "127.0.0.1"}) == [200] * 4
