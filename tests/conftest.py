@@ -1,11 +1,13 @@
 """Fixture chain: a fresh temporary store and index -> settings -> app -> client."""
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings
 
 from app.config import Settings
 from app.core.collection import write_collection
@@ -14,6 +16,12 @@ from app.main import create_app
 from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
+
+# In CI the property tests draw the same examples every run (a landing is not decided by which
+# examples a run happened to draw); locally they draw new ones, and keep what failed.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture
