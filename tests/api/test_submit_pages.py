@@ -230,7 +230,7 @@ def test_an_amendment_of_a_version_since_changed_is_refused(
     assert reason in mail.get_content()
     leeds.get(f"/submit/drafts/{number}/check")
     refused = post(leeds, f"/submit/drafts/{number}/send", {})
-    assert refused.status_code == 409 and "rejected" in refused.text
+    assert refused.status_code == 409 and "it is now rejected. Nothing was changed" in refused.text
     assert refused.headers["content-type"].startswith("text/html")
     assert leeds.get(f"/submit/drafts/{number}").status_code == 200  # nothing lost
 
@@ -277,3 +277,19 @@ def test_the_council_hears_when_its_case_study_is_published(
     assert [m["Subject"] for m in smtp.inbox.to(YORK)] == [
         "You have an account on Bright Futures case study search"
     ]  # another council's people hear nothing
+
+
+def test_the_submission_pages_answer_machines_with_problems(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    json = {"accept": "application/json"}
+    missing = leeds.client.get("/submit/drafts/999", headers=json)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    leeds.get("/submit/new")
+    data = {"csrf_token": leeds.token(), "title": "Mentors", "action": "continue"}
+    invalid = leeds.client.post("/submit/new", data=data, headers=json)
+    assert invalid.status_code == 422
+    pointers = [e["pointer"] for e in invalid.json()["errors"]]
+    assert pointers[:3] == ["#/summary", "#/region", "#/challenge"]

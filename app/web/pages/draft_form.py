@@ -7,11 +7,11 @@ from fastapi import Request
 from markupsafe import Markup, escape
 
 from app.core import drafting
+from app.core.errors import Conflict
 from app.core.safeguarding import ADVICE
 from app.core.vocabulary import Vocabulary
 from app.services.drafts import CHECKED, Help, Spans
 
-ACTIONS = ("save", "continue")
 FIRST_OF = {"body": "challenge", "priority_areas": "priority_areas", "region": "region"}
 
 
@@ -72,3 +72,26 @@ def help_context(fields: dict[str, Any], found: Help) -> dict[str, Any]:
         "checked": CHECKED,
         "ticked": drafting.TICKED,
     }
+
+
+STATE_WORDS = {
+    "submitted": "waiting for review",
+    "changes_requested": "back with you for changes",
+    "published": "published",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+}
+
+
+def in_plain_words(error: Conflict, record_id: int | None) -> Conflict:
+    """A Conflict from the workflow (written for API clients) in words for the page."""
+    current = error.extensions.get("current")
+    if not isinstance(current, dict) or record_id is None:
+        return error
+    state = STATE_WORDS.get(str(current.get("status")), str(current.get("status")))
+    return Conflict(
+        f"The case study changed after you opened it: it is now {state}. Nothing was changed "
+        f"by this request. Open it again from your submissions (/my/submissions/{record_id}) "
+        "to see what it says now.",
+        current=current,
+    )

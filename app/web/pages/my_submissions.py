@@ -9,8 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.core.errors import Conflict
 from app.services.workflow import OPEN
 from app.web.deps import CouncilUserDep, SessionDep, SubmissionsDep, csrf_protect
+from app.web.pages.draft_form import in_plain_words
 from app.web.pages.rendering import render
 from app.web.pages.submit import DraftsDep
 
@@ -115,5 +117,8 @@ def withdraw(
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
 ) -> Response:
     """Withdraw the version the officer saw; a Conflict (in plain words) if it changed."""
-    service.withdraw(session, account.principal, record_id, {version})
+    try:
+        service.withdraw(session, account.principal, record_id, {version})
+    except Conflict as error:
+        raise in_plain_words(error, record_id) from None
     return RedirectResponse(f"/my/submissions/{record_id}?withdrawn=true", status_code=303)

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.core import drafting
-from app.core.errors import Invalid
+from app.core.errors import Conflict, Invalid
 from app.web.deps import CouncilUserDep, SessionDep, SubmissionsDep, VocabularyDep, csrf_protect
-from app.web.pages.draft_form import help_context, marked
+from app.web.pages.draft_form import help_context, in_plain_words, marked
 from app.web.pages.rendering import render
 from app.web.pages.submit import DraftId, DraftsDep, not_ready
 
@@ -68,8 +68,9 @@ def send(
     try:
         row = drafts.send(session, account.principal, draft_id)
     except Invalid as error:
-        session.rollback()
         return not_ready(request, session, drafts, vocabulary, account, draft, error)
+    except Conflict as error:
+        raise in_plain_words(error, draft.amends_id) from None
     return RedirectResponse(f"/submit/sent/{row.id}", status_code=303)
 
 
