@@ -41,8 +41,8 @@ If you were not expecting this, you can ignore this email.
 _STATE_NEWS = {
     "submitted": (
         "We have received {title}",
-        '{council} submitted a case study, "{title}". The campaign team will review it, '
-        "usually within 10 working days, and we will email you when they have decided.",
+        '{council} submitted a case study, "{title}". The campaign team will review it '
+        "and we will email you when they have decided.",
     ),
     "amended": (
         "We have received the changes to {title}",
