@@ -20,6 +20,10 @@ TEXT = ("title", "summary", "programme", "region", "evidence", "published", "sou
 TICKED = ("priority_areas", "age_bands", "themes")
 LINES = ("outcomes", "partners")
 FIELDS = (*TEXT, *SECTIONS, *TICKED, *LINES)
+ON_THE_FORM = (  # the order of the form, so that the error summary follows it
+    "title", "summary", "programme", "region", *SECTIONS, "body", "outcomes", "evidence",
+    "partners", "published", "source_url", *TICKED,
+)  # fmt: skip
 LONGEST = 60_000  # any one field as typed; the content's own rules are tighter
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
 
@@ -127,10 +131,12 @@ def check(fields: dict[str, Any], council: str) -> CaseStudyContent:
             name = str(item["loc"][0]) if item["loc"] else "title"
             if name == "body" and any(section in errors for section in SECTIONS):
                 continue  # the empty section says it
-            errors.setdefault(name, RULES.get(name) or _plain(name, item["msg"]))
+            unknown_tag = name in TICKED and item["type"] == "value_error"  # names the allowed
+            rule = None if unknown_tag else RULES.get(name)
+            errors.setdefault(name, rule or _plain(name, item["msg"]))
         content = None
     if errors or content is None:
-        ordered = {name: errors[name] for name in (*FIELDS, *errors) if name in errors}
+        ordered = {name: errors[name] for name in (*ON_THE_FORM, *errors) if name in errors}
         raise Invalid(
             "; ".join(ordered.values()),
             [{"detail": message, "pointer": f"#/{name}"} for name, message in ordered.items()],

@@ -114,6 +114,8 @@ def test_an_officer_submits_a_case_study_without_help(
         expect(finding).to_have_text("Chloe, 15, had missed most of Year 10.")
     expect(page.locator("#solution-findings")).to_contain_text("names someone next to their age")
     looked_at("2-form-with-finding")
+    page.locator("label[for=solution]").scroll_into_view_if_needed()
+    page.screenshot(path=f"{shot}-2-form-finding-in-view.png")
     press(page, "Continue")
 
     page.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
