@@ -119,8 +119,8 @@ class DraftService:
         amends, version = row.amends_id, row.amends_version
         if not drafts.claim_draft(session, row):
             raise Conflict("This draft has been sent already: see your submissions.")
-        if amends is not None:
-            patch = content.model_dump(exclude={"has_measured_outcome", "council"})
+        if amends is not None:  # as typed, so that what cleaning removes is warned of
+            patch = {name: value for name, value in raw.items() if name != "council"}
             expected = None if version is None else {version}
             return self.submissions.amend(session, principal, amends, patch, expected)
         sent = self.submissions.submit(

@@ -165,6 +165,16 @@ def test_councils_see_only_their_own_drafts(client: TestClient, smtp: SmtpServer
         assert post(york, f"/submit/drafts/{number}{path}", form()).status_code == 404
     page = leeds.get(f"/submit/drafts/{number}")
     assert "Leeds private draft" in page.text  # untouched
+    post(leeds, f"/submit/drafts/{number}", form(title="Leeds private draft", action="continue"))
+    leeds.get(f"/submit/drafts/{number}/check")
+    record = post(leeds, f"/submit/drafts/{number}/send", {}).headers["location"].split("/")[-1]
+    assert york.get(f"/submit/sent/{record}").status_code == 404
+    assert york.get(f"/my/submissions/{record}/withdraw").status_code == 404
+    for path in ("amend", "withdraw"):
+        york.get("/my/submissions")
+        refused = post(york, f"/my/submissions/{record}/{path}", {"version": "1"})
+        assert refused.status_code == 404 and "Leeds private draft" not in refused.text
+    assert york.get("/my/submissions").text.count("Leeds private draft") == 0
 
 
 def test_bad_input_gets_a_page_that_says_what_to_fix(client: TestClient, smtp: SmtpServer) -> None:
