@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from testkit.factories import make_draft
 from testkit.servers import free_port, service
 from testkit.smtp import link_in, smtp_server
 from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
@@ -150,4 +152,82 @@ def test_an_officer_submits_a_case_study_without_help(
     mail = site.smtp.inbox.wait_for(lambda m: m["To"] == email and "received" in m["Subject"])
     assert mail["Subject"] == "We have received Mentors for young people missing school"
     assert errors == []
+    context.close()
+
+
+def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
+    site: Site, browser: Browser
+) -> None:
+    """The other pages, each with axe-core: the error summary, a submission with the
+    moderators' message, the amendment through the same form, and withdrawing."""
+    email = "amender@leeds.example"
+    operator(site, "users", "invite", email, "--role", "council", "--council", "Leeds City Council")
+    key = operator(site, "keys", "create", "--role", "council", "--council", "Leeds City Council")
+    moderator = operator(site, "keys", "create", "--role", "moderator").strip().splitlines()[-1]
+    leeds = {"Authorization": f"Bearer {key.strip().splitlines()[-1]}"}
+    sent = httpx.post(f"{site.url}/api/v1/submissions", json=make_draft(), headers=leeds)
+    other = httpx.post(
+        f"{site.url}/api/v1/submissions", json=make_draft(title="Second hub"), headers=leeds
+    )
+    record, second = sent.json()["id"], other.json()["id"]
+    message = "Please say how many carers the hub supported."
+    asked = httpx.post(
+        f"{site.url}/api/v1/moderation/{record}/request-changes",
+        json={"message": message},
+        headers={"Authorization": f"Bearer {moderator}"},
+    )
+    assert asked.status_code == 200, asked.text
+    link = link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email))
+    context = browser.new_context(viewport=SIZES["desk"])  # type: ignore[arg-type]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    shot = f"{site.shots}/desk"
+
+    def looked_at(name: str) -> None:
+        fits(page)
+        accessible(page)
+        page.screenshot(path=f"{shot}-{name}.png", full_page=True)
+
+    page.goto(link)
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/my/submissions$"))
+    page.goto(f"{site.url}/submit/new")
+    press(page, "Continue")  # nothing filled in
+    expect(page.locator(".error-summary")).to_contain_text("Enter a title")
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    looked_at("7-form-errors")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the summary's first link takes focus to its field
+    assert page.evaluate("document.activeElement.id") == "title"
+
+    page.goto(f"{site.url}/my/submissions/{record}")
+    expect(page.locator(".inset")).to_contain_text(message)
+    looked_at("8-changes-requested")
+    press(page, "Change the case study")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
+    expect(page.locator("h1")).to_have_text("Change your case study")
+    page.get_by_label("The impact").fill("The hub supported 95 carers in its first year.")
+    press(page, "Continue")
+    page.wait_for_url(re.compile(r"/check$"))
+    expect(page.locator("#answer-impact")).to_contain_text("95 carers")
+    looked_at("9-check-changes")
+    press(page, "Send the changes")
+    page.wait_for_url(re.compile(rf"/submit/sent/{record}$"))
+    expect(page.locator(".panel-title")).to_have_text("Changes sent")
+    looked_at("10-changes-sent")
+
+    page.goto(f"{site.url}/my/submissions/{second}")
+    press(page, "Withdraw it")
+    page.wait_for_url(re.compile(r"/withdraw$"))
+    looked_at("11-withdraw")
+    press(page, "Withdraw it")
+    page.wait_for_url(re.compile(rf"/my/submissions/{second}\?withdrawn=true$"))
+    expect(page.locator(".banner")).to_contain_text("You have withdrawn this case study")
+    expect(page.locator(".summary-list")).to_contain_text("Withdrawn")
+    looked_at("12-withdrawn")
+    refused = "Failed to load resource: the server responded with a status of 422"
+    assert [e for e in errors if not e.startswith(refused)] == []  # the form with its errors
     context.close()
