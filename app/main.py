@@ -26,6 +26,7 @@ from app.services.indexing import IndexSync, ensure_index, sync_index
 from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
+from app.services.notices import CouncilNotices
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -45,6 +46,8 @@ from app.web.pages import accounts, api_docs, councils, my_submissions, people
 from app.web.pages import case_studies as case_study_pages
 from app.web.pages import embed as embed_pages
 from app.web.pages import search as pages
+from app.web.pages import submit as submit_pages
+from app.web.pages import submit_check as submit_check_pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
     analytics,
@@ -107,11 +110,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.search = SearchService(
         index, vocabulary, counter, metrics, cache_bytes=int(settings.search_cache_mb * 2**20)
     )
-    app.state.submissions = SubmissionService(index)
-    # A publish is in search before it is answered, the index rebuilt first if it has to be.
-    app.state.moderation = ModerationService(lambda: sync_index(engine, index, vocabulary))
-    app.state.tagger = Tagger(index, vocabulary)
     mailer = Mailer.from_settings(engine, settings, metrics)
+    notices = CouncilNotices(settings.link_base, mailer.wake)
+    app.state.submissions = SubmissionService(index, notices)
+    # A publish is in search before it is answered, the index rebuilt first if it has to be.
+    app.state.moderation = ModerationService(lambda: sync_index(engine, index, vocabulary), notices)
+    app.state.tagger = Tagger(index, vocabulary)
     metrics.watch_outbox(engine)
     mailer.start()
     app.state.mailer = mailer
@@ -231,6 +235,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         councils,
         embed_origins,
         embed_pages,
+        submit_pages,
+        submit_check_pages,
     )
     for module in routers:
         app.include_router(module.router)

@@ -57,6 +57,20 @@ MESSAGES = {
     "phone_number": "gives a phone number",
 }
 
+# What each finding means for the officer who wrote it, and what to do, in plain words.
+ADVICE = {
+    "date_of_birth": "This gives a date of birth. Leave it out: a date of birth with a place "
+    "identifies a child.",
+    "name_and_age": "This names someone next to their age. If they are a child or a family "
+    'member, use a description instead ("a 15-year-old girl") or leave out the age.',
+    "name_school_year": "This names a child with their school and year group. Leave out the "
+    "name or the school.",
+    "home_address": "This gives a home address or postcode. Leave it out, or give only the "
+    "town or area.",
+    "phone_number": "This gives a phone number. Leave it out: people can find the service "
+    "through its web page.",
+}
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -102,23 +116,49 @@ def _passage(sentence: str) -> str:
     return sentence if len(sentence) <= 240 else sentence[:239] + "…"
 
 
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Where each sentence starts and ends in the text."""
+    spans, start = [], 0
+    for gap in _SENTENCES.finditer(text):
+        spans.append((start, gap.start()))
+        start = gap.end()
+    return [*spans, (start, len(text))]
+
+
+def flagged(text: str) -> list[tuple[int, int, list[str]]]:
+    """Where in the text the check found something, sentence by sentence, and what: so that a
+    form can mark the very words that caused a finding."""
+    spans = []
+    for start, end in _sentences(text):
+        kinds = _kinds(text[start:end])
+        if kinds:
+            spans.append((start, end, kinds))
+    return spans
+
+
 def check_text(field: str, text: str) -> list[Finding]:
     findings: list[Finding] = []
-    for sentence in _SENTENCES.split(text):
-        kinds: list[str] = []
-        if DATE_OF_BIRTH.search(sentence):
-            kinds.append("date_of_birth")
-        names = _names(sentence)
-        if names and _near(names, list(AGE.finditer(sentence))):
-            kinds.append("name_and_age")
-        if names and SCHOOL.search(sentence) and YEAR_GROUP.search(sentence):
-            kinds.append("name_school_year")
-        if ADDRESS.search(sentence) or POSTCODE.search(sentence):
-            kinds.append("home_address")
-        if PHONE.search(sentence):
-            kinds.append("phone_number")
-        findings += [Finding(kind, field, _passage(sentence)) for kind in kinds]
+    for start, end in _sentences(text):
+        sentence = text[start:end]
+        findings += [Finding(kind, field, _passage(sentence)) for kind in _kinds(sentence)]
     return findings
+
+
+def _kinds(sentence: str) -> list[str]:
+    """What one sentence gives away, if anything."""
+    kinds: list[str] = []
+    if DATE_OF_BIRTH.search(sentence):
+        kinds.append("date_of_birth")
+    names = _names(sentence)
+    if names and _near(names, list(AGE.finditer(sentence))):
+        kinds.append("name_and_age")
+    if names and SCHOOL.search(sentence) and YEAR_GROUP.search(sentence):
+        kinds.append("name_school_year")
+    if ADDRESS.search(sentence) or POSTCODE.search(sentence):
+        kinds.append("home_address")
+    if PHONE.search(sentence):
+        kinds.append("phone_number")
+    return kinds
 
 
 def check(content: dict[str, Any]) -> list[Finding]:

@@ -35,3 +35,52 @@ address and we will send you a new link.
 If you were not expecting this, you can ignore this email.
 """
     return f"You have an account on {SERVICE}", body
+
+
+# What a council's people are told when one of their submissions changes state, and what to do.
+_STATE_NEWS = {
+    "submitted": (
+        "We have received {title}",
+        '{council} submitted a case study, "{title}". The campaign team will review it '
+        "and we will email you when they have decided.",
+    ),
+    "amended": (
+        "We have received the changes to {title}",
+        '{council} changed the case study "{title}". The campaign team will review it '
+        "again and we will email you when they have decided.",
+    ),
+    "changes_requested": (
+        "Changes requested to {title}",
+        'The campaign team has asked for changes to "{title}" before it can be published:'
+        "\n\n{message}\n\nChange the case study, or withdraw it, from its page:",
+    ),
+    "published": (
+        "{title} is published",
+        'The campaign team has published "{title}". Practitioners can now find it in search.',
+    ),
+    "rejected": (
+        "{title} will not be published",
+        'The campaign team has decided not to publish "{title}":\n\n{message}',
+    ),
+    "unpublished": (
+        "{title} has been unpublished",
+        'The campaign team has taken "{title}" out of search, and asks for changes:'
+        "\n\n{message}\n\nChange the case study, or withdraw it, from its page:",
+    ),
+}
+NEWS = frozenset(_STATE_NEWS)
+
+
+def state_changed(
+    action: str, title: str, council: str, message: str | None, link: str
+) -> tuple[str, str]:
+    subject, news = _STATE_NEWS[action]
+    short = title if len(title) <= 80 else title[:79] + "…"
+    said = news.format(title=title, council=council, message=message or "")
+    body = f"""{said}
+
+{link}
+
+You are getting this email because you submit case studies for {council} on {SERVICE}.
+"""
+    return subject.format(title=short), body

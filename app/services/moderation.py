@@ -14,6 +14,7 @@ from app.core.errors import Forbidden
 from app.core.failpoints import failpoint
 from app.core.principals import Principal
 from app.services import workflow
+from app.services.notices import QUIET, CouncilNotices
 from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED, Versions
 from app.store import submissions
 from app.store.db import Session
@@ -23,8 +24,11 @@ from app.store.models import CaseStudy, utcnow
 class ModerationService:
     """Moderators' decisions over a request's session."""
 
-    def __init__(self, refresh_index: Callable[[], object]) -> None:
+    def __init__(
+        self, refresh_index: Callable[[], object], notices: CouncilNotices = QUIET
+    ) -> None:
         self._refresh_index = refresh_index
+        self.notices = notices
 
     def publish(
         self,
@@ -49,7 +53,9 @@ class ModerationService:
             row.published_year = date.today().year
         workflow.move(session, row, principal, "published", PUBLISHED, note)
         row.moderation_message = note
+        self.notices.tell(session, row, "published", note)
         submissions.save(session)
+        self.notices.sent()
         failpoint("after-publish-commit")  # the store has it, the index not yet
         self._refresh_index()
         return row
@@ -135,7 +141,9 @@ class ModerationService:
         workflow.claim(session, row, allowed, to)
         workflow.move(session, row, principal, action, to, message)
         row.moderation_message = message
+        self.notices.tell(session, row, action, message)
         submissions.save(session)
+        self.notices.sent()
         if was_published:
             self._refresh_index()
         return row

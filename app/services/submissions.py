@@ -17,6 +17,7 @@ from app.core.principals import Principal
 from app.core.submissions import History, HistoryEvent
 from app.search.index import SearchIndex
 from app.services import workflow
+from app.services.notices import QUIET, CouncilNotices
 from app.services.workflow import OPEN, SUBMITTED, WITHDRAWN, Versions
 from app.store import case_studies as store
 from app.store import submissions
@@ -29,8 +30,9 @@ Render = Callable[[CaseStudy], dict[str, Any]]
 class SubmissionService:
     """The submission workflow over a request's session."""
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index: SearchIndex, notices: CouncilNotices = QUIET) -> None:
         self.index = index
+        self.notices = notices
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -100,6 +102,7 @@ class SubmissionService:
             if body is None and idempotency_key:  # the same key raced us and won
                 body = self._replay(session, principal, idempotency_key, request_hash)
             if body is not None:
+                self.notices.sent()
                 return body
         raise Conflict("Another request changed this at the same moment; try again.")
 
@@ -123,6 +126,7 @@ class SubmissionService:
         if not submissions.try_flush(session, row):
             return None
         workflow.event(session, row, principal, "submitted", None, SUBMITTED)
+        self.notices.tell(session, row, "submitted", None)
         body = render(row)
         if idempotency_key:
             assert principal.key_id is not None
@@ -182,7 +186,9 @@ class SubmissionService:
         workflow.fill(session, self.index, row, content, patch)
         row.status = SUBMITTED
         workflow.event(session, row, principal, "amended", before, SUBMITTED, changes=changes)
+        self.notices.tell(session, row, "amended", None)
         submissions.save(session)
+        self.notices.sent()
         return row
 
     def withdraw(

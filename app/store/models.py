@@ -1,7 +1,7 @@
 """The SQL tables: case studies and their tags, the change log that feeds the search index,
 submission history, API keys, idempotency records, query counts, people's accounts with their
-sign-in links and browser sessions, the mail outbox, and the websites allowed to embed the
-service."""
+sign-in links and browser sessions, the mail outbox, the websites allowed to embed the service,
+and council officers' drafts."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -265,3 +265,20 @@ class EmbedOriginChange(SQLModel, table=True):
     action: str = Field(max_length=20)
     actor: str = Field(max_length=250)
     at: datetime = _when()
+
+
+class Draft(SQLModel, table=True):
+    """A council officer's unfinished case study, as typed (it need not be valid yet), or an
+    amendment in the making (`amends_id` at `amends_version`); it becomes a submission, or
+    changes one, only from the check-your-answers page."""
+
+    __tablename__ = "draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_council: str = Field(max_length=300, index=True)
+    created_by: str = Field(max_length=250)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    amends_id: int | None = Field(default=None, foreign_key="case_study.id", ondelete="CASCADE")
+    amends_version: int | None = None
+    created_at: datetime = _when()
+    modified_at: datetime = _when()

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
 from app.core.accounts import ACTIVE, INVITED, REVOKED, Account
+from app.core.councils import same_council
 from app.core.errors import Conflict
 from app.store.models import BrowserSession, SignInToken, User, utcnow
 
@@ -80,3 +81,11 @@ def revoke_user(session: Session, row: User) -> User:
     session.commit()
     session.refresh(row)
     return row
+
+
+def council_users(session: Session, council: str) -> list[User]:
+    """The people who may sign in for a council (invited or active), by address."""
+    rows = session.exec(
+        select(User).where(User.role == "council", User.state != REVOKED).order_by(col(User.email))
+    )
+    return [row for row in rows if row.council and same_council(row.council, council)]

@@ -1,16 +1,23 @@
-"""A council user's submissions: /my/submissions lists their council's, newest first, with each
-one's state; /my/submissions/{id} shows one with its history and the moderators' last message.
-Another council's submission is a 404, as in the API."""
+"""A council user's submissions: /my/submissions lists their council's drafts and submissions,
+newest first, with each one's state; /my/submissions/{id} shows one with its history and the
+moderators' last message, and while it is open it can be changed (through a draft of the
+amendment) or withdrawn, each at the version shown. Another council's submission is a 404, as in
+the API."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
+from app.core.errors import Conflict
+from app.services.workflow import OPEN
 from app.web.deps import CouncilUserDep, SessionDep, SubmissionsDep, csrf_protect
+from app.web.pages.draft_form import in_plain_words
 from app.web.pages.rendering import render
+from app.web.pages.submit import DraftsDep
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PER_PAGE = 25
 STATES = {  # the words and the GOV.UK tag colour of each state
     "submitted": ("Waiting for review", "blue"),
@@ -37,11 +44,21 @@ def my_submissions(
     session: SessionDep,
     service: SubmissionsDep,
     account: CouncilUserDep,
+    drafts: DraftsDep,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    deleted: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
     total, rows = service.find(session, account.principal, [], None, page, PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
-    context = {"rows": rows, "total": total, "page": page, "pages": pages, "states": STATES}
+    context = {
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "states": STATES,
+        "drafts": drafts.list(session, account.principal) if page == 1 else [],
+        "deleted": deleted == "draft",
+    }
     return render(request, "my_submissions.html", context)
 
 
@@ -51,7 +68,8 @@ def my_submission(
     session: SessionDep,
     service: SubmissionsDep,
     account: CouncilUserDep,
-    record_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    record_id: RecordId,
+    withdrawn: Annotated[bool, Query()] = False,
 ) -> Response:
     row = service.get(session, account.principal, record_id)
     history = service.history(session, account.principal, record_id)
@@ -60,5 +78,47 @@ def my_submission(
         "events": list(reversed(history.events)),
         "states": STATES,
         "actions": ACTIONS,
+        "open": row.status in OPEN,
+        "withdrawn": withdrawn and row.status == "withdrawn",
     }
     return render(request, "my_submission.html", context)
+
+
+@router.post("/my/submissions/{record_id}/amend")
+def amend(
+    session: SessionDep,
+    drafts: DraftsDep,
+    account: CouncilUserDep,
+    record_id: RecordId,
+) -> Response:
+    """Start (or go back to) the draft of a change, from the version as it is now."""
+    draft = drafts.start_amendment(session, account.principal, record_id)
+    return RedirectResponse(f"/submit/drafts/{draft.id}", status_code=303)
+
+
+@router.get("/my/submissions/{record_id}/withdraw")
+def withdraw_question(
+    request: Request,
+    session: SessionDep,
+    service: SubmissionsDep,
+    account: CouncilUserDep,
+    record_id: RecordId,
+) -> Response:
+    row = service.get(session, account.principal, record_id)
+    return render(request, "withdraw.html", {"row": row})
+
+
+@router.post("/my/submissions/{record_id}/withdraw")
+def withdraw(
+    session: SessionDep,
+    service: SubmissionsDep,
+    account: CouncilUserDep,
+    record_id: RecordId,
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+) -> Response:
+    """Withdraw the version the officer saw; a Conflict (in plain words) if it changed."""
+    try:
+        service.withdraw(session, account.principal, record_id, {version})
+    except Conflict as error:
+        raise in_plain_words(error, record_id) from None
+    return RedirectResponse(f"/my/submissions/{record_id}?withdrawn=true", status_code=303)

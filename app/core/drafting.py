@@ -1,0 +1,153 @@
+"""A case study as a council officer types it into the form: fields as typed (text, lists of
+ticked values, one outcome or partner a line, the body in its four sections), turned into the
+content the workflow takes, with errors in GOV.UK's words naming each form field."""
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.core.content import CaseStudyContent
+from app.core.errors import Invalid
+
+SECTIONS = {
+    "challenge": "The challenge",
+    "solution": "The solution",
+    "impact": "The impact",
+    "lessons": "Lessons learned",
+}
+TEXT = ("title", "summary", "programme", "region", "evidence", "published", "source_url")
+TICKED = ("priority_areas", "age_bands", "themes")
+LINES = ("outcomes", "partners")
+FIELDS = (*TEXT, *SECTIONS, *TICKED, *LINES)
+ON_THE_FORM = (  # the order of the form, so that the error summary follows it
+    "title", "summary", "programme", "region", *SECTIONS, "body", "outcomes", "evidence",
+    "partners", "published", "source_url", *TICKED,
+)  # fmt: skip
+LONGEST = 60_000  # any one field as typed; the content's own rules are tighter
+_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+# The message for an empty required field, and for one that breaks its rule, in GOV.UK's words.
+EMPTY = {
+    "title": "Enter a title",
+    "summary": "Enter a summary",
+    "challenge": "Enter the challenge",
+    "solution": "Enter the solution",
+    "impact": "Enter the impact",
+    "region": "Select the region",
+    "priority_areas": "Select at least one priority area",
+    "age_bands": "Select at least one age band",
+    "themes": "Select at least one theme",
+}
+RULES = {
+    "title": "Title must be between 3 and 200 characters",
+    "summary": "Summary must be between 20 and 800 characters",
+    "programme": "Programme or model must be 200 characters or fewer",
+    "themes": "Select no more than 6 themes",
+    "published": "Date first published must be a real date in the past, like 2024 or 2024-03",
+    "source_url": "Web address must start with https:// or http://, like https://www.leeds.gov.uk",
+    "outcomes": "Each outcome must be 300 characters or fewer, with no more than 30 outcomes",
+    "partners": "Each partner must be 300 characters or fewer, with no more than 30 partners",
+    "body": "The case study must be 50,000 characters or fewer in all",
+}
+
+
+def empty_fields() -> dict[str, Any]:
+    return {name: [] if name in TICKED else "" for name in FIELDS} | {"evidence": "emerging"}
+
+
+def tidy(fields: dict[str, Any]) -> dict[str, Any]:
+    """Only the form's fields, each of its kind and no longer than LONGEST (a draft may be
+    anything in between)."""
+    tidied = empty_fields()
+    for name in FIELDS:
+        value = fields.get(name)
+        if name in TICKED:
+            items = value if isinstance(value, list) else [value] if value else []
+            tidied[name] = list(dict.fromkeys(str(v)[:100] for v in items))[:50]
+        elif isinstance(value, str):
+            tidied[name] = value.replace("\r\n", "\n")[:LONGEST]
+    return tidied
+
+
+def body_of(fields: dict[str, Any]) -> str:
+    """The body in Markdown, with a heading for each section that has words."""
+    parts = [
+        f"## {heading}\n\n{fields[name].strip()}\n"
+        for name, heading in SECTIONS.items()
+        if str(fields.get(name) or "").strip()
+    ]
+    return "\n".join(parts)
+
+
+def sections_of(body: str) -> dict[str, str]:
+    """A stored body split back into the form's sections; what comes before the first known
+    heading, or under an unknown one, stays with the section before it (or the challenge)."""
+    found = dict.fromkeys(SECTIONS, "")
+    names = {heading.casefold(): name for name, heading in SECTIONS.items()}
+    current, start = "challenge", 0
+    for match in _HEADING.finditer(body):
+        name = names.get(match.group(1).casefold())
+        if name is None:
+            continue
+        found[current] += body[start : match.start()]
+        current, start = name, match.end()
+    found[current] += body[start:]
+    return {name: text.strip() for name, text in found.items()}
+
+
+def fields_of(content: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields for stored content (to amend it)."""
+    fields = empty_fields()
+    for name in TEXT:
+        fields[name] = str(content.get(name) or "")
+    for name in TICKED:
+        fields[name] = list(content.get(name) or [])
+    for name in LINES:
+        fields[name] = "\n".join(content.get(name) or [])
+    return fields | sections_of(str(content.get("body") or ""))
+
+
+def as_content(fields: dict[str, Any]) -> dict[str, Any]:
+    """The content the workflow takes (before its rules), from the form's fields."""
+    content: dict[str, Any] = {name: fields[name] for name in TICKED}
+    for name in TEXT:
+        content[name] = str(fields.get(name) or "").strip() or None
+    for name in LINES:
+        content[name] = [line.strip() for line in str(fields[name]).splitlines() if line.strip()]
+    content["body"] = body_of(fields)
+    content["evidence"] = content["evidence"] or "emerging"
+    return content
+
+
+def check(fields: dict[str, Any], council: str) -> CaseStudyContent:
+    """The content, valid, for the council; Invalid naming each form field that is not."""
+    fields = tidy(fields)
+    errors = {name: message for name, message in EMPTY.items() if not _given(fields[name])}
+    try:
+        content = CaseStudyContent.model_validate({**as_content(fields), "council": council})
+    except ValidationError as error:
+        for item in error.errors():
+            name = str(item["loc"][0]) if item["loc"] else "title"
+            if name == "body" and any(section in errors for section in SECTIONS):
+                continue  # the empty section says it
+            unknown_tag = name in TICKED and item["type"] == "value_error"  # names the allowed
+            rule = None if unknown_tag else RULES.get(name)
+            errors.setdefault(name, rule or _plain(name, item["msg"]))
+        content = None
+    if errors or content is None:
+        ordered = {name: errors[name] for name in (*ON_THE_FORM, *errors) if name in errors}
+        raise Invalid(
+            "; ".join(ordered.values()),
+            [{"detail": message, "pointer": f"#/{name}"} for name, message in ordered.items()],
+        )
+    return content
+
+
+def _given(value: object) -> bool:
+    return bool(value.strip()) if isinstance(value, str) else bool(value)
+
+
+def _plain(name: str, message: str) -> str:
+    label = name.replace("_", " ").capitalize()
+    return f"{label}: {message.removeprefix('Value error, ')}"

@@ -1,0 +1,135 @@
+"""A council officer's drafts: saved as typed, checked as they write (tag suggestions, close
+published matches, the safeguarding check at the words that caused it), and sent from the
+check-your-answers page as a new submission or as an amendment of one at the version read."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.core import drafting, safeguarding
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.principals import Principal
+from app.core.submissions import SubmissionWarning, TagDraft, TagSuggestions
+from app.services.duplicates import duplicates
+from app.services.submissions import SubmissionService
+from app.services.tagging import Tagger
+from app.services.workflow import OPEN
+from app.store import case_studies as store
+from app.store import drafts
+from app.store.db import Session
+from app.store.models import CaseStudy, Draft
+
+Spans = list[tuple[int, int, list[str]]]
+CHECKED = (*drafting.TEXT[:3], *drafting.SECTIONS, *drafting.LINES)  # the fields people write
+
+
+@dataclass(frozen=True)
+class Help:
+    """What the service can tell an officer about a draft as it stands."""
+
+    flagged: dict[str, Spans] = field(default_factory=dict)  # form field -> where, and what
+    suggestions: TagSuggestions | None = None
+    duplicates: list[SubmissionWarning] = field(default_factory=list)
+
+    @property
+    def findings(self) -> int:
+        return sum(len(spans) for spans in self.flagged.values())
+
+
+class DraftService:
+    def __init__(self, submissions: SubmissionService, tagger: Tagger) -> None:
+        self.submissions = submissions
+        self.tagger = tagger
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def list(self, session: Session, principal: Principal) -> list[Draft]:
+        return drafts.list_drafts(session, _council(principal))
+
+    def get(self, session: Session, principal: Principal, draft_id: int) -> Draft:
+        row = drafts.find_draft(session, _council(principal), draft_id)
+        if row is None:
+            raise NotFound(f"No draft {draft_id} that you can see.")
+        return row
+
+    def help(self, session: Session, fields: dict[str, Any], own_slug: str | None = None) -> Help:
+        fields = drafting.tidy(fields)
+        flagged = {name: spans for name in CHECKED if (spans := safeguarding.flagged(fields[name]))}
+        content = drafting.as_content(fields)
+        texts = {"title": content["title"] or "", "summary": content["summary"] or ""}
+        try:
+            draft = TagDraft.model_validate({**texts, "body": content["body"]})
+            suggestions: TagSuggestions | None = self.tagger.suggest(session, draft)
+        except (Invalid, ValidationError):  # too little text yet, or too much to suggest from
+            suggestions = None
+        index = self.submissions.index
+        close = duplicates(session, index, content, own_slug) if suggestions else []
+        return Help(flagged, suggestions, close)
+
+    # -- changing --------------------------------------------------------------------------
+
+    def start(self, session: Session, principal: Principal, fields: dict[str, Any]) -> Draft:
+        row = drafts.new_draft(session, _council(principal), principal.name, drafting.tidy(fields))
+        session.commit()
+        return row
+
+    def start_amendment(self, session: Session, principal: Principal, record_id: int) -> Draft:
+        """A draft of an amendment, from the submission as it is now (or the one already
+        started from this version)."""
+        row = self.submissions.get(session, principal, record_id)
+        if row.status not in OPEN:
+            raise Conflict(
+                f"This submission is {row.status.replace('_', ' ')}; only one waiting for "
+                "review or with changes requested can be changed."
+            )
+        assert row.id is not None
+        found = drafts.draft_amending(session, row.id)
+        if found is not None and found.amends_version == row.version:
+            return found
+        if found is not None:  # started from an older version: start again from this one
+            drafts.delete_draft(session, found)
+        fields = drafting.fields_of(store.to_file(row).model_dump())
+        draft = drafts.new_draft(
+            session, _council(principal), principal.name, fields, (row.id, row.version)
+        )
+        session.commit()
+        return draft
+
+    def save(
+        self, session: Session, principal: Principal, draft_id: int, fields: dict[str, Any]
+    ) -> Draft:
+        row = self.get(session, principal, draft_id)
+        drafts.update_draft(session, row, drafting.tidy(fields))
+        session.commit()
+        return row
+
+    def discard(self, session: Session, principal: Principal, draft_id: int) -> None:
+        drafts.delete_draft(session, self.get(session, principal, draft_id))
+        session.commit()
+
+    def send(self, session: Session, principal: Principal, draft_id: int) -> CaseStudy:
+        """Submit the draft, or amend the submission it changes at the version it was started
+        from; the draft goes in the same transaction. Invalid if it is not ready; Conflict if
+        it was sent already or the submission changed meanwhile."""
+        row = self.get(session, principal, draft_id)
+        council = _council(principal)
+        content = drafting.check(row.fields, council)
+        raw = {**drafting.as_content(row.fields), "council": council}
+        amends, version = row.amends_id, row.amends_version
+        if not drafts.claim_draft(session, row):
+            raise Conflict("This draft has been sent already: see your submissions.")
+        if amends is not None:  # as typed, so that what cleaning removes is warned of
+            patch = {name: value for name, value in raw.items() if name != "council"}
+            expected = None if version is None else {version}
+            return self.submissions.amend(session, principal, amends, patch, expected)
+        sent = self.submissions.submit(
+            session, principal, content, raw, None, lambda record: {"id": record.id}
+        )
+        return self.submissions.get(session, principal, int(sent["id"]))
+
+
+def _council(principal: Principal) -> str:
+    if principal.role != "council" or not principal.council:
+        raise Forbidden("Drafts are kept for council officers.")
+    return principal.council

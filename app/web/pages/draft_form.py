@@ -1,0 +1,97 @@
+"""What the submission pages share: the form's fields read from a post, the vocabularies as the
+form's choices, and the safeguarding findings turned into marked-up text."""
+
+from typing import Any
+
+from fastapi import Request
+from markupsafe import Markup, escape
+
+from app.core import drafting
+from app.core.errors import Conflict
+from app.core.safeguarding import ADVICE
+from app.core.vocabulary import Vocabulary
+from app.services.drafts import CHECKED, Help, Spans
+
+FIRST_OF = {"body": "challenge", "priority_areas": "priority_areas", "region": "region"}
+
+
+async def form_fields(request: Request) -> dict[str, Any]:
+    """The draft's fields from a form post (lists for the checkboxes), tidied."""
+    form = await request.form()
+    fields: dict[str, Any] = {}
+    for name in drafting.FIELDS:
+        if name in drafting.TICKED:
+            fields[name] = [v for v in form.getlist(name) if isinstance(v, str)]
+        else:
+            value = form.get(name)
+            fields[name] = value if isinstance(value, str) else ""
+    return drafting.tidy(fields)
+
+
+def choices(vocabulary: Vocabulary) -> dict[str, Any]:
+    """Each vocabulary's terms for the form's checkboxes and radios."""
+    return {kind: vocabulary.terms(kind) for kind in ("regions", *drafting.TICKED, "evidence")}
+
+
+def marked(text: str, spans: Spans) -> Markup:
+    """The text, escaped, with each flagged sentence in a <mark> that says why."""
+    out, at = [], 0
+    for number, (start, end, kinds) in enumerate(spans, 1):
+        out.append(escape(text[at:start]))
+        why = " ".join(ADVICE[kind] for kind in kinds)
+        out.append(
+            Markup('<mark class="flag" id="flag-{}" title="{}">{}</mark>').format(
+                number, why, text[start:end]
+            )
+        )
+        at = end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
+def findings(text: str, spans: Spans) -> list[dict[str, Any]]:
+    """Each finding in a field: the words found and what to do, in plain words."""
+    return [
+        {"words": " ".join(text[start:end].split()), "advice": [ADVICE[k] for k in kinds]}
+        for start, end, kinds in spans
+    ]
+
+
+def help_context(fields: dict[str, Any], found: Help) -> dict[str, Any]:
+    flagged = {name: findings(fields[name], spans) for name, spans in found.flagged.items()}
+    suggested: dict[str, list[Any]] = {}
+    if found.suggestions is not None:
+        for kind in drafting.TICKED:
+            suggested[kind] = [
+                s for s in getattr(found.suggestions, kind) if s.value not in fields[kind]
+            ]
+    return {
+        "help": found,
+        "flagged": flagged,
+        "suggested": suggested,
+        "checked": CHECKED,
+        "ticked": drafting.TICKED,
+    }
+
+
+STATE_WORDS = {
+    "submitted": "waiting for review",
+    "changes_requested": "back with you for changes",
+    "published": "published",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+}
+
+
+def in_plain_words(error: Conflict, record_id: int | None) -> Conflict:
+    """A Conflict from the workflow (written for API clients) in words for the page."""
+    current = error.extensions.get("current")
+    if not isinstance(current, dict) or record_id is None:
+        return error
+    state = STATE_WORDS.get(str(current.get("status")), str(current.get("status")))
+    return Conflict(
+        f"The case study changed after you opened it: it is now {state}. Nothing was changed "
+        f"by this request. Open it again from your submissions (/my/submissions/{record_id}) "
+        "to see what it says now.",
+        current=current,
+    )

@@ -1,0 +1,112 @@
+"""The end of submitting: check your answers (everything as it will be sent, with the
+safeguarding findings marked in the text, the tags the text suggests and any close published
+match, without JavaScript), send, and the confirmation with a reference. A draft can also be
+deleted, after a question."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.core import drafting
+from app.core.errors import Conflict, Invalid
+from app.web.deps import CouncilUserDep, SessionDep, SubmissionsDep, VocabularyDep, csrf_protect
+from app.web.pages.draft_form import help_context, in_plain_words, marked
+from app.web.pages.rendering import render
+from app.web.pages.submit import DraftId, DraftsDep, not_ready
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def reference(record_id: int) -> str:
+    return f"BF-{record_id:05d}"
+
+
+@router.get("/submit/drafts/{draft_id}/check")
+def check_answers(
+    request: Request,
+    session: SessionDep,
+    drafts: DraftsDep,
+    vocabulary: VocabularyDep,
+    account: CouncilUserDep,
+    draft_id: DraftId,
+) -> Response:
+    draft = drafts.get(session, account.principal, draft_id)
+    try:
+        content = drafting.check(draft.fields, account.council or "")
+    except Invalid as error:
+        return not_ready(request, session, drafts, vocabulary, account, draft, error)
+    found = drafts.help(session, draft.fields)
+    fields = drafting.tidy(draft.fields)
+    context = {
+        "draft": draft,
+        "content": content,
+        "fields": fields,
+        "text": {
+            name: marked(fields[name], found.flagged.get(name, []))
+            for name in fields
+            if isinstance(fields[name], str)
+        },
+        "sections": drafting.SECTIONS,
+        "vocabulary": vocabulary,
+        **help_context(fields, found),
+    }
+    return render(request, "submit_check.html", context)
+
+
+@router.post("/submit/drafts/{draft_id}/send")
+def send(
+    request: Request,
+    session: SessionDep,
+    drafts: DraftsDep,
+    vocabulary: VocabularyDep,
+    account: CouncilUserDep,
+    draft_id: DraftId,
+) -> Response:
+    draft = drafts.get(session, account.principal, draft_id)
+    try:
+        row = drafts.send(session, account.principal, draft_id)
+    except Invalid as error:
+        return not_ready(request, session, drafts, vocabulary, account, draft, error)
+    except Conflict as error:
+        raise in_plain_words(error, draft.amends_id) from None
+    return RedirectResponse(f"/submit/sent/{row.id}", status_code=303)
+
+
+@router.get("/submit/sent/{record_id}")
+def confirmation(
+    request: Request,
+    session: SessionDep,
+    service: SubmissionsDep,
+    account: CouncilUserDep,
+    record_id: RecordId,
+) -> Response:
+    row = service.get(session, account.principal, record_id)
+    kind = "submitted" if row.version == 1 else "amended"
+    context = {"row": row, "kind": kind, "reference": reference(record_id)}
+    return render(request, "submit_sent.html", context)
+
+
+@router.get("/submit/drafts/{draft_id}/delete")
+def delete_question(
+    request: Request,
+    session: SessionDep,
+    drafts: DraftsDep,
+    account: CouncilUserDep,
+    draft_id: DraftId,
+) -> Response:
+    draft = drafts.get(session, account.principal, draft_id)
+    return render(request, "submit_delete.html", {"draft": draft})
+
+
+@router.post("/submit/drafts/{draft_id}/delete")
+def delete(
+    request: Request,
+    session: SessionDep,
+    drafts: DraftsDep,
+    account: CouncilUserDep,
+    draft_id: DraftId,
+) -> Response:
+    drafts.discard(session, account.principal, draft_id)
+    return RedirectResponse("/my/submissions?deleted=draft", status_code=303)

@@ -1,0 +1,305 @@
+"""Submitting in the browser, for council officers: the guidance before any typing; drafts kept
+on the server and only the council's own; errors in GOV.UK's shape naming each field; the
+safeguarding findings at the words that caused them (on the form, in the live help and marked on
+check your answers); submit, amend at the version read, withdraw; and email to the council's
+people at each change of state, through a real SMTP server."""
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from app.config import Settings
+from testkit.factories import make_draft
+from testkit.smtp import SmtpServer
+from tests.api.browsing import Person, invite
+from tests.api.conftest import Keys, auth, submit
+
+LEEDS, YORK = "officer@leeds.example", "officer@york.example"
+FLAGGED = "Chloe, 15, was missing school. The hub found her a mentor."
+FIXED = "A 15-year-old girl was missing school. The hub found her a mentor."
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return settings.model_copy(
+        update={"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
+    )
+
+
+def signed_in(client: TestClient, smtp: SmtpServer, email: str, council: str) -> Person:
+    invite(client, email, "council", council)
+    person = Person.at(client)
+    person.open_link(smtp.inbox.link_to(email))
+    assert person.confirm().status_code == 303
+    return person
+
+
+def form(**overrides: Any) -> dict[str, Any]:
+    """A complete form, as an officer fills it in."""
+    fields: dict[str, Any] = {
+        "title": "Mentors for young people missing school",
+        "summary": "Volunteer mentors help teenagers who miss school get back to lessons.",
+        "region": "Yorkshire and the Humber",
+        "challenge": "Too many teenagers were missing school for weeks at a time.",
+        "solution": FIXED,
+        "impact": "Attendance rose for most of the young people mentored.",
+        "outcomes": "Persistent absence fell from 30% to 18%",
+        "evidence": "measured",
+        "priority_areas": ["early-help"],
+        "age_bands": ["11-16"],
+        "themes": ["education", "adolescents"],
+    }
+    return fields | overrides
+
+
+def post(person: Person, path: str, data: dict[str, Any]) -> Response:
+    """Post a form from the person's last page, with its CSRF token."""
+    person.last = person.client.post(
+        path, data={"csrf_token": person.token(), **data}, follow_redirects=False
+    )
+    return person.last
+
+
+def draft_id(response: Response) -> int:
+    found = re.search(r"/submit/drafts/(\d+)", response.headers["location"])
+    assert found, response.headers["location"]
+    return int(found.group(1))
+
+
+def test_the_guidance_comes_before_any_typing(client: TestClient) -> None:
+    page = Person.at(client).get("/submit")
+    assert page.status_code == 200
+    assert "What makes a useful case study" in page.text
+    for rule in ("name with their age", "date of birth", "school with their year group",
+                 "home address or postcode", "phone number"):  # fmt: skip
+        assert rule in page.text
+    assert "<textarea" not in page.text and 'href="/sign-in?next=/submit/new"' in page.text
+    # the form itself is for signed-in council officers
+    assert Person.at(client).get("/submit/new").headers["location"].startswith("/sign-in")
+
+
+def test_an_officer_drafts_sees_the_finding_fixes_it_and_submits(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    saved = post(leeds, "/submit/new", {"title": "Mentors", "solution": FLAGGED, "action": "save"})
+    assert saved.status_code == 303
+    number = draft_id(saved)
+
+    page = leeds.get(f"/submit/drafts/{number}?saved=true")  # the finding, at the field
+    assert "Your draft has been saved" in page.text
+    findings = page.text.split('id="solution-findings"')[1].split('id="lessons"')[0]
+    assert '<q class="finding-words">Chloe, 15, was missing school.</q>' in findings
+    assert "names someone next to their age" in findings
+    assert "The hub found her a mentor" not in findings  # only the sentence that caused it
+    listing = leeds.get("/my/submissions")
+    assert f'href="/submit/drafts/{number}">Mentors</a>' in listing.text
+
+    leeds.get(f"/submit/drafts/{number}")
+    incomplete = post(leeds, f"/submit/drafts/{number}", {"title": "Mentors", "action": "continue"})
+    assert incomplete.status_code == 422 and "There is a problem" in incomplete.text
+    for field, message in (("summary", "Enter a summary"), ("challenge", "Enter the challenge"),
+                           ("region", "Select the region"),
+                           ("priority_areas", "Select at least one priority area")):  # fmt: skip
+        assert f'<a href="#{field}">{message}</a>' in incomplete.text
+        assert f'id="{field}"' in incomplete.text  # the link lands on the field
+
+    complete = post(leeds, f"/submit/drafts/{number}", form(solution=FLAGGED, action="continue"))
+    assert complete.headers["location"] == f"/submit/drafts/{number}/check"
+    check = leeds.get(complete.headers["location"])
+    assert check.status_code == 200 and "Check your answers" in check.text
+    assert 'title="This names someone next to their age.' in check.text
+    assert ">Chloe, 15, was missing school.</mark> The hub found her a mentor." in check.text
+    assert "found 1 passage to look at" in check.text
+
+    leeds.get(f"/submit/drafts/{number}")
+    post(leeds, f"/submit/drafts/{number}", form(action="continue"))  # fixed
+    check = leeds.get(f"/submit/drafts/{number}/check")
+    assert "<mark" not in check.text
+    sent = post(leeds, f"/submit/drafts/{number}/send", {})
+    assert sent.status_code == 303
+    record = int(sent.headers["location"].rsplit("/", 1)[1])
+    done = leeds.get(sent.headers["location"])
+    assert "Case study submitted" in done.text and f"BF-{record:05d}" in done.text
+
+    mail = smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "received" in m["Subject"])
+    assert mail["Subject"] == "We have received Mentors for young people missing school"
+    assert f"http://testserver/my/submissions/{record}" in mail.get_content()
+    listing = leeds.get("/my/submissions")
+    assert "Drafts" not in listing.text and "Waiting for review" in listing.text
+    assert leeds.get(f"/submit/drafts/{number}").status_code == 404  # it became the submission
+    leeds.get(f"/my/submissions/{record}")
+    again = post(leeds, f"/submit/drafts/{number}/send", {})
+    assert again.status_code == 404
+
+
+def test_the_help_follows_the_text_as_it_is_written(client: TestClient, smtp: SmtpServer) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    text = {"summary": "Early help for families. Call 0113 496 0000 to refer.", "title": "Hub"}
+    helped = post(leeds, "/submit/help", text)
+    assert helped.status_code == 200 and helped.headers["cache-control"] == "no-store"
+    part = helped.text.split('id="summary-findings"')[1].split("</div>\n</div>")[0]
+    assert "Call 0113 496 0000 to refer." in part and "gives a phone number" in part
+    assert 'id="priority_areas-suggestions"' in helped.text
+    assert "Providing the right support" in helped.text.split('id="priority_areas-suggestions"')[1]
+    assert "0 things" not in helped.text and "found 1 passage" in helped.text
+
+
+def test_councils_see_only_their_own_drafts(client: TestClient, smtp: SmtpServer) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    number = draft_id(post(leeds, "/submit/new", form(title="Leeds private draft")))
+    york = signed_in(client, smtp, YORK, "City of York Council")
+    for path in ("", "/check", "/delete"):
+        page = york.get(f"/submit/drafts/{number}{path}")
+        assert page.status_code == 404 and "Leeds private draft" not in page.text
+    york.get("/my/submissions")
+    assert "Leeds private draft" not in york.last.text  # type: ignore[union-attr]
+    for path in ("", "/send", "/delete"):
+        york.get("/my/submissions")
+        assert post(york, f"/submit/drafts/{number}{path}", form()).status_code == 404
+    page = leeds.get(f"/submit/drafts/{number}")
+    assert "Leeds private draft" in page.text  # untouched
+    post(leeds, f"/submit/drafts/{number}", form(title="Leeds private draft", action="continue"))
+    leeds.get(f"/submit/drafts/{number}/check")
+    record = post(leeds, f"/submit/drafts/{number}/send", {}).headers["location"].split("/")[-1]
+    assert york.get(f"/submit/sent/{record}").status_code == 404
+    assert york.get(f"/my/submissions/{record}/withdraw").status_code == 404
+    for path in ("amend", "withdraw"):
+        york.get("/my/submissions")
+        refused = post(york, f"/my/submissions/{record}/{path}", {"version": "1"})
+        assert refused.status_code == 404 and "Leeds private draft" not in refused.text
+    assert york.get("/my/submissions").text.count("Leeds private draft") == 0
+
+
+def test_bad_input_gets_a_page_that_says_what_to_fix(client: TestClient, smtp: SmtpServer) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    odd = post(leeds, "/submit/new", {"title": "x", "action": "publish"})
+    assert odd.status_code == 422 and "Save as draft" in odd.text
+    assert odd.headers["content-type"].startswith("text/html")
+    assert leeds.get("/submit/drafts/0").status_code == 422
+    leeds.get("/submit/new")
+    forged = leeds.client.post("/submit/new", data=form(), follow_redirects=False)
+    assert forged.status_code == 403 and "This form has expired" in forged.text
+    long = post(leeds, "/submit/new", form(summary="word " * 300, action="continue"))
+    assert long.status_code == 422
+    assert '<a href="#summary">Summary must be between 20 and 800 characters</a>' in long.text
+
+
+def test_an_officer_amends_when_changes_are_requested(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    message = "Please add how many carers the hub supported."
+    asked = client.post(
+        f"/api/v1/moderation/{record}/request-changes",
+        json={"message": message},
+        headers=auth(keys.moderator),
+    )
+    assert asked.status_code == 200
+    mail = smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "Changes" in m["Subject"])
+    assert mail["Subject"] == "Changes requested to Kinship hub" and message in mail.get_content()
+
+    page = leeds.get(f"/my/submissions/{record}")
+    assert message in page.text and "Make the changes" in page.text
+    started = post(leeds, f"/my/submissions/{record}/amend", {})
+    number = draft_id(started)
+    page = leeds.get(started.headers["location"])
+    assert "Change your case study" in page.text and "Kinship carers felt unsupported" in page.text
+    fields = form(title="Kinship hub", impact="The hub supported 95 carers in its first year.")
+    post(leeds, f"/submit/drafts/{number}", fields | {"action": "continue"})
+    check = leeds.get(f"/submit/drafts/{number}/check")
+    assert "Send the changes" in check.text
+    sent = post(leeds, f"/submit/drafts/{number}/send", {})
+    assert leeds.get(sent.headers["location"]).text.count("Changes sent") >= 1
+    now = client.get(f"/api/v1/submissions/{record}", headers=auth(keys.leeds)).json()
+    assert now["status"] == "submitted" and now["version"] == 3
+    assert "95 carers" in now["body"]
+    smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "changes to" in m["Subject"])
+
+
+def test_an_amendment_of_a_version_since_changed_is_refused(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get(f"/my/submissions/{record}")
+    number = draft_id(post(leeds, f"/my/submissions/{record}/amend", {}))
+    reason = "We already hold this case study."
+    client.post(
+        f"/api/v1/moderation/{record}/reject", json={"reason": reason}, headers=auth(keys.moderator)
+    )
+    mail = smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "will not be" in m["Subject"])
+    assert reason in mail.get_content()
+    leeds.get(f"/submit/drafts/{number}/check")
+    refused = post(leeds, f"/submit/drafts/{number}/send", {})
+    assert refused.status_code == 409 and "it is now rejected. Nothing was changed" in refused.text
+    assert refused.headers["content-type"].startswith("text/html")
+    assert leeds.get(f"/submit/drafts/{number}").status_code == 200  # nothing lost
+
+
+def test_an_officer_withdraws_the_version_they_saw(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    question = leeds.get(f"/my/submissions/{record}/withdraw")
+    assert (
+        "Withdraw this case study?" in question.text and 'name="version" value="1"' in question.text
+    )
+    done = post(leeds, f"/my/submissions/{record}/withdraw", {"version": "1"})
+    assert done.headers["location"] == f"/my/submissions/{record}?withdrawn=true"
+    page = leeds.get(done.headers["location"])
+    assert (
+        "You have withdrawn this case study" in page.text
+        and "Change the case study" not in page.text
+    )
+    stale = submit(client, keys.leeds, make_draft(title="Second hub")).json()["id"]
+    leeds.get(f"/my/submissions/{stale}/withdraw")
+    client.patch(
+        f"/api/v1/submissions/{stale}", json={"summary": "A newer summary of the second hub."},
+        headers=auth(keys.leeds),
+    )  # fmt: skip
+    refused = post(leeds, f"/my/submissions/{stale}/withdraw", {"version": "1"})
+    assert refused.status_code == 409
+    status = client.get(f"/api/v1/submissions/{stale}", headers=auth(keys.leeds)).json()["status"]
+    assert status == "submitted"
+
+
+def test_the_council_hears_when_its_case_study_is_published(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    invite(client, LEEDS, "council", "Leeds City Council")
+    invite(client, YORK, "council", "City of York Council")
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    published = client.post(f"/api/v1/moderation/{record}/publish", json={},
+                            headers=auth(keys.moderator))  # fmt: skip
+    assert published.status_code == 200
+    mail = smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "published" in m["Subject"])
+    assert mail["Subject"] == "Kinship hub is published"
+    assert [m["Subject"] for m in smtp.inbox.to(YORK)] == [
+        "You have an account on Bright Futures case study search"
+    ]  # another council's people hear nothing
+
+
+def test_the_submission_pages_answer_machines_with_problems(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    json = {"accept": "application/json"}
+    missing = leeds.client.get("/submit/drafts/999", headers=json)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    leeds.get("/submit/new")
+    data = {"csrf_token": leeds.token(), "title": "Mentors", "action": "continue"}
+    invalid = leeds.client.post("/submit/new", data=data, headers=json)
+    assert invalid.status_code == 422
+    pointers = [e["pointer"] for e in invalid.json()["errors"]]
+    assert pointers[:3] == ["#/summary", "#/region", "#/challenge"]

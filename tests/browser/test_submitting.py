@@ -1,0 +1,233 @@
+"""A council officer submits without help, in a real Chromium, at a desk's width with JavaScript
+and at a phone's without: sign in from the invitation's link, read the guidance, write a draft
+that names a child next to their age, see the finding at those words (as they write, with
+JavaScript; on saving, without), check the answers with the words marked, fix them, submit, see
+the reference, and find the submission in their list; the confirmation email arrives at a real
+SMTP server. Every page passes axe-core with no violations, fits the screen and logs no errors.
+
+Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
+"""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from testkit.factories import make_draft
+from testkit.servers import free_port, service
+from testkit.smtp import link_in, smtp_server
+from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
+
+pytestmark = pytest.mark.browser
+FLAGGED = "Chloe, 15, had missed most of Year 10. A mentor met her every week."
+FIXED = "A 15-year-old girl had missed most of a school year. A mentor met her every week."
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("submitting")
+    port = free_port()
+    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with smtp_server() as smtp:
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
+            "INDEX_DIR": str(tmp / "index"),
+            "SMTP_URL": smtp.url,
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "MAIL_RETRY_SECONDS": "0.5",
+            "RATE_LIMIT": "off",
+        }
+        with service(tmp, env, port=port) as url:
+            yield Site(url, env, smtp, shots)
+
+
+def press(page: Page, name: str) -> None:
+    """Focus a button or link by its name and press Enter, as a keyboard user does."""
+    page.get_by_role("button", name=name, exact=True).or_(
+        page.get_by_role("link", name=name, exact=True)
+    ).first.focus()
+    page.keyboard.press("Enter")
+
+
+def fill_in(page: Page, solution: str) -> None:
+    page.get_by_label("Title").fill("Mentors for young people missing school")
+    page.get_by_label("Summary").fill(
+        "Volunteer mentors help teenagers who miss school to get back to lessons."
+    )
+    page.get_by_label("Yorkshire and the Humber").check()
+    page.get_by_label("The challenge").fill("Too many teenagers missed school for weeks.")
+    page.get_by_label("The solution").fill(solution)
+    page.get_by_label("The impact").fill("Attendance rose for most of the young people.")
+    page.get_by_label("Measured outcomes").fill("Persistent absence fell from 30% to 18%")
+    page.locator("#priority_areas").check()  # the first priority, by its box
+    page.get_by_label("11-16").check()
+    page.get_by_label("Education", exact=True).check()
+
+
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_an_officer_submits_a_case_study_without_help(
+    site: Site, browser: Browser, size: str, javascript: bool
+) -> None:
+    email = f"writer.{size}@leeds.example"
+    operator(site, "users", "invite", email, "--role", "council", "--council", "Leeds City Council")
+    link = link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email))
+    context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    shot = f"{site.shots}/{size}"
+
+    def looked_at(name: str) -> None:
+        fits(page)
+        if javascript:
+            accessible(page)
+        page.screenshot(path=f"{shot}-{name}.png", full_page=True)
+
+    page.goto(link)
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/my/submissions$"))
+    tab_to(page, "Submit a case study")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/submit$"))  # the guidance, before any typing
+    expect(page.locator("h2#safeguarding")).to_have_text("Keeping children safe")
+    expect(page.locator("textarea")).to_have_count(0)
+    looked_at("1-guidance")
+    tab_to(page, "Start now")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/submit/new$"))
+    fill_in(page, FLAGGED)
+    finding = page.locator("#solution-findings .finding-words")
+    if javascript:  # the help arrives as the officer writes
+        expect(finding).to_have_text("Chloe, 15, had missed most of Year 10.")
+        expect(page.locator("#summary-info")).to_have_text("You have 728 characters remaining")
+    else:
+        expect(finding).to_have_count(0)
+        press(page, "Save as draft")
+        page.wait_for_url(re.compile(r"/submit/drafts/\d+\?saved=true$"))
+        expect(page.locator(".banner")).to_contain_text("Your draft has been saved")
+        expect(finding).to_have_text("Chloe, 15, had missed most of Year 10.")
+    expect(page.locator("#solution-findings")).to_contain_text("names someone next to their age")
+    looked_at("2-form-with-finding")
+    page.locator("label[for=solution]").scroll_into_view_if_needed()
+    page.screenshot(path=f"{shot}-2-form-finding-in-view.png")
+    press(page, "Continue")
+
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
+    expect(page.locator("h1")).to_have_text("Check your answers before submitting your case study")
+    expect(page.locator("mark.flag")).to_have_text("Chloe, 15, had missed most of Year 10.")
+    expect(page.locator(".finding--summary h2")).to_contain_text("found 1 passage to look at")
+    looked_at("3-check-answers-flagged")
+    page.locator("#answer-solution a").focus()  # "Change the solution"
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+#solution$"))
+    page.get_by_label("The solution").fill(FIXED)
+    if javascript:
+        expect(finding).to_have_count(0)
+    press(page, "Continue")
+    page.wait_for_url(re.compile(r"/check$"))
+    expect(page.locator("mark.flag")).to_have_count(0)
+    expect(page.locator("#answer-solution")).to_contain_text(FIXED)
+    looked_at("4-check-answers")
+    press(page, "Submit")
+
+    page.wait_for_url(re.compile(r"/submit/sent/\d+$"))
+    expect(page.locator(".panel-title")).to_have_text("Case study submitted")
+    reference = page.locator(".panel-body strong").inner_text()
+    assert re.fullmatch(r"BF-\d{5}", reference)
+    looked_at("5-confirmation")
+    tab_to(page, "its page in your submissions")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/my/submissions/\d+$"))
+    expect(page.locator(".summary-list")).to_contain_text("Waiting for review")
+    looked_at("6-submission")
+    mail = site.smtp.inbox.wait_for(lambda m: m["To"] == email and "received" in m["Subject"])
+    assert mail["Subject"] == "We have received Mentors for young people missing school"
+    assert errors == []
+    context.close()
+
+
+def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
+    site: Site, browser: Browser
+) -> None:
+    """The other pages, each with axe-core: the error summary, a submission with the
+    moderators' message, the amendment through the same form, and withdrawing."""
+    email = "amender@leeds.example"
+    operator(site, "users", "invite", email, "--role", "council", "--council", "Leeds City Council")
+    key = operator(site, "keys", "create", "--role", "council", "--council", "Leeds City Council")
+    moderator = operator(site, "keys", "create", "--role", "moderator").strip().splitlines()[-1]
+    leeds = {"Authorization": f"Bearer {key.strip().splitlines()[-1]}"}
+    sent = httpx.post(f"{site.url}/api/v1/submissions", json=make_draft(), headers=leeds)
+    other = httpx.post(
+        f"{site.url}/api/v1/submissions", json=make_draft(title="Second hub"), headers=leeds
+    )
+    record, second = sent.json()["id"], other.json()["id"]
+    message = "Please say how many carers the hub supported."
+    asked = httpx.post(
+        f"{site.url}/api/v1/moderation/{record}/request-changes",
+        json={"message": message},
+        headers={"Authorization": f"Bearer {moderator}"},
+    )
+    assert asked.status_code == 200, asked.text
+    link = link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email))
+    context = browser.new_context(viewport=SIZES["desk"])  # type: ignore[arg-type]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    shot = f"{site.shots}/desk"
+
+    def looked_at(name: str) -> None:
+        fits(page)
+        accessible(page)
+        page.screenshot(path=f"{shot}-{name}.png", full_page=True)
+
+    page.goto(link)
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/my/submissions$"))
+    page.goto(f"{site.url}/submit/new")
+    press(page, "Continue")  # nothing filled in
+    expect(page.locator(".error-summary")).to_contain_text("Enter a title")
+    assert page.title().startswith("Error: ")
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    looked_at("7-form-errors")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the summary's first link takes focus to its field
+    assert page.evaluate("document.activeElement.id") == "title"
+
+    page.goto(f"{site.url}/my/submissions/{record}")
+    expect(page.locator(".inset")).to_contain_text(message)
+    looked_at("8-changes-requested")
+    press(page, "Change the case study")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
+    expect(page.locator("h1")).to_have_text("Change your case study")
+    page.get_by_label("The impact").fill("The hub supported 95 carers in its first year.")
+    press(page, "Continue")
+    page.wait_for_url(re.compile(r"/check$"))
+    expect(page.locator("#answer-impact")).to_contain_text("95 carers")
+    looked_at("9-check-changes")
+    press(page, "Send the changes")
+    page.wait_for_url(re.compile(rf"/submit/sent/{record}$"))
+    expect(page.locator(".panel-title")).to_have_text("Changes sent")
+    looked_at("10-changes-sent")
+
+    page.goto(f"{site.url}/my/submissions/{second}")
+    press(page, "Withdraw it")
+    page.wait_for_url(re.compile(r"/withdraw$"))
+    looked_at("11-withdraw")
+    press(page, "Withdraw it")
+    page.wait_for_url(re.compile(rf"/my/submissions/{second}\?withdrawn=true$"))
+    expect(page.locator(".banner")).to_contain_text("You have withdrawn this case study")
+    expect(page.locator(".summary-list")).to_contain_text("Withdrawn")
+    looked_at("12-withdrawn")
+    refused = "Failed to load resource: the server responded with a status of 422"
+    assert [e for e in errors if not e.startswith(refused)] == []  # the form with its errors
+    context.close()

@@ -1,0 +1,55 @@
+"""The form's fields and the content they make: the body's sections survive a round trip, empty
+and broken fields are named in GOV.UK's words, and the safeguarding check says where in the
+text it found something."""
+
+import pytest
+
+from app.core import drafting, safeguarding
+from app.core.errors import Invalid
+from testkit.factories import make_draft
+
+
+def test_stored_content_comes_back_to_the_form_and_goes_again_unchanged() -> None:
+    draft = make_draft(body=make_draft()["body"] + "\n## Lessons learned\n\nStart small.\n")
+    fields = drafting.fields_of(draft)
+    assert fields["lessons"] == "Start small."
+    assert fields["outcomes"] == "Carers supported rose from 40 to 95"
+    content = drafting.check(fields, "Leeds City Council")
+    assert content.body == draft["body"].strip()
+    assert content.outcomes == draft["outcomes"]
+
+
+def test_a_body_without_the_known_headings_stays_whole_in_the_challenge() -> None:
+    fields = drafting.fields_of(make_draft(body="Intro.\n\n## Our approach\n\nWe listened."))
+    assert fields["challenge"] == "Intro.\n\n## Our approach\n\nWe listened."
+    assert fields["solution"] == ""
+
+
+def test_each_missing_or_broken_field_is_named_in_plain_words() -> None:
+    fields = drafting.fields_of(make_draft()) | {
+        "summary": " ",
+        "themes": ["not-a-theme"],
+        "published": "last year",
+        "solution": "",
+    }
+    with pytest.raises(Invalid) as refused:
+        drafting.check(fields, "Leeds City Council")
+    assert refused.value.errors == [
+        {"detail": "Enter a summary", "pointer": "#/summary"},
+        {"detail": "Enter the solution", "pointer": "#/solution"},
+        {
+            "detail": "Date first published must be a real date in the past, like 2024 or 2024-03",
+            "pointer": "#/published",
+        },
+        {"detail": refused.value.errors[3]["detail"], "pointer": "#/themes"},  # type: ignore[index]
+    ]
+    assert "unknown theme 'not-a-theme'; allowed: early-years" in refused.value.errors[3]["detail"]  # type: ignore[index]
+
+
+def test_the_check_says_which_sentence_it_found_something_in() -> None:
+    text = "Our hub opened in 2019. Max (14) was referred twice.\nCall 0113 496 0000."
+    spans = safeguarding.flagged(text)
+    assert [(text[start:end], kinds) for start, end, kinds in spans] == [
+        ("Max (14) was referred twice.", ["name_and_age"]),
+        ("Call 0113 496 0000.", ["phone_number"]),
+    ]
