@@ -44,7 +44,7 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     with (
         tempfile.TemporaryDirectory() as tmp,
-        service(Path(tmp), timeout=240) as base,
+        service(Path(tmp)) as base,
         sync_playwright() as p,
     ):
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])

@@ -32,10 +32,11 @@ def service(
     port: int | None = None,
     workers: int = 1,
     ready: str = "/healthz",
-    timeout: float = 60,
+    timeout: float = 240,
 ) -> Iterator[str]:
     """uvicorn serving the app with its own store and index in tmp; yields the base URL once
-    `ready` answers 200."""
+    `ready` answers 200 (loading and indexing the bundled collection takes over a minute on a
+    busy machine; the wait is a poll, so a high ceiling costs nothing when it is quick)."""
     port = port or free_port()
     environment = {
         **os.environ,

@@ -36,9 +36,7 @@ HIDDEN_MARKS = """
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # Loading and indexing the whole bundled collection takes over a minute on a busy machine.
-    folder = tmp_path_factory.mktemp("journeys")
-    with service(folder, {"RATE_LIMIT": "off"}, timeout=240) as base:
+    with service(tmp_path_factory.mktemp("journeys"), {"RATE_LIMIT": "off"}) as base:
         yield base
 
 
