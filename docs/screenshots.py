@@ -20,9 +20,20 @@ PHONE = {"width": 390, "height": 844}
 # (file, path, viewport, what to click first or None)
 SHOTS = [
     ("search.png", "/?q=care+leavers&region=north-west", DESKTOP, None),
-    ("case-study.png", "/case-studies/suffolk-staying-close", DESKTOP, None),
+    (
+        "case-study.png",
+        "/case-studies/suffolk-staying-close?from=q%3Dcare%2Bleavers",
+        DESKTOP,
+        None,
+    ),
     ("search-phone.png", "/?q=fostering", PHONE, None),
     ("search-phone-filters.png", "/?q=fostering&age_band=11-16", PHONE, "#filter-toggle"),
+    (
+        "case-study-phone.png",
+        "/case-studies/suffolk-staying-close?from=q%3Dcare%2Bleavers",
+        PHONE,
+        None,
+    ),
 ]
 
 
@@ -31,7 +42,11 @@ def main() -> None:
     if chromium is None:
         sys.exit("Chromium is missing: apt-get install chromium")
     OUT.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, service(Path(tmp)) as base, sync_playwright() as p:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        service(Path(tmp)) as base,
+        sync_playwright() as p,
+    ):
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         for name, path, viewport, click in SHOTS:
             page = browser.new_page(viewport=viewport)  # type: ignore[arg-type]

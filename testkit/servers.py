@@ -32,7 +32,7 @@ def service(
     port: int | None = None,
     workers: int = 1,
     ready: str = "/healthz",
-    timeout: float = 180,  # a poll: a loaded CI machine has taken 45 s to start one
+    timeout: float = 240,  # a poll: a loaded machine has taken over a minute to start one
 ) -> Iterator[str]:
     """The service (`python -m app`: uvicorn with our protocol and options) with its own store
     and index in tmp; yields the base URL once `ready` answers 200."""

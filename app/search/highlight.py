@@ -5,6 +5,10 @@ quoted from a paragraph (never a heading), cut only between words and, where it 
 around its matches; a sentence that restates the summary is passed over, as the summary is
 shown beside it.
 
+A matched term is a stem, or a phrase of stems joined by spaces ("care leaver"): a phrase is
+marked only where its words stand together, as one mark, so a synonym phrase's words ("staying
+put") are never marked on their own ("as the title puts it").
+
 A text's words (with their places and stems) are worked out once and kept, so a snippet is a
 few set look-ups rather than a fresh analysis of the whole body for every result of every
 search.
@@ -68,15 +72,31 @@ def _sentences(passage: str) -> tuple[str, ...]:
     return tuple(s for s in _SENTENCE_END.split(passage) if s.strip())
 
 
-def _hits(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+@cached(LRUCache(256), lock=threading.Lock())
+def _split(terms: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
+    """The single words and the phrases (as tuples of stems) of a set of matched terms."""
+    phrases = tuple(tuple(term.split()) for term in terms if " " in term)
+    return frozenset(term for term in terms if " " not in term), phrases
+
+
+def _hits(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Where the terms stand in the text (start, end, term), in order; a phrase's span covers
+    its words and whatever stands between them (spaces, stop words)."""
     starts, ends, stems, _ = _words(text)
-    return [(starts[i], ends[i]) for i, found in enumerate(stems) if found in terms]
+    words, phrases = _split(terms)
+    hits = [(starts[i], ends[i], found) for i, found in enumerate(stems) if found in words]
+    for phrase in phrases:
+        size = len(phrase)
+        for i in range(len(stems) - size + 1):
+            if stems[i : i + size] == phrase:
+                hits.append((starts[i], ends[i + size - 1], " ".join(phrase)))
+    return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
 
 
-def _mark(text: str, start: int, end: int, hits: list[tuple[int, int]]) -> str:
+def _mark(text: str, start: int, end: int, hits: list[tuple[int, int, str]]) -> str:
     out: list[str] = []
     at = start
-    for hit_start, hit_end in hits:
+    for hit_start, hit_end, _ in hits:
         if hit_start < at or hit_end > end:
             continue
         out.append(escape(text[at:hit_start], quote=False))
@@ -109,15 +129,15 @@ def passage(
     if not terms:
         return None
     shown = set(_words(besides)[2]) if besides else set()
-    fresh = terms - shown  # matched words the reader has not seen yet
-    best: tuple[tuple[int, int, int], str, list[tuple[int, int]]] | None = None
+    # matched terms the reader has not seen yet
+    fresh = terms - {term for _, _, term in _hits(besides, terms)} if besides else terms
+    best: tuple[tuple[int, int, int], str, list[tuple[int, int, str]]] | None = None
     for text in passages:
         for sentence in _sentences(text):
-            stems = _words(sentence)[2]
-            found = {s for s in stems if s in terms}
-            if not found & fresh or _repeats(stems, shown):
-                continue
             hits = _hits(sentence, terms)
+            found = {term for _, _, term in hits}
+            if not found & fresh or _repeats(_words(sentence)[2], shown):
+                continue
             rank = (len(found & fresh), len(found), len(hits))
             if best is None or rank > best[0]:
                 best = (rank, sentence, hits)
@@ -133,7 +153,7 @@ def _repeats(stems: tuple[str, ...], shown: set[str]) -> bool:
     return bool(shown) and bool(stems) and sum(s in shown for s in stems) / len(stems) >= REPEATS
 
 
-def _window(text: str, hits: list[tuple[int, int]], limit: int) -> tuple[int, int]:
+def _window(text: str, hits: list[tuple[int, int, str]], limit: int) -> tuple[int, int]:
     """The span of text to show: all of a short sentence; else from its start when the first
     match is near it, or from a few words before the first match; cut only between words."""
     if len(text) <= limit:

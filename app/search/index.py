@@ -49,7 +49,7 @@ class Hits:
     slugs: list[str]
     total: int
     facets: dict[str, dict[str, int]]
-    terms: frozenset[str]
+    terms: frozenset[str]  # matched stems, and phrases as stems joined by spaces
 
 
 class SearchIndex:

@@ -130,20 +130,20 @@ class View:
         return bool(bits.to_bits(found.matched) & self.live)
 
     def matched_terms(self, query: Query) -> frozenset[str]:
-        """The indexed words a query finds, for highlighting: a phrase's words only if the
-        phrase itself is found, a wildcard's words as the ranker expands it, nothing that a
-        NOT excludes."""
+        """The indexed words a query finds, for highlighting: a word, or a phrase as its words
+        joined by spaces (highlighting marks it only where they stand together), if the index
+        holds it; a wildcard's words as the ranker expands it; nothing that a NOT excludes."""
         found: set[str] = set()
         for node in _found_parts(query):
             if isinstance(node, Pattern):
                 found.update(self.ranker.expand(node))
             elif isinstance(node, Across):
                 if self.ranker.finds(node):
-                    found.update(node.words)
+                    found.add(" ".join(node.words))
             elif isinstance(node, Term | Phrase) and node.fieldname in TEXT_FIELDS:
-                words = [node.text] if isinstance(node, Term) else list(node.words)
-                if self.ranker.finds(Across(tuple(words), {node.fieldname: 1.0})):
-                    found.update(words)
+                words = (node.text,) if isinstance(node, Term) else tuple(node.words)
+                if self.ranker.finds(Across(words, {node.fieldname: 1.0})):
+                    found.add(" ".join(words))
         return frozenset(found)
 
     # -- filters and facets -----------------------------------------------------------------

@@ -25,6 +25,15 @@ window.fetch = (...args) => { window.fetches += 1; return fetchOnce(...args); };
 """
 
 
+# Marks inside a result's summary or snippet that its clamp to a few lines leaves out of view.
+HIDDEN_MARKS = """
+[...document.querySelectorAll('.hit .summary mark, .hit .snippet mark')].filter(mark => {
+  const box = mark.parentElement.getBoundingClientRect();
+  return mark.getBoundingClientRect().bottom > box.bottom + 1;
+}).map(mark => mark.textContent)
+"""
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with service(tmp_path_factory.mktemp("journeys"), {"RATE_LIMIT": "off"}) as base:
@@ -108,12 +117,17 @@ def test_a_social_worker_on_a_phone_filters_by_age(
     expect(page.locator("#results-heading")).to_be_focused()
     expect(page.locator("ul.chosen")).to_have_text(re.compile("Age group: Secondary"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    search = page.url
     first = page.locator("ol.hits h3 a").first
     title = first.inner_text()
     first.click()
     expect(page.locator("h1")).to_have_text(title.replace("\n", " "))
-    page.go_back()
+    # The key facts are on the first screen, and the way back is the exact search.
+    assert page.locator(".facts").bounding_box()["y"] < 844 * 1.5  # type: ignore[index]
+    page.get_by_role("link", name="Back to results").click()
+    page.wait_for_url(search)
     expect(page.locator("#f-age-band-11-16")).to_be_checked()
+    expect(page.locator("ol.hits h3 a").first).to_have_text(title)
     assert errors == []
 
 
@@ -121,12 +135,19 @@ def test_a_councillor_at_a_desk_narrows_to_their_region(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
     page, errors = open_page(browser, contexts, **DESKTOP)
+    # A question in their own words: more than two results fit on a 1280 × 800 screen (the
+    # third's title, details and the start of its summary), no match is cut from view, and
+    # only what the question asks about is marked: "care leavers" as one phrase, never a
+    # question or filler word, nor a phrase's word on its own ("care", "puts").
+    page.goto(f"{site}/?q=how+other+councils+keep+care+leavers+in+touch+after+18")
+    third = page.locator("ol.hits > li").nth(2)
+    assert third.locator(".summary").bounding_box()["y"] + 20 <= 800  # type: ignore[index]
+    assert page.evaluate(HIDDEN_MARKS) == []
+    marked = {text.lower() for text in page.locator("ol.hits mark").all_inner_texts()}
+    assert "care leavers" in marked
+    loose = {"how", "other", "councils", "in", "after", "18", "care", "leavers", "put", "puts"}
+    assert marked & loose == set()
     page.goto(f"{site}/?q=care+leavers")
-    # More than two results fit on a 1280 × 800 screen.
-    bottoms = page.locator("ol.hits h3").evaluate_all(
-        "hs => hs.map(h => h.getBoundingClientRect().bottom)"
-    )
-    assert sum(1 for bottom in bottoms if bottom <= 800) >= 3
     no_violations(page)
     # Priority areas carry the name a councillor looks for, and the vocabulary's hint.
     page.locator("#group-priority_area summary").click()
@@ -197,12 +218,14 @@ def test_keyboard_only_search_filter_result_and_back(
     page.wait_for_url(re.compile(r"evidence=evaluated"))
     announced(page)
     expect(page.locator("#f-evidence-evaluated")).to_be_focused()
+    search = page.url
     tab_to(page, "ol.hits h3 a")
     title = page.evaluate("document.activeElement.textContent")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(title)
-    page.go_back()
-    page.wait_for_url(re.compile(r"evidence=evaluated"))
+    tab_to(page, ".back-link", limit=5)
+    page.keyboard.press("Enter")
+    page.wait_for_url(search)
     expect(page.locator("#f-evidence-evaluated")).to_be_checked()
     assert errors == []
 
@@ -255,25 +278,39 @@ def test_without_javascript_every_control_still_works(
     page.get_by_role("link", name="Remove filter Region: North West").click()
     page.wait_for_url(re.compile(r"^((?!region).)*$"))
     assert count(page) > 0
+    search = page.url
+    page.locator("ol.hits h3 a").first.click()
+    page.wait_for_url(re.compile(r"/case-studies/"))
+    page.get_by_role("link", name="Back to results").click()
+    page.wait_for_url(search)
+    expect(page.locator("#sort")).to_have_value("newest")
 
 
+@pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize(
     "path",
     [
         "/",
         "/?q=care+leavers&theme=care-leavers&region=north-west",
+        "/?q=how+other+councils+keep+care+leavers+in+touch+after+18",
         "/?q=zzzqqq",
+        "/?q=zzzqqq&region=london",
         "/?q=fosterring&age_band=11-16",
         "/?theme=renamed-theme&page=99",
+        "/?q=" + "fostering+" * 150,
         "/?published_from=2021&published_to=2015",
         "/?q=family&page=2&sort=title",
+        "/no-such-page",
     ],
 )
 def test_no_accessibility_violations_in_any_state(
-    site: str, browser: Browser, contexts: list[BrowserContext], path: str
+    site: str, browser: Browser, contexts: list[BrowserContext], path: str, device: Any
 ) -> None:
-    page, _ = open_page(browser, contexts, **DESKTOP)
+    page, _ = open_page(browser, contexts, **device)
     page.goto(site + path)
+    if page.locator("#filter-toggle").is_visible():  # a phone: the filters opened
+        page.locator("#filter-toggle").click()
+        expect(page.locator("#filters")).to_be_visible()
     for group in page.locator("details.group").all():  # open every group, so all is checked
         group.evaluate("d => { d.open = true; }")
     no_violations(page)

@@ -92,6 +92,34 @@ def test_numbers_do_not_end_a_sentence() -> None:
     assert found == "It cost £1.5 million to set up fostering <mark>hubs</mark>."
 
 
+def phrase(*words: str) -> str:
+    return " ".join(found for word in words if (found := stem(word)))
+
+
+def test_a_phrase_is_marked_whole_and_only_where_its_words_stand_together() -> None:
+    matched = frozenset({phrase("staying", "put"), phrase("care", "leavers"), stem("keep") or ""})
+    text = "Staying Put lets care leavers stay. As the title puts it, leaving residential care."
+    assert snippet(text, matched, whole=True) == (
+        "<mark>Staying Put</mark> lets <mark>care leavers</mark> stay. As the title puts it, "
+        "leaving residential care."
+    )
+    # The matched word's own forms are marked; a phrase's words alone are not.
+    assert snippet("It keeps them in touch.", matched, whole=True) == (
+        "It <mark>keeps</mark> them in touch."
+    )
+    assert snippet("Care for them; they leave.", matched, whole=True) is None
+
+
+def test_a_phrase_the_summary_shows_is_no_reason_for_a_snippet() -> None:
+    matched = frozenset({phrase("care", "leavers")})
+    summary = "Support for care leavers."
+    body = ["Care was given to leavers of school.", "Every care leaver had a mentor."]
+    assert passage(body, matched, besides="Nothing here.") == (
+        "Every <mark>care leaver</mark> had a mentor."
+    )
+    assert passage(body, matched, besides=summary) is None
+
+
 def test_an_index_written_with_other_fields_is_rebuilt(tmp_path: Path) -> None:
     index = SearchIndex(tmp_path / "index")
     index.rebuild([to_document(make_case_study(), get_vocabulary(), "hash")], change_id=1)
