@@ -52,7 +52,7 @@ def digest(
 ) -> tuple[str, str]:
     count = len(found)
     heading = "1 new case study" if count == 1 else f"{count} new case studies"
-    lines = [f"{heading} like these: {words}", ""]
+    lines = [f"{heading} like these:", words, ""]
     for study in found[:MOST_LISTED]:
         lines += [study.title, study.council, study.url, ""]
     if count > MOST_LISTED:

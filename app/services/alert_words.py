@@ -15,9 +15,7 @@ def _ages(vocabulary: Vocabulary, bands: list[str]) -> str:
             spans.append(f"{term.min_age}–{term.max_age}")
         else:
             spans.append(slug)
-    return ("age " if len(spans) == 1 and spans[0].startswith("0") else "ages ") + ", ".join(
-        spans
-    )
+    return ("age " if len(spans) == 1 and spans[0].startswith("0") else "ages ") + ", ".join(spans)
 
 
 def _either(words: list[str]) -> str:
@@ -50,7 +48,9 @@ def describe(search: SearchRequest, vocabulary: Vocabulary) -> str:
     start, end = search.published_from, search.published_to
     if start or end:
         parts.append(
-            f"published {start}–{end}" if start and end else f"published from {start}"
+            f"published {start}–{end}"
+            if start and end
+            else f"published from {start}"
             if start
             else f"published up to {end}"
         )

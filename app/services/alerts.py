@@ -28,9 +28,24 @@ from app.store.models import Alert, utcnow
 from app.store.secrets import stored_secret
 
 FREQUENCIES = ("immediate", "daily", "weekly")
+ORDER = (  # the search page's parameters, in the order its links give them
+    "priority_area",
+    "age_band",
+    "age",
+    "theme",
+    "region",
+    "council",
+    "evidence",
+    "published_from",
+    "published_to",
+    "measured",
+)
 UNCONFIRMED_KEPT = timedelta(days=7)
 JOB = "alerts"  # the alert sender's lease (services/alert_sender.py)
-CONFIRM_PATH, UNSUBSCRIBE_PATH, MANAGE_PATH = "/alerts/confirm", "/alerts/unsubscribe", "/alerts/manage"
+# The pages the links open (app/web/pages/alerts.py).
+CONFIRM_PATH = "/alerts/confirm"
+UNSUBSCRIBE_PATH = "/alerts/unsubscribe"
+MANAGE_PATH = "/alerts/manage"
 GONE = (
     "This alert no longer exists: it was stopped, or it was never confirmed and was deleted "
     "after 7 days."
@@ -76,16 +91,21 @@ def search_of(alert: Alert) -> SearchRequest:
 
 
 def search_path(search: SearchRequest) -> str:
-    """The search page's address for a search (the parameters of web/routes/params.py)."""
+    """The search page's address for a search, its parameters in the page's own order."""
+    single = {
+        "age": search.age,
+        "published_from": search.published_from,
+        "published_to": search.published_to,
+        "measured": None if search.measured is None else str(search.measured).lower(),
+    }
     pairs: list[tuple[str, str]] = [("q", search.q)] if search.q else []
-    for name, values in search.filters.items():
-        pairs += [(name, value) for value in values]
-    pairs += [("council", council) for council in search.councils]
-    for name in ("age", "published_from", "published_to"):
-        if (number := getattr(search, name)) is not None:
-            pairs.append((name, str(number)))
-    if search.measured is not None:
-        pairs.append(("measured", str(search.measured).lower()))
+    for name in ORDER:
+        if name == "council":
+            pairs += [("council", council) for council in search.councils]
+        elif name in single:
+            pairs += [(name, str(single[name]))] if single[name] is not None else []
+        else:
+            pairs += [(name, value) for value in search.filters.get(name, [])]
     return "/?" + urlencode(pairs) if pairs else "/"
 
 
@@ -218,6 +238,15 @@ class AlertService:
 
     def manage_link(self, session: Session, alert: Alert) -> str:
         return self.link(session, MANAGE_PATH, "manage", alert.address_key)
+
+    def manage_link_for(self, session: Session, alert_id: int) -> str | None:
+        """The manage link of an alert's address (None once the alert has gone)."""
+        alert = alerts.find_alert(session, alert_id)
+        return self.manage_link(session, alert) if alert else None
+
+    def manage_token(self, session: Session, token: str) -> str:
+        """A fresh manage token for the address of a (still working) manage token."""
+        return self.tokens(session).make("manage", self.address_of(session, token))
 
     def list_alerts(self, session: Session, token: str) -> list[AlertView]:
         key = self.address_of(session, token)

@@ -16,9 +16,7 @@ def ensure_job(session: Session, name: str) -> bool:
     """Add the job's row if it is missing (not committed); True if this call added it. Of two
     transactions adding it at once, one adds it and the other waits for it and adds nothing."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    added = session.exec(  # type: ignore[call-overload]
-        insert(JobLease).values(name=name, position=0).on_conflict_do_nothing()
-    )
+    added = session.exec(insert(JobLease).values(name=name, position=0).on_conflict_do_nothing())
     return bool(added.rowcount == 1)
 
 

@@ -17,7 +17,7 @@ def stored_secret(session: Session, name: str) -> str:
     if found is not None:
         return found.value
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         insert(StoredSecret)
         .values(name=name, value=secrets.token_urlsafe(48))
         .on_conflict_do_nothing()
