@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     # Email alerts for a search (README "Email alerts").
     secret_key: str | None = None
     alert_send_seconds: float = Field(default=60.0, ge=0)
+    alert_lease_seconds: float = Field(default=60.0, gt=0)
     alert_rate_limit: str = "5/hour"
     alert_client_rate_limit: str = "30/hour"
 

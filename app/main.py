@@ -126,6 +126,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.search,
         app.state.alerts,
         settings.alert_send_seconds,
+        settings.alert_lease_seconds,
     )
     if settings.alert_send_seconds:
         alert_sender.start()

@@ -39,7 +39,10 @@ def send() -> None:
         ensure_index(engine, index, vocabulary)
         mailer = Mailer.from_settings(engine, settings)
         service = AlertService(settings, vocabulary)
-        sender = AlertSender(engine, index, vocabulary, SearchService(index, vocabulary), service)
+        search = SearchService(index, vocabulary)
+        sender = AlertSender(
+            engine, index, vocabulary, search, service, lease_seconds=settings.alert_lease_seconds
+        )
         run = sender.run_once()
         if not run.ran:
             out.print("Another process is sending alerts now; nothing done.")

@@ -40,7 +40,6 @@ from app.store.db import Engine, Session
 from app.store.models import Alert, CaseStudy, utcnow
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)  # renewed before each alert; far longer than one alert takes
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,12 @@ class AlertSender:
         search: SearchService,
         service: AlertService,
         interval: float = 60.0,
+        lease_seconds: float = 60.0,
     ) -> None:
         self.engine, self.index, self.vocabulary = engine, index, vocabulary
         self.search, self.service, self.interval = search, service, interval
+        # Renewed before each alert, so it need only be longer than one alert takes.
+        self.lease = timedelta(seconds=lease_seconds)
         self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="alert-sender", daemon=True)
@@ -99,7 +101,7 @@ class AlertSender:
                 log.info("alerts: %d unconfirmed requests deleted", purged)
             start_job(session)
             session.commit()
-            job = leases.take_lease(session, JOB, self.holder, now, LEASE)
+            job = leases.take_lease(session, JOB, self.holder, now, self.lease)
             if job is None:
                 return Run(ran=False)
             try:
@@ -119,7 +121,7 @@ class AlertSender:
         ready = applied
         checked = emailed = 0
         for alert_id in alerts.due_alerts(session, utcnow(), ready):
-            if leases.take_lease(session, JOB, self.holder, utcnow(), LEASE) is None:
+            if leases.take_lease(session, JOB, self.holder, utcnow(), self.lease) is None:
                 break  # the lease lapsed and another process has it: leave the rest to it
             alert = alerts.find_alert(session, alert_id)
             if alert is None:
