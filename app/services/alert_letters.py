@@ -30,7 +30,7 @@ studies like these:
 
 {words}
 
-{HOW_OFTEN[frequency].capitalize()}.
+How often: {HOW_OFTEN[frequency]}.
 
 To start getting these emails, open this link and press "Confirm":
 

@@ -156,7 +156,7 @@ class AlertService:
         except Invalid as error:
             errors += error.errors or []
         if frequency not in FREQUENCIES:
-            detail = "Choose how often you want emails: immediate, daily or weekly"
+            detail = "Select how often you want to get emails"
             errors.append({"detail": detail, "pointer": "#/frequency"})
         try:
             search = replace(search, filters=validated(self.vocabulary, search))
@@ -174,9 +174,9 @@ class AlertService:
         frequency: str | None,
         search: SearchRequest,
         client: str,
-    ) -> None:
-        """Keep an unconfirmed alert and email its confirmation link. Invalid for bad fields;
-        TooMany past the limits per address and per client."""
+    ) -> str:
+        """Keep an unconfirmed alert and email its confirmation link; return the search in
+        words. Invalid for bad fields; TooMany past the limits per address and per client."""
         address, search = self.checked(email, frequency, search)
         assert frequency is not None
         self.throttle.hit(address, client)
@@ -184,8 +184,9 @@ class AlertService:
         alert = alerts.add_alert(session, address, key, stored_search(search), frequency)
         assert alert.id is not None
         days = LIFETIMES["confirm"].days
+        words = self.view(alert).words
         subject, body = alert_letters.confirm(
-            self.view(alert).words,
+            words,
             frequency,
             self.link(session, CONFIRM_PATH, "confirm", alert.id),
             days,
@@ -193,6 +194,7 @@ class AlertService:
         mail.queue(session, "alert-confirm", address, subject, body)
         session.commit()
         self.wake()
+        return words
 
     # -- following the links ---------------------------------------------------------------
 

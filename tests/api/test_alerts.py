@@ -102,7 +102,11 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     outbox_settled(alerting)
     assert len(alert_mail(smtp, ADDRESS)) == 1
 
-    # One click, as a mail provider makes it: a POST with no cookies and no CSRF token.
+    # Opening the link shows a button (a mail scanner that opens it stops nothing) ...
+    page = alerting.get(path_of(unsubscribe))
+    assert page.status_code == 200 and "Stop these emails" in page.text
+    assert len(_alerts(alerting)) == 1
+    # ... and one click, as a mail provider makes it: a POST with no cookies, no CSRF token.
     alerting.cookies.clear()
     stopped = alerting.post(
         path_of(unsubscribe),
@@ -227,7 +231,7 @@ def test_the_results_page_form_works_without_javascript(
     assert wrong.status_code == 422
     assert "There is a problem" in wrong.text
     assert "Enter your email address" in wrong.text
-    assert "Choose how often you want emails" in wrong.text
+    assert "Select how often you want to get emails" in wrong.text
     assert 'value="care-leavers"' in wrong.text  # the search is kept for the next try
     form = {"email": ADDRESS, "frequency": "weekly", "theme": "care-leavers"}
     sent = alerting.post("/alerts", data=form, headers=same_site, follow_redirects=False)
@@ -237,3 +241,21 @@ def test_the_results_page_form_works_without_javascript(
     assert alerting.post("/alerts", data=form, headers=cross_site).status_code == 403
     other_origin = {"Origin": "https://evil.example", "Accept": "text/html"}
     assert alerting.post("/alerts", data=form, headers=other_origin).status_code == 403
+
+
+def test_a_new_manage_link_is_mailed_only_to_an_address_with_alerts(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    assert ask(alerting, ADDRESS, "daily", **CARE_LEAVERS).status_code == 202
+    same_site = {"Sec-Fetch-Site": "same-origin", "Accept": "text/html"}
+    for email in (ADDRESS, "nobody@council.example"):
+        answer = alerting.post("/alerts/manage-link", data={"email": email}, headers=same_site)
+        assert answer.status_code == 200
+        assert "If that address gets email alerts from us" in answer.text
+    link = MANAGE.search(mail_to(smtp, ADDRESS, "Your email alerts").get_content())
+    assert link
+    assert "Care leavers, ages 16–25" in alerting.get(link.group(1)).text
+    outbox_settled(alerting)
+    assert smtp.inbox.to("nobody@council.example") == []
+    bad = alerting.post("/alerts/manage-link", data={"email": "nope"}, headers=same_site)
+    assert bad.status_code == 422 and "like name@example.com" in bad.text

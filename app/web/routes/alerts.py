@@ -9,9 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.errors import Invalid
 from app.search.query import MAX_QUERY_CHARS
-from app.services.alert_words import describe
 from app.services.filters import SearchRequest
-from app.web.deps import AlertsDep, SessionDep, VocabularyDep
+from app.web.deps import AlertsDep, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["alerts"])
 Many = Annotated[list[str], Field(max_length=50)]
@@ -65,7 +64,6 @@ def create_alert(
     body: AlertCreate,
     session: SessionDep,
     service: AlertsDep,
-    vocabulary: VocabularyDep,
 ) -> JSONResponse:
     """Ask for emails about new case studies matching a search.
 
@@ -77,14 +75,13 @@ def create_alert(
     """
     client = request.client.host if request.client else "unknown"
     try:
-        service.subscribe(session, body.email, body.frequency, body.search(), client)
+        words = service.subscribe(session, body.email, body.frequency, body.search(), client)
     except Invalid as error:
         errors = [
             {**item, "pointer": item["pointer"].replace("#/", "#/body/", 1)}
             for item in error.errors or []
         ]
         raise Invalid(error.detail, errors) from None
-    words = describe(service.checked(body.email, body.frequency, body.search())[1], vocabulary)
     accepted = AlertAccepted(
         detail="We have emailed a link to confirm these alerts. Nothing more is sent until it "
         "is followed; the request is deleted after 7 days if it is not.",
