@@ -259,3 +259,29 @@ def test_a_new_manage_link_is_mailed_only_to_an_address_with_alerts(
     assert smtp.inbox.to("nobody@council.example") == []
     bad = alerting.post("/alerts/manage-link", data={"email": "nope"}, headers=same_site)
     assert bad.status_code == 422 and "like name@example.com" in bad.text
+
+
+def test_a_daily_alert_is_checked_once_a_day_and_lists_everything_new(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    assert ask(alerting, ADDRESS, "daily", **CARE_LEAVERS).status_code == 202
+    confirm(alerting, smtp, ADDRESS)
+    first = publish(
+        alerting, title="Care leavers' hub", themes=["care-leavers"], age_bands=["16-25"]
+    )
+    second = publish(alerting, title="Staying close", themes=["care-leavers"], age_bands=["16-25"])
+    assert send_alerts(alerting) == 0  # not a day since it was confirmed
+    engine = alerting.app.state.engine  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        alert = session.exec(select(Alert)).one()
+        assert alert.checked_at is not None
+        alert.checked_at = alert.checked_at - timedelta(days=1)
+        session.add(alert)
+        session.commit()
+    assert send_alerts(alerting) == 1
+    email = mail_to(smtp, ADDRESS, "new case stud")
+    assert email["Subject"] == "2 new case studies: Care leavers, ages 16–25"
+    body = email.get_content()
+    assert f"/case-studies/{first}" in body and f"/case-studies/{second}" in body
+    assert "once a day" in body
+    assert send_alerts(alerting) == 0
