@@ -21,6 +21,7 @@ from testkit.smtp import SmtpServer
 from tests.api.alerting import (
     CARE_LEAVERS,
     MANAGE,
+    SAME_SITE,
     ask,
     confirm,
     confirm_token,
@@ -176,11 +177,12 @@ def test_the_manage_page_lists_an_addresses_alerts_and_stops_them(
     assert ask(alerting, "someone.else@council.example", "daily").status_code == 202
     confirm(alerting, smtp, ADDRESS, 1)
     confirm(alerting, smtp, ADDRESS, 2)
-    forged = alerting.post("/alerts/confirm", data={"token": "not-a-token"})
+    forged = alerting.post("/alerts/confirm", data={"token": "not-a-token"}, headers=SAME_SITE)
     assert forged.status_code == 400 and "not one we sent" in forged.text
     page = alerting.get("/alerts/new?theme=care-leavers")  # any page gives no manage link
     assert "someone.else" not in page.text
-    again = alerting.post("/alerts/confirm", data={"token": confirm_token(smtp, ADDRESS, 1)})
+    token = confirm_token(smtp, ADDRESS, 1)
+    again = alerting.post("/alerts/confirm", data={"token": token}, headers=SAME_SITE)
     assert again.status_code == 200  # confirming twice is harmless
     manage_link = MANAGE.search(again.text)
     assert manage_link
@@ -192,7 +194,9 @@ def test_the_manage_page_lists_an_addresses_alerts_and_stops_them(
     assert "never kept in our logs or analytics" in manage.text
     ids = [a.id for a in _alerts(alerting) if a.email == ADDRESS]
     token = unquote(manage_link.group(1).split("token=", 1)[1])
-    stopped = alerting.post("/alerts/manage", data={"token": token, "alert": ids[0]})
+    stopped = alerting.post(
+        "/alerts/manage", data={"token": token, "alert": ids[0]}, headers=SAME_SITE
+    )
     assert stopped.status_code == 200  # followed the 303
     assert "1 alert stopped" in stopped.text
     assert "Care leavers, ages 16–25" not in stopped.text and "kinship" in stopped.text
@@ -225,7 +229,7 @@ def test_the_results_page_form_works_without_javascript(
     page = alerting.get("/?theme=care-leavers&sort=title")
     assert 'id="alert-form"' in page.text
     assert "Get emails about new case studies like these" in page.text
-    same_site = {"Sec-Fetch-Site": "same-origin", "Accept": "text/html"}
+    same_site = SAME_SITE
     form = {"email": "", "theme": "care-leavers"}
     wrong = alerting.post("/alerts", data=form, headers=same_site)
     assert wrong.status_code == 422
@@ -241,13 +245,21 @@ def test_the_results_page_form_works_without_javascript(
     assert alerting.post("/alerts", data=form, headers=cross_site).status_code == 403
     other_origin = {"Origin": "https://evil.example", "Accept": "text/html"}
     assert alerting.post("/alerts", data=form, headers=other_origin).status_code == 403
+    ours = {
+        "Origin": "http://testserver",
+        "Accept": "text/html",
+    }  # a browser without Fetch Metadata
+    assert (
+        alerting.post("/alerts", data=form, headers=ours, follow_redirects=False).status_code == 303
+    )
+    assert alerting.post("/alerts", data=form).status_code == 403  # says neither: refused
 
 
 def test_a_new_manage_link_is_mailed_only_to_an_address_with_alerts(
     alerting: TestClient, smtp: SmtpServer
 ) -> None:
     assert ask(alerting, ADDRESS, "daily", **CARE_LEAVERS).status_code == 202
-    same_site = {"Sec-Fetch-Site": "same-origin", "Accept": "text/html"}
+    same_site = SAME_SITE
     for email in (ADDRESS, "nobody@council.example"):
         answer = alerting.post("/alerts/manage-link", data={"email": email}, headers=same_site)
         assert answer.status_code == 200

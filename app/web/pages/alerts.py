@@ -2,30 +2,41 @@
 errors are shown), "check your email", confirming, one-click unsubscribing, and managing an
 address's alerts through a signed link, with no account.
 
-No CSRF cookie here: the subscribe form is anonymous and sits on the cacheable results page, so
-it is protected by checking that the browser says the post came from this site (Sec-Fetch-Site,
-or Origin where that is missing), by the per-address and per-client limits, and by the double
-opt-in. Every other form carries a signed token that only the address's owner has, which does
-what a CSRF token would. The unsubscribe address takes RFC 8058's one-click POST from a mail
-provider, which brings no cookies at all.
+No CSRF cookie here: the subscribe form is anonymous and sits on the cacheable results page (a
+cookie would make it uncacheable), so these forms are refused, as csrf.py refuses a missing
+token, unless the browser says the post came from this site (Fetch Metadata's Sec-Fetch-Site, or
+Origin where that is missing; every current browser sends one of them with a form post). The
+subscribe form is limited per address and per client too, and double opt-in means nobody gets
+alerts they did not confirm; the other forms carry a signed token only the address's owner has.
+The unsubscribe address alone takes any post with a valid token: RFC 8058's one-click POST comes
+from a mail provider's server, with no cookies and no Origin.
 """
 
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import QueryParams
 
-from app.core.errors import Forbidden, Invalid, NotFound, TooMany
+from app.core.errors import Invalid, NotFound, TooMany
 from app.services.alert_tokens import LIFETIMES, LinkExpired
 from app.services.alert_words import describe
+from app.web import csrf
 from app.web.deps import AlertsDep, SessionDep, VocabularyDep
 from app.web.pages import page_query
 from app.web.pages.rendering import field_errors, render
 from app.web.pages.templating import SEARCH_KEYS, Link
 
+
+async def same_site(request: Request) -> None:
+    """Refuse a form post that the browser does not say came from this site (as csrf.py does)."""
+    if request.method == "POST" and not from_this_site(request):
+        raise csrf.FormRefused()
+
+
 router = APIRouter(include_in_schema=False)
+SameSite = [Depends(same_site)]
 PRIVATE = {"Referrer-Policy": "no-referrer"}  # the pages' addresses hold their tokens
 Token = Annotated[str, Query(max_length=500)]
 TokenField = Annotated[str, Form(max_length=500)]
@@ -41,14 +52,13 @@ def _client(request: Request) -> str:
 
 
 def from_this_site(request: Request) -> bool:
-    """Whether the browser says a post came from one of this site's pages. A client that sends
-    neither header is no browser acting for someone else, so it is let through."""
+    """Whether the browser says a post came from one of this site's pages."""
     site = request.headers.get("sec-fetch-site")
     if site is not None:
         return site in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None:
-        return True
+        return False
     ours = {str(request.base_url).rstrip("/")}
     public = request.app.state.settings.public_url
     if public:
@@ -85,15 +95,10 @@ def new_alert(request: Request, vocabulary: VocabularyDep) -> Response:
     return _form_page(request, vocabulary, request.query_params, {})
 
 
-@router.post("/alerts")
+@router.post("/alerts", dependencies=SameSite)
 async def subscribe(
     request: Request, session: SessionDep, service: AlertsDep, vocabulary: VocabularyDep
 ) -> Response:
-    if not from_this_site(request):
-        raise Forbidden(
-            "This form can only be sent from this service's own pages. Go back to the search "
-            "and try again."
-        )
     form = await request.form()
     pairs = [(k, v) for k, v in form.multi_items() if k in SEARCH_KEYS and isinstance(v, str)]
     query = QueryParams(pairs)
@@ -143,7 +148,7 @@ def confirm_page(
     return render(request, "alert_confirm.html", context, headers=PRIVATE)
 
 
-@router.post("/alerts/confirm")
+@router.post("/alerts/confirm", dependencies=SameSite)
 def confirm(
     request: Request, session: SessionDep, service: AlertsDep, token: TokenField
 ) -> Response:
@@ -196,7 +201,7 @@ def manage_page(
     return render(request, "alert_manage.html", context, headers=PRIVATE)
 
 
-@router.post("/alerts/manage")
+@router.post("/alerts/manage", dependencies=SameSite)
 def stop_alerts(
     request: Request,
     session: SessionDep,
@@ -212,7 +217,7 @@ def stop_alerts(
     return RedirectResponse(f"/alerts/manage?{query}", status_code=303)
 
 
-@router.post("/alerts/manage-link")
+@router.post("/alerts/manage-link", dependencies=SameSite)
 def send_manage_link(
     request: Request,
     session: SessionDep,
@@ -220,8 +225,6 @@ def send_manage_link(
     email: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     """Email a new manage link (for an expired one); the same answer for any address."""
-    if not from_this_site(request):
-        raise Forbidden("This form can only be sent from this service's own pages.")
     try:
         service.send_manage_link(session, email, _client(request))
     except (Invalid, TooMany) as error:
