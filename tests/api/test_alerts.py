@@ -230,14 +230,14 @@ def test_the_results_page_form_works_without_javascript(
     assert 'id="alert-form"' in page.text
     assert "Get emails about new case studies like these" in page.text
     same_site = SAME_SITE
-    form = {"email": "", "theme": "care-leavers"}
+    form = {"email": "", "search": "theme=care-leavers&sort=title"}
     wrong = alerting.post("/alerts", data=form, headers=same_site)
     assert wrong.status_code == 422
     assert "There is a problem" in wrong.text
     assert "Enter your email address" in wrong.text
     assert "Select how often you want to get emails" in wrong.text
-    assert 'value="care-leavers"' in wrong.text  # the search is kept for the next try
-    form = {"email": ADDRESS, "frequency": "weekly", "theme": "care-leavers"}
+    assert 'name="search" value="theme=care-leavers"' in wrong.text  # kept for the next try
+    form = {"email": ADDRESS, "frequency": "weekly", "search": "theme=care-leavers"}
     sent = alerting.post("/alerts", data=form, headers=same_site, follow_redirects=False)
     assert sent.status_code == 303 and sent.headers["location"] == "/alerts/check-email"
     assert "Care leavers" in mail_to(smtp, ADDRESS, "Confirm").get_content()

@@ -40,6 +40,7 @@ SameSite = [Depends(same_site)]
 PRIVATE = {"Referrer-Policy": "no-referrer"}  # the pages' addresses hold their tokens
 Token = Annotated[str, Query(max_length=500)]
 TokenField = Annotated[str, Form(max_length=500)]
+MAX_SEARCH = 8000  # characters of a search's query string
 FREQUENCIES = (
     ("immediate", "As soon as they are published"),
     ("daily", "Once a day"),
@@ -80,7 +81,7 @@ def _form_page(
     link = Link.of_search(search)
     context = {
         "words": describe(search, vocabulary),
-        "hidden": link.without("sort").without("per_page").pairs,
+        "search": link.without("sort").without("per_page").query(),
         "search_url": link.url(),
         "frequencies": FREQUENCIES,
         "values": values,
@@ -100,8 +101,10 @@ async def subscribe(
     request: Request, session: SessionDep, service: AlertsDep, vocabulary: VocabularyDep
 ) -> Response:
     form = await request.form()
-    pairs = [(k, v) for k, v in form.multi_items() if k in SEARCH_KEYS and isinstance(v, str)]
-    query = QueryParams(pairs)
+    # The search comes as one field holding its query string (its own fields would share their
+    # names with the search form's checkboxes, in which the alert form's fields sit).
+    searched = QueryParams(str(form.get("search", ""))[:MAX_SEARCH])
+    query = QueryParams([(k, v) for k, v in searched.multi_items() if k in SEARCH_KEYS])
     email, frequency = str(form.get("email", ""))[:1000], str(form.get("frequency", ""))
     search = page_query.read(query, vocabulary).request
     try:

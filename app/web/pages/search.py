@@ -92,7 +92,7 @@ def search_page(
             "feed_title": "New case studies" + (f": {described}" if described else ""),
             "csv_url": link.url("/api/v1/search.csv"),
             "embed": embed_panel(request, base_url, link),
-            "alert_search": link.without("sort").without("per_page").pairs,
+            "alert_search": link.without("sort").without("per_page").query(),
             "frequencies": FREQUENCIES,
             **labeller(vocabulary),
         },

@@ -21,7 +21,7 @@ class AlertCreate(BaseModel):
     """The address, how often, and the search (its parameters as GET /api/v1/search takes
     them; the sort and the page do not matter to an alert)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # 0 is no `measured: false`
 
     email: str = Field(max_length=1000, examples=["name@example.org"])
     frequency: Literal["immediate", "daily", "weekly"] = Field(
