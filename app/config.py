@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1)
     sign_in_rate_limit: str = "5/hour"
     sign_in_client_rate_limit: str = "30/hour"
+    # Email alerts for a search (README "Email alerts").
+    secret_key: str | None = None
+    alert_send_seconds: float = Field(default=60.0, ge=0)
+    alert_lease_seconds: float = Field(default=60.0, gt=0)
+    alert_rate_limit: str = "5/hour"
+    alert_client_rate_limit: str = "30/hour"
 
     @field_validator("cors_origins", "embed_origins", mode="before")
     @classmethod
@@ -124,7 +130,12 @@ class Settings(BaseSettings):
         return None if value is None or not str(value).strip() else str(value).strip()
 
     @field_validator(
-        "rate_limit", "write_rate_limit", "sign_in_rate_limit", "sign_in_client_rate_limit"
+        "rate_limit",
+        "write_rate_limit",
+        "sign_in_rate_limit",
+        "sign_in_client_rate_limit",
+        "alert_rate_limit",
+        "alert_client_rate_limit",
     )
     @classmethod
     def _limit(cls, value: str) -> str:
@@ -148,6 +159,19 @@ class Settings(BaseSettings):
             raise ValueError(
                 "SMTP_URL must look like smtp://user:password@host:587 (STARTTLS) or "
                 "smtps://user:password@host:465"
+            )
+        return value.strip()
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        if len(value.strip()) < 32 or value.strip().lower() in {"changeme", "change-me", "secret"}:
+            raise ValueError(
+                "SECRET_KEY must be at least 32 random characters, such as the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`, or unset (a "
+                "key is then made and kept in the store)"
             )
         return value.strip()
 

@@ -19,6 +19,8 @@ from app.core.collection import read_collection
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.accounts import AccountService
+from app.services.alert_sender import AlertSender
+from app.services.alerts import AlertService
 from app.services.analytics import QueryCounter
 from app.services.collection import load_collection
 from app.services.embed_origins import EmbedOrigins
@@ -43,6 +45,7 @@ from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
+from app.web.pages import alerts as alert_pages
 from app.web.pages import case_studies as case_study_pages
 from app.web.pages import embed as embed_pages
 from app.web.pages import search as pages
@@ -50,6 +53,7 @@ from app.web.pages import submit as submit_pages
 from app.web.pages import submit_check as submit_check_pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
+    alerts,
     analytics,
     case_studies,
     embed_origins,
@@ -120,9 +124,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     mailer.start()
     app.state.mailer = mailer
     app.state.accounts = AccountService(settings, mailer.wake)
+    app.state.alerts = AlertService(settings, vocabulary, mailer.wake)
+    app.state.alert_sender = alert_sender = AlertSender(
+        engine,
+        index,
+        vocabulary,
+        app.state.search,
+        app.state.alerts,
+        settings.alert_send_seconds,
+        settings.alert_lease_seconds,
+    )
+    if settings.alert_send_seconds:
+        alert_sender.start()
     try:
         yield
     finally:
+        alert_sender.stop()
         mailer.stop()
         counter.stop()
         origins.stop()
@@ -237,6 +254,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         embed_pages,
         submit_pages,
         submit_check_pages,
+        alerts,
+        alert_pages,
     )
     for module in routers:
         app.include_router(module.router)

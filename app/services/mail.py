@@ -24,9 +24,17 @@ LONGEST_WAIT = timedelta(hours=6)
 PURGE_EVERY = timedelta(hours=1)
 
 
-def queue(session: Session, kind: str, to: str, subject: str, body: str) -> None:
-    """Queue a message in the caller's transaction; it is sent once that commits."""
-    outbox.add_message(session, kind, to, subject, body)
+def queue(
+    session: Session,
+    kind: str,
+    to: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Queue a message in the caller's transaction; it is sent once that commits. `headers`
+    are added to the message as they are (List-Unsubscribe, say)."""
+    outbox.add_message(session, kind, to, subject, body, headers)
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,8 @@ class Mailer:
         domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"
         mail["Message-ID"] = make_msgid(f"outbox-{message.id}", domain=domain)
         mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office replies, please
+        for name, value in (message.headers or {}).items():
+            mail[name] = value
         # Plain ASCII stays readable in the .eml and in any client; anything else is encoded.
         mail.set_content(message.body, cte="7bit" if message.body.isascii() else "quoted-printable")
         return mail

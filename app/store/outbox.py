@@ -3,8 +3,8 @@ sender at a time (a lease that lapses if the sender dies), then marked sent, ret
 
 Delivery is at least once: a sender that dies after the SMTP server took a message but before
 marking it sent leaves it to be sent again when its lease lapses. A message's body (which may
-hold a sign-in link) is blanked once it is sent or given up on, and the rows themselves (an
-address each) are deleted after KEEP.
+hold a sign-in link) and headers are blanked once it is sent or given up on, and the rows
+themselves (an address each) are deleted after KEEP.
 """
 
 from datetime import datetime, timedelta
@@ -18,9 +18,18 @@ LEASE = timedelta(minutes=2)  # far longer than one SMTP conversation
 KEEP = timedelta(days=30)  # how long operators can see what was sent or given up on
 
 
-def add_message(session: Session, kind: str, recipient: str, subject: str, body: str) -> None:
+def add_message(
+    session: Session,
+    kind: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    headers: dict[str, str] | None = None,
+) -> None:
     """Queue a message in the caller's transaction (not committed)."""
-    session.add(OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body))
+    session.add(
+        OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, headers=headers)
+    )
 
 
 def _pending() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
@@ -50,7 +59,7 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMe
 
 def mark_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
     message.sent_at, message.claimed_until, message.last_error = now, None, None
-    message.body = ""
+    message.body, message.headers = "", None
     session.add(message)
     session.commit()
 
@@ -65,7 +74,7 @@ def mark_retry(session: Session, message: OutboxMessage, at: datetime, error: st
 def mark_failed(session: Session, message: OutboxMessage, now: datetime, error: str) -> None:
     message.failed_at, message.claimed_until = now, None
     message.last_error = error[:500]
-    message.body = ""
+    message.body, message.headers = "", None
     session.add(message)
     session.commit()
 

@@ -13,6 +13,7 @@ from app.core.errors import Forbidden, Unauthenticated
 from app.core.principals import Principal, Role
 from app.core.vocabulary import Vocabulary
 from app.services.accounts import AccountService
+from app.services.alerts import AlertService
 from app.services.embed_origins import EmbedOrigins
 from app.services.moderation import ModerationService
 from app.services.search import SearchService
@@ -190,3 +191,11 @@ async def get_embed_origins(request: Request) -> EmbedOrigins:
 
 
 EmbedOriginsDep = Annotated[EmbedOrigins, Depends(get_embed_origins)]
+
+
+async def get_alerts(request: Request) -> AlertService:
+    service: AlertService = request.app.state.alerts
+    return service
+
+
+AlertsDep = Annotated[AlertService, Depends(get_alerts)]

@@ -72,6 +72,11 @@ def flatten(routes: list[Any]) -> list[APIRoute]:
     return found
 
 
+# RFC 8058's one-click unsubscribe is posted by a mail provider's server, with no cookie, token
+# or Origin: the signed token in its address is its only check (tests/api/test_alerts.py).
+ONE_CLICK = "/alerts/unsubscribe"
+
+
 def page_posts(client: TestClient) -> list[str]:
     """Every path the pages take a form post at (not the JSON API, which takes keys)."""
     routes = flatten(client.app.routes)  # type: ignore[attr-defined]
@@ -88,7 +93,10 @@ def test_every_form_post_without_its_token_is_refused(client: TestClient, smtp: 
     assert {"/sign-in", "/sign-in/confirm", "/sign-out", "/people", "/people/1/revoke"} <= set(
         posts
     )
-    for path in posts:
+    assert ONE_CLICK in posts
+    forged = admin.client.post(ONE_CLICK + "?token=forged", data={}, follow_redirects=False)
+    assert forged.status_code == 400 and "This link does not work" in forged.text
+    for path in [p for p in posts if p != ONE_CLICK]:
         for body in ({}, {"csrf_token": "forged-" + "x" * 40}):
             refused = admin.client.post(path, data=body, follow_redirects=False)
             assert refused.status_code == 403, path

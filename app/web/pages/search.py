@@ -11,6 +11,7 @@ from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.filters import SearchRequest
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
 from app.web.pages import finder, page_query
+from app.web.pages.alerts import FREQUENCIES
 from app.web.pages.embed import embed_panel
 from app.web.pages.templating import Link, templates
 
@@ -91,6 +92,8 @@ def search_page(
             "feed_title": "New case studies" + (f": {described}" if described else ""),
             "csv_url": link.url("/api/v1/search.csv"),
             "embed": embed_panel(request, base_url, link),
+            "alert_search": link.without("sort").without("per_page").query(),
+            "frequencies": FREQUENCIES,
             **labeller(vocabulary),
         },
     )

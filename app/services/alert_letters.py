@@ -1,0 +1,84 @@
+"""The words of alert emails, plain text, each a (subject, body) pair, in the manner of
+services/letters.py: what this is, the one thing to do, and what to do if it was not you."""
+
+from dataclasses import dataclass
+
+from app.services.letters import SERVICE
+
+HOW_OFTEN = {
+    "immediate": "as soon as they are published",
+    "daily": "once a day",
+    "weekly": "once a week",
+}
+MOST_LISTED = 20  # case studies listed in one email; the rest are a click away
+
+
+@dataclass(frozen=True)
+class Listed:
+    title: str
+    council: str
+    url: str
+
+
+def _subject(text: str) -> str:
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def confirm(words: str, frequency: str, link: str, days: int) -> tuple[str, str]:
+    body = f"""Someone, hopefully you, asked {SERVICE} to email this address about new case
+studies like these:
+
+{words}
+
+How often: {HOW_OFTEN[frequency]}.
+
+To start getting these emails, open this link and press "Confirm":
+
+{link}
+
+The link works for {days} days. If you did not ask for this, ignore this email: nothing more
+will be sent, and the address is deleted within {days} days.
+"""
+    return "Confirm your email alert", body
+
+
+def digest(
+    words: str,
+    frequency: str,
+    found: list[Listed],
+    search_url: str,
+    unsubscribe_url: str,
+    manage_url: str,
+) -> tuple[str, str]:
+    count = len(found)
+    heading = "1 new case study" if count == 1 else f"{count} new case studies"
+    lines = [f"{heading} like these:", words, ""]
+    for study in found[:MOST_LISTED]:
+        lines += [study.title, study.council, study.url, ""]
+    if count > MOST_LISTED:
+        lines += [f"and {count - MOST_LISTED} more.", ""]
+    lines += [
+        "See every case study for this search:",
+        search_url,
+        "",
+        "---",
+        f"You get these emails {HOW_OFTEN[frequency]} because you asked for them on {SERVICE}.",
+        "",
+        "Stop these emails:",
+        unsubscribe_url,
+        "",
+        "See and change all your email alerts:",
+        manage_url,
+        "",
+    ]
+    return _subject(f"{heading}: {words}"), "\n".join(lines)
+
+
+def manage(link: str, days: int) -> tuple[str, str]:
+    body = f"""Use this link to see and stop the email alerts this address gets from {SERVICE}:
+
+{link}
+
+The link works for {days} days. If you did not ask for it, you can ignore this email.
+"""
+    return "Your email alerts", body

@@ -1,0 +1,279 @@
+"""Email alerts for a search: ask for one (double opt-in: nothing is sent until the emailed
+link is followed), confirm it, see an address's alerts and stop them, with no account.
+
+An address is kept only for its alerts: an unconfirmed request goes after UNCONFIRMED_KEPT, an
+alert goes the moment it is unsubscribed, and with an address's last alert go the alert emails
+still held for it. Addresses never reach the logs: links carry signed ids, not addresses.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from app.config import Settings
+from app.core.accounts import normalise_email
+from app.core.errors import Invalid, NotFound
+from app.core.vocabulary import Vocabulary
+from app.services import alert_letters, mail
+from app.services.alert_throttle import AlertThrottle
+from app.services.alert_tokens import LIFETIMES, AlertTokens
+from app.services.alert_words import describe
+from app.services.filters import SearchRequest, validated
+from app.store import alerts, leases, publications
+from app.store.changelog import last_change_id
+from app.store.db import Session
+from app.store.models import Alert, utcnow
+from app.store.secrets import stored_secret
+
+FREQUENCIES = ("immediate", "daily", "weekly")
+ORDER = (  # the search page's parameters, in the order its links give them
+    "priority_area",
+    "age_band",
+    "age",
+    "theme",
+    "region",
+    "council",
+    "evidence",
+    "published_from",
+    "published_to",
+    "measured",
+)
+UNCONFIRMED_KEPT = timedelta(days=7)
+JOB = "alerts"  # the alert sender's lease (services/alert_sender.py)
+# The pages the links open (app/web/pages/alerts.py).
+CONFIRM_PATH = "/alerts/confirm"
+UNSUBSCRIBE_PATH = "/alerts/unsubscribe"
+MANAGE_PATH = "/alerts/manage"
+GONE = (
+    "This alert no longer exists: it was stopped, or it was never confirmed and was deleted "
+    "after 7 days."
+)
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """An alert as the manage page and the confirmation pages show it."""
+
+    id: int
+    words: str
+    frequency: str
+    how_often: str
+    confirmed: bool
+    search_path: str
+    last_sent_at: datetime | None
+
+
+def stored_search(search: SearchRequest) -> dict[str, Any]:
+    """What an alert keeps of a search: what decides which case studies match."""
+    return {
+        "q": search.q.strip(),
+        "filters": {name: values for name, values in search.filters.items() if values},
+        "age": search.age,
+        "councils": list(search.councils),
+        "published_from": search.published_from,
+        "published_to": search.published_to,
+        "measured": search.measured,
+    }
+
+
+def search_of(alert: Alert) -> SearchRequest:
+    return SearchRequest(
+        q=alert.search.get("q", ""),
+        filters={k: list(v) for k, v in alert.search.get("filters", {}).items()},
+        age=alert.search.get("age"),
+        councils=list(alert.search.get("councils", [])),
+        published_from=alert.search.get("published_from"),
+        published_to=alert.search.get("published_to"),
+        measured=alert.search.get("measured"),
+    )
+
+
+def search_path(search: SearchRequest) -> str:
+    """The search page's address for a search, its parameters in the page's own order."""
+    single = {
+        "age": search.age,
+        "published_from": search.published_from,
+        "published_to": search.published_to,
+        "measured": None if search.measured is None else str(search.measured).lower(),
+    }
+    pairs: list[tuple[str, str]] = [("q", search.q)] if search.q else []
+    for name in ORDER:
+        if name == "council":
+            pairs += [("council", council) for council in search.councils]
+        elif name in single:
+            pairs += [(name, str(single[name]))] if single[name] is not None else []
+        else:
+            pairs += [(name, value) for value in search.filters.get(name, [])]
+    return "/?" + urlencode(pairs) if pairs else "/"
+
+
+class AlertService:
+    def __init__(
+        self, settings: Settings, vocabulary: Vocabulary, wake: Callable[[], None] = lambda: None
+    ) -> None:
+        self.base = settings.link_base
+        self.secret = settings.secret_key
+        self.vocabulary = vocabulary
+        self.throttle = AlertThrottle(settings)
+        self.wake = wake  # tells the mail sender something was queued
+        self._tokens: AlertTokens | None = None
+
+    def tokens(self, session: Session) -> AlertTokens:
+        if self._tokens is None:
+            self._tokens = AlertTokens(self.secret or stored_secret(session, "alerts"))
+        return self._tokens
+
+    def link(self, session: Session, path: str, purpose: str, value: int | str) -> str:
+        token = self.tokens(session).make(purpose, value)  # type: ignore[arg-type]
+        return f"{self.base}{path}?{urlencode({'token': token})}"
+
+    def view(self, alert: Alert) -> AlertView:
+        assert alert.id is not None
+        search = search_of(alert)
+        return AlertView(
+            id=alert.id,
+            words=describe(search, self.vocabulary),
+            frequency=alert.frequency,
+            how_often=alert_letters.HOW_OFTEN[alert.frequency],
+            confirmed=alert.confirmed_at is not None,
+            search_path=search_path(search),
+            last_sent_at=alert.last_sent_at,
+        )
+
+    # -- asking for an alert ---------------------------------------------------------------
+
+    def checked(
+        self, email: str | None, frequency: str | None, search: SearchRequest
+    ) -> tuple[str, SearchRequest]:
+        """The address and the search with its filters as slugs; one Invalid naming every
+        field to fix (pointers #/email, #/frequency, #/theme …)."""
+        errors: list[dict[str, str]] = []
+        address = ""
+        try:
+            address = normalise_email(email)
+        except Invalid as error:
+            errors += error.errors or []
+        if frequency not in FREQUENCIES:
+            detail = "Select how often you want to get emails"
+            errors.append({"detail": detail, "pointer": "#/frequency"})
+        try:
+            search = replace(search, filters=validated(self.vocabulary, search))
+        except Invalid as error:
+            for item in error.errors or []:
+                errors.append({**item, "pointer": item["pointer"].replace("#/query/", "#/")})
+        if errors:
+            raise Invalid("; ".join(e["detail"] for e in errors), errors)
+        return address, search
+
+    def subscribe(
+        self,
+        session: Session,
+        email: str | None,
+        frequency: str | None,
+        search: SearchRequest,
+        client: str,
+    ) -> str:
+        """Keep an unconfirmed alert and email its confirmation link; return the search in
+        words. Invalid for bad fields; TooMany past the limits per address and per client."""
+        address, search = self.checked(email, frequency, search)
+        assert frequency is not None
+        self.throttle.hit(address, client)
+        key = self.tokens(session).address_key(address)
+        alert = alerts.add_alert(session, address, key, stored_search(search), frequency)
+        assert alert.id is not None
+        days = LIFETIMES["confirm"].days
+        words = self.view(alert).words
+        subject, body = alert_letters.confirm(
+            words,
+            frequency,
+            self.link(session, CONFIRM_PATH, "confirm", alert.id),
+            days,
+        )
+        mail.queue(session, "alert-confirm", address, subject, body)
+        session.commit()
+        self.wake()
+        return words
+
+    # -- following the links ---------------------------------------------------------------
+
+    def _alert(self, session: Session, purpose: str, token: str) -> Alert:
+        alert_id = self.tokens(session).alert_id(purpose, token)  # type: ignore[arg-type]
+        alert = alerts.find_alert(session, alert_id)
+        if alert is None:
+            raise NotFound(GONE)
+        return alert
+
+    def pending(self, session: Session, token: str) -> AlertView:
+        """The alert a confirmation link is for (without confirming it)."""
+        return self.view(self._alert(session, "confirm", token))
+
+    def confirm(self, session: Session, token: str) -> AlertView:
+        """Confirm the alert (again is harmless): it gets what is published from now on."""
+        alert = self._alert(session, "confirm", token)
+        if alert.confirmed_at is None:
+            if leases.ensure_job(session, JOB):  # the first alert: what is out now is not new
+                leases.move_job(session, JOB, None, publications.start_from_now(session))
+            alerts.confirm_alert(session, alert, utcnow(), last_change_id(session))
+            session.commit()
+        return self.view(alert)
+
+    def unsubscribe(self, session: Session, token: str) -> AlertView | None:
+        """Stop the alert an unsubscribe link is for; None if it had already gone."""
+        alert_id = self.tokens(session).alert_id("unsubscribe", token)
+        alert = alerts.find_alert(session, alert_id)
+        if alert is None:
+            return None
+        view = self.view(alert)
+        alerts.delete_alert(session, alert)
+        return view
+
+    # -- an address's alerts -----------------------------------------------------------------
+
+    def address_of(self, session: Session, token: str) -> str:
+        """The address key a manage link is for."""
+        key = self.tokens(session).read("manage", token)
+        if not isinstance(key, str):
+            raise Invalid("This link is not one we sent.")
+        return key
+
+    def manage_link(self, session: Session, alert: Alert) -> str:
+        return self.link(session, MANAGE_PATH, "manage", alert.address_key)
+
+    def manage_link_for(self, session: Session, alert_id: int) -> str | None:
+        """The manage link of an alert's address (None once the alert has gone)."""
+        alert = alerts.find_alert(session, alert_id)
+        return self.manage_link(session, alert) if alert else None
+
+    def manage_token(self, session: Session, token: str) -> str:
+        """A fresh manage token for the address of a (still working) manage token."""
+        return self.tokens(session).make("manage", self.address_of(session, token))
+
+    def list_alerts(self, session: Session, token: str) -> list[AlertView]:
+        key = self.address_of(session, token)
+        return [self.view(a) for a in alerts.alerts_for_address(session, key)]
+
+    def stop(self, session: Session, token: str, alert_ids: list[int]) -> int:
+        """Stop some of the alerts of a manage link's address; return how many were stopped."""
+        key = self.address_of(session, token)
+        stopped = 0
+        for alert in alerts.alerts_for_address(session, key):
+            if alert.id in alert_ids:
+                alerts.delete_alert(session, alert)
+                stopped += 1
+        return stopped
+
+    def send_manage_link(self, session: Session, email: str | None, client: str) -> None:
+        """Email a manage link if the address has alerts; say nothing either way."""
+        address = normalise_email(email)
+        self.throttle.hit(address, client)
+        found = alerts.alerts_for_address(session, self.tokens(session).address_key(address))
+        if not found:
+            return
+        subject, body = alert_letters.manage(
+            self.manage_link(session, found[0]), LIFETIMES["manage"].days
+        )
+        mail.queue(session, "alert-manage", address, subject, body)
+        session.commit()
+        self.wake()

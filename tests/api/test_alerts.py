@@ -1,0 +1,299 @@
+"""Email alerts for a search, through HTTP and a real SMTP server on 127.0.0.1: double opt-in,
+exactly one email for a matching case study and none for others, RFC 8058 one-click
+unsubscribe without cookies, the manage page, unconfirmed requests deleted after 7 days, bad
+input refused in problem+json, and no address in the logs."""
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from urllib.parse import unquote
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.config import Settings
+from app.core.collection import write_collection
+from app.main import create_app
+from app.store.models import Alert, utcnow
+from testkit.factories import sample_collection
+from testkit.smtp import SmtpServer
+from tests.api.alerting import (
+    CARE_LEAVERS,
+    MANAGE,
+    SAME_SITE,
+    ask,
+    confirm,
+    confirm_token,
+    mail_to,
+    outbox_settled,
+    path_of,
+    publish,
+)
+
+ADDRESS = "practitioner@council.example"
+
+
+@pytest.fixture
+def app_settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    write_collection(settings.data_dir, sample_collection())
+    return settings.model_copy(
+        update={
+            "smtp_url": smtp.url,
+            "public_url": "http://testserver",
+            "mail_retry_seconds": 0.2,
+            "alert_send_seconds": 0,  # each test runs the job itself
+        }
+    )
+
+
+@pytest.fixture
+def alerting(app_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(app_settings)) as client:
+        yield client
+
+
+def send_alerts(client: TestClient) -> int:
+    run = client.app.state.alert_sender.run_once()  # type: ignore[attr-defined]
+    assert run.ran
+    emailed: int = run.emailed
+    return emailed
+
+
+def alert_mail(smtp: SmtpServer, email: str) -> list[str]:
+    return [m["Subject"] for m in smtp.inbox.to(email) if "new case stud" in m["Subject"]]
+
+
+def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
+    alerting: TestClient, smtp: SmtpServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="app")
+    asked = ask(alerting, ADDRESS, "immediate", **CARE_LEAVERS)
+    assert asked.status_code == 202, asked.text
+    assert asked.json()["search"] == "Care leavers, ages 16–25"
+
+    # Nothing is sent before the link is followed, whatever is published.
+    publish(
+        alerting, title="Mentors for care leavers", themes=["care-leavers"], age_bands=["16-25"]
+    )
+    assert send_alerts(alerting) == 0
+    confirm(alerting, smtp, ADDRESS)
+    assert send_alerts(alerting) == 0  # published before confirming: not new to this alert
+
+    wanted = publish(
+        alerting,
+        title="Staying close for care leavers",
+        themes=["care-leavers"],
+        age_bands=["16-25"],
+    )
+    publish(alerting, title="Foster carers for toddlers", themes=["fostering"], age_bands=["0-5"])
+    assert send_alerts(alerting) == 1
+    email = mail_to(smtp, ADDRESS, "new case stud")
+    body = email.get_content()
+    assert email["Subject"] == "1 new case study: Care leavers, ages 16–25"
+    assert f"http://testserver/case-studies/{wanted}" in body
+    assert "Staying close for care leavers" in body
+    assert "Foster carers" not in body and "Mentors for" not in body
+    assert "http://testserver/?age_band=16-25&theme=care-leavers" in body
+    assert MANAGE.search(body)
+    unsubscribe = email["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("http://testserver/alerts/unsubscribe?token=")
+    assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert send_alerts(alerting) == 0  # nothing new since: no email
+    outbox_settled(alerting)
+    assert len(alert_mail(smtp, ADDRESS)) == 1
+
+    # Opening the link shows a button (a mail scanner that opens it stops nothing) ...
+    page = alerting.get(path_of(unsubscribe))
+    assert page.status_code == 200 and "Stop these emails" in page.text
+    assert len(_alerts(alerting)) == 1
+    # ... and one click, as a mail provider makes it: a POST with no cookies, no CSRF token.
+    alerting.cookies.clear()
+    stopped = alerting.post(
+        path_of(unsubscribe),
+        content="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert stopped.status_code == 200
+    assert "You have unsubscribed" in stopped.text
+    publish(alerting, title="Care leavers' hub", themes=["care-leavers"], age_bands=["16-25"])
+    assert send_alerts(alerting) == 0
+    outbox_settled(alerting)
+    assert len(alert_mail(smtp, ADDRESS)) == 1
+    with Session(alerting.app.state.engine) as session:  # type: ignore[attr-defined]
+        assert session.exec(select(Alert)).all() == []  # the address is gone
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("app")]
+    assert ours and not [line for line in ours if ADDRESS in line]
+    assert alerting.post(path_of(unsubscribe)).status_code == 200  # again: already stopped
+
+
+def test_bad_input_is_refused_with_what_to_fix_and_nothing_is_sent(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    bad = ask(alerting, "not an address", "daily", theme=["unicorns"])
+    assert bad.status_code == 422
+    assert bad.headers["content-type"] == "application/problem+json"
+    pointers = [e["pointer"] for e in bad.json()["errors"]]
+    assert pointers == ["#/body/email", "#/body/theme"]
+    assert "like name@example.com" in bad.json()["detail"]
+    assert "allowed: " in bad.json()["detail"]
+    hourly = ask(alerting, ADDRESS, "hourly")
+    assert hourly.status_code == 422
+    assert [e["pointer"] for e in hourly.json()["errors"]] == ["#/body/frequency"]
+    assert alerting.post("/api/v1/alerts", json={"email": ADDRESS}).status_code == 422
+    unknown = alerting.post(
+        "/api/v1/alerts", json={"email": ADDRESS, "frequency": "daily", "colour": "red"}
+    )
+    assert unknown.status_code == 422
+    outbox_settled(alerting)
+    assert smtp.inbox.messages == []
+
+
+def test_an_unconfirmed_request_is_deleted_after_seven_days(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    assert ask(alerting, ADDRESS, "weekly").status_code == 202
+    link = mail_to(smtp, ADDRESS, "Confirm").get_content()
+    engine = alerting.app.state.engine  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        alert = session.exec(select(Alert)).one()
+        alert.created_at = utcnow() - timedelta(days=7, minutes=1)
+        session.add(alert)
+        session.commit()
+    send_alerts(alerting)
+    with Session(engine) as session:
+        assert session.exec(select(Alert)).all() == []
+    path = path_of(link[link.index("http://testserver/alerts/confirm") :].split()[0])
+    gone = alerting.get(path, headers={"Accept": "text/html"})
+    assert gone.status_code == 410
+    assert "This alert no longer exists" in gone.text
+
+
+def test_the_manage_page_lists_an_addresses_alerts_and_stops_them(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    assert ask(alerting, ADDRESS, "daily", **CARE_LEAVERS).status_code == 202
+    assert ask(alerting, ADDRESS, "weekly", region=["North West"], q="kinship").status_code == 202
+    assert ask(alerting, "someone.else@council.example", "daily").status_code == 202
+    confirm(alerting, smtp, ADDRESS, 1)
+    confirm(alerting, smtp, ADDRESS, 2)
+    forged = alerting.post("/alerts/confirm", data={"token": "not-a-token"}, headers=SAME_SITE)
+    assert forged.status_code == 400 and "not one we sent" in forged.text
+    page = alerting.get("/alerts/new?theme=care-leavers")  # any page gives no manage link
+    assert "someone.else" not in page.text
+    token = confirm_token(smtp, ADDRESS, 1)
+    again = alerting.post("/alerts/confirm", data={"token": token}, headers=SAME_SITE)
+    assert again.status_code == 200  # confirming twice is harmless
+    manage_link = MANAGE.search(again.text)
+    assert manage_link
+    manage = alerting.get(manage_link.group(1))
+    assert manage.status_code == 200
+    assert "Care leavers, ages 16–25" in manage.text
+    assert "“kinship” – North West" in manage.text
+    assert "someone.else" not in manage.text
+    assert "never kept in our logs or analytics" in manage.text
+    ids = [a.id for a in _alerts(alerting) if a.email == ADDRESS]
+    token = unquote(manage_link.group(1).split("token=", 1)[1])
+    stopped = alerting.post(
+        "/alerts/manage", data={"token": token, "alert": ids[0]}, headers=SAME_SITE
+    )
+    assert stopped.status_code == 200  # followed the 303
+    assert "1 alert stopped" in stopped.text
+    assert "Care leavers, ages 16–25" not in stopped.text and "kinship" in stopped.text
+    assert [a.id for a in _alerts(alerting) if a.email == ADDRESS] == ids[1:]
+    tampered = alerting.get(manage_link.group(1)[:-3] + "abc")
+    assert tampered.status_code == 400 and "Email me a link" in tampered.text
+
+
+def _alerts(client: TestClient) -> list[Alert]:
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        return list(session.exec(select(Alert).order_by(Alert.id)))  # type: ignore[arg-type]
+
+
+def test_too_many_requests_for_one_address_are_refused(
+    app_settings: Settings, smtp: SmtpServer
+) -> None:
+    limited = app_settings.model_copy(update={"alert_rate_limit": "2/hour"})
+    with TestClient(create_app(limited)) as client:
+        assert ask(client, ADDRESS, "daily").status_code == 202
+        assert ask(client, ADDRESS.upper(), "weekly").status_code == 202
+        refused = ask(client, ADDRESS, "immediate")
+        assert refused.status_code == 429
+        assert int(refused.headers["Retry-After"]) > 0
+        assert ask(client, "another@council.example", "daily").status_code == 202
+
+
+def test_the_results_page_form_works_without_javascript(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    page = alerting.get("/?theme=care-leavers&sort=title")
+    assert 'id="alert-form"' in page.text
+    assert "Get emails about new case studies like these" in page.text
+    same_site = SAME_SITE
+    form = {"email": "", "search": "theme=care-leavers&sort=title"}
+    wrong = alerting.post("/alerts", data=form, headers=same_site)
+    assert wrong.status_code == 422
+    assert "There is a problem" in wrong.text
+    assert "Enter your email address" in wrong.text
+    assert "Select how often you want to get emails" in wrong.text
+    assert 'name="search" value="theme=care-leavers"' in wrong.text  # kept for the next try
+    form = {"email": ADDRESS, "frequency": "weekly", "search": "theme=care-leavers"}
+    sent = alerting.post("/alerts", data=form, headers=same_site, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == "/alerts/check-email"
+    assert "Care leavers" in mail_to(smtp, ADDRESS, "Confirm").get_content()
+    cross_site = {"Sec-Fetch-Site": "cross-site", "Accept": "text/html"}
+    assert alerting.post("/alerts", data=form, headers=cross_site).status_code == 403
+    other_origin = {"Origin": "https://evil.example", "Accept": "text/html"}
+    assert alerting.post("/alerts", data=form, headers=other_origin).status_code == 403
+    ours = {
+        "Origin": "http://testserver",
+        "Accept": "text/html",
+    }  # a browser without Fetch Metadata
+    assert (
+        alerting.post("/alerts", data=form, headers=ours, follow_redirects=False).status_code == 303
+    )
+    assert alerting.post("/alerts", data=form).status_code == 403  # says neither: refused
+
+
+def test_a_new_manage_link_is_mailed_only_to_an_address_with_alerts(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    assert ask(alerting, ADDRESS, "daily", **CARE_LEAVERS).status_code == 202
+    same_site = SAME_SITE
+    for email in (ADDRESS, "nobody@council.example"):
+        answer = alerting.post("/alerts/manage-link", data={"email": email}, headers=same_site)
+        assert answer.status_code == 200
+        assert "If that address gets email alerts from us" in answer.text
+    link = MANAGE.search(mail_to(smtp, ADDRESS, "Your email alerts").get_content())
+    assert link
+    assert "Care leavers, ages 16–25" in alerting.get(link.group(1)).text
+    outbox_settled(alerting)
+    assert smtp.inbox.to("nobody@council.example") == []
+    bad = alerting.post("/alerts/manage-link", data={"email": "nope"}, headers=same_site)
+    assert bad.status_code == 422 and "like name@example.com" in bad.text
+
+
+def test_a_daily_alert_is_checked_once_a_day_and_lists_everything_new(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    assert ask(alerting, ADDRESS, "daily", **CARE_LEAVERS).status_code == 202
+    confirm(alerting, smtp, ADDRESS)
+    first = publish(
+        alerting, title="Care leavers' hub", themes=["care-leavers"], age_bands=["16-25"]
+    )
+    second = publish(alerting, title="Staying close", themes=["care-leavers"], age_bands=["16-25"])
+    assert send_alerts(alerting) == 0  # not a day since it was confirmed
+    engine = alerting.app.state.engine  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        alert = session.exec(select(Alert)).one()
+        assert alert.checked_at is not None
+        alert.checked_at = alert.checked_at - timedelta(days=1)
+        session.add(alert)
+        session.commit()
+    assert send_alerts(alerting) == 1
+    email = mail_to(smtp, ADDRESS, "new case stud")
+    assert email["Subject"] == "2 new case studies: Care leavers, ages 16–25"
+    body = email.get_content()
+    assert f"/case-studies/{first}" in body and f"/case-studies/{second}" in body
+    assert "once a day" in body
+    assert send_alerts(alerting) == 0

@@ -1,0 +1,165 @@
+"""Email alerts in a real headless Chromium against a real uvicorn and a real SMTP server: the
+form below the results at 390 px without JavaScript, the emailed confirmation followed, the
+manage page, the form's errors, the keyboard alone, and axe-core with no violations at all on
+every page of the journey (at 390 and 1280 px)."""
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from app.core.collection import write_collection
+from testkit.factories import sample_collection
+from testkit.servers import free_port, service
+from testkit.smtp import SmtpServer, smtp_server
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+SEARCH = "/?theme=care-leavers&age_band=16-25"
+CONFIRM = re.compile(r"http://\S+/alerts/confirm\?token=\S+")
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    smtp: SmtpServer
+    shots: Path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("alerts")
+    collection = tmp / "collection"
+    collection.mkdir()
+    write_collection(collection, sample_collection())
+    port = free_port()
+    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with smtp_server() as smtp:
+        env = {
+            "DATA_DIR": str(collection),
+            "SMTP_URL": smtp.url,
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "MAIL_RETRY_SECONDS": "0.5",
+            "RATE_LIMIT": "off",
+        }
+        with service(tmp, env, port=port) as url:
+            yield Site(url, smtp, shots)
+
+
+def accessible(page: Page) -> None:
+    results: Any = Axe().run(page)
+    found = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+    ]
+    assert found == [], page.url
+
+
+def fits(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"  # type: ignore[index]
+
+
+def confirmation_link(site: Site, email: str) -> str:
+    mail = site.smtp.inbox.wait_for(lambda m: m["To"] == email and "Confirm" in m["Subject"])
+    found = CONFIRM.search(mail.get_content())
+    assert found
+    return found.group(0)
+
+
+def test_the_results_page_form_works_at_390_px_without_javascript(
+    site: Site, browser: Browser
+) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + SEARCH)
+    form = page.locator(".alert-signup")
+    expect(form.get_by_role("heading")).to_have_text("Get emails about new case studies like these")
+    fits(page)
+    page.get_by_role("button", name="Get emails").click()  # nothing filled in
+    expect(page.locator(".error-summary")).to_contain_text("Enter your email address")
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Select how often you want to get emails"
+    )
+    page.screenshot(path=site.shots / "alerts-form-errors-390-nojs.png", full_page=True)
+    page.get_by_label("Email address").fill("reader@council.example")
+    page.get_by_label("Once a week").check()
+    page.get_by_role("button", name="Get emails").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.screenshot(path=site.shots / "alerts-check-email-390-nojs.png", full_page=True)
+
+    page.goto(site.url + SEARCH)
+    form.screenshot(path=site.shots / "alerts-form-390-nojs.png")
+    form.get_by_label("Email address").fill("phone@council.example")
+    form.get_by_label("As soon as they are published").check()
+    form.get_by_role("button", name="Get emails").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+
+    page.goto(confirmation_link(site, "phone@council.example"))
+    expect(page.locator(".inset")).to_contain_text("Care leavers, ages 16–25")
+    page.screenshot(path=site.shots / "alerts-confirm-390-nojs.png", full_page=True)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("h1")).to_have_text("Your email alert is set up")
+    fits(page)
+    page.screenshot(path=site.shots / "alerts-confirmed-390-nojs.png", full_page=True)
+    page.get_by_role("link", name="see and stop your alerts").click()
+    expect(page.locator("h1")).to_have_text("Your email alerts")
+    expect(page.locator("table")).to_contain_text("As soon as they are published")
+    fits(page)
+    page.screenshot(path=site.shots / "alerts-manage-390-nojs.png", full_page=True)
+    page.get_by_role("button", name="Stop emails about Care leavers, ages 16–25").click()
+    expect(page.locator(".banner")).to_contain_text("1 alert stopped")
+    expect(page.locator("main")).to_contain_text("This address gets no email alerts from us")
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["390", "1280"])
+def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
+    site: Site, browser: Browser, viewport: dict[str, int]
+) -> None:
+    width = viewport["width"]
+    email = f"keyboard{width}@council.example"
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(site.url + SEARCH)
+    accessible(page)
+    page.locator(".alert-signup").screenshot(path=site.shots / f"alerts-form-{width}.png")
+    page.goto(site.url + "/alerts/new" + SEARCH[1:])
+    accessible(page)
+    # Keyboard alone: Tab to the address, arrows through the radios, Enter on the button.
+    page.locator("#alert-email").focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the first radio
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Once a day")).to_be_checked()
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Get emails"
+    page.screenshot(path=site.shots / f"alerts-new-{width}.png", full_page=True)
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Check your email")
+    accessible(page)
+    page.goto(confirmation_link(site, email))
+    accessible(page)
+    page.get_by_role("button", name="Confirm").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Your email alert is set up")
+    accessible(page)
+    page.screenshot(path=site.shots / f"alerts-confirmed-{width}.png", full_page=True)
+    page.get_by_role("link", name="see and stop your alerts").click()
+    accessible(page)
+    page.screenshot(path=site.shots / f"alerts-manage-{width}.png", full_page=True)
+    page.goto(site.url + "/alerts/manage?token=broken")
+    expect(page.locator("h1")).to_have_text("This link does not work")
+    accessible(page)
+    page.screenshot(path=site.shots / f"alerts-link-failed-{width}.png", full_page=True)
+    context.close()
