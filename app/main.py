@@ -26,6 +26,7 @@ from app.services.indexing import IndexSync, catch_up, ensure_index
 from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
+from app.services.review import ReviewService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -41,8 +42,13 @@ from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
+from app.web.pages import api_keys as api_key_pages
 from app.web.pages import case_studies as case_study_pages
+from app.web.pages import decisions as decision_pages
 from app.web.pages import embed as embed_pages
+from app.web.pages import embed_sites as embed_site_pages
+from app.web.pages import insights as insight_pages
+from app.web.pages import moderation as moderation_pages
 from app.web.pages import search as pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
@@ -109,6 +115,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.submissions = SubmissionService(index)
     app.state.moderation = ModerationService(lambda: catch_up(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
+    app.state.review = ReviewService(app.state.submissions, app.state.tagger)
     mailer = Mailer.from_settings(engine, settings, metrics)
     metrics.watch_outbox(engine)
     mailer.start()
@@ -224,6 +231,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         councils,
         embed_origins,
         embed_pages,
+        moderation_pages,
+        decision_pages,
+        insight_pages,
+        api_key_pages,
+        embed_site_pages,
     )
     for module in routers:
         app.include_router(module.router)

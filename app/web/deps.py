@@ -15,6 +15,7 @@ from app.core.vocabulary import Vocabulary
 from app.services.accounts import AccountService
 from app.services.embed_origins import EmbedOrigins
 from app.services.moderation import ModerationService
+from app.services.review import ReviewService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -173,3 +174,11 @@ async def get_embed_origins(request: Request) -> EmbedOrigins:
 
 
 EmbedOriginsDep = Annotated[EmbedOrigins, Depends(get_embed_origins)]
+
+
+async def get_review(request: Request) -> ReviewService:
+    service: ReviewService = request.app.state.review
+    return service
+
+
+ReviewDep = Annotated[ReviewService, Depends(get_review)]
