@@ -18,6 +18,7 @@ from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person
 from tests.api.conftest import Keys, auth, submit
+from tests.api.test_error_shape import assert_problem
 from tests.api.test_people_and_forms import signed_in
 
 MODERATOR, LEEDS = "moderator@campaign.example", "officer@leeds.example"
@@ -121,7 +122,7 @@ def test_a_decision_is_confirmed_then_applies_to_the_version_on_screen(
     done = decide(moderator, rid, "confirm-safeguarding", 1, "Chloe is an invented name.")
     assert done.status_code == 303
     review = moderator.get(done.headers["location"])
-    assert "Safeguarding check confirmed for this version" in review.text
+    assert "Safeguarding check confirmed" in review.text.split("banner-heading")[1][:80]
     assert "Confirmed for version 1" in review.text
     assert 'Safeguarding check confirmed</strong> <span class="meta">version 2' in review.text
     published = decide(moderator, rid, "publish", 2)
@@ -290,3 +291,35 @@ def test_the_moderation_pages_carry_the_security_headers(
     # Nothing unpublished reaches a public page.
     assert client.get(f"/case-studies/{record['slug']}").status_code == 404
     assert "Missing from home" not in client.get("/?q=missing+from+home").text
+
+
+def test_the_moderation_pages_answer_with_problems_to_json_clients(
+    client: TestClient, leeds: Person, moderator: Person, keys: Keys
+) -> None:
+    """401 (not signed in), 403 (a council's account; no CSRF token), 404 (no such record or
+    decision), 422 (a bad filter): problem+json for a client that asks for JSON."""
+    record = submit(client, keys.leeds, make_draft()).json()
+    json = {"accept": "application/json"}
+    review = f"/moderation/submissions/{record['id']}"
+    assert_problem(client.get("/moderation", headers=json), 401, "/moderation")
+    assert_problem(leeds.client.get(review, headers=json), 403, review)
+    assert_problem(
+        leeds.client.get("/moderation/coverage", headers=json), 403, "/moderation/coverage"
+    )
+    publish = f"{review}/publish"
+    assert_problem(
+        moderator.client.post(publish, data={"version": "1"}, headers=json), 403, publish
+    )
+    missing = "/moderation/submissions/999999"
+    assert_problem(moderator.client.get(missing, headers=json), 404, missing)
+    odd = f"{review}/approve"
+    assert_problem(moderator.client.get(odd + "?version=1", headers=json), 404, odd)
+    assert_problem(
+        moderator.client.get("/moderation/searches?days=x", headers=json),
+        422,
+        "/moderation/searches",
+    )
+    for path in (missing, "/moderation/keys/99999/revoke"):
+        page = moderator.get(path)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert "<h1>" in page.text

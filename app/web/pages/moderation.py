@@ -30,12 +30,12 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)]
 PER_PAGE = 25
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Flag = Literal["", "yes", "no"]
-DONE = {  # the banner after a decision
-    "publish": "Published: it is in search now",
-    "request-changes": "Changes requested: the council can see your message",
-    "reject": "Rejected: the council can see your reason",
-    "unpublish": "Unpublished: it is out of search and back with the council",
-    "confirm-safeguarding": "Safeguarding check confirmed for this version",
+DONE = {  # the banner after a decision, while that decision is still the latest event
+    "publish": ("published", "Published: it is in search now"),
+    "request-changes": ("changes_requested", "Changes requested: the council can see your message"),
+    "reject": ("rejected", "Rejected: the council can see your reason"),
+    "unpublish": ("unpublished", "Unpublished: it is out of search and back with the council"),
+    "confirm-safeguarding": ("safeguarding_confirmed", "Safeguarding check confirmed"),
 }
 
 
@@ -82,6 +82,8 @@ def review(
     done: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
     found = service.review(session, account.principal, record_id)
+    event, banner = DONE.get(done, ("", None))
+    latest = found.events[0][1].action if found.events else None
     context = {
         "review": found,
         "row": found.row,
@@ -91,7 +93,7 @@ def review(
         "label": vocabulary.label,
         "kinds": {k: vocabulary_name(k) for k in KINDS},
         "evidence": vocabulary.find("evidence", found.content.evidence),
-        "done": DONE.get(done),
+        "done": banner if latest == event else None,
     }
     return render_moderation(request, "moderation_review.html", "/moderation", context)
 
