@@ -323,3 +323,13 @@ def test_the_moderation_pages_answer_with_problems_to_json_clients(
         page = moderator.get(path)
         assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
         assert "<h1>" in page.text
+
+
+def test_the_moderation_bar_links_only_to_pages_that_are_served(moderator: Person) -> None:
+    """Synonyms and best bets come from another branch: linked only once they are served."""
+    page = moderator.get("/moderation")
+    links = re.findall(r'<nav class="mod-nav".*?</nav>', page.text, re.S)[0]
+    hrefs = re.findall(r'href="([^"]+)"', links)
+    assert {"/moderation", "/moderation/coverage", "/people", "/moderation/keys"} <= set(hrefs)
+    for href in hrefs:
+        assert moderator.get(href).status_code == 200, href
