@@ -202,7 +202,7 @@ def decide(
     decision = _decision(action)
     row = submissions.get(session, account.principal, record_id)
     try:
-        checked = decision.model.model_validate({decision.field: words or None})
+        checked = decision.model.model_validate({decision.field: words.strip() or None})
     except ValidationError as error:
         errors = {"words": _in_words(decision, error)}
         return _page(request, action, row, version, words, errors, 422)
