@@ -110,6 +110,24 @@ def query_trend(session: Session, days: int) -> list[DayCount]:
     ]
 
 
+def query_series(session: Session, days: int, queries: list[str]) -> dict[str, list[DayCount]]:
+    """Each query's searches and zero-result searches per day over the last `days` days."""
+    start = date.today() - timedelta(days=days - 1)
+    found = counts.daily_query_counts(session, start, queries)
+    every = [start + timedelta(days=n) for n in range(days)]
+    return {
+        q: [
+            DayCount(
+                day=d,
+                searches=found.get((q, d), (0, 0))[0],
+                zero_results=found.get((q, d), (0, 0))[1],
+            )
+            for d in every
+        ]
+        for q in queries
+    }
+
+
 def coverage_report(session: Session, vocabulary: Vocabulary) -> CoverageReport:
     """Published case studies by priority area x age band, and by theme."""
     matrix = counts.priority_by_age_band(session)

@@ -221,7 +221,9 @@ def test_coverage_and_searches_show_charts_with_their_tables(
     assert re.search(r'class="num heat heat-\d"><a href="/\?priority_area=', coverage.text)
     searches = moderator.get("/moderation/searches?days=7")
     assert searches.status_code == 200
-    assert searches.text.count("<svg") == 3
+    assert searches.text.count('<svg class="chart') == 3
+    assert searches.text.count('<svg class="spark"') == 3  # fostering, and the miss, day by day
+    assert 'aria-label="fostering: 2 searches over the period' in searches.text
     assert '<td><a href="/?q=fostering">fostering</a></td><td class="num">2</td>' in searches.text
     assert "zzzqqq nothing" in searches.text.split("Searches that found nothing")[1]
     assert moderator.get("/moderation/searches?days=0").status_code == 422

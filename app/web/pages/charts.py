@@ -124,3 +124,38 @@ def heat(count: int, most: int) -> int:
     if count <= 0 or most <= 0:
         return 0
     return min(4, 1 + (3 * count) // most)
+
+
+@dataclass(frozen=True)
+class Spark:
+    """A small bar chart of one query's days, all drawn to one scale so they compare."""
+
+    width: int
+    height: int
+    bars: list[Bar]
+
+
+def sparks(series: dict[str, list[DayCount]], zero: bool = False) -> dict[str, Spark]:
+    width, height = 240, 36
+    most = max((_count(d, zero) for days in series.values() for d in days), default=0) or 1
+    found = {}
+    for query, days in series.items():
+        step = width / max(len(days), 1)
+        bars = [
+            Bar(
+                n * step,
+                max(step * 0.8, 1.0),
+                height - height * _count(d, zero) / most,
+                height * _count(d, zero) / most,
+                "nothing" if zero else "found",
+                f"{d.day.day} {d.day:%B}: {_count(d, zero)}",
+            )
+            for n, d in enumerate(days)
+            if _count(d, zero)
+        ]
+        found[query] = Spark(width, height, bars)
+    return found
+
+
+def _count(day: DayCount, zero: bool) -> int:
+    return day.zero_results if zero else day.searches

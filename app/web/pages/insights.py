@@ -8,12 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from app.services.analytics import QueryCounter, coverage_report, query_report, query_trend
+from app.services.analytics import (
+    QueryCounter,
+    coverage_report,
+    query_report,
+    query_series,
+    query_trend,
+)
 from app.web.deps import ModeratorUserDep, SessionDep, VocabularyDep, csrf_protect
 from app.web.pages import charts
 from app.web.pages.moderation_nav import render_moderation
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+SERIES = 5  # the queries drawn day by day
 PERIODS = (7, 30, 90)  # the periods offered; any from 1 to 366 days is answered
 
 
@@ -45,6 +52,9 @@ def searches(
     counter.flush()  # what was searched a moment ago is in the figures
     report = query_report(session, days, 20)
     trend = query_trend(session, days)
+    popular = [s.query for s in report.top[:SERIES]]
+    missing = [s.query for s in report.zero_results[:SERIES]]
+    series = query_series(session, days, list(dict.fromkeys(popular + missing)))
     context = {
         "days": days,
         "periods": PERIODS,
@@ -53,5 +63,8 @@ def searches(
         "daily": charts.daily(trend),
         "top": charts.ranked(report.top),
         "missing": charts.ranked(report.zero_results, zero=True),
+        "popular_sparks": charts.sparks({q: series[q] for q in popular}),
+        "missing_sparks": charts.sparks({q: series[q] for q in missing}, zero=True),
+        "series": series,
     }
     return render_moderation(request, "searches.html", "/moderation/searches", context)
