@@ -29,6 +29,7 @@ from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
 from app.services.notices import CouncilNotices
+from app.services.review import ReviewService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -46,8 +47,13 @@ from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
 from app.web.pages import alerts as alert_pages
+from app.web.pages import api_keys as api_key_pages
 from app.web.pages import case_studies as case_study_pages
+from app.web.pages import decisions as decision_pages
 from app.web.pages import embed as embed_pages
+from app.web.pages import embed_sites as embed_site_pages
+from app.web.pages import insights as insight_pages
+from app.web.pages import moderation as moderation_pages
 from app.web.pages import search as pages
 from app.web.pages import submit as submit_pages
 from app.web.pages import submit_check as submit_check_pages
@@ -120,6 +126,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # A publish is in search before it is answered, the index rebuilt first if it has to be.
     app.state.moderation = ModerationService(lambda: sync_index(engine, index, vocabulary), notices)
     app.state.tagger = Tagger(index, vocabulary)
+    app.state.review = ReviewService(app.state.submissions, app.state.tagger)
     metrics.watch_outbox(engine)
     mailer.start()
     app.state.mailer = mailer
@@ -256,6 +263,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         submit_check_pages,
         alerts,
         alert_pages,
+        moderation_pages,
+        decision_pages,
+        insight_pages,
+        api_key_pages,
+        embed_site_pages,
     )
     for module in routers:
         app.include_router(module.router)

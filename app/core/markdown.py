@@ -32,6 +32,7 @@ _TAGS = {
     "br",
     "hr",
 }
+ALLOWED_TAGS = frozenset(_TAGS)  # what rendered case study text may contain
 
 
 def markdown_to_html(markdown: str) -> str:

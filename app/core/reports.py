@@ -25,6 +25,14 @@ class QueryReport(BaseModel):
     )
 
 
+class DayCount(BaseModel):
+    """One day's searches: how many, and how many found nothing."""
+
+    day: date
+    searches: int
+    zero_results: int
+
+
 class CoverageCell(BaseModel):
     age_band: str
     count: int

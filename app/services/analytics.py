@@ -19,6 +19,7 @@ from app.core.reports import (
     CoverageReport,
     CoverageRow,
     CoverageTerm,
+    DayCount,
     QueryReport,
     QueryStat,
 )
@@ -96,6 +97,35 @@ def query_report(session: Session, days: int, limit: int) -> QueryReport:
         top=[QueryStat(query=q, searches=s, zero_results=z) for q, s, z in top],
         zero_results=[QueryStat(query=q, searches=s, zero_results=z) for q, s, z in missing],
     )
+
+
+def query_trend(session: Session, days: int) -> list[DayCount]:
+    """Searches and zero-result searches on each of the last `days` days, quiet days as 0."""
+    start = date.today() - timedelta(days=days - 1)
+    totals = counts.daily_totals(session, start)
+    every = (start + timedelta(days=n) for n in range(days))
+    return [
+        DayCount(day=d, searches=totals.get(d, (0, 0))[0], zero_results=totals.get(d, (0, 0))[1])
+        for d in every
+    ]
+
+
+def query_series(session: Session, days: int, queries: list[str]) -> dict[str, list[DayCount]]:
+    """Each query's searches and zero-result searches per day over the last `days` days."""
+    start = date.today() - timedelta(days=days - 1)
+    found = counts.daily_query_counts(session, start, queries)
+    every = [start + timedelta(days=n) for n in range(days)]
+    return {
+        q: [
+            DayCount(
+                day=d,
+                searches=found.get((q, d), (0, 0))[0],
+                zero_results=found.get((q, d), (0, 0))[1],
+            )
+            for d in every
+        ]
+        for q in queries
+    }
 
 
 def coverage_report(session: Session, vocabulary: Vocabulary) -> CoverageReport:

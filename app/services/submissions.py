@@ -48,6 +48,7 @@ class SubmissionService:
         page: int,
         per_page: int,
         oldest_first: bool = False,
+        flagged: bool | None = None,
     ) -> tuple[int, list[CaseStudy]]:
         """A council's own records; a moderator's choice of any council's."""
         return submissions.list_submissions(
@@ -58,7 +59,14 @@ class SubmissionService:
             page=page,
             per_page=per_page,
             oldest_first=oldest_first,
+            flagged=flagged,
         )
+
+    def councils(self, session: Session, principal: Principal) -> list[str]:
+        """The councils with submissions, for a moderator's filter (a council: its own)."""
+        if not principal.moderates:
+            return [principal.council] if principal.council else []
+        return submissions.submission_councils(session)
 
     def history(self, session: Session, principal: Principal, record_id: int) -> History:
         row = workflow.load(session, principal, record_id)

@@ -48,6 +48,30 @@ def query_counts(
     return (int(totals[0] or 0), int(totals[1] or 0)), rows(top), rows(missing)
 
 
+def daily_totals(session: Session, start: date) -> dict[date, tuple[int, int]]:
+    """Searches and zero-result searches on each day since `start` that had any."""
+    found = session.exec(
+        select(
+            col(QueryCount.day), func.sum(QueryCount.searches), func.sum(QueryCount.zero_results)
+        )
+        .where(QueryCount.day >= start)
+        .group_by(col(QueryCount.day))
+    )
+    return {day: (int(s or 0), int(z or 0)) for day, s, z in found}
+
+
+def daily_query_counts(
+    session: Session, start: date, queries: list[str]
+) -> dict[tuple[str, date], tuple[int, int]]:
+    """Searches and zero-result searches for each of these queries on each day since `start`."""
+    if not queries:
+        return {}
+    found = session.exec(
+        select(QueryCount).where(QueryCount.day >= start, col(QueryCount.query).in_(queries))
+    )
+    return {(row.query, row.day): (row.searches, row.zero_results) for row in found}
+
+
 def priority_by_age_band(session: Session) -> dict[tuple[str, str], int]:
     """Published case studies per (priority area, age band)."""
     area, band = aliased(CaseStudyTag), aliased(CaseStudyTag)

@@ -40,6 +40,7 @@ def list_submissions(
     page: int,
     per_page: int,
     oldest_first: bool,
+    flagged: bool | None = None,
 ) -> tuple[int, list[CaseStudy]]:
     """Councils' records (not the bundled collection's): one owner's, or any council's by
     name; names compared as `Principal.owns` compares them (case and spacing aside). Newest
@@ -51,10 +52,23 @@ def list_submissions(
         query = query.where(CaseStudy.owner_name == normal_name(council))
     if statuses:
         query = query.where(col(CaseStudy.status).in_(statuses))
+    if flagged is not None:  # the safeguarding check found something (or nothing)
+        found = func.json_array_length(CaseStudy.safeguarding_findings) > 0
+        query = query.where(found if flagged else ~found)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     order = col(CaseStudy.id) if oldest_first else col(CaseStudy.id).desc()
     rows = session.exec(query.order_by(order).offset((page - 1) * per_page).limit(per_page))
     return int(total), list(rows)
+
+
+def submission_councils(session: Session) -> list[str]:
+    """The councils that have submitted anything, by name as first given, A to Z."""
+    names = session.exec(
+        select(func.min(CaseStudy.owner_council))
+        .where(col(CaseStudy.owner_council).is_not(None))
+        .group_by(CaseStudy.owner_name)
+    )
+    return sorted((n for n in names if n), key=str.casefold)
 
 
 def claim(session: Session, row: CaseStudy, statuses: Iterable[str]) -> bool:

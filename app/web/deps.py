@@ -16,6 +16,7 @@ from app.services.accounts import AccountService
 from app.services.alerts import AlertService
 from app.services.embed_origins import EmbedOrigins
 from app.services.moderation import ModerationService
+from app.services.review import ReviewService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -199,3 +200,11 @@ async def get_alerts(request: Request) -> AlertService:
 
 
 AlertsDep = Annotated[AlertService, Depends(get_alerts)]
+
+
+async def get_review(request: Request) -> ReviewService:
+    service: ReviewService = request.app.state.review
+    return service
+
+
+ReviewDep = Annotated[ReviewService, Depends(get_review)]

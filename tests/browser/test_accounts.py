@@ -233,6 +233,9 @@ def test_a_moderator_invites_and_revokes_from_the_people_page(
     page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == moderator)))
     tab_to(page, "Sign in")
     page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moderation$"))  # a moderator starts at the queue
+    tab_to(page, "People")
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/people$"))
     accessible(page)
 

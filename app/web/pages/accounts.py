@@ -24,7 +24,7 @@ NextField = Annotated[str | None, Form(max_length=200)]
 
 def home_for(account: Account) -> str:
     """Where a person starts after signing in."""
-    return "/my/submissions" if account.role == "council" else "/people"
+    return "/my/submissions" if account.role == "council" else "/moderation"
 
 
 @router.get("/sign-in")

@@ -1,0 +1,142 @@
+"""Everything a moderator needs to decide on one submission, gathered in one place: the text as
+it will be published with the safeguarding findings marked where they are, what the council's
+last amendment changed, tags proposed for it and the published case studies it resembles, and
+its history with the version each event made."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.content import CaseStudyFile
+from app.core.errors import Invalid
+from app.core.marked import marked_markdown, marked_text, with_marks
+from app.core.principals import Principal
+from app.core.submissions import HistoryEvent, TagDraft, TagSuggestion, TagSuggestions
+from app.core.textdiff import FieldDiff, field_diffs
+from app.services.submissions import SubmissionService
+from app.services.tagging import Tagger
+from app.store import case_studies as store
+from app.store.db import Session
+from app.store.models import CaseStudy
+
+KINDS = ("priority_areas", "age_bands", "themes")
+
+
+@dataclass(frozen=True)
+class Marked:
+    """The text fields as HTML with the findings marked, and the findings found nowhere."""
+
+    title: str
+    summary: str
+    body: str
+    outcomes: list[str]
+    programme: str | None
+    unplaced: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """The council's latest amendment: the version it made and what it changed."""
+
+    version: int
+    fields: list[FieldDiff]
+
+
+@dataclass(frozen=True)
+class Review:
+    row: CaseStudy
+    content: CaseStudyFile
+    marked: Marked
+    amendment: Amendment | None
+    suggestions: TagSuggestions | None
+    missing_tags: dict[str, list[TagSuggestion]]  # proposed but not chosen, by kind
+    duplicates: list[dict[str, Any]]
+    events: list[tuple[int, HistoryEvent]]  # (the version it made, the event), newest first
+    needs_confirmation: bool = field(default=False)
+
+
+def _mark(row: CaseStudy) -> Marked:
+    findings = row.safeguarding_findings or []
+
+    def passages(name: str) -> list[str]:
+        return [f["passage"] for f in findings if f.get("field") == name]
+
+    unplaced = []
+    for finding in findings:
+        where = finding.get("field", "")
+        texts = {
+            "title": [row.title],
+            "summary": [row.summary],
+            "body": [row.body],
+            "programme": [row.programme or ""],
+            "outcomes": list(row.outcomes),
+            "partners": list(row.partners),
+        }.get(where, [])
+        if not any(with_marks(t, [finding["passage"]])[1] for t in texts):
+            unplaced.append(finding)
+    return Marked(
+        title=marked_text(row.title, passages("title")),
+        summary=marked_text(row.summary, passages("summary")),
+        body=marked_markdown(row.body, passages("body")),
+        outcomes=[marked_text(o, passages("outcomes")) for o in row.outcomes],
+        programme=marked_text(row.programme, passages("programme")) if row.programme else None,
+        unplaced=unplaced,
+    )
+
+
+def _amendment(events: list[HistoryEvent]) -> Amendment | None:
+    for version, event in reversed(list(enumerate(events, start=1))):
+        if event.action == "amended" and event.changes:
+            return Amendment(version, field_diffs(event.changes))
+    return None
+
+
+class ReviewService:
+    """Assembles a Review from the submission workflow and the tagger."""
+
+    def __init__(self, submissions: SubmissionService, tagger: Tagger) -> None:
+        self.submissions = submissions
+        self.tagger = tagger
+
+    def review(self, session: Session, principal: Principal, record_id: int) -> Review:
+        row = self.submissions.get(session, principal, record_id)
+        history = self.submissions.history(session, principal, record_id)
+        content = store.to_file(row)
+        suggestions = self._suggestions(session, row)
+        missing = (
+            {
+                kind: [
+                    s for s in getattr(suggestions, kind) if s.value not in getattr(content, kind)
+                ]
+                for kind in KINDS
+            }
+            if suggestions
+            else {kind: [] for kind in KINDS}
+        )
+        # As publishing rules it: a confirmation holds until an amendment clears it.
+        confirmed = row.safeguarding_checked_version is not None
+        return Review(
+            row=row,
+            content=content,
+            marked=_mark(row),
+            amendment=_amendment(history.events),
+            suggestions=suggestions,
+            missing_tags=missing,
+            duplicates=[w for w in row.warnings if w.get("kind") == "possible_duplicate"],
+            events=list(reversed(list(enumerate(history.events, start=1)))),
+            needs_confirmation=bool(row.safeguarding_findings) and not confirmed,
+        )
+
+    def _suggestions(self, session: Session, row: CaseStudy) -> TagSuggestions | None:
+        draft = TagDraft(
+            title=row.title,
+            summary=row.summary,
+            body=row.body,
+            outcomes=list(row.outcomes)[:30],
+            programme=row.programme,
+        )
+        try:
+            found = self.tagger.suggest(session, draft)
+        except Invalid:  # too little text to go on
+            return None
+        found.similar = [s for s in found.similar if s.slug != row.slug]
+        return found

@@ -1,0 +1,337 @@
+"""The moderators' pages: the queue and its filters, the review page (findings marked in place,
+the amendment's changes, tags and near duplicates, the history), decisions taken in two steps on
+the version on screen (a stale one gets a page that says so and changes nothing), coverage and
+searches, API keys and embedding. A council user gets 403 on every one of them and every action;
+nobody signed in is sent to sign in; every form needs its CSRF token; nothing unpublished
+reaches a public page."""
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.config import Settings
+from app.store.keys import create_key
+from testkit.factories import make_draft
+from testkit.smtp import SmtpServer
+from tests.api.browsing import Person
+from tests.api.conftest import Keys, auth, submit
+from tests.api.test_error_shape import assert_problem
+from tests.api.test_people_and_forms import signed_in
+
+MODERATOR, LEEDS = "moderator@campaign.example", "officer@leeds.example"
+FLAGGED_BODY = (
+    "## The challenge\n\nChloe, 15, was missing from home most weekends.\n\n"
+    "## The solution\n\nA youth worker met her weekly.\n\n## The impact\n\nShe stayed safe."
+)
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return settings.model_copy(update={"smtp_url": smtp.url, "public_url": "http://testserver"})
+
+
+@pytest.fixture
+def moderator(client: TestClient, smtp: SmtpServer) -> Person:
+    return signed_in(client, smtp, MODERATOR, "moderator")
+
+
+@pytest.fixture
+def leeds(client: TestClient, smtp: SmtpServer) -> Person:
+    return signed_in(client, smtp, LEEDS, "council", "Leeds City Council")
+
+
+def flagged(client: TestClient, keys: Keys, title: str = "Missing from home") -> dict[str, Any]:
+    sent = submit(client, keys.leeds, make_draft(title=title, body=FLAGGED_BODY))
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["safeguarding"]["flagged"]
+    record: dict[str, Any] = sent.json()
+    return record
+
+
+def decide(person: Person, record_id: int, action: str, version: int, words: str = "") -> Any:
+    """Open the decision's page from the review page, then press its button."""
+    page = person.get(f"/moderation/submissions/{record_id}/{action}?version={version}")
+    assert page.status_code in (200, 409), page.text
+    return person.submit(
+        f"/moderation/submissions/{record_id}/{action}", {"version": str(version), "words": words}
+    )
+
+
+def test_moderators_land_on_the_queue_oldest_first(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    first = flagged(client, keys, "First one in")
+    submit(client, keys.york, make_draft(title="Second one in", council="City of York Council"))
+    person = signed_in(client, smtp, MODERATOR, "moderator")
+    assert person.last is not None and person.last.headers["location"] == "/moderation"
+    page = person.get("/moderation")
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert page.text.index("First one in") < page.text.index("Second one in")
+    assert "Safeguarding: 1 found" in page.text
+    york = person.get("/moderation?council=City+of+York+Council")
+    assert "Second one in" in york.text and "First one in" not in york.text
+    only_flagged = person.get("/moderation?flagged=yes")
+    assert "First one in" in only_flagged.text and "Second one in" not in only_flagged.text
+    none = person.get("/moderation?state=published")
+    assert "First one in" not in none.text and "Nothing matches" in none.text
+    assert f'href="/moderation/submissions/{first["id"]}"' in page.text
+    assert person.get("/moderation?flagged=maybe").status_code == 422
+
+
+def test_the_review_page_marks_findings_in_place_and_shows_the_amendment(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    record = flagged(client, keys)
+    page = moderator.get(f"/moderation/submissions/{record['id']}")
+    assert page.status_code == 200
+    assert '<mark class="finding">Chloe, 15, was missing from home most weekends.</mark>' in (
+        page.text
+    )
+    assert "names someone next to their age" in page.text
+    assert "there is no earlier version to compare" in page.text
+    assert "Confirm the safeguarding check" in page.text
+    assert ">Publish</button>" not in page.text  # not offered until the check is confirmed
+    # The council amends: the page shows what changed, word by word.
+    body = FLAGGED_BODY.replace("Chloe, 15, was", "A teenager was")
+    amended = client.patch(
+        f"/api/v1/submissions/{record['id']}",
+        json={"body": body},
+        headers={**auth(keys.leeds), "If-Match": '"1"'},
+    )
+    assert amended.status_code == 200, amended.text
+    page = moderator.get(f"/moderation/submissions/{record['id']}")
+    assert "Decide on version 2" in page.text and 'class="finding">Chloe' not in page.text
+    assert re.search(r"<del>.*Chloe, 15, .*</del>", page.text)
+    assert re.search(r"<ins>.*A teenager .*</ins>", page.text)
+    assert "It found nothing" in page.text
+
+
+def test_a_decision_is_confirmed_then_applies_to_the_version_on_screen(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    record = flagged(client, keys)
+    rid = record["id"]
+    # Publishing is not offered, and refused, until the check is confirmed.
+    assert decide(moderator, rid, "publish", 1).status_code == 409
+    assert "confirm the check first" in moderator.last.text  # type: ignore[union-attr]
+    empty = decide(moderator, rid, "confirm-safeguarding", 1)
+    assert empty.status_code == 422 and '<a href="#words">Enter what you checked</a>' in empty.text
+    done = decide(moderator, rid, "confirm-safeguarding", 1, "Chloe is an invented name.")
+    assert done.status_code == 303
+    review = moderator.get(done.headers["location"])
+    assert "Safeguarding check confirmed" in review.text.split("banner-heading")[1][:80]
+    assert "Confirmed for version 1" in review.text
+    assert 'Safeguarding check confirmed</strong> <span class="meta">version 2' in review.text
+    published = decide(moderator, rid, "publish", 2)
+    assert published.status_code == 303
+    assert client.get(f"/case-studies/{record['slug']}").status_code == 200
+    search = client.get("/api/v1/search", params={"q": "Missing from home"}).json()
+    assert record["slug"] in [r["slug"] for r in search["results"]]
+
+
+def test_a_stale_version_gets_a_page_that_says_so_and_changes_nothing(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft(title="Raced")).json()
+    rid = record["id"]
+    moderator.get(f"/moderation/submissions/{rid}/publish?version=1")
+    client.patch(  # the council amends while the moderator reads
+        f"/api/v1/submissions/{rid}",
+        json={"summary": "A newer summary of the hub, with more about who it is for."},
+        headers=auth(keys.leeds),
+    )
+    late = moderator.submit(f"/moderation/submissions/{rid}/publish", {"version": "1"})
+    assert late.status_code == 409
+    assert "Someone else changed this submission" in late.text
+    assert "version 2" in late.text and "Review version 2" in late.text
+    now = client.get(f"/api/v1/submissions/{rid}", headers=auth(keys.moderator)).json()
+    assert now["status"] == "submitted" and now["version"] == 2
+    stale_link = moderator.get(f"/moderation/submissions/{rid}/reject?version=1")
+    assert stale_link.status_code == 409 and "Review version 2" in stale_link.text
+
+
+def test_request_changes_reject_and_unpublish_carry_their_words(
+    client: TestClient, moderator: Person, leeds: Person, keys: Keys
+) -> None:
+    one = submit(client, keys.leeds, make_draft(title="Needs work")).json()
+    two = submit(client, keys.leeds, make_draft(title="Not for us")).json()
+    three = submit(client, keys.leeds, make_draft(title="Out it goes")).json()
+    asked = decide(moderator, one["id"], "request-changes", 1, "Add the numbers, please.")
+    assert asked.status_code == 303
+    assert decide(moderator, two["id"], "reject", 1, "Out of scope.").status_code == 303
+    assert decide(moderator, three["id"], "publish", 1).status_code == 303
+    assert decide(moderator, three["id"], "unpublish", 2, "Wrong council.").status_code == 303
+    assert client.get(f"/case-studies/{three['slug']}").status_code == 404
+    mine = leeds.get(f"/my/submissions/{one['id']}")
+    assert "Add the numbers, please." in mine.text
+    history = moderator.get(f"/moderation/submissions/{three['id']}")
+    assert "Unpublished" in history.text and "Wrong council." in history.text
+    assert decide(moderator, two["id"], "publish", 2).status_code == 409  # rejected: not now
+
+
+def test_council_users_get_403_on_every_moderation_page_and_action(
+    client: TestClient, leeds: Person, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft()).json()
+    rid = record["id"]
+    pages = [
+        "/moderation",
+        f"/moderation/submissions/{rid}",
+        f"/moderation/submissions/{rid}/publish?version=1",
+        "/moderation/coverage",
+        "/moderation/searches",
+        "/moderation/keys",
+        "/moderation/keys/1/revoke",
+        "/moderation/embeds",
+        "/moderation/embeds/1/remove",
+    ]
+    for path in pages:
+        page = leeds.get(path)
+        assert page.status_code == 403, path
+        assert "for moderators and admins" in page.text
+    actions = [
+        *(f"/moderation/submissions/{rid}/{a}" for a in ("publish", "reject", "unpublish")),
+        f"/moderation/submissions/{rid}/request-changes",
+        f"/moderation/submissions/{rid}/confirm-safeguarding",
+        "/moderation/keys/1/revoke",
+        "/moderation/embeds",
+        "/moderation/embeds/1/remove",
+    ]
+    for path in actions:
+        leeds.get("/my/submissions")  # a page with this browser's token
+        answer = leeds.submit(path, {"version": "1", "words": "x" * 10, "origin": "https://a.b"})
+        assert answer.status_code == 403, path
+    now = client.get(f"/api/v1/submissions/{rid}", headers=auth(keys.leeds)).json()
+    assert now["version"] == 1 and now["status"] == "submitted"
+    anyone = Person.at(client)
+    for path in pages:
+        assert anyone.get(path).headers["location"].startswith("/sign-in?next=")
+
+
+def test_coverage_and_searches_show_charts_with_their_tables(
+    client: TestClient, moderator: Person
+) -> None:
+    for query in ("fostering", "fostering", "zzzqqq nothing"):
+        client.get("/api/v1/search", params={"q": query})
+    coverage = moderator.get("/moderation/coverage")
+    assert coverage.status_code == 200
+    assert re.search(r'class="num heat heat-\d"><a href="/\?priority_area=', coverage.text)
+    searches = moderator.get("/moderation/searches?days=7")
+    assert searches.status_code == 200
+    assert searches.text.count('<svg class="chart') == 3
+    assert searches.text.count('<svg class="spark"') == 3  # fostering, and the miss, day by day
+    assert 'aria-label="fostering: 2 searches over the period' in searches.text
+    assert '<td><a href="/?q=fostering">fostering</a></td><td class="num">2</td>' in searches.text
+    assert "zzzqqq nothing" in searches.text.split("Searches that found nothing")[1]
+    assert moderator.get("/moderation/searches?days=0").status_code == 422
+
+
+def test_api_keys_are_listed_without_secrets_and_revoked(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        key, secret = create_key(session, "council", "Leeds City Council", "Leeds's CRM")
+    page = moderator.get("/moderation/keys")
+    assert key.prefix in page.text and secret not in page.text and "Leeds&#39;s CRM" in page.text
+    for other in (keys.leeds, keys.york, keys.moderator, keys.admin):
+        assert other not in page.text
+    ask = moderator.get(f"/moderation/keys/{key.id}/revoke")
+    assert ask.status_code == 200 and "stops working at once" in ask.text
+    assert client.get("/api/v1/submissions", headers=auth(secret)).status_code == 200
+    done = moderator.submit(f"/moderation/keys/{key.id}/revoke")
+    assert done.status_code == 303
+    assert "no longer works" in moderator.get(done.headers["location"]).text
+    assert client.get("/api/v1/submissions", headers=auth(secret)).status_code == 401
+    assert moderator.get("/moderation/keys/99999/revoke").status_code == 404
+
+
+def test_embed_origins_are_added_and_removed(client: TestClient, moderator: Person) -> None:
+    moderator.get("/moderation/embeds")
+    bad = moderator.submit("/moderation/embeds", {"origin": "not a website"})
+    assert bad.status_code == 422 and 'href="#origin"' in bad.text
+    added = moderator.submit(
+        "/moderation/embeds", {"origin": "https://Campaign.Example/", "note": "Our site"}
+    )
+    assert added.status_code == 303
+    listing = moderator.get(added.headers["location"])
+    assert "https://campaign.example may now embed the search" in listing.text
+    assert client.get("/embed", headers={"Origin": "https://campaign.example"}).status_code < 500
+    found = re.search(r'href="/moderation/embeds/(\d+)/remove"', listing.text)
+    assert found
+    again = moderator.submit("/moderation/embeds", {"origin": "https://campaign.example"})
+    assert again.status_code == 422
+    moderator.get(f"/moderation/embeds/{found.group(1)}/remove")
+    gone = moderator.submit(f"/moderation/embeds/{found.group(1)}/remove")
+    assert gone.status_code == 303
+    assert "can no longer embed" in moderator.get(gone.headers["location"]).text
+
+
+def test_the_moderation_pages_carry_the_security_headers(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    record = flagged(client, keys)
+    paths = [
+        "/moderation",
+        f"/moderation/submissions/{record['id']}",
+        f"/moderation/submissions/{record['id']}/confirm-safeguarding?version=1",
+        "/moderation/coverage",
+        "/moderation/searches",
+        "/moderation/keys",
+        "/moderation/embeds",
+    ]
+    for path in paths:
+        page = moderator.get(path)
+        assert page.status_code == 200, path
+        csp = page.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, path
+        assert "style-src 'self'" in csp or "default-src 'self'" in csp, path
+        assert page.headers["cache-control"] == "no-store"
+        assert "<script" not in page.text and ' style="' not in page.text, path
+    # Nothing unpublished reaches a public page.
+    assert client.get(f"/case-studies/{record['slug']}").status_code == 404
+    assert "Missing from home" not in client.get("/?q=missing+from+home").text
+
+
+def test_the_moderation_pages_answer_with_problems_to_json_clients(
+    client: TestClient, leeds: Person, moderator: Person, keys: Keys
+) -> None:
+    """401 (not signed in), 403 (a council's account; no CSRF token), 404 (no such record or
+    decision), 422 (a bad filter): problem+json for a client that asks for JSON."""
+    record = submit(client, keys.leeds, make_draft()).json()
+    json = {"accept": "application/json"}
+    review = f"/moderation/submissions/{record['id']}"
+    assert_problem(client.get("/moderation", headers=json), 401, "/moderation")
+    assert_problem(leeds.client.get(review, headers=json), 403, review)
+    assert_problem(
+        leeds.client.get("/moderation/coverage", headers=json), 403, "/moderation/coverage"
+    )
+    publish = f"{review}/publish"
+    assert_problem(
+        moderator.client.post(publish, data={"version": "1"}, headers=json), 403, publish
+    )
+    missing = "/moderation/submissions/999999"
+    assert_problem(moderator.client.get(missing, headers=json), 404, missing)
+    odd = f"{review}/approve"
+    assert_problem(moderator.client.get(odd + "?version=1", headers=json), 404, odd)
+    assert_problem(
+        moderator.client.get("/moderation/searches?days=x", headers=json),
+        422,
+        "/moderation/searches",
+    )
+    for path in (missing, "/moderation/keys/99999/revoke"):
+        page = moderator.get(path)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert "<h1>" in page.text
+
+
+def test_the_moderation_bar_links_only_to_pages_that_are_served(moderator: Person) -> None:
+    """Synonyms and best bets come from another branch: linked only once they are served."""
+    page = moderator.get("/moderation")
+    links = re.findall(r'<nav class="mod-nav".*?</nav>', page.text, re.S)[0]
+    hrefs = re.findall(r'href="([^"]+)"', links)
+    assert {"/moderation", "/moderation/coverage", "/people", "/moderation/keys"} <= set(hrefs)
+    for href in hrefs:
+        assert moderator.get(href).status_code == 200, href

@@ -1,0 +1,219 @@
+"""A moderator's journey in a real Chromium, by keyboard alone: signs in from the emailed link
+and lands on the queue; opens a submission the safeguarding check flagged and sees the finding
+marked in the text; asks for changes; the council amends (by API); the moderator sees what
+changed, confirms the check, publishes, and the public search finds it. Another time the council
+amends while the moderator is deciding, and the moderator is told, and nothing is overwritten.
+Every page passes axe-core, fits a phone's width, and works without JavaScript.
+
+Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
+"""
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from testkit.factories import make_draft
+from testkit.servers import free_port, service
+from testkit.smtp import link_in, smtp_server
+from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
+
+pytestmark = pytest.mark.browser
+FLAGGED = (
+    "## The challenge\n\nChloe, 15, was missing from home most weekends and nobody knew why.\n\n"
+    "## The solution\n\nA youth worker met her every week, and her school joined the plan.\n\n"
+    "## The impact\n\nShe has not been missing since the spring."
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("moderation")
+    port = free_port()
+    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with smtp_server() as smtp:
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
+            "INDEX_DIR": str(tmp / "index"),
+            "SMTP_URL": smtp.url,
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "MAIL_RETRY_SECONDS": "0.5",
+            "RATE_LIMIT": "off",
+        }
+        with service(tmp, env, port=port, timeout=240) as url:  # a busy machine starts slowly
+            yield Site(url, env, smtp, shots)
+
+
+def key(site: Site, *args: str) -> str:
+    return operator(site, "keys", "create", *args).strip().splitlines()[-1]
+
+
+class Council:
+    """Leeds's case management system, which submits and amends through the API."""
+
+    def __init__(self, site: Site) -> None:
+        self.url = site.url
+        secret = key(site, "--role", "council", "--council", "Leeds City Council")
+        self.headers = {"Authorization": f"Bearer {secret}"}
+
+    def submit(self, **fields: Any) -> dict[str, Any]:
+        sent = httpx.post(
+            f"{self.url}/api/v1/submissions", json=make_draft(**fields), headers=self.headers
+        )
+        assert sent.status_code == 201, sent.text
+        record: dict[str, Any] = sent.json()
+        return record
+
+    def amend(self, record_id: int, version: int, **fields: Any) -> None:
+        headers = {**self.headers, "If-Match": f'"{version}"'}
+        done = httpx.patch(
+            f"{self.url}/api/v1/submissions/{record_id}", json=fields, headers=headers
+        )
+        assert done.status_code == 200, done.text
+
+
+def sign_in_moderator(
+    site: Site, browser: Browser, email: str, size: str, javascript: bool
+) -> Page:
+    operator(site, "users", "invite", email, "--role", "moderator")
+    context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email)))
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moderation$"))
+    return page
+
+
+def check(page: Page, shot: str, javascript: bool = True) -> None:
+    """Fits the width, passes axe-core (with JavaScript on, which axe needs), screenshot."""
+    fits(page)
+    if javascript:
+        accessible(page)
+    page.screenshot(path=shot, full_page=True)
+
+
+def decide(page: Page, button: str, words: str | None, confirm: str | None = None) -> None:
+    """Press the decision's button on the review page, write the words, press it again."""
+    tab_to(page, button)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moderation/submissions/\d+/[a-z-]+\?version=\d+$"))
+    if words is not None:
+        tab_to(page, "Back to the review", limit=80)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        page.locator("#words").focus()
+        page.keyboard.type(words)
+    tab_to(page, confirm or button)
+    page.keyboard.press("Enter")
+
+
+def test_a_moderator_reviews_asks_for_changes_confirms_and_publishes(
+    site: Site, browser: Browser
+) -> None:
+    council = Council(site)
+    record = council.submit(title="Finding young people who go missing", body=FLAGGED)
+    page = sign_in_moderator(site, browser, "moderator@campaign.example", "desk", True)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    shot = f"{site.shots}/desk"
+
+    expect(page.locator("h1")).to_have_text("Moderation queue")
+    expect(page.locator(".queue")).to_contain_text("Safeguarding: 1 found")
+    check(page, f"{shot}-1-queue.png")
+    tab_to(page, "Finding young people who go missing")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(rf"/moderation/submissions/{record['id']}$"))
+    expect(page.locator("mark.finding").filter(has_text="Chloe, 15, was missing")).to_be_visible()
+    expect(page.locator(".diff")).to_contain_text("no earlier version")
+    check(page, f"{shot}-2-review.png")
+    decide(
+        page,
+        "Request changes",
+        "Please say how many young people the worker met.",
+        "Request changes",
+    )
+    expect(page.locator(".banner")).to_contain_text("Changes requested")
+    check(page, f"{shot}-3-changes-requested.png")
+
+    council.amend(
+        record["id"],
+        2,
+        body=FLAGGED.replace("She has not", "Of the 12 young people the worker met, 10 have not"),
+    )
+    page.reload()
+    expect(page.locator(".banner")).to_have_count(0)  # the request is no longer the news
+    expect(page.locator("h2#decide-heading")).to_have_text("Decide on version 3")
+    expect(page.locator(".diff-text ins").filter(has_text="12 young people")).to_be_visible()
+    expect(page.locator(".diff-text del").filter(has_text="She")).to_be_visible()
+    expect(page.locator("mark.finding")).to_have_count(2)  # the key, and the sentence
+    check(page, f"{shot}-4-review-amended.png")
+    top = {"x": 0, "y": 0, "width": 1280, "height": 1800}  # the finding, the decisions, the diff
+    page.screenshot(path=f"{shot}-4-review-for-readme.png", full_page=True, clip=top)
+    decide(page, "Confirm the safeguarding check", "Chloe is an invented name; agreed with Leeds.")
+    expect(page.locator(".banner")).to_contain_text("Safeguarding check confirmed")
+    expect(page.locator(".confirmed")).to_contain_text("Confirmed for version 3")
+    decide(page, "Publish", "")
+    expect(page.locator(".banner")).to_contain_text("Published: it is in search now")
+    expect(page.locator(".history")).to_contain_text("Published")
+    check(page, f"{shot}-5-published.png")
+
+    page.goto(f"{site.url}/?q=%22Finding+young+people+who+go+missing%22")
+    expect(page.locator(".results")).to_contain_text("Finding young people who go missing")
+    assert errors == []
+    page.context.close()
+
+
+def test_a_decision_on_a_version_that_changed_is_not_applied(site: Site, browser: Browser) -> None:
+    council = Council(site)
+    record = council.submit(title="Kinship carers' evening classes")
+    page = sign_in_moderator(site, browser, "second.moderator@campaign.example", "phone", False)
+    shot = f"{site.shots}/phone"
+    check(page, f"{shot}-1-queue.png", javascript=False)
+    page.goto(f"{site.url}/moderation/submissions/{record['id']}")
+    check(page, f"{shot}-2-review.png", javascript=False)
+    tab_to(page, "Publish")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Publish this case study?")
+    check(page, f"{shot}-3-confirm-publish.png", javascript=False)
+
+    council.amend(record["id"], 1, summary="Evening classes for kinship carers, now with a crèche.")
+    tab_to(page, "Publish")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Someone else changed this submission")
+    expect(page.locator("main")).to_contain_text("You were looking at version 1")
+    check(page, f"{shot}-4-changed.png", javascript=False)
+    tab_to(page, "Review version 2")
+    page.keyboard.press("Enter")
+    expect(page.locator(".diff-text ins").filter(has_text="crèche")).to_be_visible()
+    expect(page.locator(".status-tag").first).to_have_text("Waiting for review")
+    assert httpx.get(f"{site.url}/case-studies/{record['slug']}").status_code == 404
+    page.context.close()
+
+
+@pytest.mark.parametrize("size", ["desk", "phone"])
+def test_coverage_searches_keys_and_embeds_pass_axe(
+    site: Site, browser: Browser, size: str
+) -> None:
+    for query in ("fostering", "care leavers", "zzz nothing here"):
+        httpx.get(f"{site.url}/api/v1/search", params={"q": query})
+    key(site, "--role", "council", "--council", "City of York Council", "--label", "York's CRM")
+    page = sign_in_moderator(site, browser, f"{size}.viewer@campaign.example", size, True)
+    for path, heading in (
+        ("/moderation/coverage", "Coverage"),
+        ("/moderation/searches", "What practitioners search for"),
+        ("/moderation/keys", "API keys"),
+        ("/moderation/embeds", "Websites that embed the search"),
+    ):
+        page.goto(f"{site.url}{path}")
+        expect(page.locator("h1")).to_have_text(heading)
+        check(page, f"{site.shots}/{size}-{path.rsplit('/', 1)[1]}.png")
+    page.context.close()

@@ -1,0 +1,41 @@
+"""The review page's two readings of a submission: safeguarding passages marked in the rendered
+text (found again whatever the spacing, never letting markup through), and an amendment's
+changes word by word."""
+
+from app.core.marked import marked_markdown, marked_text, with_marks
+from app.core.textdiff import field_diffs, word_runs
+
+
+def test_a_passage_is_marked_where_it_is_in_the_rendered_markdown() -> None:
+    body = "## The challenge\n\nChloe, 15, went to **Hill\n  School** in Year 9. Then more."
+    html = marked_markdown(body, ["Chloe, 15, went to **Hill School** in Year 9."])
+    assert (
+        '<mark class="finding">Chloe, 15, went to <strong>Hill\nSchool</strong> in Year 9.</mark>'
+        in html
+    )
+    assert "<h2>The challenge</h2>" in html and html.count("<mark") == 1
+
+
+def test_a_cut_passage_is_still_found_and_a_missing_one_marks_nothing() -> None:
+    text, found = with_marks("Max (14) lives at 12 Park Road with his nan.", ["Max (14) lives at…"])
+    assert found == 1 and text.startswith("\ue000Max (14) lives at\ue001")
+    assert with_marks("Nothing here.", ["Chloe, 15"]) == ("Nothing here.", 0)
+
+
+def test_marks_never_let_markup_through() -> None:
+    html = marked_text('<script>alert(1)</script> Max (14) "x"', ["Max (14)"])
+    assert "<script" not in html and '<mark class="finding">Max (14)</mark>' in html
+    hostile = marked_markdown("[a](javascript:alert(1)) \ue001 <img src=x onerror=alert(1)>", [])
+    assert "href" not in hostile and "<img" not in hostile and "</mark>" not in hostile
+
+
+def test_an_amendment_reads_word_by_word() -> None:
+    runs = word_runs("She has not been missing.", "Of 12, 10 have not been missing.")
+    assert [(r.kind, r.text) for r in runs] == [
+        ("removed", "She has "),
+        ("added", "Of 12, 10 have "),
+        ("same", "not been missing."),
+    ]
+    (outcomes,) = field_diffs({"outcomes": {"from": ["a rose"], "to": ["a rose", "b fell"]}})
+    assert outcomes.field == "outcomes"
+    assert "".join(r.text for r in outcomes.runs if r.kind != "removed") == "a rose\nb fell"
