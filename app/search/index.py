@@ -16,11 +16,11 @@ from typing import Any
 
 from whoosh.fields import STORED
 from whoosh.index import LockError
-from whoosh.query import ConstantScoreQuery, Or, Query, Term
+from whoosh.query import Query
 
 from app.core.errors import Unavailable
 from app.core.results import Explanation
-from app.search import bits, explain, generations, ranking, semantic, spelling
+from app.search import bits, explain, generations, ranking, related, semantic, spelling
 from app.search.postings import Postings
 from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
@@ -29,10 +29,6 @@ from app.search.view import Catalogue, Filters, Sort, View
 __all__ = ["Catalogue", "Filters", "Hits", "IndexUnavailable", "SearchIndex", "Sort"]
 
 REFRESH_SECONDS = 0.5
-# Related case studies: the distinctive words of one case study, searched for in the others, plus
-# a constant lift for each tag they share.
-RELATED_TERMS = {"title": 5, "summary": 10, "body": 25}
-RELATED_TAG_SCORES = {"theme": 1.0, "priority_area": 0.6, "age_band": 0.3}
 
 
 class IndexUnavailable(Unavailable):
@@ -176,26 +172,7 @@ class SearchIndex:
         tag they share adds a constant. exclude leaves one case study (the text's own) out.
         """
         with self._reading() as view:
-            allowed = view.live
-            clauses: list[Query] = []
-            with view.lock:
-                searcher = view.searcher
-                if exclude is not None:
-                    allowed &= ~bits.from_ids(searcher.docs_for_query(Term("slug", exclude)))
-                for name, text in texts.items():
-                    words = searcher.key_terms_from_text(name, text, numterms=RELATED_TERMS[name])
-                    clauses += [
-                        Term(name, word, boost=weight * TEXT_FIELDS[name]) for word, weight in words
-                    ]
-            clauses += [
-                ConstantScoreQuery(Term(name, value), score=RELATED_TAG_SCORES[name])
-                for name, values in tags.items()
-                for value in values
-            ]
-            if not clauses:
-                return []
-            top = view.whoosh_top(Or(clauses), allowed, limit)
-            return [(view.slugs[docnum], score) for score, docnum in top]
+            return related.similar(view, texts, tags, limit, exclude)
 
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         """Map each word that no published case study contains to its likeliest intended word
