@@ -20,9 +20,12 @@ from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
 from app.services.accounts import AccountService
 from app.services.analytics import QueryCounter
+from app.services.best_bets import BestBets
 from app.services.collection import load_collection
+from app.services.curation import Curation
 from app.services.embed_origins import EmbedOrigins
 from app.services.indexing import IndexSync, catch_up, ensure_index
+from app.services.lay_language import LayLanguage
 from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
@@ -41,12 +44,15 @@ from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
+from app.web.pages import best_bets as best_bet_pages
 from app.web.pages import case_studies as case_study_pages
 from app.web.pages import embed as embed_pages
 from app.web.pages import search as pages
+from app.web.pages import synonyms as synonym_pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
     analytics,
+    best_bets,
     case_studies,
     embed_origins,
     feeds,
@@ -54,6 +60,7 @@ from app.web.routes import (
     moderation,
     search,
     submissions,
+    synonyms,
 )
 from app.web.schemas import Problem
 
@@ -100,12 +107,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     metrics.watch_index(engine, index)
     origins: EmbedOrigins = app.state.embed_origins
     log.info(origins.start(engine, settings.index_sync_seconds))
+    curation = Curation()
+    log.info(curation.start(engine, settings.index_sync_seconds))
     app.state.engine = engine
     app.state.vocabulary = vocabulary
     app.state.queries = counter
     app.state.search = SearchService(
-        index, vocabulary, counter, metrics, cache_size=settings.search_cache_size
+        index, vocabulary, counter, metrics, settings.search_cache_size, curation
     )
+    app.state.lay_language = LayLanguage(app.state.search, curation, vocabulary)
+    app.state.best_bets = BestBets(curation)
     app.state.submissions = SubmissionService(index)
     app.state.moderation = ModerationService(lambda: catch_up(engine, index, vocabulary))
     app.state.tagger = Tagger(index, vocabulary)
@@ -120,6 +131,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         mailer.stop()
         counter.stop()
         origins.stop()
+        curation.stop()
         sync.stop()
         index.close()
         engine.dispose()
@@ -224,6 +236,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         councils,
         embed_origins,
         embed_pages,
+        synonyms,
+        best_bets,
+        synonym_pages,
+        best_bet_pages,
     )
     for module in routers:
         app.include_router(module.router)

@@ -15,9 +15,11 @@ from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
 from app.search.highlight import passage, snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
+from app.search.pins import admitted
 from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
+from app.services.curation import Curation
 from app.services.filters import SearchRequest, age_bands, facets, validated
 from app.services.metrics import Metrics
 from app.services.suggest import Suggester
@@ -66,7 +68,9 @@ def _highlights(case_study: CaseStudy, terms: frozenset[str]) -> dict[str, str]:
     return {name: text for name, text in marked.items() if text}
 
 
-def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> SearchResult:
+def _result(
+    case_study: CaseStudy, base_url: str, terms: frozenset[str], recommended: bool = False
+) -> SearchResult:
     highlights = _highlights(case_study, terms) if terms else {}
     return SearchResult(
         slug=case_study.slug,
@@ -82,6 +86,7 @@ def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> Sear
         source_url=case_study.source_url,
         url=f"{base_url}/api/v1/case-studies/{case_study.slug}",
         highlights=highlights,
+        recommended=recommended,
     )
 
 
@@ -95,8 +100,11 @@ class SearchService:
         counter: QueryCounter | None = None,
         metrics: Metrics | None = None,
         cache_size: int = CACHE_SIZE,
+        curation: Curation | None = None,
     ) -> None:
         self.index = index
+        self.curation = curation
+        self._curated = 0  # the curation version self.queries was built for
         self.vocabulary = vocabulary
         self.counter = counter
         self.metrics = metrics
@@ -104,7 +112,7 @@ class SearchService:
         self._cache: LRUCache[tuple[Any, ...], _Entry] = LRUCache(max(cache_size, 1))
         self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(PLAN_CACHE_SIZE)
         self._cache_lock = threading.Lock()
-        self.queries = QueryBuilder(index.schema)
+        self.queries = QueryBuilder(index.schema, curation.thesaurus if curation else None)
         self._words = make_word_analyzer()
         self._catalogue: Catalogue | None = None
         self._suggesters: dict[str, Suggester] = {}
@@ -135,7 +143,7 @@ class SearchService:
         """What to search for: validated filters, the corrected and expanded query. Kept per
         index version (spelling corrections depend on what is indexed), so paging through a
         search or asking it again does not parse and correct it again."""
-        key = (self.index.version, request.plan_key())
+        key = (self.index.version, self._curation(), request.plan_key())
         with self._cache_lock:
             plan = self._plans.get(key)
         if plan is None:
@@ -170,6 +178,26 @@ class SearchService:
             clean(did_you_mean or request.q),
         )
 
+    def _curation(self) -> int:
+        """The version of moderators' synonyms and best bets in use; on a change, the query
+        builder is made again with the thesaurus they extend."""
+        curation = self.curation
+        if curation is None:
+            return 0
+        version = curation.version
+        if version != self._curated:
+            self.queries = QueryBuilder(self.index.schema, curation.thesaurus)
+            self._curated = version
+        return version
+
+    def count(self, text: str) -> int:
+        """How many published case studies a query finds (for the synonym suggestions)."""
+        self._curation()
+        query = self.queries.build(text)
+        if query is None:
+            return 0
+        return self.index.search(query, Filters(), "relevance", 0, 0, text).total
+
     def clear_cache(self) -> None:
         with self._cache_lock:
             self._cache.clear()
@@ -193,7 +221,7 @@ class SearchService:
         search was answered (the embedded widget asks the same thing over and over), else
         worked out afresh. The index's version is part of the key, so a publish is never
         answered from an older page."""
-        key = (self.index.current_version(), base_url, request.key())
+        key = (self.index.current_version(), self._curation(), base_url, request.key())
         with self._cache_lock:
             entry = self._cache.get(key)
         if entry is None:
@@ -215,7 +243,11 @@ class SearchService:
         hits = self.index.search(
             plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
         )
-        rows = store.list_published_by_slug(session, hits.slugs)
+        pinned = self._pinned(request, plan)
+        slugs = [slug for slug in hits.slugs if slug not in pinned]
+        if request.page == 1:
+            slugs = [*pinned, *slugs]
+        rows = store.list_published_by_slug(session, slugs)
         return SearchPage(
             q=request.q,
             did_you_mean=plan.did_you_mean,
@@ -225,9 +257,16 @@ class SearchService:
             page=request.page,
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
-            results=[_result(row, base_url, hits.terms) for row in rows],
+            results=[_result(row, base_url, hits.terms, row.slug in pinned) for row in rows],
             facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
+
+    def _pinned(self, request: SearchRequest, plan: "_Plan") -> list[str]:
+        """The best bets for this search: case studies moderators pinned to its words, shown
+        first on its first page (when sorted by relevance) and nowhere else in its results."""
+        if self.curation is None or plan.query is None or plan.sort != "relevance":
+            return []
+        return admitted(self.index, self.curation.pins(request.q), plan.filters)
 
     def explained(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         """The page with why each result ranks where it does: worked out afresh each time

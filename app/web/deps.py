@@ -13,7 +13,9 @@ from app.core.errors import Forbidden, Unauthenticated
 from app.core.principals import Principal, Role
 from app.core.vocabulary import Vocabulary
 from app.services.accounts import AccountService
+from app.services.best_bets import BestBets
 from app.services.embed_origins import EmbedOrigins
+from app.services.lay_language import LayLanguage
 from app.services.moderation import ModerationService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
@@ -173,3 +175,17 @@ async def get_embed_origins(request: Request) -> EmbedOrigins:
 
 
 EmbedOriginsDep = Annotated[EmbedOrigins, Depends(get_embed_origins)]
+
+
+async def get_lay_language(request: Request) -> LayLanguage:
+    service: LayLanguage = request.app.state.lay_language
+    return service
+
+
+async def get_best_bets(request: Request) -> BestBets:
+    service: BestBets = request.app.state.best_bets
+    return service
+
+
+LayLanguageDep = Annotated[LayLanguage, Depends(get_lay_language)]
+BestBetsDep = Annotated[BestBets, Depends(get_best_bets)]
