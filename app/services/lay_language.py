@@ -3,11 +3,11 @@ synonyms ("kids in care" → "looked after children"); moderators accept them (e
 them, and accepted ones apply to search in every process (services/curation.py).
 
 Where the proposals come from, honestly: the query counts (text and whether anything was found,
-never who searched) name the queries; each is searched again now, and kept if it still finds
-LOW_RESULTS or fewer with a word no case study uses; the sector's phrases nearest to it in meaning by the word embeddings
-(search/bridge.py) that the published case studies actually use are proposed. Quick
-reformulations are not counted (that would mean linking one person's searches), so they are
-not a source.
+never who searched) name the queries; each is searched again now, and kept if it finds nothing,
+or LOW_RESULTS or fewer with a word that finds nothing on its own. For each, the sector's
+phrases nearest to it in meaning by the word embeddings (search/bridge.py) that the published
+case studies use are proposed. Quick reformulations are not counted (that would mean linking
+one person's searches), so they are not a source.
 """
 
 from datetime import date, timedelta
