@@ -15,7 +15,7 @@ from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
 from app.search.highlight import passage, snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
-from app.search.pins import admitted
+from app.search.pins import pinned_page
 from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
@@ -240,14 +240,17 @@ class SearchService:
     def _search(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
-        hits = self.index.search(
-            plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
-        )
-        pinned = self._pinned(request, plan)
-        slugs = [slug for slug in hits.slugs if slug not in pinned]
-        if request.page == 1:
-            slugs = [*pinned, *slugs]
-        rows = store.list_published_by_slug(session, slugs)
+        pins = self._pins(request, plan)
+        pinned: list[str] = []
+        if pins and plan.query is not None:
+            hits, pinned = pinned_page(
+                self.index, plan.query, plan.filters, pins, offset, request.per_page, plan.text
+            )
+        else:
+            hits = self.index.search(
+                plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
+            )
+        rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,
             did_you_mean=plan.did_you_mean,
@@ -261,12 +264,12 @@ class SearchService:
             facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
 
-    def _pinned(self, request: SearchRequest, plan: "_Plan") -> list[str]:
+    def _pins(self, request: SearchRequest, plan: "_Plan") -> list[str]:
         """The best bets for this search: case studies moderators pinned to its words, shown
-        first on its first page (when sorted by relevance) and nowhere else in its results."""
+        first when it is sorted by relevance."""
         if self.curation is None or plan.query is None or plan.sort != "relevance":
             return []
-        return admitted(self.index, self.curation.pins(request.q), plan.filters)
+        return self.curation.pins(request.q)
 
     def explained(self, session: Session, request: SearchRequest, base_url: str) -> SearchPage:
         """The page with why each result ranks where it does: worked out afresh each time
