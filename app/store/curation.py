@@ -12,10 +12,11 @@ from sqlmodel import Session, col, select
 
 from app.core.curation import BestBet, Decision, LaySynonym, Match
 from app.core.errors import Conflict, NotFound
+from app.store.case_studies import PUBLISHED
 from app.store.curation_tables import BestBet as BestBetRow
 from app.store.curation_tables import CurationChange
 from app.store.curation_tables import LaySynonym as LaySynonymRow
-from app.store.models import QueryCount, utcnow
+from app.store.models import CaseStudy, QueryCount, utcnow
 
 
 def version(session: Session) -> int:
@@ -113,6 +114,12 @@ def _bet(row: BestBetRow) -> BestBet:
     assert row.id is not None
     match: Match = "words" if row.match == "words" else "exact"
     return BestBet(row.id, row.query, match, row.slug, row.position, row.added_by, row.added_at)
+
+
+def published_titles(session: Session) -> list[tuple[str, str]]:
+    """(slug, title) of every published case study, by title: what may be pinned."""
+    query = select(CaseStudy.slug, CaseStudy.title).where(CaseStudy.status == PUBLISHED)
+    return [(slug, title) for slug, title in session.exec(query.order_by(col(CaseStudy.title)))]
 
 
 def list_best_bets(session: Session) -> list[BestBet]:
