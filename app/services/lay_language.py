@@ -11,6 +11,7 @@ one person's searches), so they are not a source.
 """
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from app.core.curation import (
     MAX_TARGETS,
@@ -25,6 +26,7 @@ from app.core.principals import Principal
 from app.core.vocabulary import Vocabulary
 from app.search import bridge
 from app.search.analysis import stem
+from app.search.thesaurus_file import add_everyday
 from app.services.curation import Curation
 from app.services.search import SearchService
 from app.store import curation as store
@@ -156,3 +158,15 @@ def accepted_everyday(session: Session) -> dict[str, list[str]]:
 def _moderator(principal: Principal) -> None:
     if not principal.moderates:
         raise Forbidden("Only moderators and admins decide on synonyms.")
+
+
+def export_to_file(session: Session, path: Path) -> tuple[list[str], list[str]]:
+    """Add the accepted phrases the thesaurus file lacks to it (written aside, then moved into
+    place); return the phrases added and those the file already had."""
+    text = path.read_text(encoding="utf-8")
+    updated, added, skipped = add_everyday(text, accepted_everyday(session))
+    if added:
+        aside = path.with_suffix(".yaml.tmp")
+        aside.write_text(updated, encoding="utf-8")
+        aside.replace(path)
+    return added, skipped
