@@ -135,7 +135,7 @@ def accept(
     """Accept an everyday phrase: from now on, in every process, a search that holds it also
     looks for its targets (one way: the targets do not find the phrase). Each target must be
     a phrase some published case study uses (422 otherwise). Accepting a phrase again replaces
-    its targets; `python -m indexer thesaurus-export` writes them to data/thesaurus.yaml."""
+    its targets; `python -m indexer thesaurus export` writes them to data/thesaurus.yaml."""
     return _created(
         bridge.accept(session, principal, body.phrase, body.targets, body.note), base_url
     )
