@@ -22,9 +22,12 @@ from app.services.accounts import AccountService
 from app.services.alert_sender import AlertSender
 from app.services.alerts import AlertService
 from app.services.analytics import QueryCounter
+from app.services.best_bets import BestBets
 from app.services.collection import load_collection
+from app.services.curation import Curation
 from app.services.embed_origins import EmbedOrigins
 from app.services.indexing import IndexSync, ensure_index, sync_index
+from app.services.lay_language import LayLanguage
 from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
@@ -48,6 +51,7 @@ from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
 from app.web.pages import alerts as alert_pages
 from app.web.pages import api_keys as api_key_pages
+from app.web.pages import best_bets as best_bet_pages
 from app.web.pages import case_studies as case_study_pages
 from app.web.pages import decisions as decision_pages
 from app.web.pages import embed as embed_pages
@@ -57,10 +61,12 @@ from app.web.pages import moderation as moderation_pages
 from app.web.pages import search as pages
 from app.web.pages import submit as submit_pages
 from app.web.pages import submit_check as submit_check_pages
+from app.web.pages import synonyms as synonym_pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
     alerts,
     analytics,
+    best_bets,
     case_studies,
     embed_origins,
     feeds,
@@ -68,6 +74,7 @@ from app.web.routes import (
     moderation,
     search,
     submissions,
+    synonyms,
 )
 from app.web.schemas import Problem
 
@@ -114,12 +121,21 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     metrics.watch_index(engine, index)
     origins: EmbedOrigins = app.state.embed_origins
     log.info(origins.start(engine, settings.index_sync_seconds))
+    curation = Curation()
+    log.info(curation.start(engine, settings.index_sync_seconds))
     app.state.engine = engine
     app.state.vocabulary = vocabulary
     app.state.queries = counter
     app.state.search = SearchService(
-        index, vocabulary, counter, metrics, cache_bytes=int(settings.search_cache_mb * 2**20)
+        index,
+        vocabulary,
+        counter,
+        metrics,
+        cache_bytes=int(settings.search_cache_mb * 2**20),
+        curation=curation,
     )
+    app.state.lay_language = LayLanguage(app.state.search, curation, vocabulary)
+    app.state.best_bets = BestBets(curation)
     mailer = Mailer.from_settings(engine, settings, metrics)
     notices = CouncilNotices(settings.link_base, mailer.wake)
     app.state.submissions = SubmissionService(index, notices)
@@ -150,6 +166,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         mailer.stop()
         counter.stop()
         origins.stop()
+        curation.stop()
         sync.stop()
         index.close()
         engine.dispose()
@@ -268,6 +285,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         insight_pages,
         api_key_pages,
         embed_site_pages,
+        synonyms,
+        best_bets,
+        synonym_pages,
+        best_bet_pages,
     )
     for module in routers:
         app.include_router(module.router)

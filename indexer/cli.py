@@ -28,6 +28,7 @@ from app.store.keys import create_key, list_keys, revoke_key
 from app.store.migrate import SchemaError, ensure_schema
 from indexer import relevance as suite
 from indexer.alerts import alerts
+from indexer.thesaurus import thesaurus
 from indexer.users import users
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -262,6 +263,7 @@ keys = typer.Typer(no_args_is_help=True, help="API keys: create, list, revoke.")
 cli.add_typer(keys, name="keys")
 cli.add_typer(users, name="users")
 cli.add_typer(alerts, name="alerts")
+cli.add_typer(thesaurus, name="thesaurus")
 
 
 @keys.command("create")

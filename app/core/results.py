@@ -89,6 +89,12 @@ class SearchResult(BaseModel):
     highlights: dict[str, str] = Field(
         description="Snippets by field; matches in <mark>, everything else HTML-escaped"
     )
+    recommended: bool = Field(
+        default=False,
+        exclude_if=lambda value: not value,
+        description="Present (true) only on a best bet: a case study moderators pinned to "
+        "this search, shown first",
+    )
     explain: Explanation | None = Field(
         default=None,
         exclude_if=lambda value: value is None,

@@ -64,6 +64,21 @@ class Thesaurus:
         self.longest = max((len(p.split()) for p in phrases), default=1)
         self._words = frozenset(w for p in [*phrases, *self.everyday] for w in p.split())
 
+    def with_everyday(self, extra: dict[str, list[str]]) -> "Thesaurus":
+        """A copy with more everyday entries (moderators' accepted ones); the file's own entry
+        for a phrase wins over an added one."""
+        if not extra:
+            return self
+        everyday = {**{normal(k): v for k, v in extra.items()}, **self.everyday}
+        age_words = self.age_words
+        return Thesaurus(self.groups, age_words, everyday, list(self.filler), self.place_words)
+
+    def entries(self) -> list[str]:
+        """Every phrase the thesaurus knows as the sector's: synonyms and everyday targets."""
+        found = [p for group in self.groups for p in group]
+        found += [p for targets in self.everyday.values() for p in targets]
+        return list(dict.fromkeys(found))
+
     def _group(self, phrase: str) -> int | None:
         own = normal(phrase)
         found = self._lookup.get(own)

@@ -16,9 +16,11 @@ from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
 from app.search.highlight import passage, snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
+from app.search.pins import pinned_page
 from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
+from app.services.curation import Curation
 from app.services.filters import SearchRequest, age_bands, facets, validated
 from app.services.metrics import Metrics
 from app.services.suggest import Suggester
@@ -85,7 +87,9 @@ def _highlights(case_study: CaseStudy, terms: frozenset[str]) -> dict[str, str]:
     return {name: text for name, text in marked.items() if text}
 
 
-def _result(case_study: CaseStudy, terms: frozenset[str]) -> SearchResult:
+def _result(
+    case_study: CaseStudy, terms: frozenset[str], recommended: bool = False
+) -> SearchResult:
     highlights = _highlights(case_study, terms) if terms else {}
     return SearchResult(
         slug=case_study.slug,
@@ -100,6 +104,7 @@ def _result(case_study: CaseStudy, terms: frozenset[str]) -> SearchResult:
         published=case_study.published,
         source_url=case_study.source_url,
         highlights=highlights,
+        recommended=recommended,
     )
 
 
@@ -119,8 +124,11 @@ class SearchService:
         counter: QueryCounter | None = None,
         metrics: Metrics | None = None,
         cache_bytes: int = CACHE_BYTES,
+        curation: Curation | None = None,
     ) -> None:
         self.index = index
+        self.curation = curation
+        self._curated = 0  # the curation version self.queries was built for
         self.vocabulary = vocabulary
         self.counter = counter
         self.metrics = metrics
@@ -129,7 +137,7 @@ class SearchService:
         self._cache: LRUCache[tuple[Any, ...], _Entry] = LRUCache(cache_bytes, getsizeof=_size)
         self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(PLAN_CACHE_BYTES, getsizeof=_size)
         self._cache_lock = threading.Lock()
-        self.queries = QueryBuilder(index.schema)
+        self.queries = QueryBuilder(index.schema, curation.thesaurus if curation else None)
         self._words = make_word_analyzer()
         self._catalogue: Catalogue | None = None
         self._suggester: Suggester | None = None
@@ -160,7 +168,7 @@ class SearchService:
         """What to search for: validated filters, the corrected and expanded query. Kept per
         index version (spelling corrections depend on what is indexed), so paging through a
         search or asking it again does not parse and correct it again."""
-        key = (self.index.version, request.plan_key())
+        key = (self.index.version, self._curation(), request.plan_key())
         with self._cache_lock:
             plan = self._plans.get(key)
         if plan is None:
@@ -190,6 +198,26 @@ class SearchService:
         plan = _Plan({**selected, "council": councils}, query, sort, filters, did_you_mean, text)
         chars = len(repr(plan)) + len(repr(key))
         return replace(plan, size=OVERHEAD + PLAN_BYTES_PER_CHAR * chars)
+
+    def _curation(self) -> int:
+        """The version of moderators' synonyms and best bets in use; on a change, the query
+        builder is made again with the thesaurus they extend."""
+        curation = self.curation
+        if curation is None:
+            return 0
+        version = curation.version
+        if version != self._curated:
+            self.queries = QueryBuilder(self.index.schema, curation.thesaurus)
+            self._curated = version
+        return version
+
+    def count(self, text: str) -> int:
+        """How many published case studies a query finds (for the synonym suggestions)."""
+        self._curation()
+        query = self.queries.build(text)
+        if query is None:
+            return 0
+        return self.index.search(query, Filters(), "relevance", 0, 0, text).total
 
     def clear_cache(self) -> None:
         with self._cache_lock:
@@ -224,7 +252,12 @@ class SearchService:
         process made it (an unpublished case study was served from another worker's cache);
         and the index's version, so a page made before this process's index caught up is made
         again once it has."""
-        key = (changelog.last_change_id(session), self.index.current_version(), request.key())
+        key = (
+            changelog.last_change_id(session),
+            self.index.current_version(),
+            self._curation(),
+            request.key(),
+        )
         with self._cache_lock:
             entry = self._cache.get(key)
         if entry is None:
@@ -242,9 +275,16 @@ class SearchService:
     def _search(self, session: Session, request: SearchRequest) -> SearchPage:
         plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
-        hits = self.index.search(
-            plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
-        )
+        pins = self._pins(request, plan)
+        pinned: list[str] = []
+        if pins and plan.query is not None:
+            hits, pinned = pinned_page(
+                self.index, plan.query, plan.filters, pins, offset, request.per_page, plan.text
+            )
+        else:
+            hits = self.index.search(
+                plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
+            )
         rows = store.list_published_by_slug(session, hits.slugs)
         return SearchPage(
             q=request.q,
@@ -255,9 +295,16 @@ class SearchService:
             page=request.page,
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
-            results=[_result(row, hits.terms) for row in rows],
+            results=[_result(row, hits.terms, row.slug in pinned) for row in rows],
             facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
+
+    def _pins(self, request: SearchRequest, plan: "_Plan") -> list[str]:
+        """The best bets for this search: case studies moderators pinned to its words, shown
+        first when it is sorted by relevance."""
+        if self.curation is None or plan.query is None or plan.sort != "relevance":
+            return []
+        return self.curation.pins(request.q)
 
     def explained(self, session: Session, request: SearchRequest) -> SearchPage:
         """The page with why each result ranks where it does: worked out afresh each time

@@ -14,7 +14,9 @@ from app.core.principals import Principal, Role
 from app.core.vocabulary import Vocabulary
 from app.services.accounts import AccountService
 from app.services.alerts import AlertService
+from app.services.best_bets import BestBets
 from app.services.embed_origins import EmbedOrigins
+from app.services.lay_language import LayLanguage
 from app.services.moderation import ModerationService
 from app.services.review import ReviewService
 from app.services.search import SearchService
@@ -208,3 +210,17 @@ async def get_review(request: Request) -> ReviewService:
 
 
 ReviewDep = Annotated[ReviewService, Depends(get_review)]
+
+
+async def get_lay_language(request: Request) -> LayLanguage:
+    service: LayLanguage = request.app.state.lay_language
+    return service
+
+
+async def get_best_bets(request: Request) -> BestBets:
+    service: BestBets = request.app.state.best_bets
+    return service
+
+
+LayLanguageDep = Annotated[LayLanguage, Depends(get_lay_language)]
+BestBetsDep = Annotated[BestBets, Depends(get_best_bets)]

@@ -1,0 +1,49 @@
+"""Best bets: moderators pin up to MAX_PINS published case studies to a query; searches for it
+show them first, marked "Recommended" (services/search.py), in every process at once
+(services/curation.py)."""
+
+from app.core.curation import MAX_PINS, BestBet, Match, checked_phrase, invalid
+from app.core.errors import Forbidden
+from app.core.principals import Principal
+from app.services.curation import Curation
+from app.store import case_studies
+from app.store import curation as store
+from app.store.db import Session
+
+
+class BestBets:
+    def __init__(self, curation: Curation) -> None:
+        self.curation = curation
+
+    def list_best_bets(self, session: Session, principal: Principal) -> list[BestBet]:
+        _moderator(principal)
+        return store.list_best_bets(session)
+
+    def choices(self, session: Session, principal: Principal) -> list[tuple[str, str]]:
+        """(slug, title) of the case studies that may be pinned: the published ones."""
+        _moderator(principal)
+        return store.published_titles(session)
+
+    def pin(
+        self, session: Session, principal: Principal, query: str, slug: str, match: Match
+    ) -> BestBet:
+        """Pin a published case study to a query; Invalid for an unknown or unpublished slug,
+        Conflict if already pinned or the query has MAX_PINS."""
+        _moderator(principal)
+        text = checked_phrase(query, "#/query")
+        if case_studies.find_case_study(session, slug) is None:
+            raise invalid(f"No published case study has the slug {slug!r}.", "#/slug")
+        bet = store.add_best_bet(session, text, match, slug, principal.name, MAX_PINS)
+        self.curation.refresh()
+        return bet
+
+    def unpin(self, session: Session, principal: Principal, bet_id: int) -> BestBet:
+        _moderator(principal)
+        removed = store.remove_best_bet(session, bet_id, principal.name)
+        self.curation.refresh()
+        return removed
+
+
+def _moderator(principal: Principal) -> None:
+    if not principal.moderates:
+        raise Forbidden("Only moderators and admins pin best bets.")

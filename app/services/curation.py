@@ -1,0 +1,86 @@
+"""What moderators curate for search, as every process sees it: the thesaurus with the everyday
+phrases they accepted, and the best bets.
+
+Both live in the store. Each process keeps a copy that searches read; a background thread
+re-reads it whenever the store's count of curation changes moves, so a synonym accepted or a
+case study pinned on one process applies in all of them within a poll interval, without a
+restart. The process that made the change re-reads at once.
+"""
+
+import logging
+import threading
+
+from app.core.curation import MAX_PINS, BestBet, phrase_words
+from app.search.thesaurus import Thesaurus, get_thesaurus
+from app.store import curation as store
+from app.store.db import Engine, Session
+
+log = logging.getLogger(__name__)
+
+
+class Curation:
+    """This process's copy of the accepted synonyms (merged into the thesaurus) and best bets."""
+
+    def __init__(self, base: Thesaurus | None = None) -> None:
+        self.base = base or get_thesaurus()
+        self.thesaurus = self.base
+        self.version = 0  # what searches key their caches on; moves with every re-read
+        self._bets: list[BestBet] = []
+        self.accepted = 0
+        self._seen = -1
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def pins(self, query: str) -> list[str]:
+        """The slugs pinned to a query, in order: exact pins first, then pins whose words the
+        query all holds; at most MAX_PINS."""
+        text = phrase_words(query)
+        if not text:
+            return []
+        words = set(text.split())
+        bets = self._bets
+        exact = [b.slug for b in bets if b.match == "exact" and b.query == text]
+        within = [b.slug for b in bets if b.match == "words" and set(b.query.split()) <= words]
+        return list(dict.fromkeys([*exact, *within]))[:MAX_PINS]
+
+    # -- keeping in step with the store ----------------------------------------------------
+
+    def start(self, engine: Engine, interval: float) -> str:
+        self._engine = engine
+        self._stop.clear()
+        self.refresh()
+        self._thread = threading.Thread(
+            target=self._run, args=(interval,), name="curation", daemon=True
+        )
+        self._thread.start()
+        return f"{self.accepted} accepted everyday phrases and {len(self._bets)} best bets in use"
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def refresh(self) -> bool:
+        """Re-read synonyms and best bets if the store's version moved; return whether it did."""
+        if self._engine is None:
+            return False
+        with self._lock, Session(self._engine) as session:
+            seen = store.version(session)  # first: a change made while reading moves it again
+            if seen == self._seen:
+                return False
+            accepted = store.list_synonyms(session, "accepted")
+            self._bets = store.list_best_bets(session)
+            self.accepted = len(accepted)
+            self.thesaurus = self.base.with_everyday({s.phrase: s.targets for s in accepted})
+            self._seen = seen
+            self.version += 1
+            return True
+
+    def _run(self, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                self.refresh()
+            except Exception:  # keep serving what was read; the next round tries again
+                log.exception("reading synonyms and best bets failed")

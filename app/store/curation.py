@@ -1,0 +1,168 @@
+"""Everyday-phrase synonyms and best bets in the store, each change recorded in
+`curation_change` in the same transaction. The number of those rows is a version that only
+grows: every process polls it and re-reads both lists when it moves (services/curation.py)."""
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from app.core.curation import BestBet, Decision, LaySynonym, Match
+from app.core.errors import Conflict, NotFound
+from app.store.case_studies import PUBLISHED
+from app.store.curation_tables import BestBet as BestBetRow
+from app.store.curation_tables import CurationChange
+from app.store.curation_tables import LaySynonym as LaySynonymRow
+from app.store.models import CaseStudy, QueryCount, utcnow
+
+
+def version(session: Session) -> int:
+    """How many changes synonyms and best bets have had."""
+    return int(session.exec(select(func.count()).select_from(CurationChange)).one())
+
+
+def _record(
+    session: Session, kind: str, subject: str, action: str, actor: str, **what: Any
+) -> None:
+    detail = json.dumps(what, ensure_ascii=False)[:1000] if what else ""
+    session.add(
+        CurationChange(kind=kind, subject=subject, action=action, detail=detail, actor=actor)
+    )
+
+
+# -- synonyms ---------------------------------------------------------------------------------
+
+
+def _synonym(row: LaySynonymRow) -> LaySynonym:
+    assert row.id is not None
+    status: Decision = "accepted" if row.status == "accepted" else "dismissed"
+    return LaySynonym(
+        row.id, row.phrase, list(row.targets), status, row.note, row.decided_by, row.decided_at
+    )
+
+
+def list_synonyms(session: Session, status: Decision | None = None) -> list[LaySynonym]:
+    query = select(LaySynonymRow).order_by(col(LaySynonymRow.phrase))
+    if status is not None:
+        query = query.where(LaySynonymRow.status == status)
+    return [_synonym(row) for row in session.exec(query)]
+
+
+def decided_phrases(session: Session) -> set[str]:
+    return set(session.exec(select(LaySynonymRow.phrase)))
+
+
+def decide(
+    session: Session,
+    phrase: str,
+    status: Decision,
+    targets: list[str],
+    actor: str,
+    note: str | None,
+) -> LaySynonym:
+    """Accept or dismiss a phrase (a later decision replaces an earlier one), and commit."""
+    row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
+    if row is None:
+        row = LaySynonymRow(phrase=phrase, status=status, decided_by=actor)
+    row.status, row.targets, row.note, row.decided_by = status, targets, note, actor
+    row.decided_at = utcnow()
+    session.add(row)
+    _record(session, "synonym", phrase, status, actor, targets=targets)
+    try:
+        session.commit()
+    except IntegrityError as error:  # decided by someone else at the same moment
+        session.rollback()
+        raise Conflict(f"“{phrase}” was decided by someone else just now; look again.") from error
+    session.refresh(row)
+    return _synonym(row)
+
+
+def remove_synonym(session: Session, synonym_id: int, actor: str) -> LaySynonym:
+    """Forget a decision (search stops using an accepted phrase); NotFound if unknown."""
+    row = session.get(LaySynonymRow, synonym_id)
+    if row is None:
+        raise NotFound(f"No synonym has the id {synonym_id}; GET /api/v1/synonyms for the ids.")
+    removed = _synonym(row)
+    session.delete(row)
+    _record(session, "synonym", row.phrase, "removed", actor)
+    session.commit()
+    return removed
+
+
+def recent_queries(session: Session, start: date, limit: int) -> list[tuple[str, int, int]]:
+    """Queries counted since start: (query, searches, zero-result searches), most searched
+    first."""
+    searches = func.sum(QueryCount.searches)
+    zero = func.sum(QueryCount.zero_results)
+    rows = session.exec(
+        select(QueryCount.query, searches, zero)
+        .where(QueryCount.day >= start)
+        .group_by(col(QueryCount.query))
+        .order_by(zero.desc(), searches.desc(), col(QueryCount.query))
+        .limit(limit)
+    )
+    return [(q, int(s), int(z)) for q, s, z in rows]
+
+
+# -- best bets --------------------------------------------------------------------------------
+
+
+def _bet(row: BestBetRow) -> BestBet:
+    assert row.id is not None
+    match: Match = "words" if row.match == "words" else "exact"
+    return BestBet(row.id, row.query, match, row.slug, row.position, row.added_by, row.added_at)
+
+
+def published_titles(session: Session) -> list[tuple[str, str]]:
+    """(slug, title) of every published case study, by title: what may be pinned."""
+    query = select(CaseStudy.slug, CaseStudy.title).where(CaseStudy.status == PUBLISHED)
+    return [(slug, title) for slug, title in session.exec(query.order_by(col(CaseStudy.title)))]
+
+
+def list_best_bets(session: Session) -> list[BestBet]:
+    rows = session.exec(
+        select(BestBetRow).order_by(col(BestBetRow.query), col(BestBetRow.position))
+    )
+    return [_bet(row) for row in rows]
+
+
+def add_best_bet(
+    session: Session, query: str, match: Match, slug: str, actor: str, limit: int
+) -> BestBet:
+    """Pin a case study to a query after those already pinned; Conflict if it already is, or
+    if the query has its fill."""
+    pinned = list(session.exec(select(BestBetRow).where(BestBetRow.query == query)))
+    if any(row.slug == slug for row in pinned):
+        raise Conflict(f"{slug} is already pinned to “{query}”.")
+    if len(pinned) >= limit:
+        raise Conflict(f"“{query}” already has {limit} pinned case studies; unpin one first.")
+    row = BestBetRow(
+        query=query,
+        match=match,
+        slug=slug,
+        position=max((r.position for r in pinned), default=0) + 1,
+        added_by=actor,
+    )
+    session.add(row)
+    _record(session, "best_bet", query, "pinned", actor, slug=slug, match=match)
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(f"{slug} was pinned to “{query}” by someone else just now.") from error
+    session.refresh(row)
+    return _bet(row)
+
+
+def remove_best_bet(session: Session, bet_id: int, actor: str) -> BestBet:
+    row = session.get(BestBetRow, bet_id)
+    if row is None:
+        raise NotFound(f"No best bet has the id {bet_id}; GET /api/v1/best-bets for the ids.")
+    removed = _bet(row)
+    session.delete(row)
+    _record(session, "best_bet", row.query, "unpinned", actor, slug=row.slug)
+    session.commit()
+    return removed

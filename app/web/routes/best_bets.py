@@ -1,0 +1,89 @@
+"""/api/v1/best-bets: moderators pin up to three published case studies to a query; a search
+for it shows them first, marked `"recommended": true`, in every process at once."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.core.curation import MAX_PHRASE, BestBet
+from app.web.deps import BaseUrlDep, BestBetsDep, ModeratorDep, SessionDep
+
+router = APIRouter(prefix="/api/v1/best-bets", tags=["best bets"])
+BestBetId = Annotated[int, Path(ge=1, le=2**62, description="The best bet's id")]
+
+
+class BestBetCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    query: str = Field(max_length=MAX_PHRASE * 3, examples=["kinship care"])
+    slug: str = Field(max_length=200, description="A published case study's slug")
+    match: Literal["exact", "words"] = Field(
+        default="exact",
+        description="`exact`: the query as typed (case, spaces and punctuation aside); "
+        "`words`: any query that holds all of its words",
+    )
+
+
+class BestBetPublic(BaseModel):
+    id: int
+    query: str
+    match: Literal["exact", "words"]
+    slug: str
+    position: int = Field(description="1 is shown first")
+    added_by: str
+    added_at: datetime
+    url: str = Field(description="DELETE it to unpin")
+
+
+class BestBetList(BaseModel):
+    best_bets: list[BestBetPublic]
+
+
+def public(bet: BestBet, base_url: str) -> BestBetPublic:
+    return BestBetPublic(
+        id=bet.id,
+        query=bet.query,
+        match=bet.match,
+        slug=bet.slug,
+        position=bet.position,
+        added_by=bet.added_by,
+        added_at=bet.added_at,
+        url=f"{base_url}/api/v1/best-bets/{bet.id}",
+    )
+
+
+@router.get("", response_model=BestBetList)
+def list_best_bets(
+    session: SessionDep, principal: ModeratorDep, bets: BestBetsDep, base_url: BaseUrlDep
+) -> BestBetList:
+    """Every pinned case study, by query and position. Moderators and admins only."""
+    return BestBetList(
+        best_bets=[public(b, base_url) for b in bets.list_best_bets(session, principal)]
+    )
+
+
+@router.post("", response_model=BestBetPublic, status_code=201)
+def pin(
+    session: SessionDep,
+    principal: ModeratorDep,
+    bets: BestBetsDep,
+    base_url: BaseUrlDep,
+    body: BestBetCreate,
+) -> JSONResponse:
+    """Pin a published case study to a query, after any already pinned to it (three at most;
+    409 beyond that or if it is pinned already; 422 for a slug that is not published). Shown
+    first, when sorted by relevance and the filters allow it."""
+    bet = public(bets.pin(session, principal, body.query, body.slug, body.match), base_url)
+    return JSONResponse(bet.model_dump(mode="json"), status_code=201, headers={"Location": bet.url})
+
+
+@router.delete("/{bet_id:int}", status_code=204)
+def unpin(
+    session: SessionDep, principal: ModeratorDep, bets: BestBetsDep, bet_id: BestBetId
+) -> Response:
+    """Unpin: the case study goes back to its own place in the results."""
+    bets.unpin(session, principal, bet_id)
+    return Response(status_code=204)

@@ -1,0 +1,93 @@
+"""Best bets through /api/v1/best-bets: a case study a moderator pins to a query comes first in
+that search, marked recommended, in the API and on the results page; unpinned, it goes back."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import Keys, auth
+
+BETS = "/api/v1/best-bets"
+
+
+def pin(client: TestClient, key: str, query: str, slug: str, **extra: Any) -> Any:
+    return client.post(BETS, json={"query": query, "slug": slug, **extra}, headers=auth(key))
+
+
+def results(client: TestClient, query: str, **params: Any) -> list[tuple[str, bool]]:
+    found = client.get("/api/v1/search", params={"q": query, **params}).json()["results"]
+    return [(r["slug"], r.get("recommended", False)) for r in found]
+
+
+def test_a_pinned_case_study_comes_first_marked(client: TestClient, keys: Keys) -> None:
+    before = results(client, "foster carers")
+    assert before[0] == ("south-fostering", False)
+    assert all(not marked for _, marked in before)
+    response = pin(client, keys.moderator, "Foster  carers!", "north-family-support")
+    assert response.status_code == 201
+    body = response.json()
+    assert response.headers["location"] == body["url"]
+    assert (body["query"], body["match"], body["position"]) == ("foster carers", "exact", 1)
+    after = results(client, "foster carers")
+    assert after[0] == ("north-family-support", True)
+    assert ("south-fostering", False) in after
+    assert [slug for slug, _ in after].count("north-family-support") == 1
+    assert "recommended" not in client.get("/api/v1/search?q=foster").json()["results"][0]
+    page = client.get("/", params={"q": "foster carers"}).text
+    assert page.index("Recommended") < page.index("Family support at home")
+    assert page.index("Family support at home") < page.index("Recruiting")
+    assert client.delete(body["url"], headers=auth(keys.moderator)).status_code == 204
+    assert results(client, "foster carers") == before
+
+
+def test_a_words_pin_applies_to_any_query_holding_its_words(client: TestClient, keys: Keys) -> None:
+    assert (
+        pin(client, keys.moderator, "teenagers", "london-exploitation", match="words").status_code
+        == 201
+    )
+    assert results(client, "foster carers for teenagers")[0] == ("london-exploitation", True)
+    assert results(client, "foster carers")[0] == ("south-fostering", False)
+    # a filter that leaves the pinned case study out is obeyed
+    filtered = results(client, "foster carers for teenagers", region="south-west")
+    assert filtered == [("south-fostering", False)]
+    # page two does not repeat it
+    assert results(client, "foster carers for teenagers", per_page=1, page=2)[0][0] != (
+        "london-exploitation"
+    )
+
+
+def test_up_to_three_pins_and_no_unpublished_or_repeated_ones(
+    client: TestClient, keys: Keys
+) -> None:
+    for slug in ["north-care-leavers", "east-early-years", "north-family-support"]:
+        assert pin(client, keys.moderator, "support", slug).status_code == 201
+    fourth = pin(client, keys.moderator, "support", "south-fostering")
+    assert fourth.status_code == 409
+    assert "unpin one first" in fourth.json()["detail"]
+    again = pin(client, keys.moderator, "support", "east-early-years")
+    assert again.status_code == 409
+    unknown = pin(client, keys.moderator, "care", "no-such-study")
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["pointer"] == "#/slug"
+    assert [slug for slug, marked in results(client, "support") if marked] == [
+        "north-care-leavers",
+        "east-early-years",
+        "north-family-support",
+    ]
+    listed = client.get(BETS, headers=auth(keys.admin)).json()["best_bets"]
+    assert [(b["query"], b["position"]) for b in listed] == [
+        ("support", 1),
+        ("support", 2),
+        ("support", 3),
+    ]
+
+
+def test_only_moderators_and_admins_pin(client: TestClient, keys: Keys) -> None:
+    for method, url, body in [
+        ("GET", BETS, None),
+        ("POST", BETS, {"query": "care", "slug": "south-fostering"}),
+        ("DELETE", f"{BETS}/1", None),
+    ]:
+        assert client.request(method, url, json=body, headers=auth(keys.york)).status_code == 403
+        assert client.request(method, url, json=body).status_code == 401
+    assert all(not marked for _, marked in results(client, "care"))

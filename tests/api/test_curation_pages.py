@@ -1,0 +1,89 @@
+"""The moderators' pages for everyday words and best bets, through their forms (with CSRF
+tokens) as a signed-in browser uses them; a council officer is refused."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from testkit.smtp import SmtpServer
+from tests.api.browsing import Person
+from tests.api.test_lay_language import searched, slugs
+from tests.api.test_people_and_forms import signed_in
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return settings.model_copy(
+        update={"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
+    )
+
+
+@pytest.fixture
+def moderator(client: TestClient, smtp: SmtpServer) -> Person:
+    return signed_in(client, smtp, "moderator@campaign.example", "moderator")
+
+
+def test_a_moderator_accepts_a_suggestion_from_the_page(
+    client: TestClient, moderator: Person
+) -> None:
+    searched(client, "traineeships")
+    page = moderator.get("/moderation/synonyms")
+    assert page.status_code == 200
+    assert "“traineeships”" in page.text
+    assert page.headers["cache-control"] == "no-store"
+    refused = moderator.submit(
+        "/moderation/synonyms", {"phrase": "traineeships", "targets": "kickstart"}
+    )
+    assert refused.status_code == 422
+    assert "No published case study says “kickstart”" in refused.text
+    assert 'href="#targets"' in refused.text  # the error summary links to the field
+    done = moderator.submit(
+        "/moderation/synonyms",
+        {"phrase": "traineeships", "targets": "apprenticeships", "decision": "accept"},
+    )
+    assert done.status_code == 303
+    shown = moderator.get(done.headers["location"])
+    assert "Searches for “traineeships” now also find apprenticeships" in shown.text
+    assert slugs(client, "traineeships") == ["north-care-leavers"]
+    forget = shown.text.split('action="/moderation/synonyms/')[1].split('"')[0]
+    assert moderator.submit(f"/moderation/synonyms/{forget}").status_code == 303
+    assert slugs(client, "traineeships") == []
+
+
+def test_a_moderator_dismisses_a_suggestion_from_the_page(
+    client: TestClient, moderator: Person
+) -> None:
+    searched(client, "zorbing")
+    moderator.get("/moderation/synonyms")
+    done = moderator.submit("/moderation/synonyms", {"phrase": "zorbing", "decision": "dismiss"})
+    assert done.status_code == 303
+    shown = moderator.get(done.headers["location"])
+    assert "“zorbing” dismissed" in shown.text
+    assert "Nothing to decide" in shown.text
+
+
+def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator: Person) -> None:
+    page = moderator.get("/moderation/best-bets")
+    assert page.status_code == 200
+    assert '<option value="north-family-support">Family support at home</option>' in page.text
+    missing = moderator.submit("/moderation/best-bets", {"query": "foster carers"})
+    assert missing.status_code == 422
+    assert "Choose the case study to pin." in missing.text
+    done = moderator.submit(
+        "/moderation/best-bets",
+        {"query": "foster carers", "slug": "north-family-support", "match": "exact"},
+    )
+    assert done.status_code == 303
+    shown = moderator.get(done.headers["location"])
+    assert "Pinned to “foster carers”, in position 1" in shown.text
+    assert slugs(client, "foster carers")[0] == "north-family-support"
+    unpin = shown.text.split('action="/moderation/best-bets/')[1].split('"')[0]
+    assert moderator.submit(f"/moderation/best-bets/{unpin}").status_code == 303
+    assert slugs(client, "foster carers")[0] == "south-fostering"
+
+
+def test_a_council_officer_may_not_see_them(client: TestClient, smtp: SmtpServer) -> None:
+    officer = signed_in(client, smtp, "officer@leeds.example", "council", "Leeds City Council")
+    for path in ["/moderation/synonyms", "/moderation/best-bets"]:
+        assert officer.get(path).status_code == 403
+    assert Person.at(client).get("/moderation/synonyms").status_code == 303  # to sign in

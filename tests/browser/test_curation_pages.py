@@ -1,0 +1,154 @@
+"""The moderators' pages for everyday words and best bets, in a real Chromium by keyboard alone,
+at a desk's width with JavaScript and a phone's without: a moderator accepts a suggestion made
+from real searches, dismisses another, pins a case study, and the search page shows it first,
+marked Recommended. Every page passes axe-core with no violations and fits the screen.
+
+Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
+"""
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from testkit.servers import free_port, service
+from testkit.smtp import link_in, smtp_server
+from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    tmp = tmp_path_factory.mktemp("curation")
+    port = free_port()
+    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    with smtp_server() as smtp:
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
+            "INDEX_DIR": str(tmp / "index"),
+            "SMTP_URL": smtp.url,
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "RATE_LIMIT": "off",
+        }
+        with service(tmp, env, port=port, timeout=180) as url:
+            yield Site(url, env, smtp, shots)
+
+
+def suggested(site: Site, key: str, phrases: set[str]) -> None:
+    """Wait until the service has written its query counts and proposes the phrases."""
+    deadline = time.monotonic() + 30
+    while True:
+        found = httpx.get(
+            f"{site.url}/api/v1/synonyms/suggestions",
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=30,
+        ).json()["suggestions"]
+        if phrases <= {s["phrase"] for s in found}:
+            return
+        assert time.monotonic() < deadline, found
+        time.sleep(0.3)
+
+
+def signed_in_moderator(site: Site, browser: Browser, size: str, javascript: bool) -> Page:
+    email = f"moderator-{size}@campaign.example"
+    operator(site, "users", "invite", email, "--role", "moderator")
+    context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
+    context._bf_javascript = javascript  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email)))
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/people$"))  # where a moderator lands
+    return page
+
+
+def check(page: Page, shot: str) -> None:
+    """axe-core (it needs the page's JavaScript: without it, axe.run never settles; the pages
+    are checked by axe at the phone's width too, at the end), the width, a screenshot."""
+    if getattr(page.context, "_bf_javascript", True):
+        accessible(page)
+    fits(page)
+    page.screenshot(path=shot, full_page=True)
+
+
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
+    site: Site, browser: Browser, size: str, javascript: bool
+) -> None:
+    key = operator(site, "keys", "create", "--role", "moderator").strip().splitlines()[-1]
+    lay, odd = {"desk": ("jobcentre", "zorbing"), "phone": ("jobseekers", "quidditch")}[size]
+    for query in [lay, lay, odd]:
+        assert httpx.get(f"{site.url}/api/v1/search", params={"q": query}).json()["total"] == 0
+    suggested(site, key, {lay, odd})
+    page = signed_in_moderator(site, browser, size, javascript)
+    shot = f"{site.shots}/{size}-synonyms"
+    page.goto(f"{site.url}/moderation/synonyms")
+    expect(page.locator("h1")).to_have_text("Everyday words")
+    check(page, f"{shot}-1-suggestions.png")
+
+    tab_to(page, "Accept")  # the first form, empty: what to fix is listed
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary li")).to_have_count(1)
+    check(page, f"{shot}-2-error.png")
+
+    page.goto(f"{site.url}/moderation/synonyms")
+    tab_to(page, f"Accept “{lay}”")
+    page.keyboard.press("Shift+Tab")  # back to its targets, to edit them
+    assert page.evaluate("document.activeElement.name") == "targets"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("employment, apprenticeships")
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(
+        f"Searches for “{lay}” now also find employment, apprenticeships"
+    )
+    check(page, f"{shot}-3-accepted.png")
+    found = httpx.get(f"{site.url}/api/v1/search", params={"q": lay}).json()["total"]
+    assert found > 0
+
+    tab_to(page, f"Dismiss “{odd}”")
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(f"“{odd}” dismissed")
+    check(page, f"{shot}-4-dismissed.png")
+
+    shot = f"{site.shots}/{size}-best-bets"
+    page.goto(f"{site.url}/moderation/best-bets")
+    expect(page.locator("h1")).to_have_text("Best bets")
+    check(page, f"{shot}-1.png")
+    query = f"kinship {size}"
+    page.locator("#query").focus()
+    page.keyboard.type(query)
+    page.keyboard.press("Tab")  # the radios: exact is chosen
+    page.keyboard.press("Tab")  # the case study: the fifth on the list
+    assert page.evaluate("document.activeElement.id") == "slug"
+    for _ in range(5):
+        page.keyboard.press("ArrowDown")
+    title = page.evaluate("document.getElementById('slug').selectedOptions[0].text")
+    assert title != "Choose a published case study"
+    tab_to(page, "Pin")
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(f"Pinned to “{query}”, in position 1")
+    check(page, f"{shot}-2-pinned.png")
+
+    page.goto(f"{site.url}/?q={query.replace(' ', '+')}")
+    first = page.locator(".hits > li").first
+    expect(first.locator(".recommended-tag")).to_have_text("Recommended")
+    expect(first.locator("h3")).to_have_text(re.compile(re.escape(title.strip())))
+    check(page, f"{site.shots}/{size}-search-recommended.png")
+    if not javascript:  # the same pages, signed in as before, through axe at this width
+        scripted = browser.new_context(
+            viewport=SIZES[size],  # type: ignore[arg-type]
+            storage_state=page.context.storage_state(),  # type: ignore[arg-type]
+        )
+        again = scripted.new_page()
+        for path in ["/moderation/synonyms", "/moderation/best-bets", f"/?q={query}"]:
+            again.goto(f"{site.url}{path}")
+            accessible(again)
+        scripted.close()
+    page.context.close()
