@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1)
     sign_in_rate_limit: str = "5/hour"
     sign_in_client_rate_limit: str = "30/hour"
+    # Case studies that stay current (README "Keeping case studies current").
+    review_after_months: int = Field(default=12, ge=1, le=120)
+    review_stale_months: int = Field(default=24, ge=1, le=240)
+    review_link_days: int = Field(default=28, ge=1, le=365)
+    review_check_minutes: float = Field(default=360.0, ge=0)
 
     @field_validator("cors_origins", "embed_origins", mode="before")
     @classmethod

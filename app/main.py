@@ -26,6 +26,8 @@ from app.services.indexing import IndexSync, catch_up, ensure_index
 from app.services.mail import Mailer
 from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
+from app.services.review_schedule import ReviewSchedule
+from app.services.reviews import ReviewService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -43,7 +45,9 @@ from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
 from app.web.pages import case_studies as case_study_pages
 from app.web.pages import embed as embed_pages
+from app.web.pages import reviews as review_pages
 from app.web.pages import search as pages
+from app.web.pages import stale as stale_pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
     analytics,
@@ -114,9 +118,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     mailer.start()
     app.state.mailer = mailer
     app.state.accounts = AccountService(settings, mailer.wake)
+    app.state.reviews = reviews = ReviewService(
+        settings, mailer.wake, lambda: catch_up(engine, index, vocabulary)
+    )
+    review_schedule = ReviewSchedule(engine, reviews, settings.review_check_minutes)
+    log.info(review_schedule.start())
     try:
         yield
     finally:
+        review_schedule.stop()
         mailer.stop()
         counter.stop()
         origins.stop()
@@ -224,6 +234,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         councils,
         embed_origins,
         embed_pages,
+        review_pages,
+        stale_pages,
     )
     for module in routers:
         app.include_router(module.router)

@@ -27,6 +27,7 @@ from app.store.db import init_db, make_engine
 from app.store.keys import create_key, list_keys, revoke_key
 from app.store.migrate import SchemaError, ensure_schema
 from indexer import relevance as suite
+from indexer.reviews import reviews
 from indexer.users import users
 
 cli = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
@@ -260,6 +261,7 @@ def relevance(
 keys = typer.Typer(no_args_is_help=True, help="API keys: create, list, revoke.")
 cli.add_typer(keys, name="keys")
 cli.add_typer(users, name="users")
+cli.add_typer(reviews, name="reviews")
 
 
 @keys.command("create")

@@ -35,3 +35,30 @@ address and we will send you a new link.
 If you were not expecting this, you can ignore this email.
 """
     return f"You have an account on {SERVICE}", body
+
+
+def review_reminder(
+    title: str, checked: str, page: str, still: str, update: str, days: int, bundled: bool
+) -> tuple[str, str]:
+    whose = "the campaign's collection" if bundled else "your council's case studies"
+    when = f"was last checked {checked}" if checked else "has no date of its last check"
+    body = f"""This case study from {whose} {when}:
+
+{title}
+{page}
+
+Is this still current? Practitioners rely on it describing the work as it is now.
+
+If it still describes the work as it is, open this link and press "Still current":
+
+{still}
+
+If something has changed, open this link and press "Needs an update". It opens the case study
+for {"editing" if bundled else "your council to edit"}; it is taken off the public site until
+the update is published.
+
+{update}
+
+The links work for {days} days. If nobody answers, we will ask again in a year.
+"""
+    return f"Is this still current? {title}"[:200], body

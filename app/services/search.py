@@ -79,6 +79,7 @@ def _result(case_study: CaseStudy, base_url: str, terms: frozenset[str]) -> Sear
         themes=case_study.tag_values("themes"),
         evidence=case_study.evidence,  # type: ignore[arg-type]
         published=case_study.published,
+        last_reviewed=case_study.last_reviewed,
         source_url=case_study.source_url,
         url=f"{base_url}/api/v1/case-studies/{case_study.slug}",
         highlights=highlights,

@@ -1,7 +1,7 @@
 """The SQL tables: case studies and their tags, the change log that feeds the search index,
 submission history, API keys, idempotency records, query counts, people's accounts with their
-sign-in links and browser sessions, the mail outbox, and the websites allowed to embed the
-service."""
+sign-in links and browser sessions, the mail outbox, the websites allowed to embed the
+service, and the "Is this still current?" reminders with their links."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -52,6 +52,8 @@ class CaseStudy(SQLModel, table=True):
     published: str | None = Field(default=None, max_length=10)
     published_year: int | None = Field(default=None, index=True)
     updated: str | None = Field(default=None, max_length=10)
+    # When it was last checked to be still current (a partial date, like published).
+    last_reviewed: str | None = Field(default=None, max_length=10)
     source_url: str | None = Field(default=None, max_length=500)
     status: str = Field(max_length=20, index=True)
     # One more on every change of the row (app/store/submissions.py `claim`): a change names the
@@ -265,3 +267,32 @@ class EmbedOriginChange(SQLModel, table=True):
     action: str = Field(max_length=20)
     actor: str = Field(max_length=250)
     at: datetime = _when()
+
+
+class ReviewReminder(SQLModel, table=True):
+    """One "Is this still current?" for one case study and one period (the day the check fell
+    due). Unique per period, so of two processes sending reminders only one sends each; it
+    records the answer when one comes."""
+
+    __tablename__ = "review_reminder"
+    __table_args__ = (UniqueConstraint("case_study_id", "due_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_study_id: int = Field(foreign_key="case_study.id", index=True, ondelete="CASCADE")
+    due_on: date
+    sent_at: datetime = _when()
+    answer: str | None = Field(default=None, max_length=20)  # still_current, needs_update
+    answered_at: datetime | None = _when(optional=True)
+
+
+class ReviewLink(SQLModel, table=True):
+    """One recipient's link to answer a reminder: only the SHA-256 of its secret, and when it
+    expires."""
+
+    __tablename__ = "review_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="review_reminder.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)

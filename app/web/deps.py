@@ -15,6 +15,7 @@ from app.core.vocabulary import Vocabulary
 from app.services.accounts import AccountService
 from app.services.embed_origins import EmbedOrigins
 from app.services.moderation import ModerationService
+from app.services.reviews import ReviewService
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -173,3 +174,11 @@ async def get_embed_origins(request: Request) -> EmbedOrigins:
 
 
 EmbedOriginsDep = Annotated[EmbedOrigins, Depends(get_embed_origins)]
+
+
+async def get_reviews(request: Request) -> ReviewService:
+    service: ReviewService = request.app.state.reviews
+    return service
+
+
+ReviewsDep = Annotated[ReviewService, Depends(get_reviews)]
