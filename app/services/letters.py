@@ -42,6 +42,7 @@ def review_reminder(
 ) -> tuple[str, str]:
     whose = "the campaign's collection" if bundled else "your council's case studies"
     when = f"was last checked {checked}" if checked else "has no date of its last check"
+    who = "A moderator" if bundled else "Your council"
     body = f"""This case study from {whose} {when}:
 
 {title}
@@ -53,11 +54,11 @@ If it still describes the work as it is, open this link and press "Still current
 
 {still}
 
-If something has changed, open this link and press "Needs an update". It opens the case study
-for {"editing" if bundled else "your council to edit"}; it is taken off the public site until
-the update is published.
+If something has changed, open this link and press "Needs an update":
 
 {update}
+
+{who} can then amend the case study. It is off the public site until the update is published.
 
 The links work for {days} days. If nobody answers, we will ask again in a year.
 """

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, or_, select, update
 
 from app.core.accounts import REVOKED
@@ -110,7 +111,11 @@ def answer(session: Session, reminder: ReviewReminder, what: str, now: datetime)
         .values(answer=what, answered_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(done.rowcount == 1)
+    if done.rowcount != 1:
+        return False
+    set_committed_value(reminder, "answer", what)  # already written: not dirty
+    set_committed_value(reminder, "answered_at", now)
+    return True
 
 
 def list_stale(session: Session, checked_by: date) -> list[CaseStudy]:

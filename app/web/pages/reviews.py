@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 
 from app.core.errors import Conflict, Invalid
-from app.services.reviews import Question
+from app.services.reviews import Question, ReviewService
+from app.store.db import Session
 from app.web.deps import ReviewsDep, SessionDep, csrf_protect
 from app.web.pages.rendering import render
 
@@ -18,6 +19,29 @@ PRIVATE = {"Referrer-Policy": "no-referrer"}  # the page's address holds the tok
 Answer = Literal["still-current", "needs-update"]
 TokenQuery = Annotated[str, Query(max_length=200)]
 TokenField = Annotated[str, Form(max_length=200)]
+
+
+def _ask(
+    request: Request, session: Session, reviews: ReviewService, answer: Answer, token: str
+) -> Response:
+    try:
+        question = reviews.question(session, token)
+    except Invalid as error:
+        return _gone(request, error.detail)
+    return _page(request, answer, question, token)
+
+
+def _answer(
+    request: Request, session: Session, reviews: ReviewService, answer: Answer, token: str
+) -> Response:
+    give = reviews.still_current if answer == "still-current" else reviews.needs_update
+    try:
+        question = give(session, token)
+    except Invalid as error:
+        return _gone(request, error.detail)
+    except Conflict:  # answered meanwhile, or no longer published: the page says which
+        return _page(request, answer, reviews.question(session, token), token, 409)
+    return render(request, "review_answered.html", {"question": question}, headers=PRIVATE)
 
 
 def _page(
@@ -31,32 +55,29 @@ def _gone(request: Request, detail: str) -> Response:
     return render(request, "review_link_gone.html", {"detail": detail}, 410, PRIVATE)
 
 
-@router.get("/reviews/{answer}")
-def question_page(
-    request: Request,
-    session: SessionDep,
-    reviews: ReviewsDep,
-    answer: Answer,
-    token: TokenQuery = "",
+@router.get("/reviews/still-current")
+def still_current_page(
+    request: Request, session: SessionDep, reviews: ReviewsDep, token: TokenQuery = ""
 ) -> Response:
-    try:
-        question = reviews.question(session, token)
-    except Invalid as error:
-        return _gone(request, error.detail)
-    return _page(request, answer, question, token)
+    return _ask(request, session, reviews, "still-current", token)
 
 
-@router.post("/reviews/{answer}")
-def give_answer(
-    request: Request, session: SessionDep, reviews: ReviewsDep, answer: Answer, token: TokenField
+@router.post("/reviews/still-current")
+def still_current(
+    request: Request, session: SessionDep, reviews: ReviewsDep, token: TokenField
 ) -> Response:
-    try:
-        if answer == "still-current":
-            question = reviews.still_current(session, token)
-        else:
-            question = reviews.needs_update(session, token)
-    except Invalid as error:
-        return _gone(request, error.detail)
-    except Conflict:
-        return _page(request, answer, reviews.question(session, token), token, 409)
-    return render(request, "review_answered.html", {"question": question}, headers=PRIVATE)
+    return _answer(request, session, reviews, "still-current", token)
+
+
+@router.get("/reviews/needs-update")
+def needs_update_page(
+    request: Request, session: SessionDep, reviews: ReviewsDep, token: TokenQuery = ""
+) -> Response:
+    return _ask(request, session, reviews, "needs-update", token)
+
+
+@router.post("/reviews/needs-update")
+def needs_update(
+    request: Request, session: SessionDep, reviews: ReviewsDep, token: TokenField
+) -> Response:
+    return _answer(request, session, reviews, "needs-update", token)
