@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     review_stale_months: int = Field(default=24, ge=1, le=240)
     review_link_days: int = Field(default=28, ge=1, le=365)
     review_check_minutes: float = Field(default=360.0, ge=0)
+    review_batch: int = Field(default=25, ge=1)
 
     @field_validator("cors_origins", "embed_origins", mode="before")
     @classmethod

@@ -76,18 +76,23 @@ class ReviewService:
     # -- sending ----------------------------------------------------------------------------
 
     def send_due(self, engine: Engine, today: date | None = None) -> int:
-        """Queue the reminder of every case study due one; return how many were sent."""
+        """Queue the reminders that are due, the longest overdue first and REVIEW_BATCH at most
+        (the rest go in the next rounds); return how many were sent."""
         today = today or date.today()
         months = self.settings.review_after_months
         with Session(engine) as session:
             done = reviews.reminded(session)
-            due = [
-                (p.id, when)
+            due = sorted(
+                (when, p.id)
                 for p in reviews.list_published(session)
                 if (when := review_due(p.last_reviewed, p.added, months)) <= today
                 and (p.id, when) not in done
-            ]
-        sent = sum(self._remind(engine, record_id, when, today) for record_id, when in due)
+            )
+        sent = 0
+        for when, record_id in due:  # the longest overdue first, REVIEW_BATCH at most
+            if sent >= self.settings.review_batch:
+                break
+            sent += self._remind(engine, record_id, when, today)
         if sent:
             log.info("reviews: %d reminder(s) queued", sent)
             self._wake_mail()
