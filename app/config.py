@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     alert_lease_seconds: float = Field(default=60.0, gt=0)
     alert_rate_limit: str = "5/hour"
     alert_client_rate_limit: str = "30/hour"
+    # Case studies that stay current (README "Keeping case studies current").
+    review_after_months: int = Field(default=12, ge=1, le=120)
+    review_stale_months: int = Field(default=24, ge=1, le=240)
+    review_link_days: int = Field(default=28, ge=1, le=365)
+    review_check_minutes: float = Field(default=360.0, ge=0)
+    review_batch: int = Field(default=25, ge=1)
 
     @field_validator("cors_origins", "embed_origins", mode="before")
     @classmethod

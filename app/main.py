@@ -33,6 +33,8 @@ from app.services.metrics import Metrics
 from app.services.moderation import ModerationService
 from app.services.notices import CouncilNotices
 from app.services.review import ReviewService
+from app.services.review_schedule import ReviewSchedule
+from app.services.reviews import CurrencyChecks
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -58,7 +60,9 @@ from app.web.pages import embed as embed_pages
 from app.web.pages import embed_sites as embed_site_pages
 from app.web.pages import insights as insight_pages
 from app.web.pages import moderation as moderation_pages
+from app.web.pages import reviews as review_pages
 from app.web.pages import search as pages
+from app.web.pages import stale as stale_pages
 from app.web.pages import submit as submit_pages
 from app.web.pages import submit_check as submit_check_pages
 from app.web.pages import synonyms as synonym_pages
@@ -159,9 +163,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     if settings.alert_send_seconds:
         alert_sender.start()
+    app.state.reviews = reviews = CurrencyChecks(
+        settings, mailer.wake, lambda: sync_index(engine, index, vocabulary)
+    )
+    review_schedule = ReviewSchedule(engine, reviews, settings.review_check_minutes)
+    log.info(review_schedule.start())
     try:
         yield
     finally:
+        review_schedule.stop()
         alert_sender.stop()
         mailer.stop()
         counter.stop()
@@ -289,6 +299,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         best_bets,
         synonym_pages,
         best_bet_pages,
+        review_pages,
+        stale_pages,
     )
     for module in routers:
         app.include_router(module.router)

@@ -28,6 +28,7 @@ from app.store.keys import create_key, list_keys, revoke_key
 from app.store.migrate import SchemaError, ensure_schema
 from indexer import relevance as suite
 from indexer.alerts import alerts
+from indexer.reviews import reviews
 from indexer.thesaurus import thesaurus
 from indexer.users import users
 
@@ -264,6 +265,7 @@ cli.add_typer(keys, name="keys")
 cli.add_typer(users, name="users")
 cli.add_typer(alerts, name="alerts")
 cli.add_typer(thesaurus, name="thesaurus")
+cli.add_typer(reviews, name="reviews")
 
 
 @keys.command("create")

@@ -43,6 +43,7 @@ FIELD_ORDER = (
     "evidence",
     "published",
     "updated",
+    "last_reviewed",
     "source_url",
     "status",
 )
@@ -137,6 +138,8 @@ def render_case_study(study: CaseStudyFile) -> str:
     data = study.model_dump(exclude={"slug", "body"})
     meta = {k: data[k] for k in FIELD_ORDER if data.get(k) not in (None, [])}
     meta.setdefault("outcomes", [])
+    if meta.get("last_reviewed") == meta.get("published"):
+        meta.pop("last_reviewed", None)  # the default: files say it only when it differs
     if meta.get("status") == "published":
         del meta["status"]
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)

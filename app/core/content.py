@@ -70,6 +70,17 @@ def _date_problem(text: str) -> str | None:
     return None
 
 
+def partial_date(v: object) -> object:
+    """A field's partial date as text, or ValueError saying what is wrong with it."""
+    if v is None:
+        return None
+    text = str(v)  # YAML reads 2018 as an int
+    problem = _date_problem(text)
+    if problem:
+        raise ValueError(problem)
+    return text
+
+
 def reject_unknown_fields(model: type[BaseModel], data: Any) -> Any:
     """Refuse many fields the model does not have with one error naming a few of them, before
     validation makes one error for each (a few are left to validation, which points at each)."""
@@ -177,13 +188,7 @@ class CaseStudyContent(BaseModel):
     @field_validator("published", "updated", mode="before")
     @classmethod
     def _partial_date(cls, v: object) -> object:
-        if v is None:
-            return None
-        text = str(v)  # YAML reads 2018 as an int
-        problem = _date_problem(text)
-        if problem:
-            raise ValueError(problem)
-        return text
+        return partial_date(v)
 
     @field_validator("source_url")
     @classmethod
@@ -209,10 +214,28 @@ class CaseStudyContent(BaseModel):
 
 
 class CaseStudyFile(CaseStudyContent):
-    """A case study of the bundled collection: content plus its slug and status."""
+    """A case study of the bundled collection: content plus its slug and status, and when it
+    was last checked to be still current (a file that does not say was checked when published).
+    """
 
     slug: str = Field(pattern=SLUG_PATTERN, max_length=120)
     status: Status = "published"
+    last_reviewed: str | None = Field(
+        default=None,
+        description="When it was last checked to be still current: YYYY, YYYY-MM or "
+        "YYYY-MM-DD; the published date when left out",
+    )
+
+    @field_validator("last_reviewed", mode="before")
+    @classmethod
+    def _reviewed_date(cls, v: object) -> object:
+        return partial_date(v)
+
+    @model_validator(mode="after")
+    def _reviewed_when_published(self) -> "CaseStudyFile":
+        if self.last_reviewed is None:
+            self.last_reviewed = self.published
+        return self
 
 
 class CaseStudyPatch(BaseModel):

@@ -32,6 +32,10 @@ class CaseStudyDetail(BaseModel):
     evidence: Evidence
     published: str | None
     updated: str | None
+    last_reviewed: str | None = Field(
+        description="When it was last checked to be still current (YYYY, YYYY-MM or "
+        "YYYY-MM-DD); null when not known"
+    )
     source_url: str | None
 
 
@@ -85,6 +89,9 @@ class SearchResult(BaseModel):
     themes: list[str]
     evidence: Evidence
     published: str | None
+    last_reviewed: str | None = Field(
+        description="When it was last checked to be still current; null when not known"
+    )
     source_url: str | None
     highlights: dict[str, str] = Field(
         description="Snippets by field; matches in <mark>, everything else HTML-escaped"
@@ -134,7 +141,7 @@ class SearchPage(BaseModel):
     corrected: bool = Field(
         default=False, description="True when the results are for did_you_mean, not q"
     )
-    sort: Literal["relevance", "newest", "title"]
+    sort: Literal["relevance", "newest", "title", "reviewed"]
     total: int
     page: int
     per_page: int

@@ -65,6 +65,11 @@ class SubmissionPublic(CaseStudyContent):
         "exactly this version"
     )
     owner_council: str | None
+    last_reviewed: str | None = Field(
+        default=None,
+        description="When it was last checked to be still current: set when published and by "
+        'the answer "Still current" to the yearly "Is this still current?" email',
+    )
     moderation_message: str | None = Field(
         description="The latest message from the moderators: changes requested, or the reason "
         "for a rejection"
@@ -97,6 +102,8 @@ class HistoryEvent(BaseModel):
         "rejected",
         "unpublished",
         "safeguarding_confirmed",
+        "reviewed",  # "Still current", answered from an "Is this still current?" email
+        "update_needed",  # "Needs an update", answered likewise
     ]
     from_status: Status | None
     to_status: Status | None

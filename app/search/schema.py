@@ -49,6 +49,7 @@ def build_schema() -> Schema:
         measured=ID(),  # "true" when the case study reports a measured outcome
         published_year=NUMERIC(stored=True, sortable=True),
         published_key=STORED(),
+        reviewed_key=STORED(),  # last_reviewed, for sort=reviewed
         content_hash=STORED(),
         title_key=STORED(),
         **text,
@@ -84,6 +85,7 @@ def to_document(
         "measured": "true" if case_study.has_measured_outcome else "false",
         "published_year": int(published[:4]) if published else None,
         "published_key": published or "",
+        "reviewed_key": case_study.last_reviewed or "",
         "title_key": case_study.title.casefold(),
         "content_hash": content_hash,
     }

@@ -25,7 +25,7 @@ from app.search.nodes import Across, Pattern
 from app.search.postings import Floats, Postings
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS
 
-Sort = Literal["relevance", "newest", "title"]
+Sort = Literal["relevance", "newest", "title", "reviewed"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class View:
         self.size = reader.doc_count_all()
         self.slugs: list[str] = [""] * self.size
         self.published: list[str] = [""] * self.size
+        self.reviewed: list[str] = [""] * self.size
         self.titles: list[str] = [""] * self.size
         self.stored: dict[int, dict[str, Any]] = {}
         by_year: dict[int, list[int]] = {}
@@ -74,6 +75,7 @@ class View:
             self.stored[docnum] = stored
             self.slugs[docnum] = stored["slug"]
             self.published[docnum] = stored.get("published_key", "")
+            self.reviewed[docnum] = stored.get("reviewed_key", "")
             self.titles[docnum] = stored.get("title_key", "")
             if stored.get("published_year") is not None:
                 by_year.setdefault(stored["published_year"], []).append(docnum)
@@ -172,9 +174,11 @@ class View:
         return facets
 
     def sorted(self, final: int, sort: Sort) -> list[int]:
+        """Newest (or most recently checked) first, undated last, ties by title; or by title."""
         ids = sorted(bits.to_ids(final), key=self.titles.__getitem__)
-        if sort != "title":  # newest first; undated last; ties by title (the sort is stable)
-            ids.sort(key=self.published.__getitem__, reverse=True)
+        if sort != "title":  # the sort is stable: ties stay in title order
+            keys = self.reviewed if sort == "reviewed" else self.published
+            ids.sort(key=keys.__getitem__, reverse=True)
         return ids
 
     def _any_of(self, name: str, values: Iterable[str]) -> int:

@@ -36,8 +36,9 @@ from app.services.indexing import catch_up
 from app.services.search import SearchService
 from app.store import alerts, leases, publications
 from app.store import case_studies as store
+from app.store.alert_tables import Alert
 from app.store.db import Engine, Session
-from app.store.models import Alert, CaseStudy, utcnow
+from app.store.models import CaseStudy, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,10 @@ from app.services.alert_tokens import LIFETIMES, AlertTokens
 from app.services.alert_words import describe
 from app.services.filters import SearchRequest, validated
 from app.store import alerts, leases, publications
+from app.store.alert_tables import Alert
 from app.store.changelog import last_change_id
 from app.store.db import Session
-from app.store.models import Alert, utcnow
+from app.store.models import utcnow
 from app.store.secrets import stored_secret
 
 FREQUENCIES = ("immediate", "daily", "weekly")

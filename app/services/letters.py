@@ -84,3 +84,31 @@ def state_changed(
 You are getting this email because you submit case studies for {council} on {SERVICE}.
 """
     return subject.format(title=short), body
+
+
+def review_reminder(
+    title: str, checked: str, page: str, still: str, update: str, days: int, bundled: bool
+) -> tuple[str, str]:
+    whose = "the campaign's collection" if bundled else "your council's case studies"
+    when = f"was last checked {checked}" if checked else "has no date of its last check"
+    who = "A moderator" if bundled else "Your council"
+    body = f"""This case study from {whose} {when}:
+
+{title}
+{page}
+
+Is this still current? Practitioners rely on it describing the work as it is now.
+
+If it still describes the work as it is, open this link and press "Still current":
+
+{still}
+
+If something has changed, open this link and press "Needs an update":
+
+{update}
+
+{who} can then amend the case study. It is off the public site until the update is published.
+
+The links work for {days} days. If nobody answers, we will ask again in a year.
+"""
+    return f"Is this still current? {title}"[:200], body

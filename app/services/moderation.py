@@ -51,6 +51,7 @@ class ModerationService:
         if row.published is None:  # the date it was first published, unless the council gave one
             row.published = date.today().isoformat()
             row.published_year = date.today().year
+        row.last_reviewed = date.today().isoformat()  # a moderator has just checked it
         workflow.move(session, row, principal, "published", PUBLISHED, note)
         row.moderation_message = note
         self.notices.tell(session, row, "published", note)

@@ -102,6 +102,7 @@ def _result(
         themes=case_study.tag_values("themes"),
         evidence=case_study.evidence,  # type: ignore[arg-type]
         published=case_study.published,
+        last_reviewed=case_study.last_reviewed,
         source_url=case_study.source_url,
         highlights=highlights,
         recommended=recommended,

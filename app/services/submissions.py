@@ -175,7 +175,9 @@ class SubmissionService:
                 f"This submission is {row.status}; only a submitted one or one with changes "
                 "requested can be amended.",
             )
-        derived = {"slug", "status", "has_measured_outcome"}  # follows from the outcomes
+        # Not the council's to change: has_measured_outcome follows from the outcomes, and
+        # last_reviewed from the "Is this still current?" answers and publishing.
+        derived = {"slug", "status", "has_measured_outcome", "last_reviewed"}
         current = store.to_file(row).model_dump(exclude=derived)
         try:
             content = CaseStudyContent.model_validate({**current, **patch})

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, delete, func, select, update
 
-from app.store.models import Alert, AlertSending, OutboxMessage
+from app.store.alert_tables import Alert, AlertSending
+from app.store.models import OutboxMessage
 
 MAIL_KINDS = ("alert-confirm", "alert", "alert-manage")  # the outbox kinds that carry alerts
 PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}

@@ -50,6 +50,7 @@ def to_file(case_study: CaseStudy) -> CaseStudyFile:
         evidence=case_study.evidence,
         published=case_study.published,
         updated=case_study.updated,
+        last_reviewed=case_study.last_reviewed,
         source_url=case_study.source_url,
         status=case_study.status,
     )
@@ -100,6 +101,9 @@ def upsert_case_study(session: Session, data: CaseStudyFile) -> Upserted:
 
 
 def _upsert(session: Session, data: CaseStudyFile, existing: CaseStudy | None) -> Upserted:
+    """A "Still current" given since the file was written is kept: the later check wins."""
+    if existing is not None and later(existing.last_reviewed, data.last_reviewed):
+        data = data.model_copy(update={"last_reviewed": existing.last_reviewed})
     digest = content_hash(data)
     if existing is not None and existing.content_hash == digest:
         return "unchanged"
@@ -110,6 +114,11 @@ def _upsert(session: Session, data: CaseStudyFile, existing: CaseStudy | None) -
     session.add(case_study)
     record_change(session, data.slug)
     return "updated" if existing is not None else "created"
+
+
+def later(one: str | None, other: str | None) -> bool:
+    """Whether partial date `one` is later than `other` (any date is later than none)."""
+    return one is not None and (other is None or one > other)
 
 
 def _with_tags() -> object:

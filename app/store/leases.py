@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, update
 
-from app.store.models import JobLease
+from app.store.alert_tables import JobLease
 
 
 def ensure_job(session: Session, name: str) -> bool:

@@ -1,7 +1,9 @@
 """The SQL tables: case studies and their tags, the change log that feeds the search index,
 submission history, API keys, idempotency records, query counts, people's accounts with their
 sign-in links and browser sessions, the mail outbox, the websites allowed to embed the service,
-council officers' drafts, and email alerts for a search with what each was sent."""
+and council officers' drafts. Email alerts' tables are in alert_tables.py, the "Is this still
+current?" reminders' in review_tables.py, moderators' synonyms and best bets in
+curation_tables.py."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -52,6 +54,8 @@ class CaseStudy(SQLModel, table=True):
     published: str | None = Field(default=None, max_length=10)
     published_year: int | None = Field(default=None, index=True)
     updated: str | None = Field(default=None, max_length=10)
+    # When it was last checked to be still current (a partial date, like published).
+    last_reviewed: str | None = Field(default=None, max_length=10)
     source_url: str | None = Field(default=None, max_length=500)
     status: str = Field(max_length=20, index=True)
     # One more on every change of the row (app/store/submissions.py `claim`): a change names the
@@ -284,68 +288,3 @@ class Draft(SQLModel, table=True):
     amends_version: int | None = None
     created_at: datetime = _when()
     modified_at: datetime = _when()
-
-
-class Alert(SQLModel, table=True):
-    """Emails about new case studies matching a search, for one address. Nothing is sent until
-    `confirmed_at` is set; `last_change_id` is the change-log position the last email (or the
-    last check that found nothing) covered, so the next lists only what was published since."""
-
-    __tablename__ = "alert"
-
-    id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254)
-    # A keyed hash of the address: manage links name it, never the address itself.
-    address_key: str = Field(max_length=64, index=True)
-    search: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    frequency: str = Field(max_length=20)
-    created_at: datetime = _when()
-    confirmed_at: datetime | None = _when(optional=True)
-    last_change_id: int = 0
-    checked_at: datetime | None = _when(optional=True)
-    last_sent_at: datetime | None = _when(optional=True)
-
-
-class AlertSending(SQLModel, table=True):
-    """The send ledger: one row per alert email, written in the same transaction as the email
-    is queued and the alert's position moved, so a crashed run neither repeats nor loses one."""
-
-    __tablename__ = "alert_sending"
-
-    id: int | None = Field(default=None, primary_key=True)
-    alert_id: int = Field(foreign_key="alert.id", index=True, ondelete="CASCADE")
-    at: datetime = _when()
-    up_to_change_id: int
-    case_studies: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-
-
-class AlertPublication(SQLModel, table=True):
-    """When the alert job first saw a case study published (a change-log id): what is "new"
-    for an alert is what was first published after its position, not merely edited."""
-
-    __tablename__ = "alert_publication"
-
-    slug: str = Field(primary_key=True, max_length=120)
-    change_id: int = Field(index=True)
-
-
-class JobLease(SQLModel, table=True):
-    """One row per background job that must run in one process at a time across replicas: who
-    holds it until when, and how far through the change log the job has got."""
-
-    __tablename__ = "job_lease"
-
-    name: str = Field(primary_key=True, max_length=40)
-    holder: str | None = Field(default=None, max_length=100)
-    expires_at: datetime | None = _when(optional=True)
-    position: int = 0
-
-
-class StoredSecret(SQLModel, table=True):
-    """A signing key made on first use and shared by every replica through the store (used
-    when no SECRET_KEY is set)."""
-
-    __tablename__ = "stored_secret"
-
-    name: str = Field(primary_key=True, max_length=40)
-    value: str = Field(max_length=200)

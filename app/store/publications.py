@@ -5,8 +5,9 @@ was already out is never sent as new."""
 from sqlmodel import Session, col, select
 
 from app.store import case_studies
+from app.store.alert_tables import AlertPublication
 from app.store.changelog import changed_since, last_change_id
-from app.store.models import AlertPublication, CaseStudy
+from app.store.models import CaseStudy
 
 
 def start_from_now(session: Session) -> int:

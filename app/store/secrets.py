@@ -7,7 +7,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from app.store.models import StoredSecret
+from app.store.alert_tables import StoredSecret
 
 
 def stored_secret(session: Session, name: str) -> str:

@@ -19,6 +19,7 @@ from app.services.embed_origins import EmbedOrigins
 from app.services.lay_language import LayLanguage
 from app.services.moderation import ModerationService
 from app.services.review import ReviewService
+from app.services.reviews import CurrencyChecks
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
@@ -224,3 +225,11 @@ async def get_best_bets(request: Request) -> BestBets:
 
 LayLanguageDep = Annotated[LayLanguage, Depends(get_lay_language)]
 BestBetsDep = Annotated[BestBets, Depends(get_best_bets)]
+
+
+async def get_reviews(request: Request) -> CurrencyChecks:
+    service: CurrencyChecks = request.app.state.reviews
+    return service
+
+
+ReviewsDep = Annotated[CurrencyChecks, Depends(get_reviews)]

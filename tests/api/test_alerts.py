@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.core.collection import write_collection
 from app.main import create_app
-from app.store.models import Alert, utcnow
+from app.store.alert_tables import Alert
+from app.store.models import utcnow
 from testkit.factories import sample_collection
 from testkit.smtp import SmtpServer
 from tests.api.alerting import (

@@ -21,7 +21,10 @@ def test_key_facts_come_first_then_the_story(client: TestClient) -> None:
     assert (
         "North Tyneside Council Apprenticeships for care leavers "
         "North Tyneside offered apprenticeships to care leavers with a mentor each. "
+        "! Warning: May be out of date. Nobody has checked this case study since May 2019: the "
+        "work may have changed. Ask North Tyneside Council how it runs now. "
         "Key facts Council North Tyneside Council Region North East When Published May 2019 "
+        "Last checked May 2019 May be out of date "
         "Evidence Outcomes measured The council tracks outcomes with data. "
         "What the evidence levels mean "
         "Ages Transition to adulthood (16-25) "
@@ -41,9 +44,16 @@ def test_key_facts_come_first_then_the_story(client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("slug", "when"),
     [
-        ("south-fostering", "When Published 2017 Evidence"),
-        ("east-early-years", "When Published 4 March 2021 Evidence"),
-        ("london-exploitation", "When No date given in the original account Evidence"),
+        ("south-fostering", "When Published 2017 Last checked 2017 May be out of date Evidence"),
+        (
+            "east-early-years",
+            "When Published 4 March 2021 Last checked 4 March 2021 May be out of date Evidence",
+        ),
+        (
+            "london-exploitation",
+            "When No date given in the original account Last checked Not known "
+            "May be out of date Evidence",
+        ),
     ],
 )
 def test_dates_are_shown_in_words(client: TestClient, slug: str, when: str) -> None:

@@ -54,6 +54,7 @@ def test_result_carries_the_documented_fields(client: TestClient) -> None:
         "themes": ["care-leavers", "employment-and-skills"],
         "evidence": "measured",
         "published": "2019-05",
+        "last_reviewed": "2019-05",  # the file gives none: when it was published
         "source_url": "https://example.org/north-care-leavers",
         "url": "http://testserver/api/v1/case-studies/north-care-leavers",
         "highlights": {

@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 
 from app.config import ROOT
 from app.core.collection import write_collection
+from app.store.alert_tables import AlertSending
 from app.store.db import make_engine
 from app.store.keys import create_key
-from app.store.models import AlertSending
 from testkit.factories import make_draft, sample_collection
 from testkit.servers import service
 from testkit.smtp import SmtpServer, smtp_server

@@ -35,6 +35,8 @@ ACTIONS = {
     "rejected": "Rejected",
     "unpublished": "Unpublished",
     "safeguarding_confirmed": "Safeguarding check confirmed",
+    "reviewed": "Checked: still current",
+    "update_needed": "Needs an update",
 }
 
 

@@ -111,6 +111,7 @@ def sort_choices(search: SearchRequest) -> list[tuple[str, str, bool]]:
         choices = [("", "Best match"), ("newest", "Newest"), ("title", "Title A to Z")]
     else:
         choices = [("", "Newest"), ("title", "Title A to Z")]
+    choices.append(("reviewed", "Most recently checked"))
     chosen = search.sort if search.sort in {value for value, _ in choices} else ""
     return [(value, text, value == chosen) for value, text in choices]
 

@@ -2,13 +2,17 @@
 state, so every state of the search page is a URL that can be shared."""
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.requests import Request
 
 from app.config import ROOT
+from app.core.currency import may_be_out_of_date
 from app.services.filters import SearchRequest
 from app.web.pages.dates import in_words
 
@@ -16,6 +20,16 @@ templates = Jinja2Templates(directory=ROOT / "app" / "templates")
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 templates.env.filters["in_words"] = in_words  # {{ study.published | in_words }}: "November 2017"
+
+
+@pass_context
+def out_of_date(context: Context, last_reviewed: str | None) -> bool:
+    """{% if out_of_date(study.last_reviewed) %}: not checked for REVIEW_STALE_MONTHS."""
+    months: int = context["request"].app.state.settings.review_stale_months
+    return may_be_out_of_date(last_reviewed, date.today(), months)
+
+
+templates.env.globals["out_of_date"] = out_of_date
 
 # Parameters that describe a search (what the page keeps when it builds a link).
 SEARCH_KEYS = (

@@ -21,6 +21,9 @@ from app.web.routes.params import search_params
 
 router = APIRouter(tags=["feeds and exports"])
 ATOM = "http://www.w3.org/2005/Atom"
+# Our extension element, <bf:lastReviewed>2026-03</bf:lastReviewed>: when the case study was last
+# checked to be still current (Atom's own <updated> says when its content changed).
+OURS = "urn:x-bright-futures:case-studies"
 CSV_LIMIT = 10_000
 CSV_COLUMNS = (
     "slug",
@@ -28,6 +31,7 @@ CSV_COLUMNS = (
     "council",
     "region",
     "published",
+    "last_reviewed",
     "evidence",
     "priority_areas",
     "age_bands",
@@ -69,6 +73,7 @@ def atom_feed(
     studies = service.matching(session, wanted, limit)
     link = Link.of(request)
     ET.register_namespace("", ATOM)
+    ET.register_namespace("bf", OURS)
     feed = ET.Element(f"{{{ATOM}}}feed")
 
     def add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -104,6 +109,8 @@ def atom_feed(
         add(entry, "summary", study.summary)
         for theme in study.tag_values("themes"):
             add(entry, "category", term=theme, label=vocabulary.label("themes", theme))
+        if study.last_reviewed:
+            ET.SubElement(entry, f"{{{OURS}}}lastReviewed").text = xml_safe(study.last_reviewed)
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
@@ -136,6 +143,7 @@ def search_csv(
             "council": study.council,
             "region": study.region,
             "published": study.published or "",
+            "last_reviewed": study.last_reviewed or "",
             "evidence": study.evidence,
             "priority_areas": "; ".join(study.tag_values("priority_areas")),
             "age_bands": "; ".join(study.tag_values("age_bands")),

@@ -1,0 +1,21 @@
+"""Moderators' list of case studies that may be out of date: not checked for
+REVIEW_STALE_MONTHS, the longest unchecked first, with each one's latest reminder."""
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from app.web.deps import ModeratorUserDep, ReviewsDep, SessionDep, csrf_protect
+from app.web.pages.rendering import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+ANSWERS = {"still_current": "Still current", "needs_update": "Needs an update"}
+
+
+@router.get("/moderation/stale")
+def stale_page(
+    request: Request, session: SessionDep, reviews: ReviewsDep, account: ModeratorUserDep
+) -> Response:
+    rows = reviews.stale(session)
+    months = request.app.state.settings.review_stale_months
+    context = {"rows": rows, "months": months, "answers": ANSWERS}
+    return render(request, "stale.html", context)
