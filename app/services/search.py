@@ -10,11 +10,9 @@ from typing import Any
 from cachetools import LRUCache
 
 from app.core.errors import NotFound
-from app.core.markdown import markdown_passages
-from app.core.results import RelatedPage, SearchPage, SearchResult, SuggestPage
+from app.core.results import RelatedPage, SearchPage, SuggestPage
 from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
-from app.search.highlight import passage, snippet
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
 from app.search.pins import pinned_page
 from app.search.query import Query, QueryBuilder, clean
@@ -23,6 +21,7 @@ from app.services.analytics import QueryCounter
 from app.services.curation import Curation
 from app.services.filters import SearchRequest, age_bands, facets, validated
 from app.services.metrics import Metrics
+from app.services.results import search_result
 from app.services.suggest import Suggester
 from app.store import case_studies as store
 from app.store import changelog
@@ -70,43 +69,6 @@ class _Plan:
     did_you_mean: str | None
     text: str  # what is searched for, corrected (for ranking by meaning)
     size: int = 0  # about how much memory it holds, key included, in bytes
-
-
-def _highlights(case_study: CaseStudy, terms: frozenset[str]) -> dict[str, str]:
-    """Title and summary marked up whole; from the body (and outcomes) the sentence that holds
-    the most matched words, unless it only restates the summary shown above it."""
-    marked = {
-        "title": snippet(case_study.title, terms, whole=True),
-        "summary": snippet(case_study.summary, terms, whole=True),
-        "body": passage(
-            (*markdown_passages(case_study.body), *case_study.outcomes),
-            terms,
-            besides=case_study.summary,
-        ),
-    }
-    return {name: text for name, text in marked.items() if text}
-
-
-def _result(
-    case_study: CaseStudy, terms: frozenset[str], recommended: bool = False
-) -> SearchResult:
-    highlights = _highlights(case_study, terms) if terms else {}
-    return SearchResult(
-        slug=case_study.slug,
-        title=case_study.title,
-        council=case_study.council,
-        region=case_study.region,
-        summary=case_study.summary,
-        priority_areas=case_study.tag_values("priority_areas"),
-        age_bands=case_study.tag_values("age_bands"),
-        themes=case_study.tag_values("themes"),
-        evidence=case_study.evidence,  # type: ignore[arg-type]
-        published=case_study.published,
-        last_reviewed=case_study.last_reviewed,
-        source_url=case_study.source_url,
-        highlights=highlights,
-        recommended=recommended,
-    )
 
 
 def _remember(cache: "LRUCache[tuple[Any, ...], Any]", key: tuple[Any, ...], value: Any) -> None:
@@ -296,7 +258,7 @@ class SearchService:
             page=request.page,
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
-            results=[_result(row, hits.terms, row.slug in pinned) for row in rows],
+            results=[search_result(row, hits.terms, row.slug in pinned) for row in rows],
             facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
 
@@ -356,7 +318,7 @@ class SearchService:
         }
         slugs = [found for found, _ in self.index.similar(texts, tags, limit, exclude=slug)]
         rows = store.list_published_by_slug(session, slugs)
-        return RelatedPage(slug=slug, results=[_result(row, frozenset()) for row in rows])
+        return RelatedPage(slug=slug, results=[search_result(row, frozenset()) for row in rows])
 
     def _current_catalogue(self) -> Catalogue:
         catalogue = self.index.catalogue()
