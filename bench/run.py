@@ -40,6 +40,8 @@ from app.services.indexing import rebuild_index
 from app.services.search import SearchService
 from app.store.db import init_db, make_engine
 from bench.corpus import case_studies, queries
+from bench.visitor import floor_server, timed, visit
+from bench.visitor import table as visitor_table
 from testkit.servers import free_port, service
 
 OUT = ROOT / "docs" / "benchmarks.md"
@@ -159,21 +161,23 @@ def measure_size(size: int, http_requests: int) -> dict[str, Any]:
                 search.clear_cache()
                 for request in requests:
                     started = time.perf_counter()
-                    search.search(session, request, "")
+                    search.search(session, request)
                     (timings if run else first).append(time.perf_counter() - started)
             repeated: list[float] = []
             for _ in range(200):
                 started = time.perf_counter()
-                search.search(session, requests[1], "")
+                search.search(session, requests[1])
                 repeated.append(time.perf_counter() - started)
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         index.close()
         engine.dispose()
         http = measure_http_size(Path(tmp), asked, http_requests) if http_requests else None
+        visited = visit(Path(tmp), asked) if http_requests else None
     baseline = fts5_baseline(case_studies(size), asked)
     return {
         "http": http,
+        "visit": visited,
         "size": size,
         "load_s": load_s,
         "build_s": build_s,
@@ -258,7 +262,7 @@ def measure_http_size(
     empty = folder / "no-files"
     empty.mkdir()
     env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning", "SEARCH_CACHE_MB": "0"}
-    with service(folder, {**env, "DATA_DIR": str(empty)}, timeout=600) as base:
+    with service(folder, {**env, "DATA_DIR": str(empty)}, ready="/readyz", timeout=600) as base:
         urls = [
             f"{base}/api/v1/search?" + str(httpx.QueryParams({"q": text, **filters}))
             for text, filters in asked
@@ -280,7 +284,8 @@ def server_peak_mb(port: int) -> float:
             status = (proc / "status").read_text()
         except OSError:
             continue
-        if b"app.main:app" in command and str(port).encode() in command:
+        served = b"app.main:app" in command or b"app" in command  # python -m app
+        if served and str(port).encode() in command:
             for line in status.splitlines():
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
@@ -289,27 +294,8 @@ def server_peak_mb(port: int) -> float:
 
 def measure_floor(folder: Path, body: bytes, requests: int) -> dict[str, float]:
     """bench/floor.py, a minimal FastAPI app returning body, under the same load."""
-    floor_body = folder / "floor.json"
-    floor_body.write_bytes(body)
-    port = free_port()
-    floor = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", str(port)]
-        + ["--log-level", "warning"],
-        cwd=ROOT,
-        env={**os.environ, "FLOOR_BODY_FILE": str(floor_body)},
-    )
-    try:
-        floor_url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                httpx.get(f"{floor_url}/healthz")
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with floor_server(folder, body) as floor_url:
         return load([f"{floor_url}/api/v1/search"] * requests)
-    finally:
-        floor.terminate()
-        floor.wait(10)
 
 
 def measure_http(requests: int) -> dict[str, Any]:
@@ -319,7 +305,7 @@ def measure_http(requests: int) -> dict[str, Any]:
     # Uncached: every search worked out afresh (SEARCH_CACHE_MB=0).
     with (
         tempfile.TemporaryDirectory() as tmp,
-        service(Path(tmp), {**env, "SEARCH_CACHE_MB": "0"}) as base,
+        service(Path(tmp), {**env, "SEARCH_CACHE_MB": "0"}, ready="/readyz") as base,
     ):
         varied = [
             f"{base}/api/v1/search?"
@@ -333,11 +319,16 @@ def measure_http(requests: int) -> dict[str, Any]:
                 client.get(url).raise_for_status()
                 single.append(time.perf_counter() - started)
         results["single_p50"] = pct(single, 0.5)
+        with httpx.Client() as client:  # the search page (HTML), one visitor
+            pages = [url.replace("/api/v1/search?", "/?") for url in varied]
+            results["page_p50"] = pct(timed(client, (pages * 5)[:300]), 0.5)
         results["varied"] = load((varied * (requests // len(varied) + 1))[:requests])
     # Cached (the default): the same search over and over, as the embedded widget asks it.
-    with tempfile.TemporaryDirectory() as tmp, service(Path(tmp), env) as base:
+    with tempfile.TemporaryDirectory() as tmp, service(Path(tmp), env, ready="/readyz") as base:
         same = f"{base}/api/v1/search?q=care+leavers&age_band=16-25"
         body = httpx.get(same).content
+        with httpx.Client() as client:  # one visitor asking it again and again
+            results["repeated_single_p50"] = pct(timed(client, [same] * 300), 0.5)
         results["payload_bytes"] = len(body)
         results["repeated"] = load([same] * requests)
         results["floor"] = measure_floor(Path(tmp), body, requests)
@@ -420,7 +411,7 @@ def report(
             f"{f[0]:.1f} / {f[1]:.1f} / {f[2]:.1f} ms | {s[0] / f[0]:.2f}× / {s[1] / f[1]:.2f}× | "
             f"{r['cached_p50']:.3f} ms |"
         )
-    text = "\n".join(lines)
+    text = "\n".join(lines) + visitor_table(sizes)
     served = [r for r in sizes if r.get("http")]
     if served:
         text += (
@@ -444,6 +435,8 @@ def report(
             f"second process, 8 connections; responses of {http['payload_bytes']:,} bytes):\n\n"
             "| scenario | requests/s | p50 | p99 | errors |\n|---|---|---|---|---|\n"
             f"| one visitor: a query, a filter, all facets; uncached | – | {http['single_p50']:.1f} ms | – | 0 |\n"
+            f"| one visitor: the search page (HTML), the same searches; uncached | – | {http['page_p50']:.1f} ms | – | 0 |\n"
+            f"| one visitor: the same search repeated, page cache on | – | {http['repeated_single_p50']:.2f} ms | – | 0 |\n"
             f"| varied searches, 8 at once (60 queries, a filter each, all facets); uncached | {v['rps']:.0f} | {v['p50']:.1f} ms | {v['p99']:.1f} ms | {v['errors']} |\n"
             f"| the same search repeated (the embedded widget) | {rep['rps']:.0f} | {rep['p50']:.1f} ms | {rep['p99']:.1f} ms | {rep['errors']} |\n"
             f"| framework floor: minimal FastAPI, same payload | {fl['rps']:.0f} | {fl['p50']:.1f} ms | {fl['p99']:.1f} ms | {fl['errors']} |\n"

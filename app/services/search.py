@@ -5,7 +5,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from cachetools import LRUCache
 
@@ -32,6 +32,7 @@ from app.store.models import CaseStudy
 # not right after NOT (correcting a word someone excluded would change what they excluded).
 _CHECKABLE = re.compile(r"(?<![\w*?])(?<!NOT )[^\W\d_]{4,}(?![\w*?'\u2019])")
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_Rendering = TypeVar("_Rendering")
 
 
 CACHE_BYTES = 64 * 2**20  # search pages kept per process (SEARCH_CACHE_MB), most recently used
@@ -52,7 +53,7 @@ def _size(entry: "_Entry | _Plan") -> int:
 class _Entry:
     page: SearchPage
     size: int  # about how much memory it holds, key and one rendering included, in bytes
-    rendered: tuple[str, bytes] | None = None  # the last rendering asked for (see rendered())
+    rendered: tuple[str, Any] | None = None  # the last rendering asked for (see rendered())
 
 
 def _entry_of(page: SearchPage, key: tuple[Any, ...]) -> "_Entry":
@@ -194,15 +195,16 @@ class SearchService:
         session: Session,
         request: SearchRequest,
         form: str,
-        render: Callable[[SearchPage], bytes],
-    ) -> bytes:
+        render: Callable[[SearchPage], _Rendering],
+    ) -> _Rendering:
         """The page as render(page) makes it, kept beside the cached page for the next caller
-        who asks for the same form (the API's JSON for one origin): the embedded widget asks
-        the same search over and over, and encoding costs more than finding."""
+        who asks for the same form (the API's JSON for one origin, with its ETag): the embedded
+        widget asks the same search over and over, and encoding costs more than finding."""
         entry = self._entry(session, request)
         kept = entry.rendered
         if kept is not None and kept[0] == form:
-            return kept[1]
+            rendering: _Rendering = kept[1]
+            return rendering
         body = render(entry.page)
         entry.rendered = (form, body)
         return body

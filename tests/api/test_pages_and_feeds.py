@@ -133,6 +133,16 @@ def test_responses_carry_etags_and_revalidate_to_304(client: TestClient, path: s
     assert client.get(path, headers={"If-None-Match": f'"x", W/{etag}'}).status_code == 304
 
 
+def test_each_origin_gets_its_own_search_etag(client: TestClient) -> None:
+    # The search API keeps its ETag beside its cached JSON, one rendering per origin.
+    got = client.get("/api/v1/search?q=care")
+    elsewhere = client.get("/api/v1/search?q=care", headers={"Host": "testserver:8080"})
+    assert b"http://testserver:8080/" in elsewhere.content  # links name the host asked
+    assert elsewhere.headers["etag"] != got.headers["etag"]
+    again = client.get("/api/v1/search?q=care", headers={"If-None-Match": got.headers["etag"]})
+    assert again.status_code == 304 and again.headers["etag"] == got.headers["etag"]
+
+
 def test_errors_and_writes_are_not_cached(client: TestClient, keys: Keys) -> None:
     assert "etag" not in client.get("/api/v1/search?theme=nope").headers
     written = submit(client, keys.leeds, make_draft())

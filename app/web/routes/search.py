@@ -8,7 +8,8 @@ from fastapi.responses import Response
 
 from app.core.results import SearchPage
 from app.services.filters import SearchRequest
-from app.web.deps import BaseUrlDep, SearchDep, SessionDep
+from app.web.deps import BaseUrlDep, OpenSessionDep, SearchDep
+from app.web.middleware.etags import etag_of
 from app.web.presenters import search_page_public, suggest_public
 from app.web.routes.params import search_params
 from app.web.schemas import SearchPagePublic, SuggestPagePublic
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 
 @router.get("/search", response_model=SearchPagePublic)
 def search(
-    session: SessionDep,
+    open_session: OpenSessionDep,
     service: SearchDep,
     base_url: BaseUrlDep,
     request: Annotated[SearchRequest, Depends(search_params)],
@@ -47,15 +48,18 @@ def search(
     their own. `explain=true` says, for each result, why it ranks where it does.
     """
 
-    # Encoded once per cached page and origin (without FastAPI validating it again).
-    def render(page: SearchPage) -> bytes:
-        return search_page_public(page, base_url).model_dump_json().encode()
+    # Encoded once per cached page and origin (without FastAPI validating it again), and
+    # hashed for its ETag once with it (the ETags middleware then passes the body through).
+    def render(page: SearchPage) -> tuple[bytes, str]:
+        body = search_page_public(page, base_url).model_dump_json().encode()
+        return body, etag_of(body)
 
-    if explain:  # worked out afresh each time: not cached, not counted
-        body = render(service.explained(session, request))
-    else:
-        body = service.rendered(session, request, base_url, render)
-    return Response(body, media_type="application/json")
+    with open_session() as session:
+        if explain:  # worked out afresh each time: not cached, not counted
+            body, etag = render(service.explained(session, request))
+        else:
+            body, etag = service.rendered(session, request, base_url, render)
+    return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
 @router.get("/suggest", response_model=SuggestPagePublic)
