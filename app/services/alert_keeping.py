@@ -35,5 +35,6 @@ class Keeping:
         return confirmed_at is not None and self.lapses_at(confirmed_at) <= now
 
     def earliest(self, now: datetime) -> datetime:
-        """No alert confirmed after this is in its notice yet (a day's room for short months)."""
-        return now - (timedelta(days=31 * self.months) - self.notice) + timedelta(days=1)
+        """No alert confirmed after this is in its notice yet: a month is at least 28 days, so
+        the store is asked for a few too many and `in_notice` / `lapsed` decide."""
+        return now - timedelta(days=28 * self.months) + self.notice + timedelta(days=1)

@@ -25,9 +25,11 @@ from testkit.factories import sample_collection
 from testkit.smtp import SmtpServer
 from tests.api.alerting import (
     CARE_LEAVERS,
+    MANAGE,
     SAME_SITE,
     ask,
     confirm,
+    confirm_token,
     mail_to,
     outbox_settled,
     publish,
@@ -36,7 +38,7 @@ from tests.api.alerting import (
 ADDRESS = "keeper@council.example"
 OTHER = "stayer@council.example"
 KEEP = "http://testserver/alerts/keep?token="
-LATE = timedelta(days=355)  # confirmed this long ago, its 12 months end in about 10 days
+LATE = timedelta(days=340)  # confirmed this long ago, its 12 months end in 25 or 26 days
 LAPSED = timedelta(days=367)  # confirmed this long ago, its 12 months have passed
 
 
@@ -193,3 +195,18 @@ def test_the_pages_say_how_long_an_address_is_kept(alerting: TestClient, smtp: S
     assert "An alert stops a year after you confirm it unless you choose to keep it" in form.text
     results = alerting.get("/", params=CARE_LEAVERS)
     assert "unless you choose to keep it" in results.text
+    assert ask(alerting, ADDRESS, "weekly", **CARE_LEAVERS).status_code == 202
+    token = confirm_token(smtp, ADDRESS)
+    done = alerting.post("/alerts/confirm", data={"token": token}, headers=SAME_SITE)
+    assert "An alert stops a year after you confirm it" in done.text
+    earlier(alerting, ADDRESS, timedelta(days=40))  # confirmed 40 days ago
+    with Session(alerting.app.state.engine) as session:  # type: ignore[attr-defined]
+        confirmed = session.exec(select(Alert)).one().confirmed_at
+    assert confirmed is not None
+    ends = f"{confirmed.day} {confirmed.strftime('%B')} {confirmed.year + 1}"
+    if (confirmed.month, confirmed.day) == (2, 29):
+        ends = f"28 February {confirmed.year + 1}"
+    manage = MANAGE.search(done.text)
+    assert manage, "no manage link"
+    page = alerting.get(unquote(manage.group(1)).replace("&amp;", "&"))
+    assert f"Stops on {ends} unless you keep it" in page.text
