@@ -236,9 +236,9 @@ class AlertService:
     def keep(self, session: Session, token: str) -> AlertView:
         """Keep a confirmed alert for another ALERT_KEEP_MONTHS from now."""
         alert = self._alert(session, "keep", token)
-        if alert.confirmed_at is None:
-            raise NotFound(GONE)  # a keep link is only ever sent for a confirmed alert
-        alerts.keep_alert(session, alert, utcnow())
+        # A keep link is only ever sent for a confirmed alert; it may have lapsed since.
+        if alert.confirmed_at is None or not alerts.keep_alert(session, alert, utcnow()):
+            raise NotFound(GONE)
         return self.view(alert)
 
     def unsubscribe(self, session: Session, token: str) -> AlertView | None:

@@ -142,11 +142,19 @@ def confirmed_before(session: Session, before: datetime) -> list[Alert]:
     return list(session.exec(query.order_by(col(Alert.id))))
 
 
-def keep_alert(session: Session, alert: Alert, now: datetime) -> None:
-    """Count a confirmed alert as confirmed again now (so it is kept on). Committed."""
-    alert.confirmed_at = now
-    session.add(alert)
+def keep_alert(session: Session, alert: Alert, now: datetime) -> bool:
+    """Count a confirmed alert as confirmed again now (so it is kept on); False if it was
+    deleted meanwhile (it lapsed, or was stopped). Committed."""
+    kept = session.exec(
+        update(Alert)
+        .where(col(Alert.id) == alert.id, col(Alert.confirmed_at).is_not(None))
+        .values(confirmed_at=now)
+    )
     session.commit()
+    if kept.rowcount != 1:
+        return False
+    session.refresh(alert)
+    return True
 
 
 def note_reminder(session: Session, alert: Alert, since: datetime, now: datetime) -> bool:
