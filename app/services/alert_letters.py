@@ -54,9 +54,9 @@ class Keep:
     def lines(self) -> list[str]:
         day = in_words(self.lapses_on.isoformat())
         return [
-            f"This alert stops on {day}, a year after you confirmed it, and we then delete your",
-            "email address unless it has other alerts. To keep getting these emails, open this",
-            'link and press "Keep this alert":',
+            f"This alert stops on {day}, and we then delete your email address unless it has",
+            "other alerts. To keep getting these emails, open this link and press",
+            '"Keep this alert":',
             self.url,
             "",
         ]
