@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     alert_lease_seconds: float = Field(default=60.0, gt=0)
     alert_rate_limit: str = "5/hour"
     alert_client_rate_limit: str = "30/hour"
+    # A confirmed alert lapses (and with an address's last, the address) this long after it was
+    # confirmed or last kept; its emails carry a "Keep this alert" link for the last days.
+    alert_keep_months: int = Field(default=12, ge=1, le=120)
+    alert_keep_notice_days: int = Field(default=30, ge=1, le=180)
     # Case studies that stay current (README "Keeping case studies current").
     review_after_months: int = Field(default=12, ge=1, le=120)
     review_stale_months: int = Field(default=24, ge=1, le=240)

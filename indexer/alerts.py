@@ -52,7 +52,8 @@ def send() -> None:
             left = counts(session)["waiting"]
         out.print(
             f"{run.checked} alert(s) checked, {run.emailed} emailed; {len(delivered)} "
-            f"message(s) delivered, {left} waiting for a retry."
+            f"message(s) delivered, {left} waiting for a retry. {run.reminded} reminded to "
+            f"keep their alert, {run.lapsed} lapsed and deleted."
         )
     except SchemaError as error:
         err.print(str(error), highlight=False)

@@ -2,7 +2,9 @@
 services/letters.py: what this is, the one thing to do, and what to do if it was not you."""
 
 from dataclasses import dataclass
+from datetime import date
 
+from app.core.dates import in_words
 from app.services.letters import SERVICE
 
 HOW_OFTEN = {
@@ -42,6 +44,24 @@ will be sent, and the address is deleted within {days} days.
     return "Confirm your email alert", body
 
 
+@dataclass(frozen=True)
+class Keep:
+    """The "Keep this alert" link of an alert near its lapse, and the day it lapses."""
+
+    url: str
+    lapses_on: date
+
+    def lines(self) -> list[str]:
+        day = in_words(self.lapses_on.isoformat())
+        return [
+            f"This alert stops on {day}, and we then delete your email address unless it has",
+            "other alerts. To keep getting these emails, open this link and press",
+            '"Keep this alert":',
+            self.url,
+            "",
+        ]
+
+
 def digest(
     words: str,
     frequency: str,
@@ -49,6 +69,7 @@ def digest(
     search_url: str,
     unsubscribe_url: str,
     manage_url: str,
+    keep: Keep | None = None,
 ) -> tuple[str, str]:
     count = len(found)
     heading = "1 new case study" if count == 1 else f"{count} new case studies"
@@ -64,6 +85,7 @@ def digest(
         "---",
         f"You get these emails {HOW_OFTEN[frequency]} because you asked for them on {SERVICE}.",
         "",
+        *(keep.lines() if keep else []),
         "Stop these emails:",
         unsubscribe_url,
         "",
@@ -72,6 +94,30 @@ def digest(
         "",
     ]
     return _subject(f"{heading}: {words}"), "\n".join(lines)
+
+
+def keep_reminder(
+    words: str, search_url: str, keep: Keep, unsubscribe_url: str, manage_url: str
+) -> tuple[str, str]:
+    """The one reminder for an alert near its lapse that has nothing new to send."""
+    lines = [
+        "You asked for emails about new case studies like these:",
+        words,
+        "",
+        "See every case study for this search:",
+        search_url,
+        "",
+        *keep.lines(),
+        "If you do nothing, the alert stops and you need not do anything else.",
+        "",
+        "Stop these emails now:",
+        unsubscribe_url,
+        "",
+        "See and change all your email alerts:",
+        manage_url,
+        "",
+    ]
+    return _subject(f"Keep your email alert? {words}"), "\n".join(lines)
 
 
 def manage(link: str, days: int) -> tuple[str, str]:

@@ -8,6 +8,9 @@ moves the alert on (only if no one else moved it first), so a run that dies part
 loses nor repeats an email: what was committed is sent by the outbox, and the next run picks up
 the alerts it had not reached. The outbox then delivers (at least once: a process killed between
 the mail server's answer and marking it sent sends that one message again).
+
+Under the same lease it deletes alerts that lapsed (services/alert_keeping.py) and sends the one
+"Keep this alert?" reminder to an alert near its lapse that had nothing to send in that time.
 """
 
 import logging
@@ -16,15 +19,16 @@ import socket
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app.core.failpoints import failpoint
 from app.core.vocabulary import Vocabulary
 from app.search.index import SearchIndex
 from app.services import alert_letters, mail
-from app.services.alert_letters import Listed
+from app.services.alert_letters import Keep, Listed
 from app.services.alerts import (
     JOB,
+    KEEP_PATH,
     MANAGE_PATH,
     UNCONFIRMED_KEPT,
     UNSUBSCRIBE_PATH,
@@ -50,6 +54,8 @@ class Run:
     ran: bool
     checked: int = 0
     emailed: int = 0
+    reminded: int = 0
+    lapsed: int = 0
 
 
 def start_job(session: Session) -> None:
@@ -111,6 +117,7 @@ class AlertSender:
                 leases.release_lease(session, JOB, self.holder)
 
     def _check(self, session: Session, position: int) -> Run:
+        lapsed = self._lapse(session)
         catch_up(self.engine, self.index, self.vocabulary)
         applied = self.index.applied_change_id()
         if applied > position:
@@ -129,8 +136,39 @@ class AlertSender:
                 continue
             checked += 1
             emailed += self._one(session, alert, ready)
-        log.info("alerts: %d checked, %d emailed", checked, emailed)
-        return Run(ran=True, checked=checked, emailed=emailed)
+        reminded = self._remind(session)
+        log.info(
+            "alerts: %d checked, %d emailed, %d reminded to keep, %d lapsed",
+            *(checked, emailed, reminded, lapsed),
+        )
+        return Run(True, checked, emailed, reminded, lapsed)
+
+    def _lapse(self, session: Session) -> int:
+        """Delete the alerts nobody kept (and with an address's last, its alert mail)."""
+        now, keeping = utcnow(), self.service.keeping
+        lapsed = 0
+        for alert in alerts.confirmed_before(session, keeping.earliest(now)):
+            if keeping.lapsed(alert.confirmed_at, now):
+                lapsed += alerts.delete_lapsed(session, alert)
+        return lapsed
+
+    def _remind(self, session: Session) -> int:
+        """One "Keep this alert?" email to each alert in its notice that was sent nothing in it."""
+        keeping, reminded = self.service.keeping, 0
+        for alert in alerts.confirmed_before(session, keeping.earliest(utcnow())):
+            now = utcnow()
+            if alert.confirmed_at is None or not keeping.in_notice(alert.confirmed_at, now):
+                continue
+            if leases.take_lease(session, JOB, self.holder, now, self.lease) is None:
+                break
+            since = keeping.notice_from(alert.confirmed_at)
+            if not alerts.note_reminder(session, alert, since, now):
+                continue  # it was emailed (with the link) in its notice, or was just kept
+            self._queue(session, alert, [], now)
+            session.commit()
+            self.service.wake()
+            reminded += 1
+        return reminded
 
     def _one(self, session: Session, alert: Alert, ready: int) -> int:
         """Email one alert what is new for it, or only move it on; 1 if an email was queued."""
@@ -138,7 +176,7 @@ class AlertSender:
         if not alerts.move_alert(session, alert, ready, utcnow(), [cs.slug for cs in found]):
             return 0  # another process got to it first
         if found:
-            self._queue(session, alert, found)
+            self._queue(session, alert, found, utcnow())
         session.commit()
         failpoint("alert-recorded")  # the email is queued and recorded; the next not yet
         if found:
@@ -153,21 +191,32 @@ class AlertSender:
         matching = self.search.matching(session, search_of(alert), limit)
         return [cs for cs in matching if cs.slug in new]
 
-    def _queue(self, session: Session, alert: Alert, found: list[CaseStudy]) -> None:
+    def _keep(self, session: Session, alert: Alert, now: datetime) -> Keep | None:
+        """The keep link, for an alert in its notice."""
+        confirmed, keeping = alert.confirmed_at, self.service.keeping
+        if confirmed is None or not keeping.in_notice(confirmed, now) or alert.id is None:
+            return None
+        url = self.service.link(session, KEEP_PATH, "keep", alert.id)
+        return Keep(url, keeping.lapses_at(confirmed).date())
+
+    def _queue(self, session: Session, alert: Alert, found: list[CaseStudy], now: datetime) -> None:
+        """Queue an alert's email: what is new, or (nothing found) the keep reminder."""
         assert alert.id is not None
         base = self.service.base
         view = self.service.view(alert)
         unsubscribe = self.service.link(session, UNSUBSCRIBE_PATH, "unsubscribe", alert.id)
         manage = self.service.link(session, MANAGE_PATH, "manage", alert.address_key)
         listed = [Listed(cs.title, cs.council, f"{base}/case-studies/{cs.slug}") for cs in found]
-        subject, body = alert_letters.digest(
-            view.words,
-            alert.frequency,
-            listed,
-            base + search_path(search_of(alert)),
-            unsubscribe,
-            manage,
-        )
+        keep, search_url = self._keep(session, alert, now), base + search_path(search_of(alert))
+        if found:
+            subject, body = alert_letters.digest(
+                view.words, alert.frequency, listed, search_url, unsubscribe, manage, keep
+            )
+        else:
+            assert keep is not None
+            subject, body = alert_letters.keep_reminder(
+                view.words, search_url, keep, unsubscribe, manage
+            )
         headers = {
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058

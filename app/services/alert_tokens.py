@@ -1,7 +1,7 @@
 """The signed, expiring tokens in alert links (itsdangerous): confirm an alert, unsubscribe from
-one, manage an address's alerts. Each purpose has its own salt, so a token made for one is
-refused for another. Tokens name an alert id or an address's keyed hash, never the address, so
-a link in a log or a browser's history gives nobody's address away."""
+one, manage an address's alerts, keep one past its lapse. Each purpose has its own salt, so a
+token made for one is refused for another. Tokens name an alert id or an address's keyed hash,
+never the address, so a link in a log or a browser's history gives nobody's address away."""
 
 import hashlib
 import hmac
@@ -12,11 +12,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from app.core.errors import Invalid
 
-Purpose = Literal["confirm", "unsubscribe", "manage"]
+Purpose = Literal["confirm", "unsubscribe", "manage", "keep"]
 LIFETIMES: dict[Purpose, timedelta] = {
     "confirm": timedelta(days=7),  # as long as an unconfirmed alert is kept
     "unsubscribe": timedelta(days=180),  # an old email's link should still work
     "manage": timedelta(days=30),
+    "keep": timedelta(days=30),  # ALERT_KEEP_NOTICE_DAYS: until the alert lapses
 }
 EXPIRED = "This link has expired."
 BROKEN = "This link is not one we sent, or it was cut short when it was copied."
@@ -27,8 +28,9 @@ class LinkExpired(Invalid):
 
 
 class AlertTokens:
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, keep: timedelta = LIFETIMES["keep"]) -> None:
         self._secret = secret.encode()
+        self.lifetimes = {**LIFETIMES, "keep": keep}
         self._serializer = URLSafeTimedSerializer(secret, salt="bright-futures-alerts")
 
     def address_key(self, email: str) -> str:
@@ -40,7 +42,7 @@ class AlertTokens:
 
     def read(self, purpose: Purpose, token: str) -> int | str:
         """The value a token of this purpose carries; LinkExpired or Invalid otherwise."""
-        max_age = int(LIFETIMES[purpose].total_seconds())
+        max_age = int(self.lifetimes[purpose].total_seconds())
         try:
             kind, value = self._serializer.loads(token, max_age=max_age)
         except SignatureExpired as error:

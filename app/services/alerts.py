@@ -2,13 +2,14 @@
 link is followed), confirm it, see an address's alerts and stop them, with no account.
 
 An address is kept only for its alerts: an unconfirmed request goes after UNCONFIRMED_KEPT, an
-alert goes the moment it is unsubscribed, and with an address's last alert go the alert emails
-still held for it. Addresses never reach the logs: links carry signed ids, not addresses.
+alert goes the moment it is unsubscribed or ALERT_KEEP_MONTHS after it was confirmed or last kept
+(services/alert_keeping.py), and with an address's last alert go the alert emails still held for
+it. Addresses never reach the logs: links carry signed ids, not addresses.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from app.core.accounts import normalise_email
 from app.core.errors import Invalid, NotFound
 from app.core.vocabulary import Vocabulary
 from app.services import alert_letters, mail
+from app.services.alert_keeping import Keeping
 from app.services.alert_throttle import AlertThrottle
 from app.services.alert_tokens import LIFETIMES, AlertTokens
 from app.services.alert_words import describe
@@ -47,9 +49,10 @@ JOB = "alerts"  # the alert sender's lease (services/alert_sender.py)
 CONFIRM_PATH = "/alerts/confirm"
 UNSUBSCRIBE_PATH = "/alerts/unsubscribe"
 MANAGE_PATH = "/alerts/manage"
+KEEP_PATH = "/alerts/keep"
 GONE = (
-    "This alert no longer exists: it was stopped, or it was never confirmed and was deleted "
-    "after 7 days."
+    "This alert no longer exists: it was stopped, it was never confirmed and was deleted after "
+    "7 days, or nobody chose to keep it and it was deleted a year after it was confirmed."
 )
 
 
@@ -64,6 +67,7 @@ class AlertView:
     confirmed: bool
     search_path: str
     last_sent_at: datetime | None
+    lapses_on: date | None  # when it is deleted unless kept (None until confirmed)
 
 
 def stored_search(search: SearchRequest) -> dict[str, Any]:
@@ -118,12 +122,14 @@ class AlertService:
         self.secret = settings.secret_key
         self.vocabulary = vocabulary
         self.throttle = AlertThrottle(settings)
+        self.keeping = Keeping.of(settings)
         self.wake = wake  # tells the mail sender something was queued
         self._tokens: AlertTokens | None = None
 
     def tokens(self, session: Session) -> AlertTokens:
         if self._tokens is None:
-            self._tokens = AlertTokens(self.secret or stored_secret(session, "alerts"))
+            secret = self.secret or stored_secret(session, "alerts")
+            self._tokens = AlertTokens(secret, self.keeping.notice)
         return self._tokens
 
     def link(self, session: Session, path: str, purpose: str, value: int | str) -> str:
@@ -141,6 +147,9 @@ class AlertService:
             confirmed=alert.confirmed_at is not None,
             search_path=search_path(search),
             last_sent_at=alert.last_sent_at,
+            lapses_on=(
+                self.keeping.lapses_at(alert.confirmed_at).date() if alert.confirmed_at else None
+            ),
         )
 
     # -- asking for an alert ---------------------------------------------------------------
@@ -218,6 +227,18 @@ class AlertService:
                 leases.move_job(session, JOB, None, publications.start_from_now(session))
             alerts.confirm_alert(session, alert, utcnow(), last_change_id(session))
             session.commit()
+        return self.view(alert)
+
+    def keeping_alert(self, session: Session, token: str) -> AlertView:
+        """The alert a "Keep this alert" link is for (without keeping it)."""
+        return self.view(self._alert(session, "keep", token))
+
+    def keep(self, session: Session, token: str) -> AlertView:
+        """Keep a confirmed alert for another ALERT_KEEP_MONTHS from now."""
+        alert = self._alert(session, "keep", token)
+        # A keep link is only ever sent for a confirmed alert; it may have lapsed since.
+        if alert.confirmed_at is None or not alerts.keep_alert(session, alert, utcnow()):
+            raise NotFound(GONE)
         return self.view(alert)
 
     def unsubscribe(self, session: Session, token: str) -> AlertView | None:

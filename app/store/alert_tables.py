@@ -12,8 +12,10 @@ from app.store.models import _when
 
 class Alert(SQLModel, table=True):
     """Emails about new case studies matching a search, for one address. Nothing is sent until
-    `confirmed_at` is set; `last_change_id` is the change-log position the last email (or the
-    last check that found nothing) covered, so the next lists only what was published since."""
+    `confirmed_at` is set (and it is moved on when the alert is kept, as it lapses some months
+    after it: services/alert_keeping.py); `last_change_id` is the change-log position the last
+    email (or the last check that found nothing) covered, so the next lists only what was
+    published since."""
 
     __tablename__ = "alert"
 

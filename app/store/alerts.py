@@ -136,6 +136,64 @@ def move_alert(
     return True
 
 
+def confirmed_before(session: Session, before: datetime) -> list[Alert]:
+    """Confirmed alerts confirmed (or last kept) before `before`."""
+    query = select(Alert).where(col(Alert.confirmed_at) < before)
+    return list(session.exec(query.order_by(col(Alert.id))))
+
+
+def keep_alert(session: Session, alert: Alert, now: datetime) -> bool:
+    """Count a confirmed alert as confirmed again now (so it is kept on); False if it was
+    deleted meanwhile (it lapsed, or was stopped). Committed."""
+    kept = session.exec(
+        update(Alert)
+        .where(col(Alert.id) == alert.id, col(Alert.confirmed_at).is_not(None))
+        .values(confirmed_at=now)
+    )
+    session.commit()
+    if kept.rowcount != 1:
+        return False
+    session.refresh(alert)
+    return True
+
+
+def note_reminder(session: Session, alert: Alert, since: datetime, now: datetime) -> bool:
+    """Record a reminder email for an alert sent nothing since `since` and not kept meanwhile
+    (a compare-and-set, so two processes never both send it); False, and nothing written,
+    otherwise. Not committed: the caller queues the email in the same transaction."""
+    noted = session.exec(
+        update(Alert)
+        .where(
+            col(Alert.id) == alert.id,
+            col(Alert.confirmed_at) == alert.confirmed_at,
+            col(Alert.last_sent_at).is_(None) | (col(Alert.last_sent_at) < since),
+        )
+        .values(last_sent_at=now)
+    )
+    if noted.rowcount != 1 or alert.id is None:
+        session.rollback()
+        return False
+    session.add(AlertSending(alert_id=alert.id, at=now, up_to_change_id=alert.last_change_id))
+    return True
+
+
+def delete_lapsed(session: Session, alert: Alert) -> bool:
+    """Delete an alert unless it was kept since it was read (then False); with its address's
+    last alert go that address's alert emails, as for unsubscribing. Committed."""
+    deleted = session.exec(
+        delete(Alert).where(
+            col(Alert.id) == alert.id, col(Alert.confirmed_at) == alert.confirmed_at
+        )
+    )
+    if deleted.rowcount != 1:
+        session.rollback()
+        return False
+    if count_for_address(session, alert.address_key) == 0:
+        forget_mail(session, alert.email)
+    session.commit()
+    return True
+
+
 def ledger(session: Session, alert_id: int) -> list[AlertSending]:
     query = select(AlertSending).where(col(AlertSending.alert_id) == alert_id)
     return list(session.exec(query.order_by(col(AlertSending.id))))

@@ -163,6 +163,29 @@ def confirm(
     return render(request, "alert_confirmed.html", context, headers=PRIVATE)
 
 
+@router.get("/alerts/keep")
+def keep_page(
+    request: Request, session: SessionDep, service: AlertsDep, token: Token = ""
+) -> Response:
+    """The alert a "Keep this alert" link is for, with a button (opening the link keeps
+    nothing, so a mail scanner cannot keep an alert its owner let go)."""
+    try:
+        alert = service.keeping_alert(session, token)
+    except (Invalid, NotFound) as error:
+        return _link_failed(request, error)
+    return render(request, "alert_keep.html", {"alert": alert, "token": token}, headers=PRIVATE)
+
+
+@router.post("/alerts/keep", dependencies=SameSite)
+def keep(request: Request, session: SessionDep, service: AlertsDep, token: TokenField) -> Response:
+    try:
+        alert = service.keep(session, token)
+    except (Invalid, NotFound) as error:
+        return _link_failed(request, error)
+    context = {"alert": alert, "manage_url": service.manage_link_for(session, alert.id)}
+    return render(request, "alert_kept.html", context, headers=PRIVATE)
+
+
 @router.get("/alerts/unsubscribe")
 def unsubscribe_page(
     request: Request, session: SessionDep, service: AlertsDep, token: Token = ""
