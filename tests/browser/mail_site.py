@@ -4,11 +4,19 @@ server on 127.0.0.1 (aiosmtpd) that its mail goes to, so a test reads mail as a 
 import contextlib
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from testkit.servers import free_port, service
-from testkit.smtp import smtp_server
-from tests.browser.test_accounts import Site
+from testkit.smtp import SmtpServer, smtp_server
+
+
+@dataclass(frozen=True)
+class Site:
+    url: str
+    env: dict[str, str]
+    smtp: SmtpServer
+    shots: Path
 
 
 @contextlib.contextmanager

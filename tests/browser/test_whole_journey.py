@@ -174,6 +174,7 @@ def test_invite_sign_in_submit_review_amend_publish_and_find(site: Site, browser
     officer.keyboard.press("Enter")
     officer.wait_for_url(re.compile(r"/my/submissions$"))
     officer.screenshot(path=f"{shot}-1-signed-in.png", full_page=True)
+    expect(officer.locator("footer").get_by_role("link", name="Sign in")).to_have_count(0)
     reference = officer_submits(officer, site, shot)
     received = news(site, f"We have received {TITLE}")
     assert "Leeds City Council submitted a case study" in received.get_content()
