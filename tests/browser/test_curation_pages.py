@@ -51,7 +51,7 @@ def signed_in_moderator(site: Site, browser: Browser, size: str, javascript: boo
     page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email)))
     tab_to(page, "Sign in")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/people$"))  # where a moderator lands
+    page.wait_for_url(re.compile(r"/moderation$"))  # where a moderator lands
     return page
 
 
