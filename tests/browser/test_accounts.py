@@ -12,8 +12,6 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,19 +21,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.config import ROOT
 from testkit.factories import make_draft
-from testkit.servers import free_port, service
-from testkit.smtp import SmtpServer, link_in, smtp_server
+from testkit.smtp import link_in
+from tests.browser.mail_site import Site, mail_site
 
 pytestmark = pytest.mark.browser
 SIZES = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-@dataclass(frozen=True)
-class Site:
-    url: str
-    env: dict[str, str]
-    smtp: SmtpServer
-    shots: Path
 
 
 def operator(site: Site, *args: str) -> str:
@@ -54,23 +44,9 @@ def operator(site: Site, *args: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("accounts")
-    port = free_port()
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with smtp_server() as smtp:
-        env = {
-            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SMTP_URL": smtp.url,
-            "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "MAIL_RETRY_SECONDS": "0.5",
-            "RATE_LIMIT": "off",
-        }
-        with service(tmp, env, port=port) as url:
-            site = Site(url, env, smtp, shots)
-            submissions_for_leeds(site)
-            yield site
+    with mail_site(tmp_path_factory.mktemp("accounts")) as site:
+        submissions_for_leeds(site)
+        yield site
 
 
 def submissions_for_leeds(site: Site) -> None:

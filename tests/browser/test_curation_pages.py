@@ -6,18 +6,16 @@ marked Recommended. Every page passes axe-core with no violations and fits the s
 Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
 """
 
-import os
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from testkit.servers import free_port, service
-from testkit.smtp import link_in, smtp_server
+from testkit.smtp import link_in
+from tests.browser.mail_site import mail_site
 from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
 
 pytestmark = pytest.mark.browser
@@ -25,20 +23,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("curation")
-    port = free_port()
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with smtp_server() as smtp:
-        env = {
-            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SMTP_URL": smtp.url,
-            "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "RATE_LIMIT": "off",
-        }
-        with service(tmp, env, port=port, timeout=180) as url:
-            yield Site(url, env, smtp, shots)
+    with mail_site(tmp_path_factory.mktemp("curation")) as site:
+        yield site
 
 
 def suggested(site: Site, key: str, phrases: set[str]) -> None:

@@ -8,17 +8,15 @@ axe-core with no violations and fits a 390 px screen.
 Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
 """
 
-import os
 import re
 from collections.abc import Iterator
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from testkit.servers import free_port, service
-from testkit.smtp import link_in, smtp_server
+from testkit.smtp import link_in
+from tests.browser.mail_site import mail_site
 from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
 
 pytestmark = pytest.mark.browser
@@ -29,25 +27,11 @@ LINKS = re.compile(r"https?://\S+/reviews/(still-current|needs-update)\?token=\S
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("currency")
-    port = free_port()
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with smtp_server() as smtp:
-        env = {
-            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SMTP_URL": smtp.url,
-            "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "MAIL_RETRY_SECONDS": "0.5",
-            "RATE_LIMIT": "off",
-        }
-        with service(tmp, env, port=port, timeout=240) as url:  # a busy machine loads slowly
-            site = Site(url, env, smtp, shots)
-            operator(site, "users", "invite", MODERATOR, "--role", "moderator")
-            printed = operator(site, "reviews", "send")
-            assert re.search(r"^\d+ case studies due a check", printed, re.M), printed
-            yield site
+    with mail_site(tmp_path_factory.mktemp("currency")) as site:
+        operator(site, "users", "invite", MODERATOR, "--role", "moderator")
+        printed = operator(site, "reviews", "send")
+        assert re.search(r"^\d+ case studies due a check", printed, re.M), printed
+        yield site
 
 
 def reminder(site: Site, number: int) -> tuple[str, dict[str, str]]:

@@ -8,10 +8,8 @@ Every page passes axe-core, fits a phone's width, and works without JavaScript.
 Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
 """
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,8 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
-from testkit.servers import free_port, service
-from testkit.smtp import link_in, smtp_server
+from testkit.smtp import link_in
+from tests.browser.mail_site import mail_site
 from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
 
 pytestmark = pytest.mark.browser
@@ -33,21 +31,8 @@ FLAGGED = (
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("moderation")
-    port = free_port()
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with smtp_server() as smtp:
-        env = {
-            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SMTP_URL": smtp.url,
-            "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "MAIL_RETRY_SECONDS": "0.5",
-            "RATE_LIMIT": "off",
-        }
-        with service(tmp, env, port=port, timeout=240) as url:  # a busy machine starts slowly
-            yield Site(url, env, smtp, shots)
+    with mail_site(tmp_path_factory.mktemp("moderation")) as site:
+        yield site
 
 
 def key(site: Site, *args: str) -> str:

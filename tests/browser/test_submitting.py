@@ -8,18 +8,16 @@ SMTP server. Every page passes axe-core with no violations, fits the screen and 
 Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
 """
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
-from testkit.servers import free_port, service
-from testkit.smtp import link_in, smtp_server
+from testkit.smtp import link_in
+from tests.browser.mail_site import mail_site
 from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
 
 pytestmark = pytest.mark.browser
@@ -29,21 +27,8 @@ FIXED = "A 15-year-old girl had missed most of a school year. A mentor met her e
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("submitting")
-    port = free_port()
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with smtp_server() as smtp:
-        env = {
-            "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
-            "INDEX_DIR": str(tmp / "index"),
-            "SMTP_URL": smtp.url,
-            "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "MAIL_RETRY_SECONDS": "0.5",
-            "RATE_LIMIT": "off",
-        }
-        with service(tmp, env, port=port) as url:
-            yield Site(url, env, smtp, shots)
+    with mail_site(tmp_path_factory.mktemp("submitting")) as site:
+        yield site
 
 
 def press(page: Page, name: str) -> None:

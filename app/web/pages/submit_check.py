@@ -14,13 +14,10 @@ from app.web.deps import CouncilUserDep, SessionDep, SubmissionsDep, VocabularyD
 from app.web.pages.draft_form import help_context, in_plain_words, marked
 from app.web.pages.rendering import render
 from app.web.pages.submit import DraftId, DraftsDep, not_ready
+from app.web.pages.templating import reference
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def reference(record_id: int) -> str:
-    return f"BF-{record_id:05d}"
 
 
 @router.get("/submit/drafts/{draft_id}/check")

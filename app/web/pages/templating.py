@@ -22,6 +22,15 @@ templates.env.lstrip_blocks = True
 templates.env.filters["in_words"] = in_words  # {{ study.published | in_words }}: "November 2017"
 
 
+def reference(record_id: int) -> str:
+    """A submission's reference, "BF-00012": given on the confirmation and shown on the officer's
+    and the moderator's pages of it, so either can quote it to the other."""
+    return f"BF-{record_id:05d}"
+
+
+templates.env.filters["reference"] = reference  # {{ row.id | reference }}
+
+
 @pass_context
 def out_of_date(context: Context, last_reviewed: str | None) -> bool:
     """{% if out_of_date(study.last_reviewed) %}: not checked for REVIEW_STALE_MONTHS."""
