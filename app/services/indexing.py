@@ -43,8 +43,11 @@ def catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
 
 def _catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int:
     applied = 0
-    with Session(engine) as session:
-        while True:
+    while True:
+        # A session per round: one kept across rounds would hand back the rows it loaded in an
+        # earlier round as they were then (its identity map), so a case study withdrawn
+        # meanwhile would be indexed again as published.
+        with Session(engine) as session:
             changes = changelog.changed_since(session, index.applied_change_id())
             if not changes:
                 return applied
@@ -55,11 +58,11 @@ def _catch_up(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> int
                 for s in slugs
                 if s in published
             ]
-            removed = [s for s in slugs if s not in published]
-            last_id = changes[-1].id
-            assert last_id is not None
-            index.apply(documents, removed, last_id)
-            applied += len(changes)
+        removed = [s for s in slugs if s not in published]
+        last_id = changes[-1].id
+        assert last_id is not None
+        index.apply(documents, removed, last_id)
+        applied += len(changes)
 
 
 def sync_index(engine: Engine, index: SearchIndex, vocabulary: Vocabulary) -> str:

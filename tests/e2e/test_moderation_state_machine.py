@@ -305,15 +305,6 @@ def server(
         yield Server(base, env, council, moderator)
 
 
-@pytest.mark.skip(
-    reason="It found a real fault, still open (issue 15): after some interleavings a case study "
-    "no longer published is still in the index and counted by search (`indexer verify`: 'in the "
-    "index but not published'; a facet of 5 with 4 published), seen under load on SQLite in a "
-    "full run. The likely cause is the index following the change log by its highest id: ids are "
-    "handed out before commit, so one committed after a higher one is never applied. Then the "
-    "replay stops with FlakyStrategyDefinition, because which rules can run depends on the "
-    "server's answers. Unskip once catch-up no longer skips ids that commit late."
-)
 def test_any_interleaving_of_changes_keeps_the_workflow_and_the_index_right(
     server: Server,
 ) -> None:
