@@ -286,6 +286,16 @@ class AlertService:
                 stopped += 1
         return stopped
 
+    def keep_some(self, session: Session, token: str, alert_ids: list[int]) -> int:
+        """Keep some of a manage link's address's confirmed alerts for another
+        ALERT_KEEP_MONTHS from now; return how many were kept."""
+        key = self.address_of(session, token)
+        kept = 0
+        for alert in alerts.alerts_for_address(session, key):
+            if alert.id in alert_ids and alert.confirmed_at is not None:
+                kept += alerts.keep_alert(session, alert, utcnow())
+        return kept
+
     def send_manage_link(self, session: Session, email: str | None, client: str) -> None:
         """Email a manage link if the address has alerts; say nothing either way."""
         address = normalise_email(email)

@@ -210,3 +210,41 @@ def test_the_pages_say_how_long_an_address_is_kept(alerting: TestClient, smtp: S
     assert manage, "no manage link"
     page = alerting.get(unquote(manage.group(1)).replace("&amp;", "&"))
     assert f"Stops on {ends} unless you keep it" in page.text
+
+
+def test_the_manage_page_keeps_an_alert_without_waiting_for_the_email(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    subscribed(alerting, smtp, OTHER)
+    assert ask(alerting, ADDRESS, "weekly", **CARE_LEAVERS).status_code == 202
+    token = confirm_token(smtp, ADDRESS)
+    done = alerting.post("/alerts/confirm", data={"token": token}, headers=SAME_SITE)
+    for email in (ADDRESS, OTHER):
+        earlier(alerting, email, LATE)  # their 12 months end in 25 or 26 days
+    manage = MANAGE.search(done.text)
+    assert manage, "no manage link"
+    path = unquote(manage.group(1)).replace("&amp;", "&")
+    token = path.split("token=", 1)[1]
+    page = alerting.get(path)
+    assert page.status_code == 200 and "Keep<span" in page.text
+    with Session(alerting.app.state.engine) as session:  # type: ignore[attr-defined]
+        ids = {a.email: a.id for a in session.exec(select(Alert))}
+
+    refused = alerting.post("/alerts/manage/keep", data={"token": token, "alert": ids[ADDRESS]})
+    assert refused.status_code == 403  # a post the browser does not say came from this site
+    # Another address's alert, named in this address's form, is not kept.
+    form = {"token": token, "alert": [ids[ADDRESS], ids[OTHER]]}
+    kept = alerting.post("/alerts/manage/keep", data=form, headers=SAME_SITE)
+    assert kept.status_code == 200 and "1 alert kept" in kept.text
+    year = str((utcnow() + timedelta(days=365)).year)
+    assert f"{year} unless you keep it" in kept.text
+    with Session(alerting.app.state.engine) as session:  # type: ignore[attr-defined]
+        confirmed = {a.email: a.confirmed_at for a in session.exec(select(Alert))}
+    assert confirmed[ADDRESS] is not None and confirmed[ADDRESS] > utcnow() - timedelta(minutes=1)
+    assert confirmed[OTHER] is not None and confirmed[OTHER] < utcnow() - timedelta(minutes=1)
+    assert run(alerting).lapsed == 0 and not mail_keep(smtp, ADDRESS)  # no reminder needed now
+
+    broken = alerting.post(
+        "/alerts/manage/keep", data={"token": "x" + token, "alert": ids[ADDRESS]}, headers=SAME_SITE
+    )
+    assert broken.status_code == 400 and "not one we sent" in broken.text

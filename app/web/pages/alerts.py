@@ -218,12 +218,13 @@ def manage_page(
     service: AlertsDep,
     token: Token = "",
     stopped: Annotated[int, Query(ge=0, le=1000)] = 0,
+    kept: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> Response:
     try:
         found = service.list_alerts(session, token)
     except Invalid as error:
         return _link_failed(request, error)
-    context = {"alerts": found, "token": token, "stopped": stopped}
+    context = {"alerts": found, "token": token, "stopped": stopped, "kept": kept}
     return render(request, "alert_manage.html", context, headers=PRIVATE)
 
 
@@ -240,6 +241,23 @@ def stop_alerts(
     except Invalid as error:
         return _link_failed(request, error)
     query = urlencode({"token": token, "stopped": stopped})
+    return RedirectResponse(f"/alerts/manage?{query}", status_code=303)
+
+
+@router.post("/alerts/manage/keep", dependencies=SameSite)
+def keep_alerts(
+    request: Request,
+    session: SessionDep,
+    service: AlertsDep,
+    token: TokenField,
+    alert: Annotated[list[int], Form(max_length=1000)] = [],  # noqa: B006
+) -> Response:
+    """The manage page's "Keep" button: the same as the emailed "Keep this alert" link."""
+    try:
+        kept = service.keep_some(session, token, alert)
+    except Invalid as error:
+        return _link_failed(request, error)
+    query = urlencode({"token": token, "kept": kept})
     return RedirectResponse(f"/alerts/manage?{query}", status_code=303)
 
 
