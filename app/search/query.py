@@ -43,9 +43,21 @@ from app.search.nodes import Across, Either, Origin, Pattern
 from app.search.schema import TEXT_FIELDS
 from app.search.thesaurus import Thesaurus, get_thesaurus
 
-__all__ = ["MAX_QUERY_CHARS", "Query", "QueryBuilder", "Tuning", "clean", "plain_words"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_WORD_CHARS",
+    "Query",
+    "QueryBuilder",
+    "Tuning",
+    "clean",
+    "plain_words",
+]
 
 MAX_QUERY_CHARS = 1000
+# No word of the language runs longer; a longer "word" can match nothing, so it is dropped
+# rather than stemmed, spelt-checked and cached (issue #15: a client sending many made-up
+# words of 1,000 letters grew every word cache, and each cost seconds to spell-check).
+MAX_WORD_CHARS = 40
 MAX_CLAUSES = 32  # words or phrases of one query that count; the rest are ignored
 WILDCARD_WORDS = 64  # words all the wildcards of one query stand for at most, between them
 MIN_PREFIX = 3  # letters before a wildcard: "ba*" would expand to much of the lexicon
@@ -85,14 +97,17 @@ _SYNTAX = re.compile(r"[\"()*?]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 # A question mark that ends a word is a question, not a one-letter wildcard: "how do councils
 # reduce caseloads?" must not become the wildcard query caseloads? (it matched nothing).
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=\s|$)")
+_LONG_WORD = re.compile(rf"\w{{{MAX_WORD_CHARS + 1},}}")
 
 
 def clean(text: str) -> str:
-    """Drop control and format characters and questions' question marks, fold white space,
-    trim to the length limit."""
+    """Drop control and format characters, questions' question marks and words too long to be
+    words, fold white space, trim to the length limit."""
     kept = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+        for ch in text[: 4 * MAX_QUERY_CHARS]
     )
+    kept = _LONG_WORD.sub(" ", kept)
     return _QUESTION_MARK.sub("", " ".join(kept.split()))[:MAX_QUERY_CHARS]
 
 
@@ -131,7 +146,7 @@ class QueryBuilder:
         self.fields = dict(TEXT_FIELDS)
         # One field of the same analysis stands for all the text fields while parsing; each
         # word is then spread over the real fields (see _spread).
-        single = Schema(text=TEXT(analyzer=make_analyzer()))
+        single = Schema(text=TEXT(analyzer=make_analyzer(stem_cache=None)))
         self.parser = qparser.QueryParser("text", single, group=qparser.OrGroup)
         for plugin in _DROPPED_PLUGINS:
             self.parser.remove_plugin_class(plugin)
