@@ -41,7 +41,7 @@ from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store import case_studies as store
-from app.store.db import init_db, make_engine
+from app.store.db import close_engine, init_db, make_engine
 from app.web.auth import install_auth_handlers
 from app.web.csrf import install_csrf_handler
 from app.web.middleware.body_limit import BodyLimit
@@ -192,7 +192,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         curation.stop()
         sync.stop()
         index.close()
-        engine.dispose()
+        if not close_engine(engine):
+            log.warning("closed the store with a connection still in use by a background task")
 
 
 _PROBLEMS = {
