@@ -11,6 +11,9 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+# Set by `python -m app` for its worker processes: the service knows it is served with its
+# connection deadlines (app/web/serve.py) and warns when it is not.
+SERVED_BY = "BRIGHT_FUTURES_SERVED_BY"
 
 
 def parse_limit(text: str) -> RateLimitItem:

@@ -2,6 +2,8 @@
 
 import functools
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -14,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from app.config import ROOT, Settings
+from app.config import ROOT, SERVED_BY, Settings
 from app.core.collection import read_collection
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
@@ -39,7 +41,7 @@ from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store import case_studies as store
-from app.store.db import init_db, make_engine
+from app.store.db import close_engine, init_db, make_engine
 from app.web.auth import install_auth_handlers
 from app.web.csrf import install_csrf_handler
 from app.web.middleware.body_limit import BodyLimit
@@ -107,9 +109,20 @@ def seed_if_empty(engine: Engine, settings: Settings) -> None:
     log.info("collection loaded: %s", dict(outcome))
 
 
+def warn_if_served_bare() -> None:
+    """uvicorn started on its own (`uvicorn app.main:app`) has no deadline for a request to
+    arrive and believes X-Forwarded-For from 127.0.0.1; say so where operators look."""
+    if "uvicorn.server" in sys.modules and not os.environ.get(SERVED_BY):
+        log.warning(
+            "served by uvicorn without `python -m app`: slow or silent clients are never cut "
+            "off and X-Forwarded-For is believed from 127.0.0.1; see docs/deploy.md"
+        )
+
+
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
+    warn_if_served_bare()
     engine = make_engine(settings.database_url)
     log.info(init_db(engine, apply=settings.migrate_on_start))
     vocabulary = get_vocabulary()
@@ -179,7 +192,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         curation.stop()
         sync.stop()
         index.close()
-        engine.dispose()
+        if not close_engine(engine):
+            log.warning("closed the store with a connection still in use by a background task")
 
 
 _PROBLEMS = {

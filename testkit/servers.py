@@ -33,6 +33,7 @@ def service(
     workers: int = 1,
     ready: str = "/healthz",
     timeout: float = 240,  # a poll: a loaded machine has taken over a minute to start one
+    bare: bool = False,  # `uvicorn app.main:app` on its own, as some platforms start it
 ) -> Iterator[str]:
     """The service (`python -m app`: uvicorn with our protocol and options) with its own store
     and index in tmp; yields the base URL once `ready` answers 200."""
@@ -45,6 +46,8 @@ def service(
     }
     log = (tmp / "server.log").open("w")
     command = [sys.executable, "-m", "app", "--host", "127.0.0.1"]  # as production runs
+    if bare:
+        command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
     process = subprocess.Popen(
         [*command, "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,

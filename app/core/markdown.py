@@ -1,10 +1,11 @@
 """Markdown to HTML that is safe to put in a page: rendered without raw HTML, then sanitised."""
 
-from functools import lru_cache
 from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
+
+from app.core.caches import bytes_cache
 
 # Raw HTML in the Markdown is shown as text, not rendered; nh3 then removes anything unsafe that
 # Markdown itself can produce (javascript: links, for one).
@@ -46,14 +47,19 @@ def markdown_to_html(markdown: str) -> str:
     )
 
 
-@lru_cache(maxsize=2048)
+# A body may be 50,000 characters and a council may send many (the duplicate check reads each
+# draft's), so the plain-text caches are bounded in bytes, not bodies.
+TEXT_CACHE_BYTES = 16 * 2**20
+
+
+@bytes_cache(TEXT_CACHE_BYTES)
 def markdown_to_text(markdown: str) -> str:
     """Return the words of a Markdown text without its markup, for snippets."""
     text = nh3.clean(_MARKDOWN.render(markdown), tags=set())
     return " ".join(unescape(text).split())
 
 
-@lru_cache(maxsize=2048)
+@bytes_cache(TEXT_CACHE_BYTES)
 def markdown_passages(markdown: str) -> tuple[str, ...]:
     """Return the plain text of each paragraph, list item and table cell, headings left out:
     what a snippet may quote without running a heading into the sentence after it."""

@@ -1,7 +1,6 @@
 """Text analysis: tokenise, fold British and American spellings together, drop stop words, stem."""
 
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
@@ -12,6 +11,7 @@ from whoosh.analysis import (
     StopFilter,
 )
 
+from app.core.caches import bytes_cache
 from app.core.words import WORD
 
 # British spellings are the house style; American ones are folded onto them so that either finds
@@ -71,12 +71,19 @@ def make_word_analyzer() -> Any:
     return RegexTokenizer(WORD) | LowercaseFilter() | SpellingFilter() | StopFilter(minsize=1)
 
 
-def make_analyzer() -> Any:
-    return make_word_analyzer() | StemFilter(cachesize=50_000)
+def make_analyzer(stem_cache: int | None = 50_000) -> Any:
+    """Whole words, spellings folded, stemmed. The index's own analyzer keeps Whoosh's cache of
+    stems (50,000 words, fed only by published text); an analyzer that sees what clients send
+    passes stem_cache=None and relies on stem(), whose cache is bounded in bytes."""
+    return make_word_analyzer() | StemFilter(cachesize=stem_cache)
 
 
 _WORD_ANALYZER = make_word_analyzer()
-_ANALYZER = make_analyzer()
+_ANALYZER = make_analyzer(stem_cache=None)
+
+# Bounded in bytes (app/core/caches.py): a client may send any number of made-up words. About
+# 600 bytes a word, so each holds some 14,000 words, more than the collection's vocabulary.
+WORD_CACHE_BYTES = 8 * 2**20
 
 
 def _alone(analyzer: Any, word: str) -> str | None:
@@ -86,13 +93,13 @@ def _alone(analyzer: Any, word: str) -> str | None:
     return tokens[0] if len(tokens) == 1 else None
 
 
-@lru_cache(maxsize=200_000)
+@bytes_cache(WORD_CACHE_BYTES)
 def spelling_word(word: str) -> str | None:
     """One word as the spelling dictionary holds it (None for a stop word)."""
     return _alone(_WORD_ANALYZER, word)
 
 
-@lru_cache(maxsize=100_000)
+@bytes_cache(WORD_CACHE_BYTES)
 def stem(word: str) -> str | None:
     """One word as the text fields index it (None for a stop word)."""
     return _alone(_ANALYZER, word)

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from whoosh import qparser
@@ -43,11 +44,28 @@ from app.search.nodes import Across, Either, Origin, Pattern
 from app.search.schema import TEXT_FIELDS
 from app.search.thesaurus import Thesaurus, get_thesaurus
 
-__all__ = ["MAX_QUERY_CHARS", "Query", "QueryBuilder", "Tuning", "clean", "plain_words"]
+__all__ = [
+    "MAX_QUERY_CHARS",
+    "MAX_WORD_CHARS",
+    "Query",
+    "QueryBuilder",
+    "Tuning",
+    "clean",
+    "plain_words",
+]
 
 MAX_QUERY_CHARS = 1000
+# No word of the language runs longer; a longer "word" can match nothing, so it is dropped
+# rather than stemmed, spelt-checked and cached (issue #15: a client sending many made-up
+# words of 1,000 letters grew every word cache, and each cost seconds to spell-check).
+MAX_WORD_CHARS = 40
 MAX_CLAUSES = 32  # words or phrases of one query that count; the rest are ignored
+# Words of a query read at all: parsing, expanding and spell-checking cost by the word, and past
+# twice MAX_CLAUSES (stop words do not count) no more can count.
+MAX_QUERY_WORDS = 2 * MAX_CLAUSES
+MAX_WILDCARDS = 8  # wildcards of one query expanded; later ones search the letters as typed
 WILDCARD_WORDS = 64  # words all the wildcards of one query stand for at most, between them
+MAX_DEPTH = 8  # brackets inside brackets: Whoosh's parser takes time by the square of the depth
 MIN_PREFIX = 3  # letters before a wildcard: "ba*" would expand to much of the lexicon
 PHRASE_BOOST = 3.0  # on top of the words' own scores
 AGE_BOOST = 3.0  # a constant lift for case studies in the age bands that age words point to
@@ -79,21 +97,59 @@ _DROPPED_PLUGINS = (
 _LEADING_WILDCARD = re.compile(r"(?<![\w])[*?]+")
 # A wildcard after fewer than MIN_PREFIX letters is dropped ("ba*" searches for "ba").
 _SHORT_WILDCARD = re.compile(rf"\b(\w{{1,{MIN_PREFIX - 1}}})[*?]+")
+_WILDCARD = re.compile(r"\w+[*?][\w*?]*")
 _SLOP = re.compile(r'(")\s*~\s*\d*')
 _SYNTAX = re.compile(r"[\"()*?]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 
 # A question mark that ends a word is a question, not a one-letter wildcard: "how do councils
 # reduce caseloads?" must not become the wildcard query caseloads? (it matched nothing).
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=\s|$)")
+_LONG_WORD = re.compile(rf"\w{{{MAX_WORD_CHARS + 1},}}")
+_TYPED_WORD = re.compile(r"\w+(?:['\u2019]\w+)*[*?]*")  # a word as typed, with its wildcard
 
 
 def clean(text: str) -> str:
-    """Drop control and format characters and questions' question marks, fold white space,
-    trim to the length limit."""
+    """Drop control and format characters, questions' question marks and words too long to be
+    words, fold white space, keep the first MAX_QUERY_WORDS words within the length limit."""
     kept = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+        for ch in text[: 4 * MAX_QUERY_CHARS]
     )
-    return _QUESTION_MARK.sub("", " ".join(kept.split()))[:MAX_QUERY_CHARS]
+    kept = _QUESTION_MARK.sub("", " ".join(_LONG_WORD.sub(" ", kept).split()))[:MAX_QUERY_CHARS]
+    ends = [found.end() for found in islice(_TYPED_WORD.finditer(kept), MAX_QUERY_WORDS)]
+    return kept[: ends[-1]] if len(ends) == MAX_QUERY_WORDS else kept
+
+
+def few_wildcards(text: str) -> str:
+    """Text with wildcards after the first MAX_WILDCARDS taken out: each is looked up in every
+    text field's word list, so 240 of them cost several times an ordinary search."""
+    seen = iter(range(len(text)))
+    return _WILDCARD.sub(
+        lambda m: m.group() if next(seen) < MAX_WILDCARDS else re.sub(r"[*?]", "", m.group()),
+        text,
+    )
+
+
+def shallow(text: str) -> str:
+    """Text with brackets nested deeper than MAX_DEPTH dropped, with their closing ones (400
+    deep took a third of a second to parse)."""
+    if text.count("(") <= MAX_DEPTH:
+        return text
+    kept: list[str] = []
+    opened: list[bool] = []  # for each open bracket, whether it was kept
+    depth = 0  # of the kept ones
+    for ch in text:
+        keep = True
+        if ch == "(":
+            keep = depth < MAX_DEPTH
+            opened.append(keep)
+            depth += keep
+        elif ch == ")" and opened:
+            keep = opened.pop()
+            depth -= keep
+        if keep:
+            kept.append(ch)
+    return "".join(kept)
 
 
 def plain_words(text: str) -> list[str] | None:
@@ -131,7 +187,7 @@ class QueryBuilder:
         self.fields = dict(TEXT_FIELDS)
         # One field of the same analysis stands for all the text fields while parsing; each
         # word is then spread over the real fields (see _spread).
-        single = Schema(text=TEXT(analyzer=make_analyzer()))
+        single = Schema(text=TEXT(analyzer=make_analyzer(stem_cache=None)))
         self.parser = qparser.QueryParser("text", single, group=qparser.OrGroup)
         for plugin in _DROPPED_PLUGINS:
             self.parser.remove_plugin_class(plugin)
@@ -147,6 +203,7 @@ class QueryBuilder:
         text = _LEADING_WILDCARD.sub(" ", text)
         text = _SHORT_WILDCARD.sub(r"\1", text)
         text = _SLOP.sub(r"\1", text)  # phrases are exact: "a b"~3 is "a b"
+        text = few_wildcards(shallow(text))
         query = self._parse(text)
         if query is NullQuery:
             return query

@@ -40,7 +40,10 @@ from app.search.terms import FieldTerms
 
 __all__ = ["Dense", "Ranker", "Unsupported", "top"]
 
-MAX_LOOKUPS = 65_536  # words whose whereabouts a searcher remembers
+# Wildcards whose expansions a searcher remembers, and the longest remembered: at most 16 words
+# each, about 8 MB in all whatever clients send (issue #15).
+MAX_EXPANDED = 4_096
+MAX_PATTERN_CHARS = 64
 MAX_SCANNED = 2_000  # words of the lexicon a wildcard may look at, per field
 top = arrays.top
 
@@ -171,9 +174,10 @@ class Ranker:
                     count = reader.doc_frequency(part.fieldname, text)
                     counts[word] = max(counts.get(word, 0), count)
         found = sorted(counts, key=lambda w: (-counts[w], w))[: query.limit]
-        if len(self._expanded) >= MAX_LOOKUPS:
-            self._expanded.clear()
-        self._expanded[key] = found
+        if len(query.text) <= MAX_PATTERN_CHARS:
+            if len(self._expanded) >= MAX_EXPANDED:
+                self._expanded.clear()
+            self._expanded[key] = found
         return found
 
     def _term(self, query: Term) -> Evaluated:

@@ -17,6 +17,11 @@ from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
 
 FILE = "spelling-words"
+# What one query's correction may cost (issue #15): an automaton is built per unknown word, in
+# time that grows with its length (a 49-letter word took 0.2 s, 180 made-up words 1.6 s). A
+# longer word is not a slip of the keyboard, and no one misspells more than a few words at once.
+MAX_LETTERS = 20
+MAX_UNKNOWN = 6
 
 
 @dataclass(frozen=True)
@@ -74,11 +79,16 @@ def correct(words: Iterable[str], listed: Words, holds: Callable[[str], bool]) -
 
     Candidates are listed words one edit away, then two (for words over five letters), sharing
     the first letter; the one most case studies hold wins, among those that `holds` accepts.
+    Only the first MAX_UNKNOWN unknown words of up to MAX_LETTERS letters are corrected.
     """
     found: dict[str, str] = {}
+    unknown: set[str] = set()
     for word in words:
-        if word in found or holds(word):
+        if word in found or word in unknown or len(word) > MAX_LETTERS or holds(word):
             continue
+        if len(unknown) >= MAX_UNKNOWN:
+            break
+        unknown.add(word)
         for distance in (1, 2) if len(word) > 5 else (1,):
             candidates = listed.within(word, distance, prefix=1)
             ranked = sorted(candidates, key=lambda c: (-listed.counts[c], c))

@@ -6,10 +6,11 @@ Phrases are compared in a normal form (lower case, words only), so "Looked-After
 "foster kid" finds the entry for "foster kids".
 """
 
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from app.core.caches import bytes_cache
 from app.core.words import WORD
 from app.core.yaml_files import load_yaml
 from app.search.analysis import stem
@@ -19,12 +20,17 @@ from app.search.analysis import stem
 THESAURUS_FILE = Path(__file__).resolve().parents[2] / "data" / "thesaurus.yaml"
 
 
-@lru_cache(maxsize=65_536)
+# Both take whole queries and suggest prefixes as well as thesaurus phrases, so both are bounded
+# in bytes (app/core/caches.py).
+PHRASE_CACHE_BYTES = 4 * 2**20
+
+
+@bytes_cache(PHRASE_CACHE_BYTES)
 def normal(text: str) -> str:
     return " ".join(WORD.findall(text.casefold().replace("\u2019", "'")))
 
 
-@lru_cache(maxsize=65_536)
+@bytes_cache(PHRASE_CACHE_BYTES)
 def stemmed(text: str) -> str:
     """The phrase's normal form with each word stemmed (stop words kept as they are)."""
     return " ".join(stem(word) or word for word in normal(text).split())

@@ -30,6 +30,11 @@ from app.store.db import Engine, Session
 
 log = logging.getLogger(__name__)
 MAX_QUERY = 200
+# Distinct (day, query, found nothing) counts held while they wait to be written: while the
+# store is unreachable they are kept for the next try, but no more than this many (a query is at
+# most MAX_QUERY characters: about 5 MB at worst). A search for a query not yet held is then
+# left uncounted, and how many were is logged.
+MAX_PENDING = 5_000
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 
@@ -49,6 +54,7 @@ class QueryCounter:
         self.interval = interval
         self._lock = threading.Lock()
         self._pending: Counter[tuple[date, str, bool]] = Counter()
+        self.dropped = 0  # searches left uncounted since the last report, the buffer being full
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="query-counter", daemon=True)
 
@@ -56,12 +62,24 @@ class QueryCounter:
         text = normalise(query)
         if not text or personal(query):
             return
+        key = (date.today(), text, total == 0)
         with self._lock:
-            self._pending[(date.today(), text, total == 0)] += 1
+            if key in self._pending or len(self._pending) < MAX_PENDING:
+                self._pending[key] += 1
+            else:
+                self.dropped += 1
 
     def flush(self) -> None:
         with self._lock:
             pending, self._pending = self._pending, Counter()
+            dropped, self.dropped = self.dropped, 0
+        if dropped:
+            log.warning(
+                "%d searches were not counted: %d distinct queries were already waiting to be "
+                "written",
+                dropped,
+                MAX_PENDING,
+            )
         if not pending:
             return
         try:
@@ -70,7 +88,13 @@ class QueryCounter:
         except Exception:  # keep the counts for the next try rather than lose them
             log.exception("could not write query counts")
             with self._lock:
-                self._pending.update(pending)
+                # Those counted meanwhile join them, within the same bound: the oldest first.
+                for key, count in self._pending.items():
+                    if key in pending or len(pending) < MAX_PENDING:
+                        pending[key] += count
+                    else:
+                        self.dropped += count
+                self._pending = pending
 
     def start(self) -> None:
         self._thread.start()

@@ -36,7 +36,7 @@ _Rendering = TypeVar("_Rendering")
 
 
 CACHE_BYTES = 64 * 2**20  # search pages kept per process (SEARCH_CACHE_MB), most recently used
-PLAN_CACHE_BYTES = 16 * 2**20  # parsed, corrected queries with their filters
+PLAN_SHARE = 4  # parsed, corrected queries with their filters: a quarter of the pages' budget
 # Memory a cached value holds per byte of its text form (its JSON, or a query's repr): Python
 # strings, lists and models cost several times the characters they carry. Measured with
 # tracemalloc over the bundled collection (about 3.3 for pages, 8.6 for plans), rounded up.
@@ -99,7 +99,9 @@ class SearchService:
         # Both caches are bounded in bytes (an estimate of each entry's memory), not in
         # entries: a page of 50 results holds a hundred times what a page of none does.
         self._cache: LRUCache[tuple[Any, ...], _Entry] = LRUCache(cache_bytes, getsizeof=_size)
-        self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(PLAN_CACHE_BYTES, getsizeof=_size)
+        self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(
+            cache_bytes // PLAN_SHARE, getsizeof=_size
+        )
         self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema, curation.thesaurus if curation else None)
         self._words = make_word_analyzer()
@@ -118,7 +120,7 @@ class SearchService:
             tokens = [t.text for t in self._words(word)]
             if len(tokens) == 1:
                 spans.append((match, tokens[0]))
-        fixes = self.index.corrections({folded for _, folded in spans})
+        fixes = self.index.corrections(list(dict.fromkeys(folded for _, folded in spans)))
         if not fixes:
             return None
         for match, folded in reversed(spans):

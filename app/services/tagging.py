@@ -12,7 +12,8 @@ from collections import defaultdict
 from app.core.errors import Invalid
 from app.core.submissions import SimilarCaseStudy, TagDraft, TagSuggestion, TagSuggestions
 from app.core.vocabulary import TAG_FILTERS, Vocabulary
-from app.search.analysis import make_analyzer
+from app.core.words import words
+from app.search.analysis import stem
 from app.search.index import SearchIndex
 from app.search.thesaurus import Thesaurus, get_thesaurus
 from app.services.duplicates import SIMILAR, draft_texts
@@ -34,7 +35,6 @@ class Tagger:
         self.index = index
         self.vocabulary = vocabulary
         self.thesaurus = thesaurus or get_thesaurus()
-        self._analyzer = make_analyzer()
         # Each term's label and the label's synonyms, as runs of stems.
         self._phrases: dict[str, dict[str, list[tuple[str, str]]]] = {}
         for kind in ("priority_areas", "themes"):
@@ -47,7 +47,9 @@ class Tagger:
             }
 
     def _stems(self, text: str) -> str:
-        return " " + " ".join(t.text for t in self._analyzer(text)) + " "
+        # Word by word through stem(), whose cache is bounded in bytes: drafts are councils'.
+        found = (stem(word) for word in words(text))
+        return " " + " ".join(s for s in found if s is not None) + " "
 
     def suggest(self, session: Session, draft: TagDraft) -> TagSuggestions:
         texts = draft_texts(draft.model_dump())

@@ -1,5 +1,6 @@
 """The SQL engine (SQLite by default, PostgreSQL when DATABASE_URL says so) and sessions."""
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,18 @@ def ping(engine: Engine) -> None:
 
 
 __all__ = ["Engine", "Session", "init_db", "make_engine", "ping", "session_scope"]
+
+
+def close_engine(engine: Engine, wait: float = 60.0) -> bool:
+    """Close the store's connections once every one checked out has come back (a background
+    thread that outlived its stop() finishing its last task), waiting at most `wait` seconds;
+    return whether all had. A connection still checked out when the pool is disposed stays open
+    until the garbage collector finds it (psycopg's ResourceWarning)."""
+    pool = engine.pool
+    checked_out = getattr(pool, "checkedout", lambda: 0)
+    deadline = time.monotonic() + wait
+    while checked_out() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    back = not checked_out()
+    engine.dispose()
+    return back

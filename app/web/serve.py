@@ -11,12 +11,13 @@
 
 import asyncio
 import functools
+import os
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from app.config import Settings
+from app.config import SERVED_BY, Settings
 
 KEEP_ALIVE_SECONDS = 5
 MAX_OPEN_REQUESTS = 1000
@@ -79,6 +80,7 @@ class DeadlineProtocol(HttpToolsProtocol):
 def run(host: str, port: int, workers: int) -> None:
     """Serve app.main:app; everything but where to listen comes from the environment."""
     settings = Settings()
+    os.environ[SERVED_BY] = "python -m app"  # inherited by the worker processes
     uvicorn.run(
         "app.main:app",
         host=host,

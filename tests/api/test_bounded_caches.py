@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.core.collection import write_collection
 from app.main import create_app
+from app.search.query import MAX_WORD_CHARS
 from testkit.factories import sample_collection
 
 
@@ -42,3 +43,23 @@ def test_the_page_cache_stays_within_its_budget(settings: Settings) -> None:
         client.get("/api/v1/search")  # warm: the route, the first plan
         grown = grown_by(client, requests)
         assert grown < 1_000_000, f"{grown:,} bytes kept for {len(requests)} pages"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_made_up_words_of_any_length_leave_nothing_behind(settings: Settings) -> None:
+    """Every word cache (stems, spelling, the thesaurus's forms, Whoosh's stem cache) once kept
+    each made-up word a client sent, whatever its length: 1,000 letters at up to 4 bytes each,
+    several copies per query. A word longer than MAX_WORD_CHARS is now dropped as the query is
+    cleaned, and what is kept of shorter ones is bounded in bytes (tests/unit/test_caches.py)."""
+    write_collection(settings.data_dir, sample_collection())
+    # Pages and plans within 0.25 MB between them, so what is left is what the words cost.
+    budget = settings.model_copy(update={"search_cache_mb": 0.2, "log_level": "warning"})
+    letters = ["x", "\u00e9", "\U00020000"]  # one, two and four bytes a letter in a str
+    requests: list[dict[str, object]] = [
+        {"q": f"{letters[n % 3] * (MAX_WORD_CHARS + 1 + n * 7 % 900)}{n:04} fostering"}
+        for n in range(120)
+    ]
+    with TestClient(create_app(budget)) as client:
+        client.get("/api/v1/search", params={"q": "fostering"})  # warm: the route, the words
+        grown = grown_by(client, requests)
+        assert grown < 600_000, f"{grown:,} bytes kept for {len(requests)} made-up words"

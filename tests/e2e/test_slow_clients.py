@@ -106,3 +106,21 @@ def test_x_forwarded_for_is_not_trusted_by_default(tmp_path: Path) -> None:
 
 def test_x_forwarded_for_is_trusted_from_the_proxies_named(tmp_path: Path) -> None:
     assert addresses_counted(tmp_path, {"FORWARDED_ALLOW_IPS": "127.0.0.1"}) == [200] * 4
+
+
+def test_a_service_started_without_its_deadlines_says_so(tmp_path: Path) -> None:
+    """`uvicorn app.main:app` holds a head or body sent a byte at a time, and a silent
+    connection, for ever, and believes X-Forwarded-For from 127.0.0.1 (measured: all held past
+    12 s). The service cannot cut them off from inside the app, so it says so in its log;
+    started as `python -m app`, it does not."""
+    env = {**small(tmp_path), "RATE_LIMIT": "off"}
+    (tmp_path / "bare").mkdir()
+    (tmp_path / "own").mkdir()
+    with service(tmp_path / "bare", env, bare=True):
+        pass
+    with service(tmp_path / "own", env):
+        pass
+    bare = (tmp_path / "bare" / "server.log").read_text()
+    own = (tmp_path / "own" / "server.log").read_text()
+    assert "without `python -m app`" in bare
+    assert "without `python -m app`" not in own

@@ -6,7 +6,18 @@ import pytest
 from whoosh.query import AndMaybe, Or, Query
 
 from app.search.nodes import Across, Pattern
-from app.search.query import MAX_CLAUSES, WILDCARD_WORDS, QueryBuilder, plain_words
+from app.search.query import (
+    MAX_CLAUSES,
+    MAX_DEPTH,
+    MAX_QUERY_WORDS,
+    MAX_WILDCARDS,
+    MAX_WORD_CHARS,
+    WILDCARD_WORDS,
+    QueryBuilder,
+    clean,
+    plain_words,
+    shallow,
+)
 from app.search.schema import build_schema
 from app.search.thesaurus import parse_thesaurus
 
@@ -155,5 +166,19 @@ def test_a_hostile_query_is_cut_to_a_bounded_cost() -> None:
     assert len(typed) == MAX_CLAUSES
     wild = BUILDER.build(" ".join(f"{a}{b}c*" for a in letters for b in letters[:10]))
     patterns = [node for node in _walk(wild) if isinstance(node, Pattern)]
-    assert len(patterns) == MAX_CLAUSES
+    assert len(patterns) == MAX_WILDCARDS  # the rest search their letters as typed
     assert sum(p.limit for p in patterns) <= WILDCARD_WORDS
+
+
+def test_a_query_is_read_only_as_far_as_it_can_count() -> None:
+    """Words too long to be words are dropped, and only the first MAX_QUERY_WORDS are read;
+    brackets deeper than MAX_DEPTH are dropped with their closing ones (#15)."""
+    long_word = "x" * (MAX_WORD_CHARS + 1)
+    assert clean(f"foster {long_word} carers {'y' * MAX_WORD_CHARS}") == (
+        f"foster carers {'y' * MAX_WORD_CHARS}"
+    )
+    many = " ".join(f"w{n}" for n in range(3 * MAX_QUERY_WORDS))
+    assert clean(many).split() == many.split()[:MAX_QUERY_WORDS]
+    assert shallow("(" * 50 + "foster" + ")" * 50) == "(" * MAX_DEPTH + "foster" + ")" * MAX_DEPTH
+    assert shallow("(a (b)) (c)") == "(a (b)) (c)"
+    assert BUILDER.build("(" * 400 + "foster carers" + ")" * 400) is not None
