@@ -43,9 +43,11 @@ class Expanded(syntax.GroupNode):  # type: ignore[misc]
         fields = self.kwargs["fields"]
         text = self.kwargs["typed"]
         best: dict[tuple[str, ...], Across] = {}
+        own = stems(text)  # an alternative that is what was typed ("care leavers" for
+        # "care leaver") would count the same words twice
         for phrase, origin, boost in self.kwargs["alternatives"]:
             words = stems(phrase)
-            if words and words not in best:
+            if words and words != own and words not in best:
                 best[words] = Across(words, fields, boost=boost, typed=text, origin=origin)
         parts = [typed] if typed is not None and typed is not NullQuery else []
         if best:
