@@ -1,7 +1,7 @@
 """Parser plugins that work on what was typed: thesaurus expansions and filler words.
 
-A run of words that is a thesaurus entry becomes (what was typed OR its alternatives): the
-sector's synonyms both ways, and the sector's words for an everyday one, one way only. A filler
+A run of words that is a thesaurus entry becomes the best of (what was typed, its
+alternatives), counted as one word of the query: the sector's synonyms both ways, and the sector's words for an everyday one, one way only. A filler
 or question word ("how", "councils") is dropped, unless it is part of an entry or nothing else
 was typed; it still counts in the phrase of all the words typed.
 """
@@ -36,7 +36,11 @@ def stems(phrase: str) -> tuple[str, ...]:
 
 
 class Expanded(syntax.GroupNode):  # type: ignore[misc]
-    """What was typed (its one node) with its alternatives: (phrase, origin, boost) triples."""
+    """What was typed (its one node) with its alternatives: (phrase, origin, boost) triples.
+
+    Scored as the best of them (a DisjunctionMax), not their sum: a case study that says both
+    "care leavers" and "leaving care" holds one idea of the query, not two, and must not
+    outrank one that holds that idea and another word of the query (docs/relevance.md)."""
 
     def query(self, parser: Any) -> Any:
         typed = self.nodes[0].query(parser)
@@ -51,7 +55,7 @@ class Expanded(syntax.GroupNode):  # type: ignore[misc]
                 best[words] = Across(words, fields, boost=boost, typed=text, origin=origin)
         parts = [typed] if typed is not None and typed is not NullQuery else []
         if best:
-            parts.append(DisjunctionMax(list(best.values())))
+            return Either([DisjunctionMax([*parts, *best.values()])])
         return Either(parts)
 
 

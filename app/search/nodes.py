@@ -72,8 +72,9 @@ class Across(CompoundQuery):  # type: ignore[misc]
 
 
 class Either(CompoundQuery):  # type: ignore[misc]
-    """What was typed OR its alternatives: scored as the sum of the two, like an OR, but kept
-    apart from the query's other words so that it counts as one of them."""
+    """What was typed with its alternatives (the query builder puts them under one
+    DisjunctionMax): scored as the sum of its children, like an OR, but kept apart from the
+    query's other words so that it counts as one of them."""
 
     JOINT = " OR "
 
