@@ -41,6 +41,7 @@ VARIANTS: dict[str, tuple[Tuning, Callable[[], AbstractContextManager[None]]]] =
     "without everyday words": (Tuning(everyday=False), nothing),
     "everyday words weighed as synonyms (0.5)": (Tuning(everyday_boost=0.5), nothing),
     "without filler words": (Tuning(filler=False), nothing),
+    "everyday words' sector words not embedded": (Tuning(everyday_meaning=False), nothing),
     "without minimum-should-match": (Tuning(minimum_share=0), nothing),
     "without place words": (Tuning(places=False), nothing),
     "BM25F with K1 = 1.2": (Tuning(), lambda: constant(bm25f, "K1", 1.2)),

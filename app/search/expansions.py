@@ -1,9 +1,10 @@
 """Parser plugins that work on what was typed: thesaurus expansions and filler words.
 
 A run of words that is a thesaurus entry becomes the best of (what was typed, its
-alternatives), counted as one word of the query: the sector's synonyms both ways, and the sector's words for an everyday one, one way only. A filler
-or question word ("how", "councils") is dropped, unless it is part of an entry or nothing else
-was typed; it still counts in the phrase of all the words typed.
+alternatives), counted as one word of the query: the sector's synonyms both ways, and the
+sector's words for an everyday one, one way only. A filler or question word ("how",
+"councils") is dropped, unless it is part of an entry or nothing else was typed; it still
+counts in the phrase of all the words typed.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,9 @@ class Expanded(syntax.GroupNode):  # type: ignore[misc]
         for phrase, origin, boost in self.kwargs["alternatives"]:
             words = stems(phrase)
             if words and words != own and words not in best:
-                best[words] = Across(words, fields, boost=boost, typed=text, origin=origin)
+                best[words] = Across(
+                    words, fields, boost=boost, typed=text, origin=origin, phrase=phrase
+                )
         parts = [typed] if typed is not None and typed is not NullQuery else []
         if best:
             return Either([DisjunctionMax([*parts, *best.values()])])

@@ -30,10 +30,12 @@ class Across(CompoundQuery):  # type: ignore[misc]
         boost: float = 1.0,
         typed: str = "",
         origin: Origin = "typed",
+        phrase: str = "",
     ) -> None:
         self.words = words
         self.fields = fields
         self.typed = typed or " ".join(words)
+        self.phrase = phrase or self.typed  # the words as written (a thesaurus phrase's own)
         self.origin = origin
         parts: list[Any] = [
             Term(name, words[0], boost=weight)

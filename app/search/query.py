@@ -65,6 +65,7 @@ class Tuning:
     minimum_share: float = 0.3  # of a long query's words a case study must hold (0: any)
     bm25f: bool = True
     places: bool = True
+    everyday_meaning: bool = True  # the sector's words for everyday ones embedded too
 
 
 # Users may write phrases, AND / OR / NOT, brackets and trailing wildcards; field names, ranges,
@@ -173,6 +174,19 @@ class QueryBuilder:
             lift = Or([Term("region", region) for region in regions])
             query = AndMaybe(query, ConstantScoreQuery(lift, score=PLACE_BOOST))
         return query
+
+    def meaning(self, text: str, query: Query | None) -> str:
+        """What is embedded for ranking by meaning: the text as typed, then the sector's words
+        the thesaurus found for its everyday ones ("kids in care" with "looked after
+        children"): the embeddings know the sector's words better than a parent's."""
+        if query is None or not self.tuning.everyday_meaning:
+            return text
+        found = [
+            node.phrase
+            for node in _walk(query)
+            if isinstance(node, Across) and node.origin == "everyday"
+        ]
+        return " ".join([text, *dict.fromkeys(found)])
 
     def ignored(self, text: str, query: Query | None) -> list[str]:
         """The words of text that the query leaves out as filler (for explaining it)."""
