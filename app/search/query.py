@@ -58,7 +58,7 @@ PLACE_BOOST = 3.0  # and in the regions that place words ("Welsh", "London") poi
 class Tuning:
     """The means of docs/relevance.md, each of which can be switched off to measure it."""
 
-    synonym_boost: float = 0.5  # the words a person typed count more than their synonyms
+    synonym_boost: float = 0.7  # the words a person typed count more than their synonyms
     everyday_boost: float = 1.0  # the sector's words for an everyday one count as much
     everyday: bool = True
     filler: bool = True
