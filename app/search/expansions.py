@@ -74,9 +74,10 @@ class ThesaurusPlugin(qparser.Plugin):  # type: ignore[misc]
         return [(self.expand, 105)]  # after groups and wildcards, before operators
 
     def alternatives(self, text: str, size: int) -> list[tuple[str, Origin, float]]:
-        """Each alternative weighted as if it were as long as what was typed: a phrase scores
-        about the sum of its words, so "child and adolescent mental health services" would
-        otherwise outweigh the "CAMHS" someone typed."""
+        """Each alternative weighted as if it were no longer than what was typed: a phrase
+        scores about the sum of its words, so "child and adolescent mental health services"
+        would otherwise outweigh the "CAMHS" someone typed. A shorter one is not weighted up:
+        "homeless" for "thrown out of home" is one idea of the query, not three."""
         found: dict[str, tuple[Origin, float]] = {}
         everyday = self.thesaurus.meanings(text) if self.tuning.everyday else []
         for phrase in everyday:
@@ -84,7 +85,7 @@ class ThesaurusPlugin(qparser.Plugin):  # type: ignore[misc]
         for phrase in self.thesaurus.synonyms(text):
             found.setdefault(phrase, ("synonym", self.tuning.synonym_boost))
         return [
-            (phrase, origin, boost * size / max(len(stems(phrase)), 1))
+            (phrase, origin, boost * min(1.0, size / max(len(stems(phrase)), 1)))
             for phrase, (origin, boost) in found.items()
         ]
 
