@@ -1,9 +1,10 @@
 """Parser plugins that work on what was typed: thesaurus expansions and filler words.
 
-A run of words that is a thesaurus entry becomes (what was typed OR its alternatives): the
-sector's synonyms both ways, and the sector's words for an everyday one, one way only. A filler
-or question word ("how", "councils") is dropped, unless it is part of an entry or nothing else
-was typed; it still counts in the phrase of all the words typed.
+A run of words that is a thesaurus entry becomes the best of (what was typed, its
+alternatives), counted as one word of the query: the sector's synonyms both ways, and the
+sector's words for an everyday one, one way only. A filler or question word ("how",
+"councils") is dropped, unless it is part of an entry or nothing else was typed; it still
+counts in the phrase of all the words typed.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -36,20 +37,28 @@ def stems(phrase: str) -> tuple[str, ...]:
 
 
 class Expanded(syntax.GroupNode):  # type: ignore[misc]
-    """What was typed (its one node) with its alternatives: (phrase, origin, boost) triples."""
+    """What was typed (its one node) with its alternatives: (phrase, origin, boost) triples.
+
+    Scored as the best of them (a DisjunctionMax), not their sum: a case study that says both
+    "care leavers" and "leaving care" holds one idea of the query, not two, and must not
+    outrank one that holds that idea and another word of the query (docs/relevance.md)."""
 
     def query(self, parser: Any) -> Any:
         typed = self.nodes[0].query(parser)
         fields = self.kwargs["fields"]
         text = self.kwargs["typed"]
         best: dict[tuple[str, ...], Across] = {}
+        own = stems(text)  # an alternative that is what was typed ("care leavers" for
+        # "care leaver") would count the same words twice
         for phrase, origin, boost in self.kwargs["alternatives"]:
             words = stems(phrase)
-            if words and words not in best:
-                best[words] = Across(words, fields, boost=boost, typed=text, origin=origin)
+            if words and words != own and words not in best:
+                best[words] = Across(
+                    words, fields, boost=boost, typed=text, origin=origin, phrase=phrase
+                )
         parts = [typed] if typed is not None and typed is not NullQuery else []
         if best:
-            parts.append(DisjunctionMax(list(best.values())))
+            return Either([DisjunctionMax([*parts, *best.values()])])
         return Either(parts)
 
 
@@ -65,9 +74,10 @@ class ThesaurusPlugin(qparser.Plugin):  # type: ignore[misc]
         return [(self.expand, 105)]  # after groups and wildcards, before operators
 
     def alternatives(self, text: str, size: int) -> list[tuple[str, Origin, float]]:
-        """Each alternative weighted as if it were as long as what was typed: a phrase scores
-        about the sum of its words, so "child and adolescent mental health services" would
-        otherwise outweigh the "CAMHS" someone typed."""
+        """Each alternative weighted as if it were no longer than what was typed: a phrase
+        scores about the sum of its words, so "child and adolescent mental health services"
+        would otherwise outweigh the "CAMHS" someone typed. A shorter one is not weighted up:
+        "homeless" for "thrown out of home" is one idea of the query, not three."""
         found: dict[str, tuple[Origin, float]] = {}
         everyday = self.thesaurus.meanings(text) if self.tuning.everyday else []
         for phrase in everyday:
@@ -75,7 +85,7 @@ class ThesaurusPlugin(qparser.Plugin):  # type: ignore[misc]
         for phrase in self.thesaurus.synonyms(text):
             found.setdefault(phrase, ("synonym", self.tuning.synonym_boost))
         return [
-            (phrase, origin, boost * size / max(len(stems(phrase)), 1))
+            (phrase, origin, boost * min(1.0, size / max(len(stems(phrase)), 1)))
             for phrase, (origin, boost) in found.items()
         ]
 

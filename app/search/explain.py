@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from whoosh.query import AndMaybe, AndNot, Not, Or, Query
+from whoosh.query import AndMaybe, AndNot, DisjunctionMax, Not, Or, Query
 
 from app.core.results import Explanation, MatchedWords, ScorePart
 from app.search import bits, ranking, semantic
@@ -97,8 +97,8 @@ def _label(node: Any) -> str:
         if node.origin == "phrase":
             return f'all the words typed, side by side: "{node.typed}"'
         return node.typed
-    if isinstance(node, Either):
-        return _label(node.subqueries[0])
+    if isinstance(node, Either | DisjunctionMax):
+        return _label(node.subqueries[0])  # what was typed comes first
     if isinstance(node, Pattern):
         return node.text
     return str(node)

@@ -30,10 +30,12 @@ class Across(CompoundQuery):  # type: ignore[misc]
         boost: float = 1.0,
         typed: str = "",
         origin: Origin = "typed",
+        phrase: str = "",
     ) -> None:
         self.words = words
         self.fields = fields
         self.typed = typed or " ".join(words)
+        self.phrase = phrase or self.typed  # the words as written (a thesaurus phrase's own)
         self.origin = origin
         parts: list[Any] = [
             Term(name, words[0], boost=weight)
@@ -72,8 +74,9 @@ class Across(CompoundQuery):  # type: ignore[misc]
 
 
 class Either(CompoundQuery):  # type: ignore[misc]
-    """What was typed OR its alternatives: scored as the sum of the two, like an OR, but kept
-    apart from the query's other words so that it counts as one of them."""
+    """What was typed with its alternatives (the query builder puts them under one
+    DisjunctionMax): scored as the sum of its children, like an OR, but kept apart from the
+    query's other words so that it counts as one of them."""
 
     JOINT = " OR "
 

@@ -76,13 +76,14 @@ PLACE_BOOST = 3.0  # and in the regions that place words ("Welsh", "London") poi
 class Tuning:
     """The means of docs/relevance.md, each of which can be switched off to measure it."""
 
-    synonym_boost: float = 0.5  # the words a person typed count more than their synonyms
+    synonym_boost: float = 0.7  # the words a person typed count more than their synonyms
     everyday_boost: float = 1.0  # the sector's words for an everyday one count as much
     everyday: bool = True
     filler: bool = True
     minimum_share: float = 0.3  # of a long query's words a case study must hold (0: any)
     bm25f: bool = True
     places: bool = True
+    everyday_meaning: bool = True  # the sector's words for everyday ones embedded too
 
 
 # Users may write phrases, AND / OR / NOT, brackets and trailing wildcards; field names, ranges,
@@ -230,6 +231,19 @@ class QueryBuilder:
             lift = Or([Term("region", region) for region in regions])
             query = AndMaybe(query, ConstantScoreQuery(lift, score=PLACE_BOOST))
         return query
+
+    def meaning(self, text: str, query: Query | None) -> str:
+        """What is embedded for ranking by meaning: the text as typed, then the sector's words
+        the thesaurus found for its everyday ones ("kids in care" with "looked after
+        children"): the embeddings know the sector's words better than a parent's."""
+        if query is None or not self.tuning.everyday_meaning:
+            return text
+        found = [
+            node.phrase
+            for node in _walk(query)
+            if isinstance(node, Across) and node.origin == "everyday"
+        ]
+        return " ".join([text, *dict.fromkeys(found)])
 
     def ignored(self, text: str, query: Query | None) -> list[str]:
         """The words of text that the query leaves out as filler (for explaining it)."""

@@ -68,7 +68,7 @@ class _Plan:
     sort: Sort
     filters: Filters
     did_you_mean: str | None
-    text: str  # what is searched for, corrected (for ranking by meaning)
+    text: str  # what is ranked by meaning: corrected, with everyday words' sector words
     size: int = 0  # about how much memory it holds, key included, in bytes
 
 
@@ -160,7 +160,7 @@ class SearchService:
             year_from=request.published_from,
             year_to=request.published_to,
         )
-        text = clean(did_you_mean or request.q)
+        text = self.queries.meaning(clean(did_you_mean or request.q), query)
         plan = _Plan({**selected, "council": councils}, query, sort, filters, did_you_mean, text)
         chars = len(repr(plan)) + len(repr(key))
         return replace(plan, size=OVERHEAD + PLAN_BYTES_PER_CHAR * chars)
@@ -282,7 +282,7 @@ class SearchService:
             return page
         slugs = [result.slug for result in page.results]
         why = self.index.explain(plan.query, plan.filters, slugs, plan.text)
-        ignored = self.queries.ignored(plan.text, plan.query)
+        ignored = self.queries.ignored(clean(plan.did_you_mean or request.q), plan.query)
         results = [
             result.model_copy(
                 update={"explain": why[result.slug].model_copy(update={"ignored": ignored})}

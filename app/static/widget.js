@@ -19,7 +19,8 @@
 // Results are drawn in a shadow root, so the page's styles and the widget's never meet; the page
 // styles it through custom properties (--case-study-search-font, -color, -link-color,
 // -muted-color, -border-color, -gap, -focus-color) and parts (::part(count), list, item, link,
-// meta, summary, more, more-link, frame).
+// recommended (a best bet the Bright Futures team pinned to the search), meta, summary, more,
+// more-link, frame).
 //
 // The script also sizes any <iframe src="https://THIS-SERVICE/embed?…"> on the page to its
 // content: the frame reports its height by postMessage, and only messages from this service's
@@ -59,6 +60,8 @@
     li > a { font-weight: 600; }
     a:focus-visible { outline: 3px solid var(--case-study-search-focus-color, currentColor);
       outline-offset: 2px; }
+    .recommended { display: table; margin: 0 0 0.15em; padding: 0.05em 0.4em; font-size: 0.85em;
+      background: #cce2d8; color: #005a30; border-radius: 0.2em; }
     .meta { display: block; font-size: 0.85em; color: var(--case-study-search-muted-color, inherit); }
     li > p { margin: 0.2em 0 0; }
     .more { margin: 0.6em 0 0; }
@@ -290,6 +293,8 @@
         const list = element("ol", "list");
         for (const result of page.results) {
           const item = element("li", "item");
+          // A best bet the Bright Futures team pinned to this search, marked as on the results page.
+          if (result.recommended) item.append(element("strong", "recommended", "Recommended"));
           const link = element("a", "link", result.title);
           link.href = `${service}/case-studies/${encodeURIComponent(result.slug)}`;
           const year = result.published ? ` · ${result.published.slice(0, 4)}` : "";

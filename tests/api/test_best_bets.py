@@ -1,6 +1,7 @@
 """Best bets through /api/v1/best-bets: a case study a moderator pins to a query comes first in
 that search, marked recommended, in the API and on the results page; unpinned, it goes back."""
 
+import re
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -91,3 +92,23 @@ def test_only_moderators_and_admins_pin(client: TestClient, keys: Keys) -> None:
         assert client.request(method, url, json=body, headers=auth(keys.york)).status_code == 403
         assert client.request(method, url, json=body).status_code == 401
     assert all(not marked for _, marked in results(client, "care"))
+
+
+def test_the_embed_page_marks_a_pinned_case_study_recommended(
+    client: TestClient, keys: Keys
+) -> None:
+    def marked(page: str) -> list[bool]:
+        items = re.findall(r"<li\b[^>]*>(.*?)</li>", page, flags=re.S)
+        return ["Recommended" in item for item in items]
+
+    before = client.get("/embed", params={"q": "foster carers"})
+    assert before.status_code == 200
+    assert marked(before.text) and not any(marked(before.text))
+    assert pin(client, keys.moderator, "foster carers", "north-family-support").status_code == 201
+    page = client.get("/embed", params={"q": "foster carers"}).text
+    assert marked(page)[0] and not any(marked(page)[1:])
+    first = re.search(r"<li\b[^>]*>(.*?)</li>", page, flags=re.S)
+    assert first is not None and "Family support at home" in first.group(1)
+    # the widget draws its list from the API, which says which result is pinned
+    found = client.get("/api/v1/search", params={"q": "foster carers", "per_page": 3}).json()
+    assert found["results"][0]["recommended"] is True

@@ -36,6 +36,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SEARCH = "theme=care-leavers&sort=newest"
 LINK_TEXT = "Bright Futures case studies: Care leavers"
+PINNED_QUERY, PINNED = "care leavers", "dorset-council-tax-care-leavers"
 # The host's own styles: they must not reach inside the widget, except through the properties
 # and parts the widget offers.
 HOST_STYLE = (
@@ -63,6 +64,12 @@ def host_pages(folder: Path, service_url: str) -> None:
         "widget": element(service_url),
         "frame": element(service_url, "frame"),
         "both": element(service_url) + element(service_url, "frame"),
+        # A search a moderator pins a best bet to (sorted by relevance, where pins show).
+        "pinned": "".join(
+            f"<case-study-search {mode}q='{PINNED_QUERY}' limit='3'>"
+            f"<a href='{service_url}/?q=care+leavers'>{LINK_TEXT}</a></case-study-search>"
+            for mode in ("", "mode='frame' ")
+        ),
         # An <iframe> pasted by hand, with the script beside it to size it.
         "plain": f"<iframe src='{service_url}/embed?{SEARCH.replace('&', '&amp;')}&amp;limit=11'"
         " title='Case studies from Bright Futures' style='width: 100%; border: 0'"
@@ -254,6 +261,48 @@ def test_widget_and_frame_show_the_same_search_the_same_way(
         first.get_attribute("href") == f"{sites.service}/case-studies/{api['results'][0]['slug']}"
     )
     assert watched.said("error") == []
+
+
+def test_widget_and_frame_mark_a_best_bet_recommended_as_the_results_page_does(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    key = {"Authorization": f"Bearer {sites.moderator}"}
+    made = httpx.post(
+        f"{sites.service}/api/v1/best-bets",
+        json={"query": PINNED_QUERY, "slug": PINNED},
+        headers=key,
+    )
+    assert made.status_code == 201, made.text
+    try:
+        watched = open_page()
+        page = watched.page
+        widget = page.locator("case-study-search:not([mode]) li")
+        frame = page.frame_locator("case-study-search[mode=frame] iframe").locator(".hits li")
+
+        def marked() -> bool:
+            # Two workers: the one that took the pin knows at once, the other within a poll.
+            page.goto(f"{sites.host}/pinned.html")
+            try:
+                expect(widget.first.locator("[part=recommended]")).to_have_text(
+                    "Recommended", timeout=2000
+                )
+                expect(frame.first.locator(".recommended-tag")).to_have_text(
+                    "Recommended", timeout=2000
+                )
+            except AssertionError:
+                return False
+            return True
+
+        assert poll(marked, 30)
+        api = httpx.get(f"{sites.service}/api/v1/search", params={"q": PINNED_QUERY}).json()
+        assert (api["results"][0]["slug"], api["results"][0]["recommended"]) == (PINNED, True)
+        assert widget.first.locator("a").inner_text() == api["results"][0]["title"]
+        assert frame.first.locator("a").inner_text() == api["results"][0]["title"]
+        expect(widget.locator("[part=recommended]")).to_have_count(1)  # the pin alone
+        expect(frame.locator(".recommended-tag")).to_have_count(1)
+        assert watched.said("error") == []
+    finally:
+        httpx.delete(made.json()["url"], headers=key).raise_for_status()
 
 
 def test_the_host_styles_the_widget_only_through_its_properties_and_parts(

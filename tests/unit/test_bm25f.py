@@ -19,6 +19,7 @@ from app.search.index import Filters, SearchIndex
 from app.search.nodes import Across, Either, Pattern
 from app.search.query import QueryBuilder
 from app.search.schema import TEXT_FIELDS
+from app.search.thesaurus import parse_thesaurus
 from indexer.relevance import read_judgments
 from tests.unit.reference import Reference
 from tests.unit.test_index import document
@@ -202,3 +203,38 @@ def test_a_hostile_query_costs_about_what_an_ordinary_one_does(bundled_index: Se
     ordinary = seconds("edge of care support for teenagers in a rural county")
     for text in hostile:
         assert seconds(text) < max(0.5, 20 * ordinary), text
+
+
+def test_a_word_with_its_synonyms_scores_as_the_best_of_them(tmp_path: Path) -> None:
+    """A case study that says both "care leavers" and "leaving care" holds one idea of the
+    query, not two: it scores as the better of the two, not their sum."""
+    index = build(
+        tmp_path,
+        summary=[
+            "Support for care leavers and for leaving care",
+            "Support for care leavers in the county",
+            "Support for leaving care in the county",
+            "Support for adoption in the county",
+        ],
+    )
+    thesaurus = parse_thesaurus({"synonyms": [["care leavers", "leaving care"]]})
+    query = QueryBuilder(index.schema, thesaurus).build("care leavers")
+    assert query is not None
+    either = next(node for node in walk(query) if isinstance(node, Either))
+    with opened(index) as both:
+        scores = both.arrays(either)
+        typed = both.arrays(Across(("care", "leaver"), TEXT_FIELDS))
+        synonym = both.arrays(Across(("leav", "care"), TEXT_FIELDS, boost=0.7))
+        assert scores[0] == pytest.approx(max(typed[0], synonym[0]))
+        assert scores[0] < typed[0] + synonym[0]
+        assert (scores[1], scores[2]) == pytest.approx((typed[1], synonym[2]))
+        assert 3 not in scores
+        assert_same(both, query)
+    index.close()
+
+
+def walk(query: Query) -> Iterator[Query]:
+    yield query
+    if not isinstance(query, Across | Pattern):
+        for child in query.children():
+            yield from walk(child)

@@ -182,3 +182,47 @@ def test_a_query_is_read_only_as_far_as_it_can_count() -> None:
     assert shallow("(" * 50 + "foster" + ")" * 50) == "(" * MAX_DEPTH + "foster" + ")" * MAX_DEPTH
     assert shallow("(a (b)) (c)") == "(a (b)) (c)"
     assert BUILDER.build("(" * 400 + "foster carers" + ")" * 400) is not None
+
+
+def _alternatives(query: Query | None) -> dict[tuple[str, ...], float]:
+    """Each thesaurus alternative's words with its weight."""
+    assert query is not None
+    return {
+        node.words: node.boost
+        for node in _walk(query)
+        if isinstance(node, Across) and node.origin in ("synonym", "everyday")
+    }
+
+
+def test_an_alternative_is_weighted_no_more_than_the_words_typed() -> None:
+    """A long synonym is weighted down to the length of what was typed; a short one for a long
+    everyday phrase is not weighted up: it stands for one idea of the query."""
+    camhs = _alternatives(BUILDER.build("CAMHS"))
+    assert camhs[("child", "adolesc", "mental", "health", "servic")] == pytest.approx(0.7 / 5)
+    thesaurus = parse_thesaurus({"everyday": {"thrown out of home": ["homeless"]}})
+    builder = QueryBuilder(build_schema(), thesaurus)
+    assert _alternatives(builder.build("thrown out of home")) == {("homeless",): 1.0}
+
+
+def test_an_alternative_that_is_what_was_typed_is_not_searched_again() -> None:
+    thesaurus = parse_thesaurus({"synonyms": [["care leavers", "care leaver", "leaving care"]]})
+    builder = QueryBuilder(build_schema(), thesaurus)
+    assert set(_alternatives(builder.build("care leaver housing"))) == {("leav", "care")}
+
+
+def test_english_function_words_are_filler_in_the_bundled_thesaurus() -> None:
+    builder = QueryBuilder(build_schema())
+    found = _stems(builder.build("referrals into social care through early help, but can't"))
+    assert not {("into",), ("through",), ("but",), ("can't",)} & found
+    assert {("referr",), ("social",), ("care",), ("earli", "help")} <= found
+
+
+def test_the_sector_words_for_everyday_ones_are_ranked_by_meaning_too() -> None:
+    text = "grandparents raising"
+    assert EVERYDAY_BUILDER.meaning(text, EVERYDAY_BUILDER.build(text)) == (
+        "grandparents raising kinship care family and friends care"
+    )
+    # the sector's own words already say what they mean: synonyms are not added
+    assert EVERYDAY_BUILDER.meaning("kinship care", EVERYDAY_BUILDER.build("kinship care")) == (
+        "kinship care"
+    )
