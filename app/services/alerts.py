@@ -31,18 +31,6 @@ from app.store.models import utcnow
 from app.store.secrets import stored_secret
 
 FREQUENCIES = ("immediate", "daily", "weekly")
-ORDER = (  # the search page's parameters, in the order its links give them
-    "priority_area",
-    "age_band",
-    "age",
-    "theme",
-    "region",
-    "council",
-    "evidence",
-    "published_from",
-    "published_to",
-    "measured",
-)
 UNCONFIRMED_KEPT = timedelta(days=7)
 JOB = "alerts"  # the alert sender's lease (services/alert_sender.py)
 # The pages the links open (app/web/pages/alerts.py).
