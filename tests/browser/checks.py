@@ -2,6 +2,7 @@
 nothing, the page fits the screen's width, the keyboard reaches a control and shows focus on it,
 and no script error is logged."""
 
+from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
@@ -24,6 +25,15 @@ def fits(page: Page) -> None:
     """Nothing scrolls sideways at the page's width."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"  # type: ignore[index]
+
+
+def check(page: Page, shot: str | Path, javascript: bool = True) -> None:
+    """Fits the width, passes axe-core (with JavaScript on: without it axe.run never settles),
+    and a screenshot of the whole page for people to look at."""
+    fits(page)
+    if javascript:
+        accessible(page)
+    page.screenshot(path=shot, full_page=True)
 
 
 def tab_to(page: Page, text: str, limit: int = 60) -> None:

@@ -1,20 +1,24 @@
 """The service as the signed-in journeys need it: its own store and index, and a real SMTP
 server on 127.0.0.1 (aiosmtpd) that its mail goes to, so a test reads mail as a person would;
-and the operator's command line against that store."""
+the operator's command line against that store; and a moderator signed in by the link mailed."""
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.sync_api import Browser, Page
+
 from app.config import ROOT
 from app.core.collection import write_collection
 from testkit.factories import sample_collection
 from testkit.servers import free_port, service
-from testkit.smtp import SmtpServer, smtp_server
+from testkit.smtp import SmtpServer, link_in, smtp_server
+from tests.browser.checks import SIZES, tab_to
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,17 @@ def operator(site: Site, *args: str) -> str:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
+
+
+def sign_in_moderator(
+    site: Site, browser: Browser, email: str, size: str, javascript: bool
+) -> Page:
+    """Invite a moderator on the command line and sign them in, by keyboard, from the mail."""
+    operator(site, "users", "invite", email, "--role", "moderator")
+    context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email)))
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moderation$"))  # where a moderator lands
+    return page

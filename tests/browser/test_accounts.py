@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 
 from testkit.factories import make_draft
 from testkit.smtp import link_in
-from tests.browser.checks import SIZES, accessible, fits, script_errors, tab_to
+from tests.browser.checks import SIZES, accessible, check, script_errors, tab_to
 from tests.browser.mail_site import Site, mail_site, operator
 
 pytestmark = pytest.mark.browser
@@ -84,20 +84,14 @@ def test_an_invited_officer_signs_in_by_keyboard_and_signs_out(
     expect(page.locator("h1")).to_have_text("Your submissions")
     expect(page.locator(".account-bar")).to_contain_text(email)
     expect(page.locator("table")).to_contain_text("Changes requested")
-    fits(page)
-    page.screenshot(path=f"{shot}-2-my-submissions.png", full_page=True)
-    if javascript:
-        accessible(page)
+    check(page, f"{shot}-2-my-submissions.png", javascript)
     tab_to(page, "Kinship carers' hub in Leeds")
     page.keyboard.press("Enter")
 
     page.wait_for_url(re.compile(r"/my/submissions/\d+$"))
     expect(page.locator(".inset")).to_contain_text("number of carers supported")
     expect(page.locator(".history li")).to_have_count(2)
-    fits(page)
-    page.screenshot(path=f"{shot}-3-submission.png", full_page=True)
-    if javascript:
-        accessible(page)
+    check(page, f"{shot}-3-submission.png", javascript)
     tab_to(page, "Sign out")
     page.keyboard.press("Enter")
 
@@ -120,9 +114,7 @@ def test_signing_in_again_from_the_sign_in_page(site: Site, browser: Browser) ->
     context = browser.new_context(viewport=SIZES["phone"])  # type: ignore[arg-type]
     page = context.new_page()
     page.goto(f"{site.url}/councils")
-    fits(page)
-    accessible(page)
-    page.screenshot(path=f"{site.shots}/phone-councils.png", full_page=True)
+    check(page, f"{site.shots}/phone-councils.png")
     tab_to(page, "Sign in")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/sign-in$"))

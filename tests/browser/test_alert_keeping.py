@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from app.store.alert_tables import Alert
-from tests.browser.checks import accessible, fits
+from tests.browser.checks import accessible, check
 from tests.browser.mail_site import Site, mail_site
 
 pytestmark = pytest.mark.browser
@@ -74,18 +74,12 @@ def test_the_reminders_link_keeps_the_alert_by_keyboard(
     page.goto(link_in(site, email, "Keep your email alert?", KEEP))
     expect(page.locator("h1")).to_have_text("Keep your email alert")
     expect(page.locator("main")).to_contain_text("This alert stops on")
-    fits(page)
-    if js:
-        accessible(page)
-    page.screenshot(path=site.shots / f"keep-{name}.png", full_page=True)
+    check(page, site.shots / f"keep-{name}.png", js)
     page.get_by_role("button", name="Keep this alert").focus()
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Your email alert is kept")
     expect(page.locator("main")).to_contain_text("It now stops on")
-    fits(page)
-    if js:
-        accessible(page)
-    page.screenshot(path=site.shots / f"kept-{name}.png", full_page=True)
+    check(page, site.shots / f"kept-{name}.png", js)
     page.get_by_role("link", name="see and stop your alerts").click()
     expect(page.locator("table")).to_contain_text("unless you keep it")
     if js:

@@ -18,9 +18,9 @@ from email.message import EmailMessage
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.checks import SIZES, accessible, script_errors, tab_to
-from tests.browser.mail_site import Site, mail_site
-from tests.browser.test_moderation import check, decide, sign_in_moderator
+from tests.browser.checks import SIZES, accessible, check, script_errors, tab_to
+from tests.browser.mail_site import Site, mail_site, sign_in_moderator
+from tests.browser.test_moderation import decide
 from tests.browser.test_submitting import FIXED, FLAGGED, fill_in, press
 
 pytestmark = pytest.mark.browser
