@@ -16,7 +16,6 @@ Under the same lease it deletes alerts that lapsed (services/alert_keeping.py) a
 import logging
 import os
 import socket
-import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ from app.services.alerts import (
     search_path,
 )
 from app.services.indexing import catch_up
+from app.services.periodic import Periodic
 from app.services.search import SearchService
 from app.store import alerts, leases, publications
 from app.store import case_studies as store
@@ -81,23 +81,14 @@ class AlertSender:
         # Renewed before each alert, so it need only be longer than one alert takes.
         self.lease = timedelta(seconds=lease_seconds)
         self.holder = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="alert-sender", daemon=True)
+        failed = "alerts: the run failed"
+        self._rounds = Periodic("alert-sender", interval, self.run_once, log, failed)
 
     def start(self) -> None:
-        self._thread.start()
+        self._rounds.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.run_once()
-            except Exception:  # the store is away; the next round tries again
-                log.exception("alerts: the run failed")
+        self._rounds.stop(timeout=30)
 
     def run_once(self) -> Run:
         """Check every alert that is due, if this process can take the lease."""

@@ -22,7 +22,7 @@ from app.services.alert_keeping import Keeping
 from app.services.alert_throttle import AlertThrottle
 from app.services.alert_tokens import LIFETIMES, AlertTokens
 from app.services.alert_words import describe
-from app.services.filters import SearchRequest, validated
+from app.services.filters import FILTER_PARAMS, SearchRequest, validated
 from app.store import alerts, leases, publications
 from app.store.alert_tables import Alert
 from app.store.changelog import last_change_id
@@ -31,18 +31,6 @@ from app.store.models import utcnow
 from app.store.secrets import stored_secret
 
 FREQUENCIES = ("immediate", "daily", "weekly")
-ORDER = (  # the search page's parameters, in the order its links give them
-    "priority_area",
-    "age_band",
-    "age",
-    "theme",
-    "region",
-    "council",
-    "evidence",
-    "published_from",
-    "published_to",
-    "measured",
-)
 UNCONFIRMED_KEPT = timedelta(days=7)
 JOB = "alerts"  # the alert sender's lease (services/alert_sender.py)
 # The pages the links open (app/web/pages/alerts.py).
@@ -104,7 +92,7 @@ def search_path(search: SearchRequest) -> str:
         "measured": None if search.measured is None else str(search.measured).lower(),
     }
     pairs: list[tuple[str, str]] = [("q", search.q)] if search.q else []
-    for name in ORDER:
+    for name in FILTER_PARAMS:
         if name == "council":
             pairs += [("council", council) for council in search.councils]
         elif name in single:

@@ -24,6 +24,7 @@ from app.core.reports import (
     QueryStat,
 )
 from app.core.vocabulary import Vocabulary
+from app.services.periodic import Periodic
 from app.store import analytics as counts
 from app.store.case_studies import count_case_studies, published_counts
 from app.store.db import Engine, Session
@@ -55,8 +56,8 @@ class QueryCounter:
         self._lock = threading.Lock()
         self._pending: Counter[tuple[date, str, bool]] = Counter()
         self.dropped = 0  # searches left uncounted since the last report, the buffer being full
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="query-counter", daemon=True)
+        failed = "could not write query counts"  # flush() keeps them and logs this itself
+        self._rounds = Periodic("query-counter", interval, self.flush, log, failed)
 
     def record(self, query: str, total: int) -> None:
         text = normalise(query)
@@ -97,16 +98,11 @@ class QueryCounter:
                 self._pending = pending
 
     def start(self) -> None:
-        self._thread.start()
+        self._rounds.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
+        self._rounds.stop()
         self.flush()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.flush()
 
 
 def query_report(session: Session, days: int, limit: int) -> QueryReport:

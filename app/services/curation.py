@@ -12,6 +12,7 @@ import threading
 
 from app.core.curation import MAX_PINS, BestBet, phrase_words
 from app.search.thesaurus import Thesaurus, get_thesaurus
+from app.services.periodic import Periodic
 from app.store import curation as store
 from app.store.db import Engine, Session
 
@@ -30,8 +31,7 @@ class Curation:
         self._seen = -1
         self._engine: Engine | None = None
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._following: Periodic | None = None
 
     def pins(self, query: str) -> list[str]:
         """The slugs pinned to a query, in order: exact pins first, then pins whose words the
@@ -49,18 +49,15 @@ class Curation:
 
     def start(self, engine: Engine, interval: float) -> str:
         self._engine = engine
-        self._stop.clear()
         self.refresh()
-        self._thread = threading.Thread(
-            target=self._run, args=(interval,), name="curation", daemon=True
-        )
-        self._thread.start()
+        failed = "reading synonyms and best bets failed"
+        self._following = Periodic("curation", interval, self.refresh, log, failed)
+        self._following.start()
         return f"{self.accepted} accepted everyday phrases and {len(self._bets)} best bets in use"
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._following is not None:
+            self._following.stop()
 
     def refresh(self) -> bool:
         """Re-read synonyms and best bets if the store's version moved; return whether it did."""
@@ -77,10 +74,3 @@ class Curation:
             self._seen = seen
             self.version += 1
             return True
-
-    def _run(self, interval: float) -> None:
-        while not self._stop.wait(interval):
-            try:
-                self.refresh()
-            except Exception:  # keep serving what was read; the next round tries again
-                log.exception("reading synonyms and best bets failed")

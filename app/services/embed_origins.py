@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from app.core.errors import Forbidden
 from app.core.origins import AllowedOrigin, parse_origin
 from app.core.principals import Principal
+from app.services.periodic import Periodic
 from app.store import embed_origins as store
 from app.store.db import Engine, Session
 
@@ -33,8 +34,7 @@ class EmbedOrigins:
         self.frame_all = frame_all  # EMBED_ORIGINS=* : every site may frame /embed
         self._engine: Engine | None = None
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._following: Periodic | None = None
 
     # -- what requests read ---------------------------------------------------------------
 
@@ -52,21 +52,18 @@ class EmbedOrigins:
         """Seed the store from the settings, read the list, and follow it; return what was
         done, for the log."""
         self._engine = engine
-        self._stop.clear()
         with Session(engine) as session:
             seeded = store.seed_origins(session, self._seed, SEED_ACTOR)
         self.refresh()
-        self._thread = threading.Thread(
-            target=self._run, args=(interval,), name="embed-origins", daemon=True
-        )
-        self._thread.start()
+        failed = "reading the allowed websites failed"
+        self._following = Periodic("embed-origins", interval, self.refresh, log, failed)
+        self._following.start()
         added = f", {len(seeded)} added from the settings" if seeded else ""
         return f"{len(self._origins)} websites may embed the service{added}"
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        if self._following is not None:
+            self._following.stop()
 
     def refresh(self) -> bool:
         """Re-read the list if the store's version moved; return whether it did."""
@@ -80,13 +77,6 @@ class EmbedOrigins:
             self._origins = frozenset(o.origin for o in store.list_origins(session))
             self._version = version
             return True
-
-    def _run(self, interval: float) -> None:
-        while not self._stop.wait(interval):
-            try:
-                self.refresh()
-            except Exception:  # keep serving the list as it was; the next round tries again
-                log.exception("reading the allowed websites failed")
 
     # -- the use cases -----------------------------------------------------------------
 

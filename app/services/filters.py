@@ -8,6 +8,21 @@ from app.core.results import Facets, FacetValue
 from app.core.vocabulary import FILTERS, Vocabulary
 from app.search.index import Sort
 
+# The parameters that narrow a search, in the order the search page's links give them (the page
+# keeps them in its links; an alert's email links to the page with them).
+FILTER_PARAMS = (
+    "priority_area",
+    "age_band",
+    "age",
+    "theme",
+    "region",
+    "council",
+    "evidence",
+    "published_from",
+    "published_to",
+    "measured",
+)
+
 
 @dataclass(frozen=True)
 class SearchRequest:

@@ -1,13 +1,13 @@
 """Keep the search index in step with the store: full rebuilds, and catching up from the log."""
 
 import logging
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from app.core.vocabulary import Vocabulary
 from app.search.index import IndexUnavailable, SearchIndex
 from app.search.schema import to_document
+from app.services.periodic import Periodic
 from app.store import case_studies as store
 from app.store import changelog
 from app.store.db import Engine, Session
@@ -96,21 +96,13 @@ class IndexSync:
     def __init__(
         self, engine: Engine, index: SearchIndex, vocabulary: Vocabulary, interval: float
     ) -> None:
-        self._args = (engine, index, vocabulary)
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="index-sync", daemon=True)
+        def sync() -> str:
+            return sync_index(engine, index, vocabulary)
+
+        self._rounds = Periodic("index-sync", interval, sync, log, "index sync failed")
 
     def start(self) -> None:
-        self._thread.start()
+        self._rounds.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                sync_index(*self._args)
-            except Exception:  # the store is unreachable: keep serving; the next round tries
-                log.exception("index sync failed")
+        self._rounds.stop()

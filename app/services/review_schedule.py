@@ -5,8 +5,8 @@ Every replica may run it: each reminder is one row per case study and period (se
 round waits one interval, so a restart never starts with a burst of mail."""
 
 import logging
-import threading
 
+from app.services.periodic import Periodic
 from app.services.reviews import CurrencyChecks
 from app.store.db import Engine
 
@@ -16,23 +16,17 @@ log = logging.getLogger(__name__)
 class ReviewSchedule:
     def __init__(self, engine: Engine, service: CurrencyChecks, minutes: float) -> None:
         self.engine, self.service, self.minutes = engine, service, minutes
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="review-reminders", daemon=True)
+        failed = "review reminders: this round failed"
+        self._rounds = Periodic("review-reminders", minutes * 60, self._round, log, failed)
 
     def start(self) -> str:
         if self.minutes <= 0:
             return "review reminders: off (REVIEW_CHECK_MINUTES=0)"
-        self._thread.start()
+        self._rounds.start()
         return f"review reminders: every {self.minutes:g} minutes"
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=30)
+        self._rounds.stop(timeout=30)
 
-    def _run(self) -> None:
-        while not self._stopping.wait(self.minutes * 60):
-            try:
-                self.service.send_due(self.engine)
-            except Exception:  # the store is away; the next round tries again
-                log.exception("review reminders: this round failed")
+    def _round(self) -> None:
+        self.service.send_due(self.engine)

@@ -3,7 +3,7 @@ asking (an API key's principal; a signed-in person's account)."""
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -46,34 +46,29 @@ async def get_session_opener(request: Request) -> Callable[[], Session]:
     return functools.partial(Session, request.app.state.engine)
 
 
-async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def _state(name: str) -> Any:
+    """A dependency that reads one of what create_app put on app.state (settings, vocabulary, a
+    service)."""
+
+    async def read(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return Depends(read)
 
 
-async def get_search(request: Request) -> SearchService:
-    service: SearchService = request.app.state.search
-    return service
-
-
-async def get_submissions(request: Request) -> SubmissionService:
-    service: SubmissionService = request.app.state.submissions
-    return service
-
-
-async def get_moderation(request: Request) -> ModerationService:
-    service: ModerationService = request.app.state.moderation
-    return service
-
-
-async def get_tagger(request: Request) -> Tagger:
-    tagger: Tagger = request.app.state.tagger
-    return tagger
-
-
-async def get_vocabulary(request: Request) -> Vocabulary:
-    vocabulary: Vocabulary = request.app.state.vocabulary
-    return vocabulary
+SettingsDep = Annotated[Settings, _state("settings")]
+SearchDep = Annotated[SearchService, _state("search")]
+VocabularyDep = Annotated[Vocabulary, _state("vocabulary")]
+SubmissionsDep = Annotated[SubmissionService, _state("submissions")]
+ModerationDep = Annotated[ModerationService, _state("moderation")]
+TaggerDep = Annotated[Tagger, _state("tagger")]
+AccountsDep = Annotated[AccountService, _state("accounts")]
+EmbedOriginsDep = Annotated[EmbedOrigins, _state("embed_origins")]
+AlertsDep = Annotated[AlertService, _state("alerts")]
+ReviewDep = Annotated[ReviewService, _state("review")]
+LayLanguageDep = Annotated[LayLanguage, _state("lay_language")]
+BestBetsDep = Annotated[BestBets, _state("best_bets")]
+ReviewsDep = Annotated[CurrencyChecks, _state("reviews")]
 
 
 async def get_base_url(request: Request) -> str:
@@ -85,9 +80,6 @@ async def get_base_url(request: Request) -> str:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 OpenSessionDep = Annotated[Callable[[], Session], Depends(get_session_opener)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-SearchDep = Annotated[SearchService, Depends(get_search)]
-VocabularyDep = Annotated[Vocabulary, Depends(get_vocabulary)]
 BaseUrlDep = Annotated[str, Depends(get_base_url)]
 
 
@@ -137,20 +129,7 @@ ModeratorDep = Annotated[Principal, _require("moderator", "admin")]
 SubmitterDep = Annotated[Principal, _require("council", "admin")]
 
 
-SubmissionsDep = Annotated[SubmissionService, Depends(get_submissions)]
-ModerationDep = Annotated[ModerationService, Depends(get_moderation)]
-TaggerDep = Annotated[Tagger, Depends(get_tagger)]
-
-
 # -- people in the browser ---------------------------------------------------------------------
-
-
-async def get_accounts(request: Request) -> AccountService:
-    service: AccountService = request.app.state.accounts
-    return service
-
-
-AccountsDep = Annotated[AccountService, Depends(get_accounts)]
 
 
 def get_account(request: Request, session: SessionDep, accounts: AccountsDep) -> Account | None:
@@ -196,49 +175,3 @@ CouncilUserDep = Annotated[
 async def csrf_protect(request: Request, account: OptionalUserDep) -> None:
     """For every page router: a form post without this browser's token is refused."""
     await csrf.check(request)
-
-
-async def get_embed_origins(request: Request) -> EmbedOrigins:
-    origins: EmbedOrigins = request.app.state.embed_origins
-    return origins
-
-
-EmbedOriginsDep = Annotated[EmbedOrigins, Depends(get_embed_origins)]
-
-
-async def get_alerts(request: Request) -> AlertService:
-    service: AlertService = request.app.state.alerts
-    return service
-
-
-AlertsDep = Annotated[AlertService, Depends(get_alerts)]
-
-
-async def get_review(request: Request) -> ReviewService:
-    service: ReviewService = request.app.state.review
-    return service
-
-
-ReviewDep = Annotated[ReviewService, Depends(get_review)]
-
-
-async def get_lay_language(request: Request) -> LayLanguage:
-    service: LayLanguage = request.app.state.lay_language
-    return service
-
-
-async def get_best_bets(request: Request) -> BestBets:
-    service: BestBets = request.app.state.best_bets
-    return service
-
-
-LayLanguageDep = Annotated[LayLanguage, Depends(get_lay_language)]
-BestBetsDep = Annotated[BestBets, Depends(get_best_bets)]
-
-
-async def get_reviews(request: Request) -> CurrencyChecks:
-    service: CurrencyChecks = request.app.state.reviews
-    return service
-
-
-ReviewsDep = Annotated[CurrencyChecks, Depends(get_reviews)]

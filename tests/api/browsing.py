@@ -10,11 +10,19 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.config import Settings
 from app.core.accounts import Account
 from testkit.smtp import SmtpServer
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="(token|next)" value="([^"]*)"')
+
+
+def mailing(settings: Settings, smtp: SmtpServer, **more: Any) -> Settings:
+    """The settings with mail going to the test's SMTP server, retried soon, and links in it
+    to the test client's host."""
+    update = {"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
+    return settings.model_copy(update=update | more)
 
 
 def invite(client: TestClient, email: str, role: str, council: str | None = None) -> Account:

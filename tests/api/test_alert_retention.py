@@ -34,6 +34,7 @@ from tests.api.alerting import (
     outbox_settled,
     publish,
 )
+from tests.api.browsing import mailing
 
 ADDRESS = "keeper@council.example"
 OTHER = "stayer@council.example"
@@ -45,9 +46,8 @@ LAPSED = timedelta(days=367)  # confirmed this long ago, its 12 months have pass
 @pytest.fixture
 def alerting(settings: Settings, smtp: SmtpServer) -> Iterator[TestClient]:
     write_collection(settings.data_dir, sample_collection())
-    local = {"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
-    with TestClient(create_app(settings.model_copy(update=local | {"alert_send_seconds": 0}))) as c:
-        yield c
+    with TestClient(create_app(mailing(settings, smtp, alert_send_seconds=0))) as client:
+        yield client
 
 
 def run(client: TestClient) -> Run:

@@ -31,6 +31,7 @@ from tests.api.alerting import (
     path_of,
     publish,
 )
+from tests.api.browsing import mailing
 
 ADDRESS = "practitioner@council.example"
 
@@ -38,14 +39,7 @@ ADDRESS = "practitioner@council.example"
 @pytest.fixture
 def app_settings(settings: Settings, smtp: SmtpServer) -> Settings:
     write_collection(settings.data_dir, sample_collection())
-    return settings.model_copy(
-        update={
-            "smtp_url": smtp.url,
-            "public_url": "http://testserver",
-            "mail_retry_seconds": 0.2,
-            "alert_send_seconds": 0,  # each test runs the job itself
-        }
-    )
+    return mailing(settings, smtp, alert_send_seconds=0)  # each test runs the job itself
 
 
 @pytest.fixture

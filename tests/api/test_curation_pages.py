@@ -6,16 +6,14 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from testkit.smtp import SmtpServer
-from tests.api.browsing import Person
+from tests.api.browsing import Person, mailing
 from tests.api.test_lay_language import searched, slugs
 from tests.api.test_people_and_forms import signed_in
 
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.model_copy(
-        update={"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
-    )
+    return mailing(settings, smtp)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from app.core.collection import write_collection
 from app.main import create_app
 from testkit.factories import make_draft, sample_collection
 from testkit.smtp import SmtpServer
-from tests.api.browsing import Person, invite
+from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
 
 LEEDS, YORK, MODERATOR, ADMIN = (
@@ -28,9 +28,7 @@ LEEDS, YORK, MODERATOR, ADMIN = (
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.model_copy(
-        update={"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
-    )
+    return mailing(settings, smtp)
 
 
 def signed_in(

@@ -21,7 +21,7 @@ from app.store.models import ChangeLog
 from app.store.review_tables import ReviewReminder
 from testkit.factories import make_case_study, make_draft
 from testkit.smtp import SmtpServer
-from tests.api.browsing import Person, invite
+from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
 
 TODAY = date.today()
@@ -33,9 +33,7 @@ SUBJECT = "Is this still current?"
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.model_copy(
-        update={"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
-    )
+    return mailing(settings, smtp)
 
 
 @pytest.fixture

@@ -17,16 +17,14 @@ from app.main import create_app
 from app.store.models import BrowserSession, SignInToken, utcnow
 from testkit.factories import sample_collection
 from testkit.smtp import SmtpServer, link_in
-from tests.api.browsing import Person, invite
+from tests.api.browsing import Person, invite, mailing
 
 LEEDS = "officer@leeds.example"
 
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.model_copy(
-        update={"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
-    )
+    return mailing(settings, smtp)
 
 
 @pytest.fixture

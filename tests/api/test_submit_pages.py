@@ -14,7 +14,7 @@ from httpx import Response
 from app.config import Settings
 from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
-from tests.api.browsing import Person, invite
+from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
 
 LEEDS, YORK = "officer@leeds.example", "officer@york.example"
@@ -24,9 +24,7 @@ FIXED = "A 15-year-old girl was missing school. The hub found her a mentor."
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    return settings.model_copy(
-        update={"smtp_url": smtp.url, "public_url": "http://testserver", "mail_retry_seconds": 0.2}
-    )
+    return mailing(settings, smtp)
 
 
 def signed_in(client: TestClient, smtp: SmtpServer, email: str, council: str) -> Person:

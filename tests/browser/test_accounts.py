@@ -7,39 +7,19 @@ Every page passes axe-core with no violations at all and logs no console errors.
 Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
 """
 
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from app.config import ROOT
 from testkit.factories import make_draft
 from testkit.smtp import link_in
-from tests.browser.mail_site import Site, mail_site
+from tests.browser.checks import SIZES, accessible, check, script_errors, tab_to
+from tests.browser.mail_site import Site, mail_site, operator
 
 pytestmark = pytest.mark.browser
-SIZES = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-
-def operator(site: Site, *args: str) -> str:
-    """Run `python -m indexer ARGS` as the operator would, against the service's store."""
-    done = subprocess.run(
-        [sys.executable, "-m", "indexer", *args],
-        cwd=ROOT,
-        env={**os.environ, **site.env, "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -70,36 +50,6 @@ def submissions_for_leeds(site: Site) -> None:
     assert asked.status_code == 200, asked.text
 
 
-def tab_to(page: Page, text: str, limit: int = 60) -> None:
-    """Press Tab until the focused element reads `text`, and check that focus shows."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "(() => { const e = document.activeElement;"
-            " return (e.innerText || e.value || e.getAttribute('aria-label') || '').trim() })()"
-        )
-        if " ".join(focused.split()) == text:
-            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-            shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
-            assert outline != "none" or shadow != "none", f"{text!r} shows no focus"
-            return
-    raise AssertionError(f"Tab never reached {text!r} on {page.url} (last: {focused!r})")
-
-
-def accessible(page: Page) -> None:
-    results: Any = Axe().run(page)
-    found = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-    ]
-    assert found == [], page.url
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"  # type: ignore[index]
-
-
 @pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
 def test_an_invited_officer_signs_in_by_keyboard_and_signs_out(
     site: Site,
@@ -121,8 +71,7 @@ def test_an_invited_officer_signs_in_by_keyboard_and_signs_out(
 
     context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
     page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    errors = script_errors(page)
     shot = f"{site.shots}/{size}"
 
     page.goto(link)  # opening the link changes nothing yet
@@ -135,20 +84,14 @@ def test_an_invited_officer_signs_in_by_keyboard_and_signs_out(
     expect(page.locator("h1")).to_have_text("Your submissions")
     expect(page.locator(".account-bar")).to_contain_text(email)
     expect(page.locator("table")).to_contain_text("Changes requested")
-    fits(page)
-    page.screenshot(path=f"{shot}-2-my-submissions.png", full_page=True)
-    if javascript:
-        accessible(page)
+    check(page, f"{shot}-2-my-submissions.png", javascript)
     tab_to(page, "Kinship carers' hub in Leeds")
     page.keyboard.press("Enter")
 
     page.wait_for_url(re.compile(r"/my/submissions/\d+$"))
     expect(page.locator(".inset")).to_contain_text("number of carers supported")
     expect(page.locator(".history li")).to_have_count(2)
-    fits(page)
-    page.screenshot(path=f"{shot}-3-submission.png", full_page=True)
-    if javascript:
-        accessible(page)
+    check(page, f"{shot}-3-submission.png", javascript)
     tab_to(page, "Sign out")
     page.keyboard.press("Enter")
 
@@ -171,9 +114,7 @@ def test_signing_in_again_from_the_sign_in_page(site: Site, browser: Browser) ->
     context = browser.new_context(viewport=SIZES["phone"])  # type: ignore[arg-type]
     page = context.new_page()
     page.goto(f"{site.url}/councils")
-    fits(page)
-    accessible(page)
-    page.screenshot(path=f"{site.shots}/phone-councils.png", full_page=True)
+    check(page, f"{site.shots}/phone-councils.png")
     tab_to(page, "Sign in")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/sign-in$"))

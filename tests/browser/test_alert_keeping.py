@@ -3,26 +3,19 @@
 a page with a button, pressed by the keyboard alone, with and without JavaScript, at 390 and
 1280 px, axe-core finding nothing; the manage page then shows the new end date."""
 
-import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
-from app.core.collection import write_collection
 from app.store.alert_tables import Alert
-from testkit.factories import sample_collection
-from testkit.servers import free_port, service
-from testkit.smtp import SmtpServer, smtp_server
+from tests.browser.checks import accessible, check
+from tests.browser.mail_site import Site, mail_site
 
 pytestmark = pytest.mark.browser
 CONFIRM = re.compile(r"http://\S+/alerts/confirm\?token=\S+")
@@ -34,45 +27,11 @@ WAYS = [
 ]
 
 
-@dataclass(frozen=True)
-class Site:
-    url: str
-    smtp: SmtpServer
-    store: str
-    shots: Path
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("keeping")
-    collection = tmp / "collection"
-    collection.mkdir()
-    write_collection(collection, sample_collection())
-    port = free_port()
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with smtp_server() as smtp:
-        env = {
-            "DATA_DIR": str(collection),
-            "SMTP_URL": smtp.url,
-            "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "MAIL_RETRY_SECONDS": "0.5",
-            "ALERT_SEND_SECONDS": "0.3",
-            "RATE_LIMIT": "off",
-        }
-        with service(tmp, env, port=port) as url:
-            yield Site(url, smtp, f"sqlite:///{tmp / 'store.db'}", shots)
-
-
-def accessible(page: Page) -> None:
-    results: Any = Axe().run(page)
-    found = [(v["id"], v["help"]) for v in results.response["violations"]]
-    assert found == [], page.url
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"  # type: ignore[index]
+    with mail_site(tmp, sample=True, ALERT_SEND_SECONDS="0.3") as site:
+        yield site
 
 
 def link_in(site: Site, email: str, subject: str, pattern: re.Pattern[str]) -> str:
@@ -84,7 +43,7 @@ def link_in(site: Site, email: str, subject: str, pattern: re.Pattern[str]) -> s
 
 def near_its_lapse(site: Site, email: str) -> None:
     """Move the clock: the alert was confirmed 340 days ago (it ends in under a month)."""
-    engine = create_engine(site.store)
+    engine = create_engine(site.env["DATABASE_URL"])
     with Session(engine) as session:
         alert = session.exec(select(Alert).where(Alert.email == email)).one()
         assert alert.confirmed_at is not None
@@ -115,18 +74,12 @@ def test_the_reminders_link_keeps_the_alert_by_keyboard(
     page.goto(link_in(site, email, "Keep your email alert?", KEEP))
     expect(page.locator("h1")).to_have_text("Keep your email alert")
     expect(page.locator("main")).to_contain_text("This alert stops on")
-    fits(page)
-    if js:
-        accessible(page)
-    page.screenshot(path=site.shots / f"keep-{name}.png", full_page=True)
+    check(page, site.shots / f"keep-{name}.png", js)
     page.get_by_role("button", name="Keep this alert").focus()
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Your email alert is kept")
     expect(page.locator("main")).to_contain_text("It now stops on")
-    fits(page)
-    if js:
-        accessible(page)
-    page.screenshot(path=site.shots / f"kept-{name}.png", full_page=True)
+    check(page, site.shots / f"kept-{name}.png", js)
     page.get_by_role("link", name="see and stop your alerts").click()
     expect(page.locator("table")).to_contain_text("unless you keep it")
     if js:

@@ -3,21 +3,14 @@ form below the results at 390 px without JavaScript, the emailed confirmation fo
 manage page, the form's errors, the keyboard alone, and axe-core with no violations at all on
 every page of the journey (at 390 and 1280 px)."""
 
-import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from app.core.collection import write_collection
-from testkit.factories import sample_collection
-from testkit.servers import free_port, service
-from testkit.smtp import SmtpServer, smtp_server
+from tests.browser.checks import accessible, fits
+from tests.browser.mail_site import Site, mail_site
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -26,46 +19,10 @@ SEARCH = "/?theme=care-leavers&age_band=16-25"
 CONFIRM = re.compile(r"http://\S+/alerts/confirm\?token=\S+")
 
 
-@dataclass(frozen=True)
-class Site:
-    url: str
-    smtp: SmtpServer
-    shots: Path
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    tmp = tmp_path_factory.mktemp("alerts")
-    collection = tmp / "collection"
-    collection.mkdir()
-    write_collection(collection, sample_collection())
-    port = free_port()
-    shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
-    shots.mkdir(parents=True, exist_ok=True)
-    with smtp_server() as smtp:
-        env = {
-            "DATA_DIR": str(collection),
-            "SMTP_URL": smtp.url,
-            "PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "MAIL_RETRY_SECONDS": "0.5",
-            "RATE_LIMIT": "off",
-        }
-        with service(tmp, env, port=port) as url:
-            yield Site(url, smtp, shots)
-
-
-def accessible(page: Page) -> None:
-    results: Any = Axe().run(page)
-    found = [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-    ]
-    assert found == [], page.url
-
-
-def fits(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"  # type: ignore[index]
+    with mail_site(tmp_path_factory.mktemp("alerts"), sample=True) as site:
+        yield site
 
 
 def confirmation_link(site: Site, email: str) -> str:

@@ -5,19 +5,17 @@ JavaScript, a one- or two-page A4 handout, axe-core at zero violations, and /doc
 whole with every outside host cut off."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Route, expect
 
 from testkit.servers import service
+from tests.browser.checks import accessible, script_errors
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 STORY = "/case-studies/suffolk-staying-close"  # dated, no outcomes, one more from its council
 MEASURED = "/case-studies/brent-rescue-and-response-county-lines"  # outcomes, partners, undated
 LONGEST = "/case-studies/kent-county-lines-st-giles-pilot"  # the longest bundled story
@@ -31,16 +29,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[BrowserContext]:
     """A fresh browser context; `@pytest.mark.parametrize("context", [{...}], indirect=True)`
@@ -51,19 +39,12 @@ def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Browse
     made.close()
 
 
-def page_errors(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return errors
-
-
 @pytest.mark.parametrize("context", [{"viewport": PHONE, "is_mobile": True}], indirect=True)
 def test_on_a_phone_the_key_facts_are_on_the_first_screen(
     site: str, context: BrowserContext
 ) -> None:
     page = context.new_page()
-    errors = page_errors(page)
+    errors = script_errors(page)
     page.goto(site + STORY)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     facts = page.locator(".facts")
@@ -96,7 +77,7 @@ def test_on_a_desktop_what_to_read_next_sits_beside_the_story(
 
 def test_back_to_results_returns_to_the_exact_search(site: str, context: BrowserContext) -> None:
     page = context.new_page()
-    errors = page_errors(page)
+    errors = script_errors(page)
     page.goto(f"{site}/?q=care+leavers&age_band=16-25")
     page.locator("a[rel=next]").first.click()
     page.wait_for_url(re.compile(r"page=2"))
@@ -195,12 +176,7 @@ def test_it_prints_as_a_one_or_two_page_a4_handout_with_the_source(
 def test_axe_finds_no_violations(site: str, context: BrowserContext, path: str) -> None:
     page = context.new_page()
     page.goto(site + path)
-    results: Any = Axe().run(page)
-    violations = [
-        (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-    ]
-    assert violations == []
+    accessible(page)
 
 
 def test_a_missing_case_study_offers_a_search(site: str, context: BrowserContext) -> None:

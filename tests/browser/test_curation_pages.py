@@ -12,11 +12,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
-from testkit.smtp import link_in
-from tests.browser.mail_site import mail_site
-from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
+from tests.browser.checks import SIZES, accessible, check, tab_to
+from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
 
 pytestmark = pytest.mark.browser
 
@@ -42,28 +41,6 @@ def suggested(site: Site, key: str, phrases: set[str]) -> None:
         time.sleep(0.3)
 
 
-def signed_in_moderator(site: Site, browser: Browser, size: str, javascript: bool) -> Page:
-    email = f"moderator-{size}@campaign.example"
-    operator(site, "users", "invite", email, "--role", "moderator")
-    context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
-    context._bf_javascript = javascript  # type: ignore[attr-defined]
-    page = context.new_page()
-    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email)))
-    tab_to(page, "Sign in")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/moderation$"))  # where a moderator lands
-    return page
-
-
-def check(page: Page, shot: str) -> None:
-    """axe-core (it needs the page's JavaScript: without it, axe.run never settles; the pages
-    are checked by axe at the phone's width too, at the end), the width, a screenshot."""
-    if getattr(page.context, "_bf_javascript", True):
-        accessible(page)
-    fits(page)
-    page.screenshot(path=shot, full_page=True)
-
-
 @pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
 def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
     site: Site, browser: Browser, size: str, javascript: bool
@@ -73,16 +50,16 @@ def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
     for query in [lay, lay, odd]:
         assert httpx.get(f"{site.url}/api/v1/search", params={"q": query}).json()["total"] == 0
     suggested(site, key, {lay, odd})
-    page = signed_in_moderator(site, browser, size, javascript)
+    page = sign_in_moderator(site, browser, f"moderator-{size}@campaign.example", size, javascript)
     shot = f"{site.shots}/{size}-synonyms"
     page.goto(f"{site.url}/moderation/synonyms")
     expect(page.locator("h1")).to_have_text("Everyday words")
-    check(page, f"{shot}-1-suggestions.png")
+    check(page, f"{shot}-1-suggestions.png", javascript)
 
     tab_to(page, "Accept")  # the first form, empty: what to fix is listed
     page.keyboard.press("Enter")
     expect(page.locator(".error-summary li")).to_have_count(1)
-    check(page, f"{shot}-2-error.png")
+    check(page, f"{shot}-2-error.png", javascript)
 
     page.goto(f"{site.url}/moderation/synonyms")
     tab_to(page, f"Accept “{lay}”")
@@ -94,19 +71,19 @@ def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
     expect(page.locator(".banner")).to_contain_text(
         f"Searches for “{lay}” now also find employment, apprenticeships"
     )
-    check(page, f"{shot}-3-accepted.png")
+    check(page, f"{shot}-3-accepted.png", javascript)
     found = httpx.get(f"{site.url}/api/v1/search", params={"q": lay}).json()["total"]
     assert found > 0
 
     tab_to(page, f"Dismiss “{odd}”")
     page.keyboard.press("Enter")
     expect(page.locator(".banner")).to_contain_text(f"“{odd}” dismissed")
-    check(page, f"{shot}-4-dismissed.png")
+    check(page, f"{shot}-4-dismissed.png", javascript)
 
     shot = f"{site.shots}/{size}-best-bets"
     page.goto(f"{site.url}/moderation/best-bets")
     expect(page.locator("h1")).to_have_text("Best bets")
-    check(page, f"{shot}-1.png")
+    check(page, f"{shot}-1.png", javascript)
     query = f"kinship {size}"
     page.locator("#query").focus()
     page.keyboard.type(query)
@@ -120,13 +97,13 @@ def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
     tab_to(page, "Pin")
     page.keyboard.press("Enter")
     expect(page.locator(".banner")).to_contain_text(f"Pinned to “{query}”, in position 1")
-    check(page, f"{shot}-2-pinned.png")
+    check(page, f"{shot}-2-pinned.png", javascript)
 
     page.goto(f"{site.url}/?q={query.replace(' ', '+')}")
     first = page.locator(".hits > li").first
     expect(first.locator(".recommended-tag")).to_have_text("Recommended")
     expect(first.locator("h3")).to_have_text(re.compile(re.escape(title.strip())))
-    check(page, f"{site.shots}/{size}-search-recommended.png")
+    check(page, f"{site.shots}/{size}-search-recommended.png", javascript)
     if not javascript:  # the same pages, signed in as before, through axe at this width
         scripted = browser.new_context(
             viewport=SIZES[size],  # type: ignore[arg-type]

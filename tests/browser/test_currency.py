@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from testkit.smtp import link_in
-from tests.browser.mail_site import mail_site
-from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
+from tests.browser.checks import SIZES, accessible, check, fits, tab_to
+from tests.browser.mail_site import Site, mail_site, operator
 
 pytestmark = pytest.mark.browser
 MODERATOR = "moderator@campaign.example"
@@ -56,9 +56,7 @@ def test_results_and_the_page_say_when_each_was_last_checked(site: Site, browser
     expect(first.locator(".meta")).to_contain_text("Last checked")
     stale = page.locator("article.hit", has=page.locator(".stale-tag")).first
     expect(stale.locator(".stale-tag")).to_have_text("May be out of date")
-    fits(page)
-    accessible(page)
-    page.screenshot(path=f"{site.shots}/phone-1-results-sorted-by-checked.png", full_page=True)
+    check(page, f"{site.shots}/phone-1-results-sorted-by-checked.png")
 
     page.goto(f"{site.url}/case-studies/suffolk-staying-close")  # published November 2017
     expect(page.locator(".stale-warning")).to_contain_text(
@@ -76,15 +74,11 @@ def test_still_current_by_keyboard_on_a_phone(site: Site, browser: Browser) -> N
     page.goto(links["still-current"])
     expect(page.locator("h1")).to_have_text("Is this still current?")
     expect(page.get_by_role("button", name="Still current")).to_be_visible()
-    fits(page)
-    accessible(page)
-    page.screenshot(path=f"{site.shots}/phone-3-still-current-question.png", full_page=True)
+    check(page, f"{site.shots}/phone-3-still-current-question.png")
     tab_to(page, "Still current")
     page.keyboard.press("Enter")
     expect(page.locator(".banner-heading")).to_contain_text(f"“{title}” now shows it was")
-    fits(page)
-    accessible(page)
-    page.screenshot(path=f"{site.shots}/phone-4-still-current-done.png", full_page=True)
+    check(page, f"{site.shots}/phone-4-still-current-done.png")
     page.get_by_role("link", name="See the case study").click()
     expect(page.locator(".stale-warning")).to_have_count(0)
     expect(page.locator(".facts")).not_to_contain_text("May be out of date")
@@ -99,13 +93,11 @@ def test_needs_update_without_javascript(site: Site, browser: Browser) -> None:
     page = phone(browser, javascript=False)
     page.goto(links["needs-update"])
     expect(page.locator(".warning-text")).to_contain_text("taken off the public site")
-    fits(page)
-    page.screenshot(path=f"{site.shots}/phone-5-needs-update-question.png", full_page=True)
+    check(page, f"{site.shots}/phone-5-needs-update-question.png", javascript=False)
     tab_to(page, "Needs an update")
     page.keyboard.press("Enter")
     expect(page.locator(".banner-heading")).to_contain_text(f"“{title}” is open for changes")
-    fits(page)
-    page.screenshot(path=f"{site.shots}/phone-6-needs-update-done.png", full_page=True)
+    check(page, f"{site.shots}/phone-6-needs-update-done.png", javascript=False)
     page.goto(links["still-current"])  # the other answer is now too late
     expect(page.locator("main")).to_contain_text("already been answered")
 

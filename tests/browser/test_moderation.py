@@ -17,9 +17,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
-from testkit.smtp import link_in
-from tests.browser.mail_site import mail_site
-from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
+from tests.browser.checks import check, tab_to
+from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
 
 pytestmark = pytest.mark.browser
 FLAGGED = (
@@ -61,27 +60,6 @@ class Council:
             f"{self.url}/api/v1/submissions/{record_id}", json=fields, headers=headers
         )
         assert done.status_code == 200, done.text
-
-
-def sign_in_moderator(
-    site: Site, browser: Browser, email: str, size: str, javascript: bool
-) -> Page:
-    operator(site, "users", "invite", email, "--role", "moderator")
-    context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
-    page = context.new_page()
-    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email)))
-    tab_to(page, "Sign in")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/moderation$"))
-    return page
-
-
-def check(page: Page, shot: str, javascript: bool = True) -> None:
-    """Fits the width, passes axe-core (with JavaScript on, which axe needs), screenshot."""
-    fits(page)
-    if javascript:
-        accessible(page)
-    page.screenshot(path=shot, full_page=True)
 
 
 def decide(page: Page, button: str, words: str | None, confirm: str | None = None) -> None:

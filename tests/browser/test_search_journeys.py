@@ -4,18 +4,16 @@ keyboard-only visitor, and a visitor without JavaScript. axe-core finds no viola
 impact in any state they reach."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from testkit.servers import service
+from tests.browser.checks import accessible, script_errors
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 COUNT_FETCHES = """
@@ -40,16 +38,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
     opened: list[BrowserContext] = []
@@ -65,19 +53,7 @@ def open_page(
     context = browser.new_context(bypass_csp=True, **options)
     contexts.append(context)
     page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return page, errors
-
-
-def no_violations(page: Page) -> None:
-    results: Any = Axe().run(page)
-    found = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-    ]
-    assert found == []
+    return page, script_errors(page)
 
 
 def count(page: Page) -> int:
@@ -111,7 +87,7 @@ def test_a_social_worker_on_a_phone_filters_by_age(
     page.wait_for_url(re.compile(r"age_band=11-16"))
     assert announced(page) == f"{count(page)} case studies found"
     assert 0 < count(page) < everything
-    no_violations(page)
+    accessible(page)
     page.get_by_role("button", name=re.compile(r"^Show \d+ case studies$")).click()
     expect(page.locator("#filters")).to_be_hidden()
     expect(page.locator("#results-heading")).to_be_focused()
@@ -148,7 +124,7 @@ def test_a_councillor_at_a_desk_narrows_to_their_region(
     loose = {"how", "other", "councils", "in", "after", "18", "care", "leavers", "put", "puts"}
     assert marked & loose == set()
     page.goto(f"{site}/?q=care+leavers")
-    no_violations(page)
+    accessible(page)
     # Priority areas carry the name a councillor looks for, and the vocabulary's hint.
     page.locator("#group-priority_area summary").click()
     early_help = page.get_by_label(re.compile(r"^Early help \(\d+\)$"))
@@ -313,4 +289,4 @@ def test_no_accessibility_violations_in_any_state(
         expect(page.locator("#filters")).to_be_visible()
     for group in page.locator("details.group").all():  # open every group, so all is checked
         group.evaluate("d => { d.open = true; }")
-    no_violations(page)
+    accessible(page)

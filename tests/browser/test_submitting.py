@@ -17,8 +17,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
 from testkit.smtp import link_in
-from tests.browser.mail_site import mail_site
-from tests.browser.test_accounts import SIZES, Site, accessible, fits, operator, tab_to
+from tests.browser.checks import SIZES, accessible, fits, tab_to
+from tests.browser.mail_site import Site, mail_site, operator
 
 pytestmark = pytest.mark.browser
 FLAGGED = "Chloe, 15, had missed most of Year 10. A mentor met her every week."

@@ -18,9 +18,9 @@ from email.message import EmailMessage
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.mail_site import mail_site
-from tests.browser.test_accounts import SIZES, Site, accessible, tab_to
-from tests.browser.test_moderation import check, decide, sign_in_moderator
+from tests.browser.checks import SIZES, accessible, check, script_errors, tab_to
+from tests.browser.mail_site import Site, mail_site, sign_in_moderator
+from tests.browser.test_moderation import decide
 from tests.browser.test_submitting import FIXED, FLAGGED, fill_in, press
 
 pytestmark = pytest.mark.browser
@@ -52,12 +52,6 @@ def link_to_page(mail: EmailMessage, site: Site) -> str:
     found = re.search(rf"{re.escape(site.url)}/\S+", mail.get_content())
     assert found, mail.get_content()
     return found.group(0)
-
-
-def watch(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return errors
 
 
 def invite_officer(moderator: Page, site: Site) -> None:
@@ -162,13 +156,13 @@ def moderator_publishes(moderator: Page, site: Site, shot: str) -> None:
 def test_invite_sign_in_submit_review_amend_publish_and_find(site: Site, browser: Browser) -> None:
     shot = f"{site.shots}/journey"
     moderator = sign_in_moderator(site, browser, "lead@campaign.example", "desk", True)
-    moderator_errors = watch(moderator)
+    moderator_errors = script_errors(moderator)
     invite_officer(moderator, site)
 
     invitation = site.smtp.inbox.link_to(OFFICER)
     officer_context = browser.new_context(viewport=SIZES["desk"])  # type: ignore[arg-type]
     officer = officer_context.new_page()
-    officer_errors = watch(officer)
+    officer_errors = script_errors(officer)
     officer.goto(invitation)
     tab_to(officer, "Sign in")
     officer.keyboard.press("Enter")
@@ -189,7 +183,7 @@ def test_invite_sign_in_submit_review_amend_publish_and_find(site: Site, browser
 
     public = browser.new_context(viewport=SIZES["desk"])  # type: ignore[arg-type]
     reader = public.new_page()
-    reader_errors = watch(reader)
+    reader_errors = script_errors(reader)
     reader.goto(site.url)
     reader.get_by_label("Search good practice in children's services").fill("mentors")
     reader.keyboard.press("Enter")

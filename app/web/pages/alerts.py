@@ -12,6 +12,7 @@ The unsubscribe address alone takes any post with a valid token: RFC 8058's one-
 from a mail provider's server, with no cookies and no Origin.
 """
 
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
@@ -22,6 +23,8 @@ from starlette.datastructures import QueryParams
 from app.core.errors import Invalid, NotFound, TooMany
 from app.services.alert_tokens import LIFETIMES, LinkExpired
 from app.services.alert_words import describe
+from app.services.alerts import AlertService, AlertView
+from app.store.db import Session
 from app.web import csrf
 from app.web.deps import AlertsDep, SessionDep, VocabularyDep
 from app.web.pages import page_query
@@ -151,16 +154,29 @@ def confirm_page(
     return render(request, "alert_confirm.html", context, headers=PRIVATE)
 
 
+def _done(
+    request: Request,
+    session: Session,
+    service: AlertService,
+    template: str,
+    act: Callable[[Session, str], AlertView],
+    token: str,
+) -> Response:
+    """Do what a link's button asks, and show the alert with its manage link; or say why the
+    link no longer works."""
+    try:
+        alert = act(session, token)
+    except (Invalid, NotFound) as error:
+        return _link_failed(request, error)
+    context = {"alert": alert, "manage_url": service.manage_link_for(session, alert.id)}
+    return render(request, template, context, headers=PRIVATE)
+
+
 @router.post("/alerts/confirm", dependencies=SameSite)
 def confirm(
     request: Request, session: SessionDep, service: AlertsDep, token: TokenField
 ) -> Response:
-    try:
-        alert = service.confirm(session, token)
-    except (Invalid, NotFound) as error:
-        return _link_failed(request, error)
-    context = {"alert": alert, "manage_url": service.manage_link_for(session, alert.id)}
-    return render(request, "alert_confirmed.html", context, headers=PRIVATE)
+    return _done(request, session, service, "alert_confirmed.html", service.confirm, token)
 
 
 @router.get("/alerts/keep")
@@ -178,12 +194,7 @@ def keep_page(
 
 @router.post("/alerts/keep", dependencies=SameSite)
 def keep(request: Request, session: SessionDep, service: AlertsDep, token: TokenField) -> Response:
-    try:
-        alert = service.keep(session, token)
-    except (Invalid, NotFound) as error:
-        return _link_failed(request, error)
-    context = {"alert": alert, "manage_url": service.manage_link_for(session, alert.id)}
-    return render(request, "alert_kept.html", context, headers=PRIVATE)
+    return _done(request, session, service, "alert_kept.html", service.keep, token)
 
 
 @router.get("/alerts/unsubscribe")

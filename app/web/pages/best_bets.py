@@ -2,16 +2,16 @@
 query (shown first, marked Recommended), and unpin them. The same use cases as
 /api/v1/best-bets."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.core.accounts import Account
-from app.core.errors import Conflict, Invalid
+from app.core.curation import Match
+from app.store.db import Session
 from app.web.deps import BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
-from app.web.pages.rendering import field_errors, render
-from app.web.problems import wants_html
+from app.web.pages.form_page import FormPage, required, see_other
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 PAGE = "/moderation/best-bets"
@@ -20,29 +20,19 @@ MATCHES = {
     "exact": ("Exactly this search", "Case, spaces and punctuation aside."),
     "words": ("Any search with all these words", "In any order, with other words too."),
 }
+FORM = FormPage(
+    "moderation_best_bets.html", {"query": "", "slug": "", "match": "exact"}, first_field="query"
+)
 
 
-def _page(
-    request: Request,
-    session: SessionDep,
-    bets: BestBetsDep,
-    account: Account,
-    form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    notice: str | None = None,
-    status_code: int = 200,
-) -> Response:
+def _listing(session: Session, bets: BestBetsDep, account: Account) -> dict[str, Any]:
     choices = bets.choices(session, account.principal)
-    context = {
+    return {
         "bets": bets.list_best_bets(session, account.principal),
         "choices": choices,
         "titles": dict(choices),
         "matches": MATCHES,
-        "form": form or {"query": "", "slug": "", "match": "exact"},
-        "errors": errors or {},
-        "notice": notice,
     }
-    return render(request, "moderation_best_bets.html", context, status_code)
 
 
 @router.get(PAGE)
@@ -58,7 +48,7 @@ def best_bets_page(
     for bet in bets.list_best_bets(session, account.principal) if pinned else []:
         if bet.id == pinned:
             notice = f"Pinned to “{bet.query}”, in position {bet.position}"
-    return _page(request, session, bets, account, notice=notice)
+    return FORM.show(request, _listing(session, bets, account), notice)
 
 
 @router.post(PAGE)
@@ -71,22 +61,14 @@ def pin(
     slug: Annotated[str, Form(max_length=200)] = "",
     match: Annotated[str, Form(max_length=10)] = "exact",
 ) -> Response:
+    def pinned() -> str:
+        required(slug, "slug", "Choose the case study to pin.")
+        how: Match = "words" if match == "words" else "exact"
+        bet = bets.pin(session, account.principal, query, slug, how)
+        return f"{PAGE}?pinned={bet.id}"
+
     form = {"query": query, "slug": slug, "match": match}
-    try:
-        if not slug:
-            raise Invalid(
-                "Choose the case study to pin.",
-                [{"detail": "Choose the case study to pin.", "pointer": "#/slug"}],
-            )
-        bet = bets.pin(
-            session, account.principal, query, slug, "words" if match == "words" else "exact"
-        )
-    except (Invalid, Conflict) as error:
-        if not wants_html(request):
-            raise
-        errors = field_errors(error, "query")
-        return _page(request, session, bets, account, form, errors, status_code=422)
-    return RedirectResponse(f"{PAGE}?pinned={bet.id}", status_code=303)
+    return FORM.post(request, form, pinned, lambda: _listing(session, bets, account))
 
 
 @router.post(PAGE + "/{bet_id}/unpin")
@@ -94,4 +76,4 @@ def unpin(
     session: SessionDep, bets: BestBetsDep, account: ModeratorUserDep, bet_id: BetId
 ) -> Response:
     bets.unpin(session, account.principal, bet_id)
-    return RedirectResponse(f"{PAGE}?unpinned=1", status_code=303)
+    return see_other(f"{PAGE}?unpinned=1")

@@ -2,44 +2,28 @@
 lists them and adds one; /moderation/embeds/{id}/remove asks, then removes it. The same list
 the API manages (app/services/embed_origins.py); a change reaches every worker within seconds."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.core.accounts import Account
-from app.core.errors import Conflict, Invalid, NotFound
+from app.core.errors import NotFound
 from app.core.origins import EXAMPLE, MAX_ORIGIN_CHARS
 from app.store.db import Session
 from app.web.deps import EmbedOriginsDep, ModeratorUserDep, SessionDep, csrf_protect
+from app.web.pages.form_page import FormPage, required, see_other
 from app.web.pages.moderation_nav import render_moderation
-from app.web.pages.rendering import field_errors
-from app.web.problems import wants_html
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 OriginId = Annotated[int, Path(ge=1, le=2**62)]
 HERE = "/moderation/embeds"
+FORM = FormPage("embed_sites.html", {"origin": "", "note": ""}, first_field="origin", nav=HERE)
 
 
-def _list_page(
-    request: Request,
-    session: Session,
-    origins: EmbedOriginsDep,
-    account: Account,
-    form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    notice: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    context = {
-        "origins": origins.list_origins(session, account.principal),
-        "form": form or {"origin": "", "note": ""},
-        "errors": errors or {},
-        "notice": notice,
-        "example": EXAMPLE,
-    }
-    return render_moderation(request, "embed_sites.html", HERE, context, status_code)
+def _listing(session: Session, origins: EmbedOriginsDep, account: Account) -> dict[str, Any]:
+    return {"origins": origins.list_origins(session, account.principal), "example": EXAMPLE}
 
 
 @router.get(HERE)
@@ -56,7 +40,7 @@ def embed_sites(
         notice = f"{added} may now embed the search"
     elif removed:
         notice = f"{removed} can no longer embed the search"
-    return _list_page(request, session, origins, account, notice=notice)
+    return FORM.show(request, _listing(session, origins, account), notice)
 
 
 @router.post(HERE)
@@ -68,20 +52,13 @@ def add(
     origin: Annotated[str, Form(max_length=MAX_ORIGIN_CHARS * 2)] = "",
     note: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
+    def added() -> str:
+        required(origin.strip(), "origin", "Enter the website's address")
+        done = origins.add_origin(session, account.principal, origin, note.strip() or None)
+        return f"{HERE}?{urlencode({'added': done.origin})}"
+
     form = {"origin": origin, "note": note}
-    try:
-        if not origin.strip():
-            raise Invalid(
-                "Enter the website's address",
-                [{"detail": "Enter the website's address", "pointer": "#/origin"}],
-            )
-        added = origins.add_origin(session, account.principal, origin, note.strip() or None)
-    except (Invalid, Conflict) as error:
-        if not wants_html(request):
-            raise
-        errors = field_errors(error, "origin")
-        return _list_page(request, session, origins, account, form, errors, status_code=422)
-    return RedirectResponse(f"{HERE}?{urlencode({'added': added.origin})}", status_code=303)
+    return FORM.post(request, form, added, lambda: _listing(session, origins, account))
 
 
 def _find(session: Session, origins: EmbedOriginsDep, account: Account, origin_id: int) -> str:
@@ -113,4 +90,4 @@ def remove(
     origin_id: OriginId,
 ) -> Response:
     removed = origins.remove_origin(session, account.principal, origin_id)
-    return RedirectResponse(f"{HERE}?{urlencode({'removed': removed.origin})}", status_code=303)
+    return see_other(f"{HERE}?{urlencode({'removed': removed.origin})}")

@@ -1,17 +1,17 @@
 """Managing people, for moderators and admins: /people lists every account and invites a new one;
 /people/{id}/revoke asks, then revokes (ending that person's sessions and links)."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.core.accounts import Account
-from app.core.errors import Conflict, Invalid
 from app.core.principals import ROLES
+from app.store.db import Session
 from app.web.deps import AccountsDep, ModeratorUserDep, SessionDep, csrf_protect
-from app.web.pages.rendering import field_errors, render
-from app.web.problems import wants_html
+from app.web.pages.form_page import FormPage, see_other
+from app.web.pages.rendering import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -20,26 +20,14 @@ ROLE_CHOICES = {
     "moderator": ("Moderator", "Reviews and publishes case studies, and invites people."),
     "admin": ("Admin", "Everything a moderator does, and manages admins' accounts."),
 }
+FORM = FormPage("people.html", {"email": "", "role": "", "council": ""}, first_field="email")
 
 
-def _people_page(
-    request: Request,
-    session: SessionDep,
-    accounts: AccountsDep,
-    account: Account,
-    form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    notice: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    context = {
+def _listing(session: Session, accounts: AccountsDep, account: Account) -> dict[str, Any]:
+    return {
         "people": accounts.list_accounts(session),
         "roles": {r: ROLE_CHOICES[r] for r in ROLES if account.may_invite(r)},
-        "form": form or {"email": "", "role": "", "council": ""},
-        "errors": errors or {},
-        "notice": notice,
     }
-    return render(request, "people.html", context, status_code)
 
 
 @router.get("/people")
@@ -57,7 +45,7 @@ def people(
         notice = (
             f"Invitation sent to {done.email}" if invited else f"{done.email} can no longer sign in"
         )
-    return _people_page(request, session, accounts, account, notice=notice)
+    return FORM.show(request, _listing(session, accounts, account), notice)
 
 
 @router.post("/people")
@@ -70,15 +58,12 @@ def invite(
     role: Annotated[str, Form(max_length=20)] = "",
     council: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
+    def invited() -> str:
+        person = accounts.invite(session, account, email, role, council)
+        return f"/people?invited={person.id}"
+
     form = {"email": email, "role": role, "council": council}
-    try:
-        invited = accounts.invite(session, account, email, role, council)
-    except (Invalid, Conflict) as error:
-        if not wants_html(request):
-            raise  # problem+json for anything but a browser
-        errors = field_errors(error, "email")
-        return _people_page(request, session, accounts, account, form, errors, status_code=422)
-    return RedirectResponse(f"/people?invited={invited.id}", status_code=303)
+    return FORM.post(request, form, invited, lambda: _listing(session, accounts, account))
 
 
 @router.get("/people/{account_id}/revoke")
@@ -102,4 +87,4 @@ def revoke(
     account_id: AccountId,
 ) -> Response:
     accounts.revoke(session, account, account_id)
-    return RedirectResponse(f"/people?revoked={account_id}", status_code=303)
+    return see_other(f"/people?revoked={account_id}")

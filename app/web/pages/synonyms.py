@@ -2,44 +2,35 @@
 find little, with the sector's phrases proposed for each; accept (edited) or dismiss, and forget
 a decision. The same use cases as /api/v1/synonyms."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.core.accounts import Account
-from app.core.errors import Conflict, Invalid
+from app.store.db import Session
 from app.web.deps import LayLanguageDep, ModeratorUserDep, SessionDep, csrf_protect
-from app.web.pages.rendering import field_errors, render
-from app.web.problems import wants_html
+from app.web.pages.form_page import FormPage, see_other
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 PAGE = "/moderation/synonyms"
 DAYS = 30
 SynonymId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Text = Annotated[str, Form(max_length=1000)]
+FORM = FormPage(
+    "moderation_synonyms.html",
+    {"phrase": "", "targets": "", "note": ""},
+    first_field="phrase",
+    items_field="targets",  # an error about one of the sector's phrases
+)
 
 
-def _page(
-    request: Request,
-    session: SessionDep,
-    bridge: LayLanguageDep,
-    account: Account,
-    form: dict[str, str] | None = None,
-    errors: dict[str, str] | None = None,
-    notice: str | None = None,
-    status_code: int = 200,
-) -> Response:
-    principal = account.principal
-    context = {
-        "suggestions": bridge.suggestions(session, principal, DAYS, 20),
-        "decided": bridge.list_synonyms(session, principal),
+def _listing(session: Session, bridge: LayLanguageDep, account: Account) -> dict[str, Any]:
+    return {
+        "suggestions": bridge.suggestions(session, account.principal, DAYS, 20),
+        "decided": bridge.list_synonyms(session, account.principal),
         "days": DAYS,
-        "form": form or {"phrase": "", "targets": "", "note": ""},
-        "errors": errors or {},
-        "notice": notice,
     }
-    return render(request, "moderation_synonyms.html", context, status_code)
 
 
 @router.get(PAGE)
@@ -57,7 +48,7 @@ def synonyms_page(
             notice = f"Searches for “{synonym.phrase}” now also find {', '.join(synonym.targets)}"
         elif synonym.id == decided:
             notice = f"“{synonym.phrase}” dismissed: it will not be proposed again"
-    return _page(request, session, bridge, account, notice=notice)
+    return FORM.show(request, _listing(session, bridge, account), notice)
 
 
 @router.post(PAGE)
@@ -71,21 +62,16 @@ def decide(
     note: Text = "",
     decision: Annotated[str, Form(max_length=20)] = "accept",
 ) -> Response:
-    form = {"phrase": phrase, "targets": targets, "note": note}
-    principal = account.principal
-    try:
+    def decided() -> str:
         if decision == "dismiss":
-            done = bridge.dismiss(session, principal, phrase, note or None)
+            done = bridge.dismiss(session, account.principal, phrase, note or None)
         else:
             wanted = [t for t in (p.strip() for p in targets.split(",")) if t]
-            done = bridge.accept(session, principal, phrase, wanted, note or None)
-    except (Invalid, Conflict) as error:
-        if not wants_html(request):
-            raise
-        errors = field_errors(error, "phrase")
-        errors = {("targets" if k.isdigit() else k): v for k, v in errors.items()}
-        return _page(request, session, bridge, account, form, errors, status_code=422)
-    return RedirectResponse(f"{PAGE}?decided={done.id}", status_code=303)
+            done = bridge.accept(session, account.principal, phrase, wanted, note or None)
+        return f"{PAGE}?decided={done.id}"
+
+    form = {"phrase": phrase, "targets": targets, "note": note}
+    return FORM.post(request, form, decided, lambda: _listing(session, bridge, account))
 
 
 @router.post(PAGE + "/{synonym_id}/forget")
@@ -93,4 +79,4 @@ def forget(
     session: SessionDep, bridge: LayLanguageDep, account: ModeratorUserDep, synonym_id: SynonymId
 ) -> Response:
     bridge.remove(session, account.principal, synonym_id)
-    return RedirectResponse(f"{PAGE}?forgotten=1", status_code=303)
+    return see_other(f"{PAGE}?forgotten=1")

@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from app.config import ROOT
 from app.core.currency import may_be_out_of_date
-from app.services.filters import SearchRequest
+from app.services.filters import FILTER_PARAMS, SearchRequest
 from app.web.pages.dates import in_words
 
 templates = Jinja2Templates(directory=ROOT / "app" / "templates")
@@ -41,21 +41,7 @@ def out_of_date(context: Context, last_reviewed: str | None) -> bool:
 templates.env.globals["out_of_date"] = out_of_date
 
 # Parameters that describe a search (what the page keeps when it builds a link).
-SEARCH_KEYS = (
-    "q",
-    "priority_area",
-    "age_band",
-    "age",
-    "theme",
-    "region",
-    "council",
-    "evidence",
-    "published_from",
-    "published_to",
-    "measured",
-    "sort",
-    "per_page",
-)
+SEARCH_KEYS = ("q", *FILTER_PARAMS, "sort", "per_page")
 
 
 class Link:

@@ -1,0 +1,60 @@
+"""What every browser journey checks on the pages it reaches, written once: axe-core finds
+nothing, the page fits the screen's width, the keyboard reaches a control and shows focus on it,
+and no script error is logged."""
+
+from pathlib import Path
+from typing import Any
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+SIZES = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def accessible(page: Page) -> None:
+    """axe-core finds no violation of any impact (it needs the page's JavaScript)."""
+    results: Any = Axe().run(page)
+    found = [
+        (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+    ]
+    assert found == [], page.url
+
+
+def fits(page: Page) -> None:
+    """Nothing scrolls sideways at the page's width."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"  # type: ignore[index]
+
+
+def check(page: Page, shot: str | Path, javascript: bool = True) -> None:
+    """Fits the width, passes axe-core (with JavaScript on: without it axe.run never settles),
+    and a screenshot of the whole page for people to look at."""
+    fits(page)
+    if javascript:
+        accessible(page)
+    page.screenshot(path=shot, full_page=True)
+
+
+def tab_to(page: Page, text: str, limit: int = 60) -> None:
+    """Press Tab until the focused element reads `text`, and check that focus shows."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement;"
+            " return (e.innerText || e.value || e.getAttribute('aria-label') || '').trim() })()"
+        )
+        if " ".join(focused.split()) == text:
+            outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            shadow = page.evaluate("getComputedStyle(document.activeElement).boxShadow")
+            assert outline != "none" or shadow != "none", f"{text!r} shows no focus"
+            return
+    raise AssertionError(f"Tab never reached {text!r} on {page.url} (last: {focused!r})")
+
+
+def script_errors(page: Page) -> list[str]:
+    """The list the page's console errors and uncaught exceptions will be added to."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
