@@ -42,3 +42,4 @@ def test_the_store_is_closed_anyway_after_the_wait(postgres: PostgresServer) -> 
     with Session(engine) as session:
         session.exec(text("select 1"))  # type: ignore[call-overload]
         assert not close_engine(engine, wait=0.2)
+        session.connection().invalidate()  # closed here, not left for the collector
