@@ -123,15 +123,13 @@ def facets(
     councils: dict[str, str],
 ) -> Facets:
     """Facet values with their counts, most first; chosen values are kept even at zero.
-    councils maps each council's key in the index to its name. The values are built without
-    validating them again (the vocabulary's and the index's own strings, and counts): a search
-    lists every council, and validating each value was a twentieth of a warm search."""
+    councils maps each council's key in the index to its name."""
 
     def values(name: str) -> list[FacetValue]:
         chosen = set(selected.get(name, []))
         kind = FILTERS[name]
         found = [
-            FacetValue.model_construct(
+            FacetValue(
                 value=t.slug,
                 label=t.label,
                 count=counts[name].get(t.slug, 0),
@@ -148,7 +146,7 @@ def facets(
         keys = [*found, *sorted(chosen - set(found))]
         return sorted(
             (
-                FacetValue.model_construct(
+                FacetValue(
                     value=labels.get(key, key) if by_label else key,
                     label=labels.get(key, key),
                     count=found.get(key, 0),
