@@ -3,6 +3,7 @@
 Domain values only: the web layer adds the URLs (app/web/presenters.py), since only it knows
 the address the service is reached at."""
 
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import (
@@ -107,6 +108,27 @@ class SearchResult(BaseModel):
         exclude_if=lambda value: value is None,
         description="Only with explain=true: why this result ranks where it does",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a result card shows of a published case study, and the text its snippets quote
+    from: read from the store without the rest of the record (app/store/case_studies.py)."""
+
+    slug: str
+    title: str
+    council: str
+    region: str
+    summary: str
+    body: str
+    outcomes: tuple[str, ...]
+    priority_areas: list[str]
+    age_bands: list[str]
+    themes: list[str]
+    evidence: Evidence
+    published: str | None
+    last_reviewed: str | None
+    source_url: str | None
 
 
 class FacetValue(BaseModel):

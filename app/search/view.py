@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from cachetools import LRUCache
 from numpy.typing import NDArray
 from whoosh import collectors
 from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
@@ -24,6 +25,8 @@ from app.search.analysis import stem
 from app.search.nodes import Across, Pattern
 from app.search.postings import Floats, Postings
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS
+
+BY_COSINE_BYTES = 16 * 2**20  # query texts' documents by cosine, per view (80 at 20,000)
 
 Sort = Literal["relevance", "newest", "title", "reviewed"]
 
@@ -63,6 +66,10 @@ class View:
         self.readers = 0
         self.retired = False
         self.ranker = ranking.Ranker(searcher, postings, self.lock)
+        # Each query text's documents by cosine (semantic.order), least recently used dropped.
+        self._by_cosine: LRUCache[str, NDArray[np.intp]] = LRUCache(
+            BY_COSINE_BYTES, getsizeof=lambda order: order.nbytes
+        )
         reader = searcher.reader()
         self.size = reader.doc_count_all()
         self.slugs: list[str] = [""] * self.size
@@ -112,10 +119,19 @@ class View:
     def fused(self, scores: Floats, allowed: NDArray[np.bool_], text: str) -> Floats:
         """BM25F scores, or their fusion with the embeddings' ranking when hybrid is on."""
         vectors = self.vectors if text else None
-        query = semantic.query_vector(text) if vectors is not None else None
-        if vectors is None or query is None:
+        if vectors is None:
             return scores
-        return semantic.fuse(scores, np.flatnonzero(allowed), vectors, query)[0]
+        with self.lock:
+            by_cosine = self._by_cosine.get(text)
+        if by_cosine is None:
+            query = semantic.query_vector(text)
+            if query is None:
+                return scores
+            by_cosine = semantic.order(vectors, query)
+            with self.lock:
+                if by_cosine.nbytes <= self._by_cosine.maxsize:
+                    self._by_cosine[text] = by_cosine
+        return semantic.fuse_ordered(scores, allowed, by_cosine)
 
     def holds(self, word: str) -> bool:
         """Whether a live (published) document holds a word, in any of the word's forms."""

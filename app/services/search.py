@@ -21,7 +21,18 @@ from app.services.analytics import QueryCounter
 from app.services.curation import Curation
 from app.services.filters import SearchRequest, age_bands, facets, validated
 from app.services.metrics import Metrics
+from app.services.result_cards import ResultCards
 from app.services.results import search_result
+from app.services.search_cache import (
+    CACHE_BYTES,
+    OVERHEAD,
+    PLAN_BYTES_PER_CHAR,
+    PLAN_SHARE,
+    Entry,
+    entry_of,
+    remember,
+    size_of,
+)
 from app.services.suggest import Suggester
 from app.store import case_studies as store
 from app.store import changelog
@@ -35,32 +46,6 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _Rendering = TypeVar("_Rendering")
 
 
-CACHE_BYTES = 64 * 2**20  # search pages kept per process (SEARCH_CACHE_MB), most recently used
-PLAN_SHARE = 4  # parsed, corrected queries with their filters: a quarter of the pages' budget
-# Memory a cached value holds per byte of its text form (its JSON, or a query's repr): Python
-# strings, lists and models cost several times the characters they carry. Measured with
-# tracemalloc over the bundled collection (about 3.3 for pages, 8.6 for plans), rounded up.
-PAGE_BYTES_PER_CHAR = 4
-PLAN_BYTES_PER_CHAR = 10
-OVERHEAD = 2048  # bytes per entry whatever its size: the objects, the key, the cache's links
-
-
-def _size(entry: "_Entry | _Plan") -> int:
-    return entry.size
-
-
-@dataclass
-class _Entry:
-    page: SearchPage
-    size: int  # about how much memory it holds, key and one rendering included, in bytes
-    rendered: tuple[str, Any] | None = None  # the last rendering asked for (see rendered())
-
-
-def _entry_of(page: SearchPage, key: tuple[Any, ...]) -> "_Entry":
-    chars = len(page.model_dump_json()) + len(repr(key))
-    return _Entry(page, OVERHEAD + (PAGE_BYTES_PER_CHAR + 1) * chars)
-
-
 @dataclass(frozen=True)
 class _Plan:
     selected: dict[str, list[str]]
@@ -70,12 +55,6 @@ class _Plan:
     did_you_mean: str | None
     text: str  # what is ranked by meaning: corrected, with everyday words' sector words
     size: int = 0  # about how much memory it holds, key included, in bytes
-
-
-def _remember(cache: "LRUCache[tuple[Any, ...], Any]", key: tuple[Any, ...], value: Any) -> None:
-    """Keep value unless it alone is over the cache's budget (then it is simply not kept)."""
-    if _size(value) <= cache.maxsize:
-        cache[key] = value
 
 
 class SearchService:
@@ -98,13 +77,14 @@ class SearchService:
         self.metrics = metrics
         # Both caches are bounded in bytes (an estimate of each entry's memory), not in
         # entries: a page of 50 results holds a hundred times what a page of none does.
-        self._cache: LRUCache[tuple[Any, ...], _Entry] = LRUCache(cache_bytes, getsizeof=_size)
+        self._cache: LRUCache[tuple[Any, ...], Entry] = LRUCache(cache_bytes, getsizeof=size_of)
         self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(
-            cache_bytes // PLAN_SHARE, getsizeof=_size
+            cache_bytes // PLAN_SHARE, getsizeof=size_of
         )
         self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema, curation.thesaurus if curation else None)
         self._words = make_word_analyzer()
+        self.cards = ResultCards()
         self._catalogue: Catalogue | None = None
         self._suggester: Suggester | None = None
         self._councils: dict[str, str] = {}
@@ -140,7 +120,7 @@ class SearchService:
         if plan is None:
             plan = self._make_plan(request, key)
             with self._cache_lock:
-                _remember(self._plans, key, plan)
+                remember(self._plans, key, plan)
         return plan
 
     def _make_plan(self, request: SearchRequest, key: tuple[Any, ...]) -> "_Plan":
@@ -211,7 +191,7 @@ class SearchService:
         entry.rendered = (form, body)
         return body
 
-    def _entry(self, session: Session, request: SearchRequest) -> "_Entry":
+    def _entry(self, session: Session, request: SearchRequest) -> Entry:
         """A page of results: from the cache when nothing has changed since the same search
         was answered (the embedded widget asks the same thing over and over), else worked out
         afresh. The key holds the change log's head, read from the store for every search, so
@@ -219,8 +199,9 @@ class SearchService:
         process made it (an unpublished case study was served from another worker's cache);
         and the index's version, so a page made before this process's index caught up is made
         again once it has."""
+        head = changelog.last_change_id(session)
         key = (
-            changelog.last_change_id(session),
+            head,
             self.index.current_version(),
             self._curation(),
             request.key(),
@@ -228,9 +209,9 @@ class SearchService:
         with self._cache_lock:
             entry = self._cache.get(key)
         if entry is None:
-            entry = _entry_of(self._search(session, request), key)
+            entry = entry_of(self._search(session, request, head), key)
             with self._cache_lock:
-                _remember(self._cache, key, entry)
+                remember(self._cache, key, entry)
         if self.counter is not None and request.page == 1:
             self.counter.record(request.q, entry.page.total)
         if self.metrics is not None:
@@ -239,7 +220,8 @@ class SearchService:
                 self.metrics.zero_results.inc()
         return entry
 
-    def _search(self, session: Session, request: SearchRequest) -> SearchPage:
+    def _search(self, session: Session, request: SearchRequest, head: int) -> SearchPage:
+        """head: the change log's head, read before anything else (see result_cards.py)."""
         plan = self._plan(request)
         offset = (request.page - 1) * request.per_page
         pins = self._pins(request, plan)
@@ -252,7 +234,13 @@ class SearchService:
             hits = self.index.search(
                 plan.query, plan.filters, plan.sort, offset, request.per_page, plan.text
             )
-        rows = store.list_published_by_slug(session, hits.slugs)
+        results = self.cards.results(
+            head,
+            hits.slugs,
+            hits.terms,
+            pinned,
+            lambda slugs: store.published_summaries(session, slugs),
+        )
         return SearchPage(
             q=request.q,
             did_you_mean=plan.did_you_mean,
@@ -262,7 +250,7 @@ class SearchService:
             page=request.page,
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
-            results=[search_result(row, hits.terms, row.slug in pinned) for row in rows],
+            results=results,
             facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
 
@@ -276,7 +264,7 @@ class SearchService:
     def explained(self, session: Session, request: SearchRequest) -> SearchPage:
         """The page with why each result ranks where it does: worked out afresh each time
         (it is for looking into the ranking, not for every visitor), not cached, not counted."""
-        page = self._search(session, request)
+        page = self._search(session, request, changelog.last_change_id(session))
         plan = self._plan(request)
         if plan.query is None or plan.sort != "relevance":
             return page
@@ -321,8 +309,9 @@ class SearchService:
             "age_band": case_study.tag_values("age_bands"),
         }
         slugs = [found for found, _ in self.index.similar(texts, tags, limit, exclude=slug)]
-        rows = store.list_published_by_slug(session, slugs)
-        return RelatedPage(slug=slug, results=[search_result(row, frozenset()) for row in rows])
+        found = store.published_summaries(session, slugs)
+        results = [search_result(found[s], frozenset()) for s in slugs if s in found]
+        return RelatedPage(slug=slug, results=results)
 
     def _current_catalogue(self) -> Catalogue:
         catalogue = self.index.catalogue()

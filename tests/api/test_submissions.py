@@ -480,3 +480,31 @@ def test_a_repeated_search_is_never_answered_stale_after_a_publish(
     moderate(client, keys.moderator, record, "publish")
     after = client.get("/api/v1/search", params={"q": "kinship"}).json()
     assert after["total"] == first["total"] + 1
+
+
+def test_result_cards_never_outlive_a_publish_an_unpublish_or_an_edit(
+    client: TestClient, keys: Keys
+) -> None:
+    """With every page worked out afresh, a result is still never stale: the kept result
+    cards (summaries and snippets) belong to the change log's head they were read at."""
+    search = client.app.state.search  # type: ignore[attr-defined]
+
+    def results() -> list[tuple[str, str]]:
+        search.clear_cache()
+        found = client.get("/api/v1/search", params={"q": "quokka"}).json()["results"]
+        return [(r["slug"], r["title"]) for r in found]
+
+    body = created(client, keys.leeds, title="Quokka kinship hub")
+    record, slug = body["id"], body["slug"]
+    moderate(client, keys.moderator, record, "publish")
+    assert results() == [(slug, "Quokka kinship hub")]
+    assert results() == [(slug, "Quokka kinship hub")]  # from the kept card
+    moderate(client, keys.moderator, record, "unpublish", {"reason": "Source disputed"})
+    assert results() == []
+    client.patch(
+        f"/api/v1/submissions/{record}",
+        json={"title": "Quokka family hub"},
+        headers=auth(keys.leeds),
+    )
+    moderate(client, keys.moderator, record, "publish")
+    assert results() == [(slug, "Quokka family hub")]
