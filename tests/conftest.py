@@ -23,6 +23,20 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# Tests that start their own servers and Chromium once per module.
+_MODULE_GROUPS = ("e2e", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs `-n … --dist loadgroup`) keep each module of
+    tests/e2e and tests/browser on one worker, so that its module-scoped servers and browser
+    start once; every other test goes to whichever worker is free."""
+    here = Path(__file__).parent
+    for item in items:
+        where = item.path.relative_to(here)
+        if where.parts[0] in _MODULE_GROUPS:
+            item.add_marker(pytest.mark.xdist_group(where.as_posix()))
+
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
