@@ -14,9 +14,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## serve the bundled collection on SQLite at http://127.0.0.1:8000
 	$(PY) -m app --host 127.0.0.1 --port 8000
 
+# Three workers on two cores: the browser and end-to-end tests mostly wait on their servers and
+# Chromium. Each module of tests/e2e and tests/browser stays on one worker (tests/conftest.py).
+# `make test WORKERS=n` for another count (WORKERS=0 runs in one process).
+WORKERS ?= 3
+
 test: $(STAMP)  ## the whole suite: unit, API, end-to-end and browser (installs Debian's chromium if missing)
 	bash .ci/system-packages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 lint: $(STAMP)  ## ruff, and the layer contract (docs/architecture.md) with import-linter
 	$(VENV)/bin/ruff check .

@@ -42,6 +42,7 @@ def service(
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
         "INDEX_DIR": str(tmp / "index"),
+        "OUTBOX_DIR": str(tmp / "outbox"),  # not var/outbox, which every test run would share
         **(env or {}),
     }
     log = (tmp / "server.log").open("w")

@@ -17,11 +17,32 @@ from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
 
+# pytest-xdist's workers start with COLUMNS=80 and LINES=24 set; rich reads them once, when the
+# CLI's consoles are made at import, so a test that sets COLUMNS would get 80-column tables on a
+# worker only. A worker starts as a plain run does.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
 # In CI the property tests draw the same examples every run (a landing is not decided by which
 # examples a run happened to draw); locally they draw new ones, and keep what failed.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+# Tests that start their own servers and Chromium once per module.
+_MODULE_GROUPS = ("e2e", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test` runs `-n … --dist loadgroup`) keep each module of
+    tests/e2e and tests/browser on one worker, so that its module-scoped servers and browser
+    start once; every other test goes to whichever worker is free."""
+    here = Path(__file__).parent
+    for item in items:
+        where = item.path.relative_to(here)
+        if where.parts[0] in _MODULE_GROUPS:
+            item.add_marker(pytest.mark.xdist_group(where.as_posix()))
 
 
 @pytest.fixture

@@ -63,7 +63,9 @@ def test_two_servers_on_one_postgresql_converge(tmp_path: Path, postgres: Postgr
         assert httpx.get(f"{b}/api/v1/search").json()["total"] >= 90
         council, moderator = keys(url)
         publish(a, council, moderator, "Platypus replica hub")
-        assert seconds_until_found(a, "platypus", 0.5) < 0.5  # at once where it was published
+        # At once where it was published: the very first search finds it (a publish is in
+        # search before it is answered), however long that one request takes on a busy machine.
+        assert httpx.get(f"{a}/api/v1/search", params={"q": "platypus"}).json()["total"] == 1
         assert seconds_until_found(b, "platypus") < 2.0  # and within two seconds elsewhere
         assert httpx.get(f"{b}/readyz").status_code == 200
 
