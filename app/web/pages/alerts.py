@@ -247,12 +247,7 @@ def stop_alerts(
     token: TokenField,
     alert: Annotated[list[int], Form(max_length=1000)] = [],  # noqa: B006
 ) -> Response:
-    try:
-        stopped = service.stop(session, token, alert)
-    except Invalid as error:
-        return _link_failed(request, error)
-    query = urlencode({"token": token, "stopped": stopped})
-    return RedirectResponse(f"/alerts/manage?{query}", status_code=303)
+    return _back_to_manage(request, token, "stopped", lambda: service.stop(session, token, alert))
 
 
 @router.post("/alerts/manage/keep", dependencies=SameSite)
@@ -264,11 +259,16 @@ def keep_alerts(
     alert: Annotated[list[int], Form(max_length=1000)] = [],  # noqa: B006
 ) -> Response:
     """The manage page's "Keep" button: the same as the emailed "Keep this alert" link."""
+    return _back_to_manage(request, token, "kept", lambda: service.keep_some(session, token, alert))
+
+
+def _back_to_manage(request: Request, token: str, done: str, act: Callable[[], int]) -> Response:
+    """Do what a manage page's button asks, then show the page again saying how many it did."""
     try:
-        kept = service.keep_some(session, token, alert)
+        count = act()
     except Invalid as error:
         return _link_failed(request, error)
-    query = urlencode({"token": token, "kept": kept})
+    query = urlencode({"token": token, done: count})
     return RedirectResponse(f"/alerts/manage?{query}", status_code=303)
 
 
