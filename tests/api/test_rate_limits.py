@@ -52,3 +52,21 @@ def test_spelling_the_header_differently_does_not_reset_a_keys_count(limited: Te
     key = leeds_key(limited)
     spellings = [f"Bearer {key}", f"bearer {key}", f"BEARER {key}", f"Bearer  {key}"]
     assert [post(limited, s) for s in spellings] == [201, 201, 201, 429]
+
+
+def test_the_widget_script_is_never_counted_against_a_host_sites_visitors(
+    settings: Settings,
+) -> None:
+    """Every visitor of a host page fetches the script; a busy page must not spend their
+    address's search allowance, whether it asks for the stable or the versioned address."""
+    write_collection(settings.data_dir, sample_collection())
+    with TestClient(create_app(settings.model_copy(update={"rate_limit": "2/minute"}))) as client:
+        stable = client.get("/widget.js", follow_redirects=False)
+        versioned = stable.headers["location"]
+        assert versioned.startswith("/widget.") and versioned != "/widget.js"
+        codes = [client.get(versioned).status_code for _ in range(5)]
+        codes += [client.get("/widget.js", follow_redirects=False).status_code for _ in range(3)]
+        assert codes == [200] * 5 + [302] * 3
+        assert client.get("/api/v1/search?q=care").status_code == 200
+        assert client.get("/api/v1/search?q=care").status_code == 200
+        assert client.get("/api/v1/search?q=care").status_code == 429

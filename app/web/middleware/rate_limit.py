@@ -22,7 +22,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.config import parse_limit
 from app.web.problems import send_problem
 
-EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/widget.js")
+# "/widget." covers the stable /widget.js and its versioned /widget.<hash>.js alike.
+EXEMPT = ("/healthz", "/readyz", "/metrics", "/static/", "/favicon.ico", "/widget.")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
