@@ -2,7 +2,8 @@
 served from a second origin. The frame is as tall as its content on a phone and a laptop; the
 widget and the frame show the same results; with the service stopped, or silent, or the site not
 allowed, the plain link shows (and the console says why); a site a moderator adds through the
-API works at once, no restart; the search page's panel copies and previews; axe finds nothing."""
+API, or on /moderation/embeds by keyboard, works at once, no restart; the search page's panel
+copies and previews; axe finds nothing."""
 
 import contextlib
 import html
@@ -31,6 +32,8 @@ from sqlmodel import Session
 from app.store.db import make_engine
 from app.store.keys import create_key
 from testkit.servers import free_port, service, static_site
+from tests.browser.checks import check, tab_to
+from tests.browser.mail_site import mail_site, sign_in_moderator
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -394,6 +397,56 @@ def test_a_site_a_moderator_adds_works_without_a_restart(
     httpx.delete(added.json()["url"], headers=key).raise_for_status()
     assert poll(lambda: not shows("widget.html", lambda p: p.locator("case-study-search li")))
     expect(fallback(page)).to_be_visible()
+
+
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_a_moderator_allows_a_site_in_the_browser_and_takes_it_away_again(
+    browser: Browser,
+    open_page: Callable[..., Watched],
+    tmp_path: Path,
+    size: str,
+    javascript: bool,
+) -> None:
+    """The campaign team's side of embedding, by keyboard: a web editor's site shows the link
+    until a moderator allows it on /moderation/embeds; then the widget shows case studies; once
+    removed, the link again. No restart, no API key, no environment variable."""
+    with mail_site(tmp_path, RATE_LIMIT="off") as site:
+        host_pages(tmp_path / "editor", site.url)
+        with static_site(tmp_path / "editor") as editor:
+            visitor = open_page().page
+            visitor.goto(f"{editor}/widget.html")
+            expect(fallback(visitor)).to_be_visible()
+
+            page = sign_in_moderator(site, browser, f"{size}@campaign.example", size, javascript)
+            page.goto(f"{site.url}/moderation/embeds")
+            for _ in range(60):  # Tab to the address field, as a keyboard user does
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.id") == "origin":
+                    break
+            page.keyboard.type(editor + "/")
+            page.keyboard.press("Tab")
+            page.keyboard.type("The campaign's own site")
+            tab_to(page, "Allow website")
+            page.keyboard.press("Enter")
+            expect(page.locator(".banner--success")).to_contain_text(
+                f"{editor} may now embed the search"
+            )
+            expect(page.locator("code.origin")).to_contain_text([editor])
+            check(page, f"{site.shots}/{size}-embeds-allowed.png", javascript)
+
+            visitor.goto(f"{editor}/widget.html")
+            expect(visitor.locator("case-study-search li")).to_have_count(3)
+
+            tab_to(page, f"Remove {editor}")
+            page.keyboard.press("Enter")
+            expect(page.locator("h1")).to_have_text(f"Stop {editor} embedding the search?")
+            tab_to(page, "Remove website")
+            page.keyboard.press("Enter")
+            expect(page.locator("p.empty")).to_be_visible()
+            visitor.goto(f"{editor}/widget.html")
+            expect(fallback(visitor)).to_be_visible()
+            expect(visitor.locator("case-study-search li")).to_have_count(0)
+            page.context.close()
 
 
 def test_with_the_service_stopped_or_silent_the_widget_shows_its_link(
