@@ -38,8 +38,9 @@ fmt: $(STAMP)
 check: $(STAMP)  ## validate the collection files
 	$(PY) -m indexer check
 
-relevance: $(STAMP)  ## score the graded practitioner queries (nDCG@10, MRR)
+relevance: $(STAMP)  ## score the graded practitioner queries (nDCG@10, MRR), then the held-out set
 	$(PY) -m indexer relevance
+	$(PY) -m indexer relevance --judgments data/relevance/heldout.yaml
 
 screenshots: $(STAMP)  ## the README's screenshots of the pages, into docs/screenshots/
 	bash .ci/system-packages

@@ -30,6 +30,9 @@ from app.services.search import SearchService
 from app.store.db import init_db, make_engine
 
 JUDGMENTS = ROOT / "data" / "relevance" / "queries.yaml"
+# Written by a judge who never saw the suite or the search; only ever scored, never tuned to, so
+# it shows whether what the suite rewards carries over to queries nobody tuned for.
+HELD_OUT = ROOT / "data" / "relevance" / "heldout.yaml"
 DEPTH = 10
 WANTED = 2  # MRR counts the first result graded "clearly useful" or better
 

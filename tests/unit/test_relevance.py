@@ -45,9 +45,12 @@ def test_malformed_judgments_are_refused(tmp_path: Path, text: str, message: str
         relevance.read_judgments(path)
 
 
-def test_the_judgments_are_enough_and_name_real_case_studies() -> None:
-    judgments = relevance.read_judgments()
-    assert len(judgments) >= 30
+@pytest.mark.parametrize(("path", "least"), [(relevance.JUDGMENTS, 150), (relevance.HELD_OUT, 60)])
+def test_the_judgments_are_enough_and_name_real_case_studies(path: Path, least: int) -> None:
+    judgments = relevance.read_judgments(path)
+    assert len(judgments) >= least
+    for kind in ("question", "everyday", "long"):
+        assert sum(j.kind == kind for j in judgments) >= least // 4, kind
     slugs = {path.stem for path in COLLECTION.glob("*.md")}
     for judgment in judgments:
         assert set(judgment.expected) <= slugs, judgment.query
