@@ -46,6 +46,10 @@ VARIANTS: dict[str, tuple[Tuning, Callable[[], AbstractContextManager[None]]]] =
     "without minimum-should-match": (Tuning(minimum_share=0), nothing),
     "without place words": (Tuning(places=False), nothing),
     "BM25F with K1 = 1.2": (Tuning(), lambda: constant(bm25f, "K1", 1.2)),
+    "a phrase's idf its words' sum alone": (
+        Tuning(),
+        lambda: constant(bm25f, "PHRASE_OWN_IDF", False),
+    ),
     "fields scored apart (no BM25F)": (Tuning(bm25f=False), nothing),
 }
 
