@@ -209,10 +209,12 @@ def test_an_alternative_is_weighted_no_more_than_the_words_typed() -> None:
 
 
 def test_what_the_thesaurus_knows_counts_more_than_a_plain_word() -> None:
-    """"CAMHS" is the sector's idea, "waiting" a word around it: the entry typed and its
+    """ "CAMHS" is the sector's idea, "waiting" a word around it: the entry typed and its
     alternatives are weighed entry_weight times a plain word (docs/relevance.md)."""
     query = BUILDER.build("CAMHS waiting")
-    typed = {n.words: n.boost for n in _walk(query) if isinstance(n, Across) and n.origin == "typed"}
+    typed = {
+        n.words: n.boost for n in _walk(query) if isinstance(n, Across) and n.origin == "typed"
+    }
     assert Tuning().entry_weight > 1
     assert typed == {("camh",): Tuning().entry_weight, ("wait",): 1.0}
     plain = QueryBuilder(build_schema(), THESAURUS, Tuning(entry_weight=1.0))
