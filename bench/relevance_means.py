@@ -40,7 +40,7 @@ VARIANTS: dict[str, tuple[Tuning, Callable[[], AbstractContextManager[None]]]] =
     "without hybrid (embeddings)": (Tuning(), lambda: constant(semantic, "SEMANTIC_WEIGHT", 0.0)),
     "without everyday words": (Tuning(everyday=False), nothing),
     "everyday words weighed half (0.5)": (Tuning(everyday_boost=0.5), nothing),
-    "what the thesaurus knows weighed as a plain word": (Tuning(entry_weight=1.0), nothing),
+    "thesaurus entries weighed as plain words": (Tuning(entry_weight=1.0), nothing),
     "without filler words": (Tuning(filler=False), nothing),
     "everyday words' sector words not embedded": (Tuning(everyday_meaning=False), nothing),
     "without minimum-should-match": (Tuning(minimum_share=0), nothing),
