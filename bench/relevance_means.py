@@ -40,11 +40,16 @@ VARIANTS: dict[str, tuple[Tuning, Callable[[], AbstractContextManager[None]]]] =
     "without hybrid (embeddings)": (Tuning(), lambda: constant(semantic, "SEMANTIC_WEIGHT", 0.0)),
     "without everyday words": (Tuning(everyday=False), nothing),
     "everyday words weighed half (0.5)": (Tuning(everyday_boost=0.5), nothing),
+    "thesaurus entries weighed as plain words": (Tuning(entry_weight=1.0), nothing),
     "without filler words": (Tuning(filler=False), nothing),
     "everyday words' sector words not embedded": (Tuning(everyday_meaning=False), nothing),
     "without minimum-should-match": (Tuning(minimum_share=0), nothing),
     "without place words": (Tuning(places=False), nothing),
     "BM25F with K1 = 1.2": (Tuning(), lambda: constant(bm25f, "K1", 1.2)),
+    "a phrase's idf its words' sum alone": (
+        Tuning(),
+        lambda: constant(bm25f, "PHRASE_OWN_IDF", False),
+    ),
     "fields scored apart (no BM25F)": (Tuning(bm25f=False), nothing),
 }
 

@@ -9,8 +9,10 @@ BM25F treats the fields as one document whose title counts more (Robertson, Zara
     tf'(d) = sum over fields f of  weight_f * tf_f(d) / (1 - B + B * length_f(d) / mean_f)
     score  = idf * tf' * (K1 + 1) / (tf' + K1)
 
-with idf = ln(1 + (N - n + 0.5) / (n + 0.5)), n the documents holding the word in any field;
-a phrase's idf is the sum of its words'.
+with idf = ln(1 + (N - n + 0.5) / (n + 0.5)), n the documents holding the word in any field.
+A phrase's idf is the sum of its words', or its own (n the documents holding the phrase) if
+that is larger: "early help" and "children's homes" are rarer than two common words that
+happen to be found together would be (docs/relevance.md).
 """
 
 import math
@@ -26,6 +28,7 @@ from app.search.postings import Floats, Ids, Postings, Segment
 
 K1 = 2.0  # measured: 1.2 gave 0.011 less nDCG@10 (docs/relevance.md)
 B = 0.75
+PHRASE_OWN_IDF = True  # a phrase's idf is at least its own (False: its words' sum alone)
 MAX_KEPT = 65_536  # words whose document counts a scorer remembers
 MAX_SCORES = 2_000_000  # scored documents a scorer remembers (about 24 MB), least used dropped
 
@@ -66,7 +69,7 @@ class FieldStatistics:
     def idf(self, key: tuple[bytes, tuple[str, ...]], holding: int) -> float:
         """The idf of a word that `holding` documents contain in the fields (remembered per
         word and fields)."""
-        known = math.log(1 + (self.size - holding + 0.5) / (holding + 0.5))
+        known = idf_of(self.size, holding)
         if len(self._idf) >= MAX_KEPT:
             self._idf.clear()
         self._idf[key] = known
@@ -74,6 +77,11 @@ class FieldStatistics:
 
     def known_idf(self, key: tuple[bytes, tuple[str, ...]]) -> float | None:
         return self._idf.get(key)
+
+
+def idf_of(size: int, holding: int) -> float:
+    """BM25's idf of a word or phrase that `holding` of `size` documents contain."""
+    return math.log(1 + (size - holding + 0.5) / (holding + 0.5))
 
 
 def combine(
@@ -178,6 +186,8 @@ class FieldScorer:
             norms = {field: self.statistics.norms(field) for field in weights}
             ids, tf = combine(occurrences, weights, norms)
             idf = sum(self.word_idf(word, weights) for word in words)
+            if len(words) > 1 and PHRASE_OWN_IDF:
+                idf = max(idf, idf_of(self.size, len(ids)))
             found = (ids, saturate(tf, idf))
             with self._lock:
                 self._scores[key] = found

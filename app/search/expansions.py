@@ -41,10 +41,15 @@ class Expanded(syntax.GroupNode):  # type: ignore[misc]
 
     Scored as the best of them (a DisjunctionMax), not their sum: a case study that says both
     "care leavers" and "leaving care" holds one idea of the query, not two, and must not
-    outrank one that holds that idea and another word of the query (docs/relevance.md)."""
+    outrank one that holds that idea and another word of the query (docs/relevance.md).
+    Each is weighed `weight` times as much as a plain word: what the thesaurus knows is the
+    sector's idea, the topic of the query more often than the words around it."""
 
     def query(self, parser: Any) -> Any:
+        weight = self.kwargs.get("weight", 1.0)
         typed = self.nodes[0].query(parser)
+        if typed is not None and typed is not NullQuery and weight != 1.0:
+            typed = typed.with_boost(typed.boost * weight)
         fields = self.kwargs["fields"]
         text = self.kwargs["typed"]
         best: dict[tuple[str, ...], Across] = {}
@@ -54,7 +59,7 @@ class Expanded(syntax.GroupNode):  # type: ignore[misc]
             words = stems(phrase)
             if words and words != own and words not in best:
                 best[words] = Across(
-                    words, fields, boost=boost, typed=text, origin=origin, phrase=phrase
+                    words, fields, boost=boost * weight, typed=text, origin=origin, phrase=phrase
                 )
         parts = [typed] if typed is not None and typed is not NullQuery else []
         if best:
@@ -119,7 +124,13 @@ class ThesaurusPlugin(qparser.Plugin):  # type: ignore[misc]
                 if alternatives:
                     typed = node if size == 1 else _phrase(text, node.startchar)
                     out.append(
-                        Expanded([typed], typed=text, fields=self.fields, alternatives=alternatives)
+                        Expanded(
+                            [typed],
+                            typed=text,
+                            fields=self.fields,
+                            alternatives=alternatives,
+                            weight=self.tuning.entry_weight,
+                        )
                     )
                     i = run[size - 1] + 1
                     break

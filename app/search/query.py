@@ -78,6 +78,7 @@ class Tuning:
 
     synonym_boost: float = 0.7  # the words a person typed count more than their synonyms
     everyday_boost: float = 1.0  # the sector's words for an everyday one count as much
+    entry_weight: float = 1.25  # a word or phrase the thesaurus knows, against a plain word
     everyday: bool = True
     filler: bool = True
     minimum_share: float = 0.3  # of a long query's words a case study must hold (0: any)

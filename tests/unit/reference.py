@@ -97,6 +97,8 @@ class Reference:
         for word in query.words:
             holding = set().union(*(self._docs(f, word) for f in fields))
             idf += math.log(1 + (self.size - len(holding) + 0.5) / (len(holding) + 0.5))
+        if len(query.words) > 1 and bm25f.PHRASE_OWN_IDF:  # a phrase: at least its own idf
+            idf = max(idf, math.log(1 + (self.size - len(tf) + 0.5) / (len(tf) + 0.5)))
         k1 = bm25f.K1
         return {d: query.boost * idf * t * (k1 + 1) / (t + k1) for d, t in tf.items()}
 

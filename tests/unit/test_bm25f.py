@@ -17,7 +17,7 @@ from app.core.collection import read_collection
 from app.search import bm25f
 from app.search.index import Filters, SearchIndex
 from app.search.nodes import Across, Either, Pattern
-from app.search.query import QueryBuilder
+from app.search.query import QueryBuilder, Tuning
 from app.search.schema import TEXT_FIELDS
 from app.search.thesaurus import parse_thesaurus
 from indexer.relevance import read_judgments
@@ -83,6 +83,34 @@ def test_frequencies_add_up_across_fields_before_saturating(tmp_path: Path) -> N
         assert 2 not in scores
         # Saturated once: twice the evidence is less than twice the score.
         assert scores[1] < scores[0] < 2 * scores[1]
+    index.close()
+
+
+def test_a_phrase_of_common_words_is_weighed_by_its_own_rarity(tmp_path: Path) -> None:
+    """ "early help" in one document of four, its words in all four: its idf is the phrase's own,
+    not the (smaller) sum of two common words'; a phrase of rare words keeps the sum."""
+    index = build(
+        tmp_path,
+        body=[
+            "early help for families",
+            "help came early to families",
+            "early years and help at home",
+            "families asked for help early",
+        ],
+    )
+    body = {"body": 1.0}
+    with opened(index) as both:
+        phrase, alone = (
+            both.arrays(Across(("earli", "help"), body)),
+            both.arrays(Across(("earli",), body)),
+        )
+        assert set(phrase) == {0}
+        own = math.log(1 + (4 - 1 + 0.5) / (1 + 0.5))
+        summed = 2 * math.log(1 + (4 - 4 + 0.5) / (4 + 0.5))
+        assert own > summed
+        # Same frequency in the same document: the scores differ by the idf alone.
+        assert phrase[0] / alone[0] == pytest.approx(own / (summed / 2))
+        assert_same(both, Across(("earli", "help"), body))
     index.close()
 
 
@@ -223,8 +251,9 @@ def test_a_word_with_its_synonyms_scores_as_the_best_of_them(tmp_path: Path) -> 
     either = next(node for node in walk(query) if isinstance(node, Either))
     with opened(index) as both:
         scores = both.arrays(either)
-        typed = both.arrays(Across(("care", "leaver"), TEXT_FIELDS))
-        synonym = both.arrays(Across(("leav", "care"), TEXT_FIELDS, boost=0.7))
+        known = Tuning().entry_weight  # an entry and its alternatives, against a plain word
+        typed = both.arrays(Across(("care", "leaver"), TEXT_FIELDS, boost=known))
+        synonym = both.arrays(Across(("leav", "care"), TEXT_FIELDS, boost=0.7 * known))
         assert scores[0] == pytest.approx(max(typed[0], synonym[0]))
         assert scores[0] < typed[0] + synonym[0]
         assert (scores[1], scores[2]) == pytest.approx((typed[1], synonym[2]))

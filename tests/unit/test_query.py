@@ -14,6 +14,7 @@ from app.search.query import (
     MAX_WORD_CHARS,
     WILDCARD_WORDS,
     QueryBuilder,
+    Tuning,
     clean,
     plain_words,
     shallow,
@@ -197,11 +198,29 @@ def _alternatives(query: Query | None) -> dict[tuple[str, ...], float]:
 def test_an_alternative_is_weighted_no_more_than_the_words_typed() -> None:
     """A long synonym is weighted down to the length of what was typed; a short one for a long
     everyday phrase is not weighted up: it stands for one idea of the query."""
+    known = Tuning().entry_weight
     camhs = _alternatives(BUILDER.build("CAMHS"))
-    assert camhs[("child", "adolesc", "mental", "health", "servic")] == pytest.approx(0.7 / 5)
+    assert camhs[("child", "adolesc", "mental", "health", "servic")] == pytest.approx(
+        0.7 / 5 * known
+    )
     thesaurus = parse_thesaurus({"everyday": {"thrown out of home": ["homeless"]}})
     builder = QueryBuilder(build_schema(), thesaurus)
-    assert _alternatives(builder.build("thrown out of home")) == {("homeless",): 1.0}
+    assert _alternatives(builder.build("thrown out of home")) == {("homeless",): known}
+
+
+def test_what_the_thesaurus_knows_counts_more_than_a_plain_word() -> None:
+    """ "CAMHS" is the sector's idea, "waiting" a word around it: the entry typed and its
+    alternatives are weighed entry_weight times a plain word (docs/relevance.md)."""
+    query = BUILDER.build("CAMHS waiting")
+    typed = {
+        n.words: n.boost for n in _walk(query) if isinstance(n, Across) and n.origin == "typed"
+    }
+    assert Tuning().entry_weight > 1
+    assert typed == {("camh",): Tuning().entry_weight, ("wait",): 1.0}
+    plain = QueryBuilder(build_schema(), THESAURUS, Tuning(entry_weight=1.0))
+    assert _alternatives(plain.build("CAMHS"))[
+        ("child", "adolesc", "mental", "health", "servic")
+    ] == pytest.approx(0.7 / 5)
 
 
 def test_an_alternative_that_is_what_was_typed_is_not_searched_again() -> None:
