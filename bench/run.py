@@ -6,7 +6,8 @@ search answered again from the generation-keyed cache, and the same corpus and q
 FTS5 (bm25, porter) with facet counts by SQL as the baseline in the same run. Then, on the
 bundled collection through HTTP against a real uvicorn, from a load generator in a second
 process: varied searches, a repeated identical search, and a minimal FastAPI app returning a
-fixed body of the same size (the framework floor). Then cold start. Prints a table and writes
+fixed body of the same size (the framework floor). Then two workers against one
+(bench/workers.py), and cold start. Prints a table and writes
 docs/benchmarks.md.
 """
 
@@ -42,6 +43,8 @@ from app.store.db import init_db, make_engine
 from bench.corpus import case_studies, queries
 from bench.visitor import floor_server, timed, visit
 from bench.visitor import table as visitor_table
+from bench.workers import measure_workers
+from bench.workers import row as workers_row
 from testkit.servers import free_port, service
 
 OUT = ROOT / "docs" / "benchmarks.md"
@@ -396,7 +399,11 @@ def machine() -> str:
 
 
 def report(
-    sizes: list[dict[str, Any]], http: dict[str, Any] | None, cold: float | None, command: str
+    sizes: list[dict[str, Any]],
+    http: dict[str, Any] | None,
+    cold: float | None,
+    command: str,
+    workers: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         "| size | build (of which reading ahead) | docs/s | index | peak memory (build worker) | search p50 / p95 / p99 | first time p50 / p95 / p99 | FTS5 p50 / p95 / p99 | ratio to FTS5 p50 / p95 | repeated (cached) p50 |",
@@ -442,6 +449,8 @@ def report(
             f"| framework floor: minimal FastAPI, same payload | {fl['rps']:.0f} | {fl['p50']:.1f} ms | {fl['p99']:.1f} ms | {fl['errors']} |\n"
             f"\nRepeated search throughput is **{rep['rps'] / fl['rps']:.2f}×** the floor's."
         )
+    if workers is not None:
+        text += workers_row(workers)
     if cold is not None:
         text += f"\n\nCold start, empty store to `/readyz` 200 with the bundled collection: **{cold:.1f} s** (median of 3)."
     return (
@@ -469,9 +478,11 @@ def main() -> None:
         sizes.append(result)
         print(json.dumps(result), flush=True)
     http = None if args.no_http else measure_http(args.http_requests)
+    workers = None if args.no_http else measure_workers(args.http_requests)
+    print(json.dumps(workers), flush=True)
     cold = None if args.no_http else measure_cold_start()
     command = "python -m bench.run " + " ".join(sys.argv[1:])
-    text = report(sizes, http, cold, command)
+    text = report(sizes, http, cold, command, workers)
     print(text)
     if args.write:
         marker = f"<!-- {args.section} -->"
