@@ -84,6 +84,7 @@ class Tuning:
     bm25f: bool = True
     places: bool = True
     everyday_meaning: bool = True  # the sector's words for everyday ones embedded too
+    ages_in_years: bool = True  # "my 15 year old" lifts the 11-16 band, as "teenager" does
 
 
 # Users may write phrases, AND / OR / NOT, brackets and trailing wildcards; field names, ranges,
@@ -222,7 +223,7 @@ class QueryBuilder:
             extra.append(phrase)
         if extra:
             query = Or([query, *extra])
-        bands = self.thesaurus.age_bands(text)
+        bands = self.thesaurus.age_bands(text, self.tuning.ages_in_years)
         if bands:
             lift = Or([Term("age_band", band) for band in bands])
             query = AndMaybe(query, ConstantScoreQuery(lift, score=AGE_BOOST))
