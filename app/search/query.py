@@ -244,7 +244,11 @@ class QueryBuilder:
             for node in _walk(query)
             if isinstance(node, Across) and node.origin == "everyday"
         ]
-        return " ".join([text, *dict.fromkeys(found)])
+        sector = list(dict.fromkeys(found))
+        # The embedding is an average over the words: in a long sentence ("my son was stabbed
+        # last year and now ..."), the few sector words would be drowned; twice, they count.
+        twice = len(words(text)) >= 3 * len(" ".join(sector).split()) > 0
+        return " ".join([text, *sector, *(sector if twice else [])])
 
     def ignored(self, text: str, query: Query | None) -> list[str]:
         """The words of text that the query leaves out as filler (for explaining it)."""
