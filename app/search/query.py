@@ -85,6 +85,7 @@ class Tuning:
     bm25f: bool = True
     places: bool = True
     everyday_meaning: bool = True  # the sector's words for everyday ones embedded too
+    ages_in_years: bool = True  # "my 15 year old" lifts the 11-16 band, as "teenager" does
 
 
 # Users may write phrases, AND / OR / NOT, brackets and trailing wildcards; field names, ranges,
@@ -223,7 +224,7 @@ class QueryBuilder:
             extra.append(phrase)
         if extra:
             query = Or([query, *extra])
-        bands = self.thesaurus.age_bands(text)
+        bands = self.thesaurus.age_bands(text, self.tuning.ages_in_years)
         if bands:
             lift = Or([Term("age_band", band) for band in bands])
             query = AndMaybe(query, ConstantScoreQuery(lift, score=AGE_BOOST))
@@ -244,7 +245,11 @@ class QueryBuilder:
             for node in _walk(query)
             if isinstance(node, Across) and node.origin == "everyday"
         ]
-        return " ".join([text, *dict.fromkeys(found)])
+        sector = list(dict.fromkeys(found))
+        # The embedding is an average over the words: in a long sentence ("my son was stabbed
+        # last year and now ..."), the few sector words would be drowned; twice, they count.
+        twice = len(words(text)) >= 3 * len(" ".join(sector).split()) > 0
+        return " ".join([text, *sector, *(sector if twice else [])])
 
     def ignored(self, text: str, query: Query | None) -> list[str]:
         """The words of text that the query leaves out as filler (for explaining it)."""

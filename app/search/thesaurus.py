@@ -6,11 +6,13 @@ Phrases are compared in a normal form (lower case, words only), so "Looked-After
 "foster kid" finds the entry for "foster kids".
 """
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from app.core.caches import bytes_cache
+from app.core.vocabulary import get_vocabulary
 from app.core.words import WORD
 from app.core.yaml_files import load_yaml
 from app.search.analysis import stem
@@ -23,6 +25,12 @@ THESAURUS_FILE = Path(__file__).resolve().parents[2] / "data" / "thesaurus.yaml"
 # Both take whole queries and suggest prefixes as well as thesaurus phrases, so both are bounded
 # in bytes (app/core/caches.py).
 PHRASE_CACHE_BYTES = 4 * 2**20
+
+# A child's age as a parent or a young person gives it: "my 15 year old", "a 3-year-old",
+# "aged 14", "I'm 16". It lifts the age bands holding that age, as age words do.
+_AGE = re.compile(
+    r"\b(\d{1,2})[ -]?(?:years?|yrs?)[ -]?olds?\b|\baged (\d{1,2})\b|\bi(?:'m| am) (\d{1,2})\b"
+)
 
 
 @bytes_cache(PHRASE_CACHE_BYTES)
@@ -115,9 +123,15 @@ class Thesaurus:
         """Whether a word says nothing about the topic on its own ("how", "councils")."""
         return normal(word) in self.filler
 
-    def age_bands(self, text: str) -> list[str]:
-        """The age bands that the age words in text point to, in the order found."""
-        return self._find(self._ages, text)
+    def age_bands(self, text: str, numbers: bool = True) -> list[str]:
+        """The age bands that the age words in text point to, in the order found, then those
+        holding the ages in years it gives ("my 15 year old"), if numbers."""
+        found = self._find(self._ages, text)
+        if numbers:
+            for match in _AGE.finditer(normal_age(text)):
+                age = int(next(group for group in match.groups() if group))
+                found += get_vocabulary().bands_for_age(age)
+        return list(dict.fromkeys(found))
 
     def regions(self, text: str) -> list[str]:
         """The regions (slugs) that the place words in text point to, in the order found."""
@@ -134,6 +148,11 @@ class Thesaurus:
     def knows(self, word: str) -> bool:
         """Whether a word is part of any entry (so it is not a typo)."""
         return normal(word) in self._words
+
+
+def normal_age(text: str) -> str:
+    """Text in lower case with curly apostrophes straightened, for _AGE."""
+    return text.casefold().replace("\u2019", "'")
 
 
 def _index(entries: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -245,3 +245,11 @@ def test_the_sector_words_for_everyday_ones_are_ranked_by_meaning_too() -> None:
     assert EVERYDAY_BUILDER.meaning("kinship care", EVERYDAY_BUILDER.build("kinship care")) == (
         "kinship care"
     )
+
+
+def test_in_a_long_sentence_the_sector_words_are_embedded_twice() -> None:
+    """When the typed words outnumber the sector's three to one, the sector's count twice."""
+    text = "my three kids have lived with me since their mum went into hospital"
+    twice = f"{text} children children"
+    assert EVERYDAY_BUILDER.meaning(text, EVERYDAY_BUILDER.build(text)) == twice
+    assert EVERYDAY_BUILDER.meaning("kids", EVERYDAY_BUILDER.build("kids")) == "kids children"

@@ -154,3 +154,19 @@ def test_filler_words_are_question_words_not_the_sectors() -> None:
     assert BUNDLED.is_filler("how") and BUNDLED.is_filler("Councils")
     for meaningful in ("help", "support", "work", "care", "council", "families"):
         assert not BUNDLED.is_filler(meaningful)
+
+
+@pytest.mark.parametrize(
+    ("text", "bands"),
+    [
+        ("found cash in my 15 year old's bedroom", ["11-16"]),
+        ("no nursery place for my 3-year-old", ["0-5"]),
+        ("I'm 16 and left school", ["11-16", "16-25"]),
+        ("aged 8 and not talking", ["5-11"]),
+        ("I'm 43 and retraining", []),  # no band holds it
+        ("16 councils in 2019", []),  # a number alone is not an age
+    ],
+)
+def test_ages_in_years_lift_their_bands(text: str, bands: list[str]) -> None:
+    assert BUNDLED.age_bands(text) == bands
+    assert BUNDLED.age_bands(text, numbers=False) == []
