@@ -24,8 +24,8 @@ from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
 
-TODAY = date.today()
 MODERATOR = "moderator@campaign.example"
+today = date.today  # called at each use: a run that crosses midnight must not compare two days
 LEEDS = "officer@leeds.example"
 LINKS = re.compile(r"https?://\S+/reviews/(still-current|needs-update)\?token=\S+")
 SUBJECT = "Is this still current?"
@@ -45,7 +45,7 @@ def studies() -> list[Any]:
             slug="rechecked", title="Rechecked practice", published="2017", last_reviewed="2026-03"
         ),
         make_case_study(slug="undated", title="Undated practice"),
-        make_case_study(slug="recent", title="Recent practice", published=TODAY.isoformat()),
+        make_case_study(slug="recent", title="Recent practice", published=today().isoformat()),
     ]
 
 
@@ -57,9 +57,9 @@ def links_in(mail: EmailMessage) -> dict[str, str]:
     return {m.group(1): m.group(0) for m in LINKS.finditer(mail.get_content())}
 
 
-def send(client: TestClient, today: date = TODAY) -> int:
+def send(client: TestClient, day: date | None = None) -> int:
     app: Any = client.app
-    sent: int = app.state.reviews.send_due(app.state.engine, today)
+    sent: int = app.state.reviews.send_due(app.state.engine, day or today())
     return sent
 
 
@@ -78,7 +78,7 @@ def test_last_reviewed_is_in_the_api_csv_and_feed(client: TestClient) -> None:
         "old": "2019-05",
         "rechecked": "2026-03",
         "undated": None,
-        "recent": TODAY.isoformat(),
+        "recent": today().isoformat(),
     }
 
     rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/search.csv").text.lstrip("\ufeff"))))
@@ -153,12 +153,12 @@ def test_the_bundled_collection_asks_the_moderators_and_still_current_sets_the_d
     logged = count_changes(client)
     done = person.submit("/reviews/still-current", hidden(page.text))
     assert done.status_code == 200 and "now shows it was last checked" in done.text
-    assert client.get("/api/v1/case-studies/old").json()["last_reviewed"] == TODAY.isoformat()
+    assert client.get("/api/v1/case-studies/old").json()["last_reviewed"] == today().isoformat()
     assert count_changes(client) == logged + 1  # through the change log, like any change
     first = client.get("/api/v1/search", params={"sort": "reviewed"}).json()["results"]
     assert [r["slug"] for r in first[:2]] == ["old", "recent"]  # the index followed it
     badge = client.get("/case-studies/old").text
-    assert "May be out of date" not in badge and f"{in_words(TODAY.isoformat()[:7])}" in badge
+    assert "May be out of date" not in badge and f"{in_words(today().isoformat()[:7])}" in badge
 
     again = person.open_link(links["needs-update"])  # the other answer, now too late
     assert "already been answered" in again.text and "<button" not in again.text.split("<main")[1]
@@ -168,7 +168,7 @@ def test_the_bundled_collection_asks_the_moderators_and_still_current_sets_the_d
     assert late.status_code == 409 and "already been answered" in late.text
     assert client.get("/api/v1/case-studies/old").status_code == 200
     assert send(client) == 0  # checked today: not due again for a year
-    assert send(client, add_months(TODAY, 12)) == 3  # old's next period; rechecked's, recent's
+    assert send(client, add_months(today(), 12)) == 3  # old's next period; rechecked's, recent's
     smtp.inbox.wait_for(lambda m: m["Subject"] == f"{SUBJECT} Old practice", count=2)
 
 
@@ -186,14 +186,14 @@ def test_needs_update_opens_the_councils_case_study_for_amending(
     )
     assert published.status_code == 200
     slug = record["slug"]
-    assert client.get(f"/api/v1/case-studies/{slug}").json()["last_reviewed"] == TODAY.isoformat()
+    assert client.get(f"/api/v1/case-studies/{slug}").json()["last_reviewed"] == today().isoformat()
     invite(client, LEEDS, "council", "Leeds City Council")
     invite(client, "officer@york.example", "council", "City of York Council")
     invite(client, MODERATOR, "moderator")
     with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
         assert session.exec(select(ReviewReminder)).first() is None
 
-    year_on = add_months(TODAY, 12)
+    year_on = add_months(today(), 12)
     send(client, year_on)
     mail = smtp.inbox.wait_for(lambda m: m["Subject"] == f"{SUBJECT} Kinship carers support hub")
     assert mail["To"] == LEEDS  # the submitting council's people only
@@ -242,7 +242,7 @@ def test_moderators_see_the_stale_list(client: TestClient, smtp: SmtpServer) -> 
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     rows = re.findall(r'<a href="/case-studies/([\w-]+)">', page.text)
     assert rows == ["undated", "old"]  # never known to be checked first, then the oldest
-    assert f"{TODAY:%-d %B %Y}</time>: no answer yet" in page.text
+    assert f"{today():%-d %B %Y}</time>: no answer yet" in page.text
 
     invite(client, LEEDS, "council", "Leeds City Council")
     officer = Person.at(client)
