@@ -7,12 +7,16 @@ one stays valid until the segment is merged away; cache keys carry the segment i
 import threading
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
+from itertools import accumulate
+from pickle import loads
 from typing import Any, TypeVar
 
 import numpy as np
 from cachetools import LRUCache
 from numpy.typing import NDArray
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE
 
 Ids = NDArray[np.int32]
 Floats = NDArray[np.float64]
@@ -116,8 +120,9 @@ class Postings:
             found = self._phrases.get(key)
         if found is not None:
             return found
+        ids = [self.term(segment, field, word)[0] for word in words]
         with segment.lock:
-            found = _phrase_matches(segment.reader, field, words, candidates)
+            found = _phrase_matches(segment.reader, field, words, candidates, ids)
         with self._lock:
             if _phrase_size(found) <= self._phrases.maxsize:  # a longer one is found every time
                 self._phrases[key] = found
@@ -193,16 +198,17 @@ def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
 
 
 def _phrase_matches(
-    reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids
+    reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids, ids: list[Ids]
 ) -> tuple[Ids, Weights]:
     """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p; with the
-    number of such p in each document."""
+    number of such p in each document. ids: each word's document numbers, as term() read them
+    (the postings' own order, block by block)."""
     starts: dict[int, set[int]] = {}
-    wanted = set(candidates.tolist())
+    wanted = candidates
     for offset, word in enumerate(words):
-        positions = _positions(_postings(reader, field, word), wanted)
+        positions = _positions(_postings(reader, field, word), ids[offset], wanted)
         if offset == 0:
-            starts = {doc: set(found) for doc, found in positions.items()}
+            starts = positions
         else:
             for doc in list(starts):
                 kept = starts[doc].intersection(p - offset for p in positions.get(doc, ()))
@@ -210,36 +216,50 @@ def _phrase_matches(
                     starts[doc] = kept
                 else:
                     del starts[doc]
-        wanted = set(starts)
-        if not wanted:
+        wanted = np.array(sorted(starts), dtype=np.int32)
+        if not len(wanted):
             break
     docs = sorted(starts)
     counts = [len(starts[doc]) for doc in docs]
     return np.array(docs, dtype=np.int32), np.array(counts, dtype=np.float32)
 
 
-def _positions(matcher: Any, wanted: set[int]) -> dict[int, list[int]]:
-    """Positions of a word in the wanted documents, reading (and decoding) only the posting
-    blocks that hold some of them."""
+def _decoded(value: bytes) -> set[int]:
+    """Positions.decode_positions, as a set: the deltas are a pickled list of whole numbers
+    (Whoosh drops the pickle's final stop code, as its decoder allows for)."""
+    if not value.endswith(b"."):
+        value += b"."
+    return set(accumulate(loads(value[_INT_SIZE:])))
+
+
+def _positions(matcher: Any, ids: Ids, wanted: Ids) -> dict[int, set[int]]:
+    """Positions of a word in the wanted documents (ascending), reading and decoding only the
+    posting blocks that hold some of them. Which block holds which documents is known from
+    ids (a block's header gives its length), so no other block's data is read."""
     if not isinstance(matcher, W3LeafMatcher):
-        found: dict[int, list[int]] = {}
+        found: dict[int, set[int]] = {}
+        allowed = set(wanted.tolist())
         while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = matcher.value_as("positions")
+            if matcher.id() in allowed:
+                found[matcher.id()] = set(matcher.value_as("positions"))
             matcher.next()
         return found
+    fast = type(matcher.format) is Positions
     decode = matcher.format.decoder("positions")
-    lowest = min(wanted)
+    where = np.flatnonzero(np.isin(ids, wanted, assume_unique=True)).tolist()
     found = {}
-    while not matcher._atend:
-        if matcher._maxid >= lowest:
-            matcher._read_ids()
-            ids = matcher._ids
-            hits = [i for i, doc in enumerate(ids) if doc in wanted]
-            if hits:
-                matcher._read_values()
-                values = matcher._values
-                for i in hits:
-                    found[ids[i]] = decode(values[i])
+    start = 0
+    at = 0  # the next of `where` to find
+    while not matcher._atend and at < len(where):
+        end = start + matcher._blocklength
+        if where[at] < end:
+            matcher._read_values()
+            values = matcher._values
+            while at < len(where) and where[at] < end:
+                i = where[at]
+                value = values[i - start]
+                found[int(ids[i])] = _decoded(value) if fast else set(decode(value))
+                at += 1
+        start = end
         matcher._next_block()
     return found
