@@ -129,6 +129,7 @@ class Summary:
     published: str | None
     last_reviewed: str | None
     source_url: str | None
+    passages: tuple[str, ...] | None = None  # the body's snippet passages, if the index kept them
 
 
 class FacetValue(BaseModel):

@@ -174,6 +174,12 @@ class SearchIndex:
         with self._reading() as view:
             return related.similar(view, texts, tags, limit, exclude)
 
+    def passages(self, bodies: dict[str, str]) -> dict[str, tuple[str, ...]]:
+        """Snippet passages kept in the index for these bodies (by slug), where the index
+        holds exactly that body; the rest are left out (the caller parses them)."""
+        with self._reading() as view:
+            return view.passages(bodies)
+
     def corrections(self, words: Iterable[str]) -> dict[str, str]:
         """Map each word that no published case study contains to its likeliest intended word
         (see spelling.correct); a word only withdrawn case studies hold is never suggested."""

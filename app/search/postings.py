@@ -5,14 +5,18 @@ one stays valid until the segment is merged away; cache keys carry the segment i
 """
 
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
+from pickle import loads
 from typing import Any, TypeVar
 
 import numpy as np
 from cachetools import LRUCache
 from numpy.typing import NDArray
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.system import _INT_SIZE
 
 Ids = NDArray[np.int32]
 Floats = NDArray[np.float64]
@@ -116,8 +120,9 @@ class Postings:
             found = self._phrases.get(key)
         if found is not None:
             return found
+        ids = [self.term(segment, field, word)[0] for word in words]
         with segment.lock:
-            found = _phrase_matches(segment.reader, field, words, candidates)
+            found = _phrase_matches(segment.reader, field, words, candidates, ids)
         with self._lock:
             if _phrase_size(found) <= self._phrases.maxsize:  # a longer one is found every time
                 self._phrases[key] = found
@@ -193,53 +198,81 @@ def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
 
 
 def _phrase_matches(
-    reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids
+    reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids, ids: list[Ids]
 ) -> tuple[Ids, Weights]:
     """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p; with the
-    number of such p in each document."""
-    starts: dict[int, set[int]] = {}
-    wanted = set(candidates.tolist())
+    number of such p in each document. ids: each word's document numbers, as term() read them
+    (the postings' own order, block by block).
+
+    Each (document, p) is one 64-bit number, so the rule is an intersection of sorted arrays
+    rather than of a set per document."""
+    starts = np.zeros(0, dtype=np.int64)
+    wanted = candidates
     for offset, word in enumerate(words):
-        positions = _positions(_postings(reader, field, word), wanted)
-        if offset == 0:
-            starts = {doc: set(found) for doc, found in positions.items()}
-        else:
-            for doc in list(starts):
-                kept = starts[doc].intersection(p - offset for p in positions.get(doc, ()))
-                if kept:
-                    starts[doc] = kept
-                else:
-                    del starts[doc]
-        wanted = set(starts)
-        if not wanted:
+        places = _places(_postings(reader, field, word), ids[offset], wanted) - offset
+        starts = places if offset == 0 else np.intersect1d(starts, places, assume_unique=True)
+        wanted = np.unique(starts >> _SHIFT).astype(np.int32)
+        if not len(wanted):
             break
-    docs = sorted(starts)
-    counts = [len(starts[doc]) for doc in docs]
-    return np.array(docs, dtype=np.int32), np.array(counts, dtype=np.float32)
+    docs, counts = np.unique(starts >> _SHIFT, return_counts=True)
+    return docs.astype(np.int32), counts.astype(np.float32)
 
 
-def _positions(matcher: Any, wanted: set[int]) -> dict[int, list[int]]:
-    """Positions of a word in the wanted documents, reading (and decoding) only the posting
-    blocks that hold some of them."""
-    if not isinstance(matcher, W3LeafMatcher):
-        found: dict[int, list[int]] = {}
+_SHIFT = 32  # a place is document << _SHIFT | position (positions are far below 2 ** 31)
+
+
+def _places(matcher: Any, ids: Ids, wanted: Ids) -> NDArray[np.int64]:
+    """document << _SHIFT | position for each position of a word in the wanted documents
+    (ascending), reading and decoding only the posting blocks that hold some of them. Which
+    block holds which documents is known from ids (a block's header gives its length), so no
+    other block's data is read."""
+    docs: list[int] = []
+    deltas: list[int] = []  # Whoosh keeps each document's positions as differences
+    sizes: list[int] = []
+    if not isinstance(matcher, W3LeafMatcher) or type(matcher.format) is not Positions:
+        allowed = set(wanted.tolist())
         while matcher.is_active():
-            if matcher.id() in wanted:
-                found[matcher.id()] = matcher.value_as("positions")
+            if matcher.id() in allowed:
+                found = matcher.value_as("positions")
+                docs.append(matcher.id())
+                deltas += [found[0], *np.diff(found).tolist()] if found else []
+                sizes.append(len(found))
             matcher.next()
-        return found
-    decode = matcher.format.decoder("positions")
-    lowest = min(wanted)
-    found = {}
-    while not matcher._atend:
-        if matcher._maxid >= lowest:
-            matcher._read_ids()
-            ids = matcher._ids
-            hits = [i for i, doc in enumerate(ids) if doc in wanted]
-            if hits:
+    else:
+        where = np.flatnonzero(np.isin(ids, wanted, assume_unique=True)).tolist()
+        numbers = ids.tolist()
+        start = 0
+        at = 0  # the next of `where` to find
+        while not matcher._atend and at < len(where):
+            end = start + matcher._blocklength
+            if where[at] < end:
+                stop = bisect_left(where, end, at)
                 matcher._read_values()
                 values = matcher._values
-                for i in hits:
-                    found[ids[i]] = decode(values[i])
-        matcher._next_block()
-    return found
+                for i in where[at:stop]:
+                    value = values[i - start]
+                    # Positions.decode_positions without its loop: the pickled differences
+                    # (Whoosh drops the pickle's final stop code, as its decoder allows for).
+                    found = loads(
+                        value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
+                    )
+                    docs.append(numbers[i])
+                    deltas += found
+                    sizes.append(len(found))
+                at = stop
+            start = end
+            matcher._next_block()
+    return _joined(docs, deltas, sizes)
+
+
+def _joined(docs: list[int], deltas: list[int], sizes: list[int]) -> NDArray[np.int64]:
+    """Each document's differences summed into positions, and joined to its number."""
+    if not deltas:
+        return np.zeros(0, dtype=np.int64)
+    running = np.cumsum(np.array(deltas, dtype=np.int64))
+    counts = np.array(sizes, dtype=np.int64)
+    first = np.cumsum(counts) - counts  # where each document's differences start
+    before = np.concatenate(([0], running))[first]  # the sum of every earlier document's
+    positions: NDArray[np.int64] = running - np.repeat(before, counts)
+    numbers: NDArray[np.int64] = np.repeat(np.array(docs, dtype=np.int64), counts) << _SHIFT
+    return numbers | positions

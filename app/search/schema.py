@@ -7,6 +7,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from app.core.content import CaseStudyFile
 from app.core.names import normal_name
 from app.core.vocabulary import Vocabulary
+from app.search import passages
 from app.search.analysis import make_analyzer, spelling_words
 
 # Query-time boosts: title and summary above the body.
@@ -52,6 +53,8 @@ def build_schema() -> Schema:
         reviewed_key=STORED(),  # last_reviewed, for sort=reviewed
         content_hash=STORED(),
         title_key=STORED(),
+        # The body's snippet passages, so a search does not parse its Markdown (passages.py).
+        passages=STORED(),
         **text,
         **tags,
     )
@@ -88,6 +91,7 @@ def to_document(
         "reviewed_key": case_study.last_reviewed or "",
         "title_key": case_study.title.casefold(),
         "content_hash": content_hash,
+        passages.FIELD: passages.pack(case_study.body),
     }
     return {name: value for name, value in document.items() if value is not None}
 

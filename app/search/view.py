@@ -20,7 +20,7 @@ from whoosh import collectors
 from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from app.search import bits, ranking, semantic, spelling
+from app.search import bits, passages, ranking, semantic, spelling
 from app.search.analysis import stem
 from app.search.nodes import Across, Pattern
 from app.search.postings import Floats, Postings
@@ -79,6 +79,7 @@ class View:
         self.stored: dict[int, dict[str, Any]] = {}
         by_year: dict[int, list[int]] = {}
         for docnum, stored in reader.iter_docs():
+            stored.pop(passages.FIELD, None)  # read when a page needs it (self.passages)
             self.stored[docnum] = stored
             self.slugs[docnum] = stored["slug"]
             self.published[docnum] = stored.get("published_key", "")
@@ -132,6 +133,24 @@ class View:
                 if by_cosine.nbytes <= self._by_cosine.maxsize:
                     self._by_cosine[text] = by_cosine
         return semantic.fuse_ordered(scores, allowed, by_cosine)
+
+    @functools.cached_property
+    def live_docnums(self) -> dict[str, int]:
+        """Each live document's number, by slug."""
+        return {self.slugs[d]: d for d in bits.to_ids(self.live)}
+
+    def passages(self, bodies: dict[str, str]) -> dict[str, tuple[str, ...]]:
+        """The snippet passages kept for each slug's body, for those whose document was
+        indexed from exactly that body (passages.py)."""
+        numbers = {slug: self.live_docnums.get(slug) for slug in bodies}
+        with self.lock:
+            packed = {
+                slug: self.searcher.stored_fields(d).get(passages.FIELD)
+                for slug, d in numbers.items()
+                if d is not None
+            }
+        found = {slug: passages.unpack(kept, bodies[slug]) for slug, kept in packed.items()}
+        return {slug: kept for slug, kept in found.items() if kept is not None}
 
     def holds(self, word: str) -> bool:
         """Whether a live (published) document holds a word, in any of the word's forms."""

@@ -33,6 +33,7 @@ def _summary_size(study: Summary | None) -> int:
     if study is None:
         return OVERHEAD
     text = len(study.body) + len(study.summary) + sum(len(o) for o in study.outcomes)
+    text += sum(len(p) for p in study.passages or ())
     return OVERHEAD * 2 + BYTES_PER_CHAR * text
 
 

@@ -6,6 +6,11 @@ from app.core.results import SearchResult, Summary
 from app.search.highlight import passage, snippet
 
 
+def _passages(study: Summary) -> tuple[str, ...]:
+    """The body's passages as the index kept them when it holds this body, else parsed."""
+    return study.passages if study.passages is not None else markdown_passages(study.body)
+
+
 def _highlights(study: Summary, terms: frozenset[str]) -> dict[str, str]:
     """Title and summary marked up whole; from the body (and outcomes) the sentence that holds
     the most matched words, unless it only restates the summary shown above it."""
@@ -13,7 +18,7 @@ def _highlights(study: Summary, terms: frozenset[str]) -> dict[str, str]:
         "title": snippet(study.title, terms, whole=True),
         "summary": snippet(study.summary, terms, whole=True),
         "body": passage(
-            (*markdown_passages(study.body), *study.outcomes),
+            (*_passages(study), *study.outcomes),
             terms,
             besides=study.summary,
         ),

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from cachetools import LRUCache
 
 from app.core.errors import NotFound
-from app.core.results import RelatedPage, SearchPage, SuggestPage
+from app.core.results import RelatedPage, SearchPage, SuggestPage, Summary
 from app.core.vocabulary import Vocabulary
 from app.search.analysis import make_word_analyzer
 from app.search.index import Catalogue, Filters, SearchIndex, Sort
@@ -239,7 +239,7 @@ class SearchService:
             hits.slugs,
             hits.terms,
             pinned,
-            lambda slugs: store.published_summaries(session, slugs),
+            lambda slugs: self._summaries(session, slugs),
         )
         return SearchPage(
             q=request.q,
@@ -253,6 +253,12 @@ class SearchService:
             results=results,
             facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
         )
+
+    def _summaries(self, session: Session, slugs: list[str]) -> dict[str, Summary]:
+        """The published ones' summaries, each with its passages if the index kept them."""
+        found = store.published_summaries(session, slugs)
+        kept = self.index.passages({slug: study.body for slug, study in found.items()})
+        return {slug: replace(study, passages=kept.get(slug)) for slug, study in found.items()}
 
     def _pins(self, request: SearchRequest, plan: "_Plan") -> list[str]:
         """The best bets for this search: case studies moderators pinned to its words, shown

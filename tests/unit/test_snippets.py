@@ -173,3 +173,29 @@ def test_passages_agree_with_rendering_each_passage() -> None:
     bodies += MARKDOWN_CASES
     for body in bodies:
         assert markdown_passages.__wrapped__(body) == _passages_rendered(body), body
+
+
+def test_the_index_keeps_a_body_s_passages_only_for_that_body(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "index")
+    vocabulary = get_vocabulary()
+    bodies = [BODY, *MARKDOWN_CASES, *(s.body for s in itertools.islice(case_studies(20), 20))]
+    studies = [make_case_study(slug=f"study-{n}", body=body) for n, body in enumerate(bodies)]
+    try:
+        index.rebuild([to_document(s, vocabulary, "hash") for s in studies], change_id=1)
+        asked = {s.slug: s.body for s in studies}
+        kept = index.passages(asked)
+        assert kept == {s.slug: markdown_passages.__wrapped__(s.body) for s in studies}
+        # The store's body has moved on (the index lags it): nothing kept is used for it.
+        edited = {slug: body + "\n\nA new paragraph." for slug, body in asked.items()}
+        assert index.passages(edited) == {}
+        assert index.passages({"not-indexed": BODY}) == {}
+        # Once the edit is indexed, its passages are kept for the new body.
+        changed = make_case_study(slug="study-0", body=edited["study-0"])
+        index.apply([to_document(changed, vocabulary, "hash")], [], change_id=2)
+        assert index.passages({"study-0": edited["study-0"]}) == {
+            "study-0": markdown_passages.__wrapped__(edited["study-0"])
+        }
+        index.apply([], ["study-1"], change_id=3)  # withdrawn: its passages are not offered
+        assert index.passages({"study-1": asked["study-1"]}) == {}
+    finally:
+        index.close()
