@@ -15,7 +15,7 @@ from app.main import create_app
 from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
-from tests.seeded import SeededStores
+from tests.seeded import Prepare, SeededStores
 
 # pytest-xdist's workers start with COLUMNS=80 and LINES=24 set; rich reads them once, when the
 # CLI's consoles are made at import, so a test that sets COLUMNS would get 80-column tables on a
@@ -120,9 +120,6 @@ def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
 @pytest.fixture(scope="session")
 def seeded_stores(tmp_path_factory: pytest.TempPathFactory) -> SeededStores:
     return SeededStores(tmp_path_factory)
-
-
-Prepare = Callable[[Settings, list[CaseStudyFile]], None]
 
 
 def _preparer(request: pytest.FixtureRequest, seeded_stores: SeededStores) -> Prepare:

@@ -34,6 +34,9 @@ from app.store import case_studies, changelog
 from app.store.db import Session, close_engine, make_engine
 from tests.postgres import PostgresServer
 
+# prepare_store(settings, collection): see tests/conftest.py.
+Prepare = Callable[[Settings, list[CaseStudyFile]], None]
+
 
 @dataclass(frozen=True)
 class Seeded:
