@@ -171,16 +171,17 @@ def make_module_client(
     tmp_path_factory: pytest.TempPathFactory,
     seeded_stores: SeededStores,
 ) -> Iterator[MakeClient]:
-    """Like make_client, but one store and app for a whole module of read-only tests (their
-    setup was most of the suite's time); each client is closed when the module ends."""
-    folder = tmp_path_factory.mktemp("module")
-    data_dir = folder / "collection"
-    data_dir.mkdir()
-    settings = _settings(folder, data_dir, _empty_store(request, request.param, folder))
+    """Like make_client, but for module-scoped fixtures of tests that only read (their setup
+    was most of the suite's time): each call starts an app over its own store and index, which
+    the module's tests share; each client is closed when the module ends."""
     prepare = _preparer(request, seeded_stores)
     opened: list[TestClient] = []
 
     def make(collection: list[CaseStudyFile]) -> TestClient:
+        folder = tmp_path_factory.mktemp("module")
+        data_dir = folder / "collection"
+        data_dir.mkdir()
+        settings = _settings(folder, data_dir, _empty_store(request, request.param, folder))
         prepare(settings, collection)
         client = TestClient(create_app(settings))
         opened.append(client.__enter__())
