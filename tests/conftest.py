@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -106,9 +107,16 @@ def _settings(folder: Path, data_dir: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, seeded_stores: SeededStores
+) -> str:
     """Each API test runs on SQLite and again on PostgreSQL, each time on an empty store
-    with the current schema (tests of the migrations themselves start from nothing)."""
+    with the current schema (tests of the migrations themselves start from nothing). For a
+    test with the `client` fixture, the PostgreSQL database is made by prepare_store, straight
+    from a seeded one, rather than made empty here only to be replaced."""
+    if request.param == "postgresql" and "client" in request.fixturenames:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        return seeded_stores.defer(server.url_of("t_" + uuid.uuid4().hex[:16]))
     return _empty_store(request, request.param, tmp_path)
 
 

@@ -9,7 +9,8 @@ folder). The copied index records the change-log id of the store it was built fr
 finds it in step with its store and only catches up (with nothing), as after a restart.
 
 A test's store is replaced only while it is still as made (no case study, nothing in the
-change log, no index yet); a test that wrote to its store first starts as before.
+change log, no index yet); a test that wrote to its store first starts as before. For a test
+with the `client` fixture the PostgreSQL database is not made empty first: it is made here.
 """
 
 import hashlib
@@ -76,6 +77,13 @@ class SeededStores:
     def __init__(self, folders: pytest.TempPathFactory) -> None:
         self._folders = folders
         self._made: dict[tuple[bool, str], Seeded] = {}
+        self._deferred: set[str] = set()
+
+    def defer(self, url: str) -> str:
+        """Note a PostgreSQL database that is not made yet: prepare() makes it, from the seeded
+        one (or the empty template). Return its URL."""
+        self._deferred.add(url)
+        return url
 
     def prepare(
         self,
@@ -87,7 +95,14 @@ class SeededStores:
         """Write the collection's files to settings.data_dir, as the app expects to find them,
         and put a store and index already seeded with it in place of the test's empty ones."""
         write_collection(settings.data_dir, collection)
-        if not settings.load_on_start or not _as_made(settings):
+        deferred = settings.database_url in self._deferred
+        self._deferred.discard(settings.database_url)
+        if deferred and (not settings.load_on_start or settings.index_dir.exists()):
+            self._create(
+                request, settings.database_url, request.getfixturevalue("postgres_template")
+            )
+            return
+        if not deferred and (not settings.load_on_start or not _as_made(settings)):
             return
         sqlite = _is_sqlite(settings.database_url)
         key = (sqlite, _digest(collection))
@@ -99,12 +114,20 @@ class SeededStores:
             assert database is not None
             shutil.copyfile(seeded.store, database)
         else:
-            server: PostgresServer = request.getfixturevalue("postgres")
-            name = make_url(settings.database_url).database
-            with psycopg.connect(server.admin_url, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE "{name}"')
-                connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{seeded.store}"')
+            self._create(request, settings.database_url, seeded.store, drop=not deferred)
         shutil.copytree(seeded.index_dir, settings.index_dir)
+
+    @staticmethod
+    def _create(
+        request: pytest.FixtureRequest, url: str, template: str, drop: bool = False
+    ) -> None:
+        """Make a test's PostgreSQL database as a copy of a template (replacing it if made)."""
+        server: PostgresServer = request.getfixturevalue("postgres")
+        name = make_url(url).database
+        with psycopg.connect(server.admin_url, autocommit=True) as connection:
+            if drop:
+                connection.execute(f'DROP DATABASE "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
     def _seed(self, collection: list[CaseStudyFile], empty_store: Callable[[Path], str]) -> Seeded:
         """Seed a store and build its index as the app's start-up does (seed_if_empty, then

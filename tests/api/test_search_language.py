@@ -1,6 +1,5 @@
 """Search that understands practitioners: synonyms, spellings, ranking, typos and age words."""
 
-
 import pytest
 from fastapi.testclient import TestClient
 
