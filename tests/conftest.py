@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,12 +11,12 @@ from fastapi.testclient import TestClient
 from hypothesis import settings
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.core.content import CaseStudyFile
 from app.main import create_app
 from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
+from tests.seeded import Prepare, SeededStores
 
 # pytest-xdist's workers start with COLUMNS=80 and LINES=24 set; rich reads them once, when the
 # CLI's consoles are made at import, so a test that sets COLUMNS would get 80-column tables on a
@@ -83,8 +84,8 @@ def postgres_template(postgres: PostgresServer) -> str:
     return name
 
 
-def _empty_store(request: pytest.FixtureRequest, folder: Path) -> str:
-    if request.param == "sqlite":
+def _empty_store(request: pytest.FixtureRequest, backend: str, folder: Path) -> str:
+    if backend == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         shutil.copyfile(template, folder / "store.db")
         return f"sqlite:///{folder / 'store.db'}"
@@ -106,15 +107,45 @@ def _settings(folder: Path, data_dir: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, seeded_stores: SeededStores
+) -> str:
     """Each API test runs on SQLite and again on PostgreSQL, each time on an empty store
-    with the current schema (tests of the migrations themselves start from nothing)."""
-    return _empty_store(request, tmp_path)
+    with the current schema (tests of the migrations themselves start from nothing). For a
+    test with the `client` fixture, the PostgreSQL database is made by prepare_store, straight
+    from a seeded one, rather than made empty here only to be replaced."""
+    if request.param == "postgresql" and "client" in request.fixturenames:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        return seeded_stores.defer(server.url_of("t_" + uuid.uuid4().hex[:16]))
+    return _empty_store(request, request.param, tmp_path)
 
 
 @pytest.fixture
 def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
     return _settings(tmp_path, data_dir, database_url)
+
+
+@pytest.fixture(scope="session")
+def seeded_stores(tmp_path_factory: pytest.TempPathFactory) -> SeededStores:
+    return SeededStores(tmp_path_factory)
+
+
+def _preparer(request: pytest.FixtureRequest, seeded_stores: SeededStores) -> Prepare:
+    def prepare(settings: Settings, collection: list[CaseStudyFile]) -> None:
+        backend = "sqlite" if settings.database_url.startswith("sqlite") else "postgresql"
+        seeded_stores.prepare(
+            request, settings, collection, lambda folder: _empty_store(request, backend, folder)
+        )
+
+    return prepare
+
+
+@pytest.fixture
+def prepare_store(request: pytest.FixtureRequest, seeded_stores: SeededStores) -> Prepare:
+    """Write a collection's files to settings.data_dir and, while the test's store is as made,
+    start it from a store and index seeded with that collection (tests/seeded.py): what the
+    app would do on its first start, without doing it again in every test."""
+    return _preparer(request, seeded_stores)
 
 
 @pytest.fixture
@@ -126,11 +157,11 @@ MakeClient = Callable[[list[CaseStudyFile]], TestClient]
 
 
 @pytest.fixture
-def make_client(settings: Settings, data_dir: Path) -> MakeClient:
+def make_client(settings: Settings, prepare_store: Prepare) -> MakeClient:
     """Return a factory: the app started over a collection of the given case studies."""
 
     def make(collection: list[CaseStudyFile]) -> TestClient:
-        write_collection(data_dir, collection)
+        prepare_store(settings, collection)
         return TestClient(create_app(settings))
 
     return make
@@ -144,18 +175,22 @@ def client(make_client: MakeClient, studies: list[CaseStudyFile]) -> Iterator[Te
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def make_module_client(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded_stores: SeededStores,
 ) -> Iterator[MakeClient]:
-    """Like make_client, but one store and app for a whole module of read-only tests (their
-    setup was most of the suite's time); each client is closed when the module ends."""
-    folder = tmp_path_factory.mktemp("module")
-    data_dir = folder / "collection"
-    data_dir.mkdir()
-    settings = _settings(folder, data_dir, _empty_store(request, folder))
+    """Like make_client, but for module-scoped fixtures of tests that only read (their setup
+    was most of the suite's time): each call starts an app over its own store and index, which
+    the module's tests share; each client is closed when the module ends."""
+    prepare = _preparer(request, seeded_stores)
     opened: list[TestClient] = []
 
     def make(collection: list[CaseStudyFile]) -> TestClient:
-        write_collection(data_dir, collection)
+        folder = tmp_path_factory.mktemp("module")
+        data_dir = folder / "collection"
+        data_dir.mkdir()
+        settings = _settings(folder, data_dir, _empty_store(request, request.param, folder))
+        prepare(settings, collection)
         client = TestClient(create_app(settings))
         opened.append(client.__enter__())
         return client

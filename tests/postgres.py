@@ -38,6 +38,10 @@ class PostgresServer:
         copy = f' TEMPLATE "{template}"' if template else ""
         with psycopg.connect(self.admin_url, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"{copy}')
+        return self.url_of(name)
+
+    def url_of(self, name: str) -> str:
+        """The SQLAlchemy URL of a database of this server (made or still to be made)."""
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{name}"
 
 

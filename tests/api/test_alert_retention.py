@@ -16,7 +16,6 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.services.alert_sender import Run
 from app.store.alert_tables import Alert, AlertSending
@@ -35,6 +34,7 @@ from tests.api.alerting import (
     publish,
 )
 from tests.api.browsing import mailing
+from tests.seeded import Prepare
 
 ADDRESS = "keeper@council.example"
 OTHER = "stayer@council.example"
@@ -44,8 +44,8 @@ LAPSED = timedelta(days=367)  # confirmed this long ago, its 12 months have pass
 
 
 @pytest.fixture
-def alerting(settings: Settings, smtp: SmtpServer) -> Iterator[TestClient]:
-    write_collection(settings.data_dir, sample_collection())
+def alerting(prepare_store: Prepare, settings: Settings, smtp: SmtpServer) -> Iterator[TestClient]:
+    prepare_store(settings, sample_collection())
     with TestClient(create_app(mailing(settings, smtp, alert_send_seconds=0))) as client:
         yield client
 

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.store.alert_tables import Alert
 from app.store.models import utcnow
@@ -32,13 +31,14 @@ from tests.api.alerting import (
     publish,
 )
 from tests.api.browsing import mailing
+from tests.seeded import Prepare
 
 ADDRESS = "practitioner@council.example"
 
 
 @pytest.fixture
-def app_settings(settings: Settings, smtp: SmtpServer) -> Settings:
-    write_collection(settings.data_dir, sample_collection())
+def app_settings(prepare_store: Prepare, settings: Settings, smtp: SmtpServer) -> Settings:
+    prepare_store(settings, sample_collection())
     return mailing(settings, smtp, alert_send_seconds=0)  # each test runs the job itself
 
 

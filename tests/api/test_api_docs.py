@@ -7,6 +7,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 
+@pytest.fixture(scope="module")
+def client(reader: TestClient) -> TestClient:
+    """Every test here only reads: one app per module and database."""
+    return reader
+
+
 @pytest.mark.parametrize(
     ("path", "asset"),
     [

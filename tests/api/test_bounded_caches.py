@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.search.query import MAX_WORD_CHARS
 from testkit.factories import sample_collection
+from tests.seeded import Prepare
 
 
 def grown_by(client: TestClient, requests: list[dict[str, object]]) -> int:
@@ -30,8 +30,8 @@ def grown_by(client: TestClient, requests: list[dict[str, object]]) -> int:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_the_page_cache_stays_within_its_budget(settings: Settings) -> None:
-    write_collection(settings.data_dir, sample_collection())
+def test_the_page_cache_stays_within_its_budget(prepare_store: Prepare, settings: Settings) -> None:
+    prepare_store(settings, sample_collection())
     # No log records at INFO: pytest keeps every one it captures, which would be counted.
     budget = settings.model_copy(update={"search_cache_mb": 0.25, "log_level": "warning"})
     # 126 different pages of up to 50 results: about 4 MB were they all kept.
@@ -46,12 +46,14 @@ def test_the_page_cache_stays_within_its_budget(settings: Settings) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_made_up_words_of_any_length_leave_nothing_behind(settings: Settings) -> None:
+def test_made_up_words_of_any_length_leave_nothing_behind(
+    prepare_store: Prepare, settings: Settings
+) -> None:
     """Every word cache (stems, spelling, the thesaurus's forms, Whoosh's stem cache) once kept
     each made-up word a client sent, whatever its length: 1,000 letters at up to 4 bytes each,
     several copies per query. A word longer than MAX_WORD_CHARS is now dropped as the query is
     cleaned, and what is kept of shorter ones is bounded in bytes (tests/unit/test_caches.py)."""
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
     # Pages and plans within 0.25 MB between them, so what is left is what the words cost.
     budget = settings.model_copy(update={"search_cache_mb": 0.2, "log_level": "warning"})
     letters = ["x", "\u00e9", "\U00020000"]  # one, two and four bytes a letter in a str

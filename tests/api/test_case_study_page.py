@@ -10,6 +10,12 @@ from fastapi.testclient import TestClient
 HTML = {"Accept": "text/html"}
 
 
+@pytest.fixture(scope="module")
+def client(reader: TestClient) -> TestClient:
+    """Every test here only reads: one app per module and database."""
+    return reader
+
+
 def text_of(html: str) -> str:
     """The page's words, tags removed and spaces collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.store.keys import create_key
 from testkit.factories import sample_collection
 from tests.api.conftest import Keys, auth
+from tests.seeded import Prepare
 
 HOST = "https://campaign.example.org"
 ORIGINS = "/api/v1/embed-origins"
@@ -172,8 +172,8 @@ def test_any_page_may_ask_whether_its_site_is_allowed(client: TestClient, keys: 
     assert client.get(f"{ORIGINS}/check", params={"origin": "nope"}).status_code == 422
 
 
-def test_the_settings_seed_the_list_once(settings: Settings) -> None:
-    write_collection(settings.data_dir, sample_collection())
+def test_the_settings_seed_the_list_once(prepare_store: Prepare, settings: Settings) -> None:
+    prepare_store(settings, sample_collection())
     seeded = settings.model_copy(
         update={"embed_origins": [HOST], "cors_origins": ["https://www.example.org"]}
     )

@@ -11,18 +11,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from testkit.factories import make_case_study, sample_collection
 from tests.conftest import MakeClient
+from tests.seeded import Prepare
 
 HOST = "https://campaign.example.org"
 
 
 @pytest.fixture
-def allowing(settings: Settings) -> Iterator[TestClient]:
+def allowing(prepare_store: Prepare, settings: Settings) -> Iterator[TestClient]:
     """The sample collection, the campaign site allowed, and a contact for web editors."""
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
     configured = settings.model_copy(
         update={"embed_origins": [HOST], "embed_contact": "embed@brightfutures.example"}
     )

@@ -9,13 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.store.db import make_engine
 from testkit.factories import make_draft, sample_collection
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, invite
 from tests.api.conftest import Keys, auth
+from tests.seeded import Prepare
 
 CASES = [
     ("GET", "/no/such/route", 404),
@@ -59,9 +59,9 @@ def test_domain_errors_are_problems(client: TestClient, keys: Keys) -> None:
     assert_problem(conflict, 409, path)
 
 
-def test_middleware_refusals_are_problems(settings: Settings) -> None:
+def test_middleware_refusals_are_problems(prepare_store: Prepare, settings: Settings) -> None:
     """413 and 431 (body limit) and 429 (rate limit) answer before the app sees the request."""
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
     limited = settings.model_copy(update={"rate_limit": "2/minute", "max_body_bytes": 100})
     with TestClient(create_app(limited)) as client:
         path = "/api/v1/submissions"
@@ -73,10 +73,12 @@ def test_middleware_refusals_are_problems(settings: Settings) -> None:
         assert_problem(response, 429, "/api/v1/vocabulary")
 
 
-def test_host_key_and_metrics_refusals_are_problems(settings: Settings) -> None:
+def test_host_key_and_metrics_refusals_are_problems(
+    prepare_store: Prepare, settings: Settings
+) -> None:
     """400 for an untrusted Host (middleware), 429 for keys guessed too often (the key check),
     401 for /metrics without its token."""
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
     changes = {
         "rate_limit": "100/minute",
         "write_rate_limit": "1/minute",
@@ -93,12 +95,12 @@ def test_host_key_and_metrics_refusals_are_problems(settings: Settings) -> None:
 
 
 def test_the_pages_of_signed_in_work_answer_with_problems(
-    settings: Settings, smtp: SmtpServer
+    prepare_store: Prepare, settings: Settings, smtp: SmtpServer
 ) -> None:
     """401 (not signed in), 403 (no CSRF token; the wrong role), 404 (another council's),
     422 (a bad address) and 429 (too many links) from the account pages: problem+json for a
     client that asks for JSON, a plain-words page for a browser."""
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
     mail = {"smtp_url": smtp.url, "public_url": "http://testserver", "sign_in_rate_limit": "1/hour"}
     with TestClient(create_app(settings.model_copy(update=mail))) as client:
         invite(client, "officer@leeds.example", "council", "Leeds City Council")

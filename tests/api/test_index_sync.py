@@ -6,10 +6,10 @@ import time
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.services.collection import load_collection
 from testkit.factories import make_case_study, sample_collection
+from tests.seeded import Prepare
 
 
 def found(client: TestClient, q: str) -> list[str]:
@@ -65,12 +65,14 @@ def test_a_damaged_index_is_rebuilt_while_serving(client: TestClient) -> None:
     assert found(client, "fostering") == ["south-fostering"]
 
 
-def test_no_cached_page_outlives_a_change_made_by_another_process(settings: Settings) -> None:
+def test_no_cached_page_outlives_a_change_made_by_another_process(
+    prepare_store: Prepare, settings: Settings
+) -> None:
     """Finding 17 of issue #15: with two workers, an unpublished case study was served from the
     other worker's page cache for a moment. Here this process's index never catches up (no
     background sync), as if the other worker had made the change a moment ago."""
     collection = sample_collection()
-    write_collection(settings.data_dir, collection)
+    prepare_store(settings, collection)
     quiet = settings.model_copy(update={"index_sync_seconds": 3600})
     with TestClient(create_app(quiet)) as client:
         for _ in range(2):  # the second from the page cache

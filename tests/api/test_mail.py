@@ -19,12 +19,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.store import outbox
 from testkit.factories import sample_collection
 from testkit.smtp import SmtpServer, link_in, smtp_server
 from tests.api.browsing import Person, invite
+from tests.seeded import Prepare
 
 LEEDS = "officer@leeds.example"
 
@@ -33,9 +33,9 @@ Start = Callable[..., TestClient]
 
 
 @pytest.fixture
-def start(settings: Settings) -> Start:
+def start(prepare_store: Prepare, settings: Settings) -> Start:
     """Return a factory: the app over the sample collection, sending mail to `smtp_url`."""
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
 
     def make(smtp_url: str | None, **more: object) -> TestClient:
         update = {

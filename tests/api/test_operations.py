@@ -12,17 +12,17 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.services.indexing import catch_up
 from app.store.db import make_engine
 from app.store.models import ChangeLog
 from testkit.factories import make_draft, sample_collection
 from tests.api.conftest import Keys, auth, submit
+from tests.seeded import Prepare
 
 
-def started(settings: Settings, **changes: object) -> TestClient:
-    write_collection(settings.data_dir, sample_collection())
+def started(prepare_store: Prepare, settings: Settings, **changes: object) -> TestClient:
+    prepare_store(settings, sample_collection())
     return TestClient(create_app(settings.model_copy(update=changes)))
 
 
@@ -35,8 +35,11 @@ def test_healthz_and_readyz_answer_when_all_is_well(client: TestClient) -> None:
     assert body["index"]["documents"] == 6 and body["index"]["pending_changes"] == 0
 
 
-def test_readyz_is_503_while_the_index_is_behind(settings: Settings) -> None:
-    with started(settings, index_sync_seconds=3600) as client:  # no background catching up
+def test_readyz_is_503_while_the_index_is_behind(
+    prepare_store: Prepare, settings: Settings
+) -> None:
+    quiet = {"index_sync_seconds": 3600}  # no background catching up
+    with started(prepare_store, settings, **quiet) as client:
         app = client.app
         with Session(app.state.engine) as session:  # type: ignore[attr-defined]
             session.add(
@@ -130,8 +133,10 @@ def test_logs_are_json_with_the_request_id_and_no_query_or_key(
     assert keys.leeds not in everything
 
 
-def test_public_requests_are_limited_per_address(settings: Settings) -> None:
-    with started(settings, rate_limit="3/minute") as client:
+def test_public_requests_are_limited_per_address(
+    prepare_store: Prepare, settings: Settings
+) -> None:
+    with started(prepare_store, settings, rate_limit="3/minute") as client:
         assert [client.get("/api/v1/search").status_code for _ in range(3)] == [200] * 3
         refused = client.get("/api/v1/search")
         assert refused.status_code == 429
@@ -142,10 +147,12 @@ def test_public_requests_are_limited_per_address(settings: Settings) -> None:
         assert client.get("/readyz").status_code == 200
 
 
-def test_writes_are_limited_per_key(settings: Settings) -> None:
+def test_writes_are_limited_per_key(prepare_store: Prepare, settings: Settings) -> None:
     from app.store.keys import create_key
 
-    with started(settings, rate_limit="100/minute", write_rate_limit="2/minute") as client:
+    with started(
+        prepare_store, settings, rate_limit="100/minute", write_rate_limit="2/minute"
+    ) as client:
         with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
             leeds = create_key(session, "council", "Leeds City Council")[1]
             admin = create_key(session, "admin")[1]
@@ -161,8 +168,8 @@ def test_rate_limit_settings_are_checked() -> None:
         Settings(rate_limit="lots")
 
 
-def test_the_search_cache_can_be_turned_off(settings: Settings) -> None:
-    with started(settings, search_cache_mb=0) as client:
+def test_the_search_cache_can_be_turned_off(prepare_store: Prepare, settings: Settings) -> None:
+    with started(prepare_store, settings, search_cache_mb=0) as client:
         first = client.get("/api/v1/search", params={"q": "fostering"}).json()
         assert client.get("/api/v1/search", params={"q": "fostering"}).json() == first
         assert len(client.app.state.search._cache) == 0  # type: ignore[attr-defined]

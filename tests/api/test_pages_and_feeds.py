@@ -13,6 +13,7 @@ from app.config import Settings
 from app.main import create_app
 from testkit.factories import make_draft, sample_collection
 from tests.api.conftest import Keys, auth, submit
+from tests.seeded import Prepare
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOST = "https://campaign.example.org"
@@ -20,11 +21,9 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
-def allowing(settings: Settings) -> Iterator[TestClient]:
+def allowing(prepare_store: Prepare, settings: Settings) -> Iterator[TestClient]:
     """The sample collection, with the campaign site on both allow-lists."""
-    from app.core.collection import write_collection
-
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
     configured = settings.model_copy(update={"cors_origins": [HOST], "embed_origins": [HOST]})
     with TestClient(create_app(configured)) as client:
         yield client

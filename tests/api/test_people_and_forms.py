@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from testkit.factories import make_draft, sample_collection
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
+from tests.seeded import Prepare
 
 LEEDS, YORK, MODERATOR, ADMIN = (
     "officer@leeds.example",
@@ -132,8 +132,8 @@ def test_another_browsers_token_does_not_work(client: TestClient, smtp: SmtpServ
 
 
 @pytest.fixture
-def limited(settings: Settings, smtp: SmtpServer) -> Any:
-    write_collection(settings.data_dir, sample_collection())
+def limited(prepare_store: Prepare, settings: Settings, smtp: SmtpServer) -> Any:
+    prepare_store(settings, sample_collection())
     tight = settings.model_copy(
         update={"sign_in_rate_limit": "2/hour", "sign_in_client_rate_limit": "5/hour"}
     )

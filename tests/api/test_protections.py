@@ -7,16 +7,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from testkit.factories import sample_collection
+from tests.seeded import Prepare
 
 TOKEN = "metrics-token-0123456789abcdef"
 
 
 @pytest.fixture
-def locked(settings: Settings) -> Iterator[TestClient]:
-    write_collection(settings.data_dir, sample_collection())
+def locked(prepare_store: Prepare, settings: Settings) -> Iterator[TestClient]:
+    prepare_store(settings, sample_collection())
     changes = {"metrics_token": TOKEN, "hsts_seconds": 31536000}
     with TestClient(create_app(settings.model_copy(update=changes))) as client:
         yield client

@@ -10,21 +10,21 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.store.keys import create_key
 from testkit.factories import make_draft, sample_collection
 from tests.api.conftest import auth
+from tests.seeded import Prepare
 
 PUBLIC = "https://search.example.org"
 EVIL = {"Host": "evil.example"}
 
 
 @pytest.fixture
-def public(settings: Settings) -> Iterator[TestClient]:
+def public(prepare_store: Prepare, settings: Settings) -> Iterator[TestClient]:
     """The service with PUBLIC_URL set, reached under whatever Host a client sends. (No log
     records at INFO: pytest keeps every one it captures, which a memory test would count.)"""
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
     changes = {"public_url": PUBLIC, "log_level": "warning"}
     with TestClient(create_app(settings.model_copy(update=changes))) as client:
         yield client

@@ -8,15 +8,15 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.store.keys import create_key
 from testkit.factories import make_draft, sample_collection
+from tests.seeded import Prepare
 
 
 @pytest.fixture
-def limited(settings: Settings) -> Iterator[TestClient]:
-    write_collection(settings.data_dir, sample_collection())
+def limited(prepare_store: Prepare, settings: Settings) -> Iterator[TestClient]:
+    prepare_store(settings, sample_collection())
     changes = {"rate_limit": "1000/minute", "write_rate_limit": "3/minute"}
     with TestClient(create_app(settings.model_copy(update=changes))) as client:
         yield client

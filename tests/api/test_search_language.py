@@ -1,7 +1,5 @@
 """Search that understands practitioners: synonyms, spellings, ranking, typos and age words."""
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,9 +12,10 @@ def body(text: str) -> str:
     return BODY.format(challenge=text, solution="A team was set up.", impact="It helped.")
 
 
-@pytest.fixture
-def language(make_client: MakeClient) -> Iterator[TestClient]:
-    """Case studies that say the same things in the sector's different words."""
+@pytest.fixture(scope="module")
+def language(make_module_client: MakeClient) -> TestClient:
+    """Case studies that say the same things in the sector's different words (the tests that
+    use these clients only search, so each module shares one app per database)."""
     studies = [
         make_case_study(
             slug="spelled-out",
@@ -57,8 +56,7 @@ def language(make_client: MakeClient) -> Iterator[TestClient]:
             status="submitted",
         ),
     ]
-    with make_client(studies) as client:
-        yield client
+    return make_module_client(studies)
 
 
 @pytest.mark.parametrize(
@@ -94,8 +92,8 @@ def test_quoted_phrases_are_taken_literally(language: TestClient) -> None:
     assert slugs(search(language, q='"CAMHS"')) == ["acronym"]
 
 
-@pytest.fixture
-def ranking(make_client: MakeClient) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")
+def ranking(make_module_client: MakeClient) -> TestClient:
     studies = [
         make_case_study(
             slug="in-body",
@@ -131,8 +129,7 @@ def ranking(make_client: MakeClient) -> Iterator[TestClient]:
             age_bands=["5-11"],
         ),
     ]
-    with make_client(studies) as client:
-        yield client
+    return make_module_client(studies)
 
 
 def test_title_matches_rank_above_body_matches(ranking: TestClient) -> None:
@@ -205,8 +202,8 @@ def test_corrections_never_come_from_unpublished_case_studies(language: TestClie
 # -- everyday words, filler words, explain --------------------------------------------------
 
 
-@pytest.fixture
-def everyday(make_client: MakeClient) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")
+def everyday(make_module_client: MakeClient) -> TestClient:
     """Case studies in the sector's words, and one in a parent's."""
     studies = [
         make_case_study(
@@ -225,8 +222,7 @@ def everyday(make_client: MakeClient) -> Iterator[TestClient]:
             summary="The kids told the council how other councils ran their youth clubs.",
         ),
     ]
-    with make_client(studies) as client:
-        yield client
+    return make_module_client(studies)
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,17 @@ plain words. tests/browser drives the same page in Chromium."""
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from fastapi.testclient import TestClient
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def client(reader: TestClient) -> TestClient:
+    """Every test here only reads: one app per module and database."""
+    return reader
 
 
 def test_the_search_page_is_a_working_form_without_javascript(client: TestClient) -> None:

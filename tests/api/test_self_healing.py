@@ -11,18 +11,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.search import spelling
 from app.services.collection import load_collection
 from app.store.db import make_engine
 from testkit.factories import make_case_study, make_draft, sample_collection
 from tests.api.conftest import Keys, auth, submit
+from tests.seeded import Prepare
 
 
 @pytest.fixture
-def quiet(settings: Settings) -> Settings:
-    write_collection(settings.data_dir, sample_collection())
+def quiet(prepare_store: Prepare, settings: Settings) -> Settings:
+    prepare_store(settings, sample_collection())
     return settings.model_copy(update={"index_sync_seconds": 3600})
 
 
@@ -90,8 +90,10 @@ def test_a_damaged_spelling_list_does_not_stop_the_next_start(quiet: Settings) -
         assert client.get("/readyz").status_code == 200
 
 
-def test_the_background_sync_rebuilds_a_damaged_spelling_list(settings: Settings) -> None:
-    write_collection(settings.data_dir, sample_collection())
+def test_the_background_sync_rebuilds_a_damaged_spelling_list(
+    prepare_store: Prepare, settings: Settings
+) -> None:
+    prepare_store(settings, sample_collection())
     with TestClient(create_app(settings)) as client:  # syncing every 0.1 s
         spoil_spelling_list(client)
         engine = client.app.state.engine  # type: ignore[attr-defined]

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.core.collection import write_collection
 from app.main import create_app
 from app.store.models import BrowserSession, SignInToken, utcnow
 from testkit.factories import sample_collection
 from testkit.smtp import SmtpServer, link_in
 from tests.api.browsing import Person, invite, mailing
+from tests.seeded import Prepare
 
 LEEDS = "officer@leeds.example"
 
@@ -225,8 +225,10 @@ def test_pages_for_signed_in_people_send_others_to_sign_in(client: TestClient) -
         assert problem.headers["content-type"] == "application/problem+json"
 
 
-def test_on_https_cookies_are_secure_and_host_only(settings: Settings, smtp: SmtpServer) -> None:
-    write_collection(settings.data_dir, sample_collection())
+def test_on_https_cookies_are_secure_and_host_only(
+    prepare_store: Prepare, settings: Settings, smtp: SmtpServer
+) -> None:
+    prepare_store(settings, sample_collection())
     secure = settings.model_copy(update={"public_url": "https://casestudies.example"})
     with TestClient(create_app(secure), base_url="https://testserver") as app_client:
         invite(app_client, LEEDS, "council", "Leeds City Council")

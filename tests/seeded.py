@@ -1,0 +1,152 @@
+"""Stores and search indexes seeded once per test process and copied into each test.
+
+An app started on an empty store loads the collection's files and builds its index from them,
+which was about half of starting one: most API tests start one. So the first test over a given
+collection has a store seeded with it and an index built from that store made aside, by the
+same functions the app's start-up calls; every later test over the same collection starts on a
+copy of both (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL, a copied index
+folder). The copied index records the change-log id of the store it was built from, so the app
+finds it in step with its store and only catches up (with nothing), as after a restart.
+
+A test's store is replaced only while it is still as made (no case study, nothing in the
+change log, no index yet); a test that wrote to its store first starts as before. For a test
+with the `client` fixture the PostgreSQL database is not made empty first: it is made here.
+"""
+
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from app.config import Settings
+from app.core.collection import write_collection
+from app.core.content import CaseStudyFile
+from app.core.vocabulary import get_vocabulary
+from app.main import seed_if_empty
+from app.search.index import SearchIndex
+from app.services.indexing import sync_index
+from app.store import case_studies, changelog
+from app.store.db import Session, close_engine, make_engine
+from tests.postgres import PostgresServer
+
+# prepare_store(settings, collection): see tests/conftest.py.
+Prepare = Callable[[Settings, list[CaseStudyFile]], None]
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """A store seeded with one collection (a SQLite file or a PostgreSQL database name) and the
+    index built from it."""
+
+    store: str
+    index_dir: Path
+
+
+def _digest(collection: list[CaseStudyFile]) -> str:
+    files = [study.model_dump(mode="json") for study in collection]
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _as_made(settings: Settings) -> bool:
+    """Whether the store is still as the fixture made it and no index was built yet."""
+    if settings.index_dir.exists():
+        return False
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            return not case_studies.count_case_studies(session) and not (
+                changelog.last_change_id(session)
+            )
+    finally:
+        close_engine(engine)
+
+
+class SeededStores:
+    """One seeded store and index per backend and collection, made on first use."""
+
+    def __init__(self, folders: pytest.TempPathFactory) -> None:
+        self._folders = folders
+        self._made: dict[tuple[bool, str], Seeded] = {}
+        self._deferred: set[str] = set()
+
+    def defer(self, url: str) -> str:
+        """Note a PostgreSQL database that is not made yet: prepare() makes it, from the seeded
+        one (or the empty template). Return its URL."""
+        self._deferred.add(url)
+        return url
+
+    def prepare(
+        self,
+        request: pytest.FixtureRequest,
+        settings: Settings,
+        collection: list[CaseStudyFile],
+        empty_store: Callable[[Path], str],
+    ) -> None:
+        """Write the collection's files to settings.data_dir, as the app expects to find them,
+        and put a store and index already seeded with it in place of the test's empty ones."""
+        write_collection(settings.data_dir, collection)
+        deferred = settings.database_url in self._deferred
+        self._deferred.discard(settings.database_url)
+        if deferred and (not settings.load_on_start or settings.index_dir.exists()):
+            self._create(
+                request, settings.database_url, request.getfixturevalue("postgres_template")
+            )
+            return
+        if not deferred and (not settings.load_on_start or not _as_made(settings)):
+            return
+        sqlite = _is_sqlite(settings.database_url)
+        key = (sqlite, _digest(collection))
+        if key not in self._made:
+            self._made[key] = self._seed(collection, empty_store)
+        seeded = self._made[key]
+        if sqlite:
+            database = make_url(settings.database_url).database
+            assert database is not None
+            shutil.copyfile(seeded.store, database)
+        else:
+            self._create(request, settings.database_url, seeded.store, drop=not deferred)
+        shutil.copytree(seeded.index_dir, settings.index_dir)
+
+    @staticmethod
+    def _create(
+        request: pytest.FixtureRequest, url: str, template: str, drop: bool = False
+    ) -> None:
+        """Make a test's PostgreSQL database as a copy of a template (replacing it if made)."""
+        server: PostgresServer = request.getfixturevalue("postgres")
+        name = make_url(url).database
+        with psycopg.connect(server.admin_url, autocommit=True) as connection:
+            if drop:
+                connection.execute(f'DROP DATABASE "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+
+    def _seed(self, collection: list[CaseStudyFile], empty_store: Callable[[Path], str]) -> Seeded:
+        """Seed a store and build its index as the app's start-up does (seed_if_empty, then
+        sync_index on a missing index), then close both so that they can be copied."""
+        folder = self._folders.mktemp("seeded")
+        data_dir = folder / "collection"
+        write_collection(data_dir, collection)
+        url = empty_store(folder)
+        settings = Settings(database_url=url, index_dir=folder / "index", data_dir=data_dir)
+        engine = make_engine(url)
+        index = SearchIndex(settings.index_dir)
+        try:
+            seed_if_empty(engine, settings)
+            sync_index(engine, index, get_vocabulary())
+        finally:
+            index.close()
+            assert close_engine(engine)
+        database = make_url(url).database
+        assert database is not None
+        if _is_sqlite(url):
+            assert not Path(f"{database}-wal").exists(), "the seeded store was not checkpointed"
+        return Seeded(database, settings.index_dir)
