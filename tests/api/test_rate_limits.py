@@ -55,11 +55,11 @@ def test_spelling_the_header_differently_does_not_reset_a_keys_count(limited: Te
 
 
 def test_the_widget_script_is_never_counted_against_a_host_sites_visitors(
-    settings: Settings,
+    prepare_store: Prepare, settings: Settings
 ) -> None:
     """Every visitor of a host page fetches the script; a busy page must not spend their
     address's search allowance, whether it asks for the stable or the versioned address."""
-    write_collection(settings.data_dir, sample_collection())
+    prepare_store(settings, sample_collection())
     with TestClient(create_app(settings.model_copy(update={"rate_limit": "2/minute"}))) as client:
         stable = client.get("/widget.js", follow_redirects=False)
         versioned = stable.headers["location"]
