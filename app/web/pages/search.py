@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from app.config import ROOT
 from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.filters import SearchRequest
-from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web.deps import BaseUrlDep, OpenSessionDep, SearchDep, VocabularyDep
 from app.web.pages import finder, page_query
 from app.web.pages.alerts import FREQUENCIES
 from app.web.pages.embed import embed_panel
@@ -51,25 +51,28 @@ def page_numbers(current: int, last: int) -> list[int | None]:
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
-    session: SessionDep,
+    open_session: OpenSessionDep,
     service: SearchDep,
     vocabulary: VocabularyDep,
     base_url: BaseUrlDep,
 ) -> Response:
     query = page_query.read(request.query_params, vocabulary)
     search = query.request
-    page = service.search(session, search)
-    if page.total and search.page > page.pages:
-        query.notices.append(
-            f"There {'is' if page.pages == 1 else 'are'} only {page.pages} "
-            f"page{'' if page.pages == 1 else 's'} of results, so the last is shown."
-        )
-        search = replace(search, page=page.pages)
+    # The session opened here, in the endpoint's own thread, as the API does (a `def`
+    # generator dependency costs two more thread hand-offs and an exit stack a request).
+    with open_session() as session:
         page = service.search(session, search)
-    link = Link.of_search(search)
-    unfiltered = None
-    if not page.total and link.filters:  # would the words alone find something?
-        unfiltered = service.search(session, _without_filters(search)).total
+        if page.total and search.page > page.pages:
+            query.notices.append(
+                f"There {'is' if page.pages == 1 else 'are'} only {page.pages} "
+                f"page{'' if page.pages == 1 else 's'} of results, so the last is shown."
+            )
+            search = replace(search, page=page.pages)
+            page = service.search(session, search)
+        link = Link.of_search(search)
+        unfiltered = None
+        if not page.total and link.filters:  # would the words alone find something?
+            unfiltered = service.search(session, _without_filters(search)).total
     described = finder.describe(search, vocabulary)
     return templates.TemplateResponse(
         request,
@@ -79,6 +82,7 @@ def search_page(
             "page": page,
             "search": search,
             "sections": finder.sections(page, vocabulary),
+            "choice": finder.choice,
             "chips": finder.chips(search, vocabulary),
             "sorts": sort_choices(search),
             "years": service.published_years(),
