@@ -199,7 +199,7 @@ class SearchService:
         process made it (an unpublished case study was served from another worker's cache);
         and the index's version, so a page made before this process's index caught up is made
         again once it has."""
-        head = changelog.last_change_id(session)
+        head = changelog.head(session)
         key = (
             head,
             self.index.current_version(),
@@ -209,9 +209,11 @@ class SearchService:
         with self._cache_lock:
             entry = self._cache.get(key)
         if entry is None:
-            entry = entry_of(self._search(session, request, head), key)
-            with self._cache_lock:
-                remember(self._cache, key, entry)
+            entry = Entry(self._search(session, request, head), 0)
+            if self._cache.maxsize:  # its size (its JSON's) is worked out only to be kept
+                entry = entry_of(entry.page, key)
+                with self._cache_lock:
+                    remember(self._cache, key, entry)
         if self.counter is not None and request.page == 1:
             self.counter.record(request.q, entry.page.total)
         if self.metrics is not None:
@@ -270,7 +272,7 @@ class SearchService:
     def explained(self, session: Session, request: SearchRequest) -> SearchPage:
         """The page with why each result ranks where it does: worked out afresh each time
         (it is for looking into the ranking, not for every visitor), not cached, not counted."""
-        page = self._search(session, request, changelog.last_change_id(session))
+        page = self._search(session, request, changelog.head(session))
         plan = self._plan(request)
         if plan.query is None or plan.sort != "relevance":
             return page

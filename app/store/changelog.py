@@ -23,11 +23,22 @@ def record_change(session: Session, slug: str) -> None:
     session.add(ChangeLog(slug=slug))
 
 
-_LAST_ID = select(func.max(ChangeLog.id))  # built once: every search asks (services/search.py)
+_LAST_ID = select(func.max(ChangeLog.id))
+# The same, over the table rather than the ORM entity, built once: every search reads it
+# (services/search.py), and the ORM's statement and result handling cost as much again as the
+# query (about 450 against 260 µs a session with it on SQLite, in-process).
+_HEAD = select(func.max(ChangeLog.__table__.c.id))  # type: ignore[attr-defined]
 
 
 def last_change_id(session: Session) -> int:
     return session.exec(_LAST_ID).one() or 0
+
+
+def head(session: Session) -> int:
+    """last_change_id for the searches, in the session's own transaction; unlike it, it does
+    not flush the session's pending changes first (a search has none)."""
+    found: int | None = session.connection().execute(_HEAD).scalar()
+    return found or 0
 
 
 def changed_since(session: Session, after: int, limit: int = 500) -> list[ChangeLog]:
