@@ -1,10 +1,10 @@
-"""The search page's filter options, written by finder.choice (kept per option) instead of by
-the template's loop: byte for byte what the loop wrote, every value escaped."""
+"""The search page's filter options, written by finder.choices (each option's markup kept)
+instead of by the template's loop: byte for byte what the loop wrote, every value escaped."""
 
-from app.web.pages.finder import Option, choice
+from app.web.pages.finder import Group, Option, choice, choices
 from app.web.pages.templating import templates
 
-# search.html's loop over a group's options as it was written before choice().
+# search.html's loop over a group's options as it was written before choices().
 LOOP = (
     "          <fieldset>\n"
     "            {% for option in options %}\n"
@@ -24,11 +24,11 @@ LOOP = (
 )
 CALLS = """\
           <fieldset>
-            {% for option in options %}
-            {{ choice(name, option) }}
+            {% if group.options %}
+            {{ choices(group) }}
             {% else %}
             <p class="none">None for this search.</p>
-            {% endfor %}
+            {% endif %}
           </fieldset>
 """
 OPTIONS = [
@@ -43,7 +43,8 @@ OPTIONS = [
 def test_each_option_is_written_as_the_template_wrote_it() -> None:
     for name in ("theme", "a<b"):
         for options in (OPTIONS, OPTIONS[2:3], []):
-            context = {"options": options, "name": name, "choice": choice}
+            group = Group(name, "Title", options)
+            context = {"options": options, "name": name, "group": group, "choices": choices}
             before = templates.env.from_string(LOOP).render(context)
             after = templates.env.from_string(CALLS).render(context)
             assert after == before

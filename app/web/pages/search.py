@@ -82,7 +82,7 @@ def search_page(
             "page": page,
             "search": search,
             "sections": finder.sections(page, vocabulary),
-            "choice": finder.choice,
+            "choices": finder.choices,
             "chips": finder.chips(search, vocabulary),
             "sorts": sort_choices(search),
             "years": service.published_years(),
