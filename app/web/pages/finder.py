@@ -80,9 +80,9 @@ def dom_id(*parts: str) -> str:
 
 
 # An option's markup, as search.html's loop wrote it (the template calls choices() for each
-# group): a page has a few hundred options, and Jinja escaping each one's values was a fifth
-# of the page's time. Kept per option, its count apart (the part that changes most from one
-# search to the next), about a kilobyte each.
+# group): a page has tens of options (more with more councils), and Jinja escaping each one's
+# values was a fifth of the page's time. Kept per option, its count apart (the part that
+# changes most from one search to the next), about a kilobyte each.
 _INDENT = " " * 12  # an option's own lines in the template, and its lines within (+2)
 
 
