@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     migrate_on_start: bool = True
     index_sync_seconds: float = 1.0
     search_cache_mb: float = Field(default=64, ge=0)
+    search_plans_mb: float | None = Field(default=None, ge=0)  # None: a quarter of the pages'
     public_url: str | None = None
     trusted_hosts: Annotated[list[str], NoDecode] = ["localhost", "127.0.0.1", "::1"]
     cors_origins: Annotated[list[str], NoDecode] = []

@@ -149,6 +149,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         counter,
         metrics,
         cache_bytes=int(settings.search_cache_mb * 2**20),
+        plan_bytes=None
+        if settings.search_plans_mb is None
+        else int(settings.search_plans_mb * 2**20),
         curation=curation,
     )
     app.state.lay_language = LayLanguage(app.state.search, curation, vocabulary)

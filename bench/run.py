@@ -41,7 +41,7 @@ from app.services.indexing import rebuild_index
 from app.services.search import SearchService
 from app.store.db import init_db, make_engine
 from bench.corpus import case_studies, queries
-from bench.visitor import floor_server, timed, visit
+from bench.visitor import PAGES_OFF, floor_server, timed, visit
 from bench.visitor import table as visitor_table
 from bench.workers import measure_workers
 from bench.workers import row as workers_row
@@ -264,7 +264,7 @@ def measure_http_size(
     size as the first query's."""
     empty = folder / "no-files"
     empty.mkdir()
-    env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning", "SEARCH_CACHE_MB": "0"}
+    env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning", **PAGES_OFF}
     with service(folder, {**env, "DATA_DIR": str(empty)}, ready="/readyz", timeout=600) as base:
         urls = [
             f"{base}/api/v1/search?" + str(httpx.QueryParams({"q": text, **filters}))
@@ -305,10 +305,10 @@ def measure_http(requests: int) -> dict[str, Any]:
     asked = queries()
     env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning"}
     results: dict[str, Any] = {}
-    # Uncached: every search worked out afresh (SEARCH_CACHE_MB=0).
+    # Uncached: every search worked out afresh, no page from memory (PAGES_OFF).
     with (
         tempfile.TemporaryDirectory() as tmp,
-        service(Path(tmp), {**env, "SEARCH_CACHE_MB": "0"}, ready="/readyz") as base,
+        service(Path(tmp), {**env, **PAGES_OFF}, ready="/readyz") as base,
     ):
         varied = [
             f"{base}/api/v1/search?"

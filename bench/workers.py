@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from bench.corpus import queries
+from bench.visitor import PAGES_OFF
 from testkit.servers import service
 
 CLIENTS = 2
@@ -54,7 +55,7 @@ def served(urls: list[str]) -> dict[str, float]:
 
 def measure_workers(requests: int) -> dict[str, Any]:
     """Requests a second for one and for two workers, two runs each, alternating."""
-    env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning", "SEARCH_CACHE_MB": "0"}
+    env = {"RATE_LIMIT": "off", "LOG_LEVEL": "warning", **PAGES_OFF}
     found: dict[str, Any] = {"1": [], "2": []}
     with tempfile.TemporaryDirectory() as tmp:
         for workers in (1, 2, 1, 2):

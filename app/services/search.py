@@ -68,6 +68,7 @@ class SearchService:
         metrics: Metrics | None = None,
         cache_bytes: int = CACHE_BYTES,
         curation: Curation | None = None,
+        plan_bytes: int | None = None,
     ) -> None:
         self.index = index
         self.curation = curation
@@ -78,9 +79,9 @@ class SearchService:
         # Both caches are bounded in bytes (an estimate of each entry's memory), not in
         # entries: a page of 50 results holds a hundred times what a page of none does.
         self._cache: LRUCache[tuple[Any, ...], Entry] = LRUCache(cache_bytes, getsizeof=size_of)
-        self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(
-            cache_bytes // PLAN_SHARE, getsizeof=size_of
-        )
+        # Plans have their own budget when given one, so pages can be off and plans kept.
+        plans = cache_bytes // PLAN_SHARE if plan_bytes is None else plan_bytes
+        self._plans: LRUCache[tuple[Any, ...], _Plan] = LRUCache(plans, getsizeof=size_of)
         self._cache_lock = threading.Lock()
         self.queries = QueryBuilder(index.schema, curation.thesaurus if curation else None)
         self._words = make_word_analyzer()

@@ -65,3 +65,30 @@ def test_made_up_words_of_any_length_leave_nothing_behind(
         client.get("/api/v1/search", params={"q": "fostering"})  # warm: the route, the words
         grown = grown_by(client, requests)
         assert grown < 600_000, f"{grown:,} bytes kept for {len(requests)} made-up words"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_parsed_queries_keep_to_their_own_budget_with_pages_off(
+    prepare_store: Prepare, settings: Settings
+) -> None:
+    """SEARCH_PLANS_MB gives parsed queries a budget of their own, so a server can keep them
+    with the page cache off (SEARCH_CACHE_MB=0), and bounds them all the same."""
+    prepare_store(settings, sample_collection())
+    words = ["fostering", "kinship", "early", "help", "youth", "care", "leavers", "school"]
+    requests: list[dict[str, object]] = [
+        {"q": f"{a} {b}", "sort": sort}
+        for a, b in itertools.permutations(words, 2)
+        for sort in ("relevance", "newest")
+    ]
+    grown = {}
+    for plans_mb in (0, 0.1, 16):
+        budget = settings.model_copy(
+            update={"search_cache_mb": 0, "search_plans_mb": plans_mb, "log_level": "warning"}
+        )
+        with TestClient(create_app(budget)) as client:
+            for word in words:  # warm: the route, and each word's stems and spellings
+                client.get("/api/v1/search", params={"q": word})
+            grown[plans_mb] = grown_by(client, requests)
+    # 112 plans are about 0.8 MB: kept within 16 MB, a tenth of a megabyte at 0.1, none at 0.
+    assert grown[16] > grown[0] + 500_000, grown
+    assert grown[0] < grown[0.1] < grown[0] + 3 * 0.1 * 2**20, grown  # estimates, not exact
