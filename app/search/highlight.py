@@ -86,19 +86,28 @@ def _split(terms: frozenset[str]) -> tuple[frozenset[str], dict[str, list[tuple[
 
 def _hits(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """Where the terms stand in the text (start, end, term), in order; a phrase's span covers
-    its words and whatever stands between them (spaces, stop words). One pass over the text's
-    stems: a phrase is compared only where its first stem stands."""
+    its words and whatever stands between them (spaces, stop words). A phrase is compared only
+    where its first stem stands."""
     starts, ends, stems, _ = _words(text)
     words, phrases = _split(terms)
-    hits: list[tuple[int, int, str]] = []
-    for i, found in enumerate(stems):
-        if found in words:
-            hits.append((starts[i], ends[i], found))
-        for phrase in phrases.get(found, ()):
-            size = len(phrase)
-            if stems[i : i + size] == phrase:
-                hits.append((starts[i], ends[i + size - 1], " ".join(phrase)))
+    hits = [(starts[i], ends[i], found) for i, found in enumerate(stems) if found in words]
+    for first, group in phrases.items():
+        i = _find(stems, first, 0)
+        while i >= 0:
+            for phrase in group:
+                size = len(phrase)
+                if stems[i : i + size] == phrase:
+                    hits.append((starts[i], ends[i + size - 1], " ".join(phrase)))
+            i = _find(stems, first, i + 1)
     return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
+
+
+def _find(stems: tuple[str, ...], stem: str, start: int) -> int:
+    """Where a stem next stands from start on (-1 if nowhere): the tuple's own search, in C."""
+    try:
+        return stems.index(stem, start)
+    except ValueError:
+        return -1
 
 
 def _mark(text: str, start: int, end: int, hits: list[tuple[int, int, str]]) -> str:
