@@ -31,9 +31,10 @@ WARM_MIN_SHARE = 1 / 200
 MAX_PHRASE_MATCHES = 2_000_000  # about 16 MB of cached phrase matches (number and count each)
 # Places (positions.py) of the commonest words read ahead, at 8 bytes each: about 128 MB at most.
 # A word in fewer documents than PLACES_MIN_SHARE has its places read for a phrase's candidates
-# when asked (a few hundred documents at most at 10k: a millisecond or two).
+# when asked (at most 500 of a 5,000-document segment). 1 in 50 read more (5 million places at
+# 10k) for no first-time gain that showed, and took a fifth longer (docs/benchmarks.md).
 WARM_PLACES = 16_000_000
-PLACES_MIN_SHARE = 1 / 50
+PLACES_MIN_SHARE = 1 / 10
 
 
 @dataclass(frozen=True)
