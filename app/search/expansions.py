@@ -13,9 +13,8 @@ from whoosh import qparser
 from whoosh.qparser import syntax
 from whoosh.query import DisjunctionMax, NullQuery
 
-from app.search.analysis import stem
 from app.search.nodes import Across, Either, Origin
-from app.search.thesaurus import Thesaurus
+from app.search.thesaurus import Thesaurus, stems
 
 if TYPE_CHECKING:
     from app.search.query import Tuning
@@ -29,11 +28,6 @@ def _phrase(text: str, start: int | None) -> Any:
     node = qparser.PhrasePlugin.PhraseNode(text, start or 0)
     node.startchar, node.endchar = start, None if start is None else start + len(text)
     return node
-
-
-def stems(phrase: str) -> tuple[str, ...]:
-    """A phrase's words as the text fields index them (stop words dropped)."""
-    return tuple(s for s in (stem(w) for w in phrase.split()) if s is not None)
 
 
 class Expanded(syntax.GroupNode):  # type: ignore[misc]

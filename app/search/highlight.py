@@ -73,24 +73,41 @@ def _sentences(passage: str) -> tuple[str, ...]:
 
 
 @cached(LRUCache(256), lock=threading.Lock())
-def _split(terms: frozenset[str]) -> tuple[frozenset[str], tuple[tuple[str, ...], ...]]:
-    """The single words and the phrases (as tuples of stems) of a set of matched terms."""
-    phrases = tuple(tuple(term.split()) for term in terms if " " in term)
+def _split(terms: frozenset[str]) -> tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]:
+    """The single words of a set of matched terms, and its phrases (as tuples of stems) by
+    their first stem."""
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    for term in terms:
+        if " " in term:
+            phrase = tuple(term.split())
+            phrases.setdefault(phrase[0], []).append(phrase)
     return frozenset(term for term in terms if " " not in term), phrases
 
 
 def _hits(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """Where the terms stand in the text (start, end, term), in order; a phrase's span covers
-    its words and whatever stands between them (spaces, stop words)."""
+    its words and whatever stands between them (spaces, stop words). A phrase is compared only
+    where its first stem stands."""
     starts, ends, stems, _ = _words(text)
     words, phrases = _split(terms)
     hits = [(starts[i], ends[i], found) for i, found in enumerate(stems) if found in words]
-    for phrase in phrases:
-        size = len(phrase)
-        for i in range(len(stems) - size + 1):
-            if stems[i : i + size] == phrase:
-                hits.append((starts[i], ends[i + size - 1], " ".join(phrase)))
+    for first, group in phrases.items():
+        i = _find(stems, first, 0)
+        while i >= 0:
+            for phrase in group:
+                size = len(phrase)
+                if stems[i : i + size] == phrase:
+                    hits.append((starts[i], ends[i + size - 1], " ".join(phrase)))
+            i = _find(stems, first, i + 1)
     return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
+
+
+def _find(stems: tuple[str, ...], stem: str, start: int) -> int:
+    """Where a stem next stands from start on (-1 if nowhere): the tuple's own search, in C."""
+    try:
+        return stems.index(stem, start)
+    except ValueError:
+        return -1
 
 
 def _mark(text: str, start: int, end: int, hits: list[tuple[int, int, str]]) -> str:

@@ -24,6 +24,7 @@ from app.search import bits, explain, generations, ranking, related, semantic, s
 from app.search.postings import Postings
 from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
+from app.search.thesaurus import get_thesaurus
 from app.search.view import Catalogue, Filters, Sort, View
 
 __all__ = ["Catalogue", "Filters", "Hits", "IndexUnavailable", "SearchIndex", "Sort"]
@@ -234,13 +235,15 @@ class SearchIndex:
         return count
 
     def warm(self, generation: Path | None = None) -> None:
-        """Read a generation's field lengths and commonest words into the ranker's arrays, so
-        the first searches after a rebuild or a start do not each pay for reading them."""
+        """Read a generation's field lengths, commonest words (postings and places) and where
+        the thesaurus's phrases occur into the ranker's arrays, so the first searches after a
+        rebuild or a start do not each pay for reading them."""
         folder = generation or self.generation()
         if folder is None:
             return
         with generations.open_searcher(folder, self.schema, SharedIdf()) as searcher:
-            ranking.Ranker(searcher, self.postings, prune=False).warm(TEXT_FIELDS)
+            ranker = ranking.Ranker(searcher, self.postings, prune=False)
+            ranker.warm(TEXT_FIELDS, phrases=get_thesaurus().phrases())
 
     # -- views ------------------------------------------------------------------------------
 

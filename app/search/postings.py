@@ -5,18 +5,17 @@ one stays valid until the segment is merged away; cache keys carry the segment i
 """
 
 import threading
-from bisect import bisect_left
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
-from pickle import loads
 from typing import Any, TypeVar
 
 import numpy as np
 from cachetools import LRUCache
 from numpy.typing import NDArray
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.formats import Positions
-from whoosh.system import _INT_SIZE
+
+from app.search import positions
+from app.search.positions import Places
 
 Ids = NDArray[np.int32]
 Floats = NDArray[np.float64]
@@ -30,6 +29,12 @@ WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commone
 # their lists are short enough to read at once, and at a start they are most of the vocabulary.
 WARM_MIN_SHARE = 1 / 200
 MAX_PHRASE_MATCHES = 2_000_000  # about 16 MB of cached phrase matches (number and count each)
+# Places (positions.py) of the commonest words read ahead, at 8 bytes each: about 128 MB at most.
+# A word in fewer documents than PLACES_MIN_SHARE has its places read for a phrase's candidates
+# when asked (at most 500 of a 5,000-document segment). 1 in 50 read more (5 million places at
+# 10k) for no first-time gain that showed, and took a fifth longer (docs/benchmarks.md).
+WARM_PLACES = 16_000_000
+PLACES_MIN_SHARE = 1 / 10
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,8 @@ class Postings:
         self._phrases: LRUCache[tuple[str, str, tuple[bytes, ...]], tuple[Ids, Weights]] = LRUCache(
             MAX_PHRASE_MATCHES, getsizeof=_phrase_size
         )
+        # Only what warm_places read ahead: a word's places in every document of a segment.
+        self._places: dict[tuple[str, str, bytes], Places] = {}
 
     @property
     def size(self) -> int:
@@ -121,8 +128,10 @@ class Postings:
         if found is not None:
             return found
         ids = [self.term(segment, field, word)[0] for word in words]
+        with self._lock:
+            known = [self._places.get((segment.id, field, word)) for word in words]
         with segment.lock:
-            found = _phrase_matches(segment.reader, field, words, candidates, ids)
+            found = positions.phrase_matches(segment.reader, field, words, candidates, ids, known)
         with self._lock:
             if _phrase_size(found) <= self._phrases.maxsize:  # a longer one is found every time
                 self._phrases[key] = found
@@ -155,12 +164,58 @@ class Postings:
                 read -= negative_frequency
         return read
 
+    def holds_phrase(self, segment: Segment, field: str, words: tuple[bytes, ...]) -> bool:
+        with self._lock:
+            return (segment.id, field, words) in self._phrases
+
+    def warm_places(
+        self,
+        segments: list[Segment],
+        fields: Iterable[str],
+        budget: int,
+        least: float = PLACES_MIN_SHARE,
+    ) -> int:
+        """Read the places of each segment's commonest words (in `least` of its documents or
+        more, most first, up to budget places in all); return how many."""
+        read = 0
+        for segment in segments:
+            reader = segment.reader
+            share = read + budget // len(segments)  # each segment its share of the budget
+            common = max(2, int(reader.doc_count_all() * least))
+            words: list[tuple[int, int, str, bytes]] = []
+            for field in fields:
+                if field not in reader.schema or not reader.schema[field].scorable:
+                    continue
+                with segment.lock:
+                    words += [
+                        (-info.doc_frequency(), int(info.weight()), field, text)
+                        for text, info in reader.iter_field(field)
+                        if info.doc_frequency() >= common
+                    ]
+            for _negative, count, field, text in sorted(words):
+                key = (segment.id, field, text)
+                if read + count > share:
+                    break
+                with self._lock:
+                    if key in self._places:
+                        continue
+                ids = self.term(segment, field, text)[0]
+                with segment.lock:
+                    places = positions.read_places(
+                        positions.postings(reader, field, text), ids, ids
+                    )
+                with self._lock:
+                    self._places[key] = places
+                read += len(places)
+        return read
+
     def keep_only(self, segments: set[str]) -> None:
         """Forget segments that are gone (merged or replaced by a rebuild)."""
         with self._lock:
             _forget(self._terms, segments)
             _forget(self._lengths, segments)
             _forget(self._phrases, segments)
+            _forget(self._places, segments)
 
 
 def _forget(cache: MutableMapping[K, Any], segments: set[str]) -> None:
@@ -168,18 +223,8 @@ def _forget(cache: MutableMapping[K, Any], segments: set[str]) -> None:
         del cache[key]
 
 
-def _postings(reader: Any, field: str, text: bytes) -> Any:
-    """A segment's postings for a word, deleted documents included (the caller masks them):
-    what is cached must not depend on when it was read."""
-    matcher = reader.postings(field, text)
-    if not isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "child"):
-        matcher = matcher.child  # inside Whoosh's filter that skips deleted documents,
-        matcher.reset()  # which has already moved it past the first deleted ones
-    return matcher
-
-
 def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
-    matcher = _postings(reader, field, text)
+    matcher = positions.postings(reader, field, text)
     ids: list[int] = []
     weights: list[float] = []
     if isinstance(matcher, W3LeafMatcher):  # whole blocks at a time
@@ -195,84 +240,3 @@ def _read_postings(reader: Any, field: str, text: bytes) -> tuple[Ids, Weights]:
             weights.append(matcher.weight())
             matcher.next()
     return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
-
-
-def _phrase_matches(
-    reader: Any, field: str, words: tuple[bytes, ...], candidates: Ids, ids: list[Ids]
-) -> tuple[Ids, Weights]:
-    """Whoosh's phrase rule (slop 1, in order): word i at position p + i for some p; with the
-    number of such p in each document. ids: each word's document numbers, as term() read them
-    (the postings' own order, block by block).
-
-    Each (document, p) is one 64-bit number, so the rule is an intersection of sorted arrays
-    rather than of a set per document."""
-    starts = np.zeros(0, dtype=np.int64)
-    wanted = candidates
-    for offset, word in enumerate(words):
-        places = _places(_postings(reader, field, word), ids[offset], wanted) - offset
-        starts = places if offset == 0 else np.intersect1d(starts, places, assume_unique=True)
-        wanted = np.unique(starts >> _SHIFT).astype(np.int32)
-        if not len(wanted):
-            break
-    docs, counts = np.unique(starts >> _SHIFT, return_counts=True)
-    return docs.astype(np.int32), counts.astype(np.float32)
-
-
-_SHIFT = 32  # a place is document << _SHIFT | position (positions are far below 2 ** 31)
-
-
-def _places(matcher: Any, ids: Ids, wanted: Ids) -> NDArray[np.int64]:
-    """document << _SHIFT | position for each position of a word in the wanted documents
-    (ascending), reading and decoding only the posting blocks that hold some of them. Which
-    block holds which documents is known from ids (a block's header gives its length), so no
-    other block's data is read."""
-    docs: list[int] = []
-    deltas: list[int] = []  # Whoosh keeps each document's positions as differences
-    sizes: list[int] = []
-    if not isinstance(matcher, W3LeafMatcher) or type(matcher.format) is not Positions:
-        allowed = set(wanted.tolist())
-        while matcher.is_active():
-            if matcher.id() in allowed:
-                found = matcher.value_as("positions")
-                docs.append(matcher.id())
-                deltas += [found[0], *np.diff(found).tolist()] if found else []
-                sizes.append(len(found))
-            matcher.next()
-    else:
-        where = np.flatnonzero(np.isin(ids, wanted, assume_unique=True)).tolist()
-        numbers = ids.tolist()
-        start = 0
-        at = 0  # the next of `where` to find
-        while not matcher._atend and at < len(where):
-            end = start + matcher._blocklength
-            if where[at] < end:
-                stop = bisect_left(where, end, at)
-                matcher._read_values()
-                values = matcher._values
-                for i in where[at:stop]:
-                    value = values[i - start]
-                    # Positions.decode_positions without its loop: the pickled differences
-                    # (Whoosh drops the pickle's final stop code, as its decoder allows for).
-                    found = loads(
-                        value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
-                    )
-                    docs.append(numbers[i])
-                    deltas += found
-                    sizes.append(len(found))
-                at = stop
-            start = end
-            matcher._next_block()
-    return _joined(docs, deltas, sizes)
-
-
-def _joined(docs: list[int], deltas: list[int], sizes: list[int]) -> NDArray[np.int64]:
-    """Each document's differences summed into positions, and joined to its number."""
-    if not deltas:
-        return np.zeros(0, dtype=np.int64)
-    running = np.cumsum(np.array(deltas, dtype=np.int64))
-    counts = np.array(sizes, dtype=np.int64)
-    first = np.cumsum(counts) - counts  # where each document's differences start
-    before = np.concatenate(([0], running))[first]  # the sum of every earlier document's
-    positions: NDArray[np.int64] = running - np.repeat(before, counts)
-    numbers: NDArray[np.int64] = np.repeat(np.array(docs, dtype=np.int64), counts) << _SHIFT
-    return numbers | positions

@@ -35,7 +35,7 @@ from app.search import arrays
 from app.search.arrays import Dense, Result, Sparse
 from app.search.bm25f import FieldScorer
 from app.search.nodes import Across, Either, Pattern
-from app.search.postings import WARM_POSTINGS, Postings, Segment
+from app.search.postings import WARM_PLACES, WARM_POSTINGS, Postings, Segment
 from app.search.terms import FieldTerms
 
 __all__ = ["Dense", "Ranker", "Unsupported", "top"]
@@ -91,9 +91,22 @@ class Ranker:
         if prune:
             postings.keep_only({segment.id for segment in self.segments})
 
-    def warm(self, fields: Iterable[str], budget: int = WARM_POSTINGS) -> int:
-        """Read field lengths and the commonest words' postings; return how many postings."""
-        return self.postings.warm(self.segments, fields, budget)
+    def warm(
+        self,
+        fields: Iterable[str],
+        budget: int = WARM_POSTINGS,
+        phrases: Iterable[tuple[str, ...]] = (),
+    ) -> int:
+        """Read field lengths, the commonest words' postings and places, and where each of
+        the phrases occurs in each field; return how many postings."""
+        names = [name for name in fields if name in self.searcher.schema]
+        read = self.postings.warm(self.segments, names, budget)
+        self.postings.warm_places(self.segments, names, WARM_PLACES)
+        weights = dict.fromkeys(names, 1.0)
+        for words in phrases:
+            some = self.searcher.schema[names[0]]
+            self.fields.occurrences(tuple(some.to_bytes(w) for w in words), weights)
+        return read
 
     def evaluate(self, query: Query) -> Dense:
         """Scores and matches of every document; raises Unsupported for other query shapes."""

@@ -93,6 +93,13 @@ class Thesaurus:
         found += [p for targets in self.everyday.values() for p in targets]
         return list(dict.fromkeys(found))
 
+    def phrases(self) -> list[tuple[str, ...]]:
+        """Every entry of more than one word, as its stems: what a search for it matches
+        (read ahead by the index, as searches for them are common and checking a phrase of
+        common words is slow the first time)."""
+        found = (stems(phrase) for phrase in self.entries())
+        return list(dict.fromkeys(words for words in found if len(words) > 1))
+
     def _group(self, phrase: str) -> int | None:
         own = normal(phrase)
         found = self._lookup.get(own)
@@ -148,6 +155,11 @@ class Thesaurus:
     def knows(self, word: str) -> bool:
         """Whether a word is part of any entry (so it is not a typo)."""
         return normal(word) in self._words
+
+
+def stems(phrase: str) -> tuple[str, ...]:
+    """A phrase's words as the text fields index them (stop words dropped)."""
+    return tuple(s for s in (stem(w) for w in phrase.split()) if s is not None)
 
 
 def normal_age(text: str) -> str:

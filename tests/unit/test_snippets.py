@@ -7,6 +7,8 @@ from html import unescape
 from pathlib import Path
 
 import nh3
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.fields import ID
 
 from app.config import ROOT
@@ -15,7 +17,7 @@ from app.core.markdown import _MARKDOWN, markdown_passages
 from app.core.vocabulary import get_vocabulary
 from app.search.analysis import stem
 from app.search.generations import readable
-from app.search.highlight import LIMIT, passage, snippet
+from app.search.highlight import LIMIT, _hits, passage, snippet
 from app.search.index import SearchIndex
 from app.search.schema import to_document
 from bench.corpus import case_studies
@@ -114,6 +116,37 @@ def test_a_phrase_is_marked_whole_and_only_where_its_words_stand_together() -> N
         "It <mark>keeps</mark> them in touch."
     )
     assert snippet("Care for them; they leave.", matched, whole=True) is None
+
+
+_VOCABULARY = ["foster", "care", "carers", "leavers", "young", "people", "the", "of", "and"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(_VOCABULARY), max_size=30).map(" ".join),
+    chosen=st.lists(
+        st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=3), min_size=1, max_size=5
+    ),
+)
+def test_marks_stand_where_a_plain_scan_of_every_place_finds_them(
+    text: str, chosen: list[list[str]]
+) -> None:
+    """Phrases sharing a first word, a word that is also a phrase's start, phrases at the end:
+    the marks are where a scan of every place of the text for every term puts them."""
+    matched = frozenset(" ".join(s for w in words if (s := stem(w))) for words in chosen) - {""}
+    stems = [stem(w) for w in text.split()]
+    starts = [sum(len(w) + 1 for w in text.split()[:i]) for i in range(len(stems))]
+    expected = []
+    for term in matched:
+        wanted = term.split()
+        indexed = [i for i, s in enumerate(stems) if s is not None]
+        for n in range(len(indexed) - len(wanted) + 1):
+            run = indexed[n : n + len(wanted)]
+            if [stems[i] for i in run] == wanted:
+                end = starts[run[-1]] + len(text.split()[run[-1]])
+                expected.append((starts[run[0]], end, term))
+    expected.sort(key=lambda hit: (hit[0], -hit[1]))
+    assert _hits(text, matched) == expected
 
 
 def test_a_phrase_the_summary_shows_is_no_reason_for_a_snippet() -> None:
