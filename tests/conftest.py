@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,6 +45,48 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         where = item.path.relative_to(here)
         if where.parts[0] in _MODULE_GROUPS:
             item.add_marker(pytest.mark.xdist_group(where.as_posix()))
+
+
+def _app_threads() -> set[threading.Thread]:
+    """The background threads the app's code started that are still running (index sync,
+    the allowed websites' poll, the mail sender…): each runs a method of an app.* class."""
+    return {
+        thread
+        for thread in threading.enumerate()
+        if getattr(getattr(thread, "_target", None), "__module__", "").startswith("app.")
+    }
+
+
+_reported: set[threading.Thread] = set()
+
+
+def _left_running(before: set[threading.Thread], when: str) -> None:
+    left = _app_threads() - before - _reported
+    if left:
+        _reported.update(left)
+        names = ", ".join(sorted(thread.name for thread in left))
+        pytest.fail(
+            f"{when} left the app's background threads running ({names}): an app started "
+            "(its lifespan entered, a TestClient used as a context manager) was not stopped",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _apps_stopped_by_module_end() -> Iterator[None]:
+    """A module's shared apps are stopped when it ends (else their polls outlive the store and
+    the PostgreSQL server they read, logging failures until the run exits)."""
+    before = _app_threads()
+    yield
+    _left_running(before, "this module")
+
+
+@pytest.fixture(autouse=True)
+def _apps_stopped_by_test_end() -> Iterator[None]:
+    """Every app a test starts is stopped by the end of the test."""
+    before = _app_threads()
+    yield
+    _left_running(before, "this test")
 
 
 @pytest.fixture
