@@ -17,6 +17,7 @@ from app.main import create_app
 from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
+from tests.scheduling import ModuleGroups, module_group
 from tests.seeded import Prepare, SeededStores
 
 # pytest-xdist's workers start with COLUMNS=80 and LINES=24 set; rich reads them once, when the
@@ -32,19 +33,25 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-# Tests that start their own servers and Chromium once per module.
-_MODULE_GROUPS = ("e2e", "browser")
 
-
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test` runs `-n … --dist loadgroup`) keep each module of
     tests/e2e and tests/browser on one worker, so that its module-scoped servers and browser
-    start once; every other test goes to whichever worker is free."""
-    here = Path(__file__).parent
+    start once; every other test goes to whichever worker is free. The marks say so; the
+    scheduler below does it (tests/scheduling.py says why)."""
     for item in items:
-        where = item.path.relative_to(here)
-        if where.parts[0] in _MODULE_GROUPS:
-            item.add_marker(pytest.mark.xdist_group(where.as_posix()))
+        group = module_group(item.nodeid)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadgroup` with the groups above (pytest-xdist's own does not see them)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return ModuleGroups(config, log)
 
 
 def _app_threads() -> set[threading.Thread]:
