@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -69,6 +70,10 @@ _reported: set[threading.Thread] = set()
 
 def _left_running(before: set[threading.Thread], when: str) -> None:
     left = _app_threads() - before - _reported
+    deadline = time.monotonic() + 15  # one still finishing its last round on a loaded machine
+    for thread in left:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    left = {thread for thread in left if thread.is_alive()}
     if left:
         _reported.update(left)
         names = ", ".join(sorted(thread.name for thread in left))
