@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from app.main import create_app
 from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
+from tests.scheduling import ModuleGroups, module_group
 from tests.seeded import Prepare, SeededStores
 
 # pytest-xdist's workers start with COLUMNS=80 and LINES=24 set; rich reads them once, when the
@@ -31,19 +34,71 @@ settings.register_profile("ci", derandomize=True, database=None, print_blob=True
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
-# Tests that start their own servers and Chromium once per module.
-_MODULE_GROUPS = ("e2e", "browser")
 
-
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`make test` runs `-n … --dist loadgroup`) keep each module of
     tests/e2e and tests/browser on one worker, so that its module-scoped servers and browser
-    start once; every other test goes to whichever worker is free."""
-    here = Path(__file__).parent
+    start once; every other test goes to whichever worker is free. The marks say so; the
+    scheduler below does it (tests/scheduling.py says why)."""
     for item in items:
-        where = item.path.relative_to(here)
-        if where.parts[0] in _MODULE_GROUPS:
-            item.add_marker(pytest.mark.xdist_group(where.as_posix()))
+        group = module_group(item.nodeid)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadgroup` with the groups above (pytest-xdist's own does not see them)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    return ModuleGroups(config, log)
+
+
+def _app_threads() -> set[threading.Thread]:
+    """The background threads the app's code started that are still running (index sync,
+    the allowed websites' poll, the mail sender…): each runs a method of an app.* class."""
+    return {
+        thread
+        for thread in threading.enumerate()
+        if getattr(getattr(thread, "_target", None), "__module__", "").startswith("app.")
+    }
+
+
+_reported: set[threading.Thread] = set()
+
+
+def _left_running(before: set[threading.Thread], when: str) -> None:
+    left = _app_threads() - before - _reported
+    deadline = time.monotonic() + 15  # one still finishing its last round on a loaded machine
+    for thread in left:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    left = {thread for thread in left if thread.is_alive()}
+    if left:
+        _reported.update(left)
+        names = ", ".join(sorted(thread.name for thread in left))
+        pytest.fail(
+            f"{when} left the app's background threads running ({names}): an app started "
+            "(its lifespan entered, a TestClient used as a context manager) was not stopped",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _apps_stopped_by_module_end() -> Iterator[None]:
+    """A module's shared apps are stopped when it ends (else their polls outlive the store and
+    the PostgreSQL server they read, logging failures until the run exits)."""
+    before = _app_threads()
+    yield
+    _left_running(before, "this module")
+
+
+@pytest.fixture(autouse=True)
+def _apps_stopped_by_test_end() -> Iterator[None]:
+    """Every app a test starts is stopped by the end of the test."""
+    before = _app_threads()
+    yield
+    _left_running(before, "this test")
 
 
 @pytest.fixture
