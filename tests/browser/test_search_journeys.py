@@ -83,7 +83,9 @@ def test_a_social_worker_on_a_phone_filters_by_age(
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     page.locator("#group-age_band summary").click()
-    page.get_by_label("Secondary (11-16)").check()
+    # The checkbox by role: once the page reloads with the filter, the "Remove filter Age
+    # group: Secondary (11-16)" link's label holds the same words.
+    page.get_by_role("checkbox", name=re.compile(r"^Secondary \(11-16\)")).check()
     page.wait_for_url(re.compile(r"age_band=11-16"))
     assert announced(page) == f"{count(page)} case studies found"
     assert 0 < count(page) < everything
