@@ -1,5 +1,5 @@
 """A case study as a council officer types it into the form: fields as typed (text, lists of
-ticked values, one outcome or partner a line, the body in its four sections), turned into the
+ticked values, one outcome or partner a line, the body in its sections), turned into the
 content the workflow takes, with errors in GOV.UK's words naming each form field."""
 
 import re
@@ -11,6 +11,7 @@ from app.core.content import CaseStudyContent
 from app.core.errors import Invalid
 
 SECTIONS = {
+    "plain": "In plain words",  # optional: who it is for and what was done, in everyday words
     "challenge": "The challenge",
     "solution": "The solution",
     "impact": "The impact",
@@ -94,6 +95,17 @@ def sections_of(body: str) -> dict[str, str]:
         current, start = name, match.end()
     found[current] += body[start:]
     return {name: text.strip() for name, text in found.items()}
+
+
+def plain_words(body: str) -> tuple[str, str]:
+    """The body's "In plain words" section, and the body without it: the search weighs the
+    words families use for a situation apart from the sector's account of it."""
+    headings = list(_HEADING.finditer(body))
+    for at, match in enumerate(headings):
+        if match.group(1).casefold() == SECTIONS["plain"].casefold():
+            end = headings[at + 1].start() if at + 1 < len(headings) else len(body)
+            return body[match.end() : end].strip(), (body[: match.start()] + body[end:]).strip()
+    return "", body
 
 
 def fields_of(content: dict[str, Any]) -> dict[str, Any]:

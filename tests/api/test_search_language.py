@@ -298,3 +298,21 @@ def test_place_words_lift_their_region_without_filtering(make_client: MakeClient
     assert slugs(body) == ["welsh", "english"]  # a lift, not a filter
     parts = {p["part"]: p["score"] for p in body["results"][0]["explain"]["parts"]}
     assert parts["place words: case studies in those regions"] == 3.0
+
+
+def test_a_case_study_is_found_by_its_plain_words(make_client: MakeClient) -> None:
+    """The "In plain words" section is searched (as its own field) and shown on the page."""
+    lodgings = body("Care leavers needed somewhere to live.")
+    plain = make_case_study(
+        slug="said-plainly",
+        title="Supported lodgings",
+        body="## In plain words\n\nA spare bedroom in a family's house for a teenager leaving"
+        " care.\n\n" + lodgings,
+    )
+    studies = [plain, make_case_study(slug="unsaid", title="Lodgings", body=lodgings)]
+    with make_client(studies) as client:
+        found = search(client, q="spare bedroom", explain="true")
+        page = client.get("/case-studies/said-plainly").text
+    assert slugs(found) == ["said-plainly"]
+    assert "plain_words" in str(found["results"][0]["explain"])
+    assert "<h2" in page and "In plain words" in page and "spare bedroom" in page

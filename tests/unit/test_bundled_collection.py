@@ -8,6 +8,7 @@ import pytest
 from app.config import ROOT
 from app.core.collection import read_collection
 from app.core.content import CaseStudyFile
+from app.core.drafting import plain_words
 from app.core.vocabulary import get_vocabulary
 
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -45,8 +46,22 @@ def test_size_and_coverage(collection: list[CaseStudyFile]) -> None:
 def test_every_body_has_the_lga_sections(collection: list[CaseStudyFile]) -> None:
     for study in collection:
         headings = re.findall(r"^## (.+)$", study.body, re.M)
-        assert headings[:3] == ["The challenge", "The solution", "The impact"], study.slug
-        assert set(headings) <= {"The challenge", "The solution", "The impact", "Lessons learned"}
+        assert headings[:4] == ["In plain words", "The challenge", "The solution", "The impact"]
+        assert set(headings[4:]) <= {"Lessons learned"}, study.slug
+
+
+def test_every_case_study_says_what_it_is_for_in_plain_words(
+    collection: list[CaseStudyFile],
+) -> None:
+    """Two to four sentences a family would use: no figures (a digit may only be part of a
+    programme's name, like "Future4Me") and no acronyms but a programme's own name."""
+    for study in collection:
+        plain, _ = plain_words(study.body)
+        assert 40 <= len(plain.split()) <= 95, study.slug
+        assert not re.search(r"(?<![A-Za-z])\d", plain), study.slug
+        names = f"{study.title} {study.programme}"  # a programme may be called "BASE"
+        capitals = set(re.findall(r"\b[A-Z]{3,}\b", plain)) - set(names.split())
+        assert not capitals, study.slug
 
 
 def _prose(study: CaseStudyFile) -> str:

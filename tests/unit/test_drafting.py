@@ -53,3 +53,24 @@ def test_the_check_says_which_sentence_it_found_something_in() -> None:
         ("Max (14) was referred twice.", ["name_and_age"]),
         ("Call 0113 496 0000.", ["phone_number"]),
     ]
+
+
+def test_the_plain_words_come_apart_from_the_rest_of_the_body() -> None:
+    body = (
+        "## The challenge\n\nToo many moves.\n\n## In plain words\n\nChildren kept moving home."
+        "\n\n## The solution\n\nOne team stayed."
+    )
+    plain, rest = drafting.plain_words(body)
+    assert plain == "Children kept moving home."
+    assert rest == "## The challenge\n\nToo many moves.\n\n## The solution\n\nOne team stayed."
+    assert drafting.plain_words("## The challenge\n\nNone here.") == (
+        "",
+        "## The challenge\n\nNone here.",
+    )
+
+
+def test_the_plain_words_go_first_in_the_body_and_come_back_to_their_field() -> None:
+    fields = drafting.fields_of(make_draft()) | {"plain": "Help for families, said simply."}
+    content = drafting.check(fields, "Leeds City Council")
+    assert content.body.startswith("## In plain words\n\nHelp for families, said simply.\n")
+    assert drafting.fields_of(content.model_dump())["plain"] == "Help for families, said simply."

@@ -7,7 +7,9 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.core.drafting import plain_words
 from app.core.errors import NotFound
+from app.core.markdown import markdown_to_html
 from app.core.results import CaseStudyDetail, SearchResult
 from app.services.case_studies import get_case_study, vocabulary_with_counts
 from app.services.filters import SearchRequest
@@ -70,11 +72,15 @@ def case_study_page(
     related: list[SearchResult] = service.related(session, slug, RELATED).results
     council = same_council(session, service, study)
     shown = {s for s, _, _ in council}
+    # The plain words go under the summary, where a family reads first; the rest below the facts.
+    plain, rest = plain_words(study.body)
     return templates.TemplateResponse(
         request,
         "case_study.html",
         {
             "study": study,
+            "plain_html": markdown_to_html(plain) if plain else "",
+            "body_html": markdown_to_html(rest) if plain else study.body_html,
             "canonical": f"{base_url}/case-studies/{study.slug}",
             "back": back,
             "carried": lambda other: carried(other, back),
