@@ -72,7 +72,7 @@ def case_study_page(
     related: list[SearchResult] = service.related(session, slug, RELATED).results
     council = same_council(session, service, study)
     shown = {s for s, _, _ in council}
-    # The plain words go under the summary, where a family reads first; the rest below the facts.
+    # The plain words open the story, set apart; on a phone the key facts still come first.
     plain, rest = plain_words(study.body)
     return templates.TemplateResponse(
         request,
