@@ -42,9 +42,11 @@ def case_study_public(study: CaseStudyDetail, origin: str) -> CaseStudyPublic:
 
 
 def _result(result: SearchResult, origin: str) -> SearchResultPublic:
-    return SearchResultPublic.model_construct(
-        **dict(result), url=case_study_url(origin, result.slug)
-    )
+    # Validated, not model_construct: pydantic's own constructor is compiled, model_construct
+    # is Python, field by field; a page of ten results is built and encoded in about 0.4
+    # instead of 0.7 ms at 10k (issue 19). The values were validated once already, so the
+    # JSON is the same byte for byte.
+    return SearchResultPublic(**dict(result), url=case_study_url(origin, result.slug))
 
 
 def search_page_public(page: SearchPage, origin: str) -> SearchPagePublic:
