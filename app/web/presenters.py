@@ -42,16 +42,18 @@ def case_study_public(study: CaseStudyDetail, origin: str) -> CaseStudyPublic:
 
 
 def _result(result: SearchResult, origin: str) -> SearchResultPublic:
-    # Validated, not model_construct: pydantic's own constructor is compiled, model_construct
-    # is Python, field by field; a page of ten results is built and encoded in about 0.4
-    # instead of 0.7 ms at 10k (issue 19). The values were validated once already, so the
-    # JSON is the same byte for byte.
-    return SearchResultPublic(**dict(result), url=case_study_url(origin, result.slug))
+    return SearchResultPublic.model_construct(
+        **dict(result), url=case_study_url(origin, result.slug)
+    )
 
 
 def search_page_public(page: SearchPage, origin: str) -> SearchPagePublic:
-    results = [_result(r, origin) for r in page.results]
-    return SearchPagePublic.model_construct(**{**dict(page), "results": results})
+    """Validated in one call from the page's own fields (already validated once, so the JSON is
+    the same byte for byte): pydantic's compiled validator builds the ten results faster than
+    model_construct, which is Python, field by field (a 10k page built and encoded in about
+    0.35 instead of 0.6 ms, issue 19)."""
+    results = [{**r.__dict__, "url": case_study_url(origin, r.slug)} for r in page.results]
+    return SearchPagePublic.model_validate({**page.__dict__, "results": results})
 
 
 def related_public(page: RelatedPage, origin: str) -> RelatedPagePublic:
