@@ -48,8 +48,12 @@ def _result(result: SearchResult, origin: str) -> SearchResultPublic:
 
 
 def search_page_public(page: SearchPage, origin: str) -> SearchPagePublic:
-    results = [_result(r, origin) for r in page.results]
-    return SearchPagePublic.model_construct(**{**dict(page), "results": results})
+    """Validated in one call from the page's own fields (already validated once, so the JSON is
+    the same byte for byte): pydantic's compiled validator builds the ten results faster than
+    model_construct, which is Python, field by field (a 10k page built and encoded in about
+    0.35 instead of 0.6 ms, issue 19)."""
+    results = [{**r.__dict__, "url": case_study_url(origin, r.slug)} for r in page.results]
+    return SearchPagePublic.model_validate({**page.__dict__, "results": results})
 
 
 def related_public(page: RelatedPage, origin: str) -> RelatedPagePublic:
