@@ -81,8 +81,11 @@ class Ranker:
             if hasattr(reader, "readers")
             else [(reader, 0)]
         )
+        # An index with no documents yet reads as one empty reader without a segment.
         self.segments = [
-            Segment(r.segment().segment_id(), r, offset, self.lock) for r, offset in pairs
+            Segment(r.segment().segment_id(), r, offset, self.lock)
+            for r, offset in pairs
+            if r.segment() is not None
         ]
         # Set and cleared whole without a lock: a dict's single operations are atomic.
         self._expanded: dict[tuple[str, int], list[str]] = {}

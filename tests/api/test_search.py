@@ -5,6 +5,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import MakeClient
+
 
 def search(client: TestClient, **params: Any) -> dict[str, Any]:
     response = client.get("/api/v1/search", params=params)
@@ -273,3 +275,16 @@ def test_a_huge_unknown_value_is_not_echoed_back_whole(client: TestClient) -> No
     assert response.status_code == 422
     assert len(response.text) < 2500
     assert "unknown value 'xxxx" in response.json()["detail"]
+
+
+def test_a_service_with_no_case_studies_yet_starts_and_finds_nothing(
+    make_client: MakeClient,
+) -> None:
+    """A new service whose store is empty (nothing bundled to load) starts, is ready, and
+    answers searches with no results rather than failing at start."""
+    with make_client([]) as client:
+        assert client.get("/readyz").status_code == 200
+        body = search(client, q="care")
+        page = client.get("/", params={"q": "care"})
+    assert body["total"] == 0 and body["results"] == []
+    assert page.status_code == 200
