@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -34,9 +34,12 @@ def service(
     ready: str = "/healthz",
     timeout: float = 240,  # a poll: a loaded machine has taken over a minute to start one
     bare: bool = False,  # `uvicorn app.main:app` on its own, as some platforms start it
+    prepare: Callable[[Mapping[str, str]], None] | None = None,
 ) -> Iterator[str]:
     """The service (`python -m app`: uvicorn with our protocol and options) with its own store
-    and index in tmp; yields the base URL once `ready` answers 200."""
+    and index in tmp; yields the base URL once `ready` answers 200. `prepare` is called with
+    the server's environment before it starts (the tests' `seeded_server` puts a seeded store
+    and index where it will look)."""
     port = port or free_port()
     environment = {
         **os.environ,
@@ -45,6 +48,8 @@ def service(
         "OUTBOX_DIR": str(tmp / "outbox"),  # not var/outbox, which every test run would share
         **(env or {}),
     }
+    if prepare:
+        prepare(environment)
     log = (tmp / "server.log").open("w")
     command = [sys.executable, "-m", "app", "--host", "127.0.0.1"]  # as production runs
     if bare:

@@ -5,7 +5,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
 from tests.scheduling import ModuleGroups, module_group
-from tests.seeded import Prepare, SeededStores
+from tests.seeded import Prepare, SeededStores, ServerPrepare
 
 # pytest-xdist's workers start with COLUMNS=80 and LINES=24 set; rich reads them once, when the
 # CLI's consoles are made at import, so a test that sets COLUMNS would get 80-column tables on a
@@ -185,12 +185,16 @@ def seeded_stores(tmp_path_factory: pytest.TempPathFactory) -> SeededStores:
     return SeededStores(tmp_path_factory)
 
 
+def _empty_store_like(request: pytest.FixtureRequest, url: str) -> Callable[[Path], str]:
+    """Make an empty store on the same backend as `url` (for SeededStores to seed)."""
+    backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+    return lambda folder: _empty_store(request, backend, folder)
+
+
 def _preparer(request: pytest.FixtureRequest, seeded_stores: SeededStores) -> Prepare:
     def prepare(settings: Settings, collection: list[CaseStudyFile]) -> None:
-        backend = "sqlite" if settings.database_url.startswith("sqlite") else "postgresql"
-        seeded_stores.prepare(
-            request, settings, collection, lambda folder: _empty_store(request, backend, folder)
-        )
+        empty_store = _empty_store_like(request, settings.database_url)
+        seeded_stores.prepare(request, settings, collection, empty_store)
 
     return prepare
 
@@ -201,6 +205,20 @@ def prepare_store(request: pytest.FixtureRequest, seeded_stores: SeededStores) -
     start it from a store and index seeded with that collection (tests/seeded.py): what the
     app would do on its first start, without doing it again in every test."""
     return _preparer(request, seeded_stores)
+
+
+@pytest.fixture(scope="session")
+def seeded_server(request: pytest.FixtureRequest, seeded_stores: SeededStores) -> ServerPrepare:
+    """Pass as `service(…, prepare=seeded_server)`: a server whose store is empty starts on a
+    copy of a store and index seeded with its collection once per test process
+    (tests/seeded.py), as it would after its first start, rather than seeding its own. Tests of
+    the first start itself (tests/e2e/test_server.py, test_replicas.py) leave it out."""
+
+    def prepare(environment: Mapping[str, str]) -> None:
+        empty_store = _empty_store_like(request, environment["DATABASE_URL"])
+        seeded_stores.serve(request, environment, empty_store)
+
+    return prepare
 
 
 @pytest.fixture
