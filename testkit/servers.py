@@ -64,15 +64,19 @@ def service(
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
-        while True:
-            assert process.poll() is None, (tmp / "server.log").read_text()
-            try:
-                if httpx.get(f"{base}{ready}", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"server did not start in {timeout:.0f} s"
-            time.sleep(0.2)
+        # One client for the whole wait: httpx.get makes a client (and its TLS context) per
+        # call, ~50 ms of CPU each, which over a start of a minute on a loaded machine was
+        # seconds of the test process's CPU per server.
+        with httpx.Client(timeout=1) as poll:
+            while True:
+                assert process.poll() is None, (tmp / "server.log").read_text()
+                try:
+                    if poll.get(f"{base}{ready}").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"server did not start in {timeout:.0f} s"
+                time.sleep(0.2)
         yield base
     finally:
         process.terminate()
