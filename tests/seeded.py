@@ -133,7 +133,7 @@ class SeededStores:
             **{"data_dir": Path(environment["DATA_DIR"])} if "DATA_DIR" in environment else {},
         )
         if "LOAD_ON_START" in environment or settings.index_dir.exists():
-            return
+            return  # a server told whether to load is left as told; an index means not new
         database = make_url(settings.database_url).database
         assert database is not None
         sqlite = _is_sqlite(settings.database_url)
