@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -34,9 +34,12 @@ def service(
     ready: str = "/healthz",
     timeout: float = 240,  # a poll: a loaded machine has taken over a minute to start one
     bare: bool = False,  # `uvicorn app.main:app` on its own, as some platforms start it
+    prepare: Callable[[Mapping[str, str]], None] | None = None,
 ) -> Iterator[str]:
     """The service (`python -m app`: uvicorn with our protocol and options) with its own store
-    and index in tmp; yields the base URL once `ready` answers 200."""
+    and index in tmp; yields the base URL once `ready` answers 200. `prepare` is called with
+    the server's environment before it starts (the tests' `seeded_server` puts a seeded store
+    and index where it will look)."""
     port = port or free_port()
     environment = {
         **os.environ,
@@ -45,6 +48,8 @@ def service(
         "OUTBOX_DIR": str(tmp / "outbox"),  # not var/outbox, which every test run would share
         **(env or {}),
     }
+    if prepare:
+        prepare(environment)
     log = (tmp / "server.log").open("w")
     command = [sys.executable, "-m", "app", "--host", "127.0.0.1"]  # as production runs
     if bare:
@@ -59,15 +64,19 @@ def service(
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
-        while True:
-            assert process.poll() is None, (tmp / "server.log").read_text()
-            try:
-                if httpx.get(f"{base}{ready}", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"server did not start in {timeout:.0f} s"
-            time.sleep(0.2)
+        # One client for the whole wait: httpx.get makes a client (and its TLS context) per
+        # call, ~50 ms of CPU each, which over a start of a minute on a loaded machine was
+        # seconds of the test process's CPU per server.
+        with httpx.Client(timeout=1) as poll:
+            while True:
+                assert process.poll() is None, (tmp / "server.log").read_text()
+                try:
+                    if poll.get(f"{base}{ready}").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"server did not start in {timeout:.0f} s"
+                time.sleep(0.2)
         yield base
     finally:
         process.terminate()

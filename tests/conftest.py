@@ -5,7 +5,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from app.store.db import init_db, make_engine
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
 from tests.scheduling import ModuleGroups, module_group
-from tests.seeded import Prepare, SeededStores
+from tests.seeded import Prepare, SeededStores, ServerPrepare
 
 # pytest-xdist's workers start with COLUMNS=80 and LINES=24 set; rich reads them once, when the
 # CLI's consoles are made at import, so a test that sets COLUMNS would get 80-column tables on a
@@ -148,13 +148,21 @@ def _empty_store(request: pytest.FixtureRequest, backend: str, folder: Path) -> 
     return server.new_database(template=request.getfixturevalue("postgres_template"))
 
 
-def _settings(folder: Path, data_dir: Path, database_url: str) -> Settings:
+def _sync_seconds(request: pytest.FixtureRequest) -> float:
+    """How often a test's app polls its store for changes made elsewhere (the index sync, the
+    allowed websites, the curation): every 0.1 s for a test marked quick_sync, which waits for
+    such a change; else every second, as the app's default. Each poll reads the store, and at
+    0.1 s an app idled at ~5% of a core (measured); its own changes it takes in at once."""
+    return 0.1 if request.node.get_closest_marker("quick_sync") else 1.0
+
+
+def _settings(folder: Path, data_dir: Path, database_url: str, sync_seconds: float) -> Settings:
     return Settings(
         database_url=database_url,
         index_dir=folder / "index",
         data_dir=data_dir,
         outbox_dir=folder / "outbox",  # mail without SMTP_URL lands here, not in var/
-        index_sync_seconds=0.1,
+        index_sync_seconds=sync_seconds,
         rate_limit="off",  # the rate-limit tests turn it on
         log_format="text",
         trusted_hosts=["testserver"],  # the test client's Host
@@ -176,8 +184,10 @@ def database_url(
 
 
 @pytest.fixture
-def settings(tmp_path: Path, data_dir: Path, database_url: str) -> Settings:
-    return _settings(tmp_path, data_dir, database_url)
+def settings(
+    request: pytest.FixtureRequest, tmp_path: Path, data_dir: Path, database_url: str
+) -> Settings:
+    return _settings(tmp_path, data_dir, database_url, _sync_seconds(request))
 
 
 @pytest.fixture(scope="session")
@@ -185,12 +195,16 @@ def seeded_stores(tmp_path_factory: pytest.TempPathFactory) -> SeededStores:
     return SeededStores(tmp_path_factory)
 
 
+def _empty_store_like(request: pytest.FixtureRequest, url: str) -> Callable[[Path], str]:
+    """Make an empty store on the same backend as `url` (for SeededStores to seed)."""
+    backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+    return lambda folder: _empty_store(request, backend, folder)
+
+
 def _preparer(request: pytest.FixtureRequest, seeded_stores: SeededStores) -> Prepare:
     def prepare(settings: Settings, collection: list[CaseStudyFile]) -> None:
-        backend = "sqlite" if settings.database_url.startswith("sqlite") else "postgresql"
-        seeded_stores.prepare(
-            request, settings, collection, lambda folder: _empty_store(request, backend, folder)
-        )
+        empty_store = _empty_store_like(request, settings.database_url)
+        seeded_stores.prepare(request, settings, collection, empty_store)
 
     return prepare
 
@@ -201,6 +215,20 @@ def prepare_store(request: pytest.FixtureRequest, seeded_stores: SeededStores) -
     start it from a store and index seeded with that collection (tests/seeded.py): what the
     app would do on its first start, without doing it again in every test."""
     return _preparer(request, seeded_stores)
+
+
+@pytest.fixture(scope="session")
+def seeded_server(request: pytest.FixtureRequest, seeded_stores: SeededStores) -> ServerPrepare:
+    """Pass as `service(…, prepare=seeded_server)`: a server whose store is empty starts on a
+    copy of a store and index seeded with its collection once per test process
+    (tests/seeded.py), as it would after its first start, rather than seeding its own. Tests of
+    the first start itself (tests/e2e/test_server.py, test_replicas.py) leave it out."""
+
+    def prepare(environment: Mapping[str, str]) -> None:
+        empty_store = _empty_store_like(request, environment["DATABASE_URL"])
+        seeded_stores.serve(request, environment, empty_store)
+
+    return prepare
 
 
 @pytest.fixture
@@ -244,7 +272,8 @@ def make_module_client(
         folder = tmp_path_factory.mktemp("module")
         data_dir = folder / "collection"
         data_dir.mkdir()
-        settings = _settings(folder, data_dir, _empty_store(request, request.param, folder))
+        url = _empty_store(request, request.param, folder)
+        settings = _settings(folder, data_dir, url, _sync_seconds(request))
         prepare(settings, collection)
         client = TestClient(create_app(settings))
         opened.append(client.__enter__())

@@ -11,21 +11,28 @@ finds it in step with its store and only catches up (with nothing), as after a r
 A test's store is replaced only while it is still as made (no case study, nothing in the
 change log, no index yet); a test that wrote to its store first starts as before. For a test
 with the `client` fixture the PostgreSQL database is not made empty first: it is made here.
+
+The real servers of tests/e2e and tests/browser (testkit.servers.service) start the same way
+through the `seeded_server` fixture: the store and index seeded with the collection the server
+would load (its DATA_DIR, else the bundled one) are copied to where it will look, so a server
+starts as it does on its second start, not its first (measured: about half the CPU). The tests
+of the first start itself (tests/e2e/test_server.py, test_replicas.py) do not use it.
 """
 
 import hashlib
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
 from app.config import Settings
-from app.core.collection import write_collection
+from app.core.collection import read_collection, write_collection
 from app.core.content import CaseStudyFile
 from app.core.vocabulary import get_vocabulary
 from app.main import seed_if_empty
@@ -37,6 +44,8 @@ from tests.postgres import PostgresServer
 
 # prepare_store(settings, collection): see tests/conftest.py.
 Prepare = Callable[[Settings, list[CaseStudyFile]], None]
+# seeded_server(environment): see tests/conftest.py.
+ServerPrepare = Callable[[Mapping[str, str]], None]
 
 
 @dataclass(frozen=True)
@@ -58,11 +67,14 @@ def _is_sqlite(url: str) -> bool:
 
 
 def _as_made(settings: Settings) -> bool:
-    """Whether the store is still as the fixture made it and no index was built yet."""
+    """Whether the store is still as the fixture made it (or not migrated yet) and no index was
+    built yet."""
     if settings.index_dir.exists():
         return False
     engine = make_engine(settings.database_url)
     try:
+        if not inspect(engine).get_table_names():  # a database not migrated yet
+            return True
         with Session(engine) as session:
             return not case_studies.count_case_studies(session) and not (
                 changelog.last_change_id(session)
@@ -104,6 +116,42 @@ class SeededStores:
             return
         if not deferred and (not settings.load_on_start or not _as_made(settings)):
             return
+        self._place(request, settings, collection, empty_store, drop=not deferred)
+
+    def serve(
+        self,
+        request: pytest.FixtureRequest,
+        environment: Mapping[str, str],
+        empty_store: Callable[[Path], str],
+    ) -> None:
+        """Before a real server (testkit.servers.service) starts with this environment, put a
+        store and index seeded with the collection it would load (its DATA_DIR, else the
+        bundled one) where it will look, while its store is empty and it has no index yet."""
+        settings = Settings(
+            database_url=environment["DATABASE_URL"],
+            index_dir=Path(environment["INDEX_DIR"]),
+            **{"data_dir": Path(environment["DATA_DIR"])} if "DATA_DIR" in environment else {},
+        )
+        if "LOAD_ON_START" in environment or settings.index_dir.exists():
+            return  # a server told whether to load is left as told; an index means not new
+        database = make_url(settings.database_url).database
+        assert database is not None
+        sqlite = _is_sqlite(settings.database_url)
+        if not (sqlite and not Path(database).exists()) and not _as_made(settings):
+            return
+        collection, _ = read_collection(settings.data_dir)
+        self._place(request, settings, collection, empty_store, drop=not sqlite)
+
+    def _place(
+        self,
+        request: pytest.FixtureRequest,
+        settings: Settings,
+        collection: list[CaseStudyFile],
+        empty_store: Callable[[Path], str],
+        drop: bool,
+    ) -> None:
+        """Copy the store and index seeded with the collection (made on first use) to the
+        settings' store (its PostgreSQL database made, or replaced if `drop`) and index."""
         sqlite = _is_sqlite(settings.database_url)
         key = (sqlite, _digest(collection))
         if key not in self._made:
@@ -114,7 +162,7 @@ class SeededStores:
             assert database is not None
             shutil.copyfile(seeded.store, database)
         else:
-            self._create(request, settings.database_url, seeded.store, drop=not deferred)
+            self._create(request, settings.database_url, seeded.store, drop=drop)
         shutil.copytree(seeded.index_dir, settings.index_dir)
 
     @staticmethod

@@ -146,6 +146,7 @@ def write_stored(client: TestClient, **fields: Any) -> None:
         session.commit()
 
 
+@pytest.mark.quick_sync
 def test_the_feed_is_well_formed_and_its_dates_real_whatever_is_stored(
     client: TestClient,
 ) -> None:

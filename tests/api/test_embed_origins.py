@@ -200,6 +200,7 @@ def test_the_settings_seed_the_list_once(prepare_store: Prepare, settings: Setti
         assert not cors_allows(client, HOST) and not frame_allows(client, HOST)
 
 
+@pytest.mark.quick_sync
 def test_every_process_follows_the_list_without_a_restart(
     settings: Settings, client: TestClient, keys: Keys
 ) -> None:

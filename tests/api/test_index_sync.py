@@ -3,6 +3,7 @@
 import shutil
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
@@ -10,6 +11,9 @@ from app.main import create_app
 from app.services.collection import load_collection
 from testkit.factories import make_case_study, sample_collection
 from tests.seeded import Prepare
+
+# Changes made straight in the store, which reach search through the background sync.
+pytestmark = pytest.mark.quick_sync
 
 
 def found(client: TestClient, q: str) -> list[str]:

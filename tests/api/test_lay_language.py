@@ -5,6 +5,7 @@ changes what search finds at once, in every process on the store."""
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Keys, auth
@@ -113,6 +114,7 @@ def test_only_moderators_and_admins_decide(client: TestClient, keys: Keys) -> No
     assert slugs(client, "traineeships") == []
 
 
+@pytest.mark.quick_sync
 def test_every_process_follows_an_accepted_phrase(
     client: TestClient, keys: Keys, make_client: Callable[[list[Any]], TestClient]
 ) -> None:

@@ -90,6 +90,7 @@ def test_a_damaged_spelling_list_does_not_stop_the_next_start(quiet: Settings) -
         assert client.get("/readyz").status_code == 200
 
 
+@pytest.mark.quick_sync
 def test_the_background_sync_rebuilds_a_damaged_spelling_list(
     prepare_store: Prepare, settings: Settings
 ) -> None:

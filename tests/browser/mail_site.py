@@ -19,6 +19,7 @@ from testkit.factories import sample_collection
 from testkit.servers import free_port, service
 from testkit.smtp import SmtpServer, link_in, smtp_server
 from tests.browser.checks import SIZES, tab_to
+from tests.seeded import ServerPrepare
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,15 @@ class Site:
 
 @contextlib.contextmanager
 def mail_site(
-    tmp: Path, timeout: float = 240, sample: bool = False, **settings: str
+    tmp: Path,
+    timeout: float = 240,
+    sample: bool = False,
+    prepare: ServerPrepare | None = None,
+    **settings: str,
 ) -> Iterator[Site]:
     """`sample` serves the small sample collection rather than the bundled one; `settings` are
-    more environment variables (ALERT_SEND_SECONDS="0.3"). Screenshots go to $SHOTS_DIR when it
-    is set (for people to look at), else into tmp."""
+    more environment variables (ALERT_SEND_SECONDS="0.3"); `prepare` goes to service().
+    Screenshots go to $SHOTS_DIR when it is set (for people to look at), else into tmp."""
     port = free_port()
     shots = Path(os.environ.get("SHOTS_DIR") or tmp / "shots")
     shots.mkdir(parents=True, exist_ok=True)
@@ -53,7 +58,7 @@ def mail_site(
             "RATE_LIMIT": "off",
             **settings,
         }
-        with service(tmp, env, port=port, timeout=timeout) as url:
+        with service(tmp, env, port=port, timeout=timeout, prepare=prepare) as url:
             yield Site(url, env, smtp, shots)
 
 

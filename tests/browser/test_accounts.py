@@ -18,13 +18,14 @@ from testkit.factories import make_draft
 from testkit.smtp import link_in
 from tests.browser.checks import SIZES, accessible, check, script_errors, tab_to
 from tests.browser.mail_site import Site, mail_site, operator
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with mail_site(tmp_path_factory.mktemp("accounts")) as site:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[Site]:
+    with mail_site(tmp_path_factory.mktemp("accounts"), prepare=seeded_server) as site:
         submissions_for_leeds(site)
         yield site
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from app.store.alert_tables import Alert
 from tests.browser.checks import accessible, check
 from tests.browser.mail_site import Site, mail_site
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 CONFIRM = re.compile(r"http://\S+/alerts/confirm\?token=\S+")
@@ -28,9 +29,9 @@ WAYS = [
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[Site]:
     tmp = tmp_path_factory.mktemp("keeping")
-    with mail_site(tmp, sample=True, ALERT_SEND_SECONDS="0.3") as site:
+    with mail_site(tmp, sample=True, ALERT_SEND_SECONDS="0.3", prepare=seeded_server) as site:
         yield site
 
 

@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.checks import accessible, fits
 from tests.browser.mail_site import Site, mail_site
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -20,8 +21,8 @@ CONFIRM = re.compile(r"http://\S+/alerts/confirm\?token=\S+")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with mail_site(tmp_path_factory.mktemp("alerts"), sample=True) as site:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[Site]:
+    with mail_site(tmp_path_factory.mktemp("alerts"), sample=True, prepare=seeded_server) as site:
         yield site
 
 

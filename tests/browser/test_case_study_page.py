@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Route, expect
 
 from testkit.servers import service
 from tests.browser.checks import accessible, script_errors
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 STORY = "/case-studies/suffolk-staying-close"  # dated, no outcomes, one more from its council
@@ -24,8 +25,10 @@ DESKTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with service(tmp_path_factory.mktemp("case-study-page"), {"RATE_LIMIT": "off"}) as base:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[str]:
+    with service(
+        tmp_path_factory.mktemp("case-study-page"), {"RATE_LIMIT": "off"}, prepare=seeded_server
+    ) as base:
         yield base
 
 

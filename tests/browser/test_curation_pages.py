@@ -16,13 +16,14 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.checks import SIZES, accessible, check, tab_to
 from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with mail_site(tmp_path_factory.mktemp("curation")) as site:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[Site]:
+    with mail_site(tmp_path_factory.mktemp("curation"), prepare=seeded_server) as site:
         yield site
 
 

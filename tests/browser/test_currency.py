@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from testkit.smtp import link_in
 from tests.browser.checks import SIZES, accessible, check, fits, tab_to
 from tests.browser.mail_site import Site, mail_site, operator
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 MODERATOR = "moderator@campaign.example"
@@ -26,8 +27,8 @@ LINKS = re.compile(r"https?://\S+/reviews/(still-current|needs-update)\?token=\S
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with mail_site(tmp_path_factory.mktemp("currency")) as site:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[Site]:
+    with mail_site(tmp_path_factory.mktemp("currency"), prepare=seeded_server) as site:
         operator(site, "users", "invite", MODERATOR, "--role", "moderator")
         printed = operator(site, "reviews", "send")
         assert re.search(r"^\d+ case studies due a check", printed, re.M), printed

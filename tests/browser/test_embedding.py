@@ -34,6 +34,7 @@ from app.store.keys import create_key
 from testkit.servers import free_port, service, static_site
 from tests.browser.checks import check, tab_to
 from tests.browser.mail_site import mail_site, sign_in_moderator
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -110,7 +111,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
         static_site(tmp / "stranger") as stranger,
         static_site(tmp / "newcomer") as newcomer,
     ):
-        # Two workers: an origin added through one must be allowed by both.
+        # Two workers: an origin added through one must be allowed by both. Started on an
+        # empty store, not a seeded copy (seeded_server): on a copy the best-bet test failed
+        # three runs out of six after the frame tests (the pin not in the widget within 30 s;
+        # never on its own, never on an empty store): not yet explained, and worth finding, as
+        # a copy is what a restart starts on.
         env = {"EMBED_ORIGINS": host, "RATE_LIMIT": "off", "INDEX_SYNC_SECONDS": "0.5"}
         with service(tmp, env, port=port, workers=2) as base:
             engine = make_engine(f"sqlite:///{tmp / 'store.db'}")
@@ -404,13 +409,14 @@ def test_a_moderator_allows_a_site_in_the_browser_and_takes_it_away_again(
     browser: Browser,
     open_page: Callable[..., Watched],
     tmp_path: Path,
+    seeded_server: ServerPrepare,
     size: str,
     javascript: bool,
 ) -> None:
     """The campaign team's side of embedding, by keyboard: a web editor's site shows the link
     until a moderator allows it on /moderation/embeds; then the widget shows case studies; once
     removed, the link again. No restart, no API key, no environment variable."""
-    with mail_site(tmp_path, RATE_LIMIT="off") as site:
+    with mail_site(tmp_path, prepare=seeded_server, RATE_LIMIT="off") as site:
         host_pages(tmp_path / "editor", site.url)
         with static_site(tmp_path / "editor") as editor:
             visitor = open_page().page
@@ -450,7 +456,7 @@ def test_a_moderator_allows_a_site_in_the_browser_and_takes_it_away_again(
 
 
 def test_with_the_service_stopped_or_silent_the_widget_shows_its_link(
-    open_page: Callable[..., Watched], tmp_path: Path
+    open_page: Callable[..., Watched], tmp_path: Path, seeded_server: ServerPrepare
 ) -> None:
     port = free_port()
     own = f"http://127.0.0.1:{port}"
@@ -460,7 +466,7 @@ def test_with_the_service_stopped_or_silent_the_widget_shows_its_link(
     widget = page.locator("case-study-search")
     with static_site(tmp_path / "pages") as host:
         env = {"EMBED_ORIGINS": host, "RATE_LIMIT": "off"}
-        with service(tmp_path, env, port=port):
+        with service(tmp_path, env, port=port, prepare=seeded_server):
             page.goto(f"{host}/widget.html")
             expect(widget.locator("li")).to_have_count(3)
             expect(fallback(page)).to_be_hidden()
@@ -469,7 +475,7 @@ def test_with_the_service_stopped_or_silent_the_widget_shows_its_link(
         expect(fallback(page)).to_be_visible(timeout=10_000)
         assert watched.hears("warning", "could not be shown"), watched.said("warning")
 
-        with service(tmp_path, env, port=port):
+        with service(tmp_path, env, port=port, prepare=seeded_server):
             page.reload()
             expect(widget.locator("li")).to_have_count(3)
         # Silent (it takes the connection and never answers): the widget gives up after 8 s.

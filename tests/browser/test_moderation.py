@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from testkit.factories import make_draft
 from tests.browser.checks import check, tab_to
 from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 FLAGGED = (
@@ -29,8 +30,8 @@ FLAGGED = (
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with mail_site(tmp_path_factory.mktemp("moderation")) as site:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[Site]:
+    with mail_site(tmp_path_factory.mktemp("moderation"), prepare=seeded_server) as site:
         yield site
 
 

@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
 from testkit.servers import free_port, service, static_site
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -48,7 +49,9 @@ def host_pages(folder: Path, service_url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
+def sites(
+    tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare
+) -> Iterator[Sites]:
     tmp = tmp_path_factory.mktemp("browser")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -56,7 +59,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     host_pages(tmp / "stranger", url)
     with static_site(tmp / "host") as host, static_site(tmp / "stranger") as stranger:
         env = {"CORS_ORIGINS": host, "EMBED_ORIGINS": host, "RATE_LIMIT": "off"}
-        with service(tmp, env, port=port) as base:
+        with service(tmp, env, port=port, prepare=seeded_server) as base:
             yield Sites(base, host, stranger)
 
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from testkit.servers import service
 from tests.browser.checks import accessible, script_errors
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -33,8 +34,10 @@ HIDDEN_MARKS = """
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with service(tmp_path_factory.mktemp("journeys"), {"RATE_LIMIT": "off"}) as base:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[str]:
+    with service(
+        tmp_path_factory.mktemp("journeys"), {"RATE_LIMIT": "off"}, prepare=seeded_server
+    ) as base:
         yield base
 
 

@@ -19,6 +19,7 @@ from testkit.factories import make_draft
 from testkit.smtp import link_in
 from tests.browser.checks import SIZES, accessible, fits, tab_to
 from tests.browser.mail_site import Site, mail_site, operator
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 FLAGGED = "Chloe, 15, had missed most of Year 10. A mentor met her every week."
@@ -26,8 +27,8 @@ FIXED = "A 15-year-old girl had missed most of a school year. A mentor met her e
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with mail_site(tmp_path_factory.mktemp("submitting")) as site:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[Site]:
+    with mail_site(tmp_path_factory.mktemp("submitting"), prepare=seeded_server) as site:
         yield site
 
 

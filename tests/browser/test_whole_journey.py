@@ -22,6 +22,7 @@ from tests.browser.checks import SIZES, accessible, check, script_errors, tab_to
 from tests.browser.mail_site import Site, mail_site, sign_in_moderator
 from tests.browser.test_moderation import decide
 from tests.browser.test_submitting import FIXED, FLAGGED, fill_in, press
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 OFFICER = "journey.officer@leeds.example"
@@ -31,8 +32,8 @@ AMENDED = "Of the 40 young people the mentors met, 31 went back to full-time les
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with mail_site(tmp_path_factory.mktemp("journey")) as site:
+def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[Site]:
+    with mail_site(tmp_path_factory.mktemp("journey"), prepare=seeded_server) as site:
         yield site
 
 

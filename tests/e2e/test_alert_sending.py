@@ -25,6 +25,7 @@ from testkit.factories import make_draft, sample_collection
 from testkit.servers import service
 from testkit.smtp import SmtpServer, smtp_server
 from tests.postgres import PostgresServer
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.e2e
 CONFIRM = re.compile(r"/alerts/confirm\?token=(\S+)")
@@ -114,12 +115,12 @@ def send_alerts(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_run_killed_after_recording_an_email_neither_loses_nor_repeats_one(
-    tmp_path: Path, smtp: SmtpServer
+    tmp_path: Path, smtp: SmtpServer, seeded_server: ServerPrepare
 ) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     readers = ["first@council.example", "second@council.example"]
     env = mail_env(smtp, url, tmp_path, ALERT_SEND_SECONDS="0", ALERT_LEASE_SECONDS="1")
-    with service(tmp_path, env) as base:
+    with service(tmp_path, env, prepare=seeded_server) as base:
         for reader in readers:
             subscribe(base, smtp, reader)
         publish(base, url, "Staying close for care leavers")
@@ -143,7 +144,7 @@ def test_a_run_killed_after_recording_an_email_neither_loses_nor_repeats_one(
 
 
 def test_two_services_on_one_postgresql_send_each_email_once(
-    tmp_path: Path, smtp: SmtpServer, postgres: PostgresServer
+    tmp_path: Path, smtp: SmtpServer, postgres: PostgresServer, seeded_server: ServerPrepare
 ) -> None:
     url = postgres.new_database()
     readers = [f"reader{n}@council.example" for n in range(6)]
@@ -151,8 +152,16 @@ def test_two_services_on_one_postgresql_send_each_email_once(
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     with (
-        service(tmp_path / "a", {**env, "INDEX_DIR": str(tmp_path / "a" / "index")}) as a,
-        service(tmp_path / "b", {**env, "INDEX_DIR": str(tmp_path / "b" / "index")}) as b,
+        service(
+            tmp_path / "a",
+            {**env, "INDEX_DIR": str(tmp_path / "a" / "index")},
+            prepare=seeded_server,
+        ) as a,
+        service(
+            tmp_path / "b",
+            {**env, "INDEX_DIR": str(tmp_path / "b" / "index")},
+            prepare=seeded_server,
+        ) as b,
     ):
         for n, reader in enumerate(readers):
             subscribe(a if n % 2 else b, smtp, reader)

@@ -12,6 +12,7 @@ from app.store.db import make_engine
 from app.store.keys import create_key
 from testkit.factories import make_draft
 from testkit.servers import free_port, service
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.e2e
 
@@ -30,9 +31,16 @@ def found(base: str, q: str) -> int:
     return total
 
 
-def test_a_crash_after_the_commit_loses_nothing(tmp_path: Path) -> None:
+def test_a_crash_after_the_commit_loses_nothing(
+    tmp_path: Path, seeded_server: ServerPrepare
+) -> None:
     port = free_port()
-    with service(tmp_path, {"RATE_LIMIT": "off", "FAILPOINTS": "after-publish-commit"}, port):
+    with service(
+        tmp_path,
+        {"RATE_LIMIT": "off", "FAILPOINTS": "after-publish-commit"},
+        port,
+        prepare=seeded_server,
+    ):
         base = f"http://127.0.0.1:{port}"
         council, moderator = keys(tmp_path)
         draft = make_draft(title="Wombat crash-safe hub")
@@ -57,10 +65,12 @@ def test_a_crash_after_the_commit_loses_nothing(tmp_path: Path) -> None:
         assert status == "published"
 
 
-def test_an_index_deleted_under_a_running_service_is_rebuilt(tmp_path: Path) -> None:
+def test_an_index_deleted_under_a_running_service_is_rebuilt(
+    tmp_path: Path, seeded_server: ServerPrepare
+) -> None:
     import shutil
 
-    with service(tmp_path, {"RATE_LIMIT": "off"}) as base:
+    with service(tmp_path, {"RATE_LIMIT": "off"}, prepare=seeded_server) as base:
         before = found(base, "fostering")
         assert before > 0
         shutil.rmtree(tmp_path / "index")

@@ -10,13 +10,16 @@ import httpx
 import pytest
 
 from testkit.servers import service
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with service(tmp_path_factory.mktemp("hostile"), {"RATE_LIMIT": "off"}) as url:
+def base(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[str]:
+    with service(
+        tmp_path_factory.mktemp("hostile"), {"RATE_LIMIT": "off"}, prepare=seeded_server
+    ) as url:
         yield url
 
 

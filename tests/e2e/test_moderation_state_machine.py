@@ -42,6 +42,7 @@ from indexer.cli import cli
 from testkit.factories import make_draft, sample_collection
 from testkit.servers import service
 from tests.postgres import PostgresServer
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.e2e
 
@@ -284,7 +285,9 @@ class Moderation(RuleBasedStateMachine):
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded_server: ServerPrepare,
 ) -> Iterator[Server]:
     """A real server over a small collection with no `neglect` case study of its own."""
     tmp = tmp_path_factory.mktemp(f"moderation-{request.param}")
@@ -296,7 +299,7 @@ def server(
         url = postgres.new_database()
     env = {"DATABASE_URL": url, "INDEX_DIR": str(tmp / "index")}
     options = {**env, "DATA_DIR": str(tmp / "collection"), "RATE_LIMIT": "off"}
-    with service(tmp, options) as base:
+    with service(tmp, options, prepare=seeded_server) as base:
         engine = make_engine(url)
         with Session(engine) as session:
             council = create_key(session, "council", "Leeds City Council")[1]

@@ -17,15 +17,18 @@ from sqlmodel import Session
 from app.store.db import make_engine
 from app.store.keys import create_key
 from testkit.servers import service
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.e2e
 EXAMPLES = 12
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare
+) -> Iterator[tuple[str, str, Path]]:
     tmp: Path = tmp_path_factory.mktemp("schema")
-    with service(tmp, {"RATE_LIMIT": "off", "LOG_LEVEL": "warning"}) as base:
+    with service(tmp, {"RATE_LIMIT": "off", "LOG_LEVEL": "warning"}, prepare=seeded_server) as base:
         engine = make_engine(f"sqlite:///{tmp / 'store.db'}")
         with Session(engine) as session:
             secret = create_key(session, "admin", label="schemathesis")[1]

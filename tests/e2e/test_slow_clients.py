@@ -13,6 +13,7 @@ import pytest
 from app.core.collection import write_collection
 from testkit.factories import sample_collection
 from testkit.servers import service
+from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +28,10 @@ def small(tmp: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("slow")
     env = {**small(tmp), "RATE_LIMIT": "off", "REQUEST_TIMEOUT_SECONDS": str(TIMEOUT)}
-    with service(tmp, env) as url:
+    with service(tmp, env, prepare=seeded_server) as url:
         yield url
 
 
@@ -88,10 +89,10 @@ def test_a_keep_alive_client_is_served_again_and_again(base: str) -> None:
         assert client.get("/healthz").status_code == 200
 
 
-def addresses_counted(tmp: Path, env: dict[str, str]) -> list[int]:
+def addresses_counted(tmp: Path, env: dict[str, str], prepare: ServerPrepare) -> list[int]:
     """Four requests from 127.0.0.1, each naming a different client in X-Forwarded-For, under
     a limit of three a minute per address."""
-    with service(tmp, {**small(tmp), **env, "RATE_LIMIT": "3/minute"}) as url:
+    with service(tmp, {**small(tmp), **env, "RATE_LIMIT": "3/minute"}, prepare=prepare) as url:
         return [
             httpx.get(
                 f"{url}/api/v1/vocabulary", headers={"X-Forwarded-For": f"203.0.113.{n}"}
@@ -100,15 +101,24 @@ def addresses_counted(tmp: Path, env: dict[str, str]) -> list[int]:
         ]
 
 
-def test_x_forwarded_for_is_not_trusted_by_default(tmp_path: Path) -> None:
-    assert addresses_counted(tmp_path, {}) == [200, 200, 200, 429]
+def test_x_forwarded_for_is_not_trusted_by_default(
+    tmp_path: Path, seeded_server: ServerPrepare
+) -> None:
+    assert addresses_counted(tmp_path, {}, seeded_server) == [200, 200, 200, 429]
 
 
-def test_x_forwarded_for_is_trusted_from_the_proxies_named(tmp_path: Path) -> None:
-    assert addresses_counted(tmp_path, {"FORWARDED_ALLOW_IPS": "127.0.0.1"}) == [200] * 4
+def test_x_forwarded_for_is_trusted_from_the_proxies_named(
+    tmp_path: Path, seeded_server: ServerPrepare
+) -> None:
+    assert (
+        addresses_counted(tmp_path, {"FORWARDED_ALLOW_IPS": "127.0.0.1"}, seeded_server)
+        == [200] * 4
+    )
 
 
-def test_a_service_started_without_its_deadlines_says_so(tmp_path: Path) -> None:
+def test_a_service_started_without_its_deadlines_says_so(
+    tmp_path: Path, seeded_server: ServerPrepare
+) -> None:
     """`uvicorn app.main:app` holds a head or body sent a byte at a time, and a silent
     connection, for ever, and believes X-Forwarded-For from 127.0.0.1 (measured: all held past
     12 s). The service cannot cut them off from inside the app, so it says so in its log;
@@ -116,9 +126,9 @@ def test_a_service_started_without_its_deadlines_says_so(tmp_path: Path) -> None
     env = {**small(tmp_path), "RATE_LIMIT": "off"}
     (tmp_path / "bare").mkdir()
     (tmp_path / "own").mkdir()
-    with service(tmp_path / "bare", env, bare=True):
+    with service(tmp_path / "bare", env, bare=True, prepare=seeded_server):
         pass
-    with service(tmp_path / "own", env):
+    with service(tmp_path / "own", env, prepare=seeded_server):
         pass
     bare = (tmp_path / "bare" / "server.log").read_text()
     own = (tmp_path / "own" / "server.log").read_text()
