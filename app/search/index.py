@@ -243,8 +243,9 @@ class SearchIndex:
         folder = generation or self.generation()
         if folder is None:
             return
-        semantic.model()
         with generations.open_searcher(folder, self.schema, SharedIdf()) as searcher:
+            if searcher.doc_count() <= semantic.HYBRID_MAX_DOCS:  # above it, never used
+                semantic.model()
             ranker = ranking.Ranker(searcher, self.postings, prune=False)
             ranker.warm(TEXT_FIELDS, phrases=get_thesaurus().phrases())
 
