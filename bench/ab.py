@@ -27,7 +27,8 @@ from typing import Any
 import httpx
 
 from bench.corpus import case_studies, queries
-from bench.visitor import floor_server, pct, timed
+from bench.visitor import floor_server
+from bench.wire import Visitor, pct, timed
 from testkit.servers import free_port
 
 
@@ -75,14 +76,14 @@ def one_tree(tree: Path, folder: Path, pages: bool) -> dict[str, Any]:
     process, base = serve(tree, folder, {"SEARCH_CACHE_MB": "0"})
     try:
         urls = [f"{base}/api/v1/search?{q}" for q in query]
-        with httpx.Client(timeout=120) as client:
+        with Visitor(base) as client:
             started = cpu_seconds(process.pid)
             first = timed(client, urls)
             middle = cpu_seconds(process.pid)
             warm = timed(client, urls * 3)
             ended = cpu_seconds(process.pid)
-            answers = b"".join(client.get(u).content.replace(base.encode(), b"") for u in urls)
-            found["body"] = client.get(urls[1]).content
+            answers = b"".join(client.get(u).replace(base.encode(), b"") for u in urls)
+            found["body"] = client.get(urls[1])
             if pages:
                 html = [u.replace("/api/v1/search?", "/?") for u in urls]
                 timed(client, html[:5])
@@ -96,7 +97,7 @@ def one_tree(tree: Path, folder: Path, pages: bool) -> dict[str, Any]:
         process.wait(15)
     process, base = serve(tree, folder, {})
     try:
-        with httpx.Client(timeout=120) as client:
+        with Visitor(base) as client:
             same = [f"{base}/api/v1/search?{query[1]}"]
             timed(client, same * 20)
             started = cpu_seconds(process.pid)
@@ -132,7 +133,7 @@ def main() -> None:
                 json.dumps({"round": round_, "tree": str(tree), "load": round(load, 1), **rounded}),
                 flush=True,
             )
-        with floor_server(args.folder, body) as base, httpx.Client(timeout=120) as client:
+        with floor_server(args.folder, body) as base, Visitor(base) as client:
             timed(client, [f"{base}/api/v1/search"] * 20)
             floor = timed(client, [f"{base}/api/v1/search"] * 300)
         extra: dict[str, Any] = {"floor": [round(pct(floor, 0.5), 2), round(pct(floor, 0.95), 2)]}

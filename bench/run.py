@@ -12,7 +12,6 @@ docs/benchmarks.md.
 """
 
 import argparse
-import asyncio
 import itertools
 import json
 import multiprocessing
@@ -40,20 +39,17 @@ from app.services.filters import SearchRequest
 from app.services.indexing import rebuild_index
 from app.services.search import SearchService
 from app.store.db import init_db, make_engine
+from bench import wire
 from bench.corpus import case_studies, queries
-from bench.visitor import PAGES_OFF, floor_server, timed, visit
+from bench.visitor import PAGES_OFF, floor_server, visit
 from bench.visitor import table as visitor_table
+from bench.wire import Visitor, pct, timed
 from bench.workers import measure_workers
 from bench.workers import row as workers_row
 from testkit.servers import free_port, service
 
 OUT = ROOT / "docs" / "benchmarks.md"
 PASSES = 3
-
-
-def pct(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))] * 1000
 
 
 def folder_size(path: Path) -> int:
@@ -213,47 +209,9 @@ def measure_in_process(size: int, http_requests: int) -> dict[str, Any]:
 # -- over HTTP ------------------------------------------------------------------------------------
 
 
-async def hammer(urls: list[str], concurrency: int) -> dict[str, float]:
-    async with httpx.AsyncClient(timeout=30) as client:
-        for url in urls[:50]:  # warm
-            (await client.get(url)).raise_for_status()
-        timings: list[float] = []
-        errors = 0
-        queue = list(reversed(urls))
-
-        async def worker() -> None:
-            nonlocal errors
-            while queue:
-                url = queue.pop()
-                started = time.perf_counter()
-                response = await client.get(url)
-                timings.append(time.perf_counter() - started)
-                errors += response.status_code != 200
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return {
-        "rps": len(timings) / elapsed,
-        "p50": pct(timings, 0.5),
-        "p99": pct(timings, 0.99),
-        "errors": errors,
-    }
-
-
-def _hammer_child(urls: list[str], concurrency: int, out: Any) -> None:
-    out.put(asyncio.run(hammer(urls, concurrency)))
-
-
 def load(urls: list[str], concurrency: int = 8) -> dict[str, float]:
     """Run the load generator in a second process, as a real client would be."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    child = context.Process(target=_hammer_child, args=(urls, concurrency, results))
-    child.start()
-    found = results.get()
-    child.join()
-    return found  # type: ignore[no-any-return]
+    return wire.load([urls], concurrency)[0]
 
 
 def measure_http_size(
@@ -315,14 +273,9 @@ def measure_http(requests: int) -> dict[str, Any]:
             + str(httpx.QueryParams({"q": text, "theme": "fostering" if n % 2 else "care-leavers"}))
             for n, (text, _) in enumerate(asked)
         ]
-        single = []
-        with httpx.Client() as client:  # one visitor, one connection, one request at a time
-            for url in (varied * 5)[:300]:
-                started = time.perf_counter()
-                client.get(url).raise_for_status()
-                single.append(time.perf_counter() - started)
-        results["single_p50"] = pct(single, 0.5)
-        with httpx.Client() as client:  # the search page (HTML), one visitor
+        with Visitor(base) as client:  # one visitor, one connection, one request at a time
+            results["single_p50"] = pct(timed(client, (varied * 5)[:300]), 0.5)
+        with Visitor(base) as client:  # the search page (HTML), one visitor
             pages = [url.replace("/api/v1/search?", "/?") for url in varied]
             results["page_p50"] = pct(timed(client, (pages * 5)[:300]), 0.5)
         results["varied"] = load((varied * (requests // len(varied) + 1))[:requests])
@@ -330,7 +283,7 @@ def measure_http(requests: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, service(Path(tmp), env, ready="/readyz") as base:
         same = f"{base}/api/v1/search?q=care+leavers&age_band=16-25"
         body = httpx.get(same).content
-        with httpx.Client() as client:  # one visitor asking it again and again
+        with Visitor(base) as client:  # one visitor asking it again and again
             results["repeated_single_p50"] = pct(timed(client, [same] * 300), 0.5)
         results["payload_bytes"] = len(body)
         results["repeated"] = load([same] * requests)

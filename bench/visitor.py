@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from app.config import ROOT
+from bench.wire import Visitor, pct, timed
 from testkit.servers import free_port, service
 
 # "Page cache off": no page is served from memory, but parsed queries are kept as they are
@@ -28,21 +29,6 @@ PAGES_OFF = {"SEARCH_CACHE_MB": "0", "SEARCH_PLANS_MB": "16"}
 
 WARM_PASSES = 3
 REPEATS = 200
-
-
-def pct(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))] * 1000
-
-
-def timed(client: httpx.Client, urls: list[str]) -> list[float]:
-    """Each url once, in order, one at a time; seconds each."""
-    taken = []
-    for url in urls:
-        started = time.perf_counter()
-        client.get(url).raise_for_status()
-        taken.append(time.perf_counter() - started)
-    return taken
 
 
 @contextlib.contextmanager
@@ -79,16 +65,16 @@ def visit(folder: Path, asked: list[tuple[str, dict[str, list[str]]]]) -> dict[s
     query = [str(httpx.QueryParams({"q": text, **filters})) for text, filters in asked]
     found: dict[str, Any] = {}
     uncached = {**env, **PAGES_OFF}
-    with service(folder, uncached, ready="/readyz", timeout=600) as base, httpx.Client() as client:
+    with service(folder, uncached, ready="/readyz", timeout=600) as base, Visitor(base) as client:
         urls = [f"{base}/api/v1/search?{q}" for q in query]
         first = timed(client, urls)
         warm = timed(client, urls * WARM_PASSES)
-        body = client.get(urls[1]).content
-    with service(folder, env, ready="/readyz", timeout=600) as base, httpx.Client() as client:
+        body = client.get(urls[1])
+    with service(folder, env, ready="/readyz", timeout=600) as base, Visitor(base) as client:
         same = f"{base}/api/v1/search?{query[1]}"
         timed(client, [same] * 10)
         repeated = timed(client, [same] * REPEATS)
-    with floor_server(folder, body) as base, httpx.Client() as client:
+    with floor_server(folder, body) as base, Visitor(base) as client:
         timed(client, [f"{base}/api/v1/search"] * 10)
         floor = timed(client, [f"{base}/api/v1/search"] * REPEATS)
     for name, taken in (("first", first), ("warm", warm), ("repeated", repeated)):

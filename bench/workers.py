@@ -8,7 +8,6 @@ one client process is not the limit. The machine has two cores that the load gen
 what two workers can gain is bounded by what the generator leaves them.
 """
 
-import multiprocessing
 import tempfile
 import time
 from pathlib import Path
@@ -18,33 +17,17 @@ import httpx
 
 from bench.corpus import queries
 from bench.visitor import PAGES_OFF
+from bench.wire import Visitor, load
 from testkit.servers import service
 
 CLIENTS = 2
 CONCURRENCY = 8
 
 
-def _client(urls: list[str], out: Any) -> None:
-    import asyncio
-
-    from bench.run import hammer
-
-    out.put(asyncio.run(hammer(urls, CONCURRENCY)))
-
-
 def served(urls: list[str]) -> dict[str, float]:
     """The urls shared among CLIENTS processes at once; requests a second over all of them."""
-    context = multiprocessing.get_context("spawn")
-    results = context.Queue()
-    children = [
-        context.Process(target=_client, args=(urls[n::CLIENTS], results)) for n in range(CLIENTS)
-    ]
     started = time.perf_counter()
-    for child in children:
-        child.start()
-    found = [results.get() for _ in children]
-    for child in children:
-        child.join()
+    found = load([urls[n::CLIENTS] for n in range(CLIENTS)], CONCURRENCY)
     elapsed = time.perf_counter() - started
     return {
         "rps": sum(f["rps"] for f in found),
@@ -65,9 +48,9 @@ def measure_workers(requests: int) -> dict[str, Any]:
                     for n, (q, _) in enumerate(queries())
                 ]
                 urls = [f"{base}/api/v1/search?" + str(httpx.QueryParams(a)) for a in asked]
-                with httpx.Client(timeout=60) as client:  # every worker sees every query
+                with Visitor(base) as client:  # every worker sees every query
                     for url in urls * 4:
-                        client.get(url).raise_for_status()
+                        client.get(url)
                 found[str(workers)].append(served((urls * (requests // len(urls) + 1))[:requests]))
     one = max(r["rps"] for r in found["1"])
     two = max(r["rps"] for r in found["2"])
