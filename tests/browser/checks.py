@@ -2,11 +2,12 @@
 nothing, the page fits the screen's width, the keyboard reaches a control and shows focus on it,
 and no script error is logged."""
 
+import os
 from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 SIZES = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -27,13 +28,23 @@ def fits(page: Page) -> None:
     assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways"  # type: ignore[index]
 
 
+def shoot(target: Page | Locator, **options: Any) -> None:
+    """A screenshot for people to look at, taken when $SHOTS_DIR is set (when someone will).
+
+    A full-page screenshot cost Chromium 0.5-2 s of CPU (a long page at 1280 px, measured), and
+    the journeys take some seventy of them: files nobody opened on a run that only checks. A
+    test that needs the page painted takes its own screenshot."""
+    if os.environ.get("SHOTS_DIR"):
+        target.screenshot(**options)
+
+
 def check(page: Page, shot: str | Path, javascript: bool = True) -> None:
     """Fits the width, passes axe-core (with JavaScript on: without it axe.run never settles),
-    and a screenshot of the whole page for people to look at."""
+    and a screenshot of the whole page for people to look at (see shoot)."""
     fits(page)
     if javascript:
         accessible(page)
-    page.screenshot(path=shot, full_page=True)
+    shoot(page, path=shot, full_page=True)
 
 
 def tab_to(page: Page, text: str, limit: int = 60) -> None:

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, expect
 
 from testkit.factories import make_draft
 from testkit.smtp import link_in
-from tests.browser.checks import SIZES, accessible, check, script_errors, tab_to
+from tests.browser.checks import SIZES, accessible, check, script_errors, shoot, tab_to
 from tests.browser.mail_site import Site, mail_site, operator
 from tests.seeded import ServerPrepare
 
@@ -77,7 +77,7 @@ def test_an_invited_officer_signs_in_by_keyboard_and_signs_out(
 
     page.goto(link)  # opening the link changes nothing yet
     expect(page.locator("h1")).to_have_text("Sign in to Bright Futures case study search")
-    page.screenshot(path=f"{shot}-1-confirm.png", full_page=True)
+    shoot(page, path=f"{shot}-1-confirm.png", full_page=True)
     tab_to(page, "Sign in")
     page.keyboard.press("Enter")
 
@@ -98,7 +98,7 @@ def test_an_invited_officer_signs_in_by_keyboard_and_signs_out(
 
     page.wait_for_url(re.compile(r"/signed-out$"))
     expect(page.locator("h1")).to_have_text("You have signed out")
-    page.screenshot(path=f"{shot}-4-signed-out.png", full_page=True)
+    shoot(page, path=f"{shot}-4-signed-out.png", full_page=True)
     assert errors == []
     page.goto(f"{site.url}/my/submissions")
     page.wait_for_url(re.compile(r"/sign-in\?next="))  # the session is over
@@ -125,7 +125,7 @@ def test_signing_in_again_from_the_sign_in_page(site: Site, browser: Browser) ->
     assert page.title().startswith("Error: ")
     assert page.evaluate("document.activeElement.className") == "error-summary"
     accessible(page)
-    page.screenshot(path=f"{site.shots}/phone-sign-in-error.png", full_page=True)
+    shoot(page, path=f"{site.shots}/phone-sign-in-error.png", full_page=True)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the summary's link takes focus to the field
     assert page.evaluate("document.activeElement.id") == "email"
@@ -134,7 +134,7 @@ def test_signing_in_again_from_the_sign_in_page(site: Site, browser: Browser) ->
     page.wait_for_url(re.compile(r"/sign-in/check-email$"))
     expect(page.locator("h1")).to_have_text("Check your email")
     accessible(page)
-    page.screenshot(path=f"{site.shots}/phone-check-email.png", full_page=True)
+    shoot(page, path=f"{site.shots}/phone-check-email.png", full_page=True)
     page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email, count=2)))
     tab_to(page, "Sign in")
     page.keyboard.press("Enter")
@@ -163,7 +163,7 @@ def test_a_moderator_invites_and_revokes_from_the_people_page(
     page.keyboard.press("Enter")
     expect(page.locator(".error-summary li")).to_have_count(2)
     accessible(page)
-    page.screenshot(path=f"{site.shots}/desk-people-errors.png", full_page=True)
+    shoot(page, path=f"{site.shots}/desk-people-errors.png", full_page=True)
 
     page.keyboard.press("Tab")  # from the summary (focused) to its first link
     page.keyboard.press("Enter")
@@ -177,7 +177,7 @@ def test_a_moderator_invites_and_revokes_from_the_people_page(
     page.keyboard.press("Enter")
     expect(page.locator(".banner")).to_contain_text("Invitation sent to new.officer@york.example")
     accessible(page)
-    page.screenshot(path=f"{site.shots}/desk-people-invited.png", full_page=True)
+    shoot(page, path=f"{site.shots}/desk-people-invited.png", full_page=True)
     mail = site.smtp.inbox.wait_for(lambda m: m["To"] == "new.officer@york.example")
     assert "submit case studies for City of York Council" in mail.get_content()
 
@@ -185,7 +185,7 @@ def test_a_moderator_invites_and_revokes_from_the_people_page(
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Revoke new.officer@york.example's access?")
     accessible(page)
-    page.screenshot(path=f"{site.shots}/desk-revoke.png", full_page=True)
+    shoot(page, path=f"{site.shots}/desk-revoke.png", full_page=True)
     tab_to(page, "Revoke access")
     page.keyboard.press("Enter")
     expect(page.locator(".banner")).to_contain_text(

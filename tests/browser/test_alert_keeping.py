@@ -14,7 +14,7 @@ from sqlalchemy import create_engine
 from sqlmodel import Session, select
 
 from app.store.alert_tables import Alert
-from tests.browser.checks import accessible, check
+from tests.browser.checks import accessible, check, shoot
 from tests.browser.mail_site import Site, mail_site
 from tests.seeded import ServerPrepare
 
@@ -85,5 +85,5 @@ def test_the_reminders_link_keeps_the_alert_by_keyboard(
     expect(page.locator("table")).to_contain_text("unless you keep it")
     if js:
         accessible(page)
-    page.screenshot(path=site.shots / f"manage-{name}.png", full_page=True)
+    shoot(page, path=site.shots / f"manage-{name}.png", full_page=True)
     context.close()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.checks import accessible, fits
+from tests.browser.checks import accessible, fits, shoot
 from tests.browser.mail_site import Site, mail_site
 from tests.seeded import ServerPrepare
 
@@ -47,15 +47,15 @@ def test_the_results_page_form_works_at_390_px_without_javascript(
     expect(page.locator(".error-summary")).to_contain_text(
         "Select how often you want to get emails"
     )
-    page.screenshot(path=site.shots / "alerts-form-errors-390-nojs.png", full_page=True)
+    shoot(page, path=site.shots / "alerts-form-errors-390-nojs.png", full_page=True)
     page.get_by_label("Email address").fill("reader@council.example")
     page.get_by_label("Once a week").check()
     page.get_by_role("button", name="Get emails").click()
     expect(page.locator("h1")).to_have_text("Check your email")
-    page.screenshot(path=site.shots / "alerts-check-email-390-nojs.png", full_page=True)
+    shoot(page, path=site.shots / "alerts-check-email-390-nojs.png", full_page=True)
 
     page.goto(site.url + SEARCH)
-    form.screenshot(path=site.shots / "alerts-form-390-nojs.png")
+    shoot(form, path=site.shots / "alerts-form-390-nojs.png")
     form.get_by_label("Email address").fill("phone@council.example")
     form.get_by_label("As soon as they are published").check()
     form.get_by_role("button", name="Get emails").click()
@@ -63,16 +63,16 @@ def test_the_results_page_form_works_at_390_px_without_javascript(
 
     page.goto(confirmation_link(site, "phone@council.example"))
     expect(page.locator(".inset")).to_contain_text("Care leavers, ages 16–25")
-    page.screenshot(path=site.shots / "alerts-confirm-390-nojs.png", full_page=True)
+    shoot(page, path=site.shots / "alerts-confirm-390-nojs.png", full_page=True)
     page.get_by_role("button", name="Confirm").click()
     expect(page.locator("h1")).to_have_text("Your email alert is set up")
     fits(page)
-    page.screenshot(path=site.shots / "alerts-confirmed-390-nojs.png", full_page=True)
+    shoot(page, path=site.shots / "alerts-confirmed-390-nojs.png", full_page=True)
     page.get_by_role("link", name="see and stop your alerts").click()
     expect(page.locator("h1")).to_have_text("Your email alerts")
     expect(page.locator("table")).to_contain_text("As soon as they are published")
     fits(page)
-    page.screenshot(path=site.shots / "alerts-manage-390-nojs.png", full_page=True)
+    shoot(page, path=site.shots / "alerts-manage-390-nojs.png", full_page=True)
     page.get_by_role("button", name="Stop emails about Care leavers, ages 16–25").click()
     expect(page.locator(".banner")).to_contain_text("1 alert stopped")
     expect(page.locator("main")).to_contain_text("This address gets no email alerts from us")
@@ -89,7 +89,7 @@ def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
     page = context.new_page()
     page.goto(site.url + SEARCH)
     accessible(page)
-    page.locator(".alert-signup").screenshot(path=site.shots / f"alerts-form-{width}.png")
+    shoot(page.locator(".alert-signup"), path=site.shots / f"alerts-form-{width}.png")
     page.goto(site.url + "/alerts/new" + SEARCH[1:])
     accessible(page)
     # Keyboard alone: Tab to the address, arrows through the radios, Enter on the button.
@@ -102,7 +102,7 @@ def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Get emails"
-    page.screenshot(path=site.shots / f"alerts-new-{width}.png", full_page=True)
+    shoot(page, path=site.shots / f"alerts-new-{width}.png", full_page=True)
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Check your email")
     accessible(page)
@@ -112,12 +112,12 @@ def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Your email alert is set up")
     accessible(page)
-    page.screenshot(path=site.shots / f"alerts-confirmed-{width}.png", full_page=True)
+    shoot(page, path=site.shots / f"alerts-confirmed-{width}.png", full_page=True)
     page.get_by_role("link", name="see and stop your alerts").click()
     accessible(page)
-    page.screenshot(path=site.shots / f"alerts-manage-{width}.png", full_page=True)
+    shoot(page, path=site.shots / f"alerts-manage-{width}.png", full_page=True)
     page.goto(site.url + "/alerts/manage?token=broken")
     expect(page.locator("h1")).to_have_text("This link does not work")
     accessible(page)
-    page.screenshot(path=site.shots / f"alerts-link-failed-{width}.png", full_page=True)
+    shoot(page, path=site.shots / f"alerts-link-failed-{width}.png", full_page=True)
     context.close()

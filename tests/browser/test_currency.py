@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from testkit.smtp import link_in
-from tests.browser.checks import SIZES, accessible, check, fits, tab_to
+from tests.browser.checks import SIZES, accessible, check, fits, shoot, tab_to
 from tests.browser.mail_site import Site, mail_site, operator
 from tests.seeded import ServerPrepare
 
@@ -66,7 +66,7 @@ def test_results_and_the_page_say_when_each_was_last_checked(site: Site, browser
     expect(page.locator(".facts")).to_contain_text("Last checked November 2017")
     fits(page)
     accessible(page)
-    page.screenshot(path=f"{site.shots}/phone-2-case-study-out-of-date.png")
+    shoot(page, path=f"{site.shots}/phone-2-case-study-out-of-date.png")
 
 
 def test_still_current_by_keyboard_on_a_phone(site: Site, browser: Browser) -> None:
@@ -126,5 +126,5 @@ def test_moderators_see_the_stale_list(site: Site, browser: Browser) -> None:
         expect(page.locator("tbody")).to_contain_text("Not yet")  # the rest: in later rounds
         fits(page)
         accessible(page)
-        page.screenshot(path=f"{site.shots}/{size}-7-stale-list.png", full_page=True)
+        shoot(page, path=f"{site.shots}/{size}-7-stale-list.png", full_page=True)
         context.close()

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
-from tests.browser.checks import check, tab_to
+from tests.browser.checks import check, shoot, tab_to
 from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
 from tests.seeded import ServerPrepare
 
@@ -121,7 +121,7 @@ def test_a_moderator_reviews_asks_for_changes_confirms_and_publishes(
     expect(page.locator("mark.finding")).to_have_count(2)  # the key, and the sentence
     check(page, f"{shot}-4-review-amended.png")
     top = {"x": 0, "y": 0, "width": 1280, "height": 1800}  # the finding, the decisions, the diff
-    page.screenshot(path=f"{shot}-4-review-for-readme.png", full_page=True, clip=top)
+    shoot(page, path=f"{shot}-4-review-for-readme.png", full_page=True, clip=top)
     decide(page, "Confirm the safeguarding check", "Chloe is an invented name; agreed with Leeds.")
     expect(page.locator(".banner")).to_contain_text("Safeguarding check confirmed")
     expect(page.locator(".confirmed")).to_contain_text("Confirmed for version 3")

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
 from testkit.smtp import link_in
-from tests.browser.checks import SIZES, accessible, fits, tab_to
+from tests.browser.checks import SIZES, accessible, fits, shoot, tab_to
 from tests.browser.mail_site import Site, mail_site, operator
 from tests.seeded import ServerPrepare
 
@@ -72,7 +72,7 @@ def test_an_officer_submits_a_case_study_without_help(
         fits(page)
         if javascript:
             accessible(page)
-        page.screenshot(path=f"{shot}-{name}.png", full_page=True)
+        shoot(page, path=f"{shot}-{name}.png", full_page=True)
 
     page.goto(link)
     tab_to(page, "Sign in")
@@ -103,7 +103,7 @@ def test_an_officer_submits_a_case_study_without_help(
     expect(page.locator("#solution-findings")).to_contain_text("names someone next to their age")
     looked_at("2-form-with-finding")
     page.locator("label[for=solution]").scroll_into_view_if_needed()
-    page.screenshot(path=f"{shot}-2-form-finding-in-view.png")
+    shoot(page, path=f"{shot}-2-form-finding-in-view.png")
     press(page, "Continue")
 
     page.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
@@ -173,7 +173,7 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     def looked_at(name: str) -> None:
         fits(page)
         accessible(page)
-        page.screenshot(path=f"{shot}-{name}.png", full_page=True)
+        shoot(page, path=f"{shot}-{name}.png", full_page=True)
 
     page.goto(link)
     tab_to(page, "Sign in")

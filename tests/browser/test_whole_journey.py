@@ -18,7 +18,7 @@ from email.message import EmailMessage
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.checks import SIZES, accessible, check, script_errors, tab_to
+from tests.browser.checks import SIZES, accessible, check, script_errors, shoot, tab_to
 from tests.browser.mail_site import Site, mail_site, sign_in_moderator
 from tests.browser.test_moderation import decide
 from tests.browser.test_submitting import FIXED, FLAGGED, fill_in, press
@@ -82,7 +82,7 @@ def officer_submits(officer: Page, site: Site, shot: str) -> str:
     expect(finding).to_have_text("Chloe, 15, had missed most of Year 10.")
     expect(officer.locator("#solution-findings")).to_contain_text("names someone next to their age")
     accessible(officer)  # the officer's form, with its finding
-    officer.screenshot(path=f"{shot}-2-draft-with-finding.png", full_page=True)
+    shoot(officer, path=f"{shot}-2-draft-with-finding.png", full_page=True)
 
     officer.get_by_label("The solution").fill(FIXED)
     expect(finding).to_have_count(0)  # gone as the officer writes
@@ -90,7 +90,7 @@ def officer_submits(officer: Page, site: Site, shot: str) -> str:
     officer.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
     expect(officer.locator("mark.flag")).to_have_count(0)
     expect(officer.locator("#answer-solution")).to_contain_text(FIXED)
-    officer.screenshot(path=f"{shot}-3-check-answers.png", full_page=True)
+    shoot(officer, path=f"{shot}-3-check-answers.png", full_page=True)
     press(officer, "Submit")
     officer.wait_for_url(re.compile(r"/submit/sent/\d+$"))
     expect(officer.locator(".panel-title")).to_have_text("Case study submitted")
@@ -127,7 +127,7 @@ def officer_amends(officer: Page, site: Site, reference: str, shot: str) -> None
     expect(officer.locator(".inset")).to_contain_text(MESSAGE)
     expect(officer.locator(".summary-list")).to_contain_text("Changes requested")
     expect(officer.locator(".summary-list")).to_contain_text(f"Reference{reference}")
-    officer.screenshot(path=f"{shot}-6-changes-requested.png", full_page=True)
+    shoot(officer, path=f"{shot}-6-changes-requested.png", full_page=True)
     press(officer, "Change the case study")
     officer.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
     expect(officer.locator("h1")).to_have_text("Change your case study")
@@ -168,7 +168,7 @@ def test_invite_sign_in_submit_review_amend_publish_and_find(site: Site, browser
     tab_to(officer, "Sign in")
     officer.keyboard.press("Enter")
     officer.wait_for_url(re.compile(r"/my/submissions$"))
-    officer.screenshot(path=f"{shot}-1-signed-in.png", full_page=True)
+    shoot(officer, path=f"{shot}-1-signed-in.png", full_page=True)
     expect(officer.locator("footer").get_by_role("link", name="Sign in")).to_have_count(0)
     reference = officer_submits(officer, site, shot)
     received = news(site, f"We have received {TITLE}")
@@ -190,7 +190,7 @@ def test_invite_sign_in_submit_review_amend_publish_and_find(site: Site, browser
     reader.keyboard.press("Enter")
     results = reader.locator(".results")
     expect(results).to_contain_text(TITLE)
-    reader.screenshot(path=f"{shot}-8-found.png", full_page=True)
+    shoot(reader, path=f"{shot}-8-found.png", full_page=True)
     assert moderator_errors == officer_errors == reader_errors == []
     public.close()
     officer_context.close()
