@@ -2,9 +2,10 @@
 phrases they accepted, and the best bets.
 
 Both live in the store. Each process keeps a copy that searches read; a background thread
-re-reads it whenever the store's count of curation changes moves, so a synonym accepted or a
-case study pinned on one process applies in all of them within a poll interval, without a
-restart. The process that made the change re-reads at once.
+re-reads it whenever the store's count of curation changes moves, and every search reads that
+count with the change log's head and re-reads first if it is behind (caught_up), so a synonym
+accepted or a case study pinned on one process applies in all of them from the next search,
+without a restart.
 """
 
 import logging
@@ -59,18 +60,35 @@ class Curation:
         if self._following is not None:
             self._following.stop()
 
-    def refresh(self) -> bool:
-        """Re-read synonyms and best bets if the store's version moved; return whether it did."""
+    def refresh(self, session: Session | None = None) -> bool:
+        """Re-read synonyms and best bets if the store's version moved; return whether it did.
+        In the session given (a search's), else in one of its own."""
         if self._engine is None:
             return False
-        with self._lock, Session(self._engine) as session:
-            seen = store.version(session)  # first: a change made while reading moves it again
-            if seen == self._seen:
-                return False
-            accepted = store.list_synonyms(session, "accepted")
-            self._bets = store.list_best_bets(session)
-            self.accepted = len(accepted)
-            self.thesaurus = self.base.with_everyday({s.phrase: s.targets for s in accepted})
-            self._seen = seen
-            self.version += 1
-            return True
+        with self._lock:
+            if session is not None:
+                return self._reread(session)
+            with Session(self._engine) as own:
+                return self._reread(own)
+
+    def caught_up(self, session: Session, seen: int) -> int:
+        """The version a search keys its caches on, once this copy holds at least the `seen`
+        changes that the search read from the store (changelog.heads): a pin saved or removed
+        through another process is then in the very next search here, not a poll later (a
+        page without it was served and cached for up to a poll). Re-read in the search's own
+        session: a second connection per search could wait on a pool the searches hold."""
+        if seen > self._seen:
+            self.refresh(session)
+        return self.version
+
+    def _reread(self, session: Session) -> bool:
+        seen = store.version(session)  # first: a change made while reading moves it again
+        if seen == self._seen:
+            return False
+        accepted = store.list_synonyms(session, "accepted")
+        self._bets = store.list_best_bets(session)
+        self.accepted = len(accepted)
+        self.thesaurus = self.base.with_everyday({s.phrase: s.targets for s in accepted})
+        self._seen = seen
+        self.version += 1
+        return True

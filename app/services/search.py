@@ -146,13 +146,14 @@ class SearchService:
         chars = len(repr(plan)) + len(repr(key))
         return replace(plan, size=OVERHEAD + PLAN_BYTES_PER_CHAR * chars)
 
-    def _curation(self) -> int:
-        """The version of moderators' synonyms and best bets in use; on a change, the query
-        builder is made again with the thesaurus they extend."""
+    def _curation(self, session: Session | None = None, seen: int = 0) -> int:
+        """The version of moderators' synonyms and best bets in use, with the `seen` changes a
+        search read from the store in it (Curation.caught_up); on a change, the query builder
+        is made again with the thesaurus they extend."""
         curation = self.curation
         if curation is None:
             return 0
-        version = curation.version
+        version = curation.version if session is None else curation.caught_up(session, seen)
         if version != self._curated:
             self.queries = QueryBuilder(self.index.schema, curation.thesaurus)
             self._curated = version
@@ -198,15 +199,11 @@ class SearchService:
         afresh. The key holds the change log's head, read from the store for every search, so
         no page made before a change is served once the change has committed, whichever
         process made it (an unpublished case study was served from another worker's cache);
-        and the index's version, so a page made before this process's index caught up is made
-        again once it has."""
-        head = changelog.head(session)
-        key = (
-            head,
-            self.index.current_version(),
-            self._curation(),
-            request.key(),
-        )
+        the curation version, brought up to the store's count of curation changes read with
+        the head (a page without a pin already saved was served by another worker); and the
+        index's version, so a page made before this process's index caught up is made again."""
+        head, curated = changelog.heads(session)
+        key = (head, self.index.current_version(), self._curation(session, curated), request.key())
         with self._cache_lock:
             entry = self._cache.get(key)
         if entry is None:
@@ -273,7 +270,9 @@ class SearchService:
     def explained(self, session: Session, request: SearchRequest) -> SearchPage:
         """The page with why each result ranks where it does: worked out afresh each time
         (it is for looking into the ranking, not for every visitor), not cached, not counted."""
-        page = self._search(session, request, changelog.head(session))
+        head, curated = changelog.heads(session)
+        self._curation(session, curated)  # the pins and synonyms saved, as in _entry
+        page = self._search(session, request, head)
         plan = self._plan(request)
         if plan.query is None or plan.sort != "relevance":
             return page
@@ -293,6 +292,7 @@ class SearchService:
     def matching(self, session: Session, request: SearchRequest, limit: int) -> list[CaseStudy]:
         """Every published case study a search finds, in its order, up to limit (for exports
         and feeds: no facets, no snippets, no counting)."""
+        self._curation(session, changelog.heads(session)[1])  # the synonyms saved
         plan = self._plan(request)
         hits = self.index.search(plan.query, plan.filters, plan.sort, 0, limit, plan.text)
         found: list[CaseStudy] = []

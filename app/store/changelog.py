@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
+from app.store.curation_tables import CurationChange
 from app.store.models import ChangeLog
 
 # Change-log ids must grow in commit order, or a process catching up could pass an id whose
@@ -24,21 +25,28 @@ def record_change(session: Session, slug: str) -> None:
 
 
 _LAST_ID = select(func.max(ChangeLog.id))
-# The same, over the table rather than the ORM entity, built once: every search reads it
-# (services/search.py), and the ORM's statement and result handling cost as much again as the
-# query (about 450 against 260 µs a session with it on SQLite, in-process).
-_HEAD = select(func.max(ChangeLog.__table__.c.id))  # type: ignore[attr-defined]
+# What every search reads first (services/search.py), in one statement built once, over the
+# tables rather than the ORM entities (the ORM's statement and result handling cost as much
+# again as the query: about 450 against 260 µs a session on SQLite, in-process): the head, and
+# how many changes moderators' synonyms and best bets have had (store/curation.py's version),
+# so that a pin saved or removed through any process is in the next search in every process.
+_LOG, _CURATION = ChangeLog.__table__, CurationChange.__table__  # type: ignore[attr-defined]
+_HEADS = select(
+    select(func.max(_LOG.c.id)).scalar_subquery(),
+    select(func.count()).select_from(_CURATION).scalar_subquery(),
+)
 
 
 def last_change_id(session: Session) -> int:
     return session.exec(_LAST_ID).one() or 0
 
 
-def head(session: Session) -> int:
-    """last_change_id for the searches, in the session's own transaction; unlike it, it does
-    not flush the session's pending changes first (a search has none)."""
-    found: int | None = session.connection().execute(_HEAD).scalar()
-    return found or 0
+def heads(session: Session) -> tuple[int, int]:
+    """The change log's head (last_change_id) and the curation version, in the session's own
+    transaction; unlike last_change_id, it does not flush the session's pending changes first
+    (a search has none)."""
+    found = session.connection().execute(_HEADS).one()
+    return found[0] or 0, found[1]
 
 
 def changed_since(session: Session, after: int, limit: int = 500) -> list[ChangeLog]:
