@@ -107,4 +107,27 @@ def stem(word: str) -> str | None:
 
 def spelling_words(text: str) -> set[str]:
     """The distinct words of a text as the spelling dictionary holds them."""
-    return {found for found in map(spelling_word, WORD.findall(text)) if found is not None}
+    found = map(spelling_word, set(WORD.findall(text)))
+    return {word for word in found if word is not None}
+
+
+class SpellingWords:
+    """spelling_words for the many texts of one index build: each distinct word is analysed
+    once per build and kept in a plain dictionary, dropped with the build (published text
+    only, so it stays the size of the collection's vocabulary). Through spelling_word's cache,
+    bounded in bytes for what clients send, the look-ups were 1.8 ms of a case study's 2.2."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str | None] = {}
+
+    def __call__(self, text: str) -> set[str]:
+        known = self._known
+        found: set[str] = set()
+        for word in set(WORD.findall(text)):
+            try:
+                spelt = known[word]
+            except KeyError:
+                spelt = known[word] = spelling_word(word)
+            if spelt is not None:
+                found.add(spelt)
+        return found
