@@ -96,10 +96,10 @@ def _plain_text(token: Token) -> str:
     return "".join(parts)
 
 
-@bytes_cache(TEXT_CACHE_BYTES)
-def markdown_passages(markdown: str) -> tuple[str, ...]:
+def passages_of(markdown: str) -> tuple[str, ...]:
     """Return the plain text of each paragraph, list item and table cell, headings left out:
-    what a snippet may quote without running a heading into the sentence after it."""
+    what a snippet may quote without running a heading into the sentence after it. Uncached:
+    an index build works out every body's once (markdown_passages caches, for searches)."""
     passages: list[str] = []
     in_heading = False
     env: dict[str, object] = {}
@@ -115,3 +115,6 @@ def markdown_passages(markdown: str) -> tuple[str, ...]:
             if text.strip():
                 passages.append(" ".join(text.split()))
     return tuple(passages)
+
+
+markdown_passages = bytes_cache(TEXT_CACHE_BYTES)(passages_of)

@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import (
+    CompositeAnalyzer,
     Filter,
     LowercaseFilter,
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    Token,
 )
 
 from app.core.caches import bytes_cache
@@ -71,11 +73,67 @@ def make_word_analyzer() -> Any:
     return RegexTokenizer(WORD) | LowercaseFilter() | SpellingFilter() | StopFilter(minsize=1)
 
 
+class IndexAnalyzer(CompositeAnalyzer):  # type: ignore[misc]
+    """The chain of filters, with a short cut for indexing text (Whoosh's call from a field's
+    word_values): each distinct word goes through the filters once, and its outcome (the stem,
+    or a stop word) is kept, so a token costs one look-up instead of a generator per filter
+    (two thirds of a build worker's analysis). The positions are the chain's: a stop word is
+    dropped and the words after it renumbered, as StopFilter does. Every other call (queries,
+    highlighting, stem()) runs the chain itself. Only indexed text, that is published text,
+    feeds the outcomes kept; there are at most MAX_KEPT of them."""
+
+    MAX_KEPT = 200_000
+    _INDEXING = {"mode": "index", "positions": True, "boosts": True}
+
+    def __init__(self, *composables: Any) -> None:
+        super().__init__(*composables)
+        self._kept: dict[str, str | None] = {}
+
+    def __getstate__(self) -> dict[str, Any]:  # the schema is pickled with each index
+        return {"items": self.items}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.items = state["items"]
+        self._kept = {}
+
+    def __call__(self, value: Any, **kwargs: Any) -> Iterator[Any]:
+        if kwargs != self._INDEXING or not isinstance(value, str):
+            return super().__call__(value, **kwargs)  # type: ignore[no-any-return]
+        return self._indexed(value)
+
+    def _outcome(self, word: str) -> str | None:
+        token = Token(positions=True, removestops=True, mode="index", boosts=True)
+        token.text, token.boost, token.stopped, token.pos = word, 1.0, False, 0
+        stream: Iterator[Any] = iter((token,))
+        for item in self.items[1:]:
+            stream = item(stream)
+        found = [t.text for t in stream]
+        return found[0] if found else None
+
+    def _indexed(self, value: str) -> Iterator[Any]:
+        kept = self._kept
+        if len(kept) > self.MAX_KEPT:
+            kept.clear()
+        token = Token(**self._INDEXING)
+        pos = None
+        for at, match in enumerate(self.items[0].expression.finditer(value)):
+            word = match.group(0)
+            try:
+                text = kept[word]
+            except KeyError:
+                text = kept[word] = self._outcome(word)
+            if text is None:
+                continue
+            pos = at if pos is None else pos + 1
+            token.text, token.boost, token.stopped, token.pos = text, 1.0, False, pos
+            yield token
+
+
 def make_analyzer(stem_cache: int | None = 50_000) -> Any:
     """Whole words, spellings folded, stemmed. The index's own analyzer keeps Whoosh's cache of
     stems (50,000 words, fed only by published text); an analyzer that sees what clients send
     passes stem_cache=None and relies on stem(), whose cache is bounded in bytes."""
-    return make_word_analyzer() | StemFilter(cachesize=stem_cache)
+    return IndexAnalyzer(make_word_analyzer(), StemFilter(cachesize=stem_cache))
 
 
 _WORD_ANALYZER = make_word_analyzer()
@@ -107,4 +165,27 @@ def stem(word: str) -> str | None:
 
 def spelling_words(text: str) -> set[str]:
     """The distinct words of a text as the spelling dictionary holds them."""
-    return {found for found in map(spelling_word, WORD.findall(text)) if found is not None}
+    found = map(spelling_word, set(WORD.findall(text)))
+    return {word for word in found if word is not None}
+
+
+class SpellingWords:
+    """spelling_words for the many texts of one index build: each distinct word is analysed
+    once per build and kept in a plain dictionary, dropped with the build (published text
+    only, so it stays the size of the collection's vocabulary). Through spelling_word's cache,
+    bounded in bytes for what clients send, the look-ups were 1.8 ms of a case study's 2.2."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, str | None] = {}
+
+    def __call__(self, text: str) -> set[str]:
+        known = self._known
+        found: set[str] = set()
+        for word in set(WORD.findall(text)):
+            try:
+                spelt = known[word]
+            except KeyError:
+                spelt = known[word] = spelling_word(word)
+            if spelt is not None:
+                found.add(spelt)
+        return found

@@ -18,6 +18,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
 from app.search import spelling
+from app.search.analysis import SpellingWords
 from app.search.schema import words_of
 
 POINTER = "CURRENT"
@@ -147,10 +148,11 @@ def write(
     writer = ix.writer(**{"limitmb": 128, "timeout": WRITE_TIMEOUT, **options})
     count = 0
     words: Counter[str] = Counter()  # how many documents hold each word
+    spelt = SpellingWords()
     try:
         for document in documents:
             writer.add_document(**document)
-            words.update(words_of(document))
+            words.update(words_of(document, spelt))
             count += 1
             if progress:
                 progress()
