@@ -40,6 +40,7 @@ REPEATS = 0.6  # share of a sentence's words found in the summary that makes it 
 
 
 SENTENCES_CACHE_BYTES = 24 * 2**20
+STEMS_CACHE_BYTES = 8 * 2**20
 Words: TypeAlias = "tuple[list[int], list[int], tuple[str, ...]]"
 Phrases: TypeAlias = "dict[str, list[tuple[tuple[str, ...], str]]]"
 
@@ -79,7 +80,19 @@ def _sentences_size(sentences: Sentences) -> int:
 def _sentences(passage: str) -> Sentences:
     """A passage's sentences, each with its stems: one look-up per passage when a body is shown
     again for other words."""
-    return tuple((s, _stems(s)) for s in _SENTENCE_END.split(passage) if s.strip())
+    return tuple((s, _sentence_stems(s)) for s in _SENTENCE_END.split(passage) if s.strip())
+
+
+def _stems_size(held: tuple[str, ...]) -> int:
+    # The sentence (the key, about two bytes a character: 12 a word) and its tuple of stems.
+    return 128 + 24 * len(held)
+
+
+@cached(LRUCache(STEMS_CACHE_BYTES, getsizeof=_stems_size), lock=threading.Lock())
+def _sentence_stems(sentence: str) -> tuple[str, ...]:
+    """A sentence's stems, kept: a sentence shown in more than one body (a council's standard
+    wording) is worked out once."""
+    return _stems(sentence)
 
 
 @cached(LRUCache(256), lock=threading.Lock())
