@@ -11,8 +11,9 @@ put") are never marked on their own ("as the title puts it").
 
 Choosing the sentence needs only each sentence's stems (its words found by one regular
 expression, each word's stem from analysis.stems' cache); where words stand is worked out only
-for the texts marked up: the title, the summary and the chosen sentence. A result card is made
-once for a search's words (app/services/result_cards.py), so nothing more is kept here.
+for the texts marked up: the title, the summary and the chosen sentence. A passage's sentences
+are kept with their stems, and each sentence's stems, so a body shown again for other words, or
+a sentence found in several bodies, is not worked out twice (docs/benchmarks.md, issue 19).
 """
 
 from __future__ import annotations
