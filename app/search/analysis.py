@@ -1,6 +1,7 @@
 """Text analysis: tokenise, fold British and American spellings together, drop stop words, stem."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
@@ -140,7 +141,7 @@ _WORD_ANALYZER = make_word_analyzer()
 _ANALYZER = make_analyzer(stem_cache=None)
 
 # Bounded in bytes (app/core/caches.py): a client may send any number of made-up words. About
-# 600 bytes a word, so each holds some 14,000 words, more than the collection's vocabulary.
+# 600 bytes a word, so it holds some 14,000 words, more than the collection's vocabulary.
 WORD_CACHE_BYTES = 8 * 2**20
 
 
@@ -157,10 +158,38 @@ def spelling_word(word: str) -> str | None:
     return _alone(_WORD_ANALYZER, word)
 
 
-@bytes_cache(WORD_CACHE_BYTES)
+# Stems are kept in functools' LRU (in C, thread-safe): a result card's snippets look up every
+# word of the texts they mark, and a byte-bounded cache's lock and bookkeeping in Python cost six
+# times the look-up (docs/benchmarks.md, issue 19). It is bounded in entries, so in bytes only
+# for words of at most STEM_KEPT_CHARS: each entry is then at most STEM_ENTRY_BYTES (the word at
+# four bytes a letter, its stem, the cache's link and its slot; tests/unit/test_caches.py holds
+# it), and STEMS_KEPT of them are within STEM_CACHE_BYTES. A longer word is analysed each time.
+STEM_KEPT_CHARS = 24
+STEM_ENTRY_BYTES = 520
+STEM_CACHE_BYTES = 16 * 2**20
+STEMS_KEPT = STEM_CACHE_BYTES // STEM_ENTRY_BYTES
+
+
+@lru_cache(maxsize=STEMS_KEPT)
+def _kept_stem(word: str) -> str | None:
+    return _alone(_ANALYZER, word)
+
+
 def stem(word: str) -> str | None:
     """One word as the text fields index it (None for a stop word)."""
-    return _alone(_ANALYZER, word)
+    return _kept_stem(word) if len(word) <= STEM_KEPT_CHARS else _alone(_ANALYZER, word)
+
+
+def stems(words: Sequence[str]) -> Iterator[str | None]:
+    """Each word's stem, as stem() gives it: a text's words in one call, so the cache is asked
+    from C for each word rather than from a loop in Python. An ASCII word is analysed as its
+    lower case is (the analyser lower-cases first), so "Fostering" and "fostering" share one
+    entry."""
+    if max(map(len, words), default=0) > STEM_KEPT_CHARS:
+        return map(stem, words)
+    if all(map(str.isascii, words)):
+        return map(_kept_stem, map(str.lower, words))
+    return map(_kept_stem, words)
 
 
 def spelling_words(text: str) -> set[str]:

@@ -9,24 +9,28 @@ A matched term is a stem, or a phrase of stems joined by spaces ("care leaver"):
 marked only where its words stand together, as one mark, so a synonym phrase's words ("staying
 put") are never marked on their own ("as the title puts it").
 
-A text's words (with their places and stems) are worked out once and kept, so a snippet is a
-few set look-ups rather than a fresh analysis of the whole body for every result of every
-search.
+Choosing the sentence needs only each sentence's stems (its words found by one regular
+expression, each word's stem from analysis.stems' cache); where words stand is worked out only
+for the texts marked up: the title, the summary and the chosen sentence. A passage's sentences
+are kept with their stems, and each sentence's stems, so a body shown again for other words, or
+a sentence found in several bodies, is not worked out twice (docs/benchmarks.md, issue 19).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
 from html import escape
-from typing import TypeAlias
+from itertools import compress
+from operator import is_not
+from typing import TypeAlias, cast
 
 from cachetools import LRUCache, cached
 
 from app.core.words import WORD
-from app.search.analysis import stem
+from app.search.analysis import stems
 
 LIMIT = 180  # characters in a body snippet, about two lines of a result
 ELLIPSIS = "…"
@@ -36,51 +40,71 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9£
 REPEATS = 0.6  # share of a sentence's words found in the summary that makes it a restatement
 
 
-Words: TypeAlias = "tuple[array[int], array[int], tuple[str, ...], int]"
-# Bounded in bytes, not texts: a body can be a hundred times another. Measured with tracemalloc
-# over the bundled collection: about 7 bytes per character of text for the places and stems,
-# plus the text itself, which the cache keeps as its key.
-WORDS_CACHE_BYTES = 32 * 2**20
-BYTES_PER_CHAR = 9
-SENTENCES_CACHE_BYTES = 8 * 2**20
+SENTENCES_CACHE_BYTES = 24 * 2**20
+STEMS_CACHE_BYTES = 8 * 2**20
+Words: TypeAlias = "tuple[list[int], list[int], tuple[str, ...]]"
+Phrases: TypeAlias = "dict[str, list[tuple[tuple[str, ...], str]]]"
 
 
-def _size(words: Words) -> int:
-    return 256 + BYTES_PER_CHAR * words[3]
+_is_word = partial(is_not, None)  # not a stop word (in C, as filter's test)
 
 
-@cached(LRUCache(WORDS_CACHE_BYTES, getsizeof=_size), lock=threading.Lock())
+def _stems(text: str) -> tuple[str, ...]:
+    """The stems of a text's indexed words, in order."""
+    kept: Iterator[str] = filter(_is_word, stems(WORD.findall(text)))  # type: ignore[arg-type]
+    return tuple(kept)
+
+
 def _words(text: str) -> Words:
-    """Where every indexed word of a text starts and ends, its stem, and the text's length."""
-    starts, ends, stems = array("I"), array("I"), []
-    for match in WORD.finditer(text):
-        found = stem(match.group())
-        if found is not None:
-            starts.append(match.start())
-            ends.append(match.end())
-            stems.append(found)
-    return starts, ends, tuple(stems), len(text)
+    """Where every indexed word of a text starts and ends, and its stem."""
+    matches = list(WORD.finditer(text))
+    found = list(stems(list(map(re.Match.group, matches))))
+    kept = list(map(_is_word, found))
+    return (
+        list(compress(map(re.Match.start, matches), kept)),
+        list(compress(map(re.Match.end, matches), kept)),
+        tuple(cast("Iterator[str]", compress(found, kept))),
+    )
 
 
-def _sentences_size(sentences: tuple[str, ...]) -> int:
-    # The passage (the key) and its sentences: about two bytes per character, plus overheads.
-    return 128 + sum(2 * len(s) + 64 for s in sentences)
+Sentences: TypeAlias = "tuple[tuple[str, tuple[str, ...]], ...]"
+
+
+def _sentences_size(sentences: Sentences) -> int:
+    # The passage (the key) and its sentences, each with its tuple of stems and the stems
+    # themselves should the stem cache have let them go: measured with tracemalloc over the 10k
+    # bench's shown passages, 3.3 bytes a character besides the key; charged 5 to 6 here.
+    return 128 + sum(4 * len(s) + 96 + 8 * len(held) for s, held in sentences)
 
 
 @cached(LRUCache(SENTENCES_CACHE_BYTES, getsizeof=_sentences_size), lock=threading.Lock())
-def _sentences(passage: str) -> tuple[str, ...]:
-    return tuple(s for s in _SENTENCE_END.split(passage) if s.strip())
+def _sentences(passage: str) -> Sentences:
+    """A passage's sentences, each with its stems: one look-up per passage when a body is shown
+    again for other words."""
+    return tuple((s, _sentence_stems(s)) for s in _SENTENCE_END.split(passage) if s.strip())
+
+
+def _stems_size(held: tuple[str, ...]) -> int:
+    # The sentence (the key, about two bytes a character: 12 a word) and its tuple of stems.
+    return 128 + 24 * len(held)
+
+
+@cached(LRUCache(STEMS_CACHE_BYTES, getsizeof=_stems_size), lock=threading.Lock())
+def _sentence_stems(sentence: str) -> tuple[str, ...]:
+    """A sentence's stems, kept: a sentence shown in more than one body (a council's standard
+    wording) is worked out once."""
+    return _stems(sentence)
 
 
 @cached(LRUCache(256), lock=threading.Lock())
-def _split(terms: frozenset[str]) -> tuple[frozenset[str], dict[str, list[tuple[str, ...]]]]:
-    """The single words of a set of matched terms, and its phrases (as tuples of stems) by
-    their first stem."""
-    phrases: dict[str, list[tuple[str, ...]]] = {}
+def _split(terms: frozenset[str]) -> tuple[frozenset[str], Phrases]:
+    """The single words of a set of matched terms, and its phrases (as tuples of stems, with the
+    term they mark) by their first stem."""
+    phrases: Phrases = {}
     for term in terms:
         if " " in term:
             phrase = tuple(term.split())
-            phrases.setdefault(phrase[0], []).append(phrase)
+            phrases.setdefault(phrase[0], []).append((phrase, " ".join(phrase)))
     return frozenset(term for term in terms if " " not in term), phrases
 
 
@@ -88,18 +112,36 @@ def _hits(text: str, terms: frozenset[str]) -> list[tuple[int, int, str]]:
     """Where the terms stand in the text (start, end, term), in order; a phrase's span covers
     its words and whatever stands between them (spaces, stop words). A phrase is compared only
     where its first stem stands."""
-    starts, ends, stems, _ = _words(text)
+    starts, ends, stems = _words(text)
     words, phrases = _split(terms)
     hits = [(starts[i], ends[i], found) for i, found in enumerate(stems) if found in words]
     for first, group in phrases.items():
         i = _find(stems, first, 0)
         while i >= 0:
-            for phrase in group:
+            for phrase, term in group:
                 size = len(phrase)
                 if stems[i : i + size] == phrase:
-                    hits.append((starts[i], ends[i + size - 1], " ".join(phrase)))
+                    hits.append((starts[i], ends[i + size - 1], term))
             i = _find(stems, first, i + 1)
     return sorted(hits, key=lambda hit: (hit[0], -hit[1]))
+
+
+def _matches(
+    stems: tuple[str, ...], words: frozenset[str], phrases: Phrases
+) -> tuple[set[str], int]:
+    """The terms _hits finds among these stems, and how many hits it finds: what choosing a
+    sentence needs, without where they stand."""
+    found = set(words.intersection(stems))
+    count = sum(map(stems.count, found))
+    for first, group in phrases.items():
+        i = _find(stems, first, 0)
+        while i >= 0:
+            for phrase, term in group:
+                if stems[i : i + len(phrase)] == phrase:
+                    found.add(term)
+                    count += 1
+            i = _find(stems, first, i + 1)
+    return found, count
 
 
 def _find(stems: tuple[str, ...], stem: str, start: int) -> int:
@@ -145,22 +187,24 @@ def passage(
     """
     if not terms:
         return None
-    shown = set(_words(besides)[2]) if besides else set()
+    words, phrases = _split(terms)
+    beside = _stems(besides) if besides else ()
+    shown = set(beside)
     # matched terms the reader has not seen yet
-    fresh = terms - {term for _, _, term in _hits(besides, terms)} if besides else terms
-    best: tuple[tuple[int, int, int], str, list[tuple[int, int, str]]] | None = None
+    fresh = terms - _matches(beside, words, phrases)[0] if besides else terms
+    best: tuple[tuple[int, int, int], str] | None = None
     for text in passages:
-        for sentence in _sentences(text):
-            hits = _hits(sentence, terms)
-            found = {term for _, _, term in hits}
-            if not found & fresh or _repeats(_words(sentence)[2], shown):
+        for sentence, held in _sentences(text):
+            found, count = _matches(held, words, phrases)
+            if not found & fresh or _repeats(held, shown):
                 continue
-            rank = (len(found & fresh), len(found), len(hits))
+            rank = (len(found & fresh), len(found), count)
             if best is None or rank > best[0]:
-                best = (rank, sentence, hits)
+                best = (rank, sentence)
     if best is None:
         return None
-    _, sentence, hits = best
+    sentence = best[1]
+    hits = _hits(sentence, terms)
     start, end = _window(sentence, hits, limit)
     marked = _mark(sentence, start, end, hits).strip()
     return (ELLIPSIS if start > 0 else "") + marked + (ELLIPSIS if end < len(sentence) else "")

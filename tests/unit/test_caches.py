@@ -4,8 +4,12 @@ import gc
 import tracemalloc
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.caches import bytes_cache
+from app.core.words import WORD
+from app.search import analysis
 
 
 def kept_after(calls: list[str], budget: int) -> int:
@@ -53,3 +57,40 @@ def test_a_cache_answers_as_its_function_does_and_keeps_what_fits() -> None:
     shout("x" * 20_000)
     shout("a")
     assert calls == ["a", "b", "x" * 20_000, "x" * 20_000]
+
+
+def test_the_stem_cache_holds_no_more_than_its_budget() -> None:
+    """Stems are kept in functools' LRU, bounded in entries: each entry, for the longest word it
+    keeps at four bytes a letter, must cost at most STEM_ENTRY_BYTES, and a longer word is not
+    kept at all."""
+    analysis._kept_stem.cache_clear()
+    count = 2_000
+    letters = analysis.STEM_KEPT_CHARS - 4
+    longer = [f"{n:04}" + "\U00020000" * (letters + 1) for n in range(100)]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(count):  # each word made here, so what the cache keeps of it is counted
+            assert analysis.stem(f"{n:04}" + "\U00020000" * letters)
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+        assert list(analysis.stems(longer)) == [analysis.stem(word) for word in longer]
+        gc.collect()
+        assert tracemalloc.get_traced_memory()[0] - before - kept < 2_000  # none kept
+    finally:
+        tracemalloc.stop()
+        analysis._kept_stem.cache_clear()
+    assert kept / count <= analysis.STEM_ENTRY_BYTES, f"{kept / count:.0f} bytes an entry"
+    assert analysis.STEMS_KEPT * analysis.STEM_ENTRY_BYTES <= analysis.STEM_CACHE_BYTES
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="aBcDeFsS'\u2019 İß", max_size=60))
+def test_a_text_s_stems_are_each_word_analysed_alone(text: str) -> None:
+    """stems() lower-cases ASCII words before it looks them up: the same stems as the analyser
+    gives each word as written."""
+    words = WORD.findall(text)
+    assert list(analysis.stems(words)) == [
+        analysis._alone(analysis._ANALYZER, word) for word in words
+    ]

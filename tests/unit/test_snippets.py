@@ -17,7 +17,7 @@ from app.core.markdown import _MARKDOWN, markdown_passages
 from app.core.vocabulary import get_vocabulary
 from app.search.analysis import stem
 from app.search.generations import readable
-from app.search.highlight import LIMIT, _hits, passage, snippet
+from app.search.highlight import LIMIT, _hits, _matches, _split, _stems, passage, snippet
 from app.search.index import SearchIndex
 from app.search.schema import to_document
 from bench.corpus import case_studies
@@ -232,3 +232,21 @@ def test_the_index_keeps_a_body_s_passages_only_for_that_body(tmp_path: Path) ->
         assert index.passages({"study-1": asked["study-1"]}) == {}
     finally:
         index.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(_VOCABULARY), max_size=30).map(" ".join),
+    chosen=st.lists(
+        st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=3), min_size=1, max_size=5
+    ),
+)
+def test_choosing_a_sentence_counts_what_marking_it_finds(
+    text: str, chosen: list[list[str]]
+) -> None:
+    """A sentence is chosen by its stems alone (no places): the terms and the number of hits
+    counted must be those the marks of that sentence show."""
+    matched = frozenset(" ".join(s for w in words if (s := stem(w))) for words in chosen) - {""}
+    hits = _hits(text, matched)
+    words, phrases = _split(matched)
+    assert _matches(_stems(text), words, phrases) == ({term for *_, term in hits}, len(hits))
