@@ -119,21 +119,25 @@ def test_a_phrase_is_marked_whole_and_only_where_its_words_stand_together() -> N
 
 
 _VOCABULARY = ["foster", "care", "carers", "leavers", "young", "people", "the", "of", "and"]
+_TEXTS = st.lists(st.sampled_from(_VOCABULARY), max_size=30).map(" ".join)
+_PHRASES = st.lists(
+    st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=3), min_size=1, max_size=5
+)
+
+
+def _matched(chosen: list[list[str]]) -> frozenset[str]:
+    """The matched terms a search would give for these phrases: each as its words' stems."""
+    return frozenset(" ".join(s for w in words if (s := stem(w))) for words in chosen) - {""}
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    text=st.lists(st.sampled_from(_VOCABULARY), max_size=30).map(" ".join),
-    chosen=st.lists(
-        st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=3), min_size=1, max_size=5
-    ),
-)
+@given(text=_TEXTS, chosen=_PHRASES)
 def test_marks_stand_where_a_plain_scan_of_every_place_finds_them(
     text: str, chosen: list[list[str]]
 ) -> None:
     """Phrases sharing a first word, a word that is also a phrase's start, phrases at the end:
     the marks are where a scan of every place of the text for every term puts them."""
-    matched = frozenset(" ".join(s for w in words if (s := stem(w))) for words in chosen) - {""}
+    matched = _matched(chosen)
     stems = [stem(w) for w in text.split()]
     starts = [sum(len(w) + 1 for w in text.split()[:i]) for i in range(len(stems))]
     expected = []
@@ -235,18 +239,13 @@ def test_the_index_keeps_a_body_s_passages_only_for_that_body(tmp_path: Path) ->
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    text=st.lists(st.sampled_from(_VOCABULARY), max_size=30).map(" ".join),
-    chosen=st.lists(
-        st.lists(st.sampled_from(_VOCABULARY), min_size=1, max_size=3), min_size=1, max_size=5
-    ),
-)
+@given(text=_TEXTS, chosen=_PHRASES)
 def test_choosing_a_sentence_counts_what_marking_it_finds(
     text: str, chosen: list[list[str]]
 ) -> None:
     """A sentence is chosen by its stems alone (no places): the terms and the number of hits
     counted must be those the marks of that sentence show."""
-    matched = frozenset(" ".join(s for w in words if (s := stem(w))) for words in chosen) - {""}
+    matched = _matched(chosen)
     hits = _hits(text, matched)
     words, phrases = _split(matched)
     assert _matches(_stems(text), words, phrases) == ({term for *_, term in hits}, len(hits))
