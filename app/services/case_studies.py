@@ -1,5 +1,6 @@
 """Reading published case studies and the vocabulary with its counts."""
 
+from app.core.content import CaseStudyFile
 from app.core.errors import NotFound
 from app.core.markdown import markdown_to_html
 from app.core.results import CaseStudyDetail, VocabularyPublic, VocabularyTermPublic
@@ -8,14 +9,20 @@ from app.store import case_studies as store
 from app.store.db import Session
 
 
-def get_case_study(session: Session, slug: str) -> CaseStudyDetail:
-    """Return a published case study; raise NotFound for an unknown or unpublished slug."""
+def published_case_study(session: Session, slug: str) -> CaseStudyFile:
+    """Return a published case study as written, its body unrendered (the page renders it in
+    two parts); raise NotFound for an unknown or unpublished slug."""
     case_study = store.find_case_study(session, slug)
     if case_study is None:
         raise NotFound(f"No published case study has the slug {slug!r}; search at /api/v1/search.")
-    data = store.to_file(case_study)
+    return store.to_file(case_study)
+
+
+def get_case_study(session: Session, slug: str) -> CaseStudyDetail:
+    """Return a published case study with its body rendered, for the API."""
+    data = published_case_study(session, slug)
     return CaseStudyDetail(
-        **data.model_dump(exclude={"status"}), body_html=markdown_to_html(case_study.body)
+        **data.model_dump(exclude={"status"}), body_html=markdown_to_html(data.body)
     )
 
 

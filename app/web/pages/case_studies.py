@@ -7,11 +7,12 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.core.content import CaseStudyFile
 from app.core.drafting import plain_words
 from app.core.errors import NotFound
 from app.core.markdown import markdown_to_html
-from app.core.results import CaseStudyDetail, SearchResult
-from app.services.case_studies import get_case_study, vocabulary_with_counts
+from app.core.results import SearchResult
+from app.services.case_studies import published_case_study, vocabulary_with_counts
 from app.services.filters import SearchRequest
 from app.services.search import SearchService
 from app.store.db import Session
@@ -35,7 +36,7 @@ def source_name(url: str | None) -> str:
 
 
 def same_council(
-    session: Session, service: SearchService, study: CaseStudyDetail
+    session: Session, service: SearchService, study: CaseStudyFile
 ) -> list[tuple[str, str, str | None]]:
     """The council's other case studies, newest first: (slug, title, published)."""
     request = SearchRequest(councils=[study.council], sort="newest")
@@ -63,7 +64,7 @@ def case_study_page(
     try:
         if len(slug) > MAX_SLUG:
             raise NotFound(f"No published case study has a slug {MAX_SLUG}+ characters long.")
-        study = get_case_study(session, slug)
+        study = published_case_study(session, slug)
     except NotFound:
         if not wants_html(request):
             raise
@@ -80,7 +81,7 @@ def case_study_page(
         {
             "study": study,
             "plain_html": markdown_to_html(plain) if plain else "",
-            "body_html": markdown_to_html(rest) if plain else study.body_html,
+            "body_html": markdown_to_html(rest),
             "canonical": f"{base_url}/case-studies/{study.slug}",
             "back": back,
             "carried": lambda other: carried(other, back),
