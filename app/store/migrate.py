@@ -6,6 +6,7 @@ race: on PostgreSQL an advisory lock serialises them, on SQLite a lock file besi
 
 import contextlib
 import fcntl
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,10 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head() -> str:
+    """The code's schema revision: read once per process (each read loads every migration
+    script, about 12 ms of CPU, and an API test starts an app, which checks it, every time)."""
     revision = ScriptDirectory.from_config(_config()).get_current_head()
     assert revision is not None
     return revision

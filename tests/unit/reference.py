@@ -34,7 +34,10 @@ class Reference:
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.size = self.reader.doc_count_all()
+        # What is read from the reader is kept: one reference serves every query of a searcher.
         self._means: dict[str, float] = {}
+        self._lengths: dict[str, list[float]] = {}
+        self._holding: dict[tuple[str, str], set[int]] = {}
         self._counts: dict[tuple[str, tuple[str, ...]], dict[int, int]] = {}
 
     def evaluate(self, query: Query) -> Scores:
@@ -119,12 +122,19 @@ class Reference:
         return self._means[field]
 
     def _docs(self, field: str, word: str) -> set[int]:
-        if (field, word) not in self.reader:
-            return set()
-        return set(self.reader.postings(field, word).all_ids())
+        if (field, word) not in self._holding:
+            found = set()
+            if (field, word) in self.reader:
+                found = set(self.reader.postings(field, word).all_ids())
+            self._holding[field, word] = found
+        return self._holding[field, word]
 
     def _length(self, doc: int, field: str) -> float:
-        return float(self.reader.doc_field_length(doc, field, 0) or 0)
+        if field not in self._lengths:
+            self._lengths[field] = [
+                float(self.reader.doc_field_length(d, field, 0) or 0) for d in range(self.size)
+            ]
+        return self._lengths[field][doc]
 
     def _occurrences(self, field: str, words: tuple[str, ...]) -> dict[int, int]:
         """How often the words occur one after another in each document's field."""

@@ -12,8 +12,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.query import And, DisjunctionMax, Not, Or, Query
 
-from app.config import ROOT
-from app.core.collection import read_collection
 from app.search import bm25f
 from app.search.index import Filters, SearchIndex
 from app.search.nodes import Across, Either, Pattern
@@ -21,13 +19,12 @@ from app.search.query import QueryBuilder, Tuning
 from app.search.schema import TEXT_FIELDS
 from app.search.thesaurus import parse_thesaurus
 from indexer.relevance import read_judgments
-from tests.unit.reference import Reference
 from tests.unit.test_index import document
 from tests.unit.test_ranking import Opened, build, opened
 
 
 def assert_same(both: Opened, query: Query) -> int:
-    expected = Reference(both.searcher).evaluate(query)
+    expected = both.reference.evaluate(query)
     expected = {d: s for d, s in expected.items() if both.live[d]}
     found = both.arrays(query)
     assert found.keys() == expected.keys(), query
@@ -37,14 +34,9 @@ def assert_same(both: Opened, query: Query) -> int:
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
-    files, problems = read_collection(ROOT / "data" / "case_studies")
-    assert not problems
-    index = SearchIndex(tmp_path_factory.mktemp("bundled") / "index")
-    index.rebuild((document(**study.model_dump()) for study in files), change_id=1)
-    with opened(index) as both:
+def bundled(bundled_index: SearchIndex) -> Iterator[Opened]:
+    with opened(bundled_index) as both:
         yield both
-    index.close()
 
 
 def test_every_judged_query_scores_as_the_reference(bundled: Opened) -> None:
@@ -198,15 +190,6 @@ def test_the_ranker_remembers_scores_per_searcher(bundled: Opened) -> None:
     first = bundled.arrays(query)
     assert bundled.arrays(query) == first
     assert np.all(np.isfinite(list(first.values())))
-
-
-@pytest.fixture(scope="module")
-def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    files, _ = read_collection(ROOT / "data" / "case_studies")
-    index = SearchIndex(tmp_path_factory.mktemp("bundled-index") / "index")
-    index.rebuild((document(**study.model_dump()) for study in files), change_id=1)
-    yield index
-    index.close()
 
 
 def test_a_hostile_query_costs_about_what_an_ordinary_one_does(bundled_index: SearchIndex) -> None:

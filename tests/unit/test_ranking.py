@@ -5,7 +5,7 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from app.search.query import QueryBuilder, Tuning
 from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
 from indexer.relevance import read_judgments
+from tests.unit.reference import Reference
 from tests.unit.test_index import document
 
 
@@ -104,6 +105,12 @@ class Opened:
                 scores[offset + docnum] = float(matcher.score())
         return scores
 
+    @cached_property
+    def reference(self) -> Reference:
+        """The plain reference for the ranker's own nodes (test_bm25f.py): one per searcher, so
+        what it reads (lengths, postings, places) is read once for all the queries it scores."""
+        return Reference(self.searcher)
+
     def arrays(self, query: Query) -> dict[int, float]:
         scored = self.ranker.evaluate(query)
         found = scored.matched & self.live  # deleted documents are masked by the caller
@@ -138,14 +145,9 @@ def build(tmp_path: Path, **fields: list[str]) -> SearchIndex:
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Opened]:
-    files, problems = read_collection(ROOT / "data" / "case_studies")
-    assert not problems
-    index = SearchIndex(tmp_path_factory.mktemp("bundled") / "index")
-    index.rebuild((document(**study.model_dump()) for study in files), change_id=1)
-    with opened(index) as both:
+def bundled(bundled_index: SearchIndex) -> Iterator[Opened]:
+    with opened(bundled_index) as both:
         yield both
-    index.close()
 
 
 def test_scores_equal_the_reference_for_every_judged_query(bundled: Opened) -> None:
