@@ -107,7 +107,9 @@ class View:
 
     @functools.cached_property
     def catalogue(self) -> Catalogue:
-        live = [self.stored[d] for d in bits.to_ids(self.live)]
+        # In slug order: suggestions of equal titles keep the same one whatever the numbering.
+        mask = bits.to_mask(self.live, self.size)
+        live = [self.stored[int(d)] for d in self.by_slug[mask[self.by_slug]]]
         return Catalogue(
             titles=[(doc["slug"], doc.get("title", "")) for doc in live],
             councils=dict(Counter(doc["council"] for doc in live if doc.get("council"))),
