@@ -146,7 +146,7 @@ def fused_top(row: Captured, lists: list[tuple[str, float]], k: float, extra: in
     for name, weight in lists:
         semantic_ranks = rank_of(row.cosines[name], ids)
         fused[ids] += weight / (k + semantic_ranks[ids])
-    return arrays.top(fused, candidates, relevance.DEPTH)
+    return arrays.top(fused, candidates, relevance.DEPTH, np.arange(len(fused)))
 
 
 def ranked(
@@ -337,7 +337,9 @@ def run_relevance(args: argparse.Namespace) -> None:
                     slugs = row.product
                 else:
                     cos = np.where(row.allowed, row.cosines[source], -np.inf)
-                    slugs = [view.slugs[d] for d in arrays.top(cos, row.allowed, 10)]
+                    slugs = [
+                        view.slugs[d] for d in arrays.top(cos, row.allowed, 10, np.arange(len(cos)))
+                    ]
                 scores.append(
                     relevance.Score(
                         row.judgment,

@@ -62,9 +62,13 @@ def add(out: Dense, result: Result, intersect: bool) -> None:
             out.matched |= result.matched
 
 
-def top(scores: Floats, allowed: NDArray[np.bool_], count: int) -> list[int]:
-    """The best `count` allowed documents, by score and then document number (Whoosh's order)."""
-    candidates = np.flatnonzero(allowed)
+def top(
+    scores: Floats, allowed: NDArray[np.bool_], count: int, by_slug: NDArray[np.intp]
+) -> list[int]:
+    """The best `count` allowed documents, by score and then slug: by_slug lists every document
+    in slug order (View.by_slug), so equal scores come out in the same order whatever numbers
+    a build gave the documents."""
+    candidates = by_slug[allowed[by_slug]]
     if count <= 0 or not len(candidates):
         return []
     values = scores[candidates]
@@ -72,5 +76,6 @@ def top(scores: Floats, allowed: NDArray[np.bool_], count: int) -> list[int]:
         threshold = np.partition(values, len(values) - count)[len(values) - count]
         keep = values >= threshold
         candidates, values = candidates[keep], values[keep]
-    order = np.lexsort((candidates, -values))[:count]
+    # Candidates are in slug order, so a stable sort leaves equal scores in slug order.
+    order = np.argsort(-values, kind="stable")[:count]
     return [int(d) for d in candidates[order]]

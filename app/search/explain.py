@@ -44,13 +44,13 @@ def explain(
     scores = ranker.evaluate(query).scores
     parts = [(label, node, ranker.evaluate(node).scores) for label, node in _parts(query)]
     candidates = np.flatnonzero(allowed)
-    lexical = semantic.ranks(scores, candidates)
+    lexical = semantic.ranks(scores, candidates, view.by_slug)
     vectors = view.vectors if text else None
     vector = semantic.query_vector(text) if vectors is not None else None
     fused = cosines = semantic_ranks = None
     if vectors is not None and vector is not None:
-        fused, cosines, _ = semantic.fuse(scores, candidates, vectors, vector)
-        semantic_ranks = semantic.ranks(cosines, candidates)
+        fused, cosines, _ = semantic.fuse(scores, candidates, vectors, vector, view.by_slug)
+        semantic_ranks = semantic.ranks(cosines, candidates, view.by_slug)
     found: dict[int, Explanation] = {}
     for doc in docnums:
         found[doc] = Explanation(

@@ -138,7 +138,7 @@ class SearchIndex:
                     if sort == "relevance":
                         allowed_mask = bits.to_mask(matched & allowed, view.size)
                         scores = view.fused(scored.scores, allowed_mask, text)
-                        ranked = ranking.top(scores, allowed_mask, offset + limit)
+                        ranked = view.top(scores, allowed_mask, offset + limit)
                 elif sort == "relevance":
                     # One pass finds every match (for the total and the facets) and scores
                     # those the filters allow (for the ranking).

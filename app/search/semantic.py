@@ -104,29 +104,38 @@ def query_vector(text: str) -> NDArray[np.float32] | None:
     return np.asarray(found.embed([text], norm=True)[0], dtype=np.float32)
 
 
-def ranks(values: NDArray[np.float64], candidates: NDArray[np.intp]) -> NDArray[np.float64]:
-    """1-based ranks of the candidates by value, highest first (ties by document number)."""
-    order = np.lexsort((candidates, -values[candidates]))
+def ranks(
+    values: NDArray[np.float64], candidates: NDArray[np.intp], by_slug: NDArray[np.intp]
+) -> NDArray[np.float64]:
+    """1-based ranks of the candidates by value, highest first, equal values in slug order
+    (by_slug: every document in slug order, View.by_slug)."""
+    wanted = np.zeros(len(values), dtype=np.bool_)
+    wanted[candidates] = True
+    ordered = by_slug[wanted[by_slug]]
+    best_first = ordered[np.argsort(-values[ordered], kind="stable")]
     out = np.zeros(len(values))
-    out[candidates[order]] = np.arange(1, len(order) + 1)
+    out[best_first] = np.arange(1, len(best_first) + 1)
     return out
 
 
-def order(vectors: Vectors, query: Any) -> NDArray[np.intp]:
-    """Every document by its cosine with the query, highest first (ties by document number):
+def order(vectors: Vectors, query: Any, by_slug: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Every document by its cosine with the query, highest first (equal cosines in slug order):
     worked out once per query text and view, so a search only counts its candidates along it."""
     cosines = np.asarray(vectors @ query, dtype=np.float64)
-    return np.lexsort((np.arange(len(cosines)), -cosines))
+    return by_slug[np.argsort(-cosines[by_slug], kind="stable")]
 
 
 def fuse_ordered(
-    scores: NDArray[np.float64], allowed: NDArray[np.bool_], by_cosine: NDArray[np.intp]
+    scores: NDArray[np.float64],
+    allowed: NDArray[np.bool_],
+    by_cosine: NDArray[np.intp],
+    by_slug: NDArray[np.intp],
 ) -> NDArray[np.float64]:
     """fuse()'s fused scores, with the semantic ranks counted along an order() made before:
     no product over the candidates' vectors and no second sort per search."""
-    candidates = np.flatnonzero(allowed)
+    candidates = by_slug[allowed[by_slug]]
     lexical = np.zeros(len(scores))
-    # Candidates ascend, so a stable sort breaks ties by document number, as ranks() does.
+    # Candidates are in slug order, so a stable sort breaks ties by slug, as ranks() does.
     best_first = np.argsort(-scores[candidates], kind="stable")
     lexical[candidates[best_first]] = np.arange(1, len(candidates) + 1)
     semantic = np.zeros(len(scores))
@@ -139,13 +148,17 @@ def fuse_ordered(
 
 
 def fuse(
-    scores: NDArray[np.float64], candidates: NDArray[np.intp], vectors: Vectors, query: Any
+    scores: NDArray[np.float64],
+    candidates: NDArray[np.intp],
+    vectors: Vectors,
+    query: Any,
+    by_slug: NDArray[np.intp],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
     """Fused scores for the candidates (zero elsewhere), with the cosines and BM25F ranks."""
     cosines = np.zeros(len(scores))
     cosines[candidates] = vectors[candidates] @ query
-    lexical = ranks(scores, candidates)
-    semantic = ranks(cosines, candidates)
+    lexical = ranks(scores, candidates, by_slug)
+    semantic = ranks(cosines, candidates, by_slug)
     fused = np.zeros(len(scores))
     fused[candidates] = 1 / (FUSION_K + lexical[candidates]) + SEMANTIC_WEIGHT / (
         FUSION_K + semantic[candidates]

@@ -20,7 +20,7 @@ from whoosh import collectors
 from whoosh.query import AndNot, Not, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from app.search import bits, passages, ranking, semantic, spelling
+from app.search import arrays, bits, passages, ranking, semantic, spelling
 from app.search.analysis import stem
 from app.search.nodes import Across, Pattern
 from app.search.postings import Floats, Postings
@@ -88,6 +88,9 @@ class View:
             if stored.get("published_year") is not None:
                 by_year.setdefault(stored["published_year"], []).append(docnum)
         self.live = bits.from_ids(reader.all_doc_ids())
+        # Every document in slug order: equal scores, dates or titles are shown in this order,
+        # never by document number (which differs from build to build and between replicas).
+        self.by_slug: NDArray[np.intp] = np.argsort(np.array(self.slugs, dtype=str), kind="stable")
         self.years = {year: bits.from_ids(ids) for year, ids in by_year.items()}
         self.values: dict[str, dict[str, int]] = {}
         for name in FACET_FIELDS.values():
@@ -104,7 +107,9 @@ class View:
 
     @functools.cached_property
     def catalogue(self) -> Catalogue:
-        live = [self.stored[d] for d in bits.to_ids(self.live)]
+        # In slug order: suggestions of equal titles keep the same one whatever the numbering.
+        mask = bits.to_mask(self.live, self.size)
+        live = [self.stored[int(d)] for d in self.by_slug[mask[self.by_slug]]]
         return Catalogue(
             titles=[(doc["slug"], doc.get("title", "")) for doc in live],
             councils=dict(Counter(doc["council"] for doc in live if doc.get("council"))),
@@ -128,11 +133,11 @@ class View:
             query = semantic.query_vector(text)
             if query is None:
                 return scores
-            by_cosine = semantic.order(vectors, query)
+            by_cosine = semantic.order(vectors, query, self.by_slug)
             with self.lock:
                 if by_cosine.nbytes <= self._by_cosine.maxsize:
                     self._by_cosine[text] = by_cosine
-        return semantic.fuse_ordered(scores, allowed, by_cosine)
+        return semantic.fuse_ordered(scores, allowed, by_cosine, self.by_slug)
 
     @functools.cached_property
     def live_docnums(self) -> dict[str, int]:
@@ -208,13 +213,35 @@ class View:
             facets[facet] = {v: n for v, n in counts.items() if n}
         return facets
 
+    def top(self, scores: Floats, allowed: NDArray[np.bool_], count: int) -> list[int]:
+        """The best `count` allowed documents by score, equal scores in slug order."""
+        return arrays.top(scores, allowed, count, self.by_slug)
+
     def sorted(self, final: int, sort: Sort) -> list[int]:
-        """Newest (or most recently checked) first, undated last, ties by title; or by title."""
-        ids = sorted(bits.to_ids(final), key=self.titles.__getitem__)
-        if sort != "title":  # the sort is stable: ties stay in title order
-            keys = self.reviewed if sort == "reviewed" else self.published
-            ids.sort(key=keys.__getitem__, reverse=True)
-        return ids
+        """Newest (or most recently checked) first, undated last, then by title; or by title;
+        equal titles in slug order."""
+        order = self._orders[sort]
+        return [int(d) for d in order[bits.to_mask(final, self.size)[order]]]
+
+    @functools.cached_property
+    def _orders(self) -> dict[Sort, NDArray[np.intp]]:
+        """Every document in each sort's order, worked out once per view."""
+        slugs, titles = np.array(self.slugs, dtype=str), np.array(self.titles, dtype=str)
+        by_title = np.lexsort((slugs, titles))
+
+        def newest_first(dates: list[str]) -> NDArray[np.intp]:
+            # Dates are ISO strings ("" when undated): their rank, negated, puts "" last.
+            rank = np.unique(np.array(dates, dtype=str), return_inverse=True)[1]
+            return np.lexsort((slugs, titles, -rank))
+
+        newest = newest_first(self.published)
+        # A browse without words has no scores to rank by: newest first.
+        return {
+            "title": by_title,
+            "newest": newest,
+            "reviewed": newest_first(self.reviewed),
+            "relevance": newest,
+        }
 
     def _any_of(self, name: str, values: Iterable[str]) -> int:
         found = 0
@@ -238,22 +265,27 @@ class View:
 
     def whoosh_rank(self, query: Query, allowed: int, limit: int) -> tuple[int, list[int]]:
         """Every live match, and the best `limit` of those in `allowed`, in one pass."""
-        collector = _MatchAndRank(limit, allowed)
+        collector = _MatchAndScore(allowed)
         with self.lock:
             self.searcher.search_with_collector(query, collector)
-            ranked = [docnum for _score, docnum in collector.results().top_n]
-        return self.live & bits.from_ids(collector.found), ranked
+        scores, mask = self._dense(collector.items)
+        return self.live & bits.from_ids(collector.found), self.top(scores, mask, limit)
 
     def whoosh_top(self, query: Query, allowed: int, limit: int) -> list[tuple[float, int]]:
-        """The best `limit` documents of `allowed`, with scores."""
+        """The best `limit` documents of `allowed`, with scores (equal scores in slug order)."""
         if not allowed or limit <= 0:
             return []
-        # replace=0: Whoosh's default matcher replacement can drop a true top-N hit.
-        top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
-        allow = set(bits.to_ids(allowed))
+        collector = _MatchAndScore(allowed)
         with self.lock:
-            self.searcher.search_with_collector(query, collectors.FilterCollector(top, allow=allow))
-            return [(score, docnum) for score, docnum in top.results().top_n]
+            self.searcher.search_with_collector(query, collector)
+        scores, mask = self._dense(collector.items)
+        return [(float(scores[d]), d) for d in self.top(scores, mask, limit)]
+
+    def _dense(self, items: list[tuple[float, int]]) -> tuple[Floats, NDArray[np.bool_]]:
+        scores, mask = np.zeros(self.size), np.zeros(self.size, dtype=np.bool_)
+        for score, docnum in items:
+            scores[docnum], mask[docnum] = score, True
+        return scores, mask
 
 
 def _found_parts(query: Query) -> Iterable[Query]:
@@ -266,15 +298,17 @@ def _found_parts(query: Query) -> Iterable[Query]:
         yield from _found_parts(child)
 
 
-class _MatchAndRank(collectors.TopCollector):  # type: ignore[misc]
-    """Collects every matching document and ranks only those in `allowed`, in one pass.
+class _MatchAndScore(collectors.UnlimitedCollector):  # type: ignore[misc]
+    """Collects every matching document and the score of each in `allowed`, in one pass: the
+    caller takes the best (ties by slug), where Whoosh's own top N breaks ties by document
+    number and cuts them there.
 
     Matcher replacement stays off: Whoosh's default replacement can drop a true top-N hit, and
     it would skip the matches that the facets need to count.
     """
 
-    def __init__(self, limit: int, allowed: int) -> None:
-        super().__init__(limit=max(limit, 1), usequality=False)
+    def __init__(self, allowed: int) -> None:
+        super().__init__()
         self.replace = 0
         self.allowed = set(bits.to_ids(allowed))
         self.found: list[int] = []

@@ -119,12 +119,15 @@ def _bet(row: BestBetRow) -> BestBet:
 def published_titles(session: Session) -> list[tuple[str, str]]:
     """(slug, title) of every published case study, by title: what may be pinned."""
     query = select(CaseStudy.slug, CaseStudy.title).where(CaseStudy.status == PUBLISHED)
-    return [(slug, title) for slug, title in session.exec(query.order_by(col(CaseStudy.title)))]
+    query = query.order_by(col(CaseStudy.title), col(CaseStudy.slug))  # titles may repeat
+    return [(slug, title) for slug, title in session.exec(query)]
 
 
 def list_best_bets(session: Session) -> list[BestBet]:
     rows = session.exec(
-        select(BestBetRow).order_by(col(BestBetRow.query), col(BestBetRow.position))
+        select(BestBetRow).order_by(
+            col(BestBetRow.query), col(BestBetRow.position), col(BestBetRow.slug)
+        )
     )
     return [_bet(row) for row in rows]
 

@@ -130,7 +130,7 @@ def list_stale(session: Session, checked_by: date) -> list[CaseStudy]:
         select(CaseStudy)
         .where(CaseStudy.status == PUBLISHED)
         .where(or_(reviewed.is_(None), reviewed <= checked_by.isoformat()))
-        .order_by(reviewed.is_not(None), reviewed, col(CaseStudy.title))
+        .order_by(reviewed.is_not(None), reviewed, col(CaseStudy.title), col(CaseStudy.slug))
     )
     return list(session.exec(query))
 

@@ -20,6 +20,8 @@ def test_fused_along_a_cosine_order_equals_fusing_afresh(size: int, seed: int, l
     query = rng.integers(-1, 2, semantic.DIMENSIONS).astype(np.float32)
     scores = rng.integers(0, levels, size).astype(np.float64)
     allowed = rng.random(size) < rng.random()
-    expected, _, _ = semantic.fuse(scores, np.flatnonzero(allowed), vectors, query)
-    found = semantic.fuse_ordered(scores, allowed, semantic.order(vectors, query))
+    by_slug = rng.permutation(size)  # the documents in slug order: any order of their numbers
+    expected, _, _ = semantic.fuse(scores, np.flatnonzero(allowed), vectors, query, by_slug)
+    by_cosine = semantic.order(vectors, query, by_slug)
+    found = semantic.fuse_ordered(scores, allowed, by_cosine, by_slug)
     assert np.array_equal(found, expected)

@@ -257,12 +257,14 @@ def test_other_query_shapes_fall_back_to_whoosh(bundled: Opened, tmp_path: Path)
     index.close()
 
 
-def test_top_orders_by_score_then_document_and_respects_the_mask() -> None:
-    scores = np.array([1.0, 3.0, 3.0, 2.0, 5.0])
-    allowed = np.array([True, True, True, True, False])
-    assert ranking.top(scores, allowed, 3) == [1, 2, 3]
-    assert ranking.top(scores, allowed, 10) == [1, 2, 3, 0]
-    assert ranking.top(scores, np.zeros(5, dtype=np.bool_), 3) == []
+def test_top_orders_by_score_then_slug_and_respects_the_mask() -> None:
+    scores = np.array([1.0, 3.0, 3.0, 2.0, 5.0, 3.0])
+    allowed = np.array([True, True, True, True, False, True])
+    by_slug = np.array([5, 2, 4, 0, 3, 1])  # document 5's slug first, then 2's, ...
+    assert ranking.top(scores, allowed, 3, by_slug) == [5, 2, 1]
+    assert ranking.top(scores, allowed, 2, by_slug) == [5, 2]
+    assert ranking.top(scores, allowed, 10, by_slug) == [5, 2, 1, 3, 0]
+    assert ranking.top(scores, np.zeros(6, dtype=np.bool_), 3, by_slug) == []
 
 
 def test_bit_sets_and_masks_convert_both_ways() -> None:
