@@ -1,7 +1,9 @@
 """A hostile query costs no more than an ordinary one (issue #15, finding 4).
 
 Times are compared, not asserted: on a shared machine an absolute limit says more about the
-neighbours than about the code. Each round asks one ordinary search and then one of each hostile
+neighbours than about the code. They are this process's CPU time (the server runs in the test's
+own process), not wall time, which a busy neighbour stretches at random: under a load of 10 one
+wall-clock median came out 6 times the ordinary one. Each round asks one ordinary search and then one of each hostile
 kind, all different (no cache answers any), over the 199 bundled case studies; the median time
 of each kind must stay within a few times the ordinary median of the same run. Before the
 bounds, a 1,000-letter made-up word took about 40 times as long as an ordinary search (its
@@ -97,9 +99,9 @@ def test_a_hostile_query_costs_no_more_than_an_ordinary_one(client: TestClient) 
         for kind, make in KINDS.items():
             q = make(rnd)
             assert len(q) <= 1000
-            started = time.perf_counter()
+            started = time.process_time()
             response = client.get("/api/v1/search", params={"q": q})
-            times[kind].append(time.perf_counter() - started)
+            times[kind].append(time.process_time() - started)
             assert response.status_code == 200, (kind, response.text[:200])
     ordinary = statistics.median(times["ordinary"])
     ratios = {kind: statistics.median(taken) / ordinary for kind, taken in times.items()}
