@@ -3,6 +3,7 @@ asking (an API key's principal; a signed-in person's account)."""
 
 import functools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -39,13 +40,6 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-async def get_session_opener(request: Request) -> Callable[[], Session]:
-    """For a `def` route that opens its own session in the thread it runs in: a `def`
-    generator dependency costs two more thread hand-offs a request (to open and to close), a
-    tenth of a search over the bundled collection."""
-    return functools.partial(Session, request.app.state.engine)
-
-
 def _state(name: str) -> Any:
     """A dependency that reads one of what create_app put on app.state (settings, vocabulary, a
     service)."""
@@ -79,8 +73,29 @@ async def get_base_url(request: Request) -> str:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-OpenSessionDep = Annotated[Callable[[], Session], Depends(get_session_opener)]
 BaseUrlDep = Annotated[str, Depends(get_base_url)]
+
+
+@dataclass(frozen=True)
+class Searching:
+    """What the search API and the search page take from the app, as one dependency instead of
+    four: FastAPI's dependency step costs each dependency of each request its own pass (issue
+    19). The endpoint opens its session with `open_session` in its own thread: a `def`
+    generator dependency costs two more thread hand-offs (to open and to close) a request."""
+
+    service: SearchService
+    vocabulary: Vocabulary
+    base_url: str
+    open_session: Callable[[], Session]
+
+
+async def get_searching(request: Request) -> Searching:
+    state = request.app.state
+    opener = functools.partial(Session, state.engine)
+    return Searching(state.search, state.vocabulary, await get_base_url(request), opener)
+
+
+SearchingDep = Annotated[Searching, Depends(get_searching)]
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer bf_...`")
