@@ -3,6 +3,7 @@ asking (an API key's principal; a signed-in person's account)."""
 
 import functools
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -25,7 +26,7 @@ from app.services.reviews import CurrencyChecks
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.store.db import Session
+from app.store.db import Session, reading
 from app.store.keys import authenticate
 from app.web import csrf
 from app.web.auth import SignInRequired, session_secret
@@ -86,12 +87,12 @@ class Searching:
     service: SearchService
     vocabulary: Vocabulary
     base_url: str
-    open_session: Callable[[], Session]
+    open_session: Callable[[], AbstractContextManager[Session]]
 
 
 async def get_searching(request: Request) -> Searching:
     state = request.app.state
-    opener = functools.partial(Session, state.engine)
+    opener = functools.partial(reading, state.engine)
     return Searching(state.search, state.vocabulary, await get_base_url(request), opener)
 
 
