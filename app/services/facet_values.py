@@ -19,7 +19,6 @@ MEASURED_LABELS = {"true": "Reports measured outcomes", "false": "No measured ou
 
 # (value, label, count, selected): a FacetValue's fields, and the key it is kept under.
 _Row = tuple[str, str, int, bool]
-_FIELDS = ("value", "label", "count", "selected")
 _VALUES = TypeAdapter(list[FacetValue])
 KEPT_VALUES = 16_384  # about 5 MB; when full, the kept values are let go and made again
 
@@ -53,9 +52,11 @@ class FacetValues:
         if missing:
             if len(kept) + len(missing) > self._limit:
                 kept.clear()
-            new = _VALUES.validate_python(
-                [dict(zip(_FIELDS, rows[n], strict=True)) for n in missing]
-            )
+            fields = [
+                {"value": value, "label": label, "count": count, "selected": chosen}
+                for value, label, count, chosen in (rows[n] for n in missing)
+            ]
+            new = _VALUES.validate_python(fields)
             for n, value in zip(missing, new, strict=True):
                 made[n] = kept[rows[n]] = value
         return made
