@@ -79,10 +79,11 @@ BaseUrlDep = Annotated[str, Depends(get_base_url)]
 
 @dataclass(frozen=True)
 class Searching:
-    """What the search API and the search page take from the app, as one dependency instead of
-    four: FastAPI's dependency step costs each dependency of each request its own pass (issue
-    19). The endpoint opens its session with `open_session` in its own thread: a `def`
-    generator dependency costs two more thread hand-offs (to open and to close) a request."""
+    """What the search API, the search page and the embed page take from the app, as one
+    dependency instead of three or four: FastAPI's dependency step costs each dependency of
+    each request its own pass (issue 19). The endpoint opens its session with `open_session`
+    in its own thread: a `def` generator dependency costs two more thread hand-offs (to open
+    and to close) a request."""
 
     service: SearchService
     vocabulary: Vocabulary
