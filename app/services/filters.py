@@ -1,10 +1,10 @@
-"""A search request, and its filters checked against the vocabulary and turned into facets."""
+"""A search request, and its filters checked against the vocabulary (facet values:
+facet_values.py)."""
 
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.core.errors import Invalid
-from app.core.results import Facets
 from app.core.vocabulary import FILTERS, Vocabulary
 from app.search.index import Sort
 
@@ -126,58 +126,3 @@ def age_bands(vocabulary: Vocabulary, selected: dict[str, list[str]], age: int |
     selected["age_band"] = [b for b in chosen if b in bands] if chosen else bands
     if not selected["age_band"]:
         selected["age_band"] = ["-none-"]  # the chosen bands exclude that age: match nothing
-
-
-MEASURED_LABELS = {"true": "Reports measured outcomes", "false": "No measured outcomes yet"}
-
-
-def facets(
-    vocabulary: Vocabulary,
-    counts: dict[str, dict[str, int]],
-    selected: dict[str, list[str]],
-    councils: dict[str, str],
-) -> Facets:
-    """Facet values with their counts, most first; chosen values are kept even at zero.
-    councils maps each council's key in the index to its name. The values are validated in
-    one call (a search at 10k has a couple of hundred, with 149 councils): a FacetValue made
-    one by one cost more than anything else of a warm request outside the index (issue 19)."""
-
-    def values(name: str) -> list[dict[str, Any]]:
-        chosen = set(selected.get(name, []))
-        kind = FILTERS[name]
-        found = [
-            {
-                "value": t.slug,
-                "label": t.label,
-                "count": counts[name].get(t.slug, 0),
-                "selected": t.slug in chosen,
-            }
-            for t in vocabulary.terms(kind)
-            if counts[name].get(t.slug) or t.slug in chosen
-        ]
-        return sorted(found, key=lambda f: -f["count"])  # stable: vocabulary order among equals
-
-    def named(name: str, labels: dict[str, str], by_label: bool) -> list[dict[str, Any]]:
-        chosen = set(selected.get(name, []))
-        found = counts.get(name, {})
-        keys = [*found, *sorted(chosen - set(found))]
-        return sorted(
-            (
-                {
-                    "value": labels.get(key, key) if by_label else key,
-                    "label": labels.get(key, key),
-                    "count": found.get(key, 0),
-                    "selected": key in chosen,
-                }
-                for key in keys
-            ),
-            key=lambda f: (-f["count"], f["label"]),
-        )
-
-    return Facets.model_validate(
-        {
-            **{name: values(name) for name in FILTERS},
-            "council": named("council", councils, by_label=True),
-            "measured": named("measured", MEASURED_LABELS, by_label=False),
-        }
-    )

@@ -19,7 +19,8 @@ from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
 from app.services.curation import Curation
-from app.services.filters import SearchRequest, age_bands, facets, validated
+from app.services.facet_values import FacetValues
+from app.services.filters import SearchRequest, age_bands, validated
 from app.services.metrics import Metrics
 from app.services.result_cards import ResultCards
 from app.services.results import search_result
@@ -86,6 +87,7 @@ class SearchService:
         self.queries = QueryBuilder(index.schema, curation.thesaurus if curation else None)
         self._words = make_word_analyzer()
         self.cards = ResultCards()
+        self.facet_values = FacetValues(vocabulary)
         self._catalogue: Catalogue | None = None
         self._suggester: Suggester | None = None
         self._councils: dict[str, str] = {}
@@ -251,7 +253,7 @@ class SearchService:
             per_page=request.per_page,
             pages=math.ceil(hits.total / request.per_page),
             results=results,
-            facets=facets(self.vocabulary, hits.facets, plan.selected, self.council_names()),
+            facets=self.facet_values.facets(hits.facets, plan.selected, self.council_names()),
         )
 
     def _summaries(self, session: Session, slugs: list[str]) -> dict[str, Summary]:

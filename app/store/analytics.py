@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import date
 
 from sqlalchemy import and_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -14,14 +15,32 @@ QueryRow = tuple[str, int, int]  # query, searches, zero-result searches
 
 
 def add_query_counts(session: Session, pending: Counter[tuple[date, str, bool]]) -> None:
-    """Add buffered counts of (day, query, found nothing) to the store, and commit."""
-    for (day, text, zero), n in pending.items():
-        row = session.exec(
-            select(QueryCount).where(QueryCount.day == day, QueryCount.query == text)
-        ).first() or QueryCount(day=day, query=text)
-        row.searches += n
-        row.zero_results += n if zero else 0
-        session.add(row)
+    """Add buffered counts of (day, query, found nothing) to the store, and commit. One upsert
+    for them all: reading each query's row and writing it back through the ORM took 57-72 ms
+    of CPU a flush of 60 queries against 2-3 ms (the server's busiest background thread while
+    it searches, issue 19), and two processes making the same day's row at once could both
+    insert it (the loser's counts then waited for its next flush)."""
+    searches: Counter[tuple[date, str]] = Counter()
+    zero_results: Counter[tuple[date, str]] = Counter()
+    for (day, text, zero), n in pending.items():  # one row a day and query (found or not)
+        searches[day, text] += n
+        zero_results[day, text] += n if zero else 0
+    rows = [
+        {"day": day, "query": text, "searches": n, "zero_results": zero_results[day, text]}
+        for (day, text), n in searches.items()
+    ]
+    if rows:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        table = QueryCount.__table__  # type: ignore[attr-defined]
+        insert = dialect.insert(table)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[table.c.day, table.c.query],
+            set_={
+                "searches": table.c.searches + insert.excluded.searches,
+                "zero_results": table.c.zero_results + insert.excluded.zero_results,
+            },
+        )
+        session.execute(upsert, rows)
     session.commit()
 
 

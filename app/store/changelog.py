@@ -6,7 +6,7 @@ the others' indexes.
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, text
+from sqlalchemy import Connection, func, text
 from sqlmodel import Session, col, select
 
 from app.store.curation_tables import CurationChange
@@ -44,8 +44,10 @@ def last_change_id(session: Session) -> int:
 def heads(session: Session) -> tuple[int, int]:
     """The change log's head (last_change_id) and the curation version, in the session's own
     transaction; unlike last_change_id, it does not flush the session's pending changes first
-    (a search has none)."""
-    found = session.connection().execute(_HEADS).one()
+    (a search has none). A session made by db.reading is read on its bare connection."""
+    bind = session.bind
+    connection = bind if isinstance(bind, Connection) else session.connection()
+    found = connection.execute(_HEADS).one()
     return found[0] or 0, found[1]
 
 

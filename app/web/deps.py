@@ -3,6 +3,8 @@ asking (an API key's principal; a signed-in person's account)."""
 
 import functools
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -24,7 +26,7 @@ from app.services.reviews import CurrencyChecks
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.store.db import Session
+from app.store.db import Session, reading
 from app.store.keys import authenticate
 from app.web import csrf
 from app.web.auth import SignInRequired, session_secret
@@ -37,13 +39,6 @@ from app.web.middleware.rate_limit import WRITES, Limits, Refused, client_addres
 def get_session(request: Request) -> Iterator[Session]:
     with Session(request.app.state.engine) as session:
         yield session
-
-
-async def get_session_opener(request: Request) -> Callable[[], Session]:
-    """For a `def` route that opens its own session in the thread it runs in: a `def`
-    generator dependency costs two more thread hand-offs a request (to open and to close), a
-    tenth of a search over the bundled collection."""
-    return functools.partial(Session, request.app.state.engine)
 
 
 def _state(name: str) -> Any:
@@ -79,8 +74,30 @@ async def get_base_url(request: Request) -> str:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-OpenSessionDep = Annotated[Callable[[], Session], Depends(get_session_opener)]
 BaseUrlDep = Annotated[str, Depends(get_base_url)]
+
+
+@dataclass(frozen=True)
+class Searching:
+    """What the search API, the search page and the embed page take from the app, as one
+    dependency instead of three or four: FastAPI's dependency step costs each dependency of
+    each request its own pass (issue 19). The endpoint opens its session with `open_session`
+    in its own thread: a `def` generator dependency costs two more thread hand-offs (to open
+    and to close) a request."""
+
+    service: SearchService
+    vocabulary: Vocabulary
+    base_url: str
+    open_session: Callable[[], AbstractContextManager[Session]]
+
+
+async def get_searching(request: Request) -> Searching:
+    state = request.app.state
+    opener = functools.partial(reading, state.engine)
+    return Searching(state.search, state.vocabulary, await get_base_url(request), opener)
+
+
+SearchingDep = Annotated[Searching, Depends(get_searching)]
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer bf_...`")

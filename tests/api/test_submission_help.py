@@ -176,6 +176,24 @@ def test_queries_are_counted_with_zero_result_ones_apart(client: TestClient, key
     assert "07700" not in str(report)
 
 
+def test_counts_written_in_several_flushes_add_up(client: TestClient, keys: Keys) -> None:
+    """Each report flushes the counts waiting in memory: a query's row for the day is made by
+    the first flush and added to by the next ones (one upsert a flush, on both databases)."""
+    rounds = [["fostering", "unicorn therapy"], ["fostering", "Fostering"], ["unicorn therapy"]]
+    for searches in rounds:
+        for q in searches:
+            client.get("/api/v1/search", params={"q": q})
+        report = client.get("/api/v1/analytics/queries", headers=auth(keys.moderator)).json()
+    assert {row["query"]: row["searches"] for row in report["top"]} == {
+        "fostering": 3,
+        "unicorn therapy": 2,
+    }
+    assert report["zero_results"] == [
+        {"query": "unicorn therapy", "searches": 2, "zero_results": 2}
+    ]
+    assert report["searches"] == 5 and report["zero_result_searches"] == 2
+
+
 def test_analytics_are_for_moderators_only(client: TestClient, keys: Keys) -> None:
     for path in ("/api/v1/analytics/queries", "/api/v1/analytics/coverage"):
         assert client.get(path).status_code == 401

@@ -37,3 +37,25 @@ def test_counts_wait_for_the_store_within_a_bound(
     assert report.top[0].query == "made up query 0" and report.top[0].searches == 2
     assert f"{over} searches were not counted" in caplog.text
     assert "1 searches were not counted" in caplog.text
+
+
+def test_a_query_that_found_something_and_then_nothing_is_one_row(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """Between two flushes the index can change: the same query waits as found and as not found
+    (two keys), and is written as one row for the day with its zero-result searches."""
+    shutil.copyfile(sqlite_template, tmp_path / "store.db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    counter = QueryCounter(engine)
+    try:
+        for total in (3, 0, 0, 5):
+            counter.record("kinship care", total=total)
+        counter.flush()
+        counter.record("kinship care", total=0)
+        counter.flush()
+        with Session(engine) as session:
+            report = query_report(session, days=1, limit=3)
+    finally:
+        engine.dispose()
+    assert [(row.query, row.searches) for row in report.top] == [("kinship care", 5)]
+    assert [(row.query, row.zero_results) for row in report.zero_results] == [("kinship care", 3)]

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.filters import SearchRequest
 from app.web.assets import VersionedScript, widget_script
-from app.web.deps import BaseUrlDep, SearchDep, SessionDep
+from app.web.deps import SearchingDep
 from app.web.pages.templating import Link, templates
 from app.web.routes.params import search_params
 
@@ -138,15 +138,15 @@ def contact_href(contact: str) -> str:
 @router.get("/embed", response_class=HTMLResponse)
 def embed_page(
     request: Request,
-    session: SessionDep,
-    service: SearchDep,
-    base_url: BaseUrlDep,
+    searching: SearchingDep,
     params: Annotated[SearchRequest, Depends(search_params)],
     limit: Annotated[int, Query(ge=1, le=20)] = DEFAULT_LIMIT,
 ) -> Response:
     """A compact list of results for a frame on an allowed website; it tells the page that
-    frames it its height, so the frame never scrolls inside."""
-    page = service.search(session, replace(params, page=1, per_page=limit))
+    frames it its height, so the frame never scrolls inside. Its session is opened here, in the
+    endpoint's own thread, as the search page's is (deps.Searching)."""
+    with searching.open_session() as session:
+        page = searching.service.search(session, replace(params, page=1, per_page=limit))
     return templates.TemplateResponse(
         request,
         "embed.html",
@@ -154,7 +154,7 @@ def embed_page(
             "page": page,
             "count": count_text(page.total),
             "link": Link.of(request),
-            "base_url": base_url,
+            "base_url": searching.base_url,
         },
     )
 

@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from app.config import ROOT
 from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.filters import SearchRequest
-from app.web.deps import BaseUrlDep, OpenSessionDep, SearchDep, VocabularyDep
+from app.web.deps import SearchingDep
 from app.web.pages import finder, page_query
 from app.web.pages.alerts import FREQUENCIES
 from app.web.pages.embed import embed_panel
@@ -49,18 +49,13 @@ def page_numbers(current: int, last: int) -> list[int | None]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    open_session: OpenSessionDep,
-    service: SearchDep,
-    vocabulary: VocabularyDep,
-    base_url: BaseUrlDep,
-) -> Response:
+def search_page(request: Request, searching: SearchingDep) -> Response:
+    service, vocabulary, base_url = searching.service, searching.vocabulary, searching.base_url
     query = page_query.read(request.query_params, vocabulary)
     search = query.request
     # The session opened here, in the endpoint's own thread, as the API does (a `def`
     # generator dependency costs two more thread hand-offs and an exit stack a request).
-    with open_session() as session:
+    with searching.open_session() as session:
         page = service.search(session, search)
         if page.total and search.page > page.pages:
             query.notices.append(

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from app.core.results import SearchPage
 from app.services.filters import SearchRequest
-from app.web.deps import BaseUrlDep, OpenSessionDep, SearchDep
+from app.web.deps import BaseUrlDep, SearchDep, SearchingDep
 from app.web.middleware.etags import etag_of
 from app.web.presenters import search_page_public, suggest_public
 from app.web.routes.params import search_params
@@ -19,9 +19,7 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 
 @router.get("/search", response_model=SearchPagePublic)
 def search(
-    open_session: OpenSessionDep,
-    service: SearchDep,
-    base_url: BaseUrlDep,
+    searching: SearchingDep,
     request: Annotated[SearchRequest, Depends(search_params)],
     explain: Annotated[
         bool,
@@ -48,13 +46,15 @@ def search(
     their own. `explain=true` says, for each result, why it ranks where it does.
     """
 
+    service, base_url = searching.service, searching.base_url
+
     # Encoded once per cached page and origin (without FastAPI validating it again), and
     # hashed for its ETag once with it (the ETags middleware then passes the body through).
     def render(page: SearchPage) -> tuple[bytes, str]:
         body = search_page_public(page, base_url).model_dump_json().encode()
         return body, etag_of(body)
 
-    with open_session() as session:
+    with searching.open_session() as session:
         if explain:  # worked out afresh each time: not cached, not counted
             body, etag = render(service.explained(session, request))
         else:
