@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import (
     BaseModel,
+    ConfigDict,
     Field,
 )
 
@@ -133,6 +134,10 @@ class Summary:
 
 
 class FacetValue(BaseModel):
+    """Frozen: app/services/facet_values.py hands the same value to many searches."""
+
+    model_config = ConfigDict(frozen=True)
+
     value: str
     label: str
     count: int
