@@ -20,7 +20,7 @@ from whoosh.query import Query
 
 from app.core.errors import Unavailable
 from app.core.results import Explanation
-from app.search import bits, explain, generations, ranking, related, semantic, spelling
+from app.search import bits, explain, generations, highlight, ranking, related, semantic, spelling
 from app.search.analysis import warm_stems
 from app.search.postings import Postings
 from app.search.schema import TEXT_FIELDS, build_schema
@@ -176,9 +176,9 @@ class SearchIndex:
         with self._reading() as view:
             return related.similar(view, texts, tags, limit, exclude)
 
-    def passages(self, bodies: dict[str, str]) -> dict[str, tuple[str, ...]]:
-        """Snippet passages kept in the index for these bodies (by slug), where the index
-        holds exactly that body; the rest are left out (the caller parses them)."""
+    def passages(self, bodies: dict[str, str]) -> dict[str, highlight.Sentences]:
+        """Snippet sentences with their stems kept in the index for these bodies (by slug),
+        where it holds exactly that body; the rest are left out (the caller parses them)."""
         with self._reading() as view:
             return view.passages(bodies)
 
