@@ -130,7 +130,8 @@ class Summary:
     published: str | None
     last_reviewed: str | None
     source_url: str | None
-    passages: tuple[str, ...] | None = None  # the body's snippet passages, if the index kept them
+    # The body's sentences, each with its stems, if the index kept them (app/search/passages.py).
+    sentences: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
 
 class FacetValue(BaseModel):

@@ -1,10 +1,11 @@
 """Text analysis: tokenise, fold British and American spellings together, drop stop words, stem."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
+    STOP_WORDS,
     CompositeAnalyzer,
     Filter,
     LowercaseFilter,
@@ -178,6 +179,23 @@ def _kept_stem(word: str) -> str | None:
 def stem(word: str) -> str | None:
     """One word as the text fields index it (None for a stop word)."""
     return _kept_stem(word) if len(word) <= STEM_KEPT_CHARS else _alone(_ANALYZER, word)
+
+
+# Read ahead at a start or a rebuild (warm_stems): the words a collection holds most, as many as
+# leave the rest of the cache for words first seen in a search's texts.
+STEMS_WARMED = STEMS_KEPT // 2
+
+
+def warm_stems(counts: Mapping[str, int]) -> int:
+    """Work out ahead the stems of the commonest words of a spelling list (word: how many case
+    studies hold it) and of the stop words, so a search's first snippets find them kept: the
+    analyser was about 9 µs a word the process had not seen (docs/benchmarks.md, issue 19).
+    The list's words are lower case, as stems() asks for an ASCII word. Returns how many."""
+    common = sorted(counts, key=lambda word: (-counts[word], word))
+    words = [w for w in (*STOP_WORDS, *common) if len(w) <= STEM_KEPT_CHARS][:STEMS_WARMED]
+    for word in reversed(words):  # the commonest asked last: the last to be let go
+        _kept_stem(word)
+    return len(words)
 
 
 def stems(words: Sequence[str]) -> Iterator[str | None]:

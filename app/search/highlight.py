@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from html import escape
-from itertools import compress
+from itertools import chain, compress
 from operator import is_not
 from typing import TypeAlias, cast
 
@@ -37,6 +37,7 @@ ELLIPSIS = "…"
 # A sentence ends at . ! or ? (and any closing quote or bracket) before a space and a capital,
 # a digit or an opening quote: "£1.5 million" and "e.g. schools" do not end one.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9£])")
+SENTENCE_RULE = _SENTENCE_END.pattern  # the index keeps sentences split by it (passages.py)
 REPEATS = 0.6  # share of a sentence's words found in the summary that makes it a restatement
 
 
@@ -82,6 +83,14 @@ def _sentences(passage: str) -> Sentences:
     """A passage's sentences, each with its stems: one look-up per passage when a body is shown
     again for other words."""
     return tuple((s, _sentence_stems(s)) for s in _SENTENCE_END.split(passage) if s.strip())
+
+
+def sentences(passages: Iterable[str]) -> Sentences:
+    """The passages' sentences in order, each with its stems, as passage() reads them: what
+    the index keeps beside a body (passages.py), worked out without the caches."""
+    return tuple(
+        (s, _stems(s)) for text in passages for s in _SENTENCE_END.split(text) if s.strip()
+    )
 
 
 def _stems_size(held: tuple[str, ...]) -> int:
@@ -176,10 +185,16 @@ def snippet(text: str, terms: frozenset[str], *, whole: bool = False) -> str | N
 
 
 def passage(
-    passages: Sequence[str], terms: frozenset[str], *, besides: str = "", limit: int = LIMIT
+    passages: Sequence[str],
+    terms: frozenset[str],
+    *,
+    besides: str = "",
+    limit: int = LIMIT,
+    kept: Sentences = (),
 ) -> str | None:
     """Return the sentence of the passages that holds the most matched words, marked up and
-    cut to about `limit` characters.
+    cut to about `limit` characters. `kept` are sentences with their stems worked out before
+    (sentences()), read ahead of the passages: as if their passages came first.
 
     `besides` is the text shown with the snippet (the summary): a sentence that restates it is
     passed over, and so is every sentence when it already holds each matched word that a
@@ -193,14 +208,13 @@ def passage(
     # matched terms the reader has not seen yet
     fresh = terms - _matches(beside, words, phrases)[0] if besides else terms
     best: tuple[tuple[int, int, int], str] | None = None
-    for text in passages:
-        for sentence, held in _sentences(text):
-            found, count = _matches(held, words, phrases)
-            if not found & fresh or _repeats(held, shown):
-                continue
-            rank = (len(found & fresh), len(found), count)
-            if best is None or rank > best[0]:
-                best = (rank, sentence)
+    for sentence, held in chain(kept, chain.from_iterable(map(_sentences, passages))):
+        found, count = _matches(held, words, phrases)
+        if not found & fresh or _repeats(held, shown):
+            continue
+        rank = (len(found & fresh), len(found), count)
+        if best is None or rank > best[0]:
+            best = (rank, sentence)
     if best is None:
         return None
     sentence = best[1]

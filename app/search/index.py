@@ -20,7 +20,8 @@ from whoosh.query import Query
 
 from app.core.errors import Unavailable
 from app.core.results import Explanation
-from app.search import bits, explain, generations, ranking, related, semantic, spelling
+from app.search import bits, explain, generations, highlight, ranking, related, semantic, spelling
+from app.search.analysis import warm_stems
 from app.search.postings import Postings
 from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
@@ -175,9 +176,9 @@ class SearchIndex:
         with self._reading() as view:
             return related.similar(view, texts, tags, limit, exclude)
 
-    def passages(self, bodies: dict[str, str]) -> dict[str, tuple[str, ...]]:
-        """Snippet passages kept in the index for these bodies (by slug), where the index
-        holds exactly that body; the rest are left out (the caller parses them)."""
+    def passages(self, bodies: dict[str, str]) -> dict[str, highlight.Sentences]:
+        """Snippet sentences with their stems kept in the index for these bodies (by slug),
+        where it holds exactly that body; the rest are left out (the caller parses them)."""
         with self._reading() as view:
             return view.passages(bodies)
 
@@ -235,11 +236,10 @@ class SearchIndex:
         return count
 
     def warm(self, generation: Path | None = None) -> None:
-        """Read a generation's field lengths, commonest words (postings and places) and where
-        the thesaurus's phrases occur into the ranker's arrays, so the first searches after a
-        rebuild or a start do not each pay for reading them. The model that reads a query's
-        meaning too: a rebuild loads it, but a start on an index already built did not, and the
-        first search after a restart loaded it (0.7 s of CPU; over 5 s on a loaded machine)."""
+        """Read ahead a generation's field lengths, commonest words (postings, places, stems
+        for snippets) and where the thesaurus's phrases occur, so the first searches after a
+        rebuild or a start do not each pay for them. The model that reads a query's meaning
+        too: a start on an index already built did not load it (the first search did: 0.7 s)."""
         folder = generation or self.generation()
         if folder is None:
             return
@@ -248,6 +248,8 @@ class SearchIndex:
                 semantic.model()
             ranker = ranking.Ranker(searcher, self.postings, prune=False)
             ranker.warm(TEXT_FIELDS, phrases=get_thesaurus().phrases())
+        with contextlib.suppress(ValueError):  # a damaged spelling list: its view will say so
+            warm_stems(spelling.read(folder).counts)
 
     # -- views ------------------------------------------------------------------------------
 

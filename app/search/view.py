@@ -22,6 +22,7 @@ from whoosh.searching import Searcher
 
 from app.search import arrays, bits, passages, ranking, semantic, spelling
 from app.search.analysis import stem
+from app.search.highlight import Sentences
 from app.search.nodes import Across, Pattern
 from app.search.postings import Floats, Postings
 from app.search.schema import FACET_FIELDS, TEXT_FIELDS
@@ -144,9 +145,9 @@ class View:
         """Each live document's number, by slug."""
         return {self.slugs[d]: d for d in bits.to_ids(self.live)}
 
-    def passages(self, bodies: dict[str, str]) -> dict[str, tuple[str, ...]]:
-        """The snippet passages kept for each slug's body, for those whose document was
-        indexed from exactly that body (passages.py)."""
+    def passages(self, bodies: dict[str, str]) -> dict[str, Sentences]:
+        """The snippet sentences with their stems kept for each slug's body, for those whose
+        document was indexed from exactly that body (passages.py)."""
         numbers = {slug: self.live_docnums.get(slug) for slug in bodies}
         with self.lock:
             packed = {

@@ -23,6 +23,7 @@ SUMMARY_BYTES = 32 * 2**20  # summaries kept (their text is most of it), most re
 CARD_BYTES = 16 * 2**20  # results with their snippets for one search's words
 OVERHEAD = 512  # bytes per entry whatever its size: the objects, the key, the cache's links
 BYTES_PER_CHAR = 2  # text kept, with the strings' own overheads; rounded up
+STEM_BYTES = 72  # a kept stem: a string of up to 20 letters, with its header
 
 CardKey = tuple[str, frozenset[str], bool]
 K = TypeVar("K")
@@ -33,8 +34,13 @@ def _summary_size(study: Summary | None) -> int:
     if study is None:
         return OVERHEAD
     text = len(study.body) + len(study.summary) + sum(len(o) for o in study.outcomes)
-    text += sum(len(p) for p in study.passages or ())
-    return OVERHEAD * 2 + BYTES_PER_CHAR * text
+    kept = study.sentences or ()
+    text += sum(len(sentence) for sentence, _ in kept)
+    # Each kept sentence: two tuples (160 bytes) and a pointer a word to its stem; each distinct
+    # stem charged as if this body alone held it (they are interned, shared between bodies).
+    pointers = sum(len(held) + 20 for _, held in kept)
+    stems = len({stem for _, held in kept for stem in held})
+    return OVERHEAD * 2 + BYTES_PER_CHAR * text + 8 * pointers + STEM_BYTES * stems
 
 
 def _card_size(card: SearchResult) -> int:

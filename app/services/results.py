@@ -6,21 +6,20 @@ from app.core.results import SearchResult, Summary
 from app.search.highlight import passage, snippet
 
 
-def _passages(study: Summary) -> tuple[str, ...]:
-    """The body's passages as the index kept them when it holds this body, else parsed."""
-    return study.passages if study.passages is not None else markdown_passages(study.body)
-
-
 def _highlights(study: Summary, terms: frozenset[str]) -> dict[str, str]:
     """Title and summary marked up whole; from the body (and outcomes) the sentence that holds
-    the most matched words, unless it only restates the summary shown above it."""
+    the most matched words, unless it only restates the summary shown above it. The body's
+    sentences with their stems as the index kept them when it holds this body, else parsed."""
+    kept = study.sentences
+    parsed = markdown_passages(study.body) if kept is None else ()
     marked = {
         "title": snippet(study.title, terms, whole=True),
         "summary": snippet(study.summary, terms, whole=True),
         "body": passage(
-            (*_passages(study), *study.outcomes),
+            (*parsed, *study.outcomes),
             terms,
             besides=study.summary,
+            kept=kept or (),
         ),
     }
     return {name: text for name, text in marked.items() if text}

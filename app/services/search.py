@@ -257,10 +257,10 @@ class SearchService:
         )
 
     def _summaries(self, session: Session, slugs: list[str]) -> dict[str, Summary]:
-        """The published ones' summaries, each with its passages if the index kept them."""
+        """The published ones' summaries, each with its sentences if the index kept them."""
         found = store.published_summaries(session, slugs)
         kept = self.index.passages({slug: study.body for slug, study in found.items()})
-        return {slug: replace(study, passages=kept.get(slug)) for slug, study in found.items()}
+        return {slug: replace(study, sentences=kept.get(slug)) for slug, study in found.items()}
 
     def _pins(self, request: SearchRequest, plan: "_Plan") -> list[str]:
         """The best bets for this search: case studies moderators pinned to its words, shown

@@ -94,3 +94,24 @@ def test_a_text_s_stems_are_each_word_analysed_alone(text: str) -> None:
     assert list(analysis.stems(words)) == [
         analysis._alone(analysis._ANALYZER, word) for word in words
     ]
+
+
+def test_warming_keeps_the_commonest_words_stems_and_the_stop_words() -> None:
+    """A start reads the stems of the spelling list's commonest words ahead (and the stop
+    words'), up to STEMS_WARMED: a snippet then looks them up, as written, without the
+    analyser."""
+    listed = {f"word{n:05}": 100_000 - n for n in range(analysis.STEMS_WARMED + 500)}
+    listed["fostering"] = 1_000_000
+    asked = ["Fostering", "the", "And", "word00000", f"word{analysis.STEMS_WARMED - 40:05}"]
+    expected = [analysis._alone(analysis._ANALYZER, word) for word in asked]
+    analysis._kept_stem.cache_clear()
+    try:
+        assert analysis.warm_stems(listed) == analysis.STEMS_WARMED
+        kept = analysis._kept_stem.cache_info()
+        assert kept.currsize == analysis.STEMS_WARMED
+        assert list(analysis.stems(asked)) == expected
+        assert analysis._kept_stem.cache_info().misses == kept.misses  # all found kept
+        analysis.stem(f"word{analysis.STEMS_WARMED + 100:05}")  # too rare to have been warmed
+        assert analysis._kept_stem.cache_info().misses == kept.misses + 1
+    finally:
+        analysis._kept_stem.cache_clear()

@@ -7,6 +7,7 @@ from html import unescape
 from pathlib import Path
 
 import nh3
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.fields import ID
@@ -15,9 +16,19 @@ from app.config import ROOT
 from app.core.collection import read_collection
 from app.core.markdown import _MARKDOWN, markdown_passages
 from app.core.vocabulary import get_vocabulary
+from app.search import passages
 from app.search.analysis import stem
 from app.search.generations import readable
-from app.search.highlight import LIMIT, _hits, _matches, _split, _stems, passage, snippet
+from app.search.highlight import (
+    LIMIT,
+    _hits,
+    _matches,
+    _split,
+    _stems,
+    passage,
+    sentences,
+    snippet,
+)
 from app.search.index import SearchIndex
 from app.search.schema import to_document
 from bench.corpus import case_studies
@@ -221,7 +232,7 @@ def test_the_index_keeps_a_body_s_passages_only_for_that_body(tmp_path: Path) ->
         index.rebuild([to_document(s, vocabulary, "hash") for s in studies], change_id=1)
         asked = {s.slug: s.body for s in studies}
         kept = index.passages(asked)
-        assert kept == {s.slug: markdown_passages.__wrapped__(s.body) for s in studies}
+        assert kept == {s.slug: sentences(markdown_passages.__wrapped__(s.body)) for s in studies}
         # The store's body has moved on (the index lags it): nothing kept is used for it.
         edited = {slug: body + "\n\nA new paragraph." for slug, body in asked.items()}
         assert index.passages(edited) == {}
@@ -230,7 +241,7 @@ def test_the_index_keeps_a_body_s_passages_only_for_that_body(tmp_path: Path) ->
         changed = make_case_study(slug="study-0", body=edited["study-0"])
         index.apply([to_document(changed, vocabulary, "hash")], [], change_id=2)
         assert index.passages({"study-0": edited["study-0"]}) == {
-            "study-0": markdown_passages.__wrapped__(edited["study-0"])
+            "study-0": sentences(markdown_passages.__wrapped__(edited["study-0"]))
         }
         index.apply([], ["study-1"], change_id=3)  # withdrawn: its passages are not offered
         assert index.passages({"study-1": asked["study-1"]}) == {}
@@ -249,3 +260,42 @@ def test_choosing_a_sentence_counts_what_marking_it_finds(
     hits = _hits(text, matched)
     words, phrases = _split(matched)
     assert _matches(_stems(text), words, phrases) == ({term for *_, term in hits}, len(hits))
+
+
+def test_kept_sentences_give_the_snippet_the_passages_give() -> None:
+    """A card made from the sentences and stems the index kept marks the same sentence as one
+    made from the body parsed afresh, for the words of its own sentences, alone, in pairs and
+    as phrases, beside its summary and without one."""
+    studies = read_collection(ROOT / "data" / "case_studies")[0][:40]
+    studies += list(itertools.islice(case_studies(40), 40))
+    for study in studies:
+        kept = passages.unpack(passages.pack(study.body), study.body)
+        assert kept is not None
+        parsed = markdown_passages.__wrapped__(study.body)
+        words = [w for _, held in kept[:12] for w in held[:3]]
+        asked = [frozenset({w}) for w in words] + [
+            frozenset({a, b}) for a, b in itertools.pairwise(words)
+        ]
+        asked += [frozenset({" ".join(held[:2])}) for _, held in kept[:12] if len(held) > 1]
+        for terms_ in asked:
+            for besides in (study.summary, ""):
+                made = passage(study.outcomes, terms_, besides=besides, kept=kept)
+                assert made == passage((*parsed, *study.outcomes), terms_, besides=besides)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_a_body_s_kept_sentences_are_its_sentences_and_stems(body: str) -> None:
+    """Whatever the body holds (tabs, newlines, other spaces, letters of any script), what is
+    kept reads back as the sentences and stems worked out from its passages."""
+    from app.core.markdown import passages_of
+
+    assert passages.unpack(passages.pack(body), body) == sentences(passages_of(body))
+
+
+def test_sentences_kept_by_other_rules_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    packed = passages.pack(BODY)
+    assert passages.unpack(packed, BODY) == sentences(markdown_passages.__wrapped__(BODY))
+    monkeypatch.setattr(passages, "KEY", b"another analyser")
+    assert passages.unpack(packed, BODY) is None
+    assert passages.unpack(packed[:32] + packed[40:], BODY) is None  # damaged
