@@ -3,12 +3,12 @@
 Times are compared, not asserted: on a shared machine an absolute limit says more about the
 neighbours than about the code. They are this process's CPU time (the server runs in the test's
 own process), not wall time, which a busy neighbour stretches at random: under a load of 10 one
-wall-clock median came out 6 times the ordinary one. Each round asks one ordinary search and then one of each hostile
-kind, all different (no cache answers any), over the 199 bundled case studies; the median time
-of each kind must stay within a few times the ordinary median of the same run. Before the
-bounds, a 1,000-letter made-up word took about 40 times as long as an ordinary search (its
-spelling automaton), 20 made-up 49-letter words about 50 times, 180 made-up short words 20
-times.
+wall-clock median came out 6 times the ordinary one. Each round asks one ordinary search and
+then one of each hostile kind, all different (no cache answers any), over the 199 bundled case
+studies; the median time of each kind must stay within a few times the ordinary median of the
+same run. Before the bounds, a 1,000-letter made-up word took about 40 times as long as an
+ordinary search (its spelling automaton), 20 made-up 49-letter words about 50 times, 180 made-up
+short words 20 times.
 """
 
 import random
