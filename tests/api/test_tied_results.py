@@ -5,26 +5,11 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from testkit.factories import BODY, make_case_study
+from testkit.factories import make_case_study, make_draft
 from tests.api.alerting import publish
 from tests.conftest import MakeClient
 
-SAME = {
-    "title": "Kinship carers support hub",
-    "council": "Leeds City Council",
-    "region": "Yorkshire and the Humber",
-    "summary": "A hub that gives kinship carers advice, training and peer support.",
-    "body": BODY.format(
-        challenge="Kinship carers felt unsupported and alone.",
-        solution="A hub with a helpline, training evenings and peer groups.",
-        impact="Carers said they felt less alone.",
-    ),
-    "outcomes": ["Carers supported rose from 40 to 95"],
-    "priority_areas": ["early-help"],
-    "age_bands": ["5-11"],
-    "themes": ["permanence"],
-    "evidence": "emerging",
-}
+SAME = make_draft()  # a submission's fields: the collection's and the published ones tie
 
 
 def _all_pages(client: TestClient, **params: Any) -> list[str]:
