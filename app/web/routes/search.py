@@ -13,11 +13,11 @@ from app.web.middleware.etags import etag_of
 from app.web.presenters import search_page_public, suggest_public
 from app.web.routes.params import search_params
 from app.web.schemas import SearchPagePublic, SuggestPagePublic
+from app.web.search_route import SearchRoute
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
 
-@router.get("/search", response_model=SearchPagePublic)
 def search(
     searching: SearchingDep,
     request: Annotated[SearchRequest, Depends(search_params)],
@@ -60,6 +60,16 @@ def search(
         else:
             body, etag = service.rendered(session, request, base_url, render)
     return Response(body, media_type="application/json", headers={"ETag": etag})
+
+
+# Its query string read in one step (search_route.py); declared as FastAPI reads it, for the docs.
+router.add_api_route(
+    "/search",
+    search,
+    methods=["GET"],
+    response_model=SearchPagePublic,
+    route_class_override=SearchRoute,
+)
 
 
 @router.get("/suggest", response_model=SuggestPagePublic)
