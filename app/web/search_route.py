@@ -11,18 +11,19 @@ parameters; anything else is refused when the route is made, not at the first re
 
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Annotated, Any, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.params import Depends, Query
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from pydantic import BaseModel, ValidationError, create_model
 from starlette.concurrency import run_in_threadpool
 
 _SEQUENCES = (list, tuple, set, frozenset)
 Call = Callable[[Request, dict[str, Any]], Awaitable[Any]]
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
 class _Fields:
@@ -127,3 +128,15 @@ class SearchRoute(APIRoute):
             return response
 
         return handle
+
+
+def get(router: APIRouter, path: str, **options: Any) -> Callable[[Endpoint], Endpoint]:
+    """`@router.get(path, **options)`, the route made a SearchRoute."""
+
+    def register(endpoint: Endpoint) -> Endpoint:
+        router.add_api_route(
+            path, endpoint, methods=["GET"], route_class_override=SearchRoute, **options
+        )
+        return endpoint
+
+    return register
