@@ -103,6 +103,8 @@ class SearchRoute(APIRoute):
     """A route whose query string is read and validated in one step (see the module)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        if self.dependencies:
+            raise TypeError("SearchRoute: a route's or its router's own dependencies are not run")
         fields = _Fields()
         call = _reader(self.endpoint, fields)
         model = fields.model(f"{self.endpoint.__name__}_query")

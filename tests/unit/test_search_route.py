@@ -84,3 +84,7 @@ def test_refuses_what_it_cannot_read() -> None:
     for endpoint, why in ((from_generator, "async"), (with_tuple, "list"), (required, "default")):
         with pytest.raises(TypeError, match=why):
             FastAPI().router.add_api_route("/x", endpoint, route_class_override=SearchRoute)
+    with pytest.raises(TypeError, match="dependencies are not run"):
+        FastAPI().router.add_api_route(
+            "/x", endpoint, dependencies=[Depends(asker)], route_class_override=SearchRoute
+        )
