@@ -1,7 +1,6 @@
 """Search use case: validate filters, query the index, load the hits from the store in order."""
 
 import math
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from app.search.pins import pinned_page
 from app.search.query import Query, QueryBuilder, clean
 from app.search.schema import council_key
 from app.services.analytics import QueryCounter
+from app.services.corrections import corrected
 from app.services.curation import Curation
 from app.services.facet_values import FacetValues
 from app.services.filters import SearchRequest, age_bands, validated
@@ -40,10 +40,6 @@ from app.store import changelog
 from app.store.db import Session
 from app.store.models import CaseStudy
 
-# A word worth checking for typos: letters only, not an operator, not next to a wildcard, and
-# not right after NOT (correcting a word someone excluded would change what they excluded).
-_CHECKABLE = re.compile(r"(?<![\w*?])(?<!NOT )[^\W\d_]{4,}(?![\w*?'\u2019])")
-_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _Rendering = TypeVar("_Rendering")
 
 
@@ -92,27 +88,6 @@ class SearchService:
         self._suggester: Suggester | None = None
         self._councils: dict[str, str] = {}
 
-    def correct(self, text: str) -> str | None:
-        """Return text with the words no published case study contains corrected, or None."""
-        text = clean(text)
-        spans: list[tuple[re.Match[str], str]] = []
-        for match in _CHECKABLE.finditer(text):
-            word = match.group()
-            if word in _OPERATORS or self.queries.thesaurus.knows(word):
-                continue
-            tokens = [t.text for t in self._words(word)]
-            if len(tokens) == 1:
-                spans.append((match, tokens[0]))
-        fixes = self.index.corrections(list(dict.fromkeys(folded for _, folded in spans)))
-        if not fixes:
-            return None
-        for match, folded in reversed(spans):
-            if folded in fixes:
-                fix = fixes[folded]
-                fix = fix.capitalize() if match.group()[0].isupper() else fix
-                text = text[: match.start()] + fix + text[match.end() :]
-        return text
-
     def _plan(self, request: SearchRequest) -> "_Plan":
         """What to search for: validated filters, the corrected and expanded query. Kept per
         index version (spelling corrections depend on what is indexed), so paging through a
@@ -131,7 +106,7 @@ class SearchService:
         age_bands(self.vocabulary, selected, request.age)
         # A word that no published case study contains cannot add a result; searching for the
         # likeliest intended word instead can only find more, so the corrected query is used.
-        did_you_mean = self.correct(request.q)
+        did_you_mean = corrected(request.q, self.queries.thesaurus, self._words, self.index)
         query = self.queries.build(did_you_mean or request.q)
         sort: Sort = request.sort or ("relevance" if query is not None else "newest")
         councils = list(dict.fromkeys(council_key(c) for c in request.councils if c.strip()))
@@ -204,16 +179,22 @@ class SearchService:
         the curation version, brought up to the store's count of curation changes read with
         the head (a page without a pin already saved was served by another worker); and the
         index's version, so a page made before this process's index caught up is made again."""
-        head, curated = changelog.heads(session)
-        key = (head, self.index.current_version(), self._curation(session, curated), request.key())
-        with self._cache_lock:
-            entry = self._cache.get(key)
+        key, entry = self._lookup(session, request)
         if entry is None:
-            entry = Entry(self._search(session, request, head), 0)
+            entry = Entry(self._search(session, request, key[0]), 0)
             if self._cache.maxsize:  # its size (its JSON's) is worked out only to be kept
                 entry = entry_of(entry.page, key)
                 with self._cache_lock:
                     remember(self._cache, key, entry)
+        return self._counted(request, entry)
+
+    def _lookup(self, session: Session, request: SearchRequest) -> tuple[Any, Entry | None]:
+        head, curated = changelog.heads(session)
+        key = (head, self.index.current_version(), self._curation(session, curated), request.key())
+        with self._cache_lock:
+            return key, self._cache.get(key)
+
+    def _counted(self, request: SearchRequest, entry: Entry) -> Entry:
         if self.counter is not None and request.page == 1:
             self.counter.record(request.q, entry.page.total)
         if self.metrics is not None:
@@ -221,6 +202,22 @@ class SearchService:
             if not entry.page.total:
                 self.metrics.zero_results.inc()
         return entry
+
+    @property
+    def keeps_pages(self) -> bool:
+        return bool(self._cache.maxsize)
+
+    def kept(self, session: Session, request: SearchRequest, form: str) -> Any:
+        """rendered()'s answer when the page and its rendering in `form` are kept and nothing
+        has changed since (the same key, head read first; counted as rendered() counts); else
+        None, having worked nothing out: cheap enough to ask before handing a search to a
+        thread (issue 19)."""
+        entry = self._lookup(session, request)[1]
+        rendered = None if entry is None else entry.rendered
+        if entry is None or rendered is None or rendered[0] != form:
+            return None
+        self._counted(request, entry)
+        return rendered[1]
 
     def _search(self, session: Session, request: SearchRequest, head: int) -> SearchPage:
         """head: the change log's head, read before anything else (see result_cards.py)."""

@@ -64,13 +64,28 @@ def reading(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+def reads_locally(engine: Engine) -> bool:
+    """Whether a read waits on no network: SQLite's file, read in this process (a short read
+    may then be done on the event loop; PostgreSQL's is a round trip and is not)."""
+    return engine.dialect.name == "sqlite"
+
+
 def ping(engine: Engine) -> None:
     """Raise if the store does not answer."""
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
 
 
-__all__ = ["Engine", "Session", "init_db", "make_engine", "ping", "reading", "session_scope"]
+__all__ = [
+    "Engine",
+    "Session",
+    "init_db",
+    "make_engine",
+    "ping",
+    "reading",
+    "reads_locally",
+    "session_scope",
+]
 
 
 def close_engine(engine: Engine, wait: float = 60.0) -> bool:

@@ -26,7 +26,7 @@ from app.services.reviews import CurrencyChecks
 from app.services.search import SearchService
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.store.db import Session, reading
+from app.store.db import Session, reading, reads_locally
 from app.store.keys import authenticate
 from app.web import csrf
 from app.web.auth import SignInRequired, session_secret
@@ -83,18 +83,21 @@ class Searching:
     dependency instead of three or four: FastAPI's dependency step costs each dependency of
     each request its own pass (issue 19). The endpoint opens its session with `open_session`
     in its own thread: a `def` generator dependency costs two more thread hand-offs (to open
-    and to close) a request."""
+    and to close) a request. `local`: the store is read without a network round trip (SQLite),
+    so the search API may read the change log's head on the event loop for a kept page."""
 
     service: SearchService
     vocabulary: Vocabulary
     base_url: str
     open_session: Callable[[], AbstractContextManager[Session]]
+    local: bool = False
 
 
 async def get_searching(request: Request) -> Searching:
     state = request.app.state
     opener = functools.partial(reading, state.engine)
-    return Searching(state.search, state.vocabulary, await get_base_url(request), opener)
+    local = reads_locally(state.engine)
+    return Searching(state.search, state.vocabulary, await get_base_url(request), opener, local)
 
 
 SearchingDep = Annotated[Searching, Depends(get_searching)]

@@ -88,6 +88,21 @@ def test_metrics_count_requests_searches_and_the_index(client: TestClient) -> No
     assert "bf_index_lag_changes 0.0" in text
 
 
+def test_a_search_answered_from_its_kept_page_is_counted_as_any_other(client: TestClient) -> None:
+    """The kept page is answered before the search reaches a thread (SQLite; issue 19): it is
+    still counted, timed and given the same answer, and a changed search is not mistaken for
+    it."""
+    first = client.get("/api/v1/search", params={"q": "fostering"})
+    again = [client.get("/api/v1/search", params={"q": "fostering"}) for _ in range(2)]
+    assert all(r.content == first.content for r in again)
+    assert all(r.headers["etag"] == first.headers["etag"] for r in again)
+    other = client.get("/api/v1/search", params={"q": "fostering", "per_page": 1})
+    assert other.json()["per_page"] == 1
+    text = client.get("/metrics").text
+    assert 'bf_http_requests_total{method="GET",route="/api/v1/search",status="200"} 4.0' in text
+    assert "bf_searches_total 4.0" in text
+
+
 def test_every_response_has_a_request_id(client: TestClient) -> None:
     made = client.get("/api/v1/search").headers["x-request-id"]
     assert len(made) == 32

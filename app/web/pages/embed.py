@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.core.vocabulary import FILTERS, Vocabulary
 from app.services.filters import SearchRequest
+from app.web import search_route
 from app.web.assets import VersionedScript, widget_script
 from app.web.deps import SearchingDep
 from app.web.pages.templating import Link, templates
@@ -135,7 +136,7 @@ def contact_href(contact: str) -> str:
     return contact if contact.startswith(("https://", "http://")) else ""
 
 
-@router.get("/embed", response_class=HTMLResponse)
+@search_route.get(router, "/embed", response_class=HTMLResponse)  # its query read in one step
 def embed_page(
     request: Request,
     searching: SearchingDep,

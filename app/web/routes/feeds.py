@@ -14,7 +14,8 @@ from app.core.content import first_day
 from app.core.sanitise import xml_safe
 from app.services.filters import SearchRequest, known
 from app.store.models import CaseStudy
-from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
+from app.web import search_route
+from app.web.deps import SearchingDep
 from app.web.pages.finder import describe
 from app.web.pages.templating import Link
 from app.web.routes.params import search_params
@@ -53,24 +54,24 @@ def _timestamp(study: CaseStudy) -> str:
     return study.modified_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@router.get(
+@search_route.get(  # its query string read in one step
+    router,
     "/feeds/case-studies.atom",
     response_class=Response,
     responses={200: {"content": {"application/atom+xml": {}}}},
 )
 def atom_feed(
     request: Request,
-    session: SessionDep,
-    service: SearchDep,
-    vocabulary: VocabularyDep,
-    base_url: BaseUrlDep,
+    searching: SearchingDep,
     params: Annotated[SearchRequest, Depends(search_params)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     """Newly published case studies, newest first, as Atom. Takes the search parameters, so a
     feed can follow one theme, age band, region or query."""
+    vocabulary, base_url = searching.vocabulary, searching.base_url
     wanted = replace(params, sort=params.sort or "newest")
-    studies = service.matching(session, wanted, limit)
+    with searching.open_session() as session:  # in the endpoint's thread (deps.Searching)
+        studies = searching.service.matching(session, wanted, limit)
     link = Link.of(request)
     ET.register_namespace("", ATOM)
     ET.register_namespace("bf", OURS)
@@ -115,20 +116,40 @@ def atom_feed(
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
+def _row(study: CaseStudy, base_url: str) -> dict[str, str]:
+    """One case study's CSV columns (read while its session is open: its tags load lazily)."""
+    return {
+        "slug": study.slug,
+        "title": study.title,
+        "council": study.council,
+        "region": study.region,
+        "published": study.published or "",
+        "last_reviewed": study.last_reviewed or "",
+        "evidence": study.evidence,
+        "priority_areas": "; ".join(study.tag_values("priority_areas")),
+        "age_bands": "; ".join(study.tag_values("age_bands")),
+        "themes": "; ".join(study.tag_values("themes")),
+        "programme": study.programme or "",
+        "summary": study.summary,
+        "outcomes": "; ".join(study.outcomes),
+        "source_url": study.source_url or "",
+        "url": f"{base_url}/case-studies/{study.slug}",
+    }
+
+
 def _cell(value: str) -> str:
     """Keep spreadsheet programs from running a cell as a formula."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-@router.get(
+@search_route.get(  # its query string read in one step
+    router,
     "/api/v1/search.csv",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
 def search_csv(
-    session: SessionDep,
-    service: SearchDep,
-    base_url: BaseUrlDep,
+    searching: SearchingDep,
     params: Annotated[SearchRequest, Depends(search_params)],
 ) -> Response:
     """Every case study a search finds (up to 10,000), in its order, as CSV: the same parameters
@@ -136,24 +157,11 @@ def search_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for study in service.matching(session, params, CSV_LIMIT):
-        values = {
-            "slug": study.slug,
-            "title": study.title,
-            "council": study.council,
-            "region": study.region,
-            "published": study.published or "",
-            "last_reviewed": study.last_reviewed or "",
-            "evidence": study.evidence,
-            "priority_areas": "; ".join(study.tag_values("priority_areas")),
-            "age_bands": "; ".join(study.tag_values("age_bands")),
-            "themes": "; ".join(study.tag_values("themes")),
-            "programme": study.programme or "",
-            "summary": study.summary,
-            "outcomes": "; ".join(study.outcomes),
-            "source_url": study.source_url or "",
-            "url": f"{base_url}/case-studies/{study.slug}",
-        }
+    base_url = searching.base_url
+    with searching.open_session() as session:  # in the endpoint's thread (deps.Searching)
+        studies = searching.service.matching(session, params, CSV_LIMIT)
+        rows = [_row(study, base_url) for study in studies]
+    for values in rows:
         writer.writerow([_cell(values[c]) for c in CSV_COLUMNS])
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(

@@ -5,10 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from app.core.results import SearchPage
 from app.services.filters import SearchRequest
-from app.web.deps import BaseUrlDep, SearchDep, SearchingDep
+from app.web import search_route
+from app.web.deps import BaseUrlDep, SearchDep, Searching, SearchingDep
 from app.web.middleware.etags import etag_of
 from app.web.presenters import search_page_public, suggest_public
 from app.web.routes.params import search_params
@@ -17,8 +19,8 @@ from app.web.schemas import SearchPagePublic, SuggestPagePublic
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
 
-@router.get("/search", response_model=SearchPagePublic)
-def search(
+@search_route.get(router, "/search", response_model=SearchPagePublic)  # its query read in one step
+async def search(
     searching: SearchingDep,
     request: Annotated[SearchRequest, Depends(search_params)],
     explain: Annotated[
@@ -47,6 +49,20 @@ def search(
     """
 
     service, base_url = searching.service, searching.base_url
+    if not explain and searching.local and service.keeps_pages:
+        # A page kept, and still current by the change log's head read first, is answered here
+        # on the event loop: handing it to a thread cost more than the rest of it (issue 19).
+        # Only when the head is a local file's read (SQLite); PostgreSQL's waits on the network.
+        with searching.open_session() as session:
+            kept = service.kept(session, request, base_url)
+        if kept is not None:
+            return _json(*kept)
+    return await run_in_threadpool(_searched, searching, request, explain)
+
+
+def _searched(searching: Searching, request: SearchRequest, explain: bool) -> Response:
+    """The search worked out (or its kept page found) in a thread of the pool."""
+    service, base_url = searching.service, searching.base_url
 
     # Encoded once per cached page and origin (without FastAPI validating it again), and
     # hashed for its ETag once with it (the ETags middleware then passes the body through).
@@ -59,6 +75,10 @@ def search(
             body, etag = render(service.explained(session, request))
         else:
             body, etag = service.rendered(session, request, base_url, render)
+    return _json(body, etag)
+
+
+def _json(body: bytes, etag: str) -> Response:
     return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
