@@ -47,6 +47,8 @@ class _Fields:
             raise TypeError(f"SearchRoute: {name} needs a default")
         if name in self.declared:
             raise TypeError(f"SearchRoute: {name} declared twice")
+        if info is not None and info.alias not in (None, name):
+            raise TypeError(f"SearchRoute: {name} has an alias, which it does not read")
         metadata = info.metadata if info is not None else []
         self.declared[name] = (Annotated[(kind, *metadata)] if metadata else kind, default)
         self.many.append((name, origin is list))

@@ -81,7 +81,11 @@ def test_refuses_what_it_cannot_read() -> None:
     def required(n: int) -> None:
         return None
 
-    for endpoint, why in ((from_generator, "async"), (with_tuple, "list"), (required, "default")):
+    def aliased(n: Annotated[int, Query(alias="m")] = 0) -> None:
+        return None
+
+    cases = ((from_generator, "async"), (with_tuple, "list"), (required, "default"))
+    for endpoint, why in (*cases, (aliased, "alias")):
         with pytest.raises(TypeError, match=why):
             FastAPI().router.add_api_route("/x", endpoint, route_class_override=SearchRoute)
     with pytest.raises(TypeError, match="dependencies are not run"):
