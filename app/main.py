@@ -56,6 +56,7 @@ from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
 from app.web.pages import alerts as alert_pages
+from app.web.pages import amendments as amendment_pages
 from app.web.pages import api_keys as api_key_pages
 from app.web.pages import best_bets as best_bet_pages
 from app.web.pages import case_studies as case_study_pages
@@ -319,6 +320,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         alert_pages,
         moderation_pages,
         decision_pages,
+        amendment_pages,
         insight_pages,
         api_key_pages,
         embed_site_pages,

@@ -1,5 +1,6 @@
 """amendments to published case studies: the proposed content beside the live row, with its
-own state and version, at most one open per case study
+own state and version, at most one open per case study; a council officer's draft of a
+change to an open amendment
 
 Revision ID: 0010
 Revises: 0009
@@ -19,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Plain ADD COLUMN: rebuilding the table on SQLite would drop the rows that refer to it.
+    op.add_column("draft", sa.Column("amends_revision", sa.Integer(), nullable=True))
     op.create_table(
         "case_study_revision",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -53,3 +56,4 @@ def downgrade() -> None:
     with op.batch_alter_table("case_study_revision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_study_revision_case_study_id"))
     op.drop_table("case_study_revision")
+    op.drop_column("draft", "amends_revision")
