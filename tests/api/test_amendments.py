@@ -4,15 +4,27 @@ feed, the embed, the API) until a moderator publishes the amendment; the moderat
 changes or reject it; the council changes or withdraws it; and every change names the version
 it read, so an amendment racing an unpublish or a publish is a 409, never a lost update."""
 
+from collections.abc import Callable
 from datetime import date
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
+from app.config import Settings
 from testkit.factories import make_draft
+from testkit.smtp import SmtpServer
+from tests.api.browsing import invite, mailing
 from tests.api.conftest import Keys, auth, submit
 from tests.api.test_moderation_races import CHILD, assert_index_agrees_with_store, at_once, found
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return mailing(settings, smtp)
+
 
 NEW_SUMMARY = "A hub that gives kinship carers advice, training, quokka walks and peer support."
 
@@ -267,3 +279,29 @@ def test_an_amendment_racing_an_unpublish_or_a_change_of_itself(
         assert public["summary"] == live["summary"]
     assert found(client, "numbat") == []
     assert_index_agrees_with_store(client)
+
+
+def test_the_councils_people_are_told_what_happens_to_their_changes(
+    client: TestClient, keys: Keys, smtp: SmtpServer
+) -> None:
+    live = published(client, keys, title="Kinship hub for letters")
+    invite(client, "officer@leeds.example", "council", "Leeds City Council")
+
+    def to_leeds(subject: str) -> Callable[[EmailMessage], bool]:
+        return lambda m: m["To"] == "officer@leeds.example" and m["Subject"] == subject
+
+    first = propose(client, keys.leeds, live, {"summary": NEW_SUMMARY}).json()
+    received = smtp.inbox.wait_for(
+        to_leeds("We have received the changes to Kinship hub for letters")
+    )
+    assert "The published version stays on the site" in received.get_content()
+    decide(client, keys, first["id"], "reject", {"reason": "The old summary is clearer."})
+    rejected = smtp.inbox.wait_for(
+        to_leeds("The changes to Kinship hub for letters will not be published")
+    )
+    assert "The old summary is clearer." in rejected.get_content()
+    assert "stays on the site as it was" in rejected.get_content()
+    second = propose(client, keys.leeds, live, {"summary": NEW_SUMMARY}).json()
+    decide(client, keys, second["id"], "publish")
+    done = smtp.inbox.wait_for(to_leeds("The changes to Kinship hub for letters are published"))
+    assert f"/my/submissions/{live['id']}" in done.get_content()
