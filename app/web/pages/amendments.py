@@ -4,6 +4,7 @@ published version) and its decisions in two steps, as for a submission (`decisio
 request changes, reject, confirm the safeguarding check, each at the version on screen. The
 published version stays public until the changes are published."""
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -32,6 +33,25 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)]
 AmendmentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Action = Annotated[str, Path(max_length=40)]
 ALLOWED = ("publish", "request-changes", "reject", "confirm-safeguarding")
+WORDS = {  # what each decision does to proposed changes, in place of a submission's words
+    "publish": replace(
+        decisions.ACTIONS["publish"],
+        question="Publish these changes?",
+        outcome="The published case study takes these changes at once: its page and search "
+        "show them, for anyone to read.",
+    ),
+    "request-changes": replace(
+        decisions.ACTIONS["request-changes"],
+        outcome="The changes go back to the council with your message. The published version "
+        "stays as it is meanwhile.",
+    ),
+    "reject": replace(
+        decisions.ACTIONS["reject"],
+        question="Reject these changes?",
+        outcome="The council sees your reason. The published version stays as it is.",
+    ),
+    "confirm-safeguarding": decisions.ACTIONS["confirm-safeguarding"],
+}
 DONE = {  # the banner after a decision
     "publish": "Published: the case study shows the changes now",
     "request-changes": "Changes requested: the council can see your message",
@@ -83,7 +103,7 @@ def review(
         "base": f"/moderation/amendments/{amendment_id}",
         "states": STATES,
         "actions": ACTIONS,
-        "decisions": [(a, decisions.ACTIONS[a]) for a in open_to],
+        "decisions": [(a, WORDS[a]) for a in open_to],
         "label": vocabulary.label,
         "kinds": {k: vocabulary_name(k) for k in KINDS},
         "evidence": vocabulary.find("evidence", found.content.evidence),
@@ -93,9 +113,9 @@ def review(
 
 
 def _decision(action: str) -> decisions.Decision:
-    if action not in ALLOWED:
+    if action not in WORDS:
         raise NotFound(f"There is no decision called {action!r} for proposed changes.")
-    return decisions.ACTIONS[action]
+    return WORDS[action]
 
 
 def _render(request: Request, template: str, status: int, **context: Any) -> Response:
