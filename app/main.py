@@ -23,6 +23,8 @@ from app.search.index import SearchIndex
 from app.services.accounts import AccountService
 from app.services.alert_sender import AlertSender
 from app.services.alerts import AlertService
+from app.services.amendment_decisions import AmendmentDecisions
+from app.services.amendments import AmendmentService
 from app.services.analytics import QueryCounter
 from app.services.best_bets import BestBets
 from app.services.collection import load_collection
@@ -54,6 +56,7 @@ from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
 from app.web.pages import accounts, api_docs, councils, my_submissions, people
 from app.web.pages import alerts as alert_pages
+from app.web.pages import amendments as amendment_pages
 from app.web.pages import api_keys as api_key_pages
 from app.web.pages import best_bets as best_bet_pages
 from app.web.pages import case_studies as case_study_pages
@@ -71,6 +74,7 @@ from app.web.pages import synonyms as synonym_pages
 from app.web.problems import PROBLEM_JSON, install_error_handlers
 from app.web.routes import (
     alerts,
+    amendments,
     analytics,
     best_bets,
     case_studies,
@@ -161,6 +165,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.submissions = SubmissionService(index, notices)
     # A publish is in search before it is answered, the index rebuilt first if it has to be.
     app.state.moderation = ModerationService(lambda: sync_index(engine, index, vocabulary), notices)
+    app.state.amendments = AmendmentService(index, notices)
+    app.state.amendment_decisions = AmendmentDecisions(
+        app.state.amendments, lambda: sync_index(engine, index, vocabulary), notices
+    )
     app.state.tagger = Tagger(index, vocabulary)
     app.state.review = ReviewService(app.state.submissions, app.state.tagger)
     metrics.watch_outbox(engine)
@@ -180,7 +188,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.alert_send_seconds:
         alert_sender.start()
     app.state.reviews = reviews = CurrencyChecks(
-        settings, mailer.wake, lambda: sync_index(engine, index, vocabulary)
+        settings, mailer.wake, lambda: sync_index(engine, index, vocabulary), app.state.amendments
     )
     review_schedule = ReviewSchedule(engine, reviews, settings.review_check_minutes)
     log.info(review_schedule.start())
@@ -294,6 +302,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         case_studies,
         submissions,
         moderation,
+        amendments,
         analytics,
         health,
         feeds,
@@ -311,6 +320,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         alert_pages,
         moderation_pages,
         decision_pages,
+        amendment_pages,
         insight_pages,
         api_key_pages,
         embed_site_pages,

@@ -82,6 +82,37 @@ class SubmissionPublic(CaseStudyContent):
     public_url: str | None = Field(description="The published case study, once published")
 
 
+class AmendmentPublic(CaseStudyContent):
+    """An amendment proposed to a published case study: the content it would publish, and its
+    own state and version; the published version stays public until a moderator publishes it."""
+
+    id: int
+    case_study_id: int = Field(description="The published case study it amends (a submission)")
+    slug: str
+    status: Status = Field(
+        description="submitted (waiting for a moderator), changes_requested, then published, "
+        "rejected or withdrawn"
+    )
+    version: int = Field(description="The amendment's version, its ETag; send it as If-Match")
+    base_version: int = Field(description="The case study's version it was proposed against")
+    proposed_by: str
+    moderation_message: str | None
+    safeguarding: Safeguarding
+    warnings: list[SubmissionWarning]
+    created_at: datetime
+    modified_at: datetime
+    url: str = Field(description="This amendment in the API")
+    submission_url: str = Field(description="The case study it amends, in the API")
+    public_url: str = Field(description="The published case study, as it is public now")
+
+
+class AmendmentList(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    results: list[AmendmentPublic]
+
+
 class SubmissionList(BaseModel):
     total: int
     page: int
@@ -103,7 +134,14 @@ class HistoryEvent(BaseModel):
         "unpublished",
         "safeguarding_confirmed",
         "reviewed",  # "Still current", answered from an "Is this still current?" email
-        "update_needed",  # "Needs an update", answered likewise
+        "update_needed",  # "Needs an update", answered likewise: opens an amendment
+        # An amendment to a published case study, which stays public meanwhile:
+        "amendment_proposed",
+        "amendment_amended",
+        "amendment_withdrawn",
+        "amendment_published",
+        "amendment_changes_requested",
+        "amendment_rejected",
     ]
     from_status: Status | None
     to_status: Status | None

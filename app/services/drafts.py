@@ -11,10 +11,11 @@ from app.core import drafting, safeguarding
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.principals import Principal
 from app.core.submissions import SubmissionWarning, TagDraft, TagSuggestions
+from app.services.amendments import AmendmentService
 from app.services.duplicates import duplicates
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.services.workflow import OPEN
+from app.services.workflow import OPEN, PUBLISHED
 from app.store import case_studies as store
 from app.store import drafts
 from app.store.db import Session
@@ -38,9 +39,12 @@ class Help:
 
 
 class DraftService:
-    def __init__(self, submissions: SubmissionService, tagger: Tagger) -> None:
+    def __init__(
+        self, submissions: SubmissionService, tagger: Tagger, amendments: AmendmentService
+    ) -> None:
         self.submissions = submissions
         self.tagger = tagger
+        self.amendments = amendments
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -75,24 +79,30 @@ class DraftService:
         return row
 
     def start_amendment(self, session: Session, principal: Principal, record_id: int) -> Draft:
-        """A draft of an amendment, from the submission as it is now (or the one already
-        started from this version)."""
+        """A draft of a change, from the submission as it is now, or from a published case
+        study's open amendment (or as it is published, to propose one); the one already started
+        from this version if there is one."""
         row = self.submissions.get(session, principal, record_id)
-        if row.status not in OPEN:
+        assert row.id is not None
+        revision = self.amendments.open_one(session, row.id) if row.status == PUBLISHED else None
+        if row.status not in (*OPEN, PUBLISHED):
             raise Conflict(
                 f"This submission is {row.status.replace('_', ' ')}; only one waiting for "
-                "review or with changes requested can be changed."
+                "review, with changes requested or published can be changed."
             )
-        assert row.id is not None
+        version = revision.version if revision else row.version
+        changes = revision.id if revision else None
         found = drafts.draft_amending(session, row.id)
-        if found is not None and found.amends_version == row.version:
+        if found and (found.amends_version, found.amends_revision) == (version, changes):
             return found
         if found is not None:  # started from an older version: start again from this one
             drafts.delete_draft(session, found)
-        fields = drafting.fields_of(store.to_file(row).model_dump())
+        content = store.to_file(row).model_dump()
+        fields = drafting.fields_of({**content, **(revision.content if revision else {})})
         draft = drafts.new_draft(
-            session, _council(principal), principal.name, fields, (row.id, row.version)
+            session, _council(principal), principal.name, fields, (row.id, version)
         )
+        draft.amends_revision = changes
         session.commit()
         return draft
 
@@ -122,6 +132,12 @@ class DraftService:
         if amends is not None:  # as typed, so that what cleaning removes is warned of
             patch = {name: value for name, value in raw.items() if name != "council"}
             expected = None if version is None else {version}
+            if row.amends_revision is not None:  # the published case study's open amendment
+                self.amendments.amend(session, principal, row.amends_revision, patch, expected)
+                return self.submissions.get(session, principal, amends)
+            if self.submissions.get(session, principal, amends).status == PUBLISHED:
+                self.amendments.propose(session, principal, amends, patch, expected)
+                return self.submissions.get(session, principal, amends)
             return self.submissions.amend(session, principal, amends, patch, expected)
         sent = self.submissions.submit(
             session, principal, content, raw, None, lambda record: {"id": record.id}

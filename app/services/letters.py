@@ -67,6 +67,33 @@ _STATE_NEWS = {
         'The campaign team has taken "{title}" out of search, and asks for changes:'
         "\n\n{message}\n\nChange the case study, or withdraw it, from its page:",
     ),
+    "amendment_proposed": (
+        "We have received the changes to {title}",
+        '{council} proposed changes to the published case study "{title}". The published '
+        "version stays on the site while the campaign team reviews them, and we will email you "
+        "when they have decided.",
+    ),
+    "amendment_amended": (
+        "We have received the changes to {title}",
+        '{council} changed its amendment to "{title}". The published version stays on the '
+        "site while the campaign team reviews the amendment again.",
+    ),
+    "amendment_changes_requested": (
+        "Changes requested to your amendment of {title}",
+        'The campaign team has asked for changes to your amendment of "{title}" before it can '
+        "be published:\n\n{message}\n\nThe published version stays on the site meanwhile. "
+        "Change the amendment, or withdraw it, from the case study's page:",
+    ),
+    "amendment_published": (
+        "The changes to {title} are published",
+        'The campaign team has published your changes to "{title}". Practitioners now see '
+        "the updated case study.",
+    ),
+    "amendment_rejected": (
+        "The changes to {title} will not be published",
+        'The campaign team has decided not to publish your changes to "{title}":\n\n{message}'
+        "\n\nThe published version stays on the site as it was.",
+    ),
 }
 NEWS = frozenset(_STATE_NEWS)
 
@@ -107,7 +134,8 @@ If something has changed, open this link and press "Needs an update":
 
 {update}
 
-{who} can then amend the case study. It is off the public site until the update is published.
+{who} can then amend the case study. The published version stays on the site until a
+moderator publishes the update.
 
 The links work for {days} days. If nobody answers, we will ask again in a year.
 """

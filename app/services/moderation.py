@@ -14,6 +14,7 @@ from app.core.errors import Forbidden
 from app.core.failpoints import failpoint
 from app.core.principals import Principal
 from app.services import workflow
+from app.services.amendment_decisions import close_on_unpublish
 from app.services.notices import QUIET, CouncilNotices
 from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED, Versions
 from app.store import submissions
@@ -140,6 +141,8 @@ class ModerationService:
         row = self._moderated(session, principal, record_id, allowed, verb, expected)
         was_published = row.status == PUBLISHED
         workflow.claim(session, row, allowed, to)
+        if was_published:  # an amendment to a version no longer public has nothing to amend
+            close_on_unpublish(session, row, message)
         workflow.move(session, row, principal, action, to, message)
         row.moderation_message = message
         self.notices.tell(session, row, action, message)

@@ -12,11 +12,13 @@ from app.core.marked import marked_markdown, marked_text, with_marks
 from app.core.principals import Principal
 from app.core.submissions import HistoryEvent, TagDraft, TagSuggestion, TagSuggestions
 from app.core.textdiff import FieldDiff, field_diffs
+from app.services.amendments import changes_between, live_content
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store import case_studies as store
 from app.store.db import Session
 from app.store.models import CaseStudy
+from app.store.revision_tables import CaseStudyRevision
 
 KINDS = ("priority_areas", "age_bands", "themes")
 
@@ -124,6 +126,52 @@ class ReviewService:
             duplicates=[w for w in row.warnings if w.get("kind") == "possible_duplicate"],
             events=list(reversed(list(enumerate(history.events, start=1)))),
             needs_confirmation=bool(row.safeguarding_findings) and not confirmed,
+        )
+
+    def review_amendment(
+        self, session: Session, principal: Principal, revision: CaseStudyRevision, live: CaseStudy
+    ) -> Review:
+        """An amendment as it would be published, with what it changes against the live
+        version; `row` is a copy of the live row holding the amendment (never stored)."""
+        assert live.id is not None
+        data = {**store.to_file(live).model_dump(), **revision.content}
+        row = CaseStudy(
+            id=live.id,
+            slug=live.slug,
+            status=revision.state,
+            version=revision.version,
+            owner_council=live.owner_council,
+            created_at=revision.created_at,
+            modified_at=revision.modified_at,
+            moderation_message=revision.moderation_message,
+            safeguarding_findings=revision.safeguarding_findings,
+            safeguarding_checked_by=revision.safeguarding_checked_by,
+            safeguarding_checked_at=revision.safeguarding_checked_at,
+            safeguarding_checked_version=revision.safeguarding_checked_version,
+            warnings=revision.warnings,
+        )  # type: ignore[call-arg]
+        store.fill_case_study(row, CaseStudyFile.model_construct(**data))
+        row.status = revision.state  # the file's status is the live one's
+        history = self.submissions.history(session, principal, live.id)
+        changes = changes_between(live_content(live), revision.content)
+        found = self._suggestions(session, row)
+        content = store.to_file(row)
+        return Review(
+            row=row,
+            content=content,
+            marked=_mark(row),
+            amendment=Amendment(revision.version, field_diffs(changes)) if changes else None,
+            suggestions=found,
+            missing_tags={
+                kind: [s for s in getattr(found, kind) if s.value not in getattr(content, kind)]
+                if found
+                else []
+                for kind in KINDS
+            },
+            duplicates=[w for w in row.warnings if w.get("kind") == "possible_duplicate"],
+            events=list(reversed(list(enumerate(history.events, start=1)))),
+            needs_confirmation=bool(row.safeguarding_findings)
+            and row.safeguarding_checked_version is None,
         )
 
     def _suggestions(self, session: Session, row: CaseStudy) -> TagSuggestions | None:

@@ -18,9 +18,10 @@ from app.core.dates import in_words
 from app.core.errors import Conflict, Invalid
 from app.core.principals import Principal
 from app.services import letters, mail, workflow
+from app.services.amendments import AmendmentService, live_content
 from app.services.workflow import CHANGES, PUBLISHED
 from app.store import case_studies as store
-from app.store import reviews, submissions, users
+from app.store import reviews, revisions, submissions, users
 from app.store.db import Engine, Session
 from app.store.models import CaseStudy, utcnow
 from app.store.review_tables import ReviewReminder
@@ -29,8 +30,8 @@ log = logging.getLogger(__name__)
 STILL_CURRENT, NEEDS_UPDATE = "still_current", "needs_update"
 LINK_GONE = "This link has expired or is not one we sent."
 UPDATE_NOTE = (
-    'Answered "Needs an update" to "Is this still current?": amend it and it goes back for '
-    "review; it is off the public site until a moderator publishes it again."
+    'Answered "Needs an update" to "Is this still current?": change this amendment and send '
+    "it for review; the published version stays on the site until a moderator publishes it."
 )
 
 
@@ -46,6 +47,7 @@ class Question:
     answered_at: datetime | None
     bundled: bool
     published: bool
+    amendment_id: int | None = None  # the open amendment ("Needs an update" opens one)
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,10 @@ class CurrencyChecks:
         settings: Settings,
         wake_mail: Callable[[], object] = lambda: None,
         refresh_index: Callable[[], object] = lambda: None,
+        amendments: AmendmentService | None = None,
     ) -> None:
         self.settings = settings
+        self.amendments = amendments  # None on the command line, which answers nothing
         self._wake_mail = wake_mail
         self._refresh_index = refresh_index
 
@@ -148,6 +152,7 @@ class CurrencyChecks:
             reminder.answered_at,
             row.owner_council is None,
             row.status == PUBLISHED,
+            amendment.id if (amendment := revisions.open_for(session, row.id or 0)) else None,
         )
 
     def still_current(self, session: Session, secret: str, today: date | None = None) -> Question:
@@ -164,15 +169,20 @@ class CurrencyChecks:
         return self.question(session, secret)
 
     def needs_update(self, session: Session, secret: str) -> Question:
-        """Open the case study for its council to amend (published -> changes requested, as
-        the workflow allows); Conflict as for `still_current`."""
+        """Open an amendment of the case study for its council to change, with changes
+        requested: the published version stays public until a moderator publishes the update.
+        If one is open already, that one is the place; Conflict as for `still_current`."""
         principal, row, reminder = self._open(session, secret)
         self._answer(session, row, reminder, NEEDS_UPDATE)
-        workflow.claim(session, row, (PUBLISHED,), CHANGES)
-        workflow.move(session, row, principal, "update_needed", CHANGES, UPDATE_NOTE)
-        row.moderation_message = UPDATE_NOTE
-        submissions.save(session, row)
-        self._refresh_index()
+        if row.id is not None and revisions.open_for(session, row.id) is not None:
+            workflow.event(
+                session, row, principal, "update_needed", PUBLISHED, PUBLISHED, UPDATE_NOTE
+            )
+            submissions.save(session)
+        else:  # commits the answer with the amendment, or neither
+            assert self.amendments is not None
+            content = live_content(row)
+            self.amendments.open(session, principal, row, content, CHANGES, UPDATE_NOTE)
         return self.question(session, secret)
 
     def _open(self, session: Session, secret: str) -> tuple[Principal, CaseStudy, ReviewReminder]:

@@ -18,7 +18,7 @@ from app.core.submissions import History, HistoryEvent
 from app.search.index import SearchIndex
 from app.services import workflow
 from app.services.notices import QUIET, CouncilNotices
-from app.services.workflow import OPEN, SUBMITTED, WITHDRAWN, Versions
+from app.services.workflow import OPEN, PUBLISHED, SUBMITTED, WITHDRAWN, Versions
 from app.store import case_studies as store
 from app.store import submissions
 from app.store.db import Session
@@ -169,6 +169,13 @@ class SubmissionService:
         row = workflow.load(session, principal, record_id, expected)
         if not (principal.owns(row.owner_council) or principal.role == "admin"):
             raise Forbidden("Only the council that submitted it can amend a submission.")
+        if row.status == PUBLISHED:
+            raise workflow.refuse(
+                row,
+                "This case study is published: propose an amendment (POST /api/v1/submissions/"
+                f"{row.id}/amendments). The published version stays public until a moderator "
+                "publishes it.",
+            )
         if row.status not in OPEN:
             raise workflow.refuse(
                 row,
@@ -217,8 +224,8 @@ class SubmissionService:
         if row.status not in OPEN:
             raise workflow.refuse(
                 row,
-                f"This submission is {row.status}; ask the moderators to unpublish a published "
-                "case study.",
+                f"This submission is {row.status}; a published case study stays published (propose "
+                "an amendment to change it, or ask the moderators to unpublish it).",
             )
         workflow.claim(session, row, OPEN, WITHDRAWN)
         workflow.move(session, row, principal, "withdrawn", WITHDRAWN, None)

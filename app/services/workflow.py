@@ -6,6 +6,9 @@ see, moving it to a new state with a history event, and filling it from content.
     submitted | changes_requested --reject--> rejected
     submitted | changes_requested --withdraw--> withdrawn
 
+A published case study is changed by an amendment beside it (`amendments`), so it stays public
+until a moderator publishes the amendment (`amendment_decisions`).
+
 Every change claims the record at the version it read (`claim`): of two changes made from one
 version, one wins and the other is a Conflict naming the version and state it lost to.
 """

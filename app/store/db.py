@@ -10,7 +10,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-from app.store import alert_tables, curation_tables, models, review_tables  # noqa: F401  (registers the tables)
+from app.store import alert_tables, curation_tables, models, review_tables, revision_tables  # noqa: F401  (registers the tables)
 from app.store.migrate import ensure_schema
 
 

@@ -286,5 +286,7 @@ class Draft(SQLModel, table=True):
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     amends_id: int | None = Field(default=None, foreign_key="case_study.id", ondelete="CASCADE")
     amends_version: int | None = None
+    # Changing a published case study's open amendment: its id, and amends_version is its version.
+    amends_revision: int | None = None
     created_at: datetime = _when()
     modified_at: datetime = _when()

@@ -17,6 +17,8 @@ from app.core.principals import Principal, Role
 from app.core.vocabulary import Vocabulary
 from app.services.accounts import AccountService
 from app.services.alerts import AlertService
+from app.services.amendment_decisions import AmendmentDecisions
+from app.services.amendments import AmendmentService
 from app.services.best_bets import BestBets
 from app.services.embed_origins import EmbedOrigins
 from app.services.lay_language import LayLanguage
@@ -56,6 +58,8 @@ SearchDep = Annotated[SearchService, _state("search")]
 VocabularyDep = Annotated[Vocabulary, _state("vocabulary")]
 SubmissionsDep = Annotated[SubmissionService, _state("submissions")]
 ModerationDep = Annotated[ModerationService, _state("moderation")]
+AmendmentsDep = Annotated[AmendmentService, _state("amendments")]
+AmendmentDecisionsDep = Annotated[AmendmentDecisions, _state("amendment_decisions")]
 TaggerDep = Annotated[Tagger, _state("tagger")]
 AccountsDep = Annotated[AccountService, _state("accounts")]
 EmbedOriginsDep = Annotated[EmbedOrigins, _state("embed_origins")]

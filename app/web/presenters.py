@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from app.core.results import CaseStudyDetail, RelatedPage, SearchPage, SearchResult, SuggestPage
 from app.core.submissions import (
+    AmendmentPublic,
     Safeguarding,
     SafeguardingFinding,
     SubmissionList,
@@ -17,6 +18,7 @@ from app.core.submissions import (
 from app.services.workflow import PUBLISHED
 from app.store import case_studies as store
 from app.store.models import CaseStudy
+from app.store.revision_tables import CaseStudyRevision
 from app.web.schemas import (
     CaseStudyPublic,
     RelatedPagePublic,
@@ -112,4 +114,37 @@ def submission_list(
         page=page,
         per_page=per_page,
         results=[submission_public(row, base_url) for row in rows],
+    )
+
+
+def amendment_public(
+    revision: CaseStudyRevision, live: CaseStudy, base_url: str
+) -> AmendmentPublic:
+    """An amendment as its council or a moderator sees it, with its URLs."""
+    assert revision.id is not None and live.id is not None
+    findings = [SafeguardingFinding(**f) for f in revision.safeguarding_findings]
+    return AmendmentPublic.model_construct(
+        **revision.content,
+        has_measured_outcome=bool(revision.content.get("outcomes")),
+        id=revision.id,
+        case_study_id=live.id,
+        slug=live.slug,
+        status=revision.state,
+        version=revision.version,
+        base_version=revision.base_version,
+        proposed_by=revision.proposed_by,
+        moderation_message=revision.moderation_message,
+        safeguarding=Safeguarding(
+            flagged=bool(findings),
+            findings=findings,
+            checked_by=revision.safeguarding_checked_by,
+            checked_at=revision.safeguarding_checked_at,
+            checked_version=revision.safeguarding_checked_version,
+        ),
+        warnings=[SubmissionWarning(**w) for w in revision.warnings],
+        created_at=revision.created_at,
+        modified_at=revision.modified_at,
+        url=f"{base_url}/api/v1/amendments/{revision.id}",
+        submission_url=f"{base_url}/api/v1/submissions/{live.id}",
+        public_url=case_study_url(base_url, live.slug),
     )

@@ -177,7 +177,7 @@ def count_changes(client: TestClient) -> int:
         return len(list(session.exec(select(ChangeLog))))
 
 
-def test_needs_update_opens_the_councils_case_study_for_amending(
+def test_needs_update_opens_an_amendment_and_the_case_study_stays_public(
     client: TestClient, smtp: SmtpServer, keys: Keys
 ) -> None:
     record = submit(client, keys.leeds, make_draft()).json()
@@ -198,30 +198,36 @@ def test_needs_update_opens_the_councils_case_study_for_amending(
     mail = smtp.inbox.wait_for(lambda m: m["Subject"] == f"{SUBJECT} Kinship carers support hub")
     assert mail["To"] == LEEDS  # the submitting council's people only
     assert "your council's case studies" in mail.get_content()
+    assert "stays on the site" in mail.get_content()
 
     person = Person.at(client)
     page = person.open_link(links_in(mail)["needs-update"])
-    assert ">Needs an update</button>" in page.text and "taken off the public site" in page.text
+    assert ">Needs an update</button>" in page.text and "stays on the public site" in page.text
     done = person.submit("/reviews/needs-update", hidden(page.text))
     assert done.status_code == 200
     assert f'href="/sign-in?next=/my/submissions/{record["id"]}"' in done.text
 
-    assert client.get(f"/api/v1/case-studies/{slug}").status_code == 404  # off the public site
+    public = client.get(f"/api/v1/case-studies/{slug}")
+    assert public.status_code == 200 and public.json()["summary"] == record["summary"]
     mine = client.get(f"/api/v1/submissions/{record['id']}", headers=auth(keys.leeds)).json()
-    assert mine["status"] == "changes_requested"
+    assert mine["status"] == "published"
     history = client.get(
         f"/api/v1/submissions/{record['id']}/history", headers=auth(keys.leeds)
     ).json()["events"]
     assert history[-1]["action"] == "update_needed"
     assert history[-1]["actor"].startswith("Leeds City Council (council user")
+    amendments = client.get(
+        f"/api/v1/submissions/{record['id']}/amendments", headers=auth(keys.leeds)
+    ).json()["results"]
+    assert [a["status"] for a in amendments] == ["changes_requested"]
     amended = client.patch(
-        f"/api/v1/submissions/{record['id']}",
+        f"/api/v1/amendments/{amendments[0]['id']}",
         json={"summary": "A hub that gives kinship carers advice, training and peer support now."},
         headers=auth(keys.leeds),
     )
     assert amended.status_code == 200, amended.text
     assert amended.json()["status"] == "submitted"
-    assert send(client, year_on) == 0  # not published: nothing to ask about
+    assert client.get(f"/api/v1/case-studies/{slug}").json()["summary"] == record["summary"]
 
 
 def test_a_link_that_is_not_ours_says_so(client: TestClient) -> None:

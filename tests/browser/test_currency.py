@@ -93,7 +93,7 @@ def test_needs_update_without_javascript(site: Site, browser: Browser) -> None:
     checked.context.close()
     page = phone(browser, javascript=False)
     page.goto(links["needs-update"])
-    expect(page.locator(".warning-text")).to_contain_text("taken off the public site")
+    expect(page.locator(".inset")).to_contain_text("stays on the public site")
     check(page, f"{site.shots}/phone-5-needs-update-question.png", javascript=False)
     tab_to(page, "Needs an update")
     page.keyboard.press("Enter")

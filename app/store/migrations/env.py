@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from app.store import alert_tables, curation_tables, models, review_tables  # noqa: F401  (registers the tables)
+from app.store import alert_tables, curation_tables, models, review_tables, revision_tables  # noqa: F401  (registers the tables)
 from app.store.migrate import compare_type
 
 config = context.config

@@ -148,7 +148,7 @@ def _not_now(request: Request, row: CaseStudy, action: str, why: str) -> Respons
     return render_moderation(request, "moderation_not_now.html", "/moderation", context, 409)
 
 
-def _why_not(row: CaseStudy, action: str) -> str | None:
+def why_not(row: CaseStudy, action: str) -> str | None:
     """In plain words, why this decision cannot be taken on the record as it is."""
     decision = ACTIONS[action]
     if row.status not in decision.states:
@@ -181,7 +181,7 @@ def confirm_page(
     row = submissions.get(session, account.principal, record_id)
     if row.version != version:
         return _changed(request, row, version, action)
-    why = _why_not(row, action)
+    why = why_not(row, action)
     if why:
         return _not_now(request, row, action, why)
     return _page(request, action, row, version)
@@ -204,7 +204,7 @@ def decide(
     try:
         checked = decision.model.model_validate({decision.field: words.strip() or None})
     except ValidationError as error:
-        errors = {"words": _in_words(decision, error)}
+        errors = {"words": in_words(decision, error)}
         return _page(request, action, row, version, words, errors, 422)
     text: Any = getattr(checked, decision.field or "note")
     principal, expected = account.principal, frozenset({version})
@@ -224,11 +224,11 @@ def decide(
         now = submissions.get(session, principal, record_id)
         if now.version != version:
             return _changed(request, now, version, action)
-        return _not_now(request, now, action, _why_not(now, action) or "It is not open to it.")
+        return _not_now(request, now, action, why_not(now, action) or "It is not open to it.")
     return RedirectResponse(f"/moderation/submissions/{record_id}?done={action}", status_code=303)
 
 
-def _in_words(decision: Decision, error: ValidationError) -> str:
+def in_words(decision: Decision, error: ValidationError) -> str:
     """Pydantic's complaint about the message, as GOV.UK's error messages put it."""
     what = (decision.label or "Your words").rstrip("?").removesuffix(" (optional)")
     kind = error.errors()[0]["type"]

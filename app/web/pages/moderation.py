@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from app.core.content import Status
 from app.services.review import KINDS
 from app.web.deps import (
+    AmendmentDecisionsDep,
     ModeratorUserDep,
     ReviewDep,
     SessionDep,
@@ -44,6 +45,7 @@ def queue(
     request: Request,
     session: SessionDep,
     service: SubmissionsDep,
+    decided: AmendmentDecisionsDep,
     account: ModeratorUserDep,
     state: Annotated[list[Status], Query(max_length=5)] = [],  # noqa: B006
     council: Annotated[str, Query(max_length=300)] = "",
@@ -66,6 +68,7 @@ def queue(
         "states": STATES,
         "chosen": {"state": states, "council": council, "flagged": flagged},
         "councils": service.councils(session, account.principal),
+        "amendments_waiting": decided.queue(session, account.principal, ["submitted"], 1, 1)[0],
         "page_link": lambda n: "/moderation?" + urlencode([*link, ("page", n)]),
     }
     return render_moderation(request, "moderation_queue.html", "/moderation", context)

@@ -1,17 +1,24 @@
 """A council user's submissions: /my/submissions lists their council's drafts and submissions,
 newest first, with each one's state; /my/submissions/{id} shows one with its history and the
 moderators' last message, and while it is open it can be changed (through a draft of the
-amendment) or withdrawn, each at the version shown. Another council's submission is a 404, as in
-the API."""
+amendment) or withdrawn, and once published, changes to it can be proposed (the published
+version stays public until a moderator publishes them) or withdrawn, each at the version
+shown. Another council's submission is a 404, as in the API."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.core.errors import Conflict
-from app.services.workflow import OPEN
-from app.web.deps import CouncilUserDep, SessionDep, SubmissionsDep, csrf_protect
+from app.core.errors import Conflict, NotFound
+from app.services.workflow import OPEN, PUBLISHED
+from app.web.deps import (
+    AmendmentsDep,
+    CouncilUserDep,
+    SessionDep,
+    SubmissionsDep,
+    csrf_protect,
+)
 from app.web.pages.draft_form import in_plain_words
 from app.web.pages.rendering import render
 from app.web.pages.submit import DraftsDep
@@ -37,6 +44,12 @@ ACTIONS = {
     "safeguarding_confirmed": "Safeguarding check confirmed",
     "reviewed": "Checked: still current",
     "update_needed": "Needs an update",
+    "amendment_proposed": "Changes proposed to the published case study",
+    "amendment_amended": "Proposed changes changed",
+    "amendment_withdrawn": "Proposed changes withdrawn",
+    "amendment_published": "Proposed changes published",
+    "amendment_changes_requested": "Changes requested to the proposed changes",
+    "amendment_rejected": "Proposed changes rejected",
 }
 
 
@@ -71,12 +84,16 @@ def my_submission(
     service: SubmissionsDep,
     account: CouncilUserDep,
     record_id: RecordId,
+    amendments: AmendmentsDep,
     withdrawn: Annotated[bool, Query()] = False,
+    changes: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
     row = service.get(session, account.principal, record_id)
     history = service.history(session, account.principal, record_id)
     context = {
         "row": row,
+        "amendment": amendments.open_one(session, record_id) if row.status == PUBLISHED else None,
+        "changes_withdrawn": changes == "withdrawn",
         "events": list(reversed(history.events)),
         "states": STATES,
         "actions": ACTIONS,
@@ -124,3 +141,40 @@ def withdraw(
     except Conflict as error:
         raise in_plain_words(error, record_id) from None
     return RedirectResponse(f"/my/submissions/{record_id}?withdrawn=true", status_code=303)
+
+
+@router.get("/my/submissions/{record_id}/changes/withdraw")
+def withdraw_changes_question(
+    request: Request,
+    session: SessionDep,
+    service: SubmissionsDep,
+    amendments: AmendmentsDep,
+    account: CouncilUserDep,
+    record_id: RecordId,
+) -> Response:
+    row = service.get(session, account.principal, record_id)
+    amendment = amendments.open_one(session, record_id)
+    if amendment is None:
+        return RedirectResponse(f"/my/submissions/{record_id}", status_code=303)
+    return render(request, "withdraw_changes.html", {"row": row, "amendment": amendment})
+
+
+@router.post("/my/submissions/{record_id}/changes/withdraw")
+def withdraw_changes(
+    session: SessionDep,
+    amendments: AmendmentsDep,
+    account: CouncilUserDep,
+    record_id: RecordId,
+    amendment: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
+) -> Response:
+    """Withdraw the proposed changes at the version the officer saw; the published case study
+    stays as it is."""
+    _, live = amendments.get(session, account.principal, amendment)
+    if live.id != record_id:
+        raise NotFound("No such proposed changes to this case study.")
+    try:
+        amendments.withdraw(session, account.principal, amendment, {version})
+    except Conflict as error:
+        raise in_plain_words(error, record_id) from None
+    return RedirectResponse(f"/my/submissions/{record_id}?changes=withdrawn", status_code=303)

@@ -15,6 +15,7 @@ from app.services.drafts import DraftService, Help
 from app.store.db import Session
 from app.store.models import Draft
 from app.web.deps import (
+    AmendmentsDep,
     CouncilUserDep,
     OptionalUserDep,
     SessionDep,
@@ -33,8 +34,10 @@ FieldsDep = Annotated[dict[str, Any], Depends(form_fields)]
 Action = Annotated[str, Form(max_length=20)]
 
 
-def get_drafts(submissions: SubmissionsDep, tagger: TaggerDep) -> DraftService:
-    return DraftService(submissions, tagger)
+def get_drafts(
+    submissions: SubmissionsDep, tagger: TaggerDep, amendments: AmendmentsDep
+) -> DraftService:
+    return DraftService(submissions, tagger, amendments)
 
 
 DraftsDep = Annotated[DraftService, Depends(get_drafts)]

@@ -81,6 +81,8 @@ def confirmation(
 ) -> Response:
     row = service.get(session, account.principal, record_id)
     kind = "submitted" if row.version == 1 else "amended"
+    if row.status == "published":  # changes proposed to it, reviewed before they are public
+        kind = "proposed"
     context = {"row": row, "kind": kind, "reference": reference(record_id)}
     return render(request, "submit_sent.html", context)
 

@@ -1,0 +1,196 @@
+"""A moderator's side of an amendment to a published case study: publish it (the live row takes
+its content), request changes, reject it, confirm its safeguarding check; and closing an open
+amendment when its case study is unpublished.
+
+Publishing claims the change log, then the live row, then the amendment, each at the version
+read (the order `ModerationService.unpublish` takes them too), so an amendment racing an
+unpublish, a change of the amendment or another decision is published whole or not at all.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from app.core.content import CaseStudyFile
+from app.core.errors import Forbidden
+from app.core.principals import Principal
+from app.services import amendments, workflow
+from app.services.amendments import AmendmentService, changes_between, live_content
+from app.services.notices import QUIET, CouncilNotices
+from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED, Versions
+from app.store import case_studies as store
+from app.store import revisions, submissions
+from app.store.db import Session
+from app.store.models import CaseStudy, utcnow
+from app.store.revision_tables import CaseStudyRevision
+
+UNPUBLISHED = "The case study was unpublished, so this amendment was closed: {reason}"
+
+
+class AmendmentDecisions:
+    """Moderators' decisions on amendments, over a request's session."""
+
+    def __init__(
+        self,
+        amendments: AmendmentService,
+        refresh_index: Callable[[], object],
+        notices: CouncilNotices = QUIET,
+    ) -> None:
+        self.amendments = amendments
+        self._refresh_index = refresh_index
+        self.notices = notices
+
+    def queue(
+        self, session: Session, principal: Principal, states: list[str], page: int, per_page: int
+    ) -> tuple[int, list[CaseStudyRevision]]:
+        """Amendments waiting for a decision (or in the states asked for), oldest first."""
+        _moderator(principal)
+        return revisions.listed(session, states, None, page, per_page)
+
+    def publish(
+        self,
+        session: Session,
+        principal: Principal,
+        revision_id: int,
+        note: str | None,
+        expected: Versions = None,
+    ) -> tuple[CaseStudyRevision, CaseStudy]:
+        """The live case study takes the amendment's content (same slug, `updated` today); a
+        flagged amendment only once its safeguarding check is confirmed."""
+        revision, live = self._moderated(session, principal, revision_id, (SUBMITTED,), expected)
+        if revision.safeguarding_findings and revision.safeguarding_checked_version is None:
+            raise amendments.refuse(
+                revision,
+                "The safeguarding check flagged this amendment: confirm it was checked (POST "
+                f"/api/v1/moderation/amendments/{revision_id}/confirm-safeguarding) before "
+                "publishing.",
+            )
+        if live.status != PUBLISHED:
+            raise amendments.refuse(
+                revision,
+                f"The case study is {live.status} now, not published: this amendment cannot be "
+                "published over it.",
+            )
+        before = live_content(live)
+        workflow.claim(session, live, (PUBLISHED,), PUBLISHED)  # the change log, then the row
+        amendments.claim(session, revision, (SUBMITTED,))
+        today = date.today().isoformat()
+        content = {**revision.content, "updated": today}
+        data = CaseStudyFile(**content, slug=live.slug, status="published", last_reviewed=today)
+        store.fill_case_study(live, data)
+        live.safeguarding_findings = revision.safeguarding_findings
+        live.safeguarding_checked_by = revision.safeguarding_checked_by
+        live.safeguarding_checked_at = revision.safeguarding_checked_at
+        live.safeguarding_checked_version = revision.safeguarding_checked_version
+        live.warnings = revision.warnings
+        live.moderation_message = note
+        amendments.close(revision, PUBLISHED, note)
+        changes = changes_between(before, live_content(live))
+        workflow.event(
+            session, live, principal, "amendment_published", SUBMITTED, PUBLISHED, note, changes
+        )
+        self.notices.tell(session, live, "amendment_published", note)
+        submissions.save(session, live, revision)
+        self.notices.sent()
+        self._refresh_index()
+        return revision, live
+
+    def request_changes(
+        self,
+        session: Session,
+        principal: Principal,
+        revision_id: int,
+        message: str,
+        expected: Versions = None,
+    ) -> CaseStudyRevision:
+        revision, live = self._moderated(session, principal, revision_id, (SUBMITTED,), expected)
+        amendments.claim(session, revision, (SUBMITTED,))
+        revision.state = CHANGES
+        revision.moderation_message = message
+        revision.modified_at = utcnow()
+        return self._decided(session, principal, revision, live, "amendment_changes_requested")
+
+    def reject(
+        self,
+        session: Session,
+        principal: Principal,
+        revision_id: int,
+        reason: str,
+        expected: Versions = None,
+    ) -> CaseStudyRevision:
+        """Close the amendment; the live version stays as it is."""
+        revision, live = self._moderated(session, principal, revision_id, OPEN, expected)
+        before = revision.state
+        amendments.claim(session, revision, OPEN)
+        amendments.close(revision, REJECTED, reason)
+        return self._decided(session, principal, revision, live, "amendment_rejected", before)
+
+    def confirm_safeguarding(
+        self,
+        session: Session,
+        principal: Principal,
+        revision_id: int,
+        note: str,
+        expected: Versions = None,
+    ) -> CaseStudyRevision:
+        """Record that a moderator checked what the check flagged, for the version read."""
+        revision, live = self._moderated(session, principal, revision_id, OPEN, expected)
+        confirmed = revision.version
+        amendments.claim(session, revision, OPEN)
+        revision.safeguarding_checked_by = principal.name
+        revision.safeguarding_checked_at = utcnow()
+        revision.safeguarding_checked_version = confirmed
+        state = revision.state
+        workflow.event(session, live, principal, "safeguarding_confirmed", state, state, note)
+        submissions.save(session, revision)
+        return revision
+
+    def _decided(
+        self,
+        session: Session,
+        principal: Principal,
+        revision: CaseStudyRevision,
+        live: CaseStudy,
+        action: str,
+        before: str = SUBMITTED,
+    ) -> CaseStudyRevision:
+        message = revision.moderation_message
+        workflow.event(session, live, principal, action, before, revision.state, message)
+        self.notices.tell(session, live, action, message)
+        submissions.save(session, revision)
+        self.notices.sent()
+        return revision
+
+    def _moderated(
+        self,
+        session: Session,
+        principal: Principal,
+        revision_id: int,
+        allowed: tuple[str, ...],
+        expected: Versions,
+    ) -> tuple[CaseStudyRevision, CaseStudy]:
+        _moderator(principal)
+        revision, live = self.amendments.get(session, principal, revision_id, expected)
+        if revision.state not in allowed:
+            raise amendments.refuse(
+                revision,
+                f"This amendment is {revision.state}; it must be {' or '.join(allowed)} for that.",
+            )
+        return revision, live
+
+
+def close_on_unpublish(session: Session, live: CaseStudy, reason: str) -> None:
+    """Close the case study's open amendment in the transaction that unpublishes it, which has
+    claimed the live row: the amendment proposed changes to a version no longer public. Its
+    version moves on, so a change made from the version read is a Conflict."""
+    assert live.id is not None
+    revision = revisions.open_for(session, live.id)
+    if revision is None:
+        return
+    amendments.claim(session, revision, OPEN)
+    amendments.close(revision, REJECTED, UNPUBLISHED.format(reason=reason))
+    session.add(revision)
+
+
+def _moderator(principal: Principal) -> None:
+    if not principal.moderates:
+        raise Forbidden("Moderation needs a moderator or admin key.")

@@ -1,0 +1,94 @@
+"""Amendments to published case studies: open one, find them, and claim one at the version a
+change read (a compare-and-set in SQL, as `submissions.claim` does for the case study)."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, func, select
+
+from app.core.names import normal_name
+from app.store.models import CaseStudy
+from app.store.revision_tables import CaseStudyRevision
+
+
+def find(session: Session, revision_id: int) -> CaseStudyRevision | None:
+    return session.get(CaseStudyRevision, revision_id)
+
+
+def open_for(session: Session, case_study_id: int) -> CaseStudyRevision | None:
+    """The case study's open amendment, if it has one."""
+    query = select(CaseStudyRevision).where(CaseStudyRevision.open_for == case_study_id)
+    return session.exec(query).first()
+
+
+def open_ids(session: Session, case_study_ids: Iterable[int]) -> dict[int, int]:
+    """For each of these case studies with an open amendment: the amendment's id."""
+    ids = list(case_study_ids)
+    if not ids:
+        return {}
+    query = select(col(CaseStudyRevision.open_for), col(CaseStudyRevision.id)).where(
+        col(CaseStudyRevision.open_for).in_(ids)
+    )
+    return {
+        case_id: rid
+        for case_id, rid in session.exec(query)
+        if case_id is not None and rid is not None
+    }
+
+
+def for_case_study(session: Session, case_study_id: int) -> list[CaseStudyRevision]:
+    """Every amendment proposed to a case study, newest first."""
+    query = select(CaseStudyRevision).where(CaseStudyRevision.case_study_id == case_study_id)
+    return list(session.exec(query.order_by(col(CaseStudyRevision.id).desc())))
+
+
+def listed(
+    session: Session, states: list[str], owner: str | None, page: int, per_page: int
+) -> tuple[int, list[CaseStudyRevision]]:
+    """Amendments in these states, oldest first; one council's only if `owner` is given."""
+    query = select(CaseStudyRevision)
+    if states:
+        query = query.where(col(CaseStudyRevision.state).in_(states))
+    if owner is not None:
+        query = query.join(CaseStudy, col(CaseStudy.id) == col(CaseStudyRevision.case_study_id))
+        query = query.where(CaseStudy.owner_name == normal_name(owner))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(
+        query.order_by(col(CaseStudyRevision.id)).offset((page - 1) * per_page).limit(per_page)
+    )
+    return int(total), list(rows)
+
+
+def try_open(session: Session, row: CaseStudyRevision) -> bool:
+    """Give a new amendment its id; False (rolled back) if the case study has an open one
+    already (another request opened it first)."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True
+
+
+def claim(session: Session, row: CaseStudyRevision, states: Iterable[str]) -> bool:
+    """Take the amendment for this transaction if it is still at the version the caller read
+    and in one of the states; False, rolled back, if another change came first."""
+    assert row.id is not None
+    claimed = session.exec(
+        update(CaseStudyRevision)
+        .where(
+            col(CaseStudyRevision.id) == row.id,
+            col(CaseStudyRevision.version) == row.version,
+            col(CaseStudyRevision.state).in_(list(states)),
+        )
+        .values(version=row.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()
+        return False
+    set_committed_value(row, "version", row.version + 1)
+    return True

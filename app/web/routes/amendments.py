@@ -1,0 +1,225 @@
+"""Amendments to published case studies: a council proposes one
+(POST /api/v1/submissions/{id}/amendments), reads, changes or withdraws it
+(/api/v1/amendments/{id}); moderators list them and publish, request changes, reject or confirm
+the safeguarding check (/api/v1/moderation/amendments). The published version stays public
+until an amendment is published. Each change applies to the version If-Match names."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import JSONResponse
+
+from app.core.content import CaseStudyPatch, Status
+from app.core.submissions import (
+    AmendmentList,
+    AmendmentPublic,
+    ModerationMessage,
+    ModerationNote,
+    ModerationReason,
+    SafeguardingConfirmation,
+)
+from app.web.deps import (
+    AmendmentDecisionsDep,
+    AmendmentsDep,
+    BaseUrlDep,
+    ModeratorDep,
+    PrincipalDep,
+    SessionDep,
+    SubmitterDep,
+)
+from app.web.preconditions import IfMatchDep, etag
+from app.web.presenters import amendment_public
+from app.web.routes.params import RecordId
+
+router = APIRouter(prefix="/api/v1", tags=["amendments"])
+AmendmentId = Annotated[int, Path(ge=1, le=2**62, description="The amendment's id")]
+
+
+def _versioned(response: Response, amendment: AmendmentPublic) -> AmendmentPublic:
+    response.headers["ETag"] = etag(amendment.version)
+    return amendment
+
+
+@router.post("/submissions/{record_id:int}/amendments", status_code=201)
+def propose(
+    session: SessionDep,
+    principal: SubmitterDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+    patch: CaseStudyPatch,
+    expected: IfMatchDep,
+) -> JSONResponse:
+    """Propose an amendment to a published case study: send only the fields to change. The
+    published version stays in search, on its page and in feeds exactly as it is until a
+    moderator publishes the amendment. If-Match names the case study's version you read (a 409
+    if it changed, for example was unpublished); a case study has one open amendment at most."""
+    revision = service.propose(
+        session, principal, record_id, patch.model_dump(exclude_unset=True), expected
+    )
+    _, live = service.get(session, principal, revision.id or 0)
+    body = amendment_public(revision, live, base_url)
+    headers = {"Location": body.url, "ETag": etag(body.version)}
+    return JSONResponse(body.model_dump(mode="json"), status_code=201, headers=headers)
+
+
+@router.get("/submissions/{record_id:int}/amendments", response_model=AmendmentList)
+def list_for_case_study(
+    session: SessionDep,
+    principal: PrincipalDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    record_id: RecordId,
+) -> AmendmentList:
+    """Every amendment proposed to a case study, newest first."""
+    found = service.for_case_study(session, principal, record_id)
+    results = [
+        amendment_public(r, service.get(session, principal, r.id or 0)[1], base_url) for r in found
+    ]
+    return AmendmentList(total=len(results), page=1, per_page=len(results), results=results)
+
+
+@router.get("/amendments/{amendment_id:int}", response_model=AmendmentPublic)
+def read(
+    session: SessionDep,
+    principal: PrincipalDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    amendment_id: AmendmentId,
+    response: Response,
+) -> AmendmentPublic:
+    """One amendment, its ETag its version; another council's is a 404."""
+    revision, live = service.get(session, principal, amendment_id)
+    return _versioned(response, amendment_public(revision, live, base_url))
+
+
+@router.patch("/amendments/{amendment_id:int}", response_model=AmendmentPublic)
+def amend(
+    session: SessionDep,
+    principal: SubmitterDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    amendment_id: AmendmentId,
+    patch: CaseStudyPatch,
+    expected: IfMatchDep,
+    response: Response,
+) -> AmendmentPublic:
+    """Change an open amendment (send only the fields to change); it goes (back) to the
+    moderators as `submitted`, any safeguarding confirmation cleared."""
+    revision = service.amend(
+        session, principal, amendment_id, patch.model_dump(exclude_unset=True), expected
+    )
+    _, live = service.get(session, principal, amendment_id)
+    return _versioned(response, amendment_public(revision, live, base_url))
+
+
+@router.delete("/amendments/{amendment_id:int}", response_model=AmendmentPublic)
+def withdraw(
+    session: SessionDep,
+    principal: SubmitterDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    amendment_id: AmendmentId,
+    expected: IfMatchDep,
+    response: Response,
+) -> AmendmentPublic:
+    """Withdraw an open amendment; the published version stays as it is."""
+    revision = service.withdraw(session, principal, amendment_id, expected)
+    _, live = service.get(session, principal, amendment_id)
+    return _versioned(response, amendment_public(revision, live, base_url))
+
+
+@router.get("/moderation/amendments", response_model=AmendmentList)
+def queue(
+    session: SessionDep,
+    principal: ModeratorDep,
+    decisions: AmendmentDecisionsDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    status: Annotated[list[Status], Query(max_length=5)] = ["submitted"],  # noqa: B006
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> AmendmentList:
+    """Amendments waiting for a decision, oldest first."""
+    total, found = decisions.queue(session, principal, list(status), page, per_page)
+    results = [
+        amendment_public(r, service.get(session, principal, r.id or 0)[1], base_url) for r in found
+    ]
+    return AmendmentList(total=total, page=page, per_page=per_page, results=results)
+
+
+@router.post("/moderation/amendments/{amendment_id:int}/publish", response_model=AmendmentPublic)
+def publish(
+    session: SessionDep,
+    principal: ModeratorDep,
+    decisions: AmendmentDecisionsDep,
+    base_url: BaseUrlDep,
+    amendment_id: AmendmentId,
+    expected: IfMatchDep,
+    response: Response,
+    body: ModerationNote | None = None,
+) -> AmendmentPublic:
+    """Publish the amendment: the case study (same slug) takes its content, with `updated`
+    today, and search shows it when this answers. A flagged one needs /confirm-safeguarding."""
+    note = body.note if body else None
+    revision, live = decisions.publish(session, principal, amendment_id, note, expected)
+    return _versioned(response, amendment_public(revision, live, base_url))
+
+
+@router.post(
+    "/moderation/amendments/{amendment_id:int}/request-changes", response_model=AmendmentPublic
+)
+def request_changes(
+    session: SessionDep,
+    principal: ModeratorDep,
+    decisions: AmendmentDecisionsDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    amendment_id: AmendmentId,
+    expected: IfMatchDep,
+    response: Response,
+    body: ModerationMessage,
+) -> AmendmentPublic:
+    """Send the amendment back to its council with what to change; the live version stays."""
+    revision = decisions.request_changes(session, principal, amendment_id, body.message, expected)
+    _, live = service.get(session, principal, amendment_id)
+    return _versioned(response, amendment_public(revision, live, base_url))
+
+
+@router.post("/moderation/amendments/{amendment_id:int}/reject", response_model=AmendmentPublic)
+def reject(
+    session: SessionDep,
+    principal: ModeratorDep,
+    decisions: AmendmentDecisionsDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    amendment_id: AmendmentId,
+    expected: IfMatchDep,
+    response: Response,
+    body: ModerationReason,
+) -> AmendmentPublic:
+    """Close the amendment with the reason the council will see; the live version stays."""
+    revision = decisions.reject(session, principal, amendment_id, body.reason, expected)
+    _, live = service.get(session, principal, amendment_id)
+    return _versioned(response, amendment_public(revision, live, base_url))
+
+
+@router.post(
+    "/moderation/amendments/{amendment_id:int}/confirm-safeguarding",
+    response_model=AmendmentPublic,
+)
+def confirm_safeguarding(
+    session: SessionDep,
+    principal: ModeratorDep,
+    decisions: AmendmentDecisionsDep,
+    service: AmendmentsDep,
+    base_url: BaseUrlDep,
+    amendment_id: AmendmentId,
+    expected: IfMatchDep,
+    response: Response,
+    body: SafeguardingConfirmation,
+) -> AmendmentPublic:
+    """Record that a moderator checked what the safeguarding check flagged in the amendment."""
+    revision = decisions.confirm_safeguarding(session, principal, amendment_id, body.note, expected)
+    _, live = service.get(session, principal, amendment_id)
+    return _versioned(response, amendment_public(revision, live, base_url))
