@@ -6,13 +6,14 @@ import pickle
 import random
 from pathlib import Path
 
+import numpy as np
 from whoosh import index
 from whoosh.analysis import StemFilter
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 from whoosh.writing import PostingPool
 
-from app.search import building
+from app.search import building, positions
 from app.search.analysis import make_analyzer, make_word_analyzer
 from app.search.schema import TEXT_FIELDS, build_schema
 from bench.corpus import case_studies
@@ -90,3 +91,16 @@ def test_a_build_writes_the_postings_whoosh_s_writer_writes(tmp_path: Path) -> N
             built.append((list(reader.iter_postings()), list(reader.iter_docs())))
     assert built[0] == built[1]
     assert len(built[0][0]) > 5_000
+
+
+def test_the_text_fields_places_are_read_without_whoosh_s_decoder(tmp_path: Path) -> None:
+    # positions.read_places decodes Whoosh's Positions values itself, for the formats it knows
+    # write them: the text fields' format must be one, or every phrase check takes the slow way.
+    ix = index.create_in(str(tmp_path), build_schema())
+    with ix.writer() as writer:
+        writer.add_document(slug="a", body="care leavers and care")
+    with ix.searcher() as searcher:
+        matcher = searcher.postings("body", "care")
+        assert type(matcher.format) in positions.ENCODED_AS_WHOOSH
+        ids = np.array([0], dtype=np.int32)
+        assert positions.read_places(matcher, ids, ids).tolist() == [0, 2]
