@@ -112,6 +112,28 @@ class IndexAnalyzer(CompositeAnalyzer):  # type: ignore[misc]
         found = [t.text for t in stream]
         return found[0] if found else None
 
+    def places(self, value: str) -> dict[str, list[int]]:
+        """Each stem of a text with its positions, in the order first seen: what _indexed's
+        tokens come to, without a token each (the build's Positions format, building.py)."""
+        kept = self._kept
+        if len(kept) > self.MAX_KEPT:
+            kept.clear()
+        found: dict[str, list[int]] = {}
+        pos = None
+        for at, word in enumerate(self.items[0].expression.findall(value)):
+            try:
+                text = kept[word]
+            except KeyError:
+                text = kept[word] = self._outcome(word)
+            if text is None:
+                continue
+            pos = at if pos is None else pos + 1
+            try:
+                found[text].append(pos)
+            except KeyError:
+                found[text] = [pos]
+        return found
+
     def _indexed(self, value: str) -> Iterator[Any]:
         kept = self._kept
         if len(kept) > self.MAX_KEPT:

@@ -17,7 +17,7 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from app.search import spelling
+from app.search import building, spelling
 from app.search.analysis import SpellingWords
 from app.search.schema import words_of
 
@@ -143,9 +143,9 @@ def write(
     # Two processes, each writing its own segment: the ranker reads across segments, so they
     # are not merged (merging would cost what the second process saved). Each worker gets half
     # the single writer's memory for its postings pool (a 100k build's workers peaked at 1 GB
-    # each with 128 MB apiece).
-    options = {"procs": 2, "multisegment": True, "limitmb": 64} if parallel else {}
-    writer = ix.writer(**{"limitmb": 128, "timeout": WRITE_TIMEOUT, **options})
+    # each with 128 MB apiece). building.py: Whoosh's writers, with a cheaper postings pool.
+    procs, limitmb = (2, 64) if parallel else (1, 128)
+    writer = building.writer(ix, procs, limitmb, WRITE_TIMEOUT)
     count = 0
     words: Counter[str] = Counter()  # how many documents hold each word
     spelt = SpellingWords()

@@ -18,12 +18,17 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.system import _INT_SIZE
 
+from app.search import building
+
 Ids = NDArray[np.int32]
 Places = NDArray[np.int64]
 Weights = NDArray[np.float32]
 
 SHIFT = 32  # a place is document << SHIFT | position (positions are far below 2 ** 31)
 _POSITION = (1 << SHIFT) - 1
+# Formats whose values are Whoosh's Positions encoding, decoded here without Whoosh (not its
+# subclasses in general: Characters adds the characters).
+ENCODED_AS_WHOOSH = (Positions, building.Positions)
 
 
 def postings(reader: Any, field: str, text: bytes) -> Any:
@@ -78,7 +83,7 @@ def read_places(matcher: Any, ids: Ids, wanted: Ids) -> Places:
     docs: list[int] = []
     deltas: list[int] = []  # Whoosh keeps each document's positions as differences
     sizes: list[int] = []
-    if not isinstance(matcher, W3LeafMatcher) or type(matcher.format) is not Positions:
+    if not isinstance(matcher, W3LeafMatcher) or type(matcher.format) not in ENCODED_AS_WHOOSH:
         allowed = set(wanted.tolist())
         while matcher.is_active():
             if matcher.id() in allowed:

@@ -9,7 +9,7 @@ from app.core.content import CaseStudyFile
 from app.core.drafting import plain_words
 from app.core.names import normal_name
 from app.core.vocabulary import Vocabulary
-from app.search import passages
+from app.search import building, passages
 from app.search.analysis import make_analyzer, spelling_words
 
 # Query-time boosts: title and summary above the body.
@@ -40,6 +40,8 @@ def build_schema() -> Schema:
     analyzer = make_analyzer()
     # Titles, councils and programmes are stored for type-ahead suggestions.
     text = {name: TEXT(analyzer=analyzer, stored=name in STORED_TEXT) for name in TEXT_FIELDS}
+    for field in text.values():  # the same postings, worked out for less (building.py)
+        field.format = building.Positions(field_boost=field.format.field_boost)
     # vector=True keeps per-document tag lists, so counting facets never rebuilds them.
     tags = {
         name: KEYWORD(commas=True, scorable=False, vector=True)
