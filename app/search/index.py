@@ -193,7 +193,8 @@ class SearchIndex:
     def apply(self, documents: list[dict[str, Any]], removed: list[str], change_id: int) -> None:
         """Upsert and delete documents in the current generation, then record change_id."""
         folder = self.generation()
-        documents = list(semantic.with_vectors(documents))
+        size = self.doc_count() if folder is not None else 0  # vectors only where used
+        documents = list(semantic.with_vectors(documents, size))
         try:
             if folder is None:
                 raise FileNotFoundError(f"no index generation in {self.path}")
@@ -220,8 +221,7 @@ class SearchIndex:
         generation = generations.create(self.path)
         try:
             parallel = generations.parallel(expected)
-            if expected <= semantic.HYBRID_MAX_DOCS:
-                documents = semantic.with_vectors(documents)
+            documents = semantic.with_vectors(documents, expected)
             count = generations.write(generation, self.schema, documents, progress, parallel)
             generations.write_marker(generation, change_id)
             started = time.perf_counter()

@@ -63,9 +63,10 @@ def document_text(document: dict[str, Any]) -> str:
     )
 
 
-def with_vectors(documents: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The documents, each with its embedding added (a batch at a time)."""
-    found = model()
+def with_vectors(documents: Iterable[dict[str, Any]], size: int) -> Iterator[dict[str, Any]]:
+    """The documents, each with its embedding added (a batch at a time) if an index of size
+    documents uses them; above HYBRID_MAX_DOCS they are passed on as they are."""
+    found = model() if size <= HYBRID_MAX_DOCS else None
     batch: list[dict[str, Any]] = []
     for document in documents:
         batch.append(document)
