@@ -17,10 +17,17 @@ through the `seeded_server` fixture: the store and index seeded with the collect
 would load (its DATA_DIR, else the bundled one) are copied to where it will look, so a server
 starts as it does on its second start, not its first (measured: about half the CPU). The tests
 of the first start itself (tests/e2e/test_server.py, test_replicas.py) do not use it.
+
+Under pytest-xdist the SQLite ones are made once per run rather than once per worker: the first
+worker to need one seeds it in the run's shared temporary folder, under a file lock, and the
+others copy it (the bundled collection's took each worker ~7 s of CPU, measured). PostgreSQL's
+stay per worker: each worker has its own server.
 """
 
+import fcntl
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -155,7 +162,11 @@ class SeededStores:
         sqlite = _is_sqlite(settings.database_url)
         key = (sqlite, _digest(collection))
         if key not in self._made:
-            self._made[key] = self._seed(collection, empty_store)
+            self._made[key] = (
+                self._shared(key[1], collection, empty_store)
+                if sqlite
+                else self._seed(self._folders.mktemp("seeded"), collection, empty_store)
+            )
         seeded = self._made[key]
         if sqlite:
             database = make_url(settings.database_url).database
@@ -177,10 +188,33 @@ class SeededStores:
                 connection.execute(f'DROP DATABASE "{name}"')
             connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
-    def _seed(self, collection: list[CaseStudyFile], empty_store: Callable[[Path], str]) -> Seeded:
-        """Seed a store and build its index as the app's start-up does (seed_if_empty, then
-        sync_index on a missing index), then close both so that they can be copied."""
-        folder = self._folders.mktemp("seeded")
+    def _shared(
+        self, digest: str, collection: list[CaseStudyFile], empty_store: Callable[[Path], str]
+    ) -> Seeded:
+        """The SQLite store and index seeded with a collection for the whole run: made by the
+        first worker that asks (the others wait on the lock), then only copied. A plain run
+        (no workers) keeps its own, as before."""
+        if not os.environ.get("PYTEST_XDIST_WORKER"):
+            return self._seed(self._folders.mktemp("seeded"), collection, empty_store)
+        shared = self._folders.getbasetemp().parent / "seeded-sqlite"
+        shared.mkdir(exist_ok=True)
+        folder, done = shared / digest, shared / f"{digest}.done"
+        with (shared / f"{digest}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)  # a worker that died half-way
+                folder.mkdir()
+                seeded = self._seed(folder, collection, empty_store)
+                done.write_text(seeded.store)
+        return Seeded(done.read_text(), folder / "index")
+
+    @staticmethod
+    def _seed(
+        folder: Path, collection: list[CaseStudyFile], empty_store: Callable[[Path], str]
+    ) -> Seeded:
+        """Seed a store in `folder` and build its index as the app's start-up does
+        (seed_if_empty, then sync_index on a missing index), then close both so that they can
+        be copied."""
         data_dir = folder / "collection"
         write_collection(data_dir, collection)
         url = empty_store(folder)

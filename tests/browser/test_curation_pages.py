@@ -30,16 +30,14 @@ def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare)
 def suggested(site: Site, key: str, phrases: set[str]) -> None:
     """Wait until the service has written its query counts and proposes the phrases."""
     deadline = time.monotonic() + 30
-    while True:
-        found = httpx.get(
-            f"{site.url}/api/v1/synonyms/suggestions",
-            headers={"Authorization": f"Bearer {key}"},
-            timeout=30,
-        ).json()["suggestions"]
-        if phrases <= {s["phrase"] for s in found}:
-            return
-        assert time.monotonic() < deadline, found
-        time.sleep(0.3)
+    # One client for the poll: httpx.get makes one per call (~50 ms of CPU each).
+    with httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=30) as poll:
+        while True:
+            found = poll.get(f"{site.url}/api/v1/synonyms/suggestions").json()["suggestions"]
+            if phrases <= {s["phrase"] for s in found}:
+                return
+            assert time.monotonic() < deadline, found
+            time.sleep(0.3)
 
 
 @pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])

@@ -29,11 +29,12 @@ from playwright.sync_api import (
 )
 from sqlmodel import Session
 
+from app.store import embed_origins
 from app.store.db import make_engine
 from app.store.keys import create_key
 from testkit.servers import free_port, service, static_site
 from tests.browser.checks import check, tab_to
-from tests.browser.mail_site import mail_site, sign_in_moderator
+from tests.browser.mail_site import Site, mail_site, sign_in_moderator
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -393,55 +394,76 @@ def test_a_site_a_moderator_adds_works_without_a_restart(
     expect(fallback(page)).to_be_visible()
 
 
+@pytest.fixture(scope="module")
+def campaign(
+    tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare
+) -> Iterator[Site]:
+    """A service with no website allowed and a real SMTP server, for the moderators' side."""
+    with mail_site(tmp_path_factory.mktemp("campaign"), prepare=seeded_server) as site:
+        yield site
+
+
+@pytest.fixture
+def no_site_allowed(campaign: Site) -> Site:
+    """The module's campaign service with no website allowed, whatever a test before left."""
+    engine = make_engine(campaign.env["DATABASE_URL"])
+    with Session(engine) as session:
+        for allowed in embed_origins.list_origins(session):
+            embed_origins.remove_origin(session, allowed.id, "tests")
+    engine.dispose()
+    return campaign
+
+
 @pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
 def test_a_moderator_allows_a_site_in_the_browser_and_takes_it_away_again(
     browser: Browser,
     open_page: Callable[..., Watched],
     tmp_path: Path,
-    seeded_server: ServerPrepare,
+    no_site_allowed: Site,
     size: str,
     javascript: bool,
 ) -> None:
     """The campaign team's side of embedding, by keyboard: a web editor's site shows the link
     until a moderator allows it on /moderation/embeds; then the widget shows case studies; once
-    removed, the link again. No restart, no API key, no environment variable."""
-    with mail_site(tmp_path, prepare=seeded_server, RATE_LIMIT="off") as site:
-        host_pages(tmp_path / "editor", site.url)
-        with static_site(tmp_path / "editor") as editor:
-            visitor = open_page().page
-            visitor.goto(f"{editor}/widget.html")
-            expect(fallback(visitor)).to_be_visible()
+    removed, the link again. No restart, no API key, no environment variable. The two sizes
+    share one service (a start is ~4 s of CPU), each with its own editor's site."""
+    site = no_site_allowed
+    host_pages(tmp_path / "editor", site.url)
+    with static_site(tmp_path / "editor") as editor:
+        visitor = open_page().page
+        visitor.goto(f"{editor}/widget.html")
+        expect(fallback(visitor)).to_be_visible()
 
-            page = sign_in_moderator(site, browser, f"{size}@campaign.example", size, javascript)
-            page.goto(f"{site.url}/moderation/embeds")
-            for _ in range(60):  # Tab to the address field, as a keyboard user does
-                page.keyboard.press("Tab")
-                if page.evaluate("document.activeElement.id") == "origin":
-                    break
-            page.keyboard.type(editor + "/")
+        page = sign_in_moderator(site, browser, f"{size}@campaign.example", size, javascript)
+        page.goto(f"{site.url}/moderation/embeds")
+        for _ in range(60):  # Tab to the address field, as a keyboard user does
             page.keyboard.press("Tab")
-            page.keyboard.type("The campaign's own site")
-            tab_to(page, "Allow website")
-            page.keyboard.press("Enter")
-            expect(page.locator(".banner--success")).to_contain_text(
-                f"{editor} may now embed the search"
-            )
-            expect(page.locator("code.origin")).to_contain_text([editor])
-            check(page, f"{site.shots}/{size}-embeds-allowed.png", javascript)
+            if page.evaluate("document.activeElement.id") == "origin":
+                break
+        page.keyboard.type(editor + "/")
+        page.keyboard.press("Tab")
+        page.keyboard.type("The campaign's own site")
+        tab_to(page, "Allow website")
+        page.keyboard.press("Enter")
+        expect(page.locator(".banner--success")).to_contain_text(
+            f"{editor} may now embed the search"
+        )
+        expect(page.locator("code.origin")).to_contain_text([editor])
+        check(page, f"{site.shots}/{size}-embeds-allowed.png", javascript)
 
-            visitor.goto(f"{editor}/widget.html")
-            expect(visitor.locator("case-study-search li")).to_have_count(3)
+        visitor.goto(f"{editor}/widget.html")
+        expect(visitor.locator("case-study-search li")).to_have_count(3)
 
-            tab_to(page, f"Remove {editor}")
-            page.keyboard.press("Enter")
-            expect(page.locator("h1")).to_have_text(f"Stop {editor} embedding the search?")
-            tab_to(page, "Remove website")
-            page.keyboard.press("Enter")
-            expect(page.locator("p.empty")).to_be_visible()
-            visitor.goto(f"{editor}/widget.html")
-            expect(fallback(visitor)).to_be_visible()
-            expect(visitor.locator("case-study-search li")).to_have_count(0)
-            page.context.close()
+        tab_to(page, f"Remove {editor}")
+        page.keyboard.press("Enter")
+        expect(page.locator("h1")).to_have_text(f"Stop {editor} embedding the search?")
+        tab_to(page, "Remove website")
+        page.keyboard.press("Enter")
+        expect(page.locator("p.empty")).to_be_visible()
+        visitor.goto(f"{editor}/widget.html")
+        expect(fallback(visitor)).to_be_visible()
+        expect(visitor.locator("case-study-search li")).to_have_count(0)
+        page.context.close()
 
 
 def test_with_the_service_stopped_or_silent_the_widget_shows_its_link(

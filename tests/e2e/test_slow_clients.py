@@ -28,11 +28,19 @@ def small(tmp: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[str]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare
+) -> Iterator[tuple[str, Path]]:
+    """The module's server (`python -m app`), and its log."""
     tmp = tmp_path_factory.mktemp("slow")
     env = {**small(tmp), "RATE_LIMIT": "off", "REQUEST_TIMEOUT_SECONDS": str(TIMEOUT)}
     with service(tmp, env, prepare=seeded_server) as url:
-        yield url
+        yield url, tmp / "server.log"
+
+
+@pytest.fixture(scope="module")
+def base(served: tuple[str, Path]) -> str:
+    return served[0]
 
 
 def connect(base: str) -> socket.socket:
@@ -117,20 +125,17 @@ def test_x_forwarded_for_is_trusted_from_the_proxies_named(
 
 
 def test_a_service_started_without_its_deadlines_says_so(
-    tmp_path: Path, seeded_server: ServerPrepare
+    tmp_path: Path, seeded_server: ServerPrepare, served: tuple[str, Path]
 ) -> None:
     """`uvicorn app.main:app` holds a head or body sent a byte at a time, and a silent
     connection, for ever, and believes X-Forwarded-For from 127.0.0.1 (measured: all held past
     12 s). The service cannot cut them off from inside the app, so it says so in its log;
-    started as `python -m app`, it does not."""
+    started as `python -m app` (the module's server, whose log this reads), it does not."""
     env = {**small(tmp_path), "RATE_LIMIT": "off"}
     (tmp_path / "bare").mkdir()
-    (tmp_path / "own").mkdir()
     with service(tmp_path / "bare", env, bare=True, prepare=seeded_server):
         pass
-    with service(tmp_path / "own", env, prepare=seeded_server):
-        pass
     bare = (tmp_path / "bare" / "server.log").read_text()
-    own = (tmp_path / "own" / "server.log").read_text()
+    own = served[1].read_text()
     assert "without `python -m app`" in bare
     assert "without `python -m app`" not in own
