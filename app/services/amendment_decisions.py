@@ -86,8 +86,9 @@ class AmendmentDecisions:
         amendments.close(revision, PUBLISHED, note)
         changes = changes_between(before, live_content(live))
         workflow.event(
-            session, live, principal, "amendment_published", SUBMITTED, PUBLISHED, note, changes
-        )
+            session, live, principal, "amendment_published", SUBMITTED, PUBLISHED, note, changes,
+            revision,
+        )  # fmt: skip
         self.notices.tell(session, live, "amendment_published", note)
         submissions.save(session, live, revision)
         self.notices.sent()
@@ -140,7 +141,10 @@ class AmendmentDecisions:
         revision.safeguarding_checked_at = utcnow()
         revision.safeguarding_checked_version = confirmed
         state = revision.state
-        workflow.event(session, live, principal, "safeguarding_confirmed", state, state, note)
+        workflow.event(
+            session, live, principal, "safeguarding_confirmed", state, state, note,
+            amendment=revision,
+        )  # fmt: skip
         submissions.save(session, revision)
         return revision
 
@@ -154,7 +158,9 @@ class AmendmentDecisions:
         before: str = SUBMITTED,
     ) -> CaseStudyRevision:
         message = revision.moderation_message
-        workflow.event(session, live, principal, action, before, revision.state, message)
+        workflow.event(
+            session, live, principal, action, before, revision.state, message, amendment=revision
+        )
         self.notices.tell(session, live, action, message)
         submissions.save(session, revision)
         self.notices.sent()

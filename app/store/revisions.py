@@ -23,19 +23,13 @@ def open_for(session: Session, case_study_id: int) -> CaseStudyRevision | None:
     return session.exec(query).first()
 
 
-def open_ids(session: Session, case_study_ids: Iterable[int]) -> dict[int, int]:
-    """For each of these case studies with an open amendment: the amendment's id."""
+def open_for_each(session: Session, case_study_ids: Iterable[int]) -> dict[int, CaseStudyRevision]:
+    """For each of these case studies with an open amendment: the amendment."""
     ids = list(case_study_ids)
     if not ids:
         return {}
-    query = select(col(CaseStudyRevision.open_for), col(CaseStudyRevision.id)).where(
-        col(CaseStudyRevision.open_for).in_(ids)
-    )
-    return {
-        case_id: rid
-        for case_id, rid in session.exec(query)
-        if case_id is not None and rid is not None
-    }
+    query = select(CaseStudyRevision).where(col(CaseStudyRevision.open_for).in_(ids))
+    return {row.open_for: row for row in session.exec(query) if row.open_for is not None}
 
 
 def for_case_study(session: Session, case_study_id: int) -> list[CaseStudyRevision]:
