@@ -81,12 +81,17 @@ def claim(session: Session, revision: CaseStudyRevision, allowed: tuple[str, ...
     )
 
 
-def close(revision: CaseStudyRevision, state: str, message: str | None) -> None:
-    """End a claimed amendment: the case study may have another one after this."""
+def move(revision: CaseStudyRevision, state: str, message: str | None) -> None:
+    """Put a claimed amendment in another state, with the moderators' word on it."""
     revision.state = state
-    revision.open_for = None
     revision.moderation_message = message
     revision.modified_at = utcnow()
+
+
+def close(revision: CaseStudyRevision, state: str, message: str | None) -> None:
+    """End a claimed amendment: the case study may have another one after this."""
+    move(revision, state, message)
+    revision.open_for = None
 
 
 def check(
