@@ -67,7 +67,10 @@ def test_a_closed_amendments_review_says_what_happened_and_offers_no_decision(
     assert "Updated" not in changed  # publishing dates the case study: not the council's change
     assert "changed 1 field" in changed
     if body:
-        assert next(iter(body.values())) in section(page.text, "decide-heading")
+        said = next(iter(body.values()))
+        assert f"{'The note' if how == 'publish' else 'The reason given'}: {said}" in section(
+            page.text, "decide-heading"
+        )
 
 
 def test_an_open_amendments_review_still_offers_its_decisions(
@@ -156,3 +159,5 @@ def test_the_officer_sees_what_became_of_their_last_changes(
     assert "Your last proposed changes State Rejected Rejected" in page
     assert "Why they were not published The old summary is clearer." in page
     assert "Change the published case study" in page
+    # the history says it is the changes that were rejected, not the case study
+    assert "Proposed changes rejected – the changes now Rejected" in page
