@@ -82,6 +82,9 @@ def test_an_open_amendments_review_still_offers_its_decisions(
     assert "stays public until you publish these changes" in text(page.text)
     assert "Decide on version 1 of these changes" in text(page.text)
     assert "change 1 field" in section(page.text, "diff-heading")
+    confirm = text(moderator.get(f"/moderation/amendments/{amendment['id']}/reject?version=1").text)
+    assert "Version of the changes you reviewed 1" in confirm
+    assert "State of the changes now Waiting for review" in confirm
 
 
 def test_the_history_says_whose_version_each_event_made(

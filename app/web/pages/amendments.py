@@ -119,7 +119,7 @@ def _decision(action: str) -> decisions.Decision:
 
 
 def _render(request: Request, template: str, status: int, **context: Any) -> Response:
-    context = {"states": STATES, **context}
+    context = {"states": STATES, "amending": True, **context}
     return render_moderation(request, template, "/moderation", context, status)
 
 
