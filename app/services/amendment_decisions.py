@@ -86,8 +86,9 @@ class AmendmentDecisions:
         amendments.close(revision, PUBLISHED, note)
         changes = changes_between(before, live_content(live))
         workflow.event(
-            session, live, principal, "amendment_published", SUBMITTED, PUBLISHED, note, changes
-        )
+            session, live, principal, "amendment_published", SUBMITTED, PUBLISHED, note, changes,
+            revision,
+        )  # fmt: skip
         self.notices.tell(session, live, "amendment_published", note)
         submissions.save(session, live, revision)
         self.notices.sent()
@@ -102,12 +103,11 @@ class AmendmentDecisions:
         message: str,
         expected: Versions = None,
     ) -> CaseStudyRevision:
-        revision, live = self._moderated(session, principal, revision_id, (SUBMITTED,), expected)
-        amendments.claim(session, revision, (SUBMITTED,))
-        revision.state = CHANGES
-        revision.moderation_message = message
-        revision.modified_at = utcnow()
-        return self._decided(session, principal, revision, live, "amendment_changes_requested")
+        """Send the amendment back to its council with the message; it stays open."""
+        return self._answer(
+            session, principal, revision_id, expected, (SUBMITTED,), amendments.move, CHANGES,
+            message, "amendment_changes_requested",
+        )  # fmt: skip
 
     def reject(
         self,
@@ -118,11 +118,10 @@ class AmendmentDecisions:
         expected: Versions = None,
     ) -> CaseStudyRevision:
         """Close the amendment; the live version stays as it is."""
-        revision, live = self._moderated(session, principal, revision_id, OPEN, expected)
-        before = revision.state
-        amendments.claim(session, revision, OPEN)
-        amendments.close(revision, REJECTED, reason)
-        return self._decided(session, principal, revision, live, "amendment_rejected", before)
+        return self._answer(
+            session, principal, revision_id, expected, OPEN, amendments.close, REJECTED, reason,
+            "amendment_rejected",
+        )  # fmt: skip
 
     def confirm_safeguarding(
         self,
@@ -140,22 +139,33 @@ class AmendmentDecisions:
         revision.safeguarding_checked_at = utcnow()
         revision.safeguarding_checked_version = confirmed
         state = revision.state
-        workflow.event(session, live, principal, "safeguarding_confirmed", state, state, note)
+        workflow.event(
+            session, live, principal, "safeguarding_confirmed", state, state, note,
+            amendment=revision,
+        )  # fmt: skip
         submissions.save(session, revision)
         return revision
 
-    def _decided(
+    def _answer(
         self,
         session: Session,
         principal: Principal,
-        revision: CaseStudyRevision,
-        live: CaseStudy,
+        revision_id: int,
+        expected: Versions,
+        allowed: tuple[str, ...],
+        then: Callable[[CaseStudyRevision, str, str | None], None],
+        state: str,
+        words: str,
         action: str,
-        before: str = SUBMITTED,
     ) -> CaseStudyRevision:
-        message = revision.moderation_message
-        workflow.event(session, live, principal, action, before, revision.state, message)
-        self.notices.tell(session, live, action, message)
+        """A decision that answers the council in words: claim the amendment in one of the
+        `allowed` states, move it (`then`) to `state` with them, and tell the council."""
+        revision, live = self._moderated(session, principal, revision_id, allowed, expected)
+        before = revision.state
+        amendments.claim(session, revision, allowed)
+        then(revision, state, words)
+        workflow.event(session, live, principal, action, before, state, words, amendment=revision)
+        self.notices.tell(session, live, action, words)
         submissions.save(session, revision)
         self.notices.sent()
         return revision

@@ -81,12 +81,17 @@ def claim(session: Session, revision: CaseStudyRevision, allowed: tuple[str, ...
     )
 
 
-def close(revision: CaseStudyRevision, state: str, message: str | None) -> None:
-    """End a claimed amendment: the case study may have another one after this."""
+def move(revision: CaseStudyRevision, state: str, message: str | None) -> None:
+    """Put a claimed amendment in another state, with the moderators' word on it."""
     revision.state = state
-    revision.open_for = None
     revision.moderation_message = message
     revision.modified_at = utcnow()
+
+
+def close(revision: CaseStudyRevision, state: str, message: str | None) -> None:
+    """End a claimed amendment: the case study may have another one after this."""
+    move(revision, state, message)
+    revision.open_for = None
 
 
 def check(
@@ -139,8 +144,13 @@ class AmendmentService:
     def open_one(self, session: Session, record_id: int) -> CaseStudyRevision | None:
         return revisions.open_for(session, record_id)
 
-    def open_ids(self, session: Session, record_ids: list[int]) -> dict[int, int]:
-        return revisions.open_ids(session, record_ids)
+    def open_for_each(
+        self, session: Session, rows: list[CaseStudy]
+    ) -> dict[int, CaseStudyRevision]:
+        """The open amendment of each published one of these case studies that has one."""
+        return revisions.open_for_each(
+            session, [r.id for r in rows if r.id is not None and r.status == PUBLISHED]
+        )
 
     # -- council actions --------------------------------------------------------------------
 
@@ -204,7 +214,9 @@ class AmendmentService:
             raise _already_open(session, live.id)
         action = "amendment_proposed" if state == SUBMITTED else "update_needed"
         changes = changes_between(before, content)
-        workflow.event(session, live, principal, action, PUBLISHED, PUBLISHED, message, changes)
+        workflow.event(
+            session, live, principal, action, PUBLISHED, PUBLISHED, message, changes, revision
+        )
         self.notices.tell(session, live, action, message)
         submissions.save(session, live, revision)
         self.notices.sent()
@@ -232,8 +244,9 @@ class AmendmentService:
         revision.state = SUBMITTED
         revision.modified_at = utcnow()
         workflow.event(
-            session, live, principal, "amendment_amended", before, SUBMITTED, None, changes
-        )
+            session, live, principal, "amendment_amended", before, SUBMITTED, None, changes,
+            revision,
+        )  # fmt: skip
         self.notices.tell(session, live, "amendment_amended", None)
         submissions.save(session, revision)
         self.notices.sent()
@@ -256,7 +269,9 @@ class AmendmentService:
         before = revision.state
         claim(session, revision, OPEN)
         close(revision, WITHDRAWN, revision.moderation_message)
-        workflow.event(session, live, principal, "amendment_withdrawn", before, WITHDRAWN)
+        workflow.event(
+            session, live, principal, "amendment_withdrawn", before, WITHDRAWN, amendment=revision
+        )
         submissions.save(session, revision)
         return revision
 

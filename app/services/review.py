@@ -16,11 +16,13 @@ from app.services.amendments import changes_between, live_content
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.store import case_studies as store
+from app.store import submissions as events_store
 from app.store.db import Session
-from app.store.models import CaseStudy
+from app.store.models import CaseStudy, SubmissionEvent
 from app.store.revision_tables import CaseStudyRevision
 
 KINDS = ("priority_areas", "age_bands", "themes")
+OPENING_AND_CHANGING = ("amendment_proposed", "update_needed", "amendment_amended")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ class Review:
     suggestions: TagSuggestions | None
     missing_tags: dict[str, list[TagSuggestion]]  # proposed but not chosen, by kind
     duplicates: list[dict[str, Any]]
-    events: list[tuple[int, HistoryEvent]]  # (the version it made, the event), newest first
+    events: list[tuple[str, HistoryEvent]]  # (the version it made, the event), newest first
     needs_confirmation: bool = field(default=False)
 
 
@@ -85,11 +87,52 @@ def _mark(row: CaseStudy) -> Marked:
     )
 
 
-def _amendment(events: list[HistoryEvent]) -> Amendment | None:
-    for version, event in reversed(list(enumerate(events, start=1))):
+def _amendment(events: list[tuple[int, HistoryEvent]]) -> Amendment | None:
+    for version, event in reversed(events):
         if event.action == "amended" and event.changes:
             return Amendment(version, field_diffs(event.changes))
     return None
+
+
+def _versions(rows: list[SubmissionEvent]) -> list[int]:
+    """The case study's version each event left it at (counted, for events from before they
+    said so: every change of the case study made one)."""
+    found, counted = [], 0
+    for row in rows:
+        counted = row.version if row.version is not None else counted + 1
+        found.append(counted)
+    return found
+
+
+def _labels(rows: list[SubmissionEvent], amendment_id: int | None) -> list[str]:
+    """What each event's version is a version of: the case study's, or proposed changes' own
+    (an amendment counts its versions apart from the case study's)."""
+    labels = []
+    for row, version in zip(rows, _versions(rows), strict=True):
+        if row.amendment_id is None:
+            labels.append(f"case study version {version}" if amendment_id else f"version {version}")
+        elif row.amendment_id == amendment_id:
+            labels.append(f"version {row.amendment_version} of these changes")
+        else:
+            labels.append(f"version {row.amendment_version} of other proposed changes")
+    return labels
+
+
+def council_changes(rows: list[SubmissionEvent], revision: CaseStudyRevision) -> dict[str, Any]:
+    """What the amendment changes against the version it was proposed to, from its own events
+    (once closed, the live row is no longer that version: published, it holds these changes
+    and the day they were published)."""
+    base: dict[str, Any] = {}
+    for row in rows:
+        if row.amendment_id == revision.id and row.action in OPENING_AND_CHANGING:
+            for name, change in row.changes.items():
+                base.setdefault(name, change.get("from"))
+    after = revision.content
+    return {
+        name: {"from": before, "to": after.get(name)}
+        for name, before in base.items()
+        if after.get(name) != before
+    }
 
 
 class ReviewService:
@@ -102,6 +145,7 @@ class ReviewService:
     def review(self, session: Session, principal: Principal, record_id: int) -> Review:
         row = self.submissions.get(session, principal, record_id)
         history = self.submissions.history(session, principal, record_id)
+        rows = events_store.list_events(session, record_id)
         content = store.to_file(row)
         suggestions = self._suggestions(session, row)
         missing = (
@@ -120,11 +164,11 @@ class ReviewService:
             row=row,
             content=content,
             marked=_mark(row),
-            amendment=_amendment(history.events),
+            amendment=_amendment(list(zip(_versions(rows), history.events, strict=True))),
             suggestions=suggestions,
             missing_tags=missing,
             duplicates=[w for w in row.warnings if w.get("kind") == "possible_duplicate"],
-            events=list(reversed(list(enumerate(history.events, start=1)))),
+            events=list(reversed(list(zip(_labels(rows, None), history.events, strict=True)))),
             needs_confirmation=bool(row.safeguarding_findings) and not confirmed,
         )
 
@@ -153,7 +197,12 @@ class ReviewService:
         store.fill_case_study(row, CaseStudyFile.model_construct(**data))
         row.status = revision.state  # the file's status is the live one's
         history = self.submissions.history(session, principal, live.id)
-        changes = changes_between(live_content(live), revision.content)
+        rows = events_store.list_events(session, live.id)
+        changes = (
+            changes_between(live_content(live), revision.content)
+            if revision.open_for is not None
+            else council_changes(rows, revision)
+        )
         found = self._suggestions(session, row)
         content = store.to_file(row)
         return Review(
@@ -169,7 +218,9 @@ class ReviewService:
                 for kind in KINDS
             },
             duplicates=[w for w in row.warnings if w.get("kind") == "possible_duplicate"],
-            events=list(reversed(list(enumerate(history.events, start=1)))),
+            events=list(
+                reversed(list(zip(_labels(rows, revision.id), history.events, strict=True)))
+            ),
             needs_confirmation=bool(row.safeguarding_findings)
             and row.safeguarding_checked_version is None,
         )

@@ -174,10 +174,12 @@ class CurrencyChecks:
         If one is open already, that one is the place; Conflict as for `still_current`."""
         principal, row, reminder = self._open(session, secret)
         self._answer(session, row, reminder, NEEDS_UPDATE)
-        if row.id is not None and revisions.open_for(session, row.id) is not None:
+        already = revisions.open_for(session, row.id) if row.id is not None else None
+        if already is not None:
             workflow.event(
-                session, row, principal, "update_needed", PUBLISHED, PUBLISHED, UPDATE_NOTE
-            )
+                session, row, principal, "update_needed", PUBLISHED, PUBLISHED, UPDATE_NOTE,
+                amendment=already,
+            )  # fmt: skip
             submissions.save(session)
         else:  # commits the answer with the amendment, or neither
             assert self.amendments is not None

@@ -32,6 +32,7 @@ from app.store import case_studies as store
 from app.store import changelog, submissions
 from app.store.db import Session
 from app.store.models import CaseStudy, utcnow
+from app.store.revision_tables import CaseStudyRevision
 
 SUBMITTED, CHANGES, PUBLISHED = "submitted", "changes_requested", "published"
 REJECTED, WITHDRAWN = "rejected", "withdrawn"
@@ -192,7 +193,10 @@ def event(
     after: str | None,
     message: str | None = None,
     changes: dict[str, Any] | None = None,
+    amendment: CaseStudyRevision | None = None,
 ) -> None:
+    """A history event at the versions it left: the case study's (`row`, claimed first if the
+    change claims it) and, for an event of an amendment, the amendment's."""
     assert row.id is not None
     submissions.add_event(
         session,
@@ -204,6 +208,9 @@ def event(
         to_status=after,
         message=message,
         changes=json.loads(json.dumps(changes or {}, default=str)),
+        version=row.version,
+        amendment_id=amendment.id if amendment is not None else None,
+        amendment_version=amendment.version if amendment is not None else None,
     )
 
 

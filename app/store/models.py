@@ -132,6 +132,11 @@ class SubmissionEvent(SQLModel, table=True):
     to_status: str | None = Field(default=None, max_length=20)
     message: str | None = Field(default=None, sa_column=Column(Text))
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The case study's version the event left it at; for an event of an amendment, which one and
+    # the amendment's own version (its counter is not the case study's). None before 0011.
+    version: int | None = None
+    amendment_id: int | None = None
+    amendment_version: int | None = None
 
 
 class ApiKey(SQLModel, table=True):

@@ -3,12 +3,10 @@ change read (a compare-and-set in SQL, as `submissions.claim` does for the case 
 
 from collections.abc import Iterable
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, func, select
 
 from app.core.names import normal_name
+from app.store import submissions
 from app.store.models import CaseStudy
 from app.store.revision_tables import CaseStudyRevision
 
@@ -23,19 +21,13 @@ def open_for(session: Session, case_study_id: int) -> CaseStudyRevision | None:
     return session.exec(query).first()
 
 
-def open_ids(session: Session, case_study_ids: Iterable[int]) -> dict[int, int]:
-    """For each of these case studies with an open amendment: the amendment's id."""
+def open_for_each(session: Session, case_study_ids: Iterable[int]) -> dict[int, CaseStudyRevision]:
+    """For each of these case studies with an open amendment: the amendment."""
     ids = list(case_study_ids)
     if not ids:
         return {}
-    query = select(col(CaseStudyRevision.open_for), col(CaseStudyRevision.id)).where(
-        col(CaseStudyRevision.open_for).in_(ids)
-    )
-    return {
-        case_id: rid
-        for case_id, rid in session.exec(query)
-        if case_id is not None and rid is not None
-    }
+    query = select(CaseStudyRevision).where(col(CaseStudyRevision.open_for).in_(ids))
+    return {row.open_for: row for row in session.exec(query) if row.open_for is not None}
 
 
 def for_case_study(session: Session, case_study_id: int) -> list[CaseStudyRevision]:
@@ -64,31 +56,10 @@ def listed(
 def try_open(session: Session, row: CaseStudyRevision) -> bool:
     """Give a new amendment its id; False (rolled back) if the case study has an open one
     already (another request opened it first)."""
-    session.add(row)
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        return False
-    return True
+    return submissions.try_flush(session, row)
 
 
 def claim(session: Session, row: CaseStudyRevision, states: Iterable[str]) -> bool:
     """Take the amendment for this transaction if it is still at the version the caller read
     and in one of the states; False, rolled back, if another change came first."""
-    assert row.id is not None
-    claimed = session.exec(
-        update(CaseStudyRevision)
-        .where(
-            col(CaseStudyRevision.id) == row.id,
-            col(CaseStudyRevision.version) == row.version,
-            col(CaseStudyRevision.state).in_(list(states)),
-        )
-        .values(version=row.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        session.rollback()
-        return False
-    set_committed_value(row, "version", row.version + 1)
-    return True
+    return submissions.claim_version(session, row, CaseStudyRevision.state, states)

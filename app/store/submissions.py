@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from app.core.errors import Conflict
 from app.core.names import normal_name
@@ -81,13 +81,20 @@ def claim(session: Session, row: CaseStudy, statuses: Iterable[str]) -> bool:
     Until the commit the row is this transaction's (PostgreSQL locks the row, SQLite the
     database), so what the caller changes next can neither be lost nor lose. Returns False,
     rolled back, if another change came first."""
+    return claim_version(session, row, CaseStudy.status, statuses)
+
+
+def claim_version(session: Session, row: Any, state: Any, states: Iterable[str]) -> bool:
+    """`claim` for any row with an id, a version and a state column (`state`): an amendment's
+    too (`revisions.claim`)."""
     assert row.id is not None
+    table = type(row)
     claimed = session.exec(
-        update(CaseStudy)
+        update(table)
         .where(
-            col(CaseStudy.id) == row.id,
-            col(CaseStudy.version) == row.version,
-            col(CaseStudy.status).in_(list(statuses)),
+            col(table.id) == row.id,
+            col(table.version) == row.version,
+            col(state).in_(list(states)),
         )
         .values(version=row.version + 1)
         .execution_options(synchronize_session=False)
@@ -157,9 +164,9 @@ def try_save(session: Session, *rows: object) -> bool:
     return True
 
 
-def try_flush(session: Session, row: CaseStudy) -> bool:
+def try_flush(session: Session, row: SQLModel) -> bool:
     """Give a new record its id before the transaction ends; False (rolled back) if its slug
-    was taken meanwhile."""
+    was taken meanwhile (or, for an amendment, its case study has an open one)."""
     session.add(row)
     try:
         session.flush()

@@ -118,3 +118,92 @@ def test_an_officer_changes_a_published_case_study_and_a_moderator_publishes_the
     page.goto(public)
     expect(page.locator("main")).to_contain_text("quokka walks")
     page.context.close()
+
+
+WORDS = {"Request changes": "What should the council change?", "Reject": "Why is it rejected?"}
+
+
+def moderator_decides(
+    page: Page, site: Site, title: str, decision: str, words: str, shot: str, javascript: bool
+) -> None:
+    """From the list of proposed changes open them, press the decision, say why, confirm."""
+    page.goto(f"{site.url}/moderation/amendments")
+    press(page, title)
+    page.wait_for_url(re.compile(r"/moderation/amendments/\d+$"))
+    check(page, f"{shot}-review.png", javascript)
+    press(page, decision)
+    page.wait_for_url(re.compile(r"/moderation/amendments/\d+/[a-z-]+\?version=\d+$"))
+    page.get_by_label(WORDS[decision]).fill(words)
+    check(page, f"{shot}-confirm.png", javascript)
+    press(page, decision)
+    page.wait_for_url(re.compile(r"/moderation/amendments/\d+\?done=[a-z-]+$"))
+
+
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_a_moderator_asks_for_changes_the_officer_resends_then_the_moderator_rejects(
+    site: Site, browser: Browser, size: str, javascript: bool
+) -> None:
+    title = f"Kinship carers advice line ({size})"
+    record = published(site, title)
+    public = f"{site.url}/case-studies/{record['slug']}"
+    shot = f"{site.shots}/sendback-{size}"
+    leeds = key(site, "--role", "council", "--council", "Leeds City Council")
+    sent = httpx.post(
+        f"{site.url}/api/v1/submissions/{record['id']}/amendments",
+        json={"summary": NEW_SUMMARY},
+        headers={"Authorization": f"Bearer {leeds}"},
+    )
+    assert sent.status_code == 201, sent.text
+
+    email = f"asker-{size}@campaign.example"
+    moderator = sign_in_moderator(site, browser, email, size, javascript)
+    errors = script_errors(moderator)
+    asked = "Say which park the walks are in."
+    moderator_decides(moderator, site, title, "Request changes", asked, f"{shot}-1", javascript)
+    expect(moderator.locator(".banner")).to_contain_text("the council can see your message")
+    expect(moderator.locator("#decide-heading")).to_have_text(
+        "Decide on version 2 of these changes"
+    )
+    check(moderator, f"{shot}-2-asked.png", javascript)
+
+    page = officer(site, browser, f"resender-{size}@leeds.example", size, javascript)
+    errors += script_errors(page)
+    expect(page.locator("tr").filter(has_text=title)).to_contain_text(
+        "Changes proposed: Changes requested"
+    )
+    check(page, f"{shot}-3-list.png", javascript)
+    press(page, f"See the changes to {title}")
+    page.wait_for_url(re.compile(rf"/my/submissions/{record['id']}#changes$"))
+    expect(page.locator("main")).to_contain_text(asked)
+    check(page, f"{shot}-4-asked.png", javascript)
+    press(page, "Change your changes")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
+    page.get_by_label("Summary").fill(NEW_SUMMARY.replace("walks", "walks in Roundhay Park"))
+    press(page, "Continue")
+    page.wait_for_url(re.compile(r"/check$"))
+    press(page, "Send the changes")
+    page.wait_for_url(re.compile(rf"/submit/sent/{record['id']}$"))
+    page.goto(f"{site.url}/my/submissions")
+    expect(page.locator("tr").filter(has_text=title)).to_contain_text(
+        "Changes proposed: Waiting for review"
+    )
+
+    rejected = "The published summary is clearer."
+    moderator_decides(moderator, site, title, "Reject", rejected, f"{shot}-5", javascript)
+    expect(moderator.locator(".banner")).to_contain_text("the published version stays as it is")
+    expect(moderator.locator("#decide-heading")).to_have_text("Rejected")
+    expect(moderator.locator(".review-facts")).to_contain_text("Rejected on")
+    expect(moderator.locator(".review-facts")).not_to_contain_text("stays public until")
+    expect(moderator.locator(".decisions")).to_have_count(0)
+    expect(moderator.locator(".diff-text ins").filter(has_text="Roundhay")).to_be_visible()
+    check(moderator, f"{shot}-6-rejected.png", javascript)
+
+    page.goto(public)  # the public page is as it was published
+    expect(page.locator("main")).to_contain_text(record["summary"])
+    expect(page.locator("main")).not_to_contain_text("quokka")
+    page.goto(f"{site.url}/my/submissions/{record['id']}")
+    expect(page.locator("main")).to_contain_text(rejected)
+    check(page, f"{shot}-7-officer-rejected.png", javascript)
+    assert errors == []
+    moderator.context.close()
+    page.context.close()

@@ -119,7 +119,7 @@ def _decision(action: str) -> decisions.Decision:
 
 
 def _render(request: Request, template: str, status: int, **context: Any) -> Response:
-    context = {"states": STATES, **context}
+    context = {"states": STATES, "amending": True, **context}
     return render_moderation(request, template, "/moderation", context, status)
 
 
@@ -175,15 +175,8 @@ def decide(
         )  # fmt: skip
     text: Any = getattr(checked, decision.field or "note")
     expected = frozenset({version})
-    try:
-        if action == "publish":
-            decided.publish(session, principal, amendment_id, text, expected)
-        elif action == "request-changes":
-            decided.request_changes(session, principal, amendment_id, text, expected)
-        elif action == "reject":
-            decided.reject(session, principal, amendment_id, text, expected)
-        else:
-            decided.confirm_safeguarding(session, principal, amendment_id, text, expected)
+    try:  # the service's method of the decision's name: `_decision` knows it is one
+        getattr(decided, action.replace("-", "_"))(session, principal, amendment_id, text, expected)
     except Conflict as error:
         session.rollback()
         now = _review(session, principal, service, amendments, amendment_id).row

@@ -60,6 +60,7 @@ def my_submissions(
     service: SubmissionsDep,
     account: CouncilUserDep,
     drafts: DraftsDep,
+    amendments: AmendmentsDep,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     deleted: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
@@ -67,6 +68,7 @@ def my_submissions(
     pages = max(1, -(-total // PER_PAGE))
     context = {
         "rows": rows,
+        "changes": amendments.open_for_each(session, rows),
         "total": total,
         "page": page,
         "pages": pages,
@@ -90,9 +92,12 @@ def my_submission(
 ) -> Response:
     row = service.get(session, account.principal, record_id)
     history = service.history(session, account.principal, record_id)
+    amendment = amendments.open_one(session, record_id) if row.status == PUBLISHED else None
+    proposed = amendments.for_case_study(session, account.principal, record_id)
     context = {
         "row": row,
-        "amendment": amendments.open_one(session, record_id) if row.status == PUBLISHED else None,
+        "amendment": amendment,
+        "last_changes": proposed[0] if proposed and amendment is None else None,
         "changes_withdrawn": changes == "withdrawn",
         "events": list(reversed(history.events)),
         "states": STATES,

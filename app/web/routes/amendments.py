@@ -4,9 +4,10 @@
 the safeguarding check (/api/v1/moderation/amendments). The published version stays public
 until an amendment is published. Each change applies to the version If-Match names."""
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from app.core.content import CaseStudyPatch, Status
@@ -148,78 +149,63 @@ def queue(
     return AmendmentList(total=total, page=page, per_page=per_page, results=results)
 
 
+class Decided:
+    """What every moderator's decision on an amendment takes (the amendment at the version
+    If-Match names) and answers with (the amendment, its ETag its version)."""
+
+    def __init__(
+        self,
+        session: SessionDep,
+        principal: ModeratorDep,
+        decisions: AmendmentDecisionsDep,
+        service: AmendmentsDep,
+        base_url: BaseUrlDep,
+        amendment_id: AmendmentId,
+        expected: IfMatchDep,
+        response: Response,
+    ) -> None:
+        self.session, self.principal, self.service = session, principal, service
+        self.decisions, self.base_url, self.response = decisions, base_url, response
+        self.amendment_id, self.expected = amendment_id, expected
+
+    def __call__(self, decide: Callable[..., Any], words: str | None) -> AmendmentPublic:
+        done = decide(self.session, self.principal, self.amendment_id, words, self.expected)
+        revision, live = (
+            done
+            if isinstance(done, tuple)
+            else (done, self.service.get(self.session, self.principal, self.amendment_id)[1])
+        )
+        return _versioned(self.response, amendment_public(revision, live, self.base_url))
+
+
+DecidedDep = Annotated[Decided, Depends()]
+
+
 @router.post("/moderation/amendments/{amendment_id:int}/publish", response_model=AmendmentPublic)
-def publish(
-    session: SessionDep,
-    principal: ModeratorDep,
-    decisions: AmendmentDecisionsDep,
-    base_url: BaseUrlDep,
-    amendment_id: AmendmentId,
-    expected: IfMatchDep,
-    response: Response,
-    body: ModerationNote | None = None,
-) -> AmendmentPublic:
+def publish(decided: DecidedDep, body: ModerationNote | None = None) -> AmendmentPublic:
     """Publish the amendment: the case study (same slug) takes its content, with `updated`
     today, and search shows it when this answers. A flagged one needs /confirm-safeguarding."""
-    note = body.note if body else None
-    revision, live = decisions.publish(session, principal, amendment_id, note, expected)
-    return _versioned(response, amendment_public(revision, live, base_url))
+    return decided(decided.decisions.publish, body.note if body else None)
 
 
 @router.post(
     "/moderation/amendments/{amendment_id:int}/request-changes", response_model=AmendmentPublic
 )
-def request_changes(
-    session: SessionDep,
-    principal: ModeratorDep,
-    decisions: AmendmentDecisionsDep,
-    service: AmendmentsDep,
-    base_url: BaseUrlDep,
-    amendment_id: AmendmentId,
-    expected: IfMatchDep,
-    response: Response,
-    body: ModerationMessage,
-) -> AmendmentPublic:
+def request_changes(decided: DecidedDep, body: ModerationMessage) -> AmendmentPublic:
     """Send the amendment back to its council with what to change; the live version stays."""
-    revision = decisions.request_changes(session, principal, amendment_id, body.message, expected)
-    _, live = service.get(session, principal, amendment_id)
-    return _versioned(response, amendment_public(revision, live, base_url))
+    return decided(decided.decisions.request_changes, body.message)
 
 
 @router.post("/moderation/amendments/{amendment_id:int}/reject", response_model=AmendmentPublic)
-def reject(
-    session: SessionDep,
-    principal: ModeratorDep,
-    decisions: AmendmentDecisionsDep,
-    service: AmendmentsDep,
-    base_url: BaseUrlDep,
-    amendment_id: AmendmentId,
-    expected: IfMatchDep,
-    response: Response,
-    body: ModerationReason,
-) -> AmendmentPublic:
+def reject(decided: DecidedDep, body: ModerationReason) -> AmendmentPublic:
     """Close the amendment with the reason the council will see; the live version stays."""
-    revision = decisions.reject(session, principal, amendment_id, body.reason, expected)
-    _, live = service.get(session, principal, amendment_id)
-    return _versioned(response, amendment_public(revision, live, base_url))
+    return decided(decided.decisions.reject, body.reason)
 
 
 @router.post(
     "/moderation/amendments/{amendment_id:int}/confirm-safeguarding",
     response_model=AmendmentPublic,
 )
-def confirm_safeguarding(
-    session: SessionDep,
-    principal: ModeratorDep,
-    decisions: AmendmentDecisionsDep,
-    service: AmendmentsDep,
-    base_url: BaseUrlDep,
-    amendment_id: AmendmentId,
-    expected: IfMatchDep,
-    response: Response,
-    body: SafeguardingConfirmation,
-) -> AmendmentPublic:
+def confirm_safeguarding(decided: DecidedDep, body: SafeguardingConfirmation) -> AmendmentPublic:
     """Record that a moderator checked what the safeguarding check flagged in the amendment."""
-    revision = decisions.confirm_safeguarding(session, principal, amendment_id, body.note, expected)
-    _, live = service.get(session, principal, amendment_id)
-    return _versioned(response, amendment_public(revision, live, base_url))
+    return decided(decided.decisions.confirm_safeguarding, body.note)
