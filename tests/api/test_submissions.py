@@ -508,3 +508,23 @@ def test_result_cards_never_outlive_a_publish_an_unpublish_or_an_edit(
     )
     moderate(client, keys.moderator, record, "publish")
     assert results() == [(slug, "Quokka family hub")]
+
+
+def test_the_search_page_shows_a_publish_and_an_unpublish_at_once(
+    client: TestClient, keys: Keys
+) -> None:
+    """The page's year choices (kept per list of years) and result cards (written in Python,
+    app/web/pages/hits.py) follow the change log: a new year and card at once, gone at once."""
+    year = '<option value="2003">2003</option>'
+
+    def page() -> str:
+        return client.get("/", params={"q": "wombat"}).text
+
+    assert year not in page() and "Wombat kinship hub" not in page()
+    record = created(client, keys.leeds, title="Wombat kinship hub", published="2003-05")["id"]
+    moderate(client, keys.moderator, record, "publish")
+    shown = page()
+    assert shown.count(year) == 2  # published from, published to
+    assert "kinship hub</a></h3>" in shown and "<span>Published May 2003</span>" in shown
+    moderate(client, keys.moderator, record, "unpublish", {"reason": "Source disputed"})
+    assert year not in page() and "Wombat kinship hub" not in page()

@@ -115,9 +115,13 @@ class Link:
     def case_study_url(self, slug: str, page: int = 1) -> str:
         """A case study's page, carrying this search (and its page) in `from` so that its
         "Back to results" link returns to exactly this search."""
+        return f"/case-studies/{slug}{self.case_study_query(page)}"
+
+    def case_study_query(self, page: int = 1) -> str:
+        """What case_study_url puts after a case study's path: the same for every result of
+        a page, so the search page works it out once."""
         search = self.query(page=page if page > 1 else None)
-        path = f"/case-studies/{slug}"
-        return f"{path}?{urlencode({'from': search})}" if search else path
+        return f"?{urlencode({'from': search})}" if search else ""
 
 
 def back_to_results(carried: str | None) -> str | None:

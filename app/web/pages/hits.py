@@ -1,0 +1,117 @@
+"""The search page's results and its year choices, written in Python byte for byte as
+search.html's loops and _macros.html's `meta` and `tags` wrote them: Jinja's call per macro,
+escape per value and lookup per attribute were about half of rendering the page.
+tests/unit/test_hits.py holds both to the template's output."""
+
+import functools
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from jinja2.filters import do_urlencode
+from markupsafe import Markup, escape
+
+from app.core.currency import may_be_out_of_date
+from app.core.dates import in_words
+from app.core.results import SearchResult
+from app.web.pages.templating import Link
+
+Label = Callable[[str, str], str]
+RECOMMENDED = (
+    '<p class="recommended"><strong class="recommended-tag">Recommended</strong>'
+    " by the Bright Futures team for this search</p>"
+)
+_TAG_PARAMS = {"priority_areas": "priority_area", "age_bands": "age_band", "themes": "theme"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _url_value(value: str) -> str:
+    return str(escape(do_urlencode(value)))
+
+
+def meta(study: SearchResult, label: Label, stale: bool) -> str:
+    """_macros.html's `meta`: council, region, dates and evidence on one line."""
+    published = study.published
+    reviewed = study.last_reviewed
+    parts = [
+        f'<p class="meta">\n  <span>{escape(study.council)}</span>\n'
+        f"  <span>{escape(study.region)}</span>"
+    ]
+    if published and published != reviewed:
+        parts.append(f"<span>Published {escape(in_words(published))}</span>")
+    parts.append(f"  <span>Evidence: {escape(label('evidence', study.evidence))}</span>\n")
+    if reviewed:
+        parts.append(f"<span>Last checked {escape(in_words(reviewed))}</span>")
+    if stale:
+        parts.append('<span><strong class="stale-tag">May be out of date</strong></span>')
+    parts.append("</p>\n")
+    return "".join(parts)
+
+
+def tags(study: SearchResult, label: Label, kinds: Sequence[str]) -> str:
+    """_macros.html's `tags`: each tag a link to the search for it."""
+    items = ['<ul class="tags" aria-label="Tags">\n']
+    for kind in kinds:
+        param = _TAG_PARAMS[kind]
+        items += [
+            f'  <li class="tag tag-{param}"><a href="/?{param}={_url_value(value)}">'
+            f"{escape(label(kind, value))}</a></li>\n"
+            for value in getattr(study, kind)
+        ]
+    items.append("</ul>\n")
+    return "".join(items)
+
+
+def hit(result: SearchResult, href: str, label: Label, stale: bool) -> str:
+    """One result, an <li> as search.html's loop wrote it."""
+    lights = result.highlights
+    summary = lights.get("summary") or ""
+    last = summary.rfind("<mark>")
+    shape = " whole" if last >= 260 else " long" if last >= 120 else ""
+    body = lights.get("body")
+    recommended = result.recommended
+    return "".join(
+        (
+            "        <li>\n",
+            f'          <article class="hit{" hit--recommended" if recommended else ""}">\n',
+            RECOMMENDED if recommended else "",
+            f'            <h3><a href="{escape(href)}">',
+            lights.get("title") or escape(result.title),
+            "</a></h3>\n            ",
+            meta(result, label, stale),
+            f'\n            <p class="summary{shape}">',
+            summary or escape(result.summary),
+            "</p>\n",
+            f'<p class="snippet">{body}</p>' if body else "",
+            "            ",
+            tags(result, label, ("themes",)),
+            "\n          </article>\n        </li>\n",
+        )
+    )
+
+
+def hits(
+    results: Sequence[SearchResult], link: Link, page: int, label: Label, stale_months: int
+) -> Markup:
+    """The page's results, for `{{ hits }}` indented as the first <li> was."""
+    today = date.today()
+    tail = link.case_study_query(page)
+    written = "".join(
+        hit(
+            result,
+            f"/case-studies/{result.slug}{tail}",
+            label,
+            may_be_out_of_date(result.last_reviewed, today, stale_months),
+        )
+        for result in results
+    )
+    return Markup(written.removeprefix("        "))
+
+
+@functools.lru_cache(maxsize=256)
+def year_options(years: tuple[int, ...], chosen: object) -> Markup:
+    """A year select's options, "Any year" first, as search.html's loop wrote them."""
+    options = "".join(
+        f'<option value="{year}"{" selected" if year == chosen else ""}>{year}</option>'
+        for year in years
+    )
+    return Markup(f'<option value="">Any year</option>\n{options}')
