@@ -335,3 +335,20 @@ def test_the_moderation_bar_links_only_to_pages_that_are_served(moderator: Perso
     assert {"/moderation", "/moderation/coverage", "/people", "/moderation/keys"} <= set(hrefs)
     for href in hrefs:
         assert moderator.get(href).status_code == 200, href
+
+
+def test_every_moderation_page_keeps_the_bar_and_marks_itself(moderator: Person) -> None:
+    """A moderator who opens Synonyms, Best bets, People or the out-of-date list still has the
+    bar to go on from (these pages once dropped it), and the out-of-date list is in it: it was
+    reachable only by typing its address."""
+    hrefs = re.findall(r'href="([^"]+)"', _bar(moderator.get("/moderation").text))
+    assert "/moderation/stale" in hrefs
+    for href in hrefs:
+        bar = _bar(moderator.get(href).text)
+        assert f'<a href="{href}" aria-current="page">' in bar, href
+
+
+def _bar(html: str) -> str:
+    found = re.findall(r'<nav class="mod-nav".*?</nav>', html, re.S)
+    assert found, "no moderation bar"
+    return str(found[0])
