@@ -20,6 +20,7 @@ from tests.api.browsing import Person
 from tests.api.conftest import Keys, auth, submit
 from tests.api.test_error_shape import assert_problem
 from tests.api.test_people_and_forms import signed_in
+from tests.api.test_submission_versions import act
 
 MODERATOR, LEEDS = "moderator@campaign.example", "officer@leeds.example"
 FLAGGED_BODY = (
@@ -170,6 +171,28 @@ def test_request_changes_reject_and_unpublish_carry_their_words(
     history = moderator.get(f"/moderation/submissions/{three['id']}")
     assert "Unpublished" in history.text and "Wrong council." in history.text
     assert decide(moderator, two["id"], "publish", 2).status_code == 409  # rejected: not now
+
+
+def test_the_history_says_what_changed_in_the_forms_words_and_not_that_it_is_so_now(
+    client: TestClient, moderator: Person, leeds: Person, keys: Keys
+) -> None:
+    """An amendment's history entry names the fields as the form does ("Measured outcomes", not
+    "outcomes"; never "body" or "source_url"), and an old entry does not say the submission is
+    "now" in a state it has since left."""
+    record = submit(client, keys.leeds, make_draft(title="Hub for young carers")).json()["id"]
+    changed = {"body": FLAGGED_BODY.replace("Chloe, 15,", "A girl"), "source_url": None}
+    changed |= {"outcomes": ["Missing episodes fell from 12 to 3 a month"]}
+    assert decide(moderator, record, "request-changes", 1, "Costs?").status_code == 303
+    assert act(client, keys.leeds, record, "amend", body=changed).status_code == 200
+    for page in (
+        leeds.get(f"/my/submissions/{record}"),
+        moderator.get(f"/moderation/submissions/{record}"),
+    ):
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+        assert "Changed: The text (challenge, solution, impact, lessons), Measured outcomes" in text
+        assert "Changed: body" not in text and "now Waiting for review" not in text
+        for did in ("Amended", "Submitted"):  # the moderator's page adds "version N"
+            assert re.search(did + r"( version \d+)? – moved to Waiting for review", text)
 
 
 def test_council_users_get_403_on_every_moderation_page_and_action(
