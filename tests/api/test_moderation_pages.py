@@ -173,6 +173,9 @@ def test_request_changes_reject_and_unpublish_carry_their_words(
     assert decide(moderator, two["id"], "publish", 2).status_code == 409  # rejected: not now
 
 
+SECTIONS_CHANGED = "What happened (the challenge, solution, impact, lessons or plain words)"
+
+
 def test_the_history_says_what_changed_in_the_forms_words_and_not_that_it_is_so_now(
     client: TestClient, moderator: Person, leeds: Person, keys: Keys
 ) -> None:
@@ -189,7 +192,7 @@ def test_the_history_says_what_changed_in_the_forms_words_and_not_that_it_is_so_
         moderator.get(f"/moderation/submissions/{record}"),
     ):
         text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
-        assert "Changed: The text (challenge, solution, impact, lessons), Measured outcomes" in text
+        assert f"Changed: {SECTIONS_CHANGED}, Measured outcomes" in text
         assert "Changed: body" not in text and "now Waiting for review" not in text
         for did in ("Amended", "Submitted"):  # the moderator's page adds "version N"
             assert re.search(did + r"( version \d+)? – moved to Waiting for review", text)

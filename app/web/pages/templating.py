@@ -47,7 +47,7 @@ FIELD_WORDS = {
     "council": "Council",
     "region": "Region",
     "summary": "Summary",
-    "body": "The text (challenge, solution, impact, lessons)",
+    "body": "What happened (the challenge, solution, impact, lessons or plain words)",
     "outcomes": "Measured outcomes",
     "has_measured_outcome": "Measured outcomes",
     "priority_areas": "Priority areas",
