@@ -198,6 +198,21 @@ def test_the_history_says_what_changed_in_the_forms_words_and_not_that_it_is_so_
             assert re.search(did + r"( version \d+)? – moved to Waiting for review", text)
 
 
+def test_the_queue_and_the_review_page_read_as_sentences(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    """A clean submission's checks are "Nothing found" (a bare "None" read as if no check had
+    run), and a page with one decision says "It asks you to confirm", not "Each"."""
+    record = submit(client, keys.leeds, make_draft(title="Clean hub")).json()["id"]
+    queue = " ".join(re.sub(r"<[^>]+>", " ", moderator.get("/moderation").text).split())
+    assert "Checks: Nothing found" in queue and "Checks: None" not in queue
+    review = moderator.get(f"/moderation/submissions/{record}").text
+    assert "Each asks you to confirm" in review  # publish, request changes, reject
+    assert decide(moderator, record, "publish", 1).status_code == 303
+    review = moderator.get(f"/moderation/submissions/{record}").text
+    assert "It asks you to confirm" in review and "Each asks" not in review  # unpublish alone
+
+
 def test_council_users_get_403_on_every_moderation_page_and_action(
     client: TestClient, leeds: Person, keys: Keys
 ) -> None:
