@@ -45,7 +45,9 @@ RULES = {
     "summary": "Summary must be between 20 and 800 characters",
     "programme": "Programme or model must be 200 characters or fewer",
     "themes": "Select no more than 6 themes",
-    "published": "Date first published must be a real date in the past, like 2024 or 2024-03",
+    "published": (
+        "Date first published must be a real date in the past, like 2024, 2024-03 or March 2024"
+    ),
     "source_url": "Web address must start with https:// or http://, like https://www.leeds.gov.uk",
     "outcomes": "Each outcome must be 300 characters or fewer, with no more than 30 outcomes",
     "partners": "Each partner must be 300 characters or fewer, with no more than 30 partners",
@@ -129,7 +131,23 @@ def as_content(fields: dict[str, Any]) -> dict[str, Any]:
         content[name] = [line.strip() for line in str(fields[name]).splitlines() if line.strip()]
     content["body"] = body_of(fields)
     content["evidence"] = content["evidence"] or "emerging"
+    content["published"] = month_year(content["published"])
     return content
+
+
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december")  # fmt: skip
+_MONTHS = {name: n for n, full in enumerate(_MONTH_NAMES, 1) for name in (full, full[:3])}
+_MONTHS["sept"] = 9
+_MONTH_YEAR = re.compile(r"([A-Za-z]+)\.?,?\s+(\d{4})")
+
+
+def month_year(typed: str | None) -> str | None:
+    """ "March 2024" (or "Mar 2024"), as officers write a date, as the content's 2024-03; any
+    other text as it is, for the content's rule to judge."""
+    found = _MONTH_YEAR.fullmatch(typed or "")
+    month = _MONTHS.get(found.group(1).casefold()) if found else None
+    return f"{found.group(2)}-{month:02d}" if found and month else typed
 
 
 def check(fields: dict[str, Any], council: str) -> CaseStudyContent:

@@ -200,9 +200,11 @@ class QueryBuilder:
 
     def build(self, text: str) -> Query | None:
         """Return the query for user text, None for blank text (everything matches)."""
-        text = clean(text)
+        typed, text = text, clean(text)
         if not text:
-            return None
+            # Only words too long to be words (a pasted token): it matches nothing, as a word
+            # that is in no case study does, rather than the whole collection "by best match".
+            return NullQuery if _LONG_WORD.search(typed) else None
         text = _LEADING_WILDCARD.sub(" ", text)
         text = _SHORT_WILDCARD.sub(r"\1", text)
         text = _SLOP.sub(r"\1", text)  # phrases are exact: "a b"~3 is "a b"

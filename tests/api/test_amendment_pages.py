@@ -163,4 +163,4 @@ def test_the_officer_sees_what_became_of_their_last_changes(
     assert "Why they were not published The old summary is clearer." in page
     assert "Change the published case study" in page
     # the history says it is the changes that were rejected, not the case study
-    assert "Proposed changes rejected – the changes now Rejected" in page
+    assert "Proposed changes rejected – the changes moved to Rejected" in page

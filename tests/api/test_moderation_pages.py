@@ -20,6 +20,7 @@ from tests.api.browsing import Person
 from tests.api.conftest import Keys, auth, submit
 from tests.api.test_error_shape import assert_problem
 from tests.api.test_people_and_forms import signed_in
+from tests.api.test_submission_versions import act
 
 MODERATOR, LEEDS = "moderator@campaign.example", "officer@leeds.example"
 FLAGGED_BODY = (
@@ -170,6 +171,46 @@ def test_request_changes_reject_and_unpublish_carry_their_words(
     history = moderator.get(f"/moderation/submissions/{three['id']}")
     assert "Unpublished" in history.text and "Wrong council." in history.text
     assert decide(moderator, two["id"], "publish", 2).status_code == 409  # rejected: not now
+
+
+SECTIONS_CHANGED = "What happened (the challenge, solution, impact, lessons or plain words)"
+
+
+def test_the_history_says_what_changed_in_the_forms_words_and_not_that_it_is_so_now(
+    client: TestClient, moderator: Person, leeds: Person, keys: Keys
+) -> None:
+    """An amendment's history entry names the fields as the form does ("Measured outcomes", not
+    "outcomes"; never "body" or "source_url"), and an old entry does not say the submission is
+    "now" in a state it has since left."""
+    record = submit(client, keys.leeds, make_draft(title="Hub for young carers")).json()["id"]
+    changed = {"body": FLAGGED_BODY.replace("Chloe, 15,", "A girl"), "source_url": None}
+    changed |= {"outcomes": ["Missing episodes fell from 12 to 3 a month"]}
+    assert decide(moderator, record, "request-changes", 1, "Costs?").status_code == 303
+    assert act(client, keys.leeds, record, "amend", body=changed).status_code == 200
+    for page in (
+        leeds.get(f"/my/submissions/{record}"),
+        moderator.get(f"/moderation/submissions/{record}"),
+    ):
+        text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+        assert f"Changed: {SECTIONS_CHANGED}, Measured outcomes" in text
+        assert "Changed: body" not in text and "now Waiting for review" not in text
+        for did in ("Amended", "Submitted"):  # the moderator's page adds "version N"
+            assert re.search(did + r"( version \d+)? – moved to Waiting for review", text)
+
+
+def test_the_queue_and_the_review_page_read_as_sentences(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    """A clean submission's checks are "Nothing found" (a bare "None" read as if no check had
+    run), and a page with one decision says "It asks you to confirm", not "Each"."""
+    record = submit(client, keys.leeds, make_draft(title="Clean hub")).json()["id"]
+    queue = " ".join(re.sub(r"<[^>]+>", " ", moderator.get("/moderation").text).split())
+    assert "Checks: Nothing found" in queue and "Checks: None" not in queue
+    review = moderator.get(f"/moderation/submissions/{record}").text
+    assert "Each asks you to confirm" in review  # publish, request changes, reject
+    assert decide(moderator, record, "publish", 1).status_code == 303
+    review = moderator.get(f"/moderation/submissions/{record}").text
+    assert "It asks you to confirm" in review and "Each asks" not in review  # unpublish alone
 
 
 def test_council_users_get_403_on_every_moderation_page_and_action(
@@ -335,3 +376,20 @@ def test_the_moderation_bar_links_only_to_pages_that_are_served(moderator: Perso
     assert {"/moderation", "/moderation/coverage", "/people", "/moderation/keys"} <= set(hrefs)
     for href in hrefs:
         assert moderator.get(href).status_code == 200, href
+
+
+def test_every_moderation_page_keeps_the_bar_and_marks_itself(moderator: Person) -> None:
+    """A moderator who opens Synonyms, Best bets, People or the out-of-date list still has the
+    bar to go on from (these pages once dropped it), and the out-of-date list is in it: it was
+    reachable only by typing its address."""
+    hrefs = re.findall(r'href="([^"]+)"', _bar(moderator.get("/moderation").text))
+    assert "/moderation/stale" in hrefs
+    for href in hrefs:
+        bar = _bar(moderator.get(href).text)
+        assert f'<a href="{href}" aria-current="page">' in bar, href
+
+
+def _bar(html: str) -> str:
+    found = re.findall(r'<nav class="mod-nav".*?</nav>', html, re.S)
+    assert found, "no moderation bar"
+    return str(found[0])

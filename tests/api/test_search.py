@@ -43,6 +43,17 @@ def test_no_query_lists_everything_newest_first(client: TestClient) -> None:
     ]
 
 
+@pytest.mark.parametrize("q", ["a" * 100, "x" * 41, "zq" * 40 + " " + "k" * 60])
+def test_a_query_of_only_overlong_words_finds_nothing_not_everything(
+    client: TestClient, q: str
+) -> None:
+    """Such words are dropped before parsing; left with nothing, the search listed the whole
+    collection as if it matched "by best match". No word that long is in any case study."""
+    body = search(client, q=q)
+    assert (body["total"], body["results"]) == (0, [])
+    assert search(client, q=q + " fostering")["total"] > 0  # a real word beside one still counts
+
+
 def test_result_carries_the_documented_fields(client: TestClient) -> None:
     result = search(client, q="apprenticeships")["results"][0]
     assert result == {

@@ -190,6 +190,26 @@ def test_bad_input_gets_a_page_that_says_what_to_fix(client: TestClient, smtp: S
     assert '<a href="#summary">Summary must be between 20 and 800 characters</a>' in long.text
 
 
+@pytest.mark.parametrize("typed", ["March 2024", "mar 2024", "Sept. 2023", "2024-03"])
+def test_a_month_written_as_officers_write_it_is_taken(
+    client: TestClient, smtp: SmtpServer, keys: Keys, typed: str
+) -> None:
+    """ "March 2024" in "When was it first published?" was refused as not "a real date in the
+    past"; it is one, and it is what an officer types."""
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    done = post(leeds, "/submit/new", form(published=typed, action="continue"))
+    assert done.status_code == 303, done.text
+    leeds.get(done.headers["location"])  # check your answers: the date as typed
+    sent = post(leeds, done.headers["location"].removesuffix("/check") + "/send", {})
+    record = int(sent.headers["location"].rsplit("/", 1)[1])
+    stored = client.get(f"/api/v1/submissions/{record}", headers=auth(keys.leeds)).json()
+    assert stored["published"] == ("2023-09" if typed.startswith("Sept") else "2024-03")
+    leeds.get("/submit/new")
+    refused = post(leeds, "/submit/new", form(published="Marchember 2024", action="continue"))
+    assert refused.status_code == 422 and "like 2024, 2024-03 or March 2024" in refused.text
+
+
 def test_an_officer_amends_when_changes_are_requested(
     client: TestClient, smtp: SmtpServer, keys: Keys
 ) -> None:

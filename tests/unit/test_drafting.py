@@ -38,7 +38,8 @@ def test_each_missing_or_broken_field_is_named_in_plain_words() -> None:
         {"detail": "Enter a summary", "pointer": "#/summary"},
         {"detail": "Enter the solution", "pointer": "#/solution"},
         {
-            "detail": "Date first published must be a real date in the past, like 2024 or 2024-03",
+            "detail": "Date first published must be a real date in the past, "
+            "like 2024, 2024-03 or March 2024",
             "pointer": "#/published",
         },
         {"detail": refused.value.errors[3]["detail"], "pointer": "#/themes"},  # type: ignore[index]

@@ -21,7 +21,10 @@ MATCHES = {
     "words": ("Any search with all these words", "In any order, with other words too."),
 }
 FORM = FormPage(
-    "moderation_best_bets.html", {"query": "", "slug": "", "match": "exact"}, first_field="query"
+    "moderation_best_bets.html",
+    {"query": "", "slug": "", "match": "exact"},
+    first_field="query",
+    nav="/moderation/best-bets",
 )
 
 

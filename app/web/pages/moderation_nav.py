@@ -17,6 +17,7 @@ LINKS = (
     ("/moderation/searches", "Searches"),
     ("/moderation/synonyms", "Synonyms"),
     ("/moderation/best-bets", "Best bets"),
+    ("/moderation/stale", "Out of date"),
     ("/people", "People"),
     ("/moderation/keys", "API keys"),
     ("/moderation/embeds", "Embedding"),

@@ -11,7 +11,7 @@ from app.core.principals import ROLES
 from app.store.db import Session
 from app.web.deps import AccountsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.form_page import FormPage, see_other
-from app.web.pages.rendering import render
+from app.web.pages.moderation_nav import render_moderation
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -20,7 +20,9 @@ ROLE_CHOICES = {
     "moderator": ("Moderator", "Reviews and publishes case studies, and invites people."),
     "admin": ("Admin", "Everything a moderator does, and manages admins' accounts."),
 }
-FORM = FormPage("people.html", {"email": "", "role": "", "council": ""}, first_field="email")
+FORM = FormPage(
+    "people.html", {"email": "", "role": "", "council": ""}, first_field="email", nav="/people"
+)
 
 
 def _listing(session: Session, accounts: AccountsDep, account: Account) -> dict[str, Any]:
@@ -75,7 +77,7 @@ def revoke_page(
     account_id: AccountId,
 ) -> Response:
     person = accounts.get(session, account_id)
-    return render(request, "revoke.html", {"person": person})
+    return render_moderation(request, "revoke.html", "/people", {"person": person})
 
 
 @router.post("/people/{account_id}/revoke")

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from app.web.deps import ModeratorUserDep, ReviewsDep, SessionDep, csrf_protect
-from app.web.pages.rendering import render
+from app.web.pages.moderation_nav import render_moderation
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 ANSWERS = {"still_current": "Still current", "needs_update": "Needs an update"}
@@ -18,4 +18,4 @@ def stale_page(
     rows = reviews.stale(session)
     months = request.app.state.settings.review_stale_months
     context = {"rows": rows, "months": months, "answers": ANSWERS}
-    return render(request, "stale.html", context)
+    return render_moderation(request, "stale.html", "/moderation/stale", context)

@@ -22,6 +22,7 @@ FORM = FormPage(
     {"phrase": "", "targets": "", "note": ""},
     first_field="phrase",
     items_field="targets",  # an error about one of the sector's phrases
+    nav=PAGE,
 )
 
 

@@ -40,6 +40,36 @@ def out_of_date(context: Context, last_reviewed: str | None) -> bool:
 
 templates.env.globals["out_of_date"] = out_of_date
 
+# A case study's fields as the form names them, for a submission's history ("Changed: Title,
+# Measured outcomes"): the content's own names ("body", "source_url") mean nothing to an officer.
+FIELD_WORDS = {
+    "title": "Title",
+    "council": "Council",
+    "region": "Region",
+    "summary": "Summary",
+    "body": "What happened (the challenge, solution, impact, lessons or plain words)",
+    "outcomes": "Measured outcomes",
+    "has_measured_outcome": "Measured outcomes",
+    "priority_areas": "Priority areas",
+    "age_bands": "Ages",
+    "themes": "Themes",
+    "programme": "Programme or model",
+    "partners": "Partners",
+    "evidence": "Evidence",
+    "published": "Date first published",
+    "updated": "Date last updated",
+    "source_url": "Web address",
+}
+
+
+def field_words(names: Iterable[str]) -> str:
+    """{{ event.changes.keys() | field_words }}: "Title, Measured outcomes"."""
+    words = [FIELD_WORDS.get(name, name.replace("_", " ").capitalize()) for name in names]
+    return ", ".join(dict.fromkeys(words))
+
+
+templates.env.filters["field_words"] = field_words
+
 # Parameters that describe a search (what the page keeps when it builds a link).
 SEARCH_KEYS = ("q", *FILTER_PARAMS, "sort", "per_page")
 
