@@ -24,7 +24,7 @@ _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["testkit.preload"])  # imported once, by the forkserver
 # Stopped and waited for at exit (else it outlives the test process a moment, and the CPU of the
 # servers it forked is not counted in the run's: `/usr/bin/time` of a run counts it so).
-atexit.register(multiprocessing.forkserver._forkserver._stop)
+atexit.register(multiprocessing.forkserver._forkserver._stop)  # type: ignore[attr-defined]
 
 
 def _serve(
