@@ -34,6 +34,12 @@ def _serve(
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(environment)
+    # A plain stdin on fd 0 (multiprocessing left one on another descriptor, which uvicorn's
+    # spawned workers cannot open), and the log as stdout and stderr.
+    empty = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(empty, 0)
+    os.close(empty)
+    sys.stdin = open(0, closefd=False)
     output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
     os.dup2(output, 1)
     os.dup2(output, 2)
