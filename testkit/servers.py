@@ -11,11 +11,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 
 from app.config import ROOT
+from testkit import forks
 
 
 def free_port() -> int:
@@ -51,16 +54,19 @@ def service(
     if prepare:
         prepare(environment)
     log = (tmp / "server.log").open("w")
-    command = [sys.executable, "-m", "app", "--host", "127.0.0.1"]  # as production runs
-    if bare:
-        command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), "--workers", str(workers)],
-        cwd=ROOT,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    module, argv = ("uvicorn", ["app.main:app"]) if bare else ("app", [])  # as production runs
+    argv += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    process: _Process
+    if _forked:
+        process = _Forked(forks.start(module, argv, environment, ROOT, tmp / "server.log"))
+    else:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, *argv],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -82,6 +88,42 @@ def service(
         process.terminate()
         process.wait(15)
         log.close()
+
+
+_forked = False
+
+
+def fork_servers() -> None:
+    """Start every later server of this process by forking it from a process that has already
+    imported the service (testkit/forks.py), not as a new interpreter: the test suite's choice
+    (tests/conftest.py). bench/ and docs/ keep new interpreters, whose start they measure."""
+    global _forked
+    _forked = True
+
+
+class _Process(Protocol):
+    def poll(self) -> int | None: ...
+    def terminate(self) -> None: ...
+    def wait(self, timeout: float) -> int: ...
+
+
+class _Forked:
+    """A forked server, with the parts of Popen's interface that service() uses."""
+
+    def __init__(self, process: BaseProcess) -> None:
+        self._process = process
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def terminate(self) -> None:
+        self._process.terminate()
+
+    def wait(self, timeout: float) -> int:
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise subprocess.TimeoutExpired(f"server {self._process.pid}", timeout)
+        return self._process.exitcode
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -16,6 +16,7 @@ from app.config import Settings
 from app.core.content import CaseStudyFile
 from app.main import create_app
 from app.store.db import init_db, make_engine
+from testkit import servers
 from testkit.factories import sample_collection
 from tests.postgres import PostgresServer, start_postgres
 from tests.scheduling import ModuleGroups, module_group
@@ -27,6 +28,10 @@ from tests.seeded import Prepare, SeededStores, ServerPrepare
 if os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ.pop("COLUMNS", None)
     os.environ.pop("LINES", None)
+
+# The real servers of tests/e2e and tests/browser are forked from a process that has imported the
+# service once (testkit/forks.py), not started as new interpreters: ~4 s of CPU less a server.
+servers.fork_servers()
 
 # In CI the property tests draw the same examples every run (a landing is not decided by which
 # examples a run happened to draw); locally they draw new ones, and keep what failed.

@@ -8,7 +8,6 @@ copies and previews; axe finds nothing."""
 import contextlib
 import html
 import re
-import shutil
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +24,6 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     expect,
-    sync_playwright,
 )
 from sqlmodel import Session
 
@@ -38,7 +36,6 @@ from tests.browser.mail_site import Site, mail_site, sign_in_moderator
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SEARCH = "theme=care-leavers&sort=newest"
 LINK_TEXT = "Bright Futures case studies: Care leavers"
 PINNED_QUERY, PINNED = "care leavers", "dorset-council-tax-care-leavers"
@@ -124,16 +121,6 @@ def sites(
                 moderator = create_key(session, "moderator", label="campaign team")[1]
             engine.dispose()
             yield Sites(base, host, stranger, newcomer, moderator, tmp)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @dataclass

@@ -4,7 +4,6 @@ serious or critical accessibility violations. The widget and the frame on other 
 are in test_embedding.py."""
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +11,12 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from testkit.servers import free_port, service, static_site
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @dataclass(frozen=True)
@@ -61,16 +59,6 @@ def sites(
         env = {"CORS_ORIGINS": host, "EMBED_ORIGINS": host, "RATE_LIMIT": "off"}
         with service(tmp, env, port=port, prepare=seeded_server) as base:
             yield Sites(base, host, stranger)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if CHROMIUM is None:
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @dataclass
