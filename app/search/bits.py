@@ -17,14 +17,11 @@ def from_ids(ids: Iterable[int]) -> int:
 
 
 def to_ids(bits: int) -> list[int]:
-    """Return the set document numbers in ascending order."""
-    ids: list[int] = []
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    for index, byte in enumerate(data):
-        if byte:
-            base = index << 3
-            ids.extend(base + i for i in range(8) if byte >> i & 1)
-    return ids
+    """Return the set document numbers in ascending order (unpacked by numpy: a loop over the
+    bytes took 35 ms for 100k documents, paid by the first search after every change)."""
+    data = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+    found: list[int] = np.flatnonzero(np.unpackbits(data, bitorder="little")).tolist()
+    return found
 
 
 def to_mask(found: int, size: int) -> NDArray[np.bool_]:
