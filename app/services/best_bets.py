@@ -19,8 +19,8 @@ class BestBets:
         _moderator(principal)
         return store.list_best_bets(session)
 
-    def choices(self, session: Session, principal: Principal) -> list[tuple[str, str]]:
-        """(slug, title) of the case studies that may be pinned: the published ones."""
+    def choices(self, session: Session, principal: Principal) -> list[tuple[str, str, str]]:
+        """(slug, title, council) of the case studies that may be pinned: the published ones."""
         _moderator(principal)
         return store.published_titles(session)
 

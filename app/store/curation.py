@@ -116,11 +116,13 @@ def _bet(row: BestBetRow) -> BestBet:
     return BestBet(row.id, row.query, match, row.slug, row.position, row.added_by, row.added_at)
 
 
-def published_titles(session: Session) -> list[tuple[str, str]]:
-    """(slug, title) of every published case study, by title: what may be pinned."""
-    query = select(CaseStudy.slug, CaseStudy.title).where(CaseStudy.status == PUBLISHED)
+def published_titles(session: Session) -> list[tuple[str, str, str]]:
+    """(slug, title, council) of every published case study, by title: what may be pinned
+    (titles repeat between councils, so a moderator chooses by both)."""
+    columns = select(CaseStudy.slug, CaseStudy.title, CaseStudy.council)
+    query = columns.where(CaseStudy.status == PUBLISHED)
     query = query.order_by(col(CaseStudy.title), col(CaseStudy.slug))  # titles may repeat
-    return [(slug, title) for slug, title in session.exec(query)]
+    return [(slug, title, council) for slug, title, council in session.exec(query)]
 
 
 def list_best_bets(session: Session) -> list[BestBet]:

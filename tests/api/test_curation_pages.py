@@ -63,7 +63,9 @@ def test_a_moderator_dismisses_a_suggestion_from_the_page(
 def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator: Person) -> None:
     page = moderator.get("/moderation/best-bets")
     assert page.status_code == 200
-    assert '<option value="north-family-support">Family support at home</option>' in page.text
+    # Titles repeat between councils: each choice, and each pin, names the council too.
+    choice = "Family support at home (North Tyneside Council)"
+    assert f'<option value="north-family-support">{choice}</option>' in page.text
     missing = moderator.submit("/moderation/best-bets", {"query": "foster carers"})
     assert missing.status_code == 422
     assert "Choose the case study to pin." in missing.text
@@ -74,6 +76,7 @@ def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator
     assert done.status_code == 303
     shown = moderator.get(done.headers["location"])
     assert "Pinned to “foster carers”, in position 1" in shown.text
+    assert f'<a href="/case-studies/north-family-support">{choice}</a>' in shown.text
     assert slugs(client, "foster carers")[0] == "north-family-support"
     unpin = shown.text.split('action="/moderation/best-bets/')[1].split('"')[0]
     assert moderator.submit(f"/moderation/best-bets/{unpin}").status_code == 303

@@ -33,7 +33,7 @@ def _listing(session: Session, bets: BestBetsDep, account: Account) -> dict[str,
     return {
         "bets": bets.list_best_bets(session, account.principal),
         "choices": choices,
-        "titles": dict(choices),
+        "titles": {slug: f"{title} ({council})" for slug, title, council in choices},
         "matches": MATCHES,
     }
 
