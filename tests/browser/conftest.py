@@ -5,9 +5,14 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+# CI runs three test processes on two cores, each with its servers and Chromium: a page that
+# paints in a second alone took over 5 s (Playwright's default wait) there. An assertion that
+# holds returns as soon as it does, so a longer wait costs only the failing test.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
