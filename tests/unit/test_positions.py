@@ -14,7 +14,7 @@ from whoosh.searching import Searcher
 
 from app.config import ROOT
 from app.core.collection import read_collection
-from app.search import generations, ranking
+from app.search import generations, positions, ranking
 from app.search.index import SearchIndex
 from app.search.postings import Postings, Segment
 from app.search.schema import TEXT_FIELDS, build_schema
@@ -152,3 +152,35 @@ def test_a_build_reads_ahead_where_the_thesaurus_s_phrases_stand(index: SearchIn
                         assert index.postings.holds_phrase(segment, field, encoded), words
                         checked += 1
     assert checked > 100
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), field=st.sampled_from(["body", "summary", "title", "outcomes"]))
+def test_places_read_for_some_documents_are_whoosh_s_own_positions(
+    both: Both, data: st.DataObject, field: str
+) -> None:
+    """read_places decodes a block's wanted values together; each document's positions are
+    what Whoosh's own decoder gives, in any subset of a word's documents."""
+    word = data.draw(st.sampled_from(sorted({w for run in runs() for w in run})))
+    encoded = word.encode()
+    for segment in both.segments:
+        with segment.lock:
+            if (field, encoded) not in segment.reader:
+                continue
+            ids = both.cold.term(segment, field, encoded)[0]
+            wanted = np.array(
+                sorted(data.draw(st.sets(st.sampled_from(ids.tolist()), max_size=len(ids)))),
+                dtype=np.int32,
+            )
+            places = positions.read_places(
+                positions.postings(segment.reader, field, encoded), ids, wanted
+            )
+            matcher = positions.postings(segment.reader, field, encoded)
+            expected = []
+            while matcher.is_active():
+                if matcher.id() in set(wanted.tolist()):
+                    expected += [
+                        matcher.id() << positions.SHIFT | p for p in matcher.value_as("positions")
+                    ]
+                matcher.next()
+        assert places.tolist() == expected
