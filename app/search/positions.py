@@ -9,7 +9,6 @@ operations instead of a pickle load per candidate and word.
 """
 
 from bisect import bisect_left
-from itertools import chain
 from pickle import loads
 from typing import Any
 
@@ -27,7 +26,6 @@ Weights = NDArray[np.float32]
 
 SHIFT = 32  # a place is document << SHIFT | position (positions are far below 2 ** 31)
 _POSITION = (1 << SHIFT) - 1
-_PROTOCOL_2 = b"\x80\x02"  # how every pickle of protocol 2 begins
 # Formats whose values are Whoosh's Positions encoding, decoded here without Whoosh (not its
 # subclasses in general: Characters adds the characters).
 ENCODED_AS_WHOOSH = (Positions, building.Positions)
@@ -95,50 +93,30 @@ def read_places(matcher: Any, ids: Ids, wanted: Ids) -> Places:
                 sizes.append(len(found))
             matcher.next()
     else:
-        where = np.flatnonzero(np.isin(ids, wanted, assume_unique=True))
-        picked = where.tolist()
-        values: list[bytes] = []
+        where = np.flatnonzero(np.isin(ids, wanted, assume_unique=True)).tolist()
+        numbers = ids.tolist()
         start = 0
-        at = 0  # the next of `picked` to find
-        while not matcher._atend and at < len(picked):
+        at = 0  # the next of `where` to find
+        while not matcher._atend and at < len(where):
             end = start + matcher._blocklength
-            if picked[at] < end:
-                stop = bisect_left(picked, end, at)
+            if where[at] < end:
+                stop = bisect_left(where, end, at)
                 matcher._read_values()
-                block = matcher._values
-                values += [block[i - start] for i in picked[at:stop]]
+                values = matcher._values
+                for i in where[at:stop]:
+                    value = values[i - start]
+                    # Positions.decode_positions without its loop: the pickled differences
+                    # (Whoosh drops the pickle's final stop code, as its decoder allows for).
+                    found = loads(
+                        value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
+                    )
+                    docs.append(numbers[i])
+                    deltas += found
+                    sizes.append(len(found))
                 at = stop
             start = end
             matcher._next_block()
-        lists = _decoded(values)
-        docs = ids[where[: len(values)]].tolist()
-        deltas = list(chain.from_iterable(lists))
-        sizes = [len(one) for one in lists]
     return _joined(docs, deltas, sizes)
-
-
-def _decoded(values: list[bytes]) -> list[list[int]]:
-    """Each value's pickled differences (Positions.decode_positions without its loop), all
-    with one pickle load: each value is a 4-byte count, then a protocol 2 pickle of a list
-    (Whoosh may drop its final stop code, as its decoder allows for); the lists' opcodes
-    without their protocol header and stop code, between a mark and LIST, load as a list of
-    them. A value not shaped so is loaded on its own."""
-    header = _PROTOCOL_2
-    if not all(value.startswith(header, _INT_SIZE) for value in values):
-        return [_one(value) for value in values]
-    body = _INT_SIZE + len(header)
-    joined = b"".join(
-        [value[body:-1] if value.endswith(b".") else value[body:] for value in values]
-    )
-    found: list[list[int]] = loads(header + b"(" + joined + b"l.")
-    return found
-
-
-def _one(value: bytes) -> list[int]:
-    found: list[int] = loads(
-        value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
-    )
-    return found
 
 
 def _joined(docs: list[int], deltas: list[int], sizes: list[int]) -> Places:
