@@ -79,6 +79,14 @@ class DraftService:
         found = drafts.draft_amending(session, record_id)
         return found if is_campaign(found) else None
 
+    def help_for(
+        self, session: Session, principal: Principal, draft: Draft, fields: dict[str, Any]
+    ) -> Help:
+        """The help for these fields of the draft: a draft of a change is not a duplicate of
+        the case study it changes."""
+        own = self.submissions.get(session, principal, draft.amends_id) if draft.amends_id else None
+        return self.help(session, fields, own.slug if own else None)
+
     # -- changing --------------------------------------------------------------------------
 
     def start(self, session: Session, principal: Principal, fields: dict[str, Any]) -> Draft:

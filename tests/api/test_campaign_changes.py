@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.core import drafting
 from app.core.content import CaseStudyFile
-from testkit.factories import make_case_study, make_draft
+from testkit.factories import BODY, make_case_study, make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, mailing
 from tests.api.conftest import Keys, auth, submit
@@ -36,7 +36,18 @@ def settings(settings: Settings, smtp: SmtpServer) -> Settings:
 
 @pytest.fixture
 def studies() -> list[CaseStudyFile]:
-    return [OLD, make_case_study(slug="recent", title="Recent practice", published="2026-01")]
+    recent = make_case_study(
+        slug="recent",
+        title="Recent practice",
+        published="2026-01",
+        summary="Kirklees trained foster carers to support teenagers through exams at home.",
+        body=BODY.format(
+            challenge="Teenagers in foster care missed exams after moving placement.",
+            solution="Carers learned revision coaching from teachers in evening sessions.",
+            impact="More of the teenagers sat every exam they were entered for.",
+        ),
+    )
+    return [OLD, recent]  # OLD is like no other: a warning that it is a duplicate is of itself
 
 
 @pytest.fixture
@@ -130,6 +141,10 @@ def test_needs_update_leads_an_admin_to_change_it_and_a_moderator_publishes_it(
     check = admin.get(f"{where}/check")
     assert check.status_code == 200 and NEW_SUMMARY in text(check.text)
     assert "A moderator reviews the changes before anything is public" in text(check.text)
+    assert "already published" not in text(check.text)  # a change is no duplicate of itself
+    live = post(admin, f"/submit/help?draft={where.rsplit('/', 1)[1]}", fields(summary=NEW_SUMMARY))
+    assert live.status_code == 200 and "already published" not in text(live.text)
+    admin.get(f"{where}/check")
 
     sent = post(admin, f"{where}/send", {})
     assert sent.status_code == 303 and sent.headers["location"] == f"/submit/sent/{record_id}"

@@ -87,7 +87,7 @@ def not_ready(
     """The form again with what to fix (a browser), or the problem (anyone else)."""
     if not wants_html(request):
         raise error
-    found = drafts.help(session, draft.fields)
+    found = drafts.help_for(session, account.principal, draft, draft.fields)
     errors = field_errors(error, "title")
     return form_page(request, vocabulary, account, draft.fields, found, draft, errors)
 
@@ -127,7 +127,7 @@ def edit(
     saved: Annotated[bool, Query()] = False,
 ) -> Response:
     draft = drafts.get(session, account.principal, draft_id)
-    found = drafts.help(session, draft.fields)
+    found = drafts.help_for(session, account.principal, draft, draft.fields)
     return form_page(request, vocabulary, account, draft.fields, found, draft, saved=saved)
 
 
@@ -149,7 +149,7 @@ def save(
         if not wants_html(request):
             raise
         draft = drafts.get(session, account.principal, draft_id)
-        found = drafts.help(session, fields)
+        found = drafts.help_for(session, account.principal, draft, fields)
         errors = {"version": error.detail}
         return form_page(
             request, vocabulary, account, fields, found, draft, errors, False, 409, version
@@ -186,6 +186,14 @@ def live_help(
     drafts: DraftsDep,
     account: DrafterDep,
     fields: FieldsDep,
+    draft: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    """The help for the text in the form now, as the piece of page the form shows it in."""
-    return render(request, "_submit_help.html", help_context(fields, drafts.help(session, fields)))
+    """The help for the text in the form now, as the piece of page the form shows it in; for
+    a draft (`draft`), as that draft's (a change is no duplicate of what it changes)."""
+    if draft is None:
+        found = drafts.help(session, fields)
+    else:
+        found = drafts.help_for(
+            session, account.principal, drafts.get(session, account.principal, draft), fields
+        )
+    return render(request, "_submit_help.html", help_context(fields, found))

@@ -35,7 +35,7 @@ def check_answers(
         content = drafting.check(draft.fields, drafts.council_of(session, account.principal, draft))
     except Invalid as error:
         return not_ready(request, session, drafts, vocabulary, account, draft, error)
-    found = drafts.help(session, draft.fields)
+    found = drafts.help_for(session, account.principal, draft, draft.fields)
     fields = drafting.tidy(draft.fields)
     context = {
         "draft": draft,
