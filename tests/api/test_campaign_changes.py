@@ -251,7 +251,7 @@ def test_two_admins_saving_one_draft_the_second_is_refused_and_keeps_their_text(
     assert NEW_SUMMARY in kept and "Widnes" not in kept
 
 
-def test_sending_after_the_amendment_changed_is_refused_and_the_draft_kept(
+def test_sending_after_the_case_study_changed_is_refused_the_draft_kept_to_copy_from(
     client: TestClient, admin: Person, keys: Keys
 ) -> None:
     record_id, _ = changes_page(admin)
@@ -275,3 +275,17 @@ def test_sending_after_the_amendment_changed_is_refused_and_the_draft_kept(
         f"/api/v1/amendments/{opened.json()['id']}", headers=auth(keys.admin)
     ).json()
     assert amendment["summary"] == OLD.summary and amendment["version"] == 1
+
+    # The changes page says the draft is out of date, links to it to copy from, starts again.
+    page = admin.get(f"/moderation/case-studies/{record_id}/changes")
+    words = text(page.text)
+    assert "Start the changes again" in words and "cannot be sent" in words
+    assert f'href="{where}">Open the old draft</a>' in page.text
+    assert NEW_SUMMARY in text(admin.get(where).text)
+    admin.get(f"/moderation/case-studies/{record_id}/changes")
+    again = post(admin, f"/moderation/case-studies/{record_id}/changes", {})
+    fresh = admin.get(again.headers["location"])
+    assert again.headers["location"] != where and 'value="Family Hubs"' in fresh.text
+    assert "Carry on changing it" in text(
+        admin.get(f"/moderation/case-studies/{record_id}/changes").text
+    )

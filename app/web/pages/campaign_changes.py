@@ -44,11 +44,16 @@ def changes_page(
         raise NotFound(f"No case study {record_id} of the campaign's own collection.")
     found = amendments.for_case_study(session, account.principal, record_id)
     amendment = amendments.open_one(session, record_id) if row.status == PUBLISHED else None
+    draft = drafts.campaign_draft(session, record_id)
+    now = (amendment.version, amendment.id) if amendment else (row.version, None)
     context = {
         "row": row,
         "amendment": amendment,
         "last_changes": found[0] if found and amendment is None else None,
-        "draft": drafts.campaign_draft(session, record_id),
+        "draft": draft,
+        # Started from a version that is no longer current: it can no longer be sent, and
+        # pressing the button starts again, so the page says so and links to it to copy from.
+        "outdated": draft is not None and (draft.amends_version, draft.amends_revision) != now,
         "states": STATES,
         "may_change": account.role == "admin",
         "deleted": deleted == "draft",
