@@ -12,12 +12,14 @@ Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a t
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from testkit.smtp import link_in
 from tests.browser.checks import SIZES, check, script_errors, tab_to
 from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
+from tests.browser.test_amending import key
 from tests.browser.test_submitting import press
 from tests.seeded import ServerPrepare
 
@@ -90,9 +92,32 @@ def test_an_admin_changes_a_campaign_case_study_and_a_moderator_publishes_it(
     check(page, f"{shot}-6-sent.png")
     press(page, "the case study's changes page")
     expect(page.locator("#changes + dl")).to_contain_text("Waiting for review")
+    changes_url = page.url
+    review_link = (
+        page.get_by_role("link", name="The moderators' review of the changes").get_attribute("href")
+        or ""
+    )
     check(page, f"{shot}-7-waiting.png")
     page.goto(f"{site.url}{public}")  # the public still reads the published text
     expect(page.locator("main")).not_to_contain_text("Saturday drop-in")
+
+    # A draft of the changes, then the changes change under it: the page says so.
+    page.goto(changes_url)
+    press(page, "Change the changes")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
+    amendment = re.findall(r"/moderation/amendments/(\d+)", review_link)[0]
+    admin_key = {"Authorization": f"Bearer {key(site, '--role', 'admin')}"}
+    url = f"{site.url}/api/v1/amendments/{amendment}"
+    version = httpx.get(url, headers=admin_key).headers["etag"]
+    moved = httpx.patch(
+        url,
+        json={"programme": "Family Toolbox Alliance"},
+        headers={**admin_key, "If-Match": version},
+    )
+    assert moved.status_code == 200, moved.text
+    page.goto(changes_url)
+    expect(page.locator(".warning-text")).to_contain_text("cannot be sent")
+    check(page, f"{shot}-8-draft-out-of-date.png")
     # The form with what to fix answers 422, which Chromium logs as a failed load: not a script's.
     assert [e for e in errors if "status of 422" not in e] == []
     page.context.close()
@@ -103,7 +128,7 @@ def test_an_admin_changes_a_campaign_case_study_and_a_moderator_publishes_it(
     page.wait_for_url(re.compile(r"/moderation/amendments/\d+$"))
     expect(page.locator(".caption")).to_contain_text("The campaign's collection")
     expect(page.locator(".diff-text ins").filter(has_text="Saturday").first).to_be_visible()
-    check(page, f"{shot}-8-review.png")
+    check(page, f"{shot}-9-review.png")
     press(page, "Publish")
     page.wait_for_url(re.compile(r"/moderation/amendments/\d+/publish\?version=\d+$"))
     press(page, "Publish")
