@@ -7,7 +7,7 @@ publishes it at /moderation/amendments/{id}, and nothing is public before that."
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.core.errors import NotFound
@@ -21,11 +21,10 @@ from app.web.deps import (
     csrf_protect,
 )
 from app.web.pages.moderation_nav import render_moderation
-from app.web.pages.my_submissions import STATES
+from app.web.pages.my_submissions import STATES, RecordId
 from app.web.pages.submit import DraftsDep
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.get("/moderation/case-studies/{record_id}/changes")
