@@ -12,10 +12,13 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app.config import Settings
 from app.core import drafting
 from app.core.content import CaseStudyFile
+from app.store import drafts
+from app.store.models import Draft
 from testkit.factories import BODY, make_case_study, make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, mailing
@@ -289,3 +292,23 @@ def test_sending_after_the_case_study_changed_is_refused_the_draft_kept_to_copy_
     assert "Carry on changing it" in text(
         admin.get(f"/moderation/case-studies/{record_id}/changes").text
     )
+
+
+def test_two_saves_read_at_one_version_one_wins_in_sql(client: TestClient, admin: Person) -> None:
+    """The race the form's check cannot see: both requests read the draft at the same version
+    before either writes. The compare-and-set in SQL lets one through and refuses the other."""
+    record_id, _ = changes_page(admin)
+    where, version = open_draft(admin, record_id)
+    draft_id = int(where.rsplit("/", 1)[1])
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with Session(engine) as one, Session(engine) as two:
+        first, second = one.get(Draft, draft_id), two.get(Draft, draft_id)
+        assert first is not None and second is not None
+        assert first.version == second.version == version
+        assert drafts.update_draft(one, first, fields(summary=NEW_SUMMARY))
+        one.commit()
+        assert not drafts.update_draft(two, second, fields(summary="Lost if it were written."))
+        two.commit()
+    kept = text(admin.get(where).text)
+    assert NEW_SUMMARY in kept and "Lost if it were written" not in kept
+    assert int(VERSION.findall(admin.last.text if admin.last else "")[0]) == version + 1
