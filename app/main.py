@@ -59,6 +59,7 @@ from app.web.pages import alerts as alert_pages
 from app.web.pages import amendments as amendment_pages
 from app.web.pages import api_keys as api_key_pages
 from app.web.pages import best_bets as best_bet_pages
+from app.web.pages import campaign_changes as campaign_change_pages
 from app.web.pages import case_studies as case_study_pages
 from app.web.pages import decisions as decision_pages
 from app.web.pages import embed as embed_pages
@@ -330,6 +331,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         best_bet_pages,
         review_pages,
         stale_pages,
+        campaign_change_pages,
     )
     for module in routers:
         app.include_router(module.router)

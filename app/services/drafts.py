@@ -1,6 +1,8 @@
 """A council officer's drafts: saved as typed, checked as they write (tag suggestions, close
 published matches, the safeguarding check at the words that caused it), and sent from the
-check-your-answers page as a new submission or as an amendment of one at the version read."""
+check-your-answers page as a new submission or as an amendment of one at the version read.
+An admin drafts changes to the campaign's own collection the same way (the admin role is the
+one that may change a campaign case study's amendment); a moderator publishes them."""
 
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +11,7 @@ from pydantic import ValidationError
 
 from app.core import drafting, safeguarding
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.names import normal_name
 from app.core.principals import Principal
 from app.core.submissions import SubmissionWarning, TagDraft, TagSuggestions
 from app.services.amendments import AmendmentService
@@ -52,7 +55,7 @@ class DraftService:
         return drafts.list_drafts(session, _council(principal))
 
     def get(self, session: Session, principal: Principal, draft_id: int) -> Draft:
-        row = drafts.find_draft(session, _council(principal), draft_id)
+        row = drafts.find_draft(session, _owner(principal), draft_id)
         if row is None:
             raise NotFound(f"No draft {draft_id} that you can see.")
         return row
@@ -71,6 +74,19 @@ class DraftService:
         close = duplicates(session, index, content, own_slug) if suggestions else []
         return Help(flagged, suggestions, close)
 
+    def campaign_draft(self, session: Session, record_id: int) -> Draft | None:
+        """The admins' draft of a change to this campaign case study, if one is started."""
+        found = drafts.draft_amending(session, record_id)
+        return found if is_campaign(found) else None
+
+    def help_for(
+        self, session: Session, principal: Principal, draft: Draft, fields: dict[str, Any]
+    ) -> Help:
+        """The help for these fields of the draft: a draft of a change is not a duplicate of
+        the case study it changes."""
+        own = self.submissions.get(session, principal, draft.amends_id) if draft.amends_id else None
+        return self.help(session, fields, own.slug if own else None)
+
     # -- changing --------------------------------------------------------------------------
 
     def start(self, session: Session, principal: Principal, fields: dict[str, Any]) -> Draft:
@@ -84,6 +100,11 @@ class DraftService:
         from this version if there is one."""
         row = self.submissions.get(session, principal, record_id)
         assert row.id is not None
+        if principal.role == "admin" and row.owner_council is not None:
+            raise NotFound(
+                f"No case study {record_id} of the campaign's collection: a council's case "
+                "study is changed by its council."
+            )
         revision = self.amendments.open_one(session, row.id) if row.status == PUBLISHED else None
         if row.status not in (*OPEN, PUBLISHED):
             raise Conflict(
@@ -100,19 +121,42 @@ class DraftService:
         content = store.to_file(row).model_dump()
         fields = drafting.fields_of({**content, **(revision.content if revision else {})})
         draft = drafts.new_draft(
-            session, _council(principal), principal.name, fields, (row.id, version)
+            session, _owner(principal), principal.name, fields, (row.id, version)
         )
         draft.amends_revision = changes
         session.commit()
         return draft
 
     def save(
-        self, session: Session, principal: Principal, draft_id: int, fields: dict[str, Any]
+        self,
+        session: Session,
+        principal: Principal,
+        draft_id: int,
+        fields: dict[str, Any],
+        expected: int | None = None,
     ) -> Draft:
+        """Save the fields; with `expected` (the version the form was read at), a Conflict if
+        someone saved the draft since, nothing written."""
         row = self.get(session, principal, draft_id)
-        drafts.update_draft(session, row, drafting.tidy(fields))
+        if (expected is not None and row.version != expected) or not drafts.update_draft(
+            session, row, drafting.tidy(fields)
+        ):
+            session.rollback()
+            raise Conflict(
+                "Someone else saved this draft after you opened it, so your changes were not "
+                "saved. They are still in the form below: copy what you need, then open the "
+                "draft again to see theirs.",
+                current={"version": self.get(session, principal, draft_id).version},
+            )
         session.commit()
         return row
+
+    def council_of(self, session: Session, principal: Principal, draft: Draft) -> str:
+        """The council the draft's content names: the officer's, or for an admin's draft the
+        campaign case study's own."""
+        if not is_campaign(draft) or draft.amends_id is None:
+            return _council(principal)
+        return self.submissions.get(session, principal, draft.amends_id).council
 
     def discard(self, session: Session, principal: Principal, draft_id: int) -> None:
         drafts.delete_draft(session, self.get(session, principal, draft_id))
@@ -123,7 +167,7 @@ class DraftService:
         from; the draft goes in the same transaction. Invalid if it is not ready; Conflict if
         it was sent already or the submission changed meanwhile."""
         row = self.get(session, principal, draft_id)
-        council = _council(principal)
+        council = self.council_of(session, principal, row)
         content = drafting.check(row.fields, council)
         raw = {**drafting.as_content(row.fields), "council": council}
         amends, version = row.amends_id, row.amends_version
@@ -145,7 +189,17 @@ class DraftService:
         return self.submissions.get(session, principal, int(sent["id"]))
 
 
+def is_campaign(draft: Draft | None) -> bool:
+    """An admin's draft of a change to a case study of the campaign's own collection."""
+    return draft is not None and draft.owner_council == drafts.CAMPAIGN
+
+
 def _council(principal: Principal) -> str:
-    if principal.role != "council" or not principal.council:
+    if principal.role != "council" or not normal_name(principal.council or ""):
         raise Forbidden("Drafts are kept for council officers.")
-    return principal.council
+    return principal.council or ""
+
+
+def _owner(principal: Principal) -> str:
+    """Whose drafts this principal works on: its council's, or an admin's the campaign's."""
+    return drafts.CAMPAIGN if principal.role == "admin" else _council(principal)

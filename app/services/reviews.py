@@ -60,6 +60,8 @@ class Stale:
     last_reviewed: str | None
     reminded_at: datetime | None
     answer: str | None
+    record_id: int = 0
+    bundled: bool = False  # the campaign's own: an admin changes it, from its changes page
 
 
 class CurrencyChecks:
@@ -217,5 +219,16 @@ class CurrencyChecks:
         for r in rows:
             reminder = latest.get(r.id or 0)
             sent, answer = (reminder.sent_at, reminder.answer) if reminder else (None, None)
-            found.append(Stale(r.title, r.slug, r.council, r.last_reviewed, sent, answer))
+            found.append(
+                Stale(
+                    r.title,
+                    r.slug,
+                    r.council,
+                    r.last_reviewed,
+                    sent,
+                    answer,
+                    r.id or 0,
+                    r.owner_council is None,
+                )  # fmt: skip
+            )
         return found

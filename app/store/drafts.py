@@ -1,9 +1,11 @@
 """Council officers' drafts: kept as typed, one council's at a time (names compared as
-`Principal.owns` compares them, case and spacing aside)."""
+`Principal.owns` compares them, case and spacing aside); admins' drafts of changes to the
+campaign's own collection are kept under CAMPAIGN, which no council's name is."""
 
 from typing import Any
 
-from sqlmodel import Session, col, delete, select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, delete, select, update
 
 from app.core.names import normal_name
 from app.store.models import Draft, utcnow
@@ -43,10 +45,27 @@ def list_drafts(session: Session, council: str) -> list[Draft]:
     return list(session.exec(query.order_by(col(Draft.modified_at).desc(), col(Draft.id).desc())))
 
 
-def update_draft(session: Session, row: Draft, fields: dict[str, Any]) -> None:
-    row.fields = fields
-    row.modified_at = utcnow()
-    session.add(row)
+CAMPAIGN = ""  # the owner of an admin's draft: normal_name of a council is never empty
+
+
+def update_draft(session: Session, row: Draft, fields: dict[str, Any]) -> bool:
+    """Save the fields if the draft is still at the version read, one version more:
+
+        UPDATE draft SET fields = ?, version = version + 1 WHERE id = ? AND version = ?
+
+    False (nothing written) if another save came first."""
+    now, read = utcnow(), row.version
+    result = session.exec(
+        update(Draft)
+        .where(col(Draft.id) == row.id, col(Draft.version) == read)
+        .values(fields=fields, modified_at=now, version=read + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:
+        return False
+    for name, value in (("fields", fields), ("modified_at", now), ("version", read + 1)):
+        set_committed_value(row, name, value)  # written: no second UPDATE at commit
+    return True
 
 
 def delete_draft(session: Session, row: Draft) -> None:

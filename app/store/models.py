@@ -281,7 +281,8 @@ class EmbedOriginChange(SQLModel, table=True):
 class Draft(SQLModel, table=True):
     """A council officer's unfinished case study, as typed (it need not be valid yet), or an
     amendment in the making (`amends_id` at `amends_version`); it becomes a submission, or
-    changes one, only from the check-your-answers page."""
+    changes one, only from the check-your-answers page. An admin's draft of a change to the
+    campaign's own collection has no council (`owner_council` empty, which no council's is)."""
 
     __tablename__ = "draft"
 
@@ -293,5 +294,8 @@ class Draft(SQLModel, table=True):
     amends_version: int | None = None
     # Changing a published case study's open amendment: its id, and amends_version is its version.
     amends_revision: int | None = None
+    # One more with every save: a save from the form as it was read, or refused (two people of
+    # one council, or two admins, in one draft).
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = _when()
     modified_at: datetime = _when()

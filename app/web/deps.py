@@ -194,6 +194,23 @@ ModeratorUserDep = Annotated[
 CouncilUserDep = Annotated[
     Account, _require_account("council", why="This page lists a council's own submissions.")
 ]
+# A draft's pages: a council's officers, or an admin changing the campaign's own collection
+# (admin is the role that may change a campaign case study's amendment, as in the API).
+DrafterDep = Annotated[
+    Account,
+    _require_account(
+        "council",
+        "admin",
+        why="Drafts are for council officers, and for admins changing the campaign's own "
+        "case studies.",
+    ),
+]
+AdminUserDep = Annotated[
+    Account,
+    _require_account(
+        "admin", why="Only an admin can change a case study of the campaign's own collection."
+    ),
+]
 
 
 async def csrf_protect(request: Request, account: OptionalUserDep) -> None:

@@ -1,5 +1,6 @@
 """What the submission pages share: the form's fields read from a post, the vocabularies as the
-form's choices, and the safeguarding findings turned into marked-up text."""
+form's choices, the safeguarding findings turned into marked-up text, and whose desk a draft is
+on (a council's, or the campaign's for an admin's change to its own collection)."""
 
 from typing import Any
 
@@ -10,9 +11,11 @@ from app.core import drafting
 from app.core.errors import Conflict
 from app.core.safeguarding import ADVICE
 from app.core.vocabulary import Vocabulary
-from app.services.drafts import CHECKED, Help, Spans
+from app.services.drafts import CHECKED, Help, Spans, is_campaign
+from app.store.models import Draft
 
-FIRST_OF = {"body": "challenge", "priority_areas": "priority_areas", "region": "region"}
+FIRST_OF = {"body": "challenge", "priority_areas": "priority_areas", "region": "region",
+            "version": "title"}  # fmt: skip
 
 
 async def form_fields(request: Request) -> dict[str, Any]:
@@ -83,15 +86,37 @@ STATE_WORDS = {
 }
 
 
-def in_plain_words(error: Conflict, record_id: int | None) -> Conflict:
-    """A Conflict from the workflow (written for API clients) in words for the page."""
+def in_plain_words(error: Conflict, record_id: int | None, where: str | None = None) -> Conflict:
+    """A Conflict from the workflow (written for API clients) in words for the page; `where`
+    the page to open it again from, if not the officer's submissions."""
     current = error.extensions.get("current")
     if not isinstance(current, dict) or record_id is None:
         return error
     state = STATE_WORDS.get(str(current.get("status")), str(current.get("status")))
     return Conflict(
         f"The case study changed after you opened it: it is now {state}. Nothing was changed "
-        f"by this request. Open it again from your submissions (/my/submissions/{record_id}) "
-        "to see what it says now.",
+        f"by this request. Open it again from "
+        f"{where or f'your submissions (/my/submissions/{record_id})'} to see what it says now.",
         current=current,
     )
+
+
+def desk(
+    draft: Draft | None, record_id: int | None = None, campaign: bool = False
+) -> dict[str, Any]:
+    """The words and the way back the draft pages show: a council's submissions, or for an
+    admin's draft (or a campaign case study, `campaign`) the case study's changes page."""
+    if is_campaign(draft) or campaign:
+        record = draft.amends_id if draft is not None else record_id
+        return {
+            "campaign": True,
+            "caption": "The campaign's collection",
+            "home": f"/moderation/case-studies/{record}/changes",
+            "home_words": "the case study's changes page",
+        }
+    return {
+        "campaign": False,
+        "caption": None,  # the officer's council, from the account
+        "home": "/my/submissions",
+        "home_words": "your submissions",
+    }

@@ -1,7 +1,8 @@
 """Submitting a case study in the browser, for council officers: /submit says what makes a useful
 case study and the safeguarding rules before any typing; the form saves drafts on the server and
 shows, for the text as saved, the safeguarding findings at the words that caused them and the
-tags the text suggests (with JavaScript, /submit/help tells the same as the officer writes)."""
+tags the text suggests (with JavaScript, /submit/help tells the same as the officer writes).
+An admin's drafts of changes to the campaign's own collection use the same pages."""
 
 from typing import Annotated, Any
 
@@ -10,13 +11,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.core import drafting
 from app.core.accounts import Account
-from app.core.errors import Invalid
+from app.core.errors import Conflict, Invalid
 from app.services.drafts import DraftService, Help
 from app.store.db import Session
 from app.store.models import Draft
 from app.web.deps import (
     AmendmentsDep,
     CouncilUserDep,
+    DrafterDep,
     OptionalUserDep,
     SessionDep,
     SubmissionsDep,
@@ -24,7 +26,7 @@ from app.web.deps import (
     VocabularyDep,
     csrf_protect,
 )
-from app.web.pages.draft_form import FIRST_OF, choices, form_fields, help_context
+from app.web.pages.draft_form import FIRST_OF, choices, desk, form_fields, help_context
 from app.web.pages.rendering import field_errors, render
 from app.web.problems import wants_html
 
@@ -32,6 +34,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)]
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FieldsDep = Annotated[dict[str, Any], Depends(form_fields)]
 Action = Annotated[str, Form(max_length=20)]
+# The draft's version the form was read at: a save from an older one is refused, not lost.
+ReadVersion = Annotated[int | None, Form(ge=1, le=2**31 - 1)]
 
 
 def get_drafts(
@@ -52,6 +56,8 @@ def form_page(
     draft: Draft | None = None,
     errors: dict[str, str] | None = None,
     saved: bool = False,
+    status_code: int = 422,
+    read_version: int | None = None,
 ) -> Response:
     context = {
         "fields": fields,
@@ -62,9 +68,11 @@ def form_page(
         "sections": drafting.SECTIONS,
         "saved": saved,
         "action": f"/submit/drafts/{draft.id}" if draft else "/submit/new",
+        "desk": desk(draft),
+        "read_version": read_version or (draft.version if draft else None),
         **help_context(fields, found),
     }
-    return render(request, "submit_form.html", context, 422 if errors else 200)
+    return render(request, "submit_form.html", context, status_code if errors else 200)
 
 
 def not_ready(
@@ -79,7 +87,7 @@ def not_ready(
     """The form again with what to fix (a browser), or the problem (anyone else)."""
     if not wants_html(request):
         raise error
-    found = drafts.help(session, draft.fields)
+    found = drafts.help_for(session, account.principal, draft, draft.fields)
     errors = field_errors(error, "title")
     return form_page(request, vocabulary, account, draft.fields, found, draft, errors)
 
@@ -114,12 +122,12 @@ def edit(
     session: SessionDep,
     drafts: DraftsDep,
     vocabulary: VocabularyDep,
-    account: CouncilUserDep,
+    account: DrafterDep,
     draft_id: DraftId,
     saved: Annotated[bool, Query()] = False,
 ) -> Response:
     draft = drafts.get(session, account.principal, draft_id)
-    found = drafts.help(session, draft.fields)
+    found = drafts.help_for(session, account.principal, draft, draft.fields)
     return form_page(request, vocabulary, account, draft.fields, found, draft, saved=saved)
 
 
@@ -129,12 +137,23 @@ def save(
     session: SessionDep,
     drafts: DraftsDep,
     vocabulary: VocabularyDep,
-    account: CouncilUserDep,
+    account: DrafterDep,
     draft_id: DraftId,
     fields: FieldsDep,
     action: Action = "save",
+    version: ReadVersion = None,
 ) -> Response:
-    draft = drafts.save(session, account.principal, draft_id, fields)
+    try:
+        draft = drafts.save(session, account.principal, draft_id, fields, version)
+    except Conflict as error:  # the form again, as typed, with what happened
+        if not wants_html(request):
+            raise
+        draft = drafts.get(session, account.principal, draft_id)
+        found = drafts.help_for(session, account.principal, draft, fields)
+        errors = {"version": error.detail}
+        return form_page(
+            request, vocabulary, account, fields, found, draft, errors, False, 409, version
+        )
     return after_saving(request, session, drafts, vocabulary, account, draft, action)
 
 
@@ -153,7 +172,7 @@ def after_saving(
         raise Invalid('Press "Save as draft" or "Continue".')
     if action == "continue":
         try:
-            drafting.check(draft.fields, account.council or "")
+            drafting.check(draft.fields, drafts.council_of(session, account.principal, draft))
         except Invalid as error:
             return not_ready(request, session, drafts, vocabulary, account, draft, error)
         return RedirectResponse(f"/submit/drafts/{draft.id}/check", status_code=303)
@@ -165,8 +184,16 @@ def live_help(
     request: Request,
     session: SessionDep,
     drafts: DraftsDep,
-    account: CouncilUserDep,
+    account: DrafterDep,
     fields: FieldsDep,
+    draft: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    """The help for the text in the form now, as the piece of page the form shows it in."""
-    return render(request, "_submit_help.html", help_context(fields, drafts.help(session, fields)))
+    """The help for the text in the form now, as the piece of page the form shows it in; for
+    a draft (`draft`), as that draft's (a change is no duplicate of what it changes)."""
+    if draft is None:
+        found = drafts.help(session, fields)
+    else:
+        found = drafts.help_for(
+            session, account.principal, drafts.get(session, account.principal, draft), fields
+        )
+    return render(request, "_submit_help.html", help_context(fields, found))

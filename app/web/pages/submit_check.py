@@ -1,7 +1,8 @@
 """The end of submitting: check your answers (everything as it will be sent, with the
 safeguarding findings marked in the text, the tags the text suggests and any close published
 match, without JavaScript), send, and the confirmation with a reference. A draft can also be
-deleted, after a question."""
+deleted, after a question. An admin's drafts of changes to the campaign's own collection end
+here too, the changes then waiting for a moderator."""
 
 from typing import Annotated
 
@@ -10,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.core import drafting
 from app.core.errors import Conflict, Invalid
-from app.web.deps import CouncilUserDep, SessionDep, SubmissionsDep, VocabularyDep, csrf_protect
-from app.web.pages.draft_form import help_context, in_plain_words, marked
+from app.web.deps import DrafterDep, SessionDep, SubmissionsDep, VocabularyDep, csrf_protect
+from app.web.pages.draft_form import desk, help_context, in_plain_words, marked
 from app.web.pages.rendering import render
 from app.web.pages.submit import DraftId, DraftsDep, not_ready
 from app.web.pages.templating import reference
@@ -26,15 +27,15 @@ def check_answers(
     session: SessionDep,
     drafts: DraftsDep,
     vocabulary: VocabularyDep,
-    account: CouncilUserDep,
+    account: DrafterDep,
     draft_id: DraftId,
 ) -> Response:
     draft = drafts.get(session, account.principal, draft_id)
     try:
-        content = drafting.check(draft.fields, account.council or "")
+        content = drafting.check(draft.fields, drafts.council_of(session, account.principal, draft))
     except Invalid as error:
         return not_ready(request, session, drafts, vocabulary, account, draft, error)
-    found = drafts.help(session, draft.fields)
+    found = drafts.help_for(session, account.principal, draft, draft.fields)
     fields = drafting.tidy(draft.fields)
     context = {
         "draft": draft,
@@ -47,6 +48,7 @@ def check_answers(
         },
         "sections": drafting.SECTIONS,
         "vocabulary": vocabulary,
+        "desk": desk(draft),
         **help_context(fields, found),
     }
     return render(request, "submit_check.html", context)
@@ -58,7 +60,7 @@ def send(
     session: SessionDep,
     drafts: DraftsDep,
     vocabulary: VocabularyDep,
-    account: CouncilUserDep,
+    account: DrafterDep,
     draft_id: DraftId,
 ) -> Response:
     draft = drafts.get(session, account.principal, draft_id)
@@ -67,7 +69,9 @@ def send(
     except Invalid as error:
         return not_ready(request, session, drafts, vocabulary, account, draft, error)
     except Conflict as error:
-        raise in_plain_words(error, draft.amends_id) from None
+        home = desk(draft)
+        where = f"the case study's changes page ({home['home']})" if home["campaign"] else None
+        raise in_plain_words(error, draft.amends_id, where) from None
     return RedirectResponse(f"/submit/sent/{row.id}", status_code=303)
 
 
@@ -76,14 +80,19 @@ def confirmation(
     request: Request,
     session: SessionDep,
     service: SubmissionsDep,
-    account: CouncilUserDep,
+    account: DrafterDep,
     record_id: RecordId,
 ) -> Response:
     row = service.get(session, account.principal, record_id)
     kind = "submitted" if row.version == 1 else "amended"
     if row.status == "published":  # changes proposed to it, reviewed before they are public
         kind = "proposed"
-    context = {"row": row, "kind": kind, "reference": reference(record_id)}
+    context = {
+        "row": row,
+        "kind": kind,
+        "reference": reference(record_id),
+        "desk": desk(None, record_id, campaign=row.owner_council is None),
+    }
     return render(request, "submit_sent.html", context)
 
 
@@ -92,11 +101,11 @@ def delete_question(
     request: Request,
     session: SessionDep,
     drafts: DraftsDep,
-    account: CouncilUserDep,
+    account: DrafterDep,
     draft_id: DraftId,
 ) -> Response:
     draft = drafts.get(session, account.principal, draft_id)
-    return render(request, "submit_delete.html", {"draft": draft})
+    return render(request, "submit_delete.html", {"draft": draft, "desk": desk(draft)})
 
 
 @router.post("/submit/drafts/{draft_id}/delete")
@@ -104,8 +113,10 @@ def delete(
     request: Request,
     session: SessionDep,
     drafts: DraftsDep,
-    account: CouncilUserDep,
+    account: DrafterDep,
     draft_id: DraftId,
 ) -> Response:
+    draft = drafts.get(session, account.principal, draft_id)
+    home = desk(draft)["home"]
     drafts.discard(session, account.principal, draft_id)
-    return RedirectResponse("/my/submissions?deleted=draft", status_code=303)
+    return RedirectResponse(f"{home}?deleted=draft", status_code=303)
