@@ -54,39 +54,9 @@ from app.web.middleware.rate_limit import Limits, RateLimit
 from app.web.middleware.request_context import RequestContext
 from app.web.middleware.security_headers import SecurityHeaders
 from app.web.observability import configure_logging
-from app.web.pages import accounts, api_docs, councils, my_submissions, people
-from app.web.pages import alerts as alert_pages
-from app.web.pages import amendments as amendment_pages
-from app.web.pages import api_keys as api_key_pages
-from app.web.pages import best_bets as best_bet_pages
-from app.web.pages import campaign_changes as campaign_change_pages
-from app.web.pages import case_studies as case_study_pages
-from app.web.pages import decisions as decision_pages
-from app.web.pages import embed as embed_pages
-from app.web.pages import embed_sites as embed_site_pages
-from app.web.pages import insights as insight_pages
-from app.web.pages import moderation as moderation_pages
-from app.web.pages import reviews as review_pages
-from app.web.pages import search as pages
-from app.web.pages import stale as stale_pages
-from app.web.pages import submit as submit_pages
-from app.web.pages import submit_check as submit_check_pages
-from app.web.pages import synonyms as synonym_pages
-from app.web.problems import PROBLEM_JSON, install_error_handlers
-from app.web.routes import (
-    alerts,
-    amendments,
-    analytics,
-    best_bets,
-    case_studies,
-    embed_origins,
-    feeds,
-    health,
-    moderation,
-    search,
-    submissions,
-    synonyms,
-)
+from app.web.pages import api_docs
+from app.web.problems import install_error_handlers
+from app.web.route_table import PROBLEM_RESPONSES, routes
 from app.web.schemas import Problem
 
 log = logging.getLogger("app")
@@ -208,28 +178,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             log.warning("closed the store with a connection still in use by a background task")
 
 
-_PROBLEMS = {
-    400: "The body could not be read, or the Host is not one this service answers for",
-    401: "No API key, or a wrong or revoked one",
-    403: "The key's role may not do this",
-    404: "Not found (or not this key's to see)",
-    409: "Conflicts with the current state",
-    413: "The body is too large",
-    431: "The request's headers are too large",
-    422: "A parameter or field is invalid; `errors` points at each",
-    429: "Too many requests; see Retry-After",
-    503: "Not ready or rebuilding the index; see Retry-After",
-}
-# Every operation may answer any of these, always as application/problem+json.
-PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {
-        "description": text,
-        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-    }
-    for status, text in _PROBLEMS.items()
-}
-
-
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's schema, with the Problem document every error response refers to."""
     if app.openapi_schema:
@@ -295,51 +243,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(RequestContext, metrics=metrics)
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
-    # Matched in this order, each router costing a few microseconds to pass over: the searches
-    # (API and page) first. No two routers serve the same path.
-    routers = (
-        search,
-        pages,
-        case_studies,
-        submissions,
-        moderation,
-        amendments,
-        analytics,
-        health,
-        feeds,
-        case_study_pages,
-        api_docs,
-        accounts,
-        my_submissions,
-        people,
-        councils,
-        embed_origins,
-        embed_pages,
-        submit_pages,
-        submit_check_pages,
-        alerts,
-        alert_pages,
-        moderation_pages,
-        decision_pages,
-        amendment_pages,
-        insight_pages,
-        api_key_pages,
-        embed_site_pages,
-        synonyms,
-        best_bets,
-        synonym_pages,
-        best_bet_pages,
-        review_pages,
-        stale_pages,
-        campaign_change_pages,
-    )
-    for module in routers:
-        app.include_router(module.router)
+    # The routes are put in as they are, not through include_router (see route_table.routes).
+    app.router.routes.extend(routes())
     # For the Allow header of a 405: which methods each path serves.
     app.state.route_methods = [
         (route.path_regex, set(route.methods or ()))
-        for module in routers
-        for route in module.router.routes
+        for route in routes()
         if isinstance(route, APIRoute)
     ]
     app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
