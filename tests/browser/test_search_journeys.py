@@ -268,6 +268,26 @@ def test_without_javascript_every_control_still_works(
     expect(page.locator("#sort")).to_have_value("newest")
 
 
+def test_a_year_edited_into_the_address_is_put_right_from_the_error_summary(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # On a phone the filters wait behind their button: the summary's link opens them and
+    # puts focus in the field, and choosing a year there searches with it.
+    page, errors = open_page(browser, contexts, **PHONE)
+    page.goto(f"{site}/?q=fostering&published_from=2024-13")
+    expect(page).to_have_title(re.compile(r"^Error: fostering"))
+    expect(page.locator("#filters")).to_be_hidden()
+    page.locator(".error-summary").get_by_role("link").click()
+    field = page.locator("#published_from")
+    expect(field).to_be_focused()
+    expect(field).to_be_visible()
+    expect(field).to_have_accessible_description(re.compile("“2024-13” is not a year$"))
+    field.select_option("2016")
+    page.wait_for_url(re.compile(r"published_from=2016"))
+    assert "2024-13" not in page.url
+    assert errors == []
+
+
 @pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize(
     "path",
@@ -281,6 +301,7 @@ def test_without_javascript_every_control_still_works(
         "/?theme=renamed-theme&page=99",
         "/?q=" + "fostering+" * 150,
         "/?published_from=2021&published_to=2015",
+        "/?q=fostering&published_from=2024-13&published_to=banana",
         "/?q=family&page=2&sort=title",
         "/no-such-page",
     ],
