@@ -227,6 +227,49 @@ def test_skip_to_results_passes_the_filters_without_reloading_them(
     assert errors == []
 
 
+def presses_to(page: Page, selector: str, limit: int = 120) -> int:
+    """How many Tab presses take focus to the first element matching `selector`."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} not reached in {limit} Tab presses")
+
+
+def test_the_keyboard_passes_the_results_tags_to_the_page_numbers(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.goto(f"{site}/?q=family")
+    page.locator("#results").focus()  # where "Skip to results" puts a keyboard
+    # Through the results, tag by tag, the page numbers are dozens of presses away...
+    through = presses_to(page, ".pages a")
+    assert through > 20
+    # ...and the results' first stop passes them all.
+    page.locator("#results").focus()
+    assert presses_to(page, ".skip-pages", limit=3) <= 2  # after a filter chip or two
+    expect(page.locator(".skip-pages")).to_be_visible()
+    expect(page.locator(".skip-pages")).to_have_text("Skip to page numbers")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    next_page = page.get_by_role("link", name="Next page")
+    focused = page.evaluate("document.activeElement.closest('.pages') !== null")
+    assert focused, "Tab after the skip link is not in the page numbers"
+    tab_to(page, ".pages a[rel=next]", limit=6)
+    expect(next_page).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"page=2"))
+    expect(page.locator("#results-heading")).to_be_focused()
+    # A tag still searches for its theme.
+    tag = page.locator("ol.hits .tags a").first
+    theme = tag.inner_text()
+    tag.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/\?theme="))
+    expect(page.locator("ul.chosen")).to_contain_text(f"Theme: {theme}")
+    assert errors == []
+
+
 def test_without_javascript_every_control_still_works(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
@@ -303,6 +346,7 @@ def test_a_year_edited_into_the_address_is_put_right_from_the_error_summary(
         "/?published_from=2021&published_to=2015",
         "/?q=fostering&published_from=2024-13&published_to=banana",
         "/?q=family&page=2&sort=title",
+        "/?q=family#pages",
         "/no-such-page",
     ],
 )
