@@ -1,0 +1,63 @@
+"""The moderators' review pages (a submission's and an amendment's) in words a moderator reads:
+who did each thing by the address the People page lists them under, not an account's number;
+proposed tags explained by the case studies' titles; the changes as text, not Markdown."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from testkit.smtp import SmtpServer
+from tests.api.browsing import Person, mailing
+from tests.api.conftest import Keys
+from tests.api.test_amendments import propose
+from tests.api.test_moderation_pages import decide, flagged
+from tests.api.test_people_and_forms import signed_in
+
+MODERATOR, LEEDS = "moderator@campaign.example", "officer@leeds.example"
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return mailing(settings, smtp)
+
+
+@pytest.fixture
+def moderator(client: TestClient, smtp: SmtpServer) -> Person:
+    return signed_in(client, smtp, MODERATOR, "moderator")
+
+
+def text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_history_names_a_moderator_by_their_address_not_a_number(
+    client: TestClient, smtp: SmtpServer, moderator: Person, keys: Keys
+) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "council", "Leeds City Council")
+    record = flagged(client, keys)
+    rid = record["id"]
+    assert decide(moderator, rid, "confirm-safeguarding", 1, "Invented name.").status_code == 303
+    assert decide(moderator, rid, "publish", 2).status_code == 303
+    page = moderator.get(f"/moderation/submissions/{rid}").text
+    history = text(section(page, "history-heading"))
+    assert "user " not in history and "moderator user" not in page
+    assert f"by {MODERATOR} (moderator)" in history  # confirmed, then published
+    assert history.count(f"by {MODERATOR} (moderator)") == 2
+    assert re.search(r"by Leeds City Council \(council key \d+\)", history)  # a key: as stored
+    assert f"Confirmed for version 1 by {MODERATOR} (moderator)." in text(page)
+    # On an amendment's review page too, for the events of the case study before it.
+    amendment = propose(client, keys.leeds, record, {"summary": "A shorter summary now."})
+    assert amendment.status_code == 201, amendment.text
+    page = moderator.get(f"/moderation/amendments/{amendment.json()['id']}").text
+    assert f"by {MODERATOR} (moderator)" in text(section(page, "history-heading"))
+    assert "moderator user" not in page
+    # The council's own page keeps the stored words: no moderator's address reaches it.
+    mine = leeds.get(f"/my/submissions/{rid}").text
+    assert MODERATOR not in mine
