@@ -8,9 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, mailing
-from tests.api.conftest import Keys
+from tests.api.conftest import Keys, auth, submit
 from tests.api.test_amendments import propose
 from tests.api.test_moderation_pages import decide, flagged
 from tests.api.test_people_and_forms import signed_in
@@ -61,3 +62,28 @@ def test_the_history_names_a_moderator_by_their_address_not_a_number(
     # The council's own page keeps the stored words: no moderator's address reaches it.
     mine = leeds.get(f"/my/submissions/{rid}").text
     assert MODERATOR not in mine
+
+
+def test_proposed_tags_are_explained_by_the_case_studies_titles(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    draft = make_draft(
+        title="Recruiting foster carers for teenagers",
+        summary="Recruiting foster carers for teenagers on the edge of care, with family support.",
+    )
+    record = submit(client, keys.leeds, draft).json()
+    tags = text(section(moderator.get(f"/moderation/submissions/{record['id']}").text, "tags-heading"))
+    carried = re.search(
+        r"(\d) of the (\d) most similar published case studies (carry|carries) it: “", tags
+    )
+    assert carried is not None, tags
+    assert (carried.group(3) == "carries") == (carried.group(1) == "1")
+    assert "Recruiting foster carers for teenagers”" in tags  # south-fostering's title
+    assert "south-fostering" not in tags
+    # The API's reasons keep the slugs a client looks up in `similar`, and nothing more.
+    api = client.post("/api/v1/submissions/suggest-tags", json=draft, headers=auth(keys.leeds))
+    reasons = [
+        r for kind in ("priority_areas", "themes") for s in api.json()[kind] for r in s["reasons"]
+    ]
+    assert any("carry it: " in r and "south-fostering" in r for r in reasons)
+    assert all(set(s) == {"value", "label", "score", "reasons"} for s in api.json()["themes"])
