@@ -13,8 +13,9 @@ from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, mailing
 from tests.api.conftest import Keys, auth, submit
 from tests.api.test_amendments import propose
-from tests.api.test_moderation_pages import decide, flagged
+from tests.api.test_moderation_pages import FLAGGED_BODY, decide, flagged
 from tests.api.test_people_and_forms import signed_in
+from tests.api.test_submission_versions import act
 
 MODERATOR, LEEDS = "moderator@campaign.example", "officer@leeds.example"
 
@@ -72,7 +73,9 @@ def test_proposed_tags_are_explained_by_the_case_studies_titles(
         summary="Recruiting foster carers for teenagers on the edge of care, with family support.",
     )
     record = submit(client, keys.leeds, draft).json()
-    tags = text(section(moderator.get(f"/moderation/submissions/{record['id']}").text, "tags-heading"))
+    tags = text(
+        section(moderator.get(f"/moderation/submissions/{record['id']}").text, "tags-heading")
+    )
     carried = re.search(
         r"(\d) of the (\d) most similar published case studies (carry|carries) it: “", tags
     )
@@ -87,3 +90,29 @@ def test_proposed_tags_are_explained_by_the_case_studies_titles(
     ]
     assert any("carry it: " in r and "south-fostering" in r for r in reasons)
     assert all(set(s) == {"value", "label", "score", "reasons"} for s in api.json()["themes"])
+
+
+def test_the_changes_read_as_text_not_markdown_and_stay_escaped(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft(title="Hub", body=FLAGGED_BODY)).json()
+    body = FLAGGED_BODY.replace(
+        "A youth worker met her weekly.",
+        "A **youth worker** met her [weekly](https://example.org/plan).",
+    )
+    assert act(client, keys.leeds, record["id"], "amend", body={"body": body}).status_code == 200
+    diff = section(moderator.get(f"/moderation/submissions/{record['id']}").text, "diff-heading")
+    assert "**" not in diff and "## " not in diff and "](" not in diff
+    assert "The solution\n\nA youth worker met her " in text_runs(diff)
+    assert re.search(r"<ins>.*weekly \(https://example.org/plan\)\.", diff)
+    assert "<strong>" not in diff and "<a " not in diff  # text, not the rendered Markdown
+    # Only the formatting changed: the page says so, where it would show no marks at all.
+    again = body.replace("A **youth worker**", "A *youth worker*")
+    assert act(client, keys.leeds, record["id"], "amend", body={"body": again}).status_code == 200
+    diff = section(moderator.get(f"/moderation/submissions/{record['id']}").text, "diff-heading")
+    assert "Only its formatting changed" in diff and "<ins><span" not in diff
+
+
+def text_runs(html: str) -> str:
+    """The diff's text with its marks taken out, as it reads."""
+    return re.sub(r'<span class="visually-hidden">[^<]*</span>|<[^>]+>', "", html)
