@@ -284,6 +284,9 @@ class Draft(SQLModel, table=True):
     changes one, only from the check-your-answers page."""
 
     __tablename__ = "draft"
+    # A draft's number is never given again once it is sent or deleted (an old bookmark must
+    # not open another draft); PostgreSQL's sequence never does, SQLite needs the keyword.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     owner_council: str = Field(max_length=300, index=True)
