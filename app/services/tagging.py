@@ -144,7 +144,10 @@ class Tagger:
                     f"{len(slugs)} of the {len(similar)} most similar published case studies "
                     f"carry it: {', '.join(slugs)}"
                 )
-                named = ", ".join(f"“{titles[slug]}”" for slug in slugs)
+                # Two titles at most: a reason is read beside the tag, in a narrow column.
+                named = ", ".join(f"“{titles[slug]}”" for slug in slugs[:2])
+                if len(slugs) > 2:
+                    named += f" and {len(slugs) - 2} more"
                 words[kind].setdefault(value, []).append(
                     f"{len(slugs)} of the {len(similar)} most similar published case studies "
                     f"{'carries' if len(slugs) == 1 else 'carry'} it: {named}"

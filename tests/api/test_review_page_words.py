@@ -83,6 +83,8 @@ def test_proposed_tags_are_explained_by_the_case_studies_titles(
     assert (carried.group(3) == "carries") == (carried.group(1) == "1")
     assert "Recruiting foster carers for teenagers”" in tags  # south-fostering's title
     assert "south-fostering" not in tags
+    for named in re.findall(r"carr(?:y|ies) it: ((?:“[^”]+”(?:, )?)+)", tags):
+        assert named.count("“") <= 2  # two titles at most, then "and N more"
     # The API's reasons keep the slugs a client looks up in `similar`, and nothing more.
     api = client.post("/api/v1/submissions/suggest-tags", json=draft, headers=auth(keys.leeds))
     reasons = [
