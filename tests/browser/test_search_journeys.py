@@ -175,11 +175,12 @@ def test_paging_with_javascript_moves_focus_to_the_results_heading(
     assert errors == []
 
 
-def tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    for _ in range(limit):
+def tab_to(page: Page, selector: str, limit: int = 80) -> int:
+    """Press Tab until focus is on `selector`; how many presses that took."""
+    for presses in range(1, limit + 1):
         page.keyboard.press("Tab")
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
+            return presses
     raise AssertionError(f"{selector} not reached in {limit} Tab presses")
 
 
@@ -227,15 +228,6 @@ def test_skip_to_results_passes_the_filters_without_reloading_them(
     assert errors == []
 
 
-def presses_to(page: Page, selector: str, limit: int = 120) -> int:
-    """How many Tab presses take focus to the first element matching `selector`."""
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return presses
-    raise AssertionError(f"{selector} not reached in {limit} Tab presses")
-
-
 def test_the_keyboard_passes_the_results_tags_to_the_page_numbers(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
@@ -243,11 +235,11 @@ def test_the_keyboard_passes_the_results_tags_to_the_page_numbers(
     page.goto(f"{site}/?q=family")
     page.locator("#results").focus()  # where "Skip to results" puts a keyboard
     # Through the results, tag by tag, the page numbers are dozens of presses away...
-    through = presses_to(page, ".pages a")
+    through = tab_to(page, ".pages a", limit=120)
     assert through > 20
     # ...and the results' first stop passes them all.
     page.locator("#results").focus()
-    assert presses_to(page, ".skip-pages", limit=3) <= 2  # after a filter chip or two
+    assert tab_to(page, ".skip-pages", limit=3) <= 2  # after a filter chip or two
     expect(page.locator(".skip-pages")).to_be_visible()
     expect(page.locator(".skip-pages")).to_have_text("Skip to page numbers")
     page.keyboard.press("Enter")
