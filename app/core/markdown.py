@@ -118,3 +118,60 @@ def passages_of(markdown: str) -> tuple[str, ...]:
 
 
 markdown_passages = bytes_cache(TEXT_CACHE_BYTES)(passages_of)
+
+
+def readable_text(markdown: str) -> str:
+    """The text as a reader sees it, for comparing two versions: a line for each heading,
+    paragraph, list item (with a bullet or its number) and table row, without Markdown's marks
+    ("**", "##", "[…](…)"); a link keeps its address after its words, since a changed address
+    is a change a moderator must see. Plain text: the page escapes it like any other."""
+    lines: list[str] = []
+    cells: list[str] | None = None
+    bullet = ""
+    depth = 0  # inside a list: items are one line each, not paragraphs
+    for token in _MARKDOWN.parse(markdown, {}):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+            if not depth:
+                lines.append("")
+        elif kind == "list_item_open":
+            bullet = f"{token.info}. " if token.info else "• "
+        elif kind == "tr_open":
+            cells = []
+        elif kind == "tr_close" and cells is not None:
+            lines.append(" | ".join(cells))
+            cells = None
+        elif kind == "inline":
+            words = _inline_words(token)
+            if cells is not None:
+                cells.append(words)
+            else:
+                lines.append(("  " * max(depth - 1, 0)) + bullet + words)
+                bullet = ""
+        elif kind in ("fence", "code_block"):
+            lines += [token.content.rstrip("\n"), ""]
+        elif kind in ("paragraph_close", "heading_close", "table_close") and not depth:
+            lines.append("")  # a blank line after each block, as it reads on the page
+    return "\n".join(lines).strip()
+
+
+def _inline_words(token: Token) -> str:
+    parts: list[str] = []
+    links: list[tuple[int, str]] = []  # where each open link's words start, and its address
+    for child in token.children or ():
+        if child.type == "link_open":
+            links.append((len(parts), str(child.attrs.get("href", ""))))
+        elif child.type == "link_close" and links:
+            start, href = links.pop()
+            if href and href != "".join(parts[start:]):
+                parts.append(f" ({href})")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" " if child.type == "softbreak" else "\n")
+        elif child.type == "image":
+            parts.append(child.content)  # its alt text
+        else:
+            parts.append(child.content)
+    return "".join(parts)

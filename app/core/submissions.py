@@ -9,6 +9,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     model_validator,
 )
 
@@ -205,6 +206,13 @@ class TagSuggestion(BaseModel):
     label: str
     score: float = Field(description="Higher is surer; a vocabulary match alone scores 1")
     reasons: list[str]
+    # The reasons as the pages say them, naming similar case studies by title where `reasons`
+    # give the slugs an API client looks up in `similar`; not part of the API's answer.
+    _words: list[str] | None = PrivateAttr(default=None)
+
+    @property
+    def reasons_in_words(self) -> list[str]:
+        return self._words if self._words is not None else self.reasons
 
 
 class SimilarCaseStudy(BaseModel):

@@ -1,10 +1,13 @@
 """What changed between two versions of a submission's fields, word by word, for a moderator to
-read: each field as runs of kept, removed and added text (difflib's opcodes over words)."""
+read: each field as runs of kept, removed and added text (difflib's opcodes over words). The
+body is compared as it reads, not as the Markdown it is written in."""
 
 import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from app.core.markdown import readable_text
 
 Kind = Literal["same", "removed", "added"]
 
@@ -20,13 +23,21 @@ class FieldDiff:
     field: str
     runs: list[Run]
 
+    @property
+    def only_formatting(self) -> bool:
+        """The Markdown changed but not a word of what it reads as (emphasis, a heading's level)."""
+        return all(run.kind == "same" for run in self.runs)
 
-def _as_text(value: Any) -> str:
+
+MARKDOWN_FIELDS = frozenset({"body"})
+
+
+def _as_text(value: Any, markdown: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
         return "\n".join(str(v) for v in value)
-    return str(value)
+    return readable_text(str(value)) if markdown else str(value)
 
 
 def _tokens(text: str) -> list[str]:
@@ -51,7 +62,9 @@ def word_runs(before: str, after: str) -> list[Run]:
 
 def field_diffs(changes: dict[str, dict[str, Any]]) -> list[FieldDiff]:
     """The field-by-field changes of an amendment (`{"body": {"from": …, "to": …}}`)."""
-    return [
-        FieldDiff(name, word_runs(_as_text(change.get("from")), _as_text(change.get("to"))))
-        for name, change in changes.items()
-    ]
+    diffs = []
+    for name, change in changes.items():
+        markdown = name in MARKDOWN_FIELDS
+        before, after = (_as_text(change.get(end), markdown) for end in ("from", "to"))
+        diffs.append(FieldDiff(name, word_runs(before, after)))
+    return diffs

@@ -62,15 +62,20 @@ class Tagger:
         scores: dict[str, dict[str, float]] = {k: defaultdict(float) for k in KIND_FIELDS}
         reasons: dict[str, dict[str, list[str]]] = {k: defaultdict(list) for k in KIND_FIELDS}
         self._from_vocabulary(whole, scores, reasons)
-        similar = self._from_similar(session, texts, scores, reasons)
+        # The same reasons as the pages say them (see TagSuggestion.reasons_in_words).
+        words = {
+            kind: {slug: list(said) for slug, said in by.items()} for kind, by in reasons.items()
+        }
+        similar = self._from_similar(session, texts, scores, reasons, words)
         lists = {
             kind: sorted(
                 (
-                    TagSuggestion(
-                        value=slug,
-                        label=self.vocabulary.label(kind, slug),
-                        score=round(score, 2),
-                        reasons=reasons[kind][slug],
+                    _suggestion(
+                        slug,
+                        self.vocabulary.label(kind, slug),
+                        score,
+                        reasons[kind][slug],
+                        words[kind].get(slug, reasons[kind][slug]),
                     )
                     for slug, score in scores[kind].items()
                     if score >= PROPOSE_AT
@@ -111,6 +116,7 @@ class Tagger:
         texts: dict[str, str],
         scores: dict[str, dict[str, float]],
         reasons: dict[str, dict[str, list[str]]],
+        words: dict[str, dict[str, list[str]]],
     ) -> list[SimilarCaseStudy]:
         found = self.index.similar(texts, {}, SIMILAR)
         if not found:
@@ -131,10 +137,27 @@ class Tagger:
                 for value in row.tag_values(kind):
                     scores[kind][value] += weight
                     carried[kind][value].append(slug)
+        titles = {s.slug: s.title for s in similar}
         for kind, values in carried.items():
             for value, slugs in values.items():
                 reasons[kind][value].append(
                     f"{len(slugs)} of the {len(similar)} most similar published case studies "
                     f"carry it: {', '.join(slugs)}"
                 )
+                # Two titles at most: a reason is read beside the tag, in a narrow column.
+                named = ", ".join(f"“{titles[slug]}”" for slug in slugs[:2])
+                if len(slugs) > 2:
+                    named += f" and {len(slugs) - 2} more"
+                words[kind].setdefault(value, []).append(
+                    f"{len(slugs)} of the {len(similar)} most similar published case studies "
+                    f"{'carries' if len(slugs) == 1 else 'carry'} it: {named}"
+                )
         return similar
+
+
+def _suggestion(
+    slug: str, label: str, score: float, reasons: list[str], words: list[str]
+) -> TagSuggestion:
+    suggestion = TagSuggestion(value=slug, label=label, score=round(score, 2), reasons=reasons)
+    suggestion._words = words
+    return suggestion

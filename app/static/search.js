@@ -55,6 +55,15 @@
       event.preventDefault();
       openPanel(false);
       byId("results-heading").focus();
+    } else if (target.closest(".error-summary")) {
+      // A mistake in a filter: on a phone the panel is shut, so open it, and put the person
+      // in the field (as GOV.UK's error summary does) rather than only scrolling to it.
+      const field = byId(target.hash.slice(1));
+      if (!field) return;
+      event.preventDefault();
+      if (byId("filters").contains(field)) openPanel(true);
+      field.scrollIntoView({ block: "center" });
+      field.focus();
     }
   });
 

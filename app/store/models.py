@@ -285,6 +285,9 @@ class Draft(SQLModel, table=True):
     campaign's own collection has no council (`owner_council` empty, which no council's is)."""
 
     __tablename__ = "draft"
+    # A draft's number is never given again once it is sent or deleted (an old bookmark must
+    # not open another draft); PostgreSQL's sequence never does, SQLite needs the keyword.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     owner_council: str = Field(max_length=300, index=True)

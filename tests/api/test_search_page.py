@@ -189,6 +189,34 @@ def test_a_year_range_the_wrong_way_round_is_an_error_summary(client: TestClient
     assert "6 case studies" in html  # the years are not applied until they are put right
 
 
+def test_a_year_edited_into_the_address_is_an_error_at_its_field(client: TestClient) -> None:
+    # Not a year, a month pasted in, a year out of range: each is put at its field in an
+    # error summary, as the form would, while the rest of the search still applies.
+    cases = {
+        "published_from": ("banana", "2024-13"),
+        "published_to": ("1850", "2024-13"),
+    }
+    for name, values in cases.items():
+        for value in values:
+            html = client.get("/", params={"q": "fostering", name: value, "theme": "fostering"})
+            html = html.text
+            assert "<title>Error: fostering – Bright Futures case study search</title>" in html
+            assert '<h2 id="error-summary-title">There is a problem</h2>' in html
+            summary = re.search(rf'<li><a href="#{name}">([^<]+)</a></li>', html)
+            assert summary is not None and f"“{value}” is not a year" in summary.group(1)
+            assert f'<p id="{name}-error" class="error-message">' in html
+            assert f'aria-describedby="years-hint {name}-error"' in html
+            assert '<details class="group" id="group-published" open>' in html
+            assert "1 case study" in html  # the words and the theme still apply
+            assert '<p class="notice">' not in html  # an error to put right, not a notice
+            assert client.get("/api/v1/search", params={name: value}).status_code == 422
+    # The other year, being right, still applies.
+    html = client.get("/?published_from=banana&published_to=2017").text
+    assert '<option value="2017" selected>2017</option>' in html
+    assert "published_to-error" not in html
+    assert "case studies" in html and "6 case studies" not in html
+
+
 def test_nonsense_in_a_page_url_is_left_out_with_a_notice(client: TestClient) -> None:
     html = client.get("/?age=ninety&sort=sideways&measured=perhaps&page=x").text
     for value in ("ninety", "sideways", "perhaps"):

@@ -321,3 +321,24 @@ def test_the_submission_pages_answer_machines_with_problems(
     assert invalid.status_code == 422
     pointers = [e["pointer"] for e in invalid.json()["errors"]]
     assert pointers[:3] == ["#/summary", "#/region", "#/challenge"]
+
+
+def test_a_sent_drafts_number_is_never_another_drafts(client: TestClient, smtp: SmtpServer) -> None:
+    """Sending the newest draft leaves its number unused: the next draft gets a new one, and
+    the old address says plainly that the draft is not there, rather than opening another."""
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    sent_number = draft_id(post(leeds, "/submit/new", form(action="save")))
+    leeds.get(f"/submit/drafts/{sent_number}/check")
+    assert post(leeds, f"/submit/drafts/{sent_number}/send", {}).status_code == 303
+    leeds.get("/submit/new")
+    new_number = draft_id(post(leeds, "/submit/new", form(title="Another", action="save")))
+    assert new_number > sent_number
+    for path in (f"/submit/drafts/{sent_number}", f"/submit/drafts/{sent_number}/check"):
+        old = leeds.get(path)
+        assert old.status_code == 404
+        assert (
+            "<title>This draft is not here – Bright Futures case study search</title>" in old.text
+        )
+        assert f"There is no draft {sent_number} among your council's drafts." in old.text
+        assert 'href="/my/submissions"' in old.text and "Another" not in old.text

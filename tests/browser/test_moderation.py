@@ -119,6 +119,8 @@ def test_a_moderator_reviews_asks_for_changes_confirms_and_publishes(
     expect(page.locator(".diff-text ins").filter(has_text="12 young people")).to_be_visible()
     expect(page.locator(".diff-text del").filter(has_text="She")).to_be_visible()
     expect(page.locator("mark.finding")).to_have_count(2)  # the key, and the sentence
+    expect(page.locator(".diff-text")).to_contain_text("The impact\n\n")  # as it reads,
+    expect(page.locator(".diff-text")).not_to_contain_text("##")  # not as Markdown
     check(page, f"{shot}-4-review-amended.png")
     top = {"x": 0, "y": 0, "width": 1280, "height": 1800}  # the finding, the decisions, the diff
     shoot(page, path=f"{shot}-4-review-for-readme.png", full_page=True, clip=top)
@@ -128,7 +130,13 @@ def test_a_moderator_reviews_asks_for_changes_confirms_and_publishes(
     decide(page, "Publish", "")
     expect(page.locator(".banner")).to_contain_text("Published: it is in search now")
     expect(page.locator(".history")).to_contain_text("Published")
+    # Who did each thing: the moderator by the address the People page lists, not a number.
+    expect(page.locator(".history")).to_contain_text("by moderator@campaign.example (moderator)")
+    expect(page.locator(".history")).not_to_contain_text("moderator user")
     check(page, f"{shot}-5-published.png")
+    page.set_viewport_size({"width": 390, "height": 844})
+    check(page, f"{site.shots}/phone-5-published.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{site.url}/?q=%22Finding+young+people+who+go+missing%22")
     expect(page.locator(".results")).to_contain_text("Finding young people who go missing")

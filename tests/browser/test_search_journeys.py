@@ -175,11 +175,12 @@ def test_paging_with_javascript_moves_focus_to_the_results_heading(
     assert errors == []
 
 
-def tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    for _ in range(limit):
+def tab_to(page: Page, selector: str, limit: int = 80) -> int:
+    """Press Tab until focus is on `selector`; how many presses that took."""
+    for presses in range(1, limit + 1):
         page.keyboard.press("Tab")
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
+            return presses
     raise AssertionError(f"{selector} not reached in {limit} Tab presses")
 
 
@@ -227,6 +228,40 @@ def test_skip_to_results_passes_the_filters_without_reloading_them(
     assert errors == []
 
 
+def test_the_keyboard_passes_the_results_tags_to_the_page_numbers(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.goto(f"{site}/?q=family")
+    page.locator("#results").focus()  # where "Skip to results" puts a keyboard
+    # Through the results, tag by tag, the page numbers are dozens of presses away...
+    through = tab_to(page, ".pages a", limit=120)
+    assert through > 20
+    # ...and the results' first stop passes them all.
+    page.locator("#results").focus()
+    assert tab_to(page, ".skip-pages", limit=3) <= 2  # after a filter chip or two
+    expect(page.locator(".skip-pages")).to_be_visible()
+    expect(page.locator(".skip-pages")).to_have_text("Skip to page numbers")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    next_page = page.get_by_role("link", name="Next page")
+    focused = page.evaluate("document.activeElement.closest('.pages') !== null")
+    assert focused, "Tab after the skip link is not in the page numbers"
+    tab_to(page, ".pages a[rel=next]", limit=6)
+    expect(next_page).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"page=2"))
+    expect(page.locator("#results-heading")).to_be_focused()
+    # A tag still searches for its theme.
+    tag = page.locator("ol.hits .tags a").first
+    theme = tag.inner_text()
+    tag.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/\?theme="))
+    expect(page.locator("ul.chosen")).to_contain_text(f"Theme: {theme}")
+    assert errors == []
+
+
 def test_without_javascript_every_control_still_works(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
@@ -268,6 +303,26 @@ def test_without_javascript_every_control_still_works(
     expect(page.locator("#sort")).to_have_value("newest")
 
 
+def test_a_year_edited_into_the_address_is_put_right_from_the_error_summary(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # On a phone the filters wait behind their button: the summary's link opens them and
+    # puts focus in the field, and choosing a year there searches with it.
+    page, errors = open_page(browser, contexts, **PHONE)
+    page.goto(f"{site}/?q=fostering&published_from=2024-13")
+    expect(page).to_have_title(re.compile(r"^Error: fostering"))
+    expect(page.locator("#filters")).to_be_hidden()
+    page.locator(".error-summary").get_by_role("link").click()
+    field = page.locator("#published_from")
+    expect(field).to_be_focused()
+    expect(field).to_be_visible()
+    expect(field).to_have_accessible_description(re.compile("“2024-13” is not a year$"))
+    field.select_option("2016")
+    page.wait_for_url(re.compile(r"published_from=2016"))
+    assert "2024-13" not in page.url
+    assert errors == []
+
+
 @pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize(
     "path",
@@ -281,7 +336,9 @@ def test_without_javascript_every_control_still_works(
         "/?theme=renamed-theme&page=99",
         "/?q=" + "fostering+" * 150,
         "/?published_from=2021&published_to=2015",
+        "/?q=fostering&published_from=2024-13&published_to=banana",
         "/?q=family&page=2&sort=title",
+        "/?q=family#pages",
         "/no-such-page",
     ],
 )

@@ -123,6 +123,7 @@ def test_an_officer_submits_a_case_study_without_help(
     expect(page.locator("mark.flag")).to_have_count(0)
     expect(page.locator("#answer-solution")).to_contain_text(FIXED)
     looked_at("4-check-answers")
+    draft_address = page.url.removesuffix("/check")
     press(page, "Submit")
 
     page.wait_for_url(re.compile(r"/submit/sent/\d+$"))
@@ -138,6 +139,12 @@ def test_an_officer_submits_a_case_study_without_help(
     mail = site.smtp.inbox.wait_for(lambda m: m["To"] == email and "received" in m["Subject"])
     assert mail["Subject"] == "We have received Mentors for young people missing school"
     assert errors == []
+    # A bookmark to the draft, now sent: it says so (a 404, which Chromium logs), and opens
+    # no other draft.
+    page.goto(draft_address)
+    expect(page.locator("h1")).to_have_text("This draft is not here")
+    expect(page.locator("main").get_by_text("is in your submissions")).to_be_visible()
+    looked_at("7-old-draft-address")
     context.close()
 
 

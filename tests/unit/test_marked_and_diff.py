@@ -39,3 +39,25 @@ def test_an_amendment_reads_word_by_word() -> None:
     (outcomes,) = field_diffs({"outcomes": {"from": ["a rose"], "to": ["a rose", "b fell"]}})
     assert outcomes.field == "outcomes"
     assert "".join(r.text for r in outcomes.runs if r.kind != "removed") == "a rose\nb fell"
+
+
+def test_the_body_is_compared_as_it_reads_not_as_markdown() -> None:
+    before = "## The challenge\n\nWe needed foster carers.\n\n- one\n- two"
+    after = (
+        "## The challenge\n\nWe needed **more** foster carers, see [the report](https://e.org/r)."
+        "\n\n- one\n- *two*\n\n<script>alert(1)</script>"
+    )
+    (body,) = field_diffs({"body": {"from": before, "to": after}})
+    kept = "".join(r.text for r in body.runs if r.kind != "removed")
+    assert kept == (
+        "The challenge\n\nWe needed more foster carers, see the report (https://e.org/r).\n\n"
+        "• one\n• two\n\n<script>alert(1)</script>"  # text: the page escapes it
+    )
+    added = [r.text for r in body.runs if r.kind == "added"]
+    assert added[0] == "more " and "the report (https://e.org/r)" in added[1]
+    assert not any(mark in r.text for r in body.runs for mark in ("**", "##", "](", "- "))
+    assert not body.only_formatting
+    (styled,) = field_diffs({"body": {"from": "We met **weekly**.", "to": "We met *weekly*."}})
+    assert styled.only_formatting
+    (title,) = field_diffs({"title": {"from": "**Hub**", "to": "Hub"}})  # not Markdown
+    assert not title.only_formatting

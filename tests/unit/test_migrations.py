@@ -116,3 +116,37 @@ def test_migration_0003_versions_existing_records_and_keeps_them_on_the_way_down
             ]
     finally:
         engine.dispose()
+
+
+DRAFT = text(
+    "INSERT INTO draft (owner_council, created_by, fields, created_at, modified_at) "
+    "VALUES ('leeds city council', 'Leeds City Council (council user 1)', '{}', :now, :now)"
+)
+
+
+def test_migration_0013_never_gives_a_draft_number_twice(url: str) -> None:
+    """The drafts there are kept through the rebuild, and once the newest is sent (deleted), the
+    next draft gets a new number, not the sent one's: an old bookmark then finds nothing."""
+    engine = make_engine(url)
+    now = {"now": datetime.now(UTC)}
+    try:
+        with engine.connect() as connection:
+            command.upgrade(_alembic(connection), "0012")
+            for _ in range(2):
+                connection.execute(DRAFT, now)
+            connection.commit()
+        assert "0012 to 0013" in ensure_schema(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT id FROM draft ORDER BY id")).scalars().all() == [
+                1,
+                2,
+            ]
+            connection.execute(text("DELETE FROM draft WHERE id = 2"))  # sent
+            connection.execute(DRAFT, now)
+            assert connection.execute(text("SELECT max(id) FROM draft")).scalar() == 3
+            connection.commit()
+            command.downgrade(_alembic(connection), "0012")  # the rows stay on the way down
+            connection.commit()
+            assert connection.execute(text("SELECT count(*) FROM draft")).scalar() == 2
+    finally:
+        engine.dispose()

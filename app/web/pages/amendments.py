@@ -16,6 +16,7 @@ from app.core.principals import Principal
 from app.services.review import KINDS, Review
 from app.store.db import Session
 from app.web.deps import (
+    AccountsDep,
     AmendmentDecisionsDep,
     AmendmentsDep,
     ModeratorUserDep,
@@ -25,6 +26,7 @@ from app.web.deps import (
     csrf_protect,
 )
 from app.web.pages import decisions
+from app.web.pages.actors import actor_names
 from app.web.pages.moderation import vocabulary_name
 from app.web.pages.moderation_nav import render_moderation
 from app.web.pages.my_submissions import ACTIONS, STATES
@@ -89,6 +91,7 @@ def review(
     service: ReviewDep,
     amendments: AmendmentsDep,
     vocabulary: VocabularyDep,
+    people: AccountsDep,
     account: ModeratorUserDep,
     amendment_id: AmendmentId,
     done: Annotated[str, Query(max_length=40)] = "",
@@ -107,6 +110,7 @@ def review(
         "label": vocabulary.label,
         "kinds": {k: vocabulary_name(k) for k in KINDS},
         "evidence": vocabulary.find("evidence", found.content.evidence),
+        "who": actor_names(session, people),
         "done": DONE.get(done),
     }
     return render_moderation(request, "moderation_review.html", "/moderation", context)

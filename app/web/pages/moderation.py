@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from app.core.content import Status
 from app.services.review import KINDS
 from app.web.deps import (
+    AccountsDep,
     AmendmentDecisionsDep,
     ModeratorUserDep,
     ReviewDep,
@@ -22,6 +23,7 @@ from app.web.deps import (
     VocabularyDep,
     csrf_protect,
 )
+from app.web.pages.actors import actor_names
 from app.web.pages.decisions import ACTIONS as DECISIONS
 from app.web.pages.decisions import open_to
 from app.web.pages.moderation_nav import render_moderation
@@ -80,6 +82,7 @@ def review(
     session: SessionDep,
     service: ReviewDep,
     vocabulary: VocabularyDep,
+    people: AccountsDep,
     account: ModeratorUserDep,
     record_id: RecordId,
     done: Annotated[str, Query(max_length=40)] = "",
@@ -96,6 +99,7 @@ def review(
         "label": vocabulary.label,
         "kinds": {k: vocabulary_name(k) for k in KINDS},
         "evidence": vocabulary.find("evidence", found.content.evidence),
+        "who": actor_names(session, people),
         "done": banner if latest == event else None,
     }
     return render_moderation(request, "moderation_review.html", "/moderation", context)

@@ -78,8 +78,8 @@ def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
         filters={name: reader.values(name) for name in LISTS if name != "council"},
         councils=reader.values("council"),
         age=reader.number("age"),
-        published_from=reader.number("published_from"),
-        published_to=reader.number("published_to"),
+        published_from=reader.year("published_from"),
+        published_to=reader.year("published_to"),
         measured=reader.yes_no("measured"),
         sort=reader.sort(),
         # A page past the last is shown as the last (the route finds which that is).
@@ -92,7 +92,9 @@ def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
         "filter was left out."
         for name, unknown in dropped
     ]
-    query = PageQuery(request, notices, years=(request.published_from, request.published_to))
+    query = PageQuery(
+        request, notices, reader.errors, (request.published_from, request.published_to)
+    )
     start, end = query.years
     if start is not None and end is not None and start > end:
         message = "The year to start from must be the same as or before the year to end at"
@@ -107,6 +109,7 @@ class _Reader:
     def __init__(self, params: QueryParams) -> None:
         self.params = params
         self.notices: list[str] = []
+        self.errors: list[FieldError] = []
 
     def _text(self, name: str) -> str:
         return self.params.get(name, "").strip()
@@ -127,6 +130,19 @@ class _Reader:
             return int(text)
         if text:
             self._left_out(name, text)
+        return None
+
+    def year(self, name: str) -> int | None:
+        """A year bound, or an error at its select: a year edited into the address by hand
+        ("2024-13", "banana") is something the person meant to filter by, so it is shown as
+        a mistake to put right, not a notice among the results; the rest still applies."""
+        text = self._text(name)
+        low, high = NUMBERS[name]
+        if text.isdigit() and low <= int(text) <= high:
+            return int(text)
+        if text:
+            message = f"Choose a {NAMES[name]} in the list: {_shown(text)} is not a year"
+            self.errors.append(FieldError(name, message))
         return None
 
     def yes_no(self, name: str) -> bool | None:

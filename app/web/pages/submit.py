@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.core import drafting
 from app.core.accounts import Account
-from app.core.errors import Conflict, Invalid
+from app.core.errors import Conflict, Invalid, NotFound
 from app.services.drafts import DraftService, Help
 from app.store.db import Session
 from app.store.models import Draft
@@ -126,9 +126,20 @@ def edit(
     draft_id: DraftId,
     saved: Annotated[bool, Query()] = False,
 ) -> Response:
-    draft = drafts.get(session, account.principal, draft_id)
+    try:
+        draft = drafts.get(session, account.principal, draft_id)
+    except NotFound as error:
+        return draft_gone(request, draft_id, error)
     found = drafts.help_for(session, account.principal, draft, draft.fields)
     return form_page(request, vocabulary, account, draft.fields, found, draft, saved=saved)
+
+
+def draft_gone(request: Request, draft_id: int, error: NotFound) -> Response:
+    """A bookmark to a draft since sent or deleted (or another council's, said the same way);
+    a machine gets the problem document."""
+    if not wants_html(request):
+        raise error
+    return render(request, "draft_gone.html", {"draft_id": draft_id}, status_code=404)
 
 
 @router.post("/submit/drafts/{draft_id}")

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.core import drafting
-from app.core.errors import Conflict, Invalid
+from app.core.errors import Conflict, Invalid, NotFound
 from app.web.deps import DrafterDep, SessionDep, SubmissionsDep, VocabularyDep, csrf_protect
 from app.web.pages.draft_form import desk, help_context, in_plain_words, marked
 from app.web.pages.rendering import render
-from app.web.pages.submit import DraftId, DraftsDep, not_ready
+from app.web.pages.submit import DraftId, DraftsDep, draft_gone, not_ready
 from app.web.pages.templating import reference
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -30,7 +30,10 @@ def check_answers(
     account: DrafterDep,
     draft_id: DraftId,
 ) -> Response:
-    draft = drafts.get(session, account.principal, draft_id)
+    try:
+        draft = drafts.get(session, account.principal, draft_id)
+    except NotFound as error:
+        return draft_gone(request, draft_id, error)
     try:
         content = drafting.check(draft.fields, drafts.council_of(session, account.principal, draft))
     except Invalid as error:
