@@ -1,5 +1,6 @@
 """The moderators' review pages (a submission's and an amendment's) in words a moderator reads:
-who did each thing by the address the People page lists them under, not an account's number;
+who did each thing by the address the People page lists them under, not an account's number (and
+on a council's own page, the campaign team as a team);
 proposed tags explained by the case studies' titles; the changes as text, not Markdown."""
 
 import re
@@ -60,9 +61,12 @@ def test_the_history_names_a_moderator_by_their_address_not_a_number(
     page = moderator.get(f"/moderation/amendments/{amendment.json()['id']}").text
     assert f"by {MODERATOR} (moderator)" in text(section(page, "history-heading"))
     assert "moderator user" not in page
-    # The council's own page keeps the stored words: no moderator's address reaches it.
+    # The council's own page names the campaign team as a team: no moderator's address or
+    # account number reaches it.
     mine = leeds.get(f"/my/submissions/{rid}").text
-    assert MODERATOR not in mine
+    assert MODERATOR not in mine and "moderator user" not in mine
+    assert text(mine).count("by the campaign team") == 2  # confirmed, then published
+    assert re.search(r"by Leeds City Council \(council key \d+\)", text(mine))
 
 
 def test_proposed_tags_are_explained_by_the_case_studies_titles(

@@ -12,6 +12,15 @@ from app.store.db import Session
 
 # As Principal.name writes a person's account: "{council or role} ({role} user {id})".
 _ACCOUNT = re.compile(r"^(?P<who>.+) \((?P<role>council|moderator|admin) user (?P<id>\d{1,10})\)$")
+# Principal.name of the campaign team's people and keys.
+_CAMPAIGN = re.compile(r"^.+ \((?:moderator|admin) (?:user|key) \d{1,10}\)$")
+CAMPAIGN_TEAM = "the campaign team"
+
+
+def council_names(session: Session, accounts: AccountService) -> Callable[[str], str]:
+    """As actor_names, for a council's own pages: the campaign team's actors as one team."""
+    named = actor_names(session, accounts)
+    return lambda actor: CAMPAIGN_TEAM if _CAMPAIGN.match(actor) else named(actor)
 
 
 def actor_names(session: Session, accounts: AccountService) -> Callable[[str], str]:

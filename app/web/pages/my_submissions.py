@@ -13,12 +13,14 @@ from fastapi.responses import RedirectResponse, Response
 from app.core.errors import Conflict, NotFound
 from app.services.workflow import OPEN, PUBLISHED
 from app.web.deps import (
+    AccountsDep,
     AmendmentsDep,
     CouncilUserDep,
     SessionDep,
     SubmissionsDep,
     csrf_protect,
 )
+from app.web.pages.actors import council_names
 from app.web.pages.draft_form import in_plain_words
 from app.web.pages.rendering import render
 from app.web.pages.submit import DraftsDep
@@ -87,6 +89,7 @@ def my_submission(
     account: CouncilUserDep,
     record_id: RecordId,
     amendments: AmendmentsDep,
+    people: AccountsDep,
     withdrawn: Annotated[bool, Query()] = False,
     changes: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
@@ -100,6 +103,7 @@ def my_submission(
         "last_changes": proposed[0] if proposed and amendment is None else None,
         "changes_withdrawn": changes == "withdrawn",
         "events": list(reversed(history.events)),
+        "who": council_names(session, people),
         "states": STATES,
         "actions": ACTIONS,
         "open": row.status in OPEN,
