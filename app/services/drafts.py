@@ -79,6 +79,22 @@ class DraftService:
         found = drafts.draft_amending(session, record_id)
         return found if is_campaign(found) else None
 
+    def change_draft(self, session: Session, row: CaseStudy) -> Draft | None:
+        """The draft of a change to this case study, if one is started (its council's, or for
+        the campaign's collection the admins')."""
+        assert row.id is not None
+        return drafts.draft_amending(session, row.id)
+
+    def outdated(self, session: Session, row: CaseStudy, draft: Draft | None) -> bool:
+        """Whether the draft was started before the case study (or its open changes) last
+        changed: it can no longer be sent, and starting again replaces it, so the pages that
+        start one say so first and link to it, to copy from."""
+        if draft is None or row.id is None:
+            return False
+        revision = self.amendments.open_one(session, row.id) if row.status == PUBLISHED else None
+        now = (revision.version, revision.id) if revision else (row.version, None)
+        return (draft.amends_version, draft.amends_revision) != now
+
     def help_for(
         self, session: Session, principal: Principal, draft: Draft, fields: dict[str, Any]
     ) -> Help:

@@ -263,6 +263,32 @@ def test_an_amendment_of_a_version_since_changed_is_refused(
     assert leeds.get(f"/submit/drafts/{number}").status_code == 200  # nothing lost
 
 
+def test_a_draft_started_before_a_colleagues_change_is_named_before_it_is_replaced(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """Pressing "Change the case study" again replaces a draft started from an older version:
+    the page says so first, and links to the old draft to copy from, so no one loses their
+    unsent words unseen."""
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get(f"/my/submissions/{record}")
+    number = draft_id(post(leeds, f"/my/submissions/{record}/amend", {}))
+    page = leeds.get(f"/my/submissions/{record}").text
+    assert "cannot be sent" not in page  # the draft is of the version shown
+    client.patch(
+        f"/api/v1/submissions/{record}", json={"summary": "A newer summary of the hub."},
+        headers=auth(keys.leeds),
+    )  # fmt: skip
+    page = leeds.get(f"/my/submissions/{record}").text
+    assert "was started before the case study last changed, so it cannot be sent" in page
+    assert f'href="/submit/drafts/{number}">Open the old draft</a>' in page
+    assert leeds.get(f"/submit/drafts/{number}").status_code == 200  # still there to copy from
+    again = draft_id(post(leeds, f"/my/submissions/{record}/amend", {}))
+    assert again != number
+    page = leeds.get(f"/my/submissions/{record}").text
+    assert "cannot be sent" not in page
+
+
 def test_an_officer_withdraws_the_version_they_saw(
     client: TestClient, smtp: SmtpServer, keys: Keys
 ) -> None:

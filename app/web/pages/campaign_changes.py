@@ -44,7 +44,6 @@ def changes_page(
     found = amendments.for_case_study(session, account.principal, record_id)
     amendment = amendments.open_one(session, record_id) if row.status == PUBLISHED else None
     draft = drafts.campaign_draft(session, record_id)
-    now = (amendment.version, amendment.id) if amendment else (row.version, None)
     context = {
         "row": row,
         "amendment": amendment,
@@ -52,7 +51,7 @@ def changes_page(
         "draft": draft,
         # Started from a version that is no longer current: it can no longer be sent, and
         # pressing the button starts again, so the page says so and links to it to copy from.
-        "outdated": draft is not None and (draft.amends_version, draft.amends_revision) != now,
+        "outdated": drafts.outdated(session, row, draft),
         "states": STATES,
         "may_change": account.role == "admin",
         "deleted": deleted == "draft",

@@ -89,6 +89,7 @@ def my_submission(
     account: CouncilUserDep,
     record_id: RecordId,
     amendments: AmendmentsDep,
+    drafts: DraftsDep,
     people: AccountsDep,
     withdrawn: Annotated[bool, Query()] = False,
     changes: Annotated[str | None, Query(max_length=10)] = None,
@@ -97,6 +98,7 @@ def my_submission(
     history = service.history(session, account.principal, record_id)
     amendment = amendments.open_one(session, record_id) if row.status == PUBLISHED else None
     proposed = amendments.for_case_study(session, account.principal, record_id)
+    draft = drafts.change_draft(session, row)
     context = {
         "row": row,
         "amendment": amendment,
@@ -104,6 +106,8 @@ def my_submission(
         "changes_withdrawn": changes == "withdrawn",
         "events": list(reversed(history.events)),
         "who": council_names(session, people),
+        "draft": draft,
+        "outdated": drafts.outdated(session, row, draft),
         "states": STATES,
         "actions": ACTIONS,
         "open": row.status in OPEN,
