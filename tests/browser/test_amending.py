@@ -120,6 +120,34 @@ def test_an_officer_changes_a_published_case_study_and_a_moderator_publishes_the
     page.context.close()
 
 
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_an_officer_is_told_before_a_draft_left_behind_is_replaced(
+    site: Site, browser: Browser, size: str, javascript: bool
+) -> None:
+    """A colleague proposes changes over the API while this officer's draft waits: the page
+    warns that the draft cannot be sent and links to it, to copy from."""
+    record = published(site, f"Family hubs outreach ({size})")
+    page = officer(site, browser, f"drafter-{size}@leeds.example", size, javascript)
+    page.goto(f"{site.url}/my/submissions/{record['id']}")
+    press(page, "Change the case study")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
+    draft = page.url
+    council = key(site, "--role", "council", "--council", "Leeds City Council")
+    proposed = httpx.post(
+        f"{site.url}/api/v1/submissions/{record['id']}/amendments",
+        json={"summary": NEW_SUMMARY},
+        headers={"Authorization": f"Bearer {council}"},
+    )
+    assert proposed.status_code == 201, proposed.text
+    page.goto(f"{site.url}/my/submissions/{record['id']}")
+    warning = page.locator(".warning-text")
+    expect(warning).to_contain_text("cannot be sent")
+    check(page, f"{site.shots}/{size}-draft-left-behind.png", javascript)
+    warning.get_by_role("link", name="Open the old draft").click()
+    page.wait_for_url(draft)
+    page.context.close()
+
+
 WORDS = {"Request changes": "What should the council change?", "Reject": "Why is it rejected?"}
 
 
