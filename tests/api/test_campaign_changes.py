@@ -136,6 +136,10 @@ def test_needs_update_leads_an_admin_to_change_it_and_a_moderator_publishes_it(
     saved = post(admin, where, {**fields(summary=NEW_SUMMARY), "version": version})
     assert saved.status_code == 303 and saved.headers["location"] == f"{where}?saved=true"
     assert "the case study's changes page" in text(admin.get(saved.headers["location"]).text)
+    changes = text(admin.get(link).text)  # whose draft, by the People page's address
+    assert "was saved by admin@campaign.example (admin) on" in changes
+    assert "admin user" not in changes
+    admin.get(saved.headers["location"])  # back to the draft
     version = int(VERSION.findall(admin.last.text if admin.last else "")[0])
     going = post(
         admin, where, {**fields(summary=NEW_SUMMARY), "version": version, "action": "continue"}

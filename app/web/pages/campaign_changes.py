@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from app.core.errors import NotFound
 from app.services.workflow import PUBLISHED
 from app.web.deps import (
+    AccountsDep,
     AdminUserDep,
     AmendmentsDep,
     ModeratorUserDep,
@@ -20,6 +21,7 @@ from app.web.deps import (
     SubmissionsDep,
     csrf_protect,
 )
+from app.web.pages.actors import actor_names
 from app.web.pages.moderation_nav import render_moderation
 from app.web.pages.my_submissions import STATES, RecordId
 from app.web.pages.submit import DraftsDep
@@ -34,6 +36,7 @@ def changes_page(
     service: SubmissionsDep,
     amendments: AmendmentsDep,
     drafts: DraftsDep,
+    people: AccountsDep,
     account: ModeratorUserDep,
     record_id: RecordId,
     deleted: Annotated[str | None, Query(max_length=10)] = None,
@@ -46,6 +49,7 @@ def changes_page(
     draft = drafts.campaign_draft(session, record_id)
     context = {
         "row": row,
+        "who": actor_names(session, people),
         "amendment": amendment,
         "last_changes": found[0] if found and amendment is None else None,
         "draft": draft,
