@@ -77,7 +77,10 @@ def test_the_stem_cache_holds_no_more_than_its_budget() -> None:
         kept = tracemalloc.get_traced_memory()[0] - before
         assert list(analysis.stems(longer)) == [analysis.stem(word) for word in longer]
         gc.collect()
-        assert tracemalloc.get_traced_memory()[0] - before - kept < 2_000  # none kept
+        extra = tracemalloc.get_traced_memory()[0] - before - kept
+        # none kept: had even a quarter been, they would cost a quarter of 100 entries; the
+        # slack absorbs what the interpreter itself allocates meanwhile (2,170 bytes seen in CI)
+        assert extra < len(longer) / 4 * kept / count, f"{extra:,} bytes more after longer words"
     finally:
         tracemalloc.stop()
         analysis._kept_stem.cache_clear()
