@@ -111,6 +111,23 @@ def check_tags(kind: str, values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+TAG_FIELDS = ("priority_areas", "age_bands", "themes")
+
+
+def tags_in_their_order(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """The patch with each list of tags that holds the same tags as now in the order they have
+    now: tags are a set, and a form lists its ticked boxes in the vocabulary's order, so the
+    same tags sent back are no change to show a moderator."""
+    same = {
+        name: list(current[name])
+        for name in TAG_FIELDS
+        if isinstance(patch.get(name), list)
+        and isinstance(current.get(name), list)
+        and sorted(map(str, patch[name])) == sorted(map(str, current[name]))
+    }
+    return {**patch, **same}
+
+
 class CaseStudyContent(BaseModel):
     """The content of a case study, validated by the same rules for a file and a submission."""
 

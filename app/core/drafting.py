@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.core.content import CaseStudyContent
+from app.core.content import TAG_FIELDS, CaseStudyContent
 from app.core.errors import Invalid
 
 SECTIONS = {
@@ -18,7 +18,7 @@ SECTIONS = {
     "lessons": "Lessons learned",
 }
 TEXT = ("title", "summary", "programme", "region", "evidence", "published", "source_url")
-TICKED = ("priority_areas", "age_bands", "themes")
+TICKED = TAG_FIELDS  # ticked boxes
 LINES = ("outcomes", "partners")
 FIELDS = (*TEXT, *SECTIONS, *TICKED, *LINES)
 ON_THE_FORM = (  # the order of the form, so that the error summary follows it

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.core import safeguarding
-from app.core.content import CaseStudyContent
+from app.core.content import CaseStudyContent, tags_in_their_order
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.principals import Principal
 from app.search.index import SearchIndex
@@ -50,7 +50,9 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
 def merged(principal: Principal, current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     """The content with the patch applied, validated as a submission's; Invalid or Forbidden."""
     try:
-        content = CaseStudyContent.model_validate({**current, **patch})
+        content = CaseStudyContent.model_validate(
+            {**current, **tags_in_their_order(current, patch)}
+        )
     except ValidationError as error:
         raise workflow.invalid(error) from None
     if principal.role == "council" and not principal.owns(content.council):

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from app.core.content import CaseStudyContent
+from app.core.content import CaseStudyContent, tags_in_their_order
 from app.core.errors import Conflict, Forbidden
 from app.core.principals import Principal
 from app.core.submissions import History, HistoryEvent
@@ -187,7 +187,9 @@ class SubmissionService:
         derived = {"slug", "status", "has_measured_outcome", "last_reviewed"}
         current = store.to_file(row).model_dump(exclude=derived)
         try:
-            content = CaseStudyContent.model_validate({**current, **patch})
+            content = CaseStudyContent.model_validate(
+                {**current, **tags_in_their_order(current, patch)}
+            )
         except ValidationError as error:
             raise workflow.invalid(error) from None
         if principal.role == "council" and not principal.owns(content.council):

@@ -305,3 +305,28 @@ def test_the_councils_people_are_told_what_happens_to_their_changes(
     decide(client, keys, second["id"], "publish")
     done = smtp.inbox.wait_for(to_leeds("The changes to Kinship hub for letters are published"))
     assert f"/my/submissions/{live['id']}" in done.get_content()
+
+
+def test_the_same_tags_in_another_order_are_no_change(client: TestClient, keys: Keys) -> None:
+    """A form lists ticked boxes in the vocabulary's order, not the case study's: the same tags
+    sent back are no change, in the amendment, its history or what a moderator is shown; a
+    new tag is, and the tags it kept keep their order."""
+    record = published(client, keys, themes=["family-support", "commissioning"])
+    assert record["themes"] == ["family-support", "commissioning"]
+    opened = propose(
+        client, keys.leeds, record, {"themes": ["commissioning", "family-support"],
+                                     "summary": NEW_SUMMARY},
+    )  # fmt: skip
+    assert opened.status_code == 201, opened.text
+    assert opened.json()["themes"] == ["family-support", "commissioning"]
+    history = client.get(f"/api/v1/submissions/{record['id']}/history", headers=auth(keys.leeds))
+    assert set(history.json()["events"][-1]["changes"]) == {"summary"}
+
+    url = f"/api/v1/amendments/{opened.json()['id']}"
+    more = client.patch(
+        url,
+        json={"themes": ["commissioning", "workforce", "family-support"]},
+        headers={**auth(keys.leeds), "If-Match": opened.headers["etag"]},
+    )
+    assert more.status_code == 200, more.text
+    assert more.json()["themes"] == ["commissioning", "workforce", "family-support"]
