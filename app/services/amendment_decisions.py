@@ -57,6 +57,8 @@ class AmendmentDecisions:
         """The live case study takes the amendment's content (same slug, `updated` today); a
         flagged amendment only once its safeguarding check is confirmed."""
         revision, live = self._moderated(session, principal, revision_id, (SUBMITTED,), expected)
+        assert live.id is not None
+        workflow.four_eyes(session, principal, live.id, revision.id)
         if revision.safeguarding_findings and revision.safeguarding_checked_version is None:
             raise amendments.refuse(
                 revision,

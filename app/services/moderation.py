@@ -42,6 +42,7 @@ class ModerationService:
         """Publish the version read; a flagged one only once its safeguarding check is
         confirmed (an amendment since clears the confirmation)."""
         row = self._moderated(session, principal, record_id, (SUBMITTED,), "publish", expected)
+        workflow.four_eyes(session, principal, record_id, None)
         if row.safeguarding_findings and row.safeguarding_checked_version is None:
             raise workflow.refuse(
                 row,

@@ -15,6 +15,7 @@ from app.core.textdiff import FieldDiff, field_diffs
 from app.services.amendments import changes_between, live_content
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
+from app.services.workflow import wrote
 from app.store import case_studies as store
 from app.store import submissions as events_store
 from app.store.db import Session
@@ -56,6 +57,7 @@ class Review:
     duplicates: list[dict[str, Any]]
     events: list[tuple[str, HistoryEvent]]  # (the version it made, the event), newest first
     needs_confirmation: bool = field(default=False)
+    written_by_reader: bool = field(default=False)  # so another moderator must publish it
 
 
 def _mark(row: CaseStudy) -> Marked:
@@ -170,6 +172,7 @@ class ReviewService:
             duplicates=[w for w in row.warnings if w.get("kind") == "possible_duplicate"],
             events=list(reversed(list(zip(_labels(rows, None), history.events, strict=True)))),
             needs_confirmation=bool(row.safeguarding_findings) and not confirmed,
+            written_by_reader=wrote(rows, principal, None),
         )
 
     def review_amendment(
@@ -223,6 +226,7 @@ class ReviewService:
             ),
             needs_confirmation=bool(row.safeguarding_findings)
             and row.safeguarding_checked_version is None,
+            written_by_reader=wrote(rows, principal, revision.id),
         )
 
     def _suggestions(self, session: Session, row: CaseStudy) -> TagSuggestions | None:

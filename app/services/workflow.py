@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from app.core import safeguarding
 from app.core.content import CaseStudyContent, CaseStudyFile
-from app.core.errors import Conflict, Invalid, NotFound
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.principals import Principal
 from app.core.submissions import SubmissionWarning
 from app.search.index import SearchIndex
@@ -31,7 +31,7 @@ from app.services.duplicates import duplicates
 from app.store import case_studies as store
 from app.store import changelog, submissions
 from app.store.db import Session
-from app.store.models import CaseStudy, utcnow
+from app.store.models import CaseStudy, SubmissionEvent, utcnow
 from app.store.revision_tables import CaseStudyRevision
 
 SUBMITTED, CHANGES, PUBLISHED = "submitted", "changes_requested", "published"
@@ -44,6 +44,12 @@ _COUNCIL_WORDS = {
 }  # fmt: skip
 _SLUG_ENDING = "abcdefghijkmnpqrstuvwxyz23456789"  # no l, o, 0 or 1 to misread
 Versions = Collection[int] | None  # the versions an If-Match named; None: whichever is current
+# Events whose actor wrote the words: of a submission, or of an amendment (amendment_id set).
+WRITING = ("submitted", "amended", "amendment_proposed", "amendment_amended")
+OWN_WORK = (
+    "You wrote or changed these words, so another moderator must check them and publish them: "
+    "nothing is published that only its writer has read."
+)
 
 
 def slugify(text: str, limit: int = 80) -> str:
@@ -224,3 +230,21 @@ def new_slug(council: str, title: str) -> str:
     words = [w for w in slugify(council).split("-") if w not in _COUNCIL_WORDS]
     ending = "".join(secrets.choice(_SLUG_ENDING) for _ in range(6))
     return f"{slugify(' '.join([*words[:3], title]))}-{ending}"
+
+
+def wrote(rows: list[SubmissionEvent], principal: Principal, amendment_id: int | None) -> bool:
+    """Whether the principal wrote or changed the submission (amendment_id None) or the
+    amendment, by the record's history."""
+    return any(
+        row.actor == principal.name and row.action in WRITING and row.amendment_id == amendment_id
+        for row in rows
+    )
+
+
+def four_eyes(
+    session: Session, principal: Principal, record_id: int, amendment_id: int | None
+) -> None:
+    """A second pair of eyes: the writer of a submission or an amendment (an admin changing a
+    campaign case study, an admin's key that submitted) may not publish it themselves."""
+    if wrote(submissions.list_events(session, record_id), principal, amendment_id):
+        raise Forbidden(OWN_WORK)

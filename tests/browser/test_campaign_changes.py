@@ -2,7 +2,8 @@
 uvicorn serving the bundled collection, at a desk's width and a phone's, by keyboard: an admin
 finds it in the stale list, opens its changes page, changes it in the councils' form (a title
 left empty gets the error summary), checks and sends the changes, while the public page still
-shows the published text; a moderator finds the changes among the proposed changes, publishes
+shows the published text, and their own review of the changes offers no Publish button (another
+moderator must); a moderator finds the changes among the proposed changes, publishes
 them at the review, and the public page shows them. Every page passes axe-core with no
 violations and fits the screen.
 
@@ -98,6 +99,12 @@ def test_an_admin_changes_a_campaign_case_study_and_a_moderator_publishes_it(
         or ""
     )
     check(page, f"{shot}-7-waiting.png")
+    press(page, "The moderators' review of the changes")  # the admin wrote them: no Publish
+    page.wait_for_url(re.compile(r"/moderation/amendments/\d+$"))
+    expect(page.locator(".own-work")).to_contain_text("another moderator must check them")
+    expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Reject", exact=True)).to_have_count(1)
+    check(page, f"{shot}-7b-own-review.png")
     page.goto(f"{site.url}{public}")  # the public still reads the published text
     expect(page.locator("main")).not_to_contain_text("Saturday drop-in")
 

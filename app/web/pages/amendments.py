@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.principals import Principal
 from app.services.review import KINDS, Review
 from app.store.db import Session
@@ -98,7 +98,8 @@ def review(
 ) -> Response:
     found = _review(session, account.principal, service, amendments, amendment_id)
     row = found.row
-    open_to = [a for a in decisions.open_to(row, found.needs_confirmation) if a in ALLOWED]
+    allowed = decisions.open_to(row, found.needs_confirmation, found.written_by_reader)
+    open_to = [a for a in allowed if a in ALLOWED]
     context = {
         "review": found,
         "row": row,
@@ -139,14 +140,15 @@ def confirm_page(
     version: decisions.Version,
 ) -> Response:
     decision = _decision(action)
-    row = _review(session, account.principal, service, amendments, amendment_id).row
-    base = f"/moderation/amendments/{amendment_id}"
+    found = _review(session, account.principal, service, amendments, amendment_id)
+    row, base = found.row, f"/moderation/amendments/{amendment_id}"
     common = {"row": row, "decision": decision, "base": base}
     if row.version != version:
         return _render(request, "moderation_changed.html", 409, version=version, **common)
-    why = decisions.why_not(row, action)
+    why = decisions.why_not(row, action, found.written_by_reader)
     if why:
-        return _render(request, "moderation_not_now.html", 409, why=why, **common)
+        status = 403 if found.written_by_reader and action == "publish" else 409
+        return _render(request, "moderation_not_now.html", status, why=why, **common)
     return _render(
         request, "moderation_decide.html", 200, action=action, version=version, words="",
         errors={}, **common,
@@ -181,6 +183,11 @@ def decide(
     expected = frozenset({version})
     try:  # the service's method of the decision's name: `_decision` knows it is one
         getattr(decided, action.replace("-", "_"))(session, principal, amendment_id, text, expected)
+    except Forbidden as error:  # the writer's own words (the page offered no such button)
+        session.rollback()
+        row = _review(session, principal, service, amendments, amendment_id).row
+        common = {"row": row, "decision": decision, "base": base}
+        return _render(request, "moderation_not_now.html", 403, why=error.detail, **common)
     except Conflict as error:
         session.rollback()
         now = _review(session, principal, service, amendments, amendment_id).row

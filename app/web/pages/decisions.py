@@ -19,6 +19,7 @@ from app.core.submissions import (
     ModerationReason,
     SafeguardingConfirmation,
 )
+from app.services.workflow import OWN_WORK
 from app.store.models import CaseStudy
 from app.web.deps import ModerationDep, ModeratorUserDep, SessionDep, SubmissionsDep, csrf_protect
 from app.web.pages.moderation_nav import render_moderation
@@ -100,12 +101,13 @@ ACTIONS = {
 }
 
 
-def open_to(row: CaseStudy, needs_confirmation: bool) -> list[str]:
-    """The decisions a moderator may take on the record as it is now."""
+def open_to(row: CaseStudy, needs_confirmation: bool, written: bool = False) -> list[str]:
+    """The decisions a moderator may take on the record as it is now (`written`: by the reader,
+    who may not publish their own words)."""
     found = [name for name, d in ACTIONS.items() if row.status in d.states]
     if not row.safeguarding_findings or not needs_confirmation:
         found = [a for a in found if a != "confirm-safeguarding"]
-    if needs_confirmation:
+    if needs_confirmation or written:
         found = [a for a in found if a != "publish"]
     return found
 
@@ -148,12 +150,15 @@ def _not_now(request: Request, row: CaseStudy, action: str, why: str) -> Respons
     return render_moderation(request, "moderation_not_now.html", "/moderation", context, 409)
 
 
-def why_not(row: CaseStudy, action: str) -> str | None:
-    """In plain words, why this decision cannot be taken on the record as it is."""
+def why_not(row: CaseStudy, action: str, written: bool = False) -> str | None:
+    """In plain words, why this decision cannot be taken on the record as it is (`written`: by
+    the reader)."""
     decision = ACTIONS[action]
     if row.status not in decision.states:
         now = STATES.get(row.status, (row.status, ""))[0].lower()
         return f"It is {now}, and only a submission that is {_states(decision.states)} can be."
+    if action == "publish" and written:
+        return OWN_WORK
     if (
         action == "publish"
         and row.safeguarding_findings

@@ -95,7 +95,10 @@ def review(
         "row": found.row,
         "states": STATES,
         "actions": ACTIONS,
-        "decisions": [(a, DECISIONS[a]) for a in open_to(found.row, found.needs_confirmation)],
+        "decisions": [
+            (a, DECISIONS[a])
+            for a in open_to(found.row, found.needs_confirmation, found.written_by_reader)
+        ],
         "label": vocabulary.label,
         "kinds": {k: vocabulary_name(k) for k in KINDS},
         "evidence": vocabulary.find("evidence", found.content.evidence),

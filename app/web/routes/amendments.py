@@ -184,7 +184,8 @@ DecidedDep = Annotated[Decided, Depends()]
 @router.post("/moderation/amendments/{amendment_id:int}/publish", response_model=AmendmentPublic)
 def publish(decided: DecidedDep, body: ModerationNote | None = None) -> AmendmentPublic:
     """Publish the amendment: the case study (same slug) takes its content, with `updated`
-    today, and search shows it when this answers. A flagged one needs /confirm-safeguarding."""
+    today, and search shows it when this answers. A flagged one needs /confirm-safeguarding.
+    Whoever wrote or changed the amendment may not publish it (403): another moderator must."""
     return decided(decided.decisions.publish, body.note if body else None)
 
 

@@ -84,7 +84,8 @@ DecisionDep = Annotated[Decision, Depends(decision)]
 @router.post("/{record_id:int}/publish", response_model=SubmissionPublic)
 def publish(decision: DecisionDep, body: ModerationNote | None = None) -> SubmissionPublic:
     """Publish a submitted case study: it is in search when this answers. A submission the
-    safeguarding check flagged needs /confirm-safeguarding first (409 otherwise)."""
+    safeguarding check flagged needs /confirm-safeguarding first (409 otherwise). The key or
+    person who submitted or amended it may not publish it (403): another moderator must."""
     row = decision.service.publish(
         decision.session,
         decision.principal,
