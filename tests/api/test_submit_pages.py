@@ -243,6 +243,32 @@ def test_an_officer_amends_when_changes_are_requested(
     smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "changes to" in m["Subject"])
 
 
+def test_the_changes_asked_for_are_in_view_while_the_officer_makes_them(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """The moderators' message is on the form and on check your answers of the draft of the
+    changes they asked for (it was only on the submission's own page); a change nobody asked
+    for shows none."""
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get(f"/my/submissions/{record}")
+    unasked = draft_id(post(leeds, f"/my/submissions/{record}/amend", {}))
+    assert "asked you to change" not in leeds.get(f"/submit/drafts/{unasked}").text
+    message = "Please add how many carers the hub supported & since when."
+    client.post(
+        f"/api/v1/moderation/{record}/request-changes",
+        json={"message": message},
+        headers=auth(keys.moderator),
+    )
+    leeds.get(f"/my/submissions/{record}")
+    number = draft_id(post(leeds, f"/my/submissions/{record}/amend", {}))
+    shown = "<h2>What the campaign team asked you to change</h2>\n  <p class=\"message\">"
+    asked = shown + "Please add how many carers the hub supported &amp; since when.</p>"
+    assert asked in leeds.get(f"/submit/drafts/{number}").text
+    post(leeds, f"/submit/drafts/{number}", form(title="Kinship hub") | {"action": "continue"})
+    assert asked in leeds.get(f"/submit/drafts/{number}/check").text
+
+
 def test_an_amendment_of_a_version_since_changed_is_refused(
     client: TestClient, smtp: SmtpServer, keys: Keys
 ) -> None:
