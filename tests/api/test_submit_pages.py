@@ -262,7 +262,7 @@ def test_the_changes_asked_for_are_in_view_while_the_officer_makes_them(
     )
     leeds.get(f"/my/submissions/{record}")
     number = draft_id(post(leeds, f"/my/submissions/{record}/amend", {}))
-    shown = "<h2>What the campaign team asked you to change</h2>\n  <p class=\"message\">"
+    shown = '<h2>What the campaign team asked you to change</h2>\n  <p class="message">'
     asked = shown + "Please add how many carers the hub supported &amp; since when.</p>"
     assert asked in leeds.get(f"/submit/drafts/{number}").text
     post(leeds, f"/submit/drafts/{number}", form(title="Kinship hub") | {"action": "continue"})
