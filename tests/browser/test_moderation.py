@@ -189,3 +189,23 @@ def test_coverage_searches_keys_and_embeds_pass_axe(
         expect(page.locator("h1")).to_have_text(heading)
         check(page, f"{site.shots}/{size}-{path.rsplit('/', 1)[1]}.png")
     page.context.close()
+
+
+def test_what_anyone_typed_cannot_push_the_searches_page_sideways(
+    site: Site, browser: Browser
+) -> None:
+    """A pasted web address is one long word: it wraps in its cell (the page scrolled 1,000 px
+    sideways at a desk), and a search of a NUL alone is not listed (an empty link, to axe)."""
+    pasted = "https://www.example.gov.uk/" + "children-and-families-" * 7 + "support"
+    for query in (pasted, "\x00"):
+        httpx.get(f"{site.url}/", params={"q": query})
+    page = sign_in_moderator(site, browser, "typed.viewer@campaign.example", "desk", True)
+    listed = page.locator("main table", has_text=pasted)
+    for _ in range(40):  # the service writes its counts every few seconds
+        page.goto(f"{site.url}/moderation/searches")
+        if listed.count():
+            break
+        page.wait_for_timeout(500)
+    expect(listed.first).to_be_visible()
+    check(page, f"{site.shots}/desk-searches-typed.png")
+    page.context.close()
