@@ -135,7 +135,9 @@ def test_the_officers_list_flags_changes_waiting_on_a_published_case_study(
     rows = {
         text(title): text(state)
         for title, state in re.findall(
-            r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", leeds.get("/my/submissions").text, re.S
+            r"<tr>\s*<td><a [^>]*>(.*?)</a>.*?</td>\s*<td>(.*?)</td>",  # the title, the state
+            leeds.get("/my/submissions").text,
+            re.S,
         )
     }
     assert rows["Kinship hub with changes waiting"] == (

@@ -16,6 +16,7 @@ from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
+from tests.api.test_people_and_forms import signed_in as moderator_signed_in
 
 LEEDS, YORK = "officer@leeds.example", "officer@york.example"
 FLAGGED = "Chloe, 15, was missing school. The hub found her a mentor."
@@ -394,3 +395,20 @@ def test_a_sent_drafts_number_is_never_another_drafts(client: TestClient, smtp: 
         )
         assert f"There is no draft {sent_number} among your council's drafts." in old.text
         assert 'href="/my/submissions"' in old.text and "Another" not in old.text
+
+
+def test_the_lists_give_each_submissions_reference(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """Two submissions may share a title: the officer's list and the moderators' queue give each
+    its reference, the one its confirmation and its emails quote."""
+    first = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    second = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    mine = leeds.get("/my/submissions").text
+    moderator = moderator_signed_in(client, smtp, "moderator@campaign.example", "moderator")
+    queue = moderator.get("/moderation").text
+    for record in (first, second):
+        reference = f"BF-{record:05d}"
+        assert f'Kinship hub</a><br><span class="meta">{reference}</span>' in mine
+        assert f'<span class="meta">{reference} · Leeds City Council · version 1</span>' in queue
