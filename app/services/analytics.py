@@ -39,8 +39,12 @@ MAX_PENDING = 5_000
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 
 
+# Control characters (a NUL from a robot, a pasted tab or line break): not words anyone reads.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def normalise(query: str) -> str:
-    return normal_name(query)[:MAX_QUERY]
+    return normal_name(_CONTROL.sub(" ", query))[:MAX_QUERY]
 
 
 def personal(query: str) -> bool:

@@ -4,7 +4,7 @@ check-your-answers page as a new submission or as an amendment of one at the ver
 An admin drafts changes to the campaign's own collection the same way (the admin role is the
 one that may change a campaign case study's amendment); a moderator publishes them."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,7 +18,7 @@ from app.services.amendments import AmendmentService
 from app.services.duplicates import duplicates
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.services.workflow import OPEN, PUBLISHED
+from app.services.workflow import CHANGES, OPEN, PUBLISHED
 from app.store import case_studies as store
 from app.store import drafts
 from app.store.db import Session
@@ -35,6 +35,7 @@ class Help:
     flagged: dict[str, Spans] = field(default_factory=dict)  # form field -> where, and what
     suggestions: TagSuggestions | None = None
     duplicates: list[SubmissionWarning] = field(default_factory=list)
+    asked: str | None = None  # for a draft of changes asked for: the moderators' message
 
     @property
     def findings(self) -> int:
@@ -101,7 +102,18 @@ class DraftService:
         """The help for these fields of the draft: a draft of a change is not a duplicate of
         the case study it changes."""
         own = self.submissions.get(session, principal, draft.amends_id) if draft.amends_id else None
-        return self.help(session, fields, own.slug if own else None)
+        found = self.help(session, fields, own.slug if own else None)
+        return replace(found, asked=self._asked(session, own)) if own else found
+
+    def _asked(self, session: Session, row: CaseStudy) -> str | None:
+        """What the moderators asked to be changed, while they wait for it: the officer writes
+        the changes on the form, away from the page that shows the message."""
+        if row.status == CHANGES:
+            return row.moderation_message
+        revision = self.amendments.open_one(session, row.id) if row.id is not None else None
+        if revision is not None and revision.state == CHANGES:
+            return revision.moderation_message
+        return None
 
     # -- changing --------------------------------------------------------------------------
 

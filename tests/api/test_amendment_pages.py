@@ -135,7 +135,9 @@ def test_the_officers_list_flags_changes_waiting_on_a_published_case_study(
     rows = {
         text(title): text(state)
         for title, state in re.findall(
-            r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", leeds.get("/my/submissions").text, re.S
+            r"<tr>\s*<td><a [^>]*>(.*?)</a>.*?</td>\s*<td>(.*?)</td>",  # the title, the state
+            leeds.get("/my/submissions").text,
+            re.S,
         )
     }
     assert rows["Kinship hub with changes waiting"] == (
@@ -164,3 +166,21 @@ def test_the_officer_sees_what_became_of_their_last_changes(
     assert "Change the published case study" in page
     # the history says it is the changes that were rejected, not the case study
     assert "Proposed changes rejected – the changes moved to Rejected" in page
+
+
+def test_the_changes_asked_for_a_published_case_study_are_on_the_officers_draft(
+    client: TestClient, keys: Keys, smtp: SmtpServer
+) -> None:
+    """The moderators' message about proposed changes is on the draft of those changes too."""
+    leeds = signed_in(client, smtp, "officer@leeds.example", "council", "Leeds City Council")
+    live = published(client, keys, title="Kinship hub with changes asked for")
+    sent: dict[str, Any] = propose(client, keys.leeds, live, {"summary": NEW_SUMMARY}).json()
+    decide(client, keys, sent["id"], "request-changes", {"message": "Say which wards it covers."})
+    leeds.get(f"/my/submissions/{live['id']}")
+    started = leeds.client.post(
+        f"/my/submissions/{live['id']}/amend",
+        data={"csrf_token": leeds.token()},
+        follow_redirects=False,
+    )
+    form = text(leeds.get(started.headers["location"]).text)
+    assert "What the campaign team asked you to change Say which wards it covers." in form

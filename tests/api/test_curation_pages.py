@@ -88,3 +88,21 @@ def test_a_council_officer_may_not_see_them(client: TestClient, smtp: SmtpServer
     for path in ["/moderation/synonyms", "/moderation/best-bets"]:
         assert officer.get(path).status_code == 403
     assert Person.at(client).get("/moderation/synonyms").status_code == 303  # to sign in
+
+
+def test_the_curation_pages_name_who_did_each_thing_by_address(
+    client: TestClient, moderator: Person
+) -> None:
+    """As the review pages do: the address the People page lists, not "moderator user 4"."""
+    searched(client, "zorbing")
+    moderator.get("/moderation/synonyms")
+    moderator.submit("/moderation/synonyms", {"phrase": "zorbing", "decision": "dismiss"})
+    moderator.get("/moderation/best-bets")
+    pin = {"query": "foster carers", "slug": "north-family-support", "match": "exact"}
+    moderator.submit("/moderation/best-bets", pin)
+    moderator.get("/moderation/embeds")
+    moderator.submit("/moderation/embeds", {"origin": "https://campaign.example.org"})
+    for page in ("/moderation/synonyms", "/moderation/best-bets", "/moderation/embeds"):
+        shown = moderator.get(page).text
+        assert "moderator@campaign.example (moderator)" in shown, page
+        assert "moderator user" not in shown, page

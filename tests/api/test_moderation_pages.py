@@ -270,6 +270,19 @@ def test_coverage_and_searches_show_charts_with_their_tables(
     assert moderator.get("/moderation/searches?days=0").status_code == 422
 
 
+def test_what_anyone_typed_is_listed_readably_on_the_searches_page(
+    client: TestClient, moderator: Person
+) -> None:
+    """Control characters are not words: a search of nothing else is not counted (it was an
+    empty link), and elsewhere they count as spaces; the searches' cells may break a long word."""
+    for query in ("\x00", "\x00\x1f", "fost\x00ering", "https://www.example.gov.uk/kinship-care"):
+        client.get("/", params={"q": query})
+    page = moderator.get("/moderation/searches?days=7").text
+    assert '<a href="/?q="></a>' not in page and "\x00" not in page
+    assert '<a href="/?q=fost%20ering">fost ering</a>' in page
+    assert page.count('<table class="table searched">') == 2  # each wraps its searches' words
+
+
 def test_api_keys_are_listed_without_secrets_and_revoked(
     client: TestClient, moderator: Person, keys: Keys
 ) -> None:

@@ -122,3 +122,22 @@ def test_the_changes_read_as_text_not_markdown_and_stay_escaped(
 def text_runs(html: str) -> str:
     """The diff's text with its marks taken out, as it reads."""
     return re.sub(r'<span class="visually-hidden">[^<]*</span>|<[^>]+>', "", html)
+
+
+def test_the_safeguarding_findings_say_where_in_words_not_the_apis_field(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    """'The text names someone next to their age', not the API's 'body names someone next to
+    their age: remove or anonymise it' (the API keeps its message)."""
+    sent = submit(
+        client,
+        keys.leeds,
+        make_draft(title="Call 0113 496 0000 for the hub", body=FLAGGED_BODY),
+    ).json()
+    found_by_api = sent["safeguarding"]["findings"]
+    assert any(f["message"].startswith("body names") for f in found_by_api)
+    page = moderator.get(f"/moderation/submissions/{sent['id']}").text
+    found = text(section(page, "safeguarding-heading"))
+    assert "The text names someone next to their age Chloe, 15, was missing" in found
+    assert "The title gives a phone number" in found
+    assert "body " not in found and "anonymise" not in found

@@ -16,6 +16,7 @@ from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
+from tests.api.test_people_and_forms import signed_in as moderator_signed_in
 
 LEEDS, YORK = "officer@leeds.example", "officer@york.example"
 FLAGGED = "Chloe, 15, was missing school. The hub found her a mentor."
@@ -243,6 +244,32 @@ def test_an_officer_amends_when_changes_are_requested(
     smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "changes to" in m["Subject"])
 
 
+def test_the_changes_asked_for_are_in_view_while_the_officer_makes_them(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """The moderators' message is on the form and on check your answers of the draft of the
+    changes they asked for (it was only on the submission's own page); a change nobody asked
+    for shows none."""
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get(f"/my/submissions/{record}")
+    unasked = draft_id(post(leeds, f"/my/submissions/{record}/amend", {}))
+    assert "asked you to change" not in leeds.get(f"/submit/drafts/{unasked}").text
+    message = "Please add how many carers the hub supported & since when."
+    client.post(
+        f"/api/v1/moderation/{record}/request-changes",
+        json={"message": message},
+        headers=auth(keys.moderator),
+    )
+    leeds.get(f"/my/submissions/{record}")
+    number = draft_id(post(leeds, f"/my/submissions/{record}/amend", {}))
+    shown = '<h2>What the campaign team asked you to change</h2>\n  <p class="message">'
+    asked = shown + "Please add how many carers the hub supported &amp; since when.</p>"
+    assert asked in leeds.get(f"/submit/drafts/{number}").text
+    post(leeds, f"/submit/drafts/{number}", form(title="Kinship hub") | {"action": "continue"})
+    assert asked in leeds.get(f"/submit/drafts/{number}/check").text
+
+
 def test_an_amendment_of_a_version_since_changed_is_refused(
     client: TestClient, smtp: SmtpServer, keys: Keys
 ) -> None:
@@ -368,3 +395,20 @@ def test_a_sent_drafts_number_is_never_another_drafts(client: TestClient, smtp: 
         )
         assert f"There is no draft {sent_number} among your council's drafts." in old.text
         assert 'href="/my/submissions"' in old.text and "Another" not in old.text
+
+
+def test_the_lists_give_each_submissions_reference(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """Two submissions may share a title: the officer's list and the moderators' queue give each
+    its reference, the one its confirmation and its emails quote."""
+    first = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    second = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    mine = leeds.get("/my/submissions").text
+    moderator = moderator_signed_in(client, smtp, "moderator@campaign.example", "moderator")
+    queue = moderator.get("/moderation").text
+    for record in (first, second):
+        reference = f"BF-{record:05d}"
+        assert f'Kinship hub</a><br><span class="meta">{reference}</span>' in mine
+        assert f'<span class="meta">{reference} · Leeds City Council · version 1</span>' in queue

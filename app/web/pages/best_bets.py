@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from app.core.accounts import Account
 from app.core.curation import Match
 from app.store.db import Session
-from app.web.deps import BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
+from app.web.deps import AccountsDep, BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
+from app.web.pages.actors import actor_names
 from app.web.pages.form_page import FormPage, required, see_other
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -28,9 +29,12 @@ FORM = FormPage(
 )
 
 
-def _listing(session: Session, bets: BestBetsDep, account: Account) -> dict[str, Any]:
+def _listing(
+    session: Session, bets: BestBetsDep, account: Account, people: AccountsDep
+) -> dict[str, Any]:
     choices = bets.choices(session, account.principal)
     return {
+        "who": actor_names(session, people),
         "bets": bets.list_best_bets(session, account.principal),
         "choices": choices,
         "titles": {slug: f"{title} ({council})" for slug, title, council in choices},
@@ -44,6 +48,7 @@ def best_bets_page(
     session: SessionDep,
     bets: BestBetsDep,
     account: ModeratorUserDep,
+    people: AccountsDep,
     pinned: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     unpinned: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
@@ -51,7 +56,7 @@ def best_bets_page(
     for bet in bets.list_best_bets(session, account.principal) if pinned else []:
         if bet.id == pinned:
             notice = f"Pinned to “{bet.query}”, in position {bet.position}"
-    return FORM.show(request, _listing(session, bets, account), notice)
+    return FORM.show(request, _listing(session, bets, account, people), notice)
 
 
 @router.post(PAGE)
@@ -60,6 +65,7 @@ def pin(
     session: SessionDep,
     bets: BestBetsDep,
     account: ModeratorUserDep,
+    people: AccountsDep,
     query: Annotated[str, Form(max_length=1000)] = "",
     slug: Annotated[str, Form(max_length=200)] = "",
     match: Annotated[str, Form(max_length=10)] = "exact",
@@ -71,7 +77,7 @@ def pin(
         return f"{PAGE}?pinned={bet.id}"
 
     form = {"query": query, "slug": slug, "match": match}
-    return FORM.post(request, form, pinned, lambda: _listing(session, bets, account))
+    return FORM.post(request, form, pinned, lambda: _listing(session, bets, account, people))
 
 
 @router.post(PAGE + "/{bet_id}/unpin")

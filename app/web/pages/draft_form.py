@@ -70,6 +70,7 @@ def help_context(fields: dict[str, Any], found: Help) -> dict[str, Any]:
             ]
     return {
         "help": found,
+        "asked": found.asked,
         "flagged": flagged,
         "suggested": suggested,
         "checked": CHECKED,

@@ -12,7 +12,14 @@ from app.core.accounts import Account
 from app.core.errors import NotFound
 from app.core.origins import EXAMPLE, MAX_ORIGIN_CHARS
 from app.store.db import Session
-from app.web.deps import EmbedOriginsDep, ModeratorUserDep, SessionDep, csrf_protect
+from app.web.deps import (
+    AccountsDep,
+    EmbedOriginsDep,
+    ModeratorUserDep,
+    SessionDep,
+    csrf_protect,
+)
+from app.web.pages.actors import actor_names
 from app.web.pages.form_page import FormPage, required, see_other
 from app.web.pages.moderation_nav import render_moderation
 
@@ -22,8 +29,14 @@ HERE = "/moderation/embeds"
 FORM = FormPage("embed_sites.html", {"origin": "", "note": ""}, first_field="origin", nav=HERE)
 
 
-def _listing(session: Session, origins: EmbedOriginsDep, account: Account) -> dict[str, Any]:
-    return {"origins": origins.list_origins(session, account.principal), "example": EXAMPLE}
+def _listing(
+    session: Session, origins: EmbedOriginsDep, account: Account, people: AccountsDep
+) -> dict[str, Any]:
+    return {
+        "origins": origins.list_origins(session, account.principal),
+        "example": EXAMPLE,
+        "who": actor_names(session, people),
+    }
 
 
 @router.get(HERE)
@@ -32,6 +45,7 @@ def embed_sites(
     session: SessionDep,
     origins: EmbedOriginsDep,
     account: ModeratorUserDep,
+    people: AccountsDep,
     added: Annotated[str | None, Query(max_length=MAX_ORIGIN_CHARS)] = None,
     removed: Annotated[str | None, Query(max_length=MAX_ORIGIN_CHARS)] = None,
 ) -> Response:
@@ -40,7 +54,7 @@ def embed_sites(
         notice = f"{added} may now embed the search"
     elif removed:
         notice = f"{removed} can no longer embed the search"
-    return FORM.show(request, _listing(session, origins, account), notice)
+    return FORM.show(request, _listing(session, origins, account, people), notice)
 
 
 @router.post(HERE)
@@ -49,6 +63,7 @@ def add(
     session: SessionDep,
     origins: EmbedOriginsDep,
     account: ModeratorUserDep,
+    people: AccountsDep,
     origin: Annotated[str, Form(max_length=MAX_ORIGIN_CHARS * 2)] = "",
     note: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
@@ -58,7 +73,7 @@ def add(
         return f"{HERE}?{urlencode({'added': done.origin})}"
 
     form = {"origin": origin, "note": note}
-    return FORM.post(request, form, added, lambda: _listing(session, origins, account))
+    return FORM.post(request, form, added, lambda: _listing(session, origins, account, people))
 
 
 def _find(session: Session, origins: EmbedOriginsDep, account: Account, origin_id: int) -> str:

@@ -9,7 +9,8 @@ from fastapi.responses import Response
 
 from app.core.accounts import Account
 from app.store.db import Session
-from app.web.deps import LayLanguageDep, ModeratorUserDep, SessionDep, csrf_protect
+from app.web.deps import AccountsDep, LayLanguageDep, ModeratorUserDep, SessionDep, csrf_protect
+from app.web.pages.actors import actor_names
 from app.web.pages.form_page import FormPage, see_other
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -26,8 +27,11 @@ FORM = FormPage(
 )
 
 
-def _listing(session: Session, bridge: LayLanguageDep, account: Account) -> dict[str, Any]:
+def _listing(
+    session: Session, bridge: LayLanguageDep, account: Account, people: AccountsDep
+) -> dict[str, Any]:
     return {
+        "who": actor_names(session, people),
         "suggestions": bridge.suggestions(session, account.principal, DAYS, 20),
         "decided": bridge.list_synonyms(session, account.principal),
         "days": DAYS,
@@ -40,6 +44,7 @@ def synonyms_page(
     session: SessionDep,
     bridge: LayLanguageDep,
     account: ModeratorUserDep,
+    people: AccountsDep,
     decided: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     forgotten: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
@@ -49,7 +54,7 @@ def synonyms_page(
             notice = f"Searches for “{synonym.phrase}” now also find {', '.join(synonym.targets)}"
         elif synonym.id == decided:
             notice = f"“{synonym.phrase}” dismissed: it will not be proposed again"
-    return FORM.show(request, _listing(session, bridge, account), notice)
+    return FORM.show(request, _listing(session, bridge, account, people), notice)
 
 
 @router.post(PAGE)
@@ -58,6 +63,7 @@ def decide(
     session: SessionDep,
     bridge: LayLanguageDep,
     account: ModeratorUserDep,
+    people: AccountsDep,
     phrase: Text = "",
     targets: Text = "",
     note: Text = "",
@@ -72,7 +78,7 @@ def decide(
         return f"{PAGE}?decided={done.id}"
 
     form = {"phrase": phrase, "targets": targets, "note": note}
-    return FORM.post(request, form, decided, lambda: _listing(session, bridge, account))
+    return FORM.post(request, form, decided, lambda: _listing(session, bridge, account, people))
 
 
 @router.post(PAGE + "/{synonym_id}/forget")

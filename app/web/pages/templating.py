@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from app.config import ROOT
 from app.core.currency import may_be_out_of_date
+from app.core.safeguarding import MESSAGES
 from app.services.filters import FILTER_PARAMS, SearchRequest
 from app.web.pages.dates import in_words
 
@@ -69,6 +70,27 @@ def field_words(names: Iterable[str]) -> str:
 
 
 templates.env.filters["field_words"] = field_words
+
+# Where the safeguarding check found something, as the moderators' review says it: the
+# finding's stored message names the field as the API does ("body names someone next to their
+# age: remove or anonymise it"), and a moderator does not remove anything.
+FOUND_IN = {
+    "title": "The title",
+    "summary": "The summary",
+    "body": "The text",
+    "programme": "The programme's name",
+    "outcomes": "A measured outcome",
+    "partners": "A partner's name",
+}
+
+
+def finding_words(finding: dict[str, Any]) -> str:
+    """{{ finding | finding_words }}: "The text names someone next to their age"."""
+    where = FOUND_IN.get(str(finding.get("field")), "The text")
+    return f"{where} {MESSAGES.get(str(finding.get('kind')), 'may identify someone')}"
+
+
+templates.env.filters["finding_words"] = finding_words
 
 # Parameters that describe a search (what the page keeps when it builds a link).
 SEARCH_KEYS = ("q", *FILTER_PARAMS, "sort", "per_page")
