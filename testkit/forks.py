@@ -7,7 +7,7 @@ multiprocessing forkserver, started once per test process, imports all that once
 `python -m uvicorn …`) would, with its own environment, working folder, arguments and log.
 app.main, which builds the app from the environment as it is imported, is imported afresh in
 each. It is still a process of its own serving real HTTP. Only the tests use it
-(tests/conftest.py turns it on); bench/ and docs/ start servers as new interpreters, as
+(tests/app_fixtures.py turns it on); bench/ and docs/ start servers as new interpreters, as
 measured."""
 
 import atexit

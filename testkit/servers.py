@@ -96,7 +96,7 @@ _forked = False
 def fork_servers() -> None:
     """Start every later server of this process by forking it from a process that has already
     imported the service (testkit/forks.py), not as a new interpreter: the test suite's choice
-    (tests/conftest.py). bench/ and docs/ keep new interpreters, whose start they measure."""
+    (tests/app_fixtures.py). bench/ and docs/ keep new interpreters, whose start they measure."""
     global _forked
     _forked = True
 

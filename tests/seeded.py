@@ -49,9 +49,9 @@ from app.store import case_studies, changelog
 from app.store.db import Session, close_engine, make_engine
 from tests.postgres import PostgresServer
 
-# prepare_store(settings, collection): see tests/conftest.py.
+# prepare_store(settings, collection): see tests/app_fixtures.py.
 Prepare = Callable[[Settings, list[CaseStudyFile]], None]
-# seeded_server(environment): see tests/conftest.py.
+# seeded_server(environment): see tests/app_fixtures.py.
 ServerPrepare = Callable[[Mapping[str, str]], None]
 
 

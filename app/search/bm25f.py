@@ -139,10 +139,16 @@ class FieldScorer:
 
     def frequencies(self, field: str, words: tuple[bytes, ...]) -> Frequencies:
         """Where a word, or the words one after another, occur in a field, and how often."""
-        located = [self.holding(field, word) for word in words]
-        if not words or not all(located):
+        # Stopped at the first word no segment holds: a phrase missing from a field (most of the
+        # thesaurus's, read ahead at each start) costs one lexicon look-up, not one per word.
+        holding: set[str] | None = None
+        for word in words:
+            where = {s.id for s in self.holding(field, word)}
+            holding = where if holding is None else holding & where
+            if not holding:
+                return Frequencies(np.zeros(0, dtype=np.int32), np.zeros(0))
+        if holding is None:  # no words
             return Frequencies(np.zeros(0, dtype=np.int32), np.zeros(0))
-        holding = set.intersection(*({s.id for s in where} for where in located))
         all_ids: list[Ids] = []
         all_counts: list[Floats] = []
         for segment in self.segments:
@@ -151,10 +157,12 @@ class FieldScorer:
             if len(words) == 1:
                 ids, counts = self.postings.term(segment, field, words[0])
             else:
-                lists = [self.postings.term(segment, field, w)[0] for w in words]
-                candidates = lists[0]
-                for more in lists[1:]:
+                candidates = self.postings.term(segment, field, words[0])[0]
+                for word in words[1:]:  # the rest read only while some document is left
+                    more = self.postings.term(segment, field, word)[0]
                     candidates = np.intersect1d(candidates, more, assume_unique=True)
+                    if not len(candidates):
+                        break
                 if not len(candidates):
                     continue
                 ids, counts = self.postings.phrase(segment, field, words, candidates)

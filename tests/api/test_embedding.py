@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from app.config import Settings
 from app.main import create_app
 from testkit.factories import make_case_study, sample_collection
-from tests.conftest import MakeClient
+from tests.app_fixtures import MakeClient
 from tests.seeded import Prepare
 
 HOST = "https://campaign.example.org"

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from testkit.factories import make_case_study
-from tests.conftest import MakeClient
+from tests.app_fixtures import MakeClient
 
 
 def get(client: TestClient, path: str, **params: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import MakeClient
+from tests.app_fixtures import MakeClient
 
 
 def search(client: TestClient, **params: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 
 from testkit.factories import BODY, make_case_study
 from tests.api.test_search import search, slugs
-from tests.conftest import MakeClient
+from tests.app_fixtures import MakeClient
 
 
 def body(text: str) -> str:

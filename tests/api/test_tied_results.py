@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from testkit.factories import make_case_study, make_draft
 from tests.api.alerting import publish
-from tests.conftest import MakeClient
+from tests.app_fixtures import MakeClient
 
 SAME = make_draft()  # a submission's fields: the collection's and the published ones tie
 

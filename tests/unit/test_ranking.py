@@ -130,6 +130,12 @@ def opened(index: SearchIndex, postings: Postings | None = None) -> Iterator[Ope
     folder = index.generation()
     assert folder is not None
     with generations.open_searcher(folder, index.schema, SharedIdf()) as searcher:
+        for leaf, _ in searcher.leaf_searchers():
+            # Whoosh asks a segment how many documents hold a word again for every node of a
+            # tree it builds (to order the children), about a third of building the judged
+            # queries' matchers; a reader never changes, so each answer is kept.
+            reader = leaf.reader()
+            reader.doc_frequency = cache(reader.doc_frequency)
         ranker = ranking.Ranker(searcher, postings or Postings())
         live = bits.to_mask(bits.from_ids(searcher.reader().all_doc_ids()), ranker.size)
         yield Opened(searcher, ranker, live)
