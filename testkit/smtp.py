@@ -32,9 +32,11 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
     def wait_for(
-        self, match: Callable[[EmailMessage], bool], count: int = 1, timeout: float = 15
+        self, match: Callable[[EmailMessage], bool], count: int = 1, timeout: float = 60
     ) -> EmailMessage:
-        """The `count`th matching message, once it has arrived."""
+        """The `count`th matching message, once it has arrived. The wait is long because the mail
+        will come: a sender thread on a machine at a load of 10 can take many seconds, and a
+        message that arrives returns at once."""
         deadline = time.monotonic() + timeout
         while True:
             found = [m for m in self.messages if match(m)]
@@ -43,7 +45,7 @@ class Inbox:
             assert time.monotonic() < deadline, f"no mail arrived in {timeout:.0f} s"
             time.sleep(0.05)
 
-    def link_to(self, address: str, count: int = 1, timeout: float = 15) -> str:
+    def link_to(self, address: str, count: int = 1, timeout: float = 60) -> str:
         """The sign-in link in the `count`th message to an address."""
         mail = self.wait_for(lambda m: m["To"] == address, count, timeout)
         return link_in(mail)

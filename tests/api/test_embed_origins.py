@@ -36,8 +36,9 @@ def frame_allows(client: TestClient, origin: str) -> bool:
     return origin in ancestors
 
 
-def eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
-    """Poll until check() is true or the time is up."""
+def eventually(check: Callable[[], bool], seconds: float = 60) -> bool:
+    """Poll until check() is true or the time is up (long: another app's poll of the store, on
+    a loaded machine; a check that holds returns at once)."""
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:

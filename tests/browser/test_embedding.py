@@ -134,7 +134,7 @@ class Watched:
         assert self.uncaught == [], self.uncaught  # a script that throws is always a failure
         return [m.text for m in self.console if m.type == kind]
 
-    def hears(self, kind: str, fragment: str, seconds: float = 15) -> str | None:
+    def hears(self, kind: str, fragment: str, seconds: float = 60) -> str | None:
         """The first console message of a kind holding the fragment, waiting for it to come.
 
         Playwright's sync API delivers console events only while it is itself waiting, so this
@@ -339,9 +339,10 @@ def test_a_site_not_allowed_shows_the_link_and_says_why_in_the_console(
     watched = open_page()
     page = watched.page
     page.goto(f"{sites.stranger}/both.html")
-    # The widget learns at once; the frame after giving it 8 seconds.
+    # The widget learns at once; the frame after giving it 8 seconds (its timer, then a paint,
+    # on a loaded machine: more than the 20 s of tests/browser/conftest.py leaves after it).
     expect(fallback(page).first).to_be_visible()
-    expect(fallback(page).nth(1)).to_be_visible()
+    expect(fallback(page).nth(1)).to_be_visible(timeout=60_000)
     assert page.locator("case-study-search iframe").evaluate("f => f.offsetHeight") == 0
     expect(page.locator("#after")).to_be_in_viewport()
     message = watched.hears("error", "is not on the list")
@@ -488,7 +489,8 @@ def test_with_the_service_stopped_or_silent_the_widget_shows_its_link(
         with silent_server(port):
             started = time.monotonic()
             widget.evaluate("w => w.setAttribute('q', 'fostering')")
-            expect(fallback(page)).to_be_visible()
+            # Its 8 s timer and a paint, on a loaded machine; a lower bound load cannot break.
+            expect(fallback(page)).to_be_visible(timeout=60_000)
             assert time.monotonic() - started >= 7.5
         # A page opened while the service is down still has its link.
         page.goto(f"{host}/widget.html")
@@ -597,7 +599,9 @@ def test_the_panel_without_javascript_still_gives_the_code(
     expect(page.get_by_text("The preview needs JavaScript.")).to_be_visible()
 
 
-def poll(check: Callable[[], bool], seconds: float = 15) -> bool:
+def poll(check: Callable[[], bool], seconds: float = 60) -> bool:
+    """Poll until check() holds: long, for the other worker's poll of the store on a loaded
+    machine (each check here makes twenty requests); one that holds returns at once."""
     deadline = time.monotonic() + seconds
     while not check():
         if time.monotonic() > deadline:
