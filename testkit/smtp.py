@@ -73,9 +73,10 @@ class SmtpServer:
 
     def start(self) -> None:
         """Listen (again, on the same port, after `stop`)."""
-        self.controller = Controller(
-            self.inbox, hostname="127.0.0.1", port=self.port, **self.options
-        )
+        # aiosmtpd gives its thread 5 s to start listening and answer itself, and says "the
+        # system is too busy" past it: a machine at a load of 10 can be that busy.
+        options = {"ready_timeout": 60, **self.options}
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self) -> None:
@@ -89,7 +90,14 @@ class SmtpServer:
 @contextlib.contextmanager
 def smtp_server(port: int | None = None, **options: Any) -> Iterator[SmtpServer]:
     server = SmtpServer(port, **options)
-    server.start()
+    for attempt in range(3):
+        try:
+            server.start()
+            break
+        except OSError:  # the port was taken since it was chosen (testkit/servers.service)
+            if port is not None or attempt == 2:
+                raise
+            server.port = free_port()
     try:
         yield server
     finally:
