@@ -240,7 +240,7 @@ def test_widget_and_frame_show_the_same_search_the_same_way(
     expect(frame.locator(".hits li")).to_have_count(3)
     expect(fallback(page)).to_have_count(2)
     expect(fallback(page).first).to_be_hidden()  # the link gives way to the results
-    api = httpx.get(f"{sites.service}/api/v1/search?{SEARCH}&per_page=3").json()
+    api = httpx.get(f"{sites.service}/api/v1/search?{SEARCH}&per_page=3", timeout=30).json()
     titles = [r["title"] for r in api["results"]]
     assert widget.locator("li > a").all_inner_texts() == titles
     assert frame.locator(".hits a").all_inner_texts() == titles
@@ -267,6 +267,7 @@ def test_widget_and_frame_mark_a_best_bet_recommended_as_the_results_page_does(
         f"{sites.service}/api/v1/best-bets",
         json={"query": PINNED_QUERY, "slug": PINNED},
         headers=key,
+        timeout=30,
     )
     assert made.status_code == 201, made.text
     try:
@@ -279,7 +280,9 @@ def test_widget_and_frame_mark_a_best_bet_recommended_as_the_results_page_does(
         page.goto(f"{sites.host}/pinned.html")
         expect(widget.first.locator("[part=recommended]")).to_have_text("Recommended")
         expect(frame.first.locator(".recommended-tag")).to_have_text("Recommended")
-        api = httpx.get(f"{sites.service}/api/v1/search", params={"q": PINNED_QUERY}).json()
+        api = httpx.get(
+            f"{sites.service}/api/v1/search", params={"q": PINNED_QUERY}, timeout=30
+        ).json()
         assert (api["results"][0]["slug"], api["results"][0]["recommended"]) == (PINNED, True)
         assert widget.first.locator("a").inner_text() == api["results"][0]["title"]
         assert frame.first.locator("a").inner_text() == api["results"][0]["title"]
@@ -287,7 +290,7 @@ def test_widget_and_frame_mark_a_best_bet_recommended_as_the_results_page_does(
         expect(frame.locator(".recommended-tag")).to_have_count(1)
         assert watched.said("error") == []
     finally:
-        httpx.delete(made.json()["url"], headers=key).raise_for_status()
+        httpx.delete(made.json()["url"], headers=key, timeout=30).raise_for_status()
 
 
 def test_the_host_styles_the_widget_only_through_its_properties_and_parts(
@@ -310,7 +313,7 @@ def test_the_host_styles_the_widget_only_through_its_properties_and_parts(
 def test_a_script_pinned_with_integrity_runs_and_a_tampered_pin_shows_the_link(
     sites: Sites, open_page: Callable[..., Watched]
 ) -> None:
-    panel = httpx.get(f"{sites.service}/?{SEARCH}").text
+    panel = httpx.get(f"{sites.service}/?{SEARCH}", timeout=30).text
     found = re.search(r'<textarea id="embed-pinned"[^>]*>(.*?)</textarea>', panel, re.S)
     assert found
     pinned = html.unescape(found.group(1))
@@ -360,7 +363,10 @@ def test_a_site_a_moderator_adds_works_without_a_restart(
     expect(fallback(page)).to_be_visible()
     key = {"Authorization": f"Bearer {sites.moderator}"}
     added = httpx.post(
-        f"{sites.service}/api/v1/embed-origins", json={"origin": sites.newcomer}, headers=key
+        f"{sites.service}/api/v1/embed-origins",
+        json={"origin": sites.newcomer},
+        headers=key,
+        timeout=30,
     )
     assert added.status_code == 201, added.text
 
@@ -368,9 +374,11 @@ def test_a_site_a_moderator_adds_works_without_a_restart(
         # Two workers: the one that took the request knows at once, the other within a poll.
         # Ten fresh connections in a row agreeing is both (each goes to either worker).
         for _ in range(10):
-            frame = httpx.get(f"{sites.service}/embed?q=kinship")
+            frame = httpx.get(f"{sites.service}/embed?q=kinship", timeout=30)
             widget = httpx.get(
-                f"{sites.service}/api/v1/search?q=kinship", headers={"Origin": sites.newcomer}
+                f"{sites.service}/api/v1/search?q=kinship",
+                headers={"Origin": sites.newcomer},
+                timeout=30,
             )
             if (sites.newcomer in frame.headers["content-security-policy"]) is not allowed:
                 return False
@@ -383,7 +391,7 @@ def test_a_site_a_moderator_adds_works_without_a_restart(
     expect(page.locator("case-study-search li")).to_have_count(3)
     page.goto(f"{sites.newcomer}/frame.html")
     expect(page.frame_locator("iframe").locator(".hits li")).to_have_count(3)
-    httpx.delete(added.json()["url"], headers=key).raise_for_status()
+    httpx.delete(added.json()["url"], headers=key, timeout=30).raise_for_status()
     assert poll(lambda: every_worker_allows(False))
     page.goto(f"{sites.newcomer}/widget.html")
     expect(fallback(page)).to_be_visible()

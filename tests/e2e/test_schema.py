@@ -73,7 +73,7 @@ def test_no_server_errors_and_every_answer_matches_the_schema(
 
 def test_the_served_schema_documents_problem_responses(served: tuple[str, str, Path]) -> None:
     base, _, _ = served
-    document = httpx.get(f"{base}/openapi.json").json()
+    document = httpx.get(f"{base}/openapi.json", timeout=30).json()
     search = document["paths"]["/api/v1/search"]["get"]["responses"]
     assert "application/problem+json" in search["422"]["content"]
     assert "Problem" in document["components"]["schemas"]
@@ -81,7 +81,7 @@ def test_the_served_schema_documents_problem_responses(served: tuple[str, str, P
 
 def test_405_names_every_method_the_path_answers(served: tuple[str, str, Path]) -> None:
     base, _, _ = served
-    response = httpx.put(f"{base}/api/v1/submissions")
+    response = httpx.put(f"{base}/api/v1/submissions", timeout=30)
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, POST"
     assert response.headers["content-type"] == "application/problem+json"
