@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 from app.config import Settings
 from app.core.content import CaseStudyFile
@@ -34,8 +34,17 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 servers.fork_servers()
 
 # In CI the property tests draw the same examples every run (a landing is not decided by which
-# examples a run happened to draw); locally they draw new ones, and keep what failed.
-settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+# examples a run happened to draw); locally they draw new ones, and keep what failed. Nor is it
+# decided by the machine's speed: Hypothesis's per-example deadline (200 ms of wall clock) and
+# its "too slow" health check time examples, and CI runs at a load of about 10.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
