@@ -22,8 +22,8 @@ TIMEOUT = 2.0  # REQUEST_TIMEOUT_SECONDS for these servers
 # Seconds a held connection may last before the test fails: the server's clock fires at TIMEOUT,
 # later by however long a loaded machine (CI runs at a load of about 10) delays a timer: the
 # old bound of 4 s left it 3. Without the deadline a connection is held for ever (bare
-# uvicorn: past 12 s, measured). Under the default REQUEST_TIMEOUT_SECONDS (20 s), so that a server that ignored
-# its setting would fail too.
+# uvicorn: past 12 s, measured). Under the default REQUEST_TIMEOUT_SECONDS (20 s), so that a
+# server that ignored its setting would fail too.
 CUT_OFF_WITHIN = 12.0
 
 
