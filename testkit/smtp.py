@@ -77,7 +77,12 @@ class SmtpServer:
         # system is too busy" past it: a machine at a load of 10 can be that busy.
         options = {"ready_timeout": 60, **self.options}
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
-        self.controller.start()
+        try:
+            self.controller.start()
+        except BaseException:
+            self.controller.loop.close()  # a failed start leaves its loop open
+            self.controller = None
+            raise
 
     def stop(self) -> None:
         """Stop listening: senders are refused until `start`."""
