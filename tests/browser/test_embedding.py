@@ -34,6 +34,7 @@ from testkit.servers import free_port, service, static_site
 from tests.browser.checks import check, tab_to
 from tests.browser.mail_site import Site, mail_site, sign_in_moderator
 from tests.seeded import ServerPrepare
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.browser
 SEARCH = "theme=care-leavers&sort=newest"
@@ -206,7 +207,7 @@ def test_the_frame_is_as_tall_as_its_content(
         sizes = frame_sizes(page)
         return sizes["frame"] == pytest.approx(sizes["content"], abs=1)
 
-    assert poll(settled), frame_sizes(page)
+    assert eventually(settled, every=0.1), frame_sizes(page)
     sizes = frame_sizes(page)
     assert sizes["scrollHeight"] <= sizes["clientHeight"]  # nothing scrolls inside
     assert sizes["scrollWidth"] <= sizes["clientWidth"]  # nor sideways
@@ -386,13 +387,13 @@ def test_a_site_a_moderator_adds_works_without_a_restart(
                 return False
         return True
 
-    assert poll(lambda: every_worker_allows(True))
+    assert eventually(lambda: every_worker_allows(True), every=0.1)
     page.goto(f"{sites.newcomer}/widget.html")
     expect(page.locator("case-study-search li")).to_have_count(3)
     page.goto(f"{sites.newcomer}/frame.html")
     expect(page.frame_locator("iframe").locator(".hits li")).to_have_count(3)
     httpx.delete(added.json()["url"], headers=key, timeout=30).raise_for_status()
-    assert poll(lambda: every_worker_allows(False))
+    assert eventually(lambda: every_worker_allows(False), every=0.1)
     page.goto(f"{sites.newcomer}/widget.html")
     expect(fallback(page)).to_be_visible()
     expect(page.locator("case-study-search li")).to_have_count(0)
@@ -605,14 +606,3 @@ def test_the_panel_without_javascript_still_gives_the_code(
     expect(page.locator("#embed-widget")).to_be_visible()
     expect(page.get_by_role("button", name="Copy widget code")).to_be_hidden()
     expect(page.get_by_text("The preview needs JavaScript.")).to_be_visible()
-
-
-def poll(check: Callable[[], bool], seconds: float = 60) -> bool:
-    """Poll until check() holds: long, for the other worker's poll of the store on a loaded
-    machine (each check here makes twenty requests); one that holds returns at once."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
