@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import httpx
 
@@ -43,7 +43,6 @@ def service(
     and index in tmp; yields the base URL once `ready` answers 200. `prepare` is called with
     the server's environment before it starts (the tests' `seeded_server` puts a seeded store
     and index where it will look)."""
-    port = port or free_port()
     environment = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp / 'store.db'}",
@@ -53,41 +52,69 @@ def service(
     }
     if prepare:
         prepare(environment)
-    log = (tmp / "server.log").open("w")
     module, argv = ("uvicorn", ["app.main:app"]) if bare else ("app", [])  # as production runs
-    argv += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    process: _Process
+    argv += ["--host", "127.0.0.1", "--workers", str(workers)]
+    deadline = time.monotonic() + timeout
+    with (tmp / "server.log").open("w") as log:
+        # A port chosen here is only free when chosen: another test process may take it before
+        # the server binds it (a start takes seconds), and then the server is started again on
+        # another. A port the caller gave is the caller's to keep.
+        for attempt in range(3):
+            chosen = port or free_port()
+            process = _start(module, [*argv, "--port", str(chosen)], environment, tmp, log)
+            base = f"http://127.0.0.1:{chosen}"
+            try:
+                if _ready(process, f"{base}{ready}", deadline, tmp / "server.log", timeout):
+                    break
+            except BaseException:
+                _stop(process)
+                raise
+            _stop(process)
+            assert port is None and attempt < 2, (tmp / "server.log").read_text()
+        try:
+            yield base
+        finally:
+            _stop(process)
+
+
+def _start(
+    module: str, argv: list[str], environment: dict[str, str], tmp: Path, log: IO[str]
+) -> "_Process":
     if _forked:
-        process = _Forked(forks.start(module, argv, environment, ROOT, tmp / "server.log"))
-    else:
-        process = subprocess.Popen(
-            [sys.executable, "-m", module, *argv],
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        # One client for the whole wait: httpx.get makes a client (and its TLS context) per
-        # call, ~50 ms of CPU each, which over a start of a minute on a loaded machine was
-        # seconds of the test process's CPU per server.
-        with httpx.Client(timeout=1) as poll:
-            while True:
-                assert process.poll() is None, (tmp / "server.log").read_text()
-                try:
-                    if poll.get(f"{base}{ready}").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, f"server did not start in {timeout:.0f} s"
-                time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(15)
-        log.close()
+        return _Forked(forks.start(module, argv, environment, ROOT, tmp / "server.log"))
+    return subprocess.Popen(
+        [sys.executable, "-m", module, *argv],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _ready(process: "_Process", url: str, deadline: float, log: Path, timeout: float) -> bool:
+    """Poll until url answers 200 (True), or the server has stopped because its port was taken
+    (False); fail if it stops for anything else or does not start by the deadline."""
+    # One client for the whole wait: httpx.get makes a client (and its TLS context) per
+    # call, ~50 ms of CPU each, which over a start of a minute on a loaded machine was
+    # seconds of the test process's CPU per server.
+    with httpx.Client(timeout=1) as poll:
+        while True:
+            if process.poll() is not None:
+                output = log.read_text()
+                assert "address already in use" in output.lower(), output
+                return False
+            try:
+                if poll.get(url).status_code == 200:
+                    return True
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"server did not start in {timeout:.0f} s"
+            time.sleep(0.2)
+
+
+def _stop(process: "_Process") -> None:
+    process.terminate()
+    process.wait(60)  # a loaded machine takes seconds to stop a server with workers
 
 
 _forked = False

@@ -32,9 +32,11 @@ class Inbox:
         return [m for m in self.messages if m["To"] == address]
 
     def wait_for(
-        self, match: Callable[[EmailMessage], bool], count: int = 1, timeout: float = 15
+        self, match: Callable[[EmailMessage], bool], count: int = 1, timeout: float = 60
     ) -> EmailMessage:
-        """The `count`th matching message, once it has arrived."""
+        """The `count`th matching message, once it has arrived. The wait is long because the mail
+        will come: a sender thread on a machine at a load of 10 can take many seconds, and a
+        message that arrives returns at once."""
         deadline = time.monotonic() + timeout
         while True:
             found = [m for m in self.messages if match(m)]
@@ -43,7 +45,7 @@ class Inbox:
             assert time.monotonic() < deadline, f"no mail arrived in {timeout:.0f} s"
             time.sleep(0.05)
 
-    def link_to(self, address: str, count: int = 1, timeout: float = 15) -> str:
+    def link_to(self, address: str, count: int = 1, timeout: float = 60) -> str:
         """The sign-in link in the `count`th message to an address."""
         mail = self.wait_for(lambda m: m["To"] == address, count, timeout)
         return link_in(mail)
@@ -71,10 +73,16 @@ class SmtpServer:
 
     def start(self) -> None:
         """Listen (again, on the same port, after `stop`)."""
-        self.controller = Controller(
-            self.inbox, hostname="127.0.0.1", port=self.port, **self.options
-        )
-        self.controller.start()
+        # aiosmtpd gives its thread 5 s to start listening and answer itself, and says "the
+        # system is too busy" past it: a machine at a load of 10 can be that busy.
+        options = {"ready_timeout": 60, **self.options}
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
+        try:
+            self.controller.start()
+        except BaseException:
+            self.controller.loop.close()  # a failed start leaves its loop open
+            self.controller = None
+            raise
 
     def stop(self) -> None:
         """Stop listening: senders are refused until `start`."""
@@ -87,7 +95,14 @@ class SmtpServer:
 @contextlib.contextmanager
 def smtp_server(port: int | None = None, **options: Any) -> Iterator[SmtpServer]:
     server = SmtpServer(port, **options)
-    server.start()
+    for attempt in range(3):
+        try:
+            server.start()
+            break
+        except OSError:  # the port was taken since it was chosen (testkit/servers.service)
+            if port is not None or attempt == 2:
+                raise
+            server.port = free_port()
     try:
         yield server
     finally:

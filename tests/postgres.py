@@ -9,6 +9,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 
@@ -45,6 +46,13 @@ class PostgresServer:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{name}"
 
 
+def _options(port: int, folder: str) -> str:
+    return (
+        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
+    )
+
+
 def start_postgres() -> Iterator[PostgresServer]:
     """Start a throwaway cluster (as the postgres user when running as root); stop it after."""
     bindir = server_binaries()
@@ -55,33 +63,35 @@ def start_postgres() -> Iterator[PostgresServer]:
     folder = tempfile.mkdtemp(prefix="bf-pg-")
     os.chmod(folder, 0o777)  # the postgres user writes here when we are root
     as_user = [] if os.geteuid() else ["runuser", "-u", "postgres", "--"]
-    port = free_port()
     data = f"{folder}/data"
     subprocess.run(
         [*as_user, f"{bindir}/initdb", "-D", data, "-U", "test", "-A", "trust", "-N"],
         check=True,
         capture_output=True,
     )
-    options = (
-        f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-    )
-    subprocess.run(
-        [
-            *as_user,
-            f"{bindir}/pg_ctl",
-            "-D",
-            data,
-            "-l",
-            f"{folder}/log",
-            "-w",
-            "-o",
-            options,
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    # The port is chosen once initdb (seconds) is done, and chosen again if another process took
+    # it before the server bound it: a free port is only free when asked.
+    for attempt in range(3):
+        port = free_port()
+        started = subprocess.run(
+            [
+                *as_user,
+                f"{bindir}/pg_ctl",
+                "-D",
+                data,
+                "-l",
+                f"{folder}/log",
+                "-w",
+                "-o",
+                _options(port, folder),
+                "start",
+            ],
+            capture_output=True,
+        )
+        if started.returncode == 0:
+            break
+        log = Path(folder, "log").read_text()
+        assert "already in use" in log and attempt < 2, started.stderr.decode() + log
     try:
         yield PostgresServer(port)
     finally:

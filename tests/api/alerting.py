@@ -72,8 +72,9 @@ def publish(client: TestClient, **draft: Any) -> str:
     return slug
 
 
-def outbox_settled(client: TestClient, timeout: float = 15) -> None:
-    """Wait until the outbox has nothing left to send."""
+def outbox_settled(client: TestClient, timeout: float = 60) -> None:
+    """Wait until the outbox has nothing left to send (long: the mail thread on a loaded
+    machine; an outbox that empties returns at once)."""
     engine = client.app.state.engine  # type: ignore[attr-defined]
     deadline = time.monotonic() + timeout
     while True:

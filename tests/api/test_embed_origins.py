@@ -2,8 +2,6 @@
 remove them, the change applies to CORS and to the embed page's frame-ancestors at once, in
 every process on the store, and EMBED_ORIGINS / CORS_ORIGINS only seed the list."""
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,6 +14,7 @@ from app.store.keys import create_key
 from testkit.factories import sample_collection
 from tests.api.conftest import Keys, auth
 from tests.seeded import Prepare
+from tests.waiting import eventually
 
 HOST = "https://campaign.example.org"
 ORIGINS = "/api/v1/embed-origins"
@@ -34,16 +33,6 @@ def frame_allows(client: TestClient, origin: str) -> bool:
     policy = client.get("/embed").headers["content-security-policy"]
     ancestors = policy.split("frame-ancestors", 1)[1].split(";")[0].split()
     return origin in ancestors
-
-
-def eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
-    """Poll until check() is true or the time is up."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def test_a_moderator_adds_lists_and_removes_a_website(client: TestClient, keys: Keys) -> None:

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import Keys, auth
-from tests.api.test_embed_origins import eventually
+from tests.waiting import eventually
 
 SYNONYMS = "/api/v1/synonyms"
 

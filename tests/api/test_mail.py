@@ -54,7 +54,9 @@ def metric(client: TestClient, name: str) -> float:
     return float(found.group(1))
 
 
-def until(check: Callable[[], bool], timeout: float = 15) -> None:
+def until(check: Callable[[], bool], timeout: float = 60) -> None:
+    """Poll until check() holds: long, for a mail thread on a loaded machine; a check that
+    holds returns at once."""
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, "timed out"

@@ -22,7 +22,11 @@ def chromium() -> Iterator[Browser]:
     if CHROMIUM is None:
         pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox"],
+            timeout=120_000,  # Playwright's 30 s, on a loaded machine, is too close
+        )
         yield launched
         launched.close()
 

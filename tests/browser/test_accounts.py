@@ -40,13 +40,17 @@ def submissions_for_leeds(site: Site) -> None:
     moderator = operator(site, "keys", "create", "--role", "moderator").strip().splitlines()[-1]
     draft = make_draft(title="Kinship carers' hub in Leeds")
     sent = httpx.post(
-        f"{site.url}/api/v1/submissions", json=draft, headers={"Authorization": f"Bearer {leeds}"}
+        f"{site.url}/api/v1/submissions",
+        json=draft,
+        headers={"Authorization": f"Bearer {leeds}"},
+        timeout=30,
     )
     assert sent.status_code == 201, sent.text
     asked = httpx.post(
         f"{site.url}/api/v1/moderation/{sent.json()['id']}/request-changes",
         json={"message": "Please add the number of carers supported before the hub opened."},
         headers={"Authorization": f"Bearer {moderator}"},
+        timeout=30,
     )
     assert asked.status_code == 200, asked.text
 

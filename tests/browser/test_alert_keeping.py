@@ -62,6 +62,7 @@ def test_the_reminders_link_keeps_the_alert_by_keyboard(
     asked = httpx.post(
         site.url + "/api/v1/alerts",
         json={"email": email, "frequency": "weekly", "theme": ["care-leavers"]},
+        timeout=30,
     )
     assert asked.status_code == 202, asked.text
     context = browser.new_context(viewport=viewport, java_script_enabled=js)

@@ -40,9 +40,11 @@ def published(site: Site, title: str) -> dict[str, str]:
     council = key(site, "--role", "council", "--council", "Leeds City Council")
     leeds = {"Authorization": f"Bearer {council}"}
     moderator = {"Authorization": f"Bearer {key(site, '--role', 'moderator')}"}
-    sent = httpx.post(f"{site.url}/api/v1/submissions", json=make_draft(title=title), headers=leeds)
+    sent = httpx.post(
+        f"{site.url}/api/v1/submissions", json=make_draft(title=title), headers=leeds, timeout=30
+    )
     done = httpx.post(
-        f"{site.url}/api/v1/moderation/{sent.json()['id']}/publish", headers=moderator
+        f"{site.url}/api/v1/moderation/{sent.json()['id']}/publish", headers=moderator, timeout=30
     )
     assert done.status_code == 200, done.text
     record: dict[str, str] = done.json()
@@ -137,6 +139,7 @@ def test_an_officer_is_told_before_a_draft_left_behind_is_replaced(
         f"{site.url}/api/v1/submissions/{record['id']}/amendments",
         json={"summary": NEW_SUMMARY},
         headers={"Authorization": f"Bearer {council}"},
+        timeout=30,
     )
     assert proposed.status_code == 201, proposed.text
     page.goto(f"{site.url}/my/submissions/{record['id']}")
@@ -180,6 +183,7 @@ def test_a_moderator_asks_for_changes_the_officer_resends_then_the_moderator_rej
         f"{site.url}/api/v1/submissions/{record['id']}/amendments",
         json={"summary": NEW_SUMMARY},
         headers={"Authorization": f"Bearer {leeds}"},
+        timeout=30,
     )
     assert sent.status_code == 201, sent.text
 

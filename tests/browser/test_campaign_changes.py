@@ -115,11 +115,12 @@ def test_an_admin_changes_a_campaign_case_study_and_a_moderator_publishes_it(
     amendment = re.findall(r"/moderation/amendments/(\d+)", review_link)[0]
     admin_key = {"Authorization": f"Bearer {key(site, '--role', 'admin')}"}
     url = f"{site.url}/api/v1/amendments/{amendment}"
-    version = httpx.get(url, headers=admin_key).headers["etag"]
+    version = httpx.get(url, headers=admin_key, timeout=30).headers["etag"]
     moved = httpx.patch(
         url,
         json={"programme": "Family Toolbox Alliance"},
         headers={**admin_key, "If-Match": version},
+        timeout=30,
     )
     assert moved.status_code == 200, moved.text
     page.goto(changes_url)

@@ -49,7 +49,10 @@ class Council:
 
     def submit(self, **fields: Any) -> dict[str, Any]:
         sent = httpx.post(
-            f"{self.url}/api/v1/submissions", json=make_draft(**fields), headers=self.headers
+            f"{self.url}/api/v1/submissions",
+            json=make_draft(**fields),
+            headers=self.headers,
+            timeout=30,
         )
         assert sent.status_code == 201, sent.text
         record: dict[str, Any] = sent.json()
@@ -58,7 +61,7 @@ class Council:
     def amend(self, record_id: int, version: int, **fields: Any) -> None:
         headers = {**self.headers, "If-Match": f'"{version}"'}
         done = httpx.patch(
-            f"{self.url}/api/v1/submissions/{record_id}", json=fields, headers=headers
+            f"{self.url}/api/v1/submissions/{record_id}", json=fields, headers=headers, timeout=30
         )
         assert done.status_code == 200, done.text
 
@@ -167,7 +170,7 @@ def test_a_decision_on_a_version_that_changed_is_not_applied(site: Site, browser
     page.keyboard.press("Enter")
     expect(page.locator(".diff-text ins").filter(has_text="crèche")).to_be_visible()
     expect(page.locator(".status-tag").first).to_have_text("Waiting for review")
-    assert httpx.get(f"{site.url}/case-studies/{record['slug']}").status_code == 404
+    assert httpx.get(f"{site.url}/case-studies/{record['slug']}", timeout=30).status_code == 404
     page.context.close()
 
 
@@ -176,7 +179,7 @@ def test_coverage_searches_keys_and_embeds_pass_axe(
     site: Site, browser: Browser, size: str
 ) -> None:
     for query in ("fostering", "care leavers", "zzz nothing here"):
-        httpx.get(f"{site.url}/api/v1/search", params={"q": query})
+        httpx.get(f"{site.url}/api/v1/search", params={"q": query}, timeout=30)
     key(site, "--role", "council", "--council", "City of York Council", "--label", "York's CRM")
     page = sign_in_moderator(site, browser, f"{size}.viewer@campaign.example", size, True)
     for path, heading in (

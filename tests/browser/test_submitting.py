@@ -158,9 +158,14 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     key = operator(site, "keys", "create", "--role", "council", "--council", "Leeds City Council")
     moderator = operator(site, "keys", "create", "--role", "moderator").strip().splitlines()[-1]
     leeds = {"Authorization": f"Bearer {key.strip().splitlines()[-1]}"}
-    sent = httpx.post(f"{site.url}/api/v1/submissions", json=make_draft(), headers=leeds)
+    sent = httpx.post(
+        f"{site.url}/api/v1/submissions", json=make_draft(), headers=leeds, timeout=30
+    )
     other = httpx.post(
-        f"{site.url}/api/v1/submissions", json=make_draft(title="Second hub"), headers=leeds
+        f"{site.url}/api/v1/submissions",
+        json=make_draft(title="Second hub"),
+        headers=leeds,
+        timeout=30,
     )
     record, second = sent.json()["id"], other.json()["id"]
     message = "Please say how many carers the hub supported."
@@ -168,6 +173,7 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
         f"{site.url}/api/v1/moderation/{record}/request-changes",
         json={"message": message},
         headers={"Authorization": f"Bearer {moderator}"},
+        timeout=30,
     )
     assert asked.status_code == 200, asked.text
     link = link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email))

@@ -60,7 +60,9 @@ def mail_env(smtp: SmtpServer, url: str, tmp: Path, **more: str) -> dict[str, st
 def subscribe(base: str, smtp: SmtpServer, email: str) -> None:
     """Ask for an alert and follow the confirmation link, as a person would."""
     asked = httpx.post(
-        f"{base}/api/v1/alerts", json={"email": email, "frequency": "immediate", **SEARCH}
+        f"{base}/api/v1/alerts",
+        json={"email": email, "frequency": "immediate", **SEARCH},
+        timeout=30,
     )
     assert asked.status_code == 202, asked.text
     mail = smtp.inbox.wait_for(lambda m: m["To"] == email and "Confirm" in m["Subject"])
@@ -69,7 +71,7 @@ def subscribe(base: str, smtp: SmtpServer, email: str) -> None:
     done = httpx.post(
         f"{base}/alerts/confirm",
         data={"token": unquote(found.group(1))},
-        headers={"Sec-Fetch-Site": "same-origin"},  # as a browser says of our own form
+        headers={"Sec-Fetch-Site": "same-origin"},  # as a browser says of our own form, timeout=30
     )
     assert "Your email alert is set up" in done.text
 
@@ -82,11 +84,15 @@ def publish(base: str, url: str, title: str) -> None:
     engine.dispose()
     draft = make_draft(title=title, themes=["care-leavers"], age_bands=["16-25"])
     record = httpx.post(
-        f"{base}/api/v1/submissions", json=draft, headers={"Authorization": f"Bearer {council}"}
+        f"{base}/api/v1/submissions",
+        json=draft,
+        headers={"Authorization": f"Bearer {council}"},
+        timeout=30,
     ).json()
     published = httpx.post(
         f"{base}/api/v1/moderation/{record['id']}/publish",
         headers={"Authorization": f"Bearer {moderator}"},
+        timeout=30,
     )
     assert published.status_code == 200, published.text
 

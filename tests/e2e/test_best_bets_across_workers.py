@@ -69,12 +69,15 @@ def test_a_pin_is_in_every_answer_once_saved_and_gone_once_removed(
     base, key = two_workers
     moderator = {"Authorization": f"Bearer {key}"}
     # Both workers have answered these searches (and kept the pages) before the pin.
-    before = httpx.get(f"{base}/api/v1/search", params=WIDGET)
+    before = httpx.get(f"{base}/api/v1/search", params=WIDGET, timeout=30)
     assert asked(base, widget_pinned) == 0
     assert asked(base, frame_pinned) == 0
 
     made = httpx.post(
-        f"{base}/api/v1/best-bets", json={"query": QUERY, "slug": PINNED}, headers=moderator
+        f"{base}/api/v1/best-bets",
+        json={"query": QUERY, "slug": PINNED},
+        headers=moderator,
+        timeout=30,
     )
     assert made.status_code == 201, made.text
     assert asked(base, widget_pinned) == ASKS
@@ -82,6 +85,6 @@ def test_a_pin_is_in_every_answer_once_saved_and_gone_once_removed(
     # A widget that kept the page from before the pin is not told it is unchanged.
     assert asked(base, lambda c: widget_pinned(c, before.headers["ETag"])) == ASKS
 
-    httpx.delete(made.json()["url"], headers=moderator).raise_for_status()
+    httpx.delete(made.json()["url"], headers=moderator, timeout=30).raise_for_status()
     assert asked(base, widget_pinned) == 0
     assert asked(base, frame_pinned) == 0

@@ -27,7 +27,7 @@ def keys(tmp: Path) -> tuple[str, str]:
 
 
 def found(base: str, q: str) -> int:
-    total: int = httpx.get(f"{base}/api/v1/search", params={"q": q}).json()["total"]
+    total: int = httpx.get(f"{base}/api/v1/search", params={"q": q}, timeout=30).json()["total"]
     return total
 
 
@@ -45,22 +45,27 @@ def test_a_crash_after_the_commit_loses_nothing(
         council, moderator = keys(tmp_path)
         draft = make_draft(title="Wombat crash-safe hub")
         record = httpx.post(
-            f"{base}/api/v1/submissions", json=draft, headers={"Authorization": f"Bearer {council}"}
+            f"{base}/api/v1/submissions",
+            json=draft,
+            headers={"Authorization": f"Bearer {council}"},
+            timeout=30,
         ).json()
         with pytest.raises(httpx.TransportError):  # the process is killed mid-request
             httpx.post(
                 f"{base}/api/v1/moderation/{record['id']}/publish",
                 headers={"Authorization": f"Bearer {moderator}"},
+                timeout=30,
             )
     # Restarted on the same store and index, without the failpoint: the commit stood, and the
     # index catches up from the change log before the service answers.
     with service(tmp_path, {"RATE_LIMIT": "off"}) as base:
         assert found(base, "wombat") == 1
-        ready = httpx.get(f"{base}/readyz").json()
+        ready = httpx.get(f"{base}/readyz", timeout=30).json()
         assert ready["index"]["pending_changes"] == 0
         status = httpx.get(
             f"{base}/api/v1/submissions/{record['id']}",
             headers={"Authorization": f"Bearer {council}"},
+            timeout=30,
         ).json()["status"]
         assert status == "published"
 
@@ -74,11 +79,12 @@ def test_an_index_deleted_under_a_running_service_is_rebuilt(
         before = found(base, "fostering")
         assert before > 0
         shutil.rmtree(tmp_path / "index")
-        # A poll: the rebuild takes seconds alone, over 20 s on a loaded machine. One client
-        # for it: httpx.get makes a client per call (~50 ms of CPU), hundreds a poll.
-        deadline = time.monotonic() + 90
+        # A poll: the rebuild takes seconds alone, over 20 s on a loaded machine, and 90 s were
+        # not enough at a load of 16-19. One client for it: httpx.get makes a client per call
+        # (~50 ms of CPU), hundreds a poll.
+        deadline = time.monotonic() + 300
         codes = set()
-        with httpx.Client(base_url=base) as poll:
+        with httpx.Client(base_url=base, timeout=30) as poll:
             while time.monotonic() < deadline:
                 response = poll.get("/api/v1/search", params={"q": "fostering"})
                 codes.add(response.status_code)
@@ -88,4 +94,4 @@ def test_an_index_deleted_under_a_running_service_is_rebuilt(
         assert codes <= {200, 503}
         assert (tmp_path / "index" / "CURRENT").exists()
         assert found(base, "fostering") == before
-        assert httpx.get(f"{base}/readyz").status_code == 200
+        assert httpx.get(f"{base}/readyz", timeout=30).status_code == 200

@@ -1,9 +1,13 @@
 """Hostile clients against a real uvicorn: slow partial requests, huge headers, deeply nested
-JSON, invalid UTF-8. Each is refused cleanly, and the service keeps answering everyone else."""
+JSON, invalid UTF-8. Each is refused cleanly, and the service keeps answering everyone else.
+
+No wall-clock bound: CI runs at a load of about 10, where an ordinary search has taken seconds.
+"Keeps answering" is that a search is answered (within a generous client timeout); "not
+blocked" is that it is answered while the slow clients are still held, which a server that
+served them in turn could not do."""
 
 import json
 import socket
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -13,17 +17,20 @@ from testkit.servers import service
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.e2e
+HELD = 300  # seconds the module's server waits for a request to arrive in full
+ANSWER_WITHIN = 60  # seconds a search may take (a loaded machine) before the client gives up
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare) -> Iterator[str]:
-    with service(
-        tmp_path_factory.mktemp("hostile"), {"RATE_LIMIT": "off"}, prepare=seeded_server
-    ) as url:
+    # Slow clients are held for HELD seconds (REQUEST_TIMEOUT_SECONDS): far longer than any
+    # search here may take, so that none is cut off while a search is still being answered.
+    env = {"RATE_LIMIT": "off", "REQUEST_TIMEOUT_SECONDS": str(HELD)}
+    with service(tmp_path_factory.mktemp("hostile"), env, prepare=seeded_server) as url:
         yield url
 
 
-def raw(base: str, data: bytes, timeout: float = 10) -> bytes:
+def raw(base: str, data: bytes, timeout: float = ANSWER_WITHIN) -> bytes:
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=timeout) as sock:
         sock.sendall(data)
@@ -36,12 +43,22 @@ def raw(base: str, data: bytes, timeout: float = 10) -> bytes:
         return b"".join(chunks)
 
 
-def answers(base: str) -> float:
-    """Seconds a normal search takes (and that it succeeds)."""
-    started = time.monotonic()
-    response = httpx.get(f"{base}/api/v1/search", params={"q": "fostering"}, timeout=10)
-    assert response.status_code == 200
-    return time.monotonic() - started
+def answers(base: str) -> bool:
+    """Whether a normal search is answered, within ANSWER_WITHIN."""
+    response = httpx.get(f"{base}/api/v1/search", params={"q": "fostering"}, timeout=ANSWER_WITHIN)
+    return response.status_code == 200
+
+
+def held(sock: socket.socket) -> bool:
+    """Whether the server still holds the connection: nothing sent back, not closed."""
+    sock.settimeout(0)  # look, without waiting
+    try:
+        sock.recv(1, socket.MSG_PEEK)
+    except BlockingIOError:
+        return True  # nothing to read yet
+    except OSError:  # reset
+        return False
+    return False  # an answer, or closed
 
 
 def test_slow_partial_requests_do_not_block_others(base: str) -> None:
@@ -54,11 +71,13 @@ def test_slow_partial_requests_do_not_block_others(base: str) -> None:
             slow.append(sock)
         for sock in slow:
             sock.sendall(b"a")  # still talking, never finishing
-        assert answers(base) < 2
+        assert answers(base)
+        # Answered while every slow one is still held: not after they were cut off.
+        assert all(held(sock) for sock in slow)
     finally:
         for sock in slow:
             sock.close()
-    assert answers(base) < 2
+    assert answers(base)
 
 
 def test_huge_headers_are_refused(base: str) -> None:
@@ -66,7 +85,7 @@ def test_huge_headers_are_refused(base: str) -> None:
         base, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 200_000 + b"\r\n\r\n"
     )
     assert reply == b"" or reply.split(b" ")[1][:1] == b"4"
-    assert answers(base) < 2
+    assert answers(base)
 
 
 @pytest.mark.parametrize(
@@ -85,11 +104,12 @@ def test_unreadable_bodies_are_4xx_problems(base: str, body: bytes) -> None:
         f"{base}/api/v1/submissions/suggest-tags",
         content=body,
         headers={"Content-Type": "application/json", "Authorization": "Bearer bf_nobody"},
+        timeout=30,
     )
     assert 400 <= response.status_code < 500
     assert response.headers["content-type"] == "application/problem+json"
     assert json.loads(response.content)["detail"]
-    assert answers(base) < 2
+    assert answers(base)
 
 
 @pytest.mark.parametrize(
@@ -108,7 +128,7 @@ def test_odd_bytes_in_the_url_never_cause_a_server_error(base: str, target: byte
     )
     status = int(reply.split(b" ")[1])
     assert status < 500
-    assert answers(base) < 2
+    assert answers(base)
 
 
 def test_a_request_body_larger_than_the_limit_is_refused_early(base: str) -> None:
@@ -116,6 +136,5 @@ def test_a_request_body_larger_than_the_limit_is_refused_early(base: str) -> Non
         base,
         b"POST /api/v1/submissions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         b"Content-Type: application/json\r\nContent-Length: 50000000\r\n\r\n{",
-        timeout=5,
-    )
+    )  # the body never comes: a server that waited for it would hold this for HELD seconds
     assert reply.split(b" ")[1] == b"413"
