@@ -5,8 +5,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, mailing
+from tests.api.conftest import Keys, auth, submit
 from tests.api.test_lay_language import searched, slugs
 from tests.api.test_people_and_forms import signed_in
 
@@ -106,3 +108,23 @@ def test_the_curation_pages_name_who_did_each_thing_by_address(
         shown = moderator.get(page).text
         assert "moderator@campaign.example (moderator)" in shown, page
         assert "moderator user" not in shown, page
+
+
+def test_a_pin_whose_case_study_was_unpublished_says_so_without_a_dead_link(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft(title="Quokka foster carers' hub")).json()
+    live = f"/api/v1/moderation/{record['id']}"
+    assert client.post(f"{live}/publish", headers=auth(keys.moderator)).status_code == 200
+    moderator.get("/moderation/best-bets")
+    pin = {"query": "foster carers", "slug": record["slug"], "match": "exact"}
+    assert moderator.submit("/moderation/best-bets", pin).status_code == 303
+    link = f'<a href="/case-studies/{record["slug"]}">'
+    assert link in moderator.get("/moderation/best-bets").text
+    gone = client.post(
+        f"{live}/unpublish", json={"reason": "Wrong council."}, headers=auth(keys.moderator)
+    )
+    assert gone.status_code == 200, gone.text
+    page = moderator.get("/moderation/best-bets").text
+    assert link not in page  # its page is a 404 now
+    assert f"{record['slug']} <span" in page and "no longer published" in page
