@@ -94,7 +94,7 @@ def problem(
 
         return templates.TemplateResponse(
             request,
-            "error.html",
+            "embed_error.html" if request.url.path == "/embed" else "error.html",
             {"status": status, "title": title, "detail": detail},
             status_code=status,
             headers=headers,

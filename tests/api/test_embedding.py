@@ -57,6 +57,30 @@ def test_the_embed_page_is_compact_and_frameable_only_by_allowed_origins(
     assert allowing.get("/embed?limit=21").status_code == 422
 
 
+def test_a_bad_embed_address_is_a_small_page_the_host_s_frame_may_show(
+    allowing: TestClient,
+) -> None:
+    """Inside a partner's frame, not the whole site's error page with its header and search:
+    the frame's own page, saying what is wrong for the website's owner, framed as the embed
+    page is, with a way out to the whole search."""
+    for address, said in [
+        ("/embed?limit=abc", "limit"),
+        ("/embed?limit=21", "limit"),
+        ("/embed?published_from=banana", "published_from"),
+    ]:
+        page = allowing.get(address, headers={"Accept": "text/html"})
+        assert page.status_code == 422, address
+        assert page.headers["content-type"].startswith("text/html")
+        assert f"frame-ancestors 'self' {HOST}" in page.headers["content-security-policy"]
+        assert '<link rel="stylesheet" href="/static/embed.css">' in page.text
+        assert "These case studies cannot be shown" in page.text
+        assert said in page.text and "The website's owner can correct it." in page.text
+        assert '<a href="/" target="_top">Search all case studies</a>' in page.text
+        assert 'role="search"' not in page.text  # not the site's page
+    elsewhere = allowing.get("/?published_from=banana&x=1", headers={"Accept": "text/html"})
+    assert "embed.css" not in elsewhere.text
+
+
 def test_embed_links_open_in_place_of_the_host_page(allowing: TestClient) -> None:
     page = allowing.get("/embed?limit=2").text
     targets = re.findall(r'<a href="[^"]*"( target="[^"]*")?', page)

@@ -7,6 +7,7 @@ copies and previews; axe finds nothing."""
 
 import contextlib
 import html
+import os
 import re
 import socket
 import time
@@ -31,7 +32,7 @@ from app.store import embed_origins
 from app.store.db import make_engine
 from app.store.keys import create_key
 from testkit.servers import free_port, service, static_site
-from tests.browser.checks import check, tab_to
+from tests.browser.checks import check, shoot, tab_to
 from tests.browser.mail_site import Site, mail_site, sign_in_moderator
 from tests.seeded import ServerPrepare
 from tests.waiting import eventually
@@ -75,6 +76,10 @@ def host_pages(folder: Path, service_url: str) -> None:
         ),
         # An <iframe> pasted by hand, with the script beside it to size it.
         "plain": f"<iframe src='{service_url}/embed?{SEARCH.replace('&', '&amp;')}&amp;limit=11'"
+        " title='Case studies from Bright Futures' style='width: 100%; border: 0'"
+        " height='300'></iframe>",
+        # The same with a mistake in its address.
+        "mistaken": f"<iframe src='{service_url}/embed?limit=abc'"
         " title='Case studies from Bright Futures' style='width: 100%; border: 0'"
         " height='300'></iframe>",
     }
@@ -212,6 +217,33 @@ def test_the_frame_is_as_tall_as_its_content(
     assert sizes["scrollHeight"] <= sizes["clientHeight"]  # nothing scrolls inside
     assert sizes["scrollWidth"] <= sizes["clientWidth"]  # nor sideways
     assert watched.said("error") == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_frame_with_a_mistaken_address_says_so_in_its_own_small_page(
+    sites: Sites, open_page: Callable[..., Watched], width: int
+) -> None:
+    """Not the whole site's error page (its header, its search) inside the campaign's page: the
+    frame's own, sized to it, with a way out to the whole search; axe finds nothing on it."""
+    watched = open_page(width)
+    page = watched.page
+    page.goto(f"{sites.host}/mistaken.html")
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("h1")).to_have_text("These case studies cannot be shown")
+    expect(frame.locator("main")).to_contain_text("The website's owner can correct it.")
+    expect(frame.get_by_role("search")).to_have_count(0)
+    expect(frame.get_by_role("link", name="Search all case studies")).to_be_visible()
+
+    def settled() -> bool:
+        sizes = frame_sizes(page)
+        return sizes["frame"] == pytest.approx(sizes["content"], abs=1)
+
+    assert eventually(settled, every=0.1), frame_sizes(page)
+    shots = os.environ.get("SHOTS_DIR") or sites.folder
+    shoot(page, path=f"{shots}/embed-mistaken-{width}.png", full_page=True)
+    alone = open_page(width).page
+    alone.goto(f"{sites.service}/embed?limit=abc")
+    check(alone, f"{shots}/embed-mistaken-alone-{width}.png")
 
 
 def test_a_frame_link_opens_in_place_of_the_host_page(
