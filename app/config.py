@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     embed_origins: Annotated[list[str], NoDecode] = []
     embed_contact: str = ""
+    campaign_contact: str = ""  # how a council officer asks the campaign team for an account
     max_body_bytes: int = 1_048_576
     rate_limit: str = "120/minute"
     write_rate_limit: str = "30/minute"

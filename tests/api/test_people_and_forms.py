@@ -304,3 +304,30 @@ def test_the_new_pages_carry_the_security_headers(
     assert councils.status_code == 200 and "Keeping children safe" in councils.text
     assert "frame-ancestors 'none'" in councils.headers["content-security-policy"]
     assert '<a href="/councils">For councils</a>' in anyone.get("/").text  # the footer
+    assert "invites you: ask them, giving" in councils.text  # no contact configured
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("contact", "said"),
+    [
+        (
+            "team@brightfutures.example",
+            'email them at <a href="mailto:team@brightfutures.example">',
+        ),
+        ("https://brightfutures.example/contact", 'ask them at <a href="https://brightfutures'),
+        ("javascript:alert(1)", "invites you: ask them, giving"),  # not a link
+    ],
+)
+def test_the_councils_page_names_whom_to_ask_for_an_account(
+    prepare_store: Prepare, settings: Settings, contact: str, said: str
+) -> None:
+    prepare_store(settings, sample_collection())
+    with TestClient(
+        create_app(settings.model_copy(update={"campaign_contact": contact}))
+    ) as client:
+        page = client.get("/sign-in")
+        assert '<a href="/councils">How councils get an account</a>' in page.text
+        councils = client.get("/councils")
+        assert councils.status_code == 200 and said in councils.text
+        assert "javascript:" not in councils.text

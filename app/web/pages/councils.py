@@ -4,6 +4,7 @@ rules in brief, linked from every page's footer."""
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.web.pages.embed import contact_href
 from app.web.pages.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -12,5 +13,10 @@ router = APIRouter(include_in_schema=False)
 @router.get("/councils")
 def for_councils(request: Request) -> Response:
     settings = request.app.state.settings
-    context = {"link_minutes": settings.sign_in_link_minutes}
+    contact: str = settings.campaign_contact
+    context = {
+        "link_minutes": settings.sign_in_link_minutes,
+        "contact": contact,
+        "contact_href": contact_href(contact),
+    }
     return templates.TemplateResponse(request, "councils.html", context)
