@@ -2,6 +2,7 @@
 mail the way a person would: wait for it to arrive, read it, open its link."""
 
 import contextlib
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,11 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from testkit.servers import free_port
+
+# aiosmtpd logs every line of every conversation at INFO ("mail.log"); where a test's app has set
+# the root logger to INFO, a line logged between two tests (a sender's connection closing) went
+# to the run's own output. Its warnings and errors still show.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 LINK = re.compile(r"https?://\S+/sign-in/confirm\?\S+")
 
