@@ -14,7 +14,7 @@ from app.core.content import CaseStudyFile
 from app.core.errors import Forbidden
 from app.core.principals import Principal
 from app.services import amendments, workflow
-from app.services.amendments import AmendmentService, changes_between, live_content
+from app.services.amendments import AmendmentService, live_content
 from app.services.notices import QUIET, CouncilNotices
 from app.services.workflow import CHANGES, OPEN, PUBLISHED, REJECTED, SUBMITTED, Versions
 from app.store import case_studies as store
@@ -86,7 +86,7 @@ class AmendmentDecisions:
         live.warnings = revision.warnings
         live.moderation_message = note
         amendments.close(revision, PUBLISHED, note)
-        changes = changes_between(before, live_content(live))
+        changes = workflow.changes_between(before, live_content(live))
         workflow.event(
             session, live, principal, "amendment_published", SUBMITTED, PUBLISHED, note, changes,
             revision,

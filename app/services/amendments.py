@@ -14,10 +14,8 @@ A case study has at most one open amendment (a unique column, whoever races to o
 
 from typing import Any
 
-from pydantic import ValidationError
-
 from app.core import safeguarding
-from app.core.content import CaseStudyContent, tags_in_their_order
+from app.core.content import CaseStudyContent
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.principals import Principal
 from app.search.index import SearchIndex
@@ -31,33 +29,16 @@ from app.store.db import Session
 from app.store.models import CaseStudy, utcnow
 from app.store.revision_tables import CaseStudyRevision
 
-# Not the council's to change: they follow from the outcomes, the answers and publishing.
-DERIVED = {"slug", "status", "has_measured_outcome", "last_reviewed"}
-
 
 def live_content(row: CaseStudy) -> dict[str, Any]:
-    return store.to_file(row).model_dump(mode="json", exclude=DERIVED)
-
-
-def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: {"from": before.get(name), "to": after.get(name)}
-        for name in after
-        if after.get(name) != before.get(name)
-    }
+    return store.to_file(row).model_dump(mode="json", exclude=workflow.DERIVED)
 
 
 def merged(principal: Principal, current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     """The content with the patch applied, validated as a submission's; Invalid or Forbidden."""
-    try:
-        content = CaseStudyContent.model_validate(
-            {**current, **tags_in_their_order(current, patch)}
-        )
-    except ValidationError as error:
-        raise workflow.invalid(error) from None
-    if principal.role == "council" and not principal.owns(content.council):
-        raise Forbidden(f"This key submits for {principal.council!r}; keep the council field.")
-    return content.model_dump(mode="json", exclude=DERIVED)
+    return workflow.merged(principal, current, patch).model_dump(
+        mode="json", exclude=workflow.DERIVED
+    )
 
 
 def state_of(revision: CaseStudyRevision) -> dict[str, Any]:
@@ -215,7 +196,7 @@ class AmendmentService:
         if not revisions.try_open(session, revision):
             raise _already_open(session, live.id)
         action = "amendment_proposed" if state == SUBMITTED else "update_needed"
-        changes = changes_between(before, content)
+        changes = workflow.changes_between(before, content)
         workflow.event(
             session, live, principal, action, PUBLISHED, PUBLISHED, message, changes, revision
         )
@@ -238,7 +219,7 @@ class AmendmentService:
         if revision.state not in OPEN:
             raise refuse(revision, _closed(revision))
         content = merged(principal, revision.content, patch)
-        changes = changes_between(revision.content, content)
+        changes = workflow.changes_between(revision.content, content)
         before = revision.state
         claim(session, revision, OPEN)
         revision.content = content

@@ -12,7 +12,8 @@ from app.core.marked import marked_markdown, marked_text, with_marks
 from app.core.principals import Principal
 from app.core.submissions import HistoryEvent, TagDraft, TagSuggestion, TagSuggestions
 from app.core.textdiff import FieldDiff, field_diffs
-from app.services.amendments import changes_between, live_content
+from app.services import workflow
+from app.services.amendments import live_content
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
 from app.services.workflow import wrote
@@ -202,7 +203,7 @@ class ReviewService:
         history = self.submissions.history(session, principal, live.id)
         rows = events_store.list_events(session, live.id)
         changes = (
-            changes_between(live_content(live), revision.content)
+            workflow.changes_between(live_content(live), revision.content)
             if revision.open_for is not None
             else council_changes(rows, revision)
         )

@@ -9,9 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
-
-from app.core.content import CaseStudyContent, tags_in_their_order
+from app.core.content import CaseStudyContent
 from app.core.errors import Conflict, Forbidden
 from app.core.principals import Principal
 from app.core.submissions import History, HistoryEvent
@@ -182,24 +180,9 @@ class SubmissionService:
                 f"This submission is {row.status}; only a submitted one or one with changes "
                 "requested can be amended.",
             )
-        # Not the council's to change: has_measured_outcome follows from the outcomes, and
-        # last_reviewed from the "Is this still current?" answers and publishing.
-        derived = {"slug", "status", "has_measured_outcome", "last_reviewed"}
-        current = store.to_file(row).model_dump(exclude=derived)
-        try:
-            content = CaseStudyContent.model_validate(
-                {**current, **tags_in_their_order(current, patch)}
-            )
-        except ValidationError as error:
-            raise workflow.invalid(error) from None
-        if principal.role == "council" and not principal.owns(content.council):
-            raise Forbidden(f"This key submits for {principal.council!r}; keep the council field.")
-        after = content.model_dump(exclude=derived)
-        changes = {
-            name: {"from": current.get(name), "to": after.get(name)}
-            for name in after
-            if after.get(name) != current.get(name)
-        }
+        current = store.to_file(row).model_dump(exclude=workflow.DERIVED)
+        content = workflow.merged(principal, current, patch)
+        changes = workflow.changes_between(current, content.model_dump(exclude=workflow.DERIVED))
         before = row.status
         workflow.claim(session, row, OPEN, SUBMITTED)
         workflow.fill(session, self.index, row, content, patch)

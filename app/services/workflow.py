@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.core import safeguarding
-from app.core.content import CaseStudyContent, CaseStudyFile
+from app.core.content import CaseStudyContent, CaseStudyFile, tags_in_their_order
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.principals import Principal
 from app.core.submissions import SubmissionWarning
@@ -122,6 +122,36 @@ def load(
             current=current(row),
         )
     return row
+
+
+# Not the council's to change: has_measured_outcome follows from the outcomes, last_reviewed
+# from the "Is this still current?" answers and publishing.
+DERIVED = {"slug", "status", "has_measured_outcome", "last_reviewed"}
+
+
+def merged(
+    principal: Principal, current: dict[str, Any], patch: dict[str, Any]
+) -> CaseStudyContent:
+    """A submission's or an amendment's content with a patch applied, validated as a
+    submission's; Invalid, or Forbidden if a council's key moves it to another council."""
+    try:
+        content = CaseStudyContent.model_validate(
+            {**current, **tags_in_their_order(current, patch)}
+        )
+    except ValidationError as error:
+        raise invalid(error) from None
+    if principal.role == "council" and not principal.owns(content.council):
+        raise Forbidden(f"This key submits for {principal.council!r}; keep the council field.")
+    return content
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Each field whose value the change altered, from and to (for the history)."""
+    return {
+        name: {"from": before.get(name), "to": after.get(name)}
+        for name in after
+        if after.get(name) != before.get(name)
+    }
 
 
 def current(row: CaseStudy) -> dict[str, Any]:
