@@ -77,11 +77,22 @@ def suggest_public(page: SuggestPage, origin: str) -> SuggestPagePublic:
     return SuggestPagePublic(q=page.q, suggestions=suggestions)
 
 
+def _safeguarding(record: CaseStudy | CaseStudyRevision) -> Safeguarding:
+    """What the safeguarding check found in a submission or an amendment, and who checked it."""
+    findings = [SafeguardingFinding(**f) for f in record.safeguarding_findings]
+    return Safeguarding(
+        flagged=bool(findings),
+        findings=findings,
+        checked_by=record.safeguarding_checked_by,
+        checked_at=record.safeguarding_checked_at,
+        checked_version=record.safeguarding_checked_version,
+    )
+
+
 def submission_public(row: CaseStudy, base_url: str) -> SubmissionPublic:
     """A submission as its council or a moderator sees it, with its URLs."""
     assert row.id is not None
     content = store.to_file(row).model_dump(exclude={"slug", "status"})
-    findings = [SafeguardingFinding(**f) for f in row.safeguarding_findings]
     return SubmissionPublic.model_construct(
         **content,
         id=row.id,
@@ -90,13 +101,7 @@ def submission_public(row: CaseStudy, base_url: str) -> SubmissionPublic:
         version=row.version,
         owner_council=row.owner_council,
         moderation_message=row.moderation_message,
-        safeguarding=Safeguarding(
-            flagged=bool(findings),
-            findings=findings,
-            checked_by=row.safeguarding_checked_by,
-            checked_at=row.safeguarding_checked_at,
-            checked_version=row.safeguarding_checked_version,
-        ),
+        safeguarding=_safeguarding(row),
         warnings=[SubmissionWarning(**w) for w in row.warnings],
         created_at=row.created_at,
         modified_at=row.modified_at,
@@ -122,7 +127,6 @@ def amendment_public(
 ) -> AmendmentPublic:
     """An amendment as its council or a moderator sees it, with its URLs."""
     assert revision.id is not None and live.id is not None
-    findings = [SafeguardingFinding(**f) for f in revision.safeguarding_findings]
     return AmendmentPublic.model_construct(
         **revision.content,
         has_measured_outcome=bool(revision.content.get("outcomes")),
@@ -134,13 +138,7 @@ def amendment_public(
         base_version=revision.base_version,
         proposed_by=revision.proposed_by,
         moderation_message=revision.moderation_message,
-        safeguarding=Safeguarding(
-            flagged=bool(findings),
-            findings=findings,
-            checked_by=revision.safeguarding_checked_by,
-            checked_at=revision.safeguarding_checked_at,
-            checked_version=revision.safeguarding_checked_version,
-        ),
+        safeguarding=_safeguarding(revision),
         warnings=[SubmissionWarning(**w) for w in revision.warnings],
         created_at=revision.created_at,
         modified_at=revision.modified_at,
