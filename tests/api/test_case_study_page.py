@@ -193,3 +193,17 @@ def test_any_missing_page_speaks_of_case_studies(client: TestClient) -> None:
     main = page.text.split("<footer")[0]
     assert "Page not found" in main and "Search the case studies instead" in main
     assert "/api/v1" not in main and "slug" not in main
+
+
+@pytest.mark.parametrize("path", ["/alerts", "/sign-out"])
+def test_a_form_only_address_opened_in_a_browser_says_what_to_do(
+    client: TestClient, path: str
+) -> None:
+    """A person who reloads after sending the alert form, or follows a copied link, reaches
+    an address that only takes a form: a page that says so in plain words, not the verb."""
+    page = client.get(path, headers=HTML)
+    assert page.status_code == 405 and "POST" in page.headers["allow"]
+    main = page.text.split("<footer")[0]
+    assert "This page cannot be opened on its own" in main
+    assert "Go back to the page with the form" in main and "Search the case studies" in main
+    assert "POST" not in main and "GET" not in main and "Method not allowed" not in main
