@@ -99,6 +99,7 @@ def test_every_form_post_without_its_token_is_refused(client: TestClient, smtp: 
             refused = admin.client.post(path, data=body, follow_redirects=False)
             assert refused.status_code == 403, path
             assert "This form has expired" in refused.text
+            assert "address" not in refused.text.split("<footer")[0]  # a form, not an address
         problem = client.post(path, data={}, headers={"accept": "application/json"})
         assert problem.status_code == 403 and problem.json()["title"] == "This form has expired"
     assert admin.signed_in()  # the refused sign-out changed nothing
