@@ -115,6 +115,10 @@ def test_an_officer_submits_a_case_study_without_help(
     page.keyboard.press("Enter")
 
     page.wait_for_url(re.compile(r"/submit/drafts/\d+#solution$"))
+    # The field, with what it asks still in sight above it (the browser put the field at the
+    # top of the screen and its label and hint above, out of sight).
+    expect(page.locator("#solution")).to_be_focused()
+    expect(page.locator("label[for=solution]")).to_be_in_viewport()
     page.get_by_label("The solution").fill(FIXED)
     if javascript:
         expect(finding).to_have_count(0)
