@@ -139,7 +139,9 @@ def test_user_text_is_escaped_on_pages(client: TestClient) -> None:
 @pytest.mark.parametrize("query", ["q=care", "q=zzzqqq"])
 def test_the_way_to_get_emails_comes_before_the_results(client: TestClient, query: str) -> None:
     html = client.get(f"/?{query}").text
-    link = html.index('<a href="#alerts">Get emails about this search</a>')
+    link = html.index(
+        '<a href="#alerts">Get emails<span class="visually-hidden"> about this search</span></a>'
+    )
     assert link < html.index('class="hits"' if "care" in query else 'class="empty"')
     assert 'id="alerts" class="alert-signup"' in html[link:]
 
