@@ -286,6 +286,24 @@ def test_a_keyboard_on_a_phone_reaches_get_emails_without_passing_every_result(
     assert errors == []
 
 
+@pytest.mark.parametrize("width", [320, 390])
+def test_without_javascript_the_sort_fits_a_phone_on_one_line(
+    site: str, browser: Browser, contexts: list[BrowserContext], width: int
+) -> None:
+    # Its Sort button beside the list broke "Sort by" in two at 390 and pushed the page
+    # sideways at 320: the list narrows instead.
+    page, _ = open_page(
+        browser, contexts, java_script_enabled=False, viewport={"width": width, "height": 800}
+    )
+    page.goto(f"{site}/?q=children")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    label, sort = (page.locator(s).bounding_box() for s in (".sort label", ".apply-sort"))
+    assert label is not None and sort is not None
+    assert label["height"] < 1.5 * 17 * 1.55  # one line of the body's text
+    assert sort["x"] + sort["width"] <= width
+    expect(page.locator("#sort")).to_be_visible()
+
+
 def test_without_javascript_every_control_still_works(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
