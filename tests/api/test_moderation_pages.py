@@ -74,6 +74,9 @@ def test_moderators_land_on_the_queue_oldest_first(
     assert "Safeguarding: 1 found" in page.text
     york = person.get("/moderation?council=City+of+York+Council")
     assert "Second one in" in york.text and "First one in" not in york.text
+    # On a phone the filters wait behind a disclosure that says how many are in use.
+    assert '<summary>Filter <span class="chosen-count">(1 selected)</span></summary>' in page.text
+    assert '<span class="chosen-count">(2 selected)</span>' in york.text
     only_flagged = person.get("/moderation?flagged=yes")
     assert "First one in" in only_flagged.text and "Second one in" not in only_flagged.text
     none = person.get("/moderation?state=published")

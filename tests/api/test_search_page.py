@@ -136,6 +136,16 @@ def test_user_text_is_escaped_on_pages(client: TestClient) -> None:
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
 
 
+@pytest.mark.parametrize("query", ["q=care", "q=zzzqqq"])
+def test_the_way_to_get_emails_comes_before_the_results(client: TestClient, query: str) -> None:
+    html = client.get(f"/?{query}").text
+    link = html.index(
+        '<a href="#alerts">Get emails<span class="visually-hidden"> about this search</span></a>'
+    )
+    assert link < html.index('class="hits"' if "care" in query else 'class="empty"')
+    assert 'id="alerts" class="alert-signup"' in html[link:]
+
+
 def test_every_search_offers_its_feed_and_csv(client: TestClient) -> None:
     html = client.get("/?q=care&region=north-east&sort=title").text
     feed = "/feeds/case-studies.atom?q=care&amp;region=north-east"

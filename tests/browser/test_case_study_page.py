@@ -59,6 +59,22 @@ def test_on_a_phone_the_key_facts_are_on_the_first_screen(
     assert errors == []
 
 
+@pytest.mark.parametrize("context", [{"viewport": PHONE, "is_mobile": True}], indirect=True)
+def test_a_long_source_web_address_wraps_in_the_key_facts(
+    site: str, context: BrowserContext
+) -> None:
+    # "resources.leicestershire.gov.uk" has nowhere to break: the page scrolled sideways at
+    # 390 px, as did 23 other bundled case studies'.
+    page = context.new_page()
+    page.goto(site + "/case-studies/leicestershire-care-leaver-apprenticeships")
+    link = page.locator(".source-link")
+    expect(link).to_have_text("The original account on resources.leicestershire.gov.uk")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    box = link.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    accessible(page)
+
+
 @pytest.mark.parametrize("context", [{"viewport": DESKTOP}], indirect=True)
 def test_on_a_desktop_what_to_read_next_sits_beside_the_story(
     site: str, context: BrowserContext

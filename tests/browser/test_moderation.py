@@ -174,6 +174,43 @@ def test_a_decision_on_a_version_that_changed_is_not_applied(site: Site, browser
     page.context.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_on_a_phone_the_queue_is_on_the_first_screen_and_its_filters_a_tap_away(
+    site: Site, browser: Browser, javascript: bool
+) -> None:
+    """The filters filled a phone's first screen (the first submission was 1,060 px down): they
+    wait behind "Filter", a disclosure that needs no script, and beside the queue at a desk."""
+    Council(site).submit(title="Kinship carers' evenings in Leeds")
+    email = f"phone.queue.{'js' if javascript else 'nojs'}@campaign.example"
+    page = sign_in_moderator(site, browser, email, "phone", javascript)
+    row = page.locator(".queue tbody tr").first
+    expect(row).to_be_visible()
+    assert row.bounding_box()["y"] < 600  # type: ignore[index]
+    expect(page.locator("#state-submitted")).to_be_hidden()
+    if javascript:
+        check(page, f"{site.shots}/phone-queue.png")
+    tab_to(page, "Filter (1 selected)")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator("#state-submitted")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # Changes requested, as well
+    tab_to(page, "Apply filters")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"state=submitted&state=changes_requested"))
+    expect(page.locator(".queue-filter-panel summary")).to_have_text("Filter (2 selected)")
+    expect(page.locator(".queue tbody tr").first).to_be_in_viewport()
+    if javascript:
+        check(page, f"{site.shots}/phone-queue-filtered.png")
+    page.set_viewport_size(SIZES["desk"])  # type: ignore[arg-type]
+    expect(page.locator(".queue-filter-panel summary")).to_be_hidden()
+    expect(page.locator("#state-changes_requested")).to_be_visible()
+    expect(page.locator("#state-changes_requested")).to_be_checked()
+    if javascript:
+        check(page, f"{site.shots}/desk-queue-filtered.png")
+    page.context.close()
+
+
 @pytest.mark.parametrize("size", ["desk", "phone"])
 def test_coverage_searches_keys_and_embeds_pass_axe(
     site: Site, browser: Browser, size: str

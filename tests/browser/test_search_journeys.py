@@ -262,6 +262,48 @@ def test_the_keyboard_passes_the_results_tags_to_the_page_numbers(
     assert errors == []
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_a_keyboard_on_a_phone_reaches_get_emails_without_passing_every_result(
+    site: str, browser: Browser, contexts: list[BrowserContext], javascript: bool
+) -> None:
+    # The sign-up is below ten results and their tags: some sixty Tab presses from the search
+    # box. "Get emails" above the results (as on GOV.UK's finders) takes a keyboard to it.
+    page, errors = open_page(browser, contexts, java_script_enabled=javascript, **PHONE)
+    page.add_init_script(COUNT_FETCHES)
+    page.goto(f"{site}/?q=children")
+    page.locator("#q").focus()
+    tab_to(page, ".subscribe a", limit=14)  # past the closed filter groups without a script
+    link = page.locator(".subscribe a")
+    expect(link).to_have_accessible_name("Get emails about this search")
+    assert link.bounding_box()["height"] >= 24  # type: ignore[index]
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.locator("#alert-email")).to_be_focused()
+    expect(page.locator("#alert-heading")).to_be_in_viewport()
+    if javascript:
+        assert page.evaluate("window.fetches") == 0  # a fragment, not a new search
+        accessible(page)
+    assert errors == []
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_without_javascript_the_sort_fits_a_phone_on_one_line(
+    site: str, browser: Browser, contexts: list[BrowserContext], width: int
+) -> None:
+    # Its Sort button beside the list broke "Sort by" in two at 390 and pushed the page
+    # sideways at 320: the list narrows instead.
+    page, _ = open_page(
+        browser, contexts, java_script_enabled=False, viewport={"width": width, "height": 800}
+    )
+    page.goto(f"{site}/?q=children")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    label, sort = (page.locator(s).bounding_box() for s in (".sort label", ".apply-sort"))
+    assert label is not None and sort is not None
+    assert label["height"] < 1.5 * 17 * 1.55  # one line of the body's text
+    assert sort["x"] + sort["width"] <= width
+    expect(page.locator("#sort")).to_be_visible()
+
+
 def test_without_javascript_every_control_still_works(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:

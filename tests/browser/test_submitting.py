@@ -115,6 +115,10 @@ def test_an_officer_submits_a_case_study_without_help(
     page.keyboard.press("Enter")
 
     page.wait_for_url(re.compile(r"/submit/drafts/\d+#solution$"))
+    # The field, with what it asks still in sight above it (the browser put the field at the
+    # top of the screen and its label and hint above, out of sight).
+    expect(page.locator("#solution")).to_be_focused()
+    expect(page.locator("label[for=solution]")).to_be_in_viewport()
     page.get_by_label("The solution").fill(FIXED)
     if javascript:
         expect(finding).to_have_count(0)
@@ -201,6 +205,20 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the summary's first link takes focus to its field
     assert page.evaluate("document.activeElement.id") == "title"
+    # ...and brings its label, hint and message into view: the browser alone put the field at
+    # the top of the screen and them above it, out of sight (a phone's screen, here).
+    page.set_viewport_size(SIZES["phone"])  # type: ignore[arg-type]
+    summary = page.locator(".error-summary")
+    for link, field, question in (
+        ("Enter the challenge", "#challenge", "label[for=challenge]"),
+        ("Select at least one theme", "#themes", "fieldset:has(#themes) legend"),
+    ):
+        summary.get_by_role("link", name=link).focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(field)).to_be_focused()
+        expect(page.locator(question)).to_be_in_viewport()
+        expect(page.locator(f"{field}-error")).to_be_in_viewport()
+    page.set_viewport_size(SIZES["desk"])  # type: ignore[arg-type]
 
     page.goto(f"{site.url}/my/submissions/{record}")
     expect(page.locator(".inset")).to_contain_text(message)
