@@ -209,11 +209,15 @@ def test_the_queue_and_the_review_page_read_as_sentences(
     record = submit(client, keys.leeds, make_draft(title="Clean hub")).json()["id"]
     queue = " ".join(re.sub(r"<[^>]+>", " ", moderator.get("/moderation").text).split())
     assert "Checks: Nothing found" in queue and "Checks: None" not in queue
+    assert "Waiting since" in queue and "Last changed" not in queue
     review = moderator.get(f"/moderation/submissions/{record}").text
     assert "Each asks you to confirm" in review  # publish, request changes, reject
     assert decide(moderator, record, "publish", 1).status_code == 303
     review = moderator.get(f"/moderation/submissions/{record}").text
     assert "It asks you to confirm" in review and "Each asks" not in review  # unpublish alone
+    published = moderator.get("/moderation?state=published").text
+    assert "Clean hub" in published  # a published case study waits for nobody
+    assert "Last changed" in published and "Waiting since" not in published
 
 
 def test_council_users_get_403_on_every_moderation_page_and_action(
