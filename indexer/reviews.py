@@ -43,7 +43,7 @@ def stale() -> None:
     """The published case studies not checked for REVIEW_STALE_MONTHS, longest first."""
     settings = Settings()
     with _store(settings) as engine, Session(engine) as session:
-        rows = CurrencyChecks(settings).stale(session)
+        _, rows = CurrencyChecks(settings).stale(session)
     table = Table("slug", "last checked", "last asked", "answer")
     for row in rows:
         asked = f"{row.reminded_at:%Y-%m-%d}" if row.reminded_at else "never"

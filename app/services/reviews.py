@@ -210,10 +210,18 @@ class CurrencyChecks:
 
     # -- the stale list ---------------------------------------------------------------------
 
-    def stale(self, session: Session, today: date | None = None) -> list[Stale]:
-        """Published case studies not checked for REVIEW_STALE_MONTHS, longest first."""
+    def stale(
+        self,
+        session: Session,
+        page: int = 1,
+        per_page: int | None = None,
+        today: date | None = None,
+    ) -> tuple[int, list[Stale]]:
+        """How many published case studies were not checked for REVIEW_STALE_MONTHS, and one
+        page of them (all without per_page), the longest unchecked first."""
         cutoff = add_months(today or date.today(), -self.settings.review_stale_months)
-        rows = reviews.list_stale(session, cutoff)
+        offset = (page - 1) * per_page if per_page else 0
+        total, rows = reviews.list_stale(session, cutoff, offset, per_page)
         latest = reviews.latest_reminders(session, (r.id for r in rows if r.id is not None))
         found = []
         for r in rows:
@@ -231,4 +239,4 @@ class CurrencyChecks:
                     r.owner_council is None,
                 )  # fmt: skip
             )
-        return found
+        return total, found

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, or_, select, update
+from sqlmodel import Session, and_, col, func, or_, select, update
 
 from app.core.accounts import REVOKED
 from app.core.names import normal_name
@@ -119,20 +119,28 @@ def answer(session: Session, reminder: ReviewReminder, what: str, now: datetime)
     return True
 
 
-def list_stale(session: Session, checked_by: date) -> list[CaseStudy]:
-    """Published case studies last checked on or before a day (or never known to be), the
-    longest unchecked first.
+def list_stale(
+    session: Session, checked_by: date, offset: int = 0, limit: int | None = None
+) -> tuple[int, list[CaseStudy]]:
+    """How many published case studies were last checked on or before a day (or never known
+    to be), and those from offset (limit of them), the longest unchecked first.
 
     Partial dates compare as text the way their first days compare: "2024" and "2024-01" sort
     before "2024-01-01"."""
     reviewed = col(CaseStudy.last_reviewed)
+    stale = and_(
+        col(CaseStudy.status) == PUBLISHED,
+        or_(reviewed.is_(None), reviewed <= checked_by.isoformat()),
+    )
+    total = session.exec(select(func.count()).select_from(CaseStudy).where(stale)).one()
     query = (
         select(CaseStudy)
-        .where(CaseStudy.status == PUBLISHED)
-        .where(or_(reviewed.is_(None), reviewed <= checked_by.isoformat()))
+        .where(stale)
         .order_by(reviewed.is_not(None), reviewed, col(CaseStudy.title), col(CaseStudy.slug))
+        .offset(offset)
+        .limit(limit)
     )
-    return list(session.exec(query))
+    return int(total), list(session.exec(query))
 
 
 def latest_reminders(session: Session, ids: Iterable[int]) -> dict[int, ReviewReminder]:

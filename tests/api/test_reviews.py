@@ -254,3 +254,26 @@ def test_moderators_see_the_stale_list(client: TestClient, smtp: SmtpServer) -> 
     officer = Person.at(client)
     officer.sign_in(smtp, LEEDS)
     assert officer.get("/moderation/stale").status_code == 403
+
+
+MANY = [make_case_study(slug=f"practice-{n:03d}", title=f"Practice {n:03d}") for n in range(53)]
+
+
+@pytest.mark.parametrize("studies", [MANY], ids=["53 never checked"])
+def test_the_stale_list_comes_a_page_at_a_time(client: TestClient, smtp: SmtpServer) -> None:
+    """A whole collection with no known checks (the bundled one, at first) is one page of 50
+    and a second of 3, not a page a phone scrolls through for tens of thousands of pixels."""
+    invite(client, MODERATOR, "moderator")
+    moderator = Person.at(client)
+    moderator.sign_in(smtp, MODERATOR)
+    first = moderator.get("/moderation/stale").text
+    second = moderator.get("/moderation/stale?page=2").text
+    slugs = [re.findall(r'<a href="/case-studies/([\w-]+)">', page) for page in (first, second)]
+    assert [len(s) for s in slugs] == [50, 3]
+    assert slugs[0] + slugs[1] == [s.slug for s in MANY]  # never checked: by title, in order
+    assert "53 case studies" in first and "page 1 of 2" in first
+    assert 'href="/moderation/stale?page=2" rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="/moderation/stale?page=1" rel="prev"' in second and 'rel="next"' not in second
+    past = moderator.get("/moderation/stale?page=3")
+    assert past.status_code == 200 and "There is no page 3" in past.text
+    assert moderator.get("/moderation/stale?page=0").status_code == 422

@@ -122,9 +122,17 @@ def test_moderators_see_the_stale_list(site: Site, browser: Browser) -> None:
         page.goto(f"{site.url}/moderation/stale")
         expect(page.locator("h1")).to_have_text("Case studies that may be out of date")
         expect(page.locator("tbody tr").first).to_contain_text("Not known")  # never checked first
-        expect(page.locator("tbody")).to_contain_text("no answer yet")  # asked (25 a round)
-        expect(page.locator("tbody")).to_contain_text("Not yet")  # the rest: in later rounds
+        expect(page.locator("tbody")).to_contain_text("Not yet")  # not asked: in later rounds
+        expect(page.locator("tbody tr")).to_have_count(50)  # a page at a time
         fits(page)
         accessible(page)
         shoot(page, path=f"{site.shots}/{size}-7-stale-list.png", full_page=True)
+        # The reminders went to the longest overdue (known checks long ago), listed after
+        # those never known to be checked: the moderator pages on to them.
+        for _ in range(10):
+            if "no answer yet" in page.locator("tbody").inner_text():
+                break
+            page.get_by_role("link", name="Next page").click()
+        expect(page.locator("tbody")).to_contain_text("no answer yet")  # asked (25 a round)
+        fits(page)
         context.close()

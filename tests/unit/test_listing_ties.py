@@ -27,7 +27,9 @@ def test_equal_titles_and_dates_are_listed_by_slug(database_url: str) -> None:
             assert [(slug, title) for slug, title, _ in titles] == [
                 (s, "Kinship hub") for s in sorted(SLUGS)
             ]
-            stale = reviews.list_stale(session, date(2021, 1, 1))
-            assert [row.slug for row in stale] == sorted(SLUGS)
+            total, stale = reviews.list_stale(session, date(2021, 1, 1))
+            assert total == len(SLUGS) and [row.slug for row in stale] == sorted(SLUGS)
+            pages = [reviews.list_stale(session, date(2021, 1, 1), n, 2)[1] for n in (0, 2, 4)]
+            assert [row.slug for page in pages for row in page] == sorted(SLUGS)  # pages agree
     finally:
         engine.dispose()

@@ -1,7 +1,9 @@
 """Moderators' list of case studies that may be out of date: not checked for
 REVIEW_STALE_MONTHS, the longest unchecked first, with each one's latest reminder."""
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app.web.deps import ModeratorUserDep, ReviewsDep, SessionDep, csrf_protect
@@ -9,13 +11,25 @@ from app.web.pages.moderation_nav import render_moderation
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 ANSWERS = {"still_current": "Still current", "needs_update": "Needs an update"}
+PER_PAGE = 50  # every bundled case study is listed at first (none has a known check)
 
 
 @router.get("/moderation/stale")
 def stale_page(
-    request: Request, session: SessionDep, reviews: ReviewsDep, account: ModeratorUserDep
+    request: Request,
+    session: SessionDep,
+    reviews: ReviewsDep,
+    account: ModeratorUserDep,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    rows = reviews.stale(session)
+    total, rows = reviews.stale(session, page, PER_PAGE)
     months = request.app.state.settings.review_stale_months
-    context = {"rows": rows, "months": months, "answers": ANSWERS}
+    context = {
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PER_PAGE)),
+        "months": months,
+        "answers": ANSWERS,
+    }
     return render_moderation(request, "stale.html", "/moderation/stale", context)
