@@ -22,7 +22,7 @@ from app.core.errors import Unavailable
 from app.core.results import Explanation
 from app.search import bits, explain, generations, highlight, ranking, related, semantic, spelling
 from app.search.analysis import warm_stems
-from app.search.postings import Postings
+from app.search.postings import shared_postings
 from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
 from app.search.thesaurus import get_thesaurus
@@ -64,7 +64,7 @@ class SearchIndex:
         self._checked = 0.0
         self.damaged = False  # set when reading fails; the sync thread then rebuilds
         self.version = 0  # grows whenever searches may see something new (cache keys use it)
-        self.postings = Postings()  # shared by successive searchers, per segment
+        self.postings = shared_postings()  # by successive searchers and other indexes
         self.warm_seconds = 0.0  # how long the last rebuild spent reading ahead (benchmarks)
 
     # -- state ------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class SearchIndex:
         with generations.open_searcher(folder, self.schema, SharedIdf()) as searcher:
             if searcher.doc_count() <= semantic.HYBRID_MAX_DOCS:  # above it, never used
                 semantic.model()
-            ranker = ranking.Ranker(searcher, self.postings, prune=False)
+            ranker = ranking.Ranker(searcher, self.postings)
             ranker.warm(TEXT_FIELDS, phrases=get_thesaurus().phrases())
         with contextlib.suppress(ValueError):  # a damaged spelling list: its view will say so
             warm_stems(spelling.read(folder).counts)
@@ -311,7 +311,7 @@ class SearchIndex:
             if view is not None and (target is None or target == view.folder):
                 # No generation on disk (deleted under us): keep serving from the open searcher
                 # until the sync thread has built a new one.
-                if target is None or (not force and self._up_to_date(view)):
+                if target is None or (not force and view.up_to_date()):
                     return
             if target is None:
                 raise IndexUnavailable(f"no index generation in {self.path}")
@@ -334,17 +334,16 @@ class SearchIndex:
         words = spelling.read(folder)
         searcher = generations.open_searcher(folder, self.schema, SharedIdf())
         try:
-            return View(folder, searcher, self.postings, words)
+            view = View(folder, searcher, self.postings, words)
         except BaseException:
             searcher.close()
             raise
-
-    def _up_to_date(self, view: View) -> bool:
-        with view.lock:
-            return bool(view.searcher.up_to_date())
+        self.postings.use(self, {segment.id for segment in view.ranker.segments})
+        return view
 
     def close(self) -> None:
         with self._lock:
             view, self._view = self._view, None
         if view is not None:
             self._retire(view)
+        self.postings.release(self)

@@ -1,10 +1,16 @@
 """Postings read into numpy arrays through Whoosh's internals, and the cache that keeps them.
 
 Segments never change once written (deletions are masked by the caller), so what is read from
-one stays valid until the segment is merged away; cache keys carry the segment id.
+one stays valid until the segment is merged away; cache keys carry the segment's content id
+(content_id). A process's indexes share one cache (shared_postings()): copies of one index (a test's
+seeded store, a restart in-process) share what was read from it, and two different indexes
+never do.
 """
 
+import hashlib
+import os
 import threading
+import weakref
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -37,12 +43,32 @@ WARM_PLACES = 16_000_000
 PLACES_MIN_SHARE = 1 / 10
 
 
+def content_id(reader: Any) -> str:
+    """A segment reader's id for the cache: Whoosh's id for the segment and its files' names,
+    sizes and modification times. Whoosh draws segment ids from the `random` module, which a
+    test (or Hypothesis) may seed, so two indexes can hold segments of one id; a copy of an
+    index (file times kept) has the same content ids. A segment in memory has no files: its
+    id alone (such indexes each keep their own Postings)."""
+    segid: str = reader.segment().segment_id()
+    storage = reader.storage()
+    folder = getattr(getattr(storage, "b", storage), "folder", None)  # b: under a compound file
+    if folder is None:
+        return segid
+    files = sorted(
+        (entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+        for entry in os.scandir(folder)
+        if segid in entry.name
+    )
+    digest = hashlib.blake2b(repr(files).encode(), digest_size=8).hexdigest()
+    return f"{segid}-{digest}"
+
+
 @dataclass(frozen=True)
 class Segment:
     """One segment as a searcher sees it. Whoosh's readers seek and read shared file handles,
     so every read through `reader` holds `lock`, the lock of the searcher that owns it."""
 
-    id: str
+    id: str  # content_id(reader)
     reader: Any
     offset: int  # the segment's first document number in the searcher
     lock: threading.RLock
@@ -74,6 +100,9 @@ class Postings:
         )
         # Only what warm_places read ahead: a word's places in every document of a segment.
         self._places: dict[tuple[str, str, bytes], Places] = {}
+        # The segments each index's current view reads (see use()), and the read-aheads done.
+        self._users: weakref.WeakKeyDictionary[object, frozenset[str]] = weakref.WeakKeyDictionary()
+        self._warmed: set[tuple[tuple[str, ...], Any]] = set()
 
     @property
     def size(self) -> int:
@@ -209,13 +238,47 @@ class Postings:
                 read += len(places)
         return read
 
-    def keep_only(self, segments: set[str]) -> None:
-        """Forget segments that are gone (merged or replaced by a rebuild)."""
+    def first_warm(self, segments: list[Segment], what: Any) -> bool:
+        """Whether a read-ahead (`what`, hashable) of these segments is asked for the first
+        time; it is then noted. A copy of an index started again reads nothing ahead twice."""
+        key = (tuple(segment.id for segment in segments), what)
         with self._lock:
-            _forget(self._terms, segments)
-            _forget(self._lengths, segments)
-            _forget(self._phrases, segments)
-            _forget(self._places, segments)
+            first = key not in self._warmed
+            self._warmed.add(key)
+        return first
+
+    def use(self, user: object, segments: set[str]) -> None:
+        """Note the segments an index (user) now reads, and forget those no index in use
+        reads any more (merged, or replaced by a rebuild)."""
+        with self._lock:
+            self._users[user] = frozenset(segments)
+            live = set().union(*self._users.values())
+            _forget(self._terms, live)
+            _forget(self._lengths, live)
+            _forget(self._phrases, live)
+            _forget(self._places, live)
+            self._warmed = {key for key in self._warmed if live.issuperset(key[0])}
+
+    def release(self, user: object) -> None:
+        """An index is closed: what only it read is forgotten at the next use()."""
+        with self._lock:
+            self._users.pop(user, None)
+
+
+_shared = Postings()
+
+
+def shared_postings() -> Postings:
+    """The process's Postings, which its SearchIndexes share."""
+    return _shared
+
+
+def _new_after_fork() -> None:
+    global _shared  # a forked child starts with its own: the parent's lock may have been held
+    _shared = Postings()
+
+
+os.register_at_fork(after_in_child=_new_after_fork)
 
 
 def _forget(cache: MutableMapping[K, Any], segments: set[str]) -> None:

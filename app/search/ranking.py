@@ -35,7 +35,7 @@ from app.search import arrays
 from app.search.arrays import Dense, Result, Sparse
 from app.search.bm25f import FieldScorer
 from app.search.nodes import Across, Either, Pattern
-from app.search.postings import WARM_PLACES, WARM_POSTINGS, Postings, Segment
+from app.search.postings import WARM_PLACES, WARM_POSTINGS, Postings, Segment, content_id
 from app.search.terms import FieldTerms
 
 __all__ = ["Dense", "Ranker", "Unsupported", "top"]
@@ -69,7 +69,6 @@ class Ranker:
         searcher: Searcher,
         postings: Postings,
         lock: "threading.RLock | None" = None,
-        prune: bool = True,
     ) -> None:
         self.searcher = searcher
         self.postings = postings
@@ -83,7 +82,7 @@ class Ranker:
         )
         # An index with no documents yet reads as one empty reader without a segment.
         self.segments = [
-            Segment(r.segment().segment_id(), r, offset, self.lock)
+            Segment(content_id(r), r, offset, self.lock)
             for r, offset in pairs
             if r.segment() is not None
         ]
@@ -91,8 +90,6 @@ class Ranker:
         self._expanded: dict[tuple[str, int], list[str]] = {}
         self.fields = FieldScorer(self.segments, postings, self.size)
         self.terms = FieldTerms(searcher, self.segments, postings, self.size, self.lock)
-        if prune:
-            postings.keep_only({segment.id for segment in self.segments})
 
     def warm(
         self,
@@ -101,8 +98,12 @@ class Ranker:
         phrases: Iterable[tuple[str, ...]] = (),
     ) -> int:
         """Read field lengths, the commonest words' postings and places, and where each of
-        the phrases occurs in each field; return how many postings."""
+        the phrases occurs in each field, unless the postings were read ahead so for these
+        segments already; return how many postings were read."""
         names = [name for name in fields if name in self.searcher.schema]
+        phrases = tuple(phrases)
+        if not self.postings.first_warm(self.segments, (tuple(names), budget, phrases)):
+            return 0
         read = self.postings.warm(self.segments, names, budget)
         self.postings.warm_places(self.segments, names, WARM_PLACES)
         weights = dict.fromkeys(names, 1.0)

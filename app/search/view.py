@@ -106,6 +106,11 @@ class View:
         with self.lock:
             self.searcher.close()
 
+    def up_to_date(self) -> bool:
+        """Whether the searcher has every commit to its generation."""
+        with self.lock:
+            return bool(self.searcher.up_to_date())
+
     @functools.cached_property
     def catalogue(self) -> Catalogue:
         # In slug order: suggestions of equal titles keep the same one whatever the numbering.

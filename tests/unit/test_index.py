@@ -1,5 +1,6 @@
 """SearchIndex on a real Whoosh index in tmp_path: rebuild, swap, apply, facets."""
 
+import random
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,6 +74,43 @@ def test_apply_upserts_and_deletes(tmp_path: Path, index: SearchIndex) -> None:
     query = QueryBuilder(index.schema).build("fostering")
     hits = index.search(query, Filters(), "relevance", 0, 10)
     assert hits.slugs == ["new-one"]
+
+
+def test_two_indexes_each_find_their_own_under_one_segment_id(tmp_path: Path) -> None:
+    """A process's indexes share what was read from their segments (copies of one index read
+    it once), and Whoosh draws segment ids from `random`, which a test may seed: two indexes
+    built after one seed hold a segment of one id, and each still finds its own case studies,
+    ranked by its own statistics."""
+    first, second = SearchIndex(tmp_path / "first"), SearchIndex(tmp_path / "second")
+    try:
+        random.seed(14)
+        first.rebuild(
+            [
+                document(slug="first-plain", title="Family help at home"),
+                document(slug="first-quokka", title="Quokka groups for parents"),
+            ],
+            change_id=1,
+        )
+        random.seed(14)
+        second.rebuild(
+            [
+                document(slug="second-quokka", title="Quokka quokka circles for carers"),
+                document(slug="second-plain", title="Family help at school"),
+                document(slug="second-more", title="A quokka walk"),
+            ],
+            change_id=1,
+        )
+        folders = [index.generation() for index in (first, second)]
+        assert folders[0] and folders[1]
+        segment_files = [{p.name for p in folder.glob("*.seg")} for folder in folders]
+        assert segment_files[0] == segment_files[1]  # one segment id: what this test is about
+        query = QueryBuilder(first.schema).build("quokka")
+        assert first.search(query, Filters(), "relevance", 0, 10).slugs == ["first-quokka"]
+        found = second.search(query, Filters(), "relevance", 0, 10).slugs
+        assert found == ["second-quokka", "second-more"]
+    finally:
+        first.close()
+        second.close()
 
 
 def test_facets_count_matches_before_their_own_filter(tmp_path: Path, index: SearchIndex) -> None:
