@@ -405,8 +405,11 @@ def test_every_moderation_page_keeps_the_bar_and_marks_itself(moderator: Person)
     hrefs = re.findall(r'href="([^"]+)"', _bar(moderator.get("/moderation").text))
     assert "/moderation/stale" in hrefs
     for href in hrefs:
-        bar = _bar(moderator.get(href).text)
+        page = moderator.get(href).text
+        bar = _bar(page)
         assert f'<a href="{href}" aria-current="page">' in bar, href
+        # Each page once: the account bar above does not repeat the moderation bar's links.
+        assert page.count('href="/people"') == 1, href
 
 
 def _bar(html: str) -> str:
