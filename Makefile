@@ -16,12 +16,13 @@ run: $(STAMP)  ## serve the bundled collection on SQLite at http://127.0.0.1:800
 
 # Three workers on two cores: the browser and end-to-end tests mostly wait on their servers and
 # Chromium. Each module of tests/e2e and tests/browser stays on one worker (tests/conftest.py).
-# `make test WORKERS=n` for another count (WORKERS=0 runs in one process).
+# `make test WORKERS=n` for another count (WORKERS=0 runs in one process). The 15 slowest tests
+# are listed at the end of every run, so a test that grows costly shows in CI's output (docs/suite.md).
 WORKERS ?= 3
 
 test: $(STAMP)  ## the whole suite: unit, API, end-to-end and browser (installs Debian's chromium if missing)
 	bash .ci/system-packages
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=15
 
 lint: $(STAMP)  ## ruff, and the layer contract (docs/architecture.md) with import-linter
 	$(VENV)/bin/ruff check .
