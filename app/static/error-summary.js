@@ -2,6 +2,7 @@
 // into view (or, for a group of checkboxes or radios, the group's question), with the hint and
 // the error message beneath it. The browser alone scrolls the field to the top of the screen
 // and leaves them above it, out of sight. Without this script the links still go to their fields.
+// A tag group's link goes to the group itself (its fieldset takes focus, the question on top).
 (() => {
   "use strict";
   document.addEventListener("click", (event) => {

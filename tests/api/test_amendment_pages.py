@@ -61,6 +61,8 @@ def test_a_closed_amendments_review_says_what_happened_and_offers_no_decision(
     facts = text(page.text)
     assert "stays public until you publish" not in facts
     assert outcome in facts and "No decision is open" in facts
+    public = f'<a href="/case-studies/{live["slug"]}">{live["title"]}</a>'  # its name, not its path
+    assert public in page.text and ">/case-studies/" not in page.text
     assert 'action="/moderation/amendments/' not in page.text  # no decision's form
     changed = section(page.text, "diff-heading")
     assert "Summary" in changed and "quokka" in changed
@@ -77,11 +79,17 @@ def test_an_open_amendments_review_still_offers_its_decisions(
     client: TestClient, keys: Keys, moderator: Person
 ) -> None:
     live = published(client, keys)
-    amendment = propose(client, keys.leeds, live, {"summary": NEW_SUMMARY}).json()
+    changes = {"summary": NEW_SUMMARY, "title": "Kinship hub, renamed"}
+    amendment = propose(client, keys.leeds, live, changes).json()
     page = moderator.get(f"/moderation/amendments/{amendment['id']}")
     assert "stays public until you publish these changes" in text(page.text)
+    # The link to the public page says where it goes: the title published there, not the path
+    # (nor the changes' new title, in the heading).
+    public = f'<a href="/case-studies/{live["slug"]}">{live["title"]}</a> stays public'
+    assert public in page.text and ">/case-studies/" not in page.text
+    assert "<h1>Kinship hub, renamed</h1>" in page.text
     assert "Decide on version 1 of these changes" in text(page.text)
-    assert "change 1 field" in section(page.text, "diff-heading")
+    assert "change 2 fields" in section(page.text, "diff-heading")
     confirm = text(moderator.get(f"/moderation/amendments/{amendment['id']}/reject?version=1").text)
     assert "Version of the changes you reviewed 1" in confirm
     assert "State of the changes now Waiting for review" in confirm

@@ -101,11 +101,17 @@ def test_an_officer_drafts_sees_the_finding_fixes_it_and_submits(
     leeds.get(f"/submit/drafts/{number}")
     incomplete = post(leeds, f"/submit/drafts/{number}", {"title": "Mentors", "action": "continue"})
     assert incomplete.status_code == 422 and "There is a problem" in incomplete.text
-    for field, message in (("summary", "Enter a summary"), ("challenge", "Enter the challenge"),
-                           ("region", "Select the region"),
-                           ("priority_areas", "Select at least one priority area")):  # fmt: skip
+    for field, message in {
+        "summary": "Enter a summary",
+        "challenge": "Enter the challenge",
+        "region": "Select the region",
+        "priority_areas-group": "Select at least one priority area",
+    }.items():
         assert f'<a href="#{field}">{message}</a>' in incomplete.text
         assert f'id="{field}"' in incomplete.text  # the link lands on the field
+    # A tag group's link lands on the group, which takes focus with its question on top (its
+    # first box is past the tags the text suggests, out of sight below the question).
+    assert '<fieldset class="fieldset" id="priority_areas-group" tabindex="-1"' in incomplete.text
 
     complete = post(leeds, f"/submit/drafts/{number}", form(solution=FLAGGED, action="continue"))
     assert complete.headers["location"] == f"/submit/drafts/{number}/check"
@@ -114,6 +120,10 @@ def test_an_officer_drafts_sees_the_finding_fixes_it_and_submits(
     assert 'title="This names someone next to their age.' in check.text
     assert ">Chloe, 15, was missing school.</mark> The hub found her a mentor." in check.text
     assert "found 1 passage to look at" in check.text
+    for kind, words in (("priority_areas", "priority areas"), ("age_bands", "ages"),
+                        ("themes", "themes")):  # fmt: skip
+        link = f'href="/submit/drafts/{number}#{kind}-group">Change'
+        assert f'{link}<span class="visually-hidden"> {words}<' in check.text  # not its first box
 
     leeds.get(f"/submit/drafts/{number}")
     post(leeds, f"/submit/drafts/{number}", form(action="continue"))  # fixed

@@ -75,6 +75,7 @@ def test_the_results_page_form_works_at_390_px_without_javascript(
     shoot(page, path=site.shots / "alerts-manage-390-nojs.png", full_page=True)
     page.get_by_role("button", name="Stop emails about Care leavers, ages 16–25").click()
     expect(page.locator(".banner")).to_contain_text("1 alert stopped")
+    expect(page.locator(".banner")).to_be_focused()  # so it is read out, without a script
     expect(page.locator("main")).to_contain_text("This address gets no email alerts from us")
     context.close()
 
@@ -116,6 +117,12 @@ def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
     page.get_by_role("link", name="see and stop your alerts").click()
     accessible(page)
     shoot(page, path=site.shots / f"alerts-manage-{width}.png", full_page=True)
+    # Stopping it says so where focus is: the page came back with focus at its top before.
+    page.get_by_role("button", name="Stop emails about Care leavers, ages 16–25").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_have_text("1 alert stopped")
+    expect(page.get_by_role("alert")).to_be_focused()
+    accessible(page)
     page.goto(site.url + "/alerts/manage?token=broken")
     expect(page.locator("h1")).to_have_text("This link does not work")
     accessible(page)

@@ -108,6 +108,11 @@ def test_an_officer_changes_a_published_case_study_and_a_moderator_publishes_the
     page.wait_for_url(re.compile(r"/moderation/amendments/\d+$"))
     expect(page.locator(".diff-text ins").filter(has_text="quokka")).to_be_visible()
     expect(page.locator(".review-facts")).to_contain_text("stays public until you publish")
+    # The link to the published version says where it goes: its title, not its path.
+    expect(page.locator(".review-facts a")).to_have_text(title)
+    expect(page.locator(".review-facts a")).to_have_attribute(
+        "href", f"/case-studies/{record['slug']}"
+    )
     check(page, f"{shot}-7-review.png", javascript)
     press(page, "Publish")
     page.wait_for_url(re.compile(r"/moderation/amendments/\d+/publish\?version=1$"))

@@ -191,6 +191,8 @@ def test_on_a_phone_the_queue_is_on_the_first_screen_and_its_filters_a_tap_away(
         check(page, f"{site.shots}/phone-queue.png")
     tab_to(page, "Filter (1 selected)")
     page.keyboard.press("Enter")
+    said = page.locator(".queue-filter-panel")  # "Filter" once: not the panel's heading again
+    assert re.findall(r"\bFilter\b", said.inner_text()) == ["Filter"]
     page.keyboard.press("Tab")
     expect(page.locator("#state-submitted")).to_be_focused()
     page.keyboard.press("Tab")
@@ -204,6 +206,8 @@ def test_on_a_phone_the_queue_is_on_the_first_screen_and_its_filters_a_tap_away(
         check(page, f"{site.shots}/phone-queue-filtered.png")
     page.set_viewport_size(SIZES["desk"])  # type: ignore[arg-type]
     expect(page.locator(".queue-filter-panel summary")).to_be_hidden()
+    expect(page.locator("#filter-heading")).to_be_visible()  # the panel's heading says it
+    assert re.findall(r"\bFilter\b", said.inner_text()) == ["Filter"]
     expect(page.locator("#state-changes_requested")).to_be_visible()
     expect(page.locator("#state-changes_requested")).to_be_checked()
     if javascript:

@@ -127,6 +127,20 @@ def test_an_officer_submits_a_case_study_without_help(
     expect(page.locator("mark.flag")).to_have_count(0)
     expect(page.locator("#answer-solution")).to_contain_text(FIXED)
     looked_at("4-check-answers")
+    # "Change priority areas" lands on the group, with its question in view and focus on it,
+    # though the tags the text suggests put the first box a screen below (the browser put that
+    # box at the top and the question out of sight); the next Tab is the first box.
+    expect(page.locator("#answer-priority_areas")).to_contain_text("Your text also suggests")
+    page.locator("#answer-priority_areas a").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+#priority_areas-group$"))
+    expect(page.locator("#priority_areas-group")).to_be_focused()
+    expect(page.locator("#priority_areas-group legend")).to_be_in_viewport()
+    shoot(page, path=f"{shot}-4-change-priority-areas.png")
+    page.keyboard.press("Tab")
+    expect(page.locator("#priority_areas")).to_be_focused()
+    press(page, "Continue")
+    page.wait_for_url(re.compile(r"/check$"))
     draft_address = page.url.removesuffix("/check")
     press(page, "Submit")
 
@@ -197,7 +211,8 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/my/submissions$"))
     page.goto(f"{site.url}/submit/new")
-    press(page, "Continue")  # nothing filled in
+    page.get_by_label("The solution").fill(FIXED)  # the tags it suggests sit above the boxes
+    press(page, "Continue")  # nothing else filled in
     expect(page.locator(".error-summary")).to_contain_text("Enter a title")
     assert page.title().startswith("Error: ")
     assert page.evaluate("document.activeElement.className") == "error-summary"
@@ -207,17 +222,31 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     assert page.evaluate("document.activeElement.id") == "title"
     # ...and brings its label, hint and message into view: the browser alone put the field at
     # the top of the screen and them above it, out of sight (a phone's screen, here).
+    # A tag group's link goes to the group, its question and message in view (its first box is
+    # a screen below, past the tags the text suggests), with JavaScript and without.
     page.set_viewport_size(SIZES["phone"])  # type: ignore[arg-type]
-    summary = page.locator(".error-summary")
-    for link, field, question in (
-        ("Enter the challenge", "#challenge", "label[for=challenge]"),
-        ("Select at least one theme", "#themes", "fieldset:has(#themes) legend"),
-    ):
-        summary.get_by_role("link", name=link).focus()
-        page.keyboard.press("Enter")
-        expect(page.locator(field)).to_be_focused()
-        expect(page.locator(question)).to_be_in_viewport()
-        expect(page.locator(f"{field}-error")).to_be_in_viewport()
+    bare = browser.new_context(
+        viewport=SIZES["phone"],  # type: ignore[arg-type]
+        java_script_enabled=False,
+        storage_state=context.storage_state(),
+    ).new_page()
+    bare.goto(f"{site.url}/submit/new")
+    bare.get_by_label("The solution").fill(FIXED)
+    press(bare, "Continue")
+    expect(bare.locator(".error-summary")).to_contain_text("Select at least one theme")
+    for each in (page, bare):
+        summary = each.locator(".error-summary")
+        for link, field, question, said in (
+            ("Enter the challenge", "#challenge", "label[for=challenge]", "#challenge-error"),
+            ("Select at least one theme", "#themes-group", "#themes-group legend", "#themes-error"),
+        ):
+            summary.get_by_role("link", name=link).focus()
+            each.keyboard.press("Enter")
+            expect(each.locator(field)).to_be_focused()
+            expect(each.locator(question)).to_be_in_viewport()
+            expect(each.locator(said)).to_be_in_viewport()
+    expect(page.locator("#themes-suggestions li").first).to_be_visible()  # suggestions between
+    bare.context.close()
     page.set_viewport_size(SIZES["desk"])  # type: ignore[arg-type]
 
     page.goto(f"{site.url}/my/submissions/{record}")

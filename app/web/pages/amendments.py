@@ -96,13 +96,15 @@ def review(
     amendment_id: AmendmentId,
     done: Annotated[str, Query(max_length=40)] = "",
 ) -> Response:
-    found = _review(session, account.principal, service, amendments, amendment_id)
+    revision, live = amendments.get(session, account.principal, amendment_id)
+    found: Review = service.review_amendment(session, account.principal, revision, live)
     row = found.row
     allowed = decisions.open_to(row, found.needs_confirmation, found.written_by_reader)
     open_to = [a for a in allowed if a in ALLOWED]
     context = {
         "review": found,
         "row": row,
+        "published_title": live.title,  # the link to the public page says it
         "amending": True,
         "base": f"/moderation/amendments/{amendment_id}",
         "states": STATES,

@@ -14,8 +14,10 @@ from app.core.vocabulary import Vocabulary
 from app.services.drafts import CHECKED, Help, Spans, is_campaign
 from app.store.models import Draft
 
-FIRST_OF = {"body": "challenge", "priority_areas": "priority_areas", "region": "region",
-            "version": "title"}  # fmt: skip
+# Where each error summary link goes: a tag group's to its fieldset, whose question (legend)
+# would be out of sight above its first box, past the tags the text suggests.
+FIRST_OF = {"body": "challenge", "region": "region", "version": "title",
+            **{kind: f"{kind}-group" for kind in drafting.TICKED}}  # fmt: skip
 
 
 async def form_fields(request: Request) -> dict[str, Any]:
