@@ -33,7 +33,7 @@ class AllowedOrigin:
 
 def _invalid(text: str, why: str, pointer: str) -> Invalid:
     shown = text if len(text) <= 80 else text[:80] + "…"
-    detail = f"{shown!r} is not a website's origin: {why}. Write it like {EXAMPLE}."
+    detail = f"{shown!r} cannot be added: {why}. Write the website's address alone, like {EXAMPLE}."
     return Invalid(detail, [{"detail": detail, "pointer": pointer}])
 
 

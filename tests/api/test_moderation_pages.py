@@ -5,6 +5,7 @@ searches, API keys and embedding. A council user gets 403 on every one of them a
 nobody signed in is sent to sign in; every form needs its CSRF token; nothing unpublished
 reaches a public page."""
 
+import html
 import re
 from typing import Any
 
@@ -313,6 +314,9 @@ def test_embed_origins_are_added_and_removed(client: TestClient, moderator: Pers
     moderator.get("/moderation/embeds")
     bad = moderator.submit("/moderation/embeds", {"origin": "not a website"})
     assert bad.status_code == 422 and 'href="#origin"' in bad.text
+    words = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", bad.text).split()))
+    assert "cannot be added: it must start with https:// (or http://)" in words  # not "origin"
+    assert "not a website's origin" not in words and "Write the website's address alone" in words
     added = moderator.submit(
         "/moderation/embeds", {"origin": "https://Campaign.Example/", "note": "Our site"}
     )
