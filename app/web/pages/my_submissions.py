@@ -74,6 +74,7 @@ def my_submissions(
         "total": total,
         "page": page,
         "pages": pages,
+        "page_link": lambda n: f"/my/submissions?page={n}",
         "states": STATES,
         "drafts": drafts.list(session, account.principal) if page == 1 else [],
         "deleted": deleted == "draft",

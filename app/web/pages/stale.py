@@ -29,6 +29,7 @@ def stale_page(
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PER_PAGE)),
+        "page_link": lambda n: f"/moderation/stale?page={n}",
         "months": months,
         "answers": ANSWERS,
     }
