@@ -196,9 +196,14 @@ class AlertService:
 
     # -- following the links ---------------------------------------------------------------
 
-    def _alert(self, session: Session, purpose: str, token: str) -> Alert:
+    def _found(self, session: Session, purpose: str, token: str) -> Alert | None:
+        """The alert a link of this purpose is for, None if it has gone; Invalid for a bad or
+        expired link."""
         alert_id = self.tokens(session).alert_id(purpose, token)  # type: ignore[arg-type]
-        alert = alerts.find_alert(session, alert_id)
+        return alerts.find_alert(session, alert_id)
+
+    def _alert(self, session: Session, purpose: str, token: str) -> Alert:
+        alert = self._found(session, purpose, token)
         if alert is None:
             raise NotFound(GONE)
         return alert
@@ -229,10 +234,14 @@ class AlertService:
             raise NotFound(GONE)
         return self.view(alert)
 
+    def unsubscribing(self, session: Session, token: str) -> AlertView | None:
+        """The alert an unsubscribe link is for (without stopping it); None if it has gone."""
+        alert = self._found(session, "unsubscribe", token)
+        return self.view(alert) if alert else None
+
     def unsubscribe(self, session: Session, token: str) -> AlertView | None:
         """Stop the alert an unsubscribe link is for; None if it had already gone."""
-        alert_id = self.tokens(session).alert_id("unsubscribe", token)
-        alert = alerts.find_alert(session, alert_id)
+        alert = self._found(session, "unsubscribe", token)
         if alert is None:
             return None
         view = self.view(alert)

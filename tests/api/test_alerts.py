@@ -4,18 +4,21 @@ unsubscribe without cookies, the manage page, unconfirmed requests deleted after
 input refused in problem+json, and no address in the logs."""
 
 import logging
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
 from app.config import Settings
 from app.main import create_app
 from app.store.alert_tables import Alert
 from app.store.models import utcnow
+from app.store.secrets import stored_secret
 from testkit.factories import sample_collection
 from testkit.smtp import SmtpServer
 from tests.api.alerting import (
@@ -120,6 +123,57 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("app")]
     assert ours and not [line for line in ours if ADDRESS in line]
     assert alerting.post(path_of(unsubscribe)).status_code == 200  # again: already stopped
+
+
+def test_the_unsubscribe_page_names_the_alert_it_stops_and_nothing_for_a_bad_link(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    assert ask(alerting, ADDRESS, "immediate", **CARE_LEAVERS).status_code == 202
+    assert (
+        ask(alerting, ADDRESS, "immediate", q="kinship", region=["North West"]).status_code == 202
+    )
+    confirm(alerting, smtp, ADDRESS, 1)
+    confirm(alerting, smtp, ADDRESS, 2)
+    publish(alerting, title="Hub for care leavers", themes=["care-leavers"], age_bands=["16-25"])
+    assert send_alerts(alerting) == 1
+    unsubscribe = path_of(mail_to(smtp, ADDRESS, "new case stud")["List-Unsubscribe"].strip("<>"))
+
+    page = alerting.get(unsubscribe)
+    assert page.status_code == 200
+    # The alert it stops, named as its emails name it, before the button; not the other one.
+    named = page.text.index("Care leavers, ages 16–25")
+    assert named < page.text.index('<button type="submit" class="button--warning">')
+    assert "As soon as they are published" in page.text
+    assert "kinship" not in page.text
+    assert len(_alerts(alerting)) == 2  # opening the page stops nothing
+
+    # A link made for something else, a tampered one and an expired one name nothing.
+    token = unquote(unsubscribe.split("token=", 1)[1])
+    with Session(alerting.app.state.engine) as session:  # type: ignore[attr-defined]
+        secret = stored_secret(session, "alerts")
+    old = URLSafeTimedSerializer(secret, salt="bright-futures-alerts", signer=_Backdated)
+    alert_id = _alerts(alerting)[0].id
+    for bad, status in [
+        (confirm_token(smtp, ADDRESS, 1), 400),
+        (token[:-3] + "abc", 400),
+        (old.dumps(["unsubscribe", alert_id]), 410),
+    ]:
+        refused = alerting.get("/alerts/unsubscribe", params={"token": bad})
+        assert refused.status_code == status and "This link does not work" in refused.text
+        assert "Care leavers" not in refused.text and "Stop these emails" not in refused.text
+
+    stopped = alerting.post(unsubscribe, headers=SAME_SITE)
+    assert "You have unsubscribed" in stopped.text and "Care leavers, ages 16–25" in stopped.text
+    again = alerting.get(unsubscribe)  # the alert has gone: the page names nothing
+    assert again.status_code == 200 and "Care leavers" not in again.text
+    assert [a.search["q"] for a in _alerts(alerting)] == ["kinship"]
+
+
+class _Backdated(TimestampSigner):
+    """Signs as the service does, 181 days ago: an unsubscribe link past its 180 days."""
+
+    def get_timestamp(self) -> int:
+        return int(time.time()) - 181 * 86400
 
 
 def test_bad_input_is_refused_with_what_to_fix_and_nothing_is_sent(

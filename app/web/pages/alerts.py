@@ -201,11 +201,14 @@ def keep(request: Request, session: SessionDep, service: AlertsDep, token: Token
 def unsubscribe_page(
     request: Request, session: SessionDep, service: AlertsDep, token: Token = ""
 ) -> Response:
+    """The alert an unsubscribe link stops, named, with a button (opening the link stops
+    nothing, so a mail scanner cannot stop an alert)."""
     try:
-        alert_id = service.tokens(session).alert_id("unsubscribe", token)
+        alert = service.unsubscribing(session, token)
     except Invalid as error:
         return _link_failed(request, error)
-    context = {"token": token, "manage_url": service.manage_link_for(session, alert_id)}
+    manage_url = service.manage_link_for(session, alert.id) if alert else None
+    context = {"token": token, "alert": alert, "manage_url": manage_url}
     return render(request, "alert_unsubscribe.html", context, headers=PRIVATE)
 
 
