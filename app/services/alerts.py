@@ -56,6 +56,9 @@ class AlertView:
     search_path: str
     last_sent_at: datetime | None
     lapses_on: date | None  # when it is deleted unless kept (None until confirmed)
+    # Whether it is in its last ALERT_KEEP_NOTICE_DAYS, when its emails carry the keep link:
+    # the manage page offers "Keep" only then, as the emails do, not with months still to run.
+    keep_offered: bool
 
 
 def stored_search(search: SearchRequest) -> dict[str, Any]:
@@ -138,6 +141,7 @@ class AlertService:
             lapses_on=(
                 self.keeping.lapses_at(alert.confirmed_at).date() if alert.confirmed_at else None
             ),
+            keep_offered=self.keeping.in_notice(alert.confirmed_at, utcnow()),
         )
 
     # -- asking for an alert ---------------------------------------------------------------

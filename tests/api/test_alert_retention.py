@@ -209,7 +209,13 @@ def test_the_pages_say_how_long_an_address_is_kept(alerting: TestClient, smtp: S
     manage = MANAGE.search(done.text)
     assert manage, "no manage link"
     page = alerting.get(unquote(manage.group(1)).replace("&amp;", "&"))
-    assert f"Stops on {ends} unless you keep it" in page.text
+    # Its end, plainly: with 11 months to run there is nothing to keep yet (its last month's
+    # emails carry the keep link, and the manage page offers "Keep" from then).
+    assert f"Stops on {ends}</span>" in page.text
+    assert "unless you keep it" not in page.text and "Keep<span" not in page.text
+    earlier(alerting, ADDRESS, LATE - timedelta(days=40))  # now in its last month
+    page = alerting.get(unquote(manage.group(1)).replace("&amp;", "&"))
+    assert "unless you keep it" in page.text and "Keep<span" in page.text
 
 
 def test_the_manage_page_keeps_an_alert_without_waiting_for_the_email(
@@ -237,7 +243,8 @@ def test_the_manage_page_keeps_an_alert_without_waiting_for_the_email(
     kept = alerting.post("/alerts/manage/keep", data=form, headers=SAME_SITE)
     assert kept.status_code == 200 and "1 alert kept" in kept.text
     year = str((utcnow() + timedelta(days=365)).year)
-    assert f"{year} unless you keep it" in kept.text
+    assert f"{year}</span>" in kept.text  # its new end, a year on: nothing to keep now
+    assert "unless you keep it" not in kept.text and "Keep<span" not in kept.text
     with Session(alerting.app.state.engine) as session:  # type: ignore[attr-defined]
         confirmed = {a.email: a.confirmed_at for a in session.exec(select(Alert))}
     assert confirmed[ADDRESS] is not None and confirmed[ADDRESS] > utcnow() - timedelta(minutes=1)
