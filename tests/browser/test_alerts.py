@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.checks import accessible, fits, shoot
 from tests.browser.mail_site import Site, mail_site
@@ -73,11 +73,27 @@ def test_the_results_page_form_works_at_390_px_without_javascript(
     expect(page.locator("table")).to_contain_text("As soon as they are published")
     fits(page)
     shoot(page, path=site.shots / "alerts-manage-390-nojs.png", full_page=True)
+    told_where_to_get_emails(page, site)
     page.get_by_role("button", name="Stop emails about Care leavers, ages 16–25").click()
     expect(page.locator(".banner")).to_contain_text("1 alert stopped")
     expect(page.locator(".banner")).to_be_focused()  # so it is read out, without a script
     expect(page.locator("main")).to_contain_text("This address gets no email alerts from us")
     context.close()
+
+
+def told_where_to_get_emails(page: Page, site: Site) -> None:
+    """The manage page says where a search's "Get emails" is, and it is there: above the
+    results (on a new tab, so the manage page stays as it was)."""
+    expect(page.locator("main")).to_contain_text(
+        "search for it, then select Get emails above the results"
+    )
+    results = page.context.new_page()
+    results.goto(site.url + SEARCH)
+    link = results.get_by_role("link", name="Get emails about this search")
+    first_result = results.locator("ol.hits > li").first
+    link_box, result_box = link.bounding_box(), first_result.bounding_box()
+    assert link_box and result_box and link_box["y"] + link_box["height"] <= result_box["y"]
+    results.close()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["390", "1280"])
@@ -117,6 +133,7 @@ def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
     page.get_by_role("link", name="see and stop your alerts").click()
     accessible(page)
     shoot(page, path=site.shots / f"alerts-manage-{width}.png", full_page=True)
+    told_where_to_get_emails(page, site)
     # Stopping it says so where focus is: the page came back with focus at its top before.
     page.get_by_role("button", name="Stop emails about Care leavers, ages 16–25").focus()
     page.keyboard.press("Enter")
