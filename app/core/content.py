@@ -29,6 +29,7 @@ PARTIAL_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01
 EARLIEST_YEAR = 1900
 # The longest each cleaned text field may be (a joint programme's council names every council).
 MAX_LENGTH = {"title": 200, "council": 300, "summary": 800, "programme": 200, "body": 50_000}
+MIN_LENGTH = {"title": 3, "council": 2, "summary": 20}
 # Text this many times longer than its field allows is refused as it is, not cleaned first:
 # markup around words is rarely more than the words, and cleaning a megabyte costs a second.
 CLEAN_AT_MOST = 4
@@ -133,11 +134,13 @@ class CaseStudyContent(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=3, max_length=MAX_LENGTH["title"])
-    council: str = Field(min_length=2, max_length=MAX_LENGTH["council"])
+    title: str = Field(min_length=MIN_LENGTH["title"], max_length=MAX_LENGTH["title"])
+    council: str = Field(min_length=MIN_LENGTH["council"], max_length=MAX_LENGTH["council"])
     region: str = Field(description="One of the nine English regions or Wales")
     summary: str = Field(
-        min_length=20, max_length=MAX_LENGTH["summary"], description="Plain text, a few sentences"
+        min_length=MIN_LENGTH["summary"],
+        max_length=MAX_LENGTH["summary"],
+        description="Plain text, a few sentences",
     )
     body: str = Field(min_length=1, max_length=MAX_LENGTH["body"], description="Markdown")
     outcomes: list[ShortText] = Field(

@@ -6,8 +6,9 @@ import re
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-from app.core.content import TAG_FIELDS, CaseStudyContent
+from app.core.content import MIN_LENGTH, TAG_FIELDS, CaseStudyContent
 from app.core.errors import Invalid
 
 SECTIONS = {
@@ -41,18 +42,21 @@ EMPTY = {
     "themes": "Select at least one theme",
 }
 RULES = {
-    "title": "Title must be between 3 and 200 characters",
-    "summary": "Summary must be between 20 and 800 characters",
-    "programme": "Programme or model must be 200 characters or fewer",
+    # Text that is nothing but HTML is left too short once cleaned.
+    "title": f"Title must be {MIN_LENGTH['title']} characters or more",
+    "summary": f"Summary must be {MIN_LENGTH['summary']} characters or more",
     "themes": "Select no more than 6 themes",
     "published": (
         "Date first published must be a real date in the past, like 2024, 2024-03 or March 2024"
     ),
     "source_url": "Web address must start with https:// or http://, like https://www.leeds.gov.uk",
-    "outcomes": "Each outcome must be 300 characters or fewer, with no more than 30 outcomes",
-    "partners": "Each partner must be 300 characters or fewer, with no more than 30 partners",
     "body": "The case study must be 50,000 characters or fewer in all",
 }
+# What the length messages call a field: each says the one limit broken, as GOV.UK's do ("Summary
+# must be 20 characters or more" for one too short, "… 800 characters or fewer" too long).
+NAMED = {"title": "Title", "summary": "Summary", "programme": "Programme or model",
+         "source_url": "Web address"}  # fmt: skip
+EACH = {"outcomes": "outcome", "partners": "partner"}  # a line of these
 
 
 def empty_fields() -> dict[str, Any]:
@@ -162,7 +166,7 @@ def check(fields: dict[str, Any], council: str) -> CaseStudyContent:
             if name == "body" and any(section in errors for section in SECTIONS):
                 continue  # the empty section says it
             unknown_tag = name in TICKED and item["type"] == "value_error"  # names the allowed
-            rule = None if unknown_tag else RULES.get(name)
+            rule = None if unknown_tag else _length(name, item) or RULES.get(name)
             errors.setdefault(name, rule or _plain(name, item["msg"]))
         content = None
     if errors or content is None:
@@ -172,6 +176,19 @@ def check(fields: dict[str, Any], council: str) -> CaseStudyContent:
             [{"detail": message, "pointer": f"#/{name}"} for name, message in ordered.items()],
         )
     return content
+
+
+def _length(name: str, item: ErrorDetails) -> str | None:
+    """The length rule a field broke, in GOV.UK's words; None for any other error."""
+    kind, limits, whole = item["type"], item.get("ctx") or {}, len(item["loc"]) == 1
+    if name in EACH and kind == "too_long" and whole:
+        return f"Enter no more than {limits['max_length']} {name}"
+    subject = f"Each {EACH[name]}" if name in EACH and not whole else NAMED.get(name)
+    if subject and kind == "string_too_short":
+        return f"{subject} must be {limits['min_length']:,} characters or more"
+    if subject and kind == "string_too_long":
+        return f"{subject} must be {limits['max_length']:,} characters or fewer"
+    return None
 
 
 def _given(value: object) -> bool:

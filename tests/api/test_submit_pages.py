@@ -196,9 +196,22 @@ def test_bad_input_gets_a_page_that_says_what_to_fix(client: TestClient, smtp: S
     leeds.get("/submit/new")
     forged = leeds.client.post("/submit/new", data=form(), follow_redirects=False)
     assert forged.status_code == 403 and "This form has expired" in forged.text
-    long = post(leeds, "/submit/new", form(summary="word " * 300, action="continue"))
+    # A length message says the one limit broken (GOV.UK's "… characters or more/fewer").
+    long = post(
+        leeds,
+        "/submit/new",
+        form(summary="word " * 300, title="t" * 201, outcomes="o" * 301, action="continue"),
+    )
     assert long.status_code == 422
-    assert '<a href="#summary">Summary must be between 20 and 800 characters</a>' in long.text
+    assert '<a href="#summary">Summary must be 800 characters or fewer</a>' in long.text
+    assert '<a href="#title">Title must be 200 characters or fewer</a>' in long.text
+    assert '<a href="#outcomes">Each outcome must be 300 characters or fewer</a>' in long.text
+    many = "\n".join(f"Outcome {n}" for n in range(31))
+    short = post(leeds, "/submit/new", form(summary="Too short.", outcomes=many, action="continue"))
+    assert short.status_code == 422
+    assert '<a href="#summary">Summary must be 20 characters or more</a>' in short.text
+    assert '<a href="#outcomes">Enter no more than 30 outcomes</a>' in short.text
+    assert "must be between" not in short.text + long.text
 
 
 @pytest.mark.parametrize("typed", ["March 2024", "mar 2024", "Sept. 2023", "2024-03"])
