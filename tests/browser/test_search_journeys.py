@@ -345,6 +345,43 @@ def test_without_javascript_every_control_still_works(
     expect(page.locator("#sort")).to_have_value("newest")
 
 
+@pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_a_filter_box_is_24_px_and_its_whole_row_ticks_it(
+    site: str, browser: Browser, contexts: list[BrowserContext], device: Any
+) -> None:
+    """GOV.UK's small checkboxes: a 24 px box (it was 18), and a tap anywhere on its row (the
+    gap beside the box, the row's edge, its hint) ticks it; the rows stay about as tall, so the
+    panel is hardly longer on a phone. Without JavaScript, so a tick does not reload the page."""
+    page, _ = open_page(browser, contexts, java_script_enabled=False, **device)
+    page.goto(f"{site}/")
+    page.locator("#group-region summary").click()
+    page.locator("#group-evidence summary").click()
+    rows = page.locator("#group-region .choice")
+    heights = [rows.nth(n).evaluate("e => e.getBoundingClientRect().height") for n in range(2)]
+    assert all(32 <= height <= 34 for height in heights), heights  # one line: it was 31 px
+    size = rows.first.locator("input").evaluate("e => [e.offsetWidth, e.offsetHeight]")
+    assert size == [24, 24]
+
+    def tap(row: Any, where: str, right: float, down: float) -> None:
+        """Tap `right` and `down` px into a part of the row (from its right edge if < 0)."""
+        part = row.locator(where) if where else row
+        part.scroll_into_view_if_needed()
+        box = part.bounding_box()
+        assert box
+        x = box["x"] + (right if right >= 0 else box["width"] + right)
+        if device is PHONE:
+            page.touchscreen.tap(x, box["y"] + down)
+        else:
+            page.mouse.click(x, box["y"] + down)
+        expect(row.locator("input")).to_be_checked()
+
+    tap(rows.nth(0), "input", 24 + 3, 12)  # the gap between the box and its label
+    tap(rows.nth(1), "", -2, 1)  # the row's top right corner, past the label's words
+    hinted = page.locator("#group-evidence .choice").filter(has=page.locator(".choice-hint"))
+    tap(hinted.first, ".choice-hint", 5, 8)  # its hint
+    expect(page.locator("#group-region .choice input:checked")).to_have_count(2)  # no others
+
+
 def test_a_year_edited_into_the_address_is_put_right_from_the_error_summary(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
