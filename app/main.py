@@ -62,7 +62,7 @@ from app.web.schemas import Problem
 log = logging.getLogger("app")
 
 DESCRIPTION = """
-Search English councils' good-practice case studies on children's services.
+Search good-practice case studies on children's services from councils in England and Wales.
 
 Every error is `application/problem+json` (RFC 9457) with a `detail` that says what to fix.
 """

@@ -92,7 +92,7 @@ def atom_feed(
     add(
         feed, "title", "Bright Futures: new case studies" + (f" – {described}" if described else "")
     )
-    add(feed, "subtitle", "Good practice in children's services from English councils")
+    add(feed, "subtitle", "Good practice in children's services from councils in England and Wales")
     add(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     add(feed, "link", rel="alternate", href=link.url(f"{base_url}/"), type="text/html")
     stamps = [_timestamp(s) for s in studies]
