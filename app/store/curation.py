@@ -135,13 +135,15 @@ def list_best_bets(session: Session) -> list[BestBet]:
 
 
 def add_best_bet(
-    session: Session, query: str, match: Match, slug: str, actor: str, limit: int
+    session: Session, query: str, match: Match, case_study: CaseStudy, actor: str, limit: int
 ) -> BestBet:
-    """Pin a case study to a query after those already pinned; Conflict if it already is, or
-    if the query has its fill."""
+    """Pin a case study to a query after those already pinned; Conflict if it already is (named
+    by its title, about the case study: the form's field), or if the query has its fill."""
+    slug = case_study.slug
     pinned = list(session.exec(select(BestBetRow).where(BestBetRow.query == query)))
     if any(row.slug == slug for row in pinned):
-        raise Conflict(f"{slug} is already pinned to “{query}”.")
+        detail = f"“{case_study.title}” is already pinned to “{query}”: choose another case study."
+        raise Conflict(detail, errors=[{"detail": detail, "pointer": "#/slug"}])
     if len(pinned) >= limit:
         raise Conflict(f"“{query}” already has {limit} pinned case studies; unpin one first.")
     row = BestBetRow(
