@@ -31,6 +31,9 @@ def test_a_moderator_accepts_a_suggestion_from_the_page(
     assert page.status_code == 200
     assert "“traineeships”" in page.text
     assert page.headers["cache-control"] == "no-store"
+    # The bar names the page as its heading does, not by the thesaurus's word.
+    assert '<a href="/moderation/synonyms" aria-current="page">Everyday words</a>' in page.text
+    assert "<h1>Everyday words</h1>" in page.text and ">Synonyms<" not in page.text
     refused = moderator.submit(
         "/moderation/synonyms", {"phrase": "traineeships", "targets": "kickstart"}
     )
