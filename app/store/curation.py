@@ -170,6 +170,14 @@ def remove_best_bet(session: Session, bet_id: int, actor: str) -> BestBet:
         raise NotFound(f"No best bet has the id {bet_id}; GET /api/v1/best-bets for the ids.")
     removed = _bet(row)
     session.delete(row)
+    # Those after it move up, so that a query's pins are always 1 to 3: a pin after an unpin
+    # was "in position 4" of three.
+    later = select(BestBetRow).where(
+        BestBetRow.query == row.query, col(BestBetRow.position) > row.position
+    )
+    for after in session.exec(later):
+        after.position -= 1
+        session.add(after)
     _record(session, "best_bet", row.query, "unpinned", actor, slug=row.slug)
     session.commit()
     return removed

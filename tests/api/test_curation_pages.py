@@ -88,8 +88,8 @@ def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator
         {"query": "foster carers", "slug": "north-family-support", "match": "exact"},
     )
     assert again.status_code == 422  # named as the choice reads, beside the choice, not the search
-    said = "“Family support at home” is already pinned to “foster carers”: choose another case study."
-    assert f'<a href="#slug">{said}</a>' in again.text
+    said = "“Family support at home” is already pinned to “foster carers”: choose another"
+    assert f'<a href="#slug">{said} case study.</a>' in again.text
     assert '<p id="slug-error" class="error-message">' in again.text
     assert "north-family-support is already" not in again.text
     unpin = shown.text.split('action="/moderation/best-bets/')[1].split('"')[0]
