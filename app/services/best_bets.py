@@ -31,9 +31,10 @@ class BestBets:
         Conflict if already pinned or the query has MAX_PINS."""
         _moderator(principal)
         text = checked_phrase(query, "#/query")
-        if case_studies.find_case_study(session, slug) is None:
+        found = case_studies.find_case_study(session, slug)
+        if found is None:
             raise invalid(f"No published case study has the slug {slug!r}.", "#/slug")
-        bet = store.add_best_bet(session, text, match, slug, principal.name, MAX_PINS)
+        bet = store.add_best_bet(session, text, match, found, principal.name, MAX_PINS)
         self.curation.refresh()
         return bet
 

@@ -135,13 +135,15 @@ def list_best_bets(session: Session) -> list[BestBet]:
 
 
 def add_best_bet(
-    session: Session, query: str, match: Match, slug: str, actor: str, limit: int
+    session: Session, query: str, match: Match, case_study: CaseStudy, actor: str, limit: int
 ) -> BestBet:
-    """Pin a case study to a query after those already pinned; Conflict if it already is, or
-    if the query has its fill."""
+    """Pin a case study to a query after those already pinned; Conflict if it already is (named
+    by its title, about the case study: the form's field), or if the query has its fill."""
+    slug = case_study.slug
     pinned = list(session.exec(select(BestBetRow).where(BestBetRow.query == query)))
     if any(row.slug == slug for row in pinned):
-        raise Conflict(f"{slug} is already pinned to “{query}”.")
+        detail = f"“{case_study.title}” is already pinned to “{query}”: choose another case study."
+        raise Conflict(detail, errors=[{"detail": detail, "pointer": "#/slug"}])
     if len(pinned) >= limit:
         raise Conflict(f"“{query}” already has {limit} pinned case studies; unpin one first.")
     row = BestBetRow(
@@ -168,6 +170,14 @@ def remove_best_bet(session: Session, bet_id: int, actor: str) -> BestBet:
         raise NotFound(f"No best bet has the id {bet_id}; GET /api/v1/best-bets for the ids.")
     removed = _bet(row)
     session.delete(row)
+    # Those after it move up, so that a query's pins are always 1 to 3: a pin after an unpin
+    # was "in position 4" of three.
+    later = select(BestBetRow).where(
+        BestBetRow.query == row.query, col(BestBetRow.position) > row.position
+    )
+    for after in session.exec(later):
+        after.position -= 1
+        session.add(after)
     _record(session, "best_bet", row.query, "unpinned", actor, slug=row.slug)
     session.commit()
     return removed

@@ -47,7 +47,10 @@ def invite_user(
     mail goes in the same transaction."""
     row = find_by_email(session, email)
     if row is not None and row.state != REVOKED:
-        raise Conflict(f"{email} already has an account ({row.role}, {row.state}).")
+        raise Conflict(
+            f"{email} already has an account ({row.role}, {row.state}). To change their role,"
+            " revoke their access, then invite them again."
+        )
     if row is None:
         row = User(email=email, role=role, council=council, state=INVITED, invited_by=invited_by)
     else:

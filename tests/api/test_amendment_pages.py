@@ -90,6 +90,9 @@ def test_an_open_amendments_review_still_offers_its_decisions(
     assert "<h1>Kinship hub, renamed</h1>" in page.text
     assert "Decide on version 1 of these changes" in text(page.text)
     assert "change 2 fields" in section(page.text, "diff-heading")
+    # Named at the top, with a way to the changes, which follow the whole case study.
+    facts = page.text[: page.text.index('class="review-layout"')]
+    assert 'What changed</dt><dd>Title, Summary (<a href="#diff-heading">see what' in facts
     confirm = text(moderator.get(f"/moderation/amendments/{amendment['id']}/reject?version=1").text)
     assert "Version of the changes you reviewed 1" in confirm
     assert "State of the changes now Waiting for review" in confirm

@@ -81,6 +81,16 @@ def test_up_to_three_pins_and_no_unpublished_or_repeated_ones(
         ("support", 2),
         ("support", 3),
     ]
+    # Unpinning the second moves the third up: a new pin is third of three, not "4".
+    assert client.delete(f"{BETS}/{listed[1]['id']}", headers=auth(keys.admin)).status_code == 204
+    listed = client.get(BETS, headers=auth(keys.admin)).json()["best_bets"]
+    assert [(b["slug"], b["position"]) for b in listed] == [
+        ("north-care-leavers", 1),
+        ("north-family-support", 2),
+    ]
+    assert pin(client, keys.moderator, "support", "south-fostering").json()["position"] == 3
+    marked = [slug for slug, marked in results(client, "support") if marked]
+    assert marked == ["north-care-leavers", "north-family-support", "south-fostering"]
 
 
 def test_only_moderators_and_admins_pin(client: TestClient, keys: Keys) -> None:

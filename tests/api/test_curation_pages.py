@@ -31,6 +31,9 @@ def test_a_moderator_accepts_a_suggestion_from_the_page(
     assert page.status_code == 200
     assert "“traineeships”" in page.text
     assert page.headers["cache-control"] == "no-store"
+    # The bar names the page as its heading does, not by the thesaurus's word.
+    assert '<a href="/moderation/synonyms" aria-current="page">Everyday words</a>' in page.text
+    assert "<h1>Everyday words</h1>" in page.text and ">Synonyms<" not in page.text
     refused = moderator.submit(
         "/moderation/synonyms", {"phrase": "traineeships", "targets": "kickstart"}
     )
@@ -80,6 +83,15 @@ def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator
     assert "Pinned to “foster carers”, in position 1" in shown.text
     assert f'<a href="/case-studies/north-family-support">{choice}</a>' in shown.text
     assert slugs(client, "foster carers")[0] == "north-family-support"
+    again = moderator.submit(
+        "/moderation/best-bets",
+        {"query": "foster carers", "slug": "north-family-support", "match": "exact"},
+    )
+    assert again.status_code == 422  # named as the choice reads, beside the choice, not the search
+    said = "“Family support at home” is already pinned to “foster carers”: choose another"
+    assert f'<a href="#slug">{said} case study.</a>' in again.text
+    assert '<p id="slug-error" class="error-message">' in again.text
+    assert "north-family-support is already" not in again.text
     unpin = shown.text.split('action="/moderation/best-bets/')[1].split('"')[0]
     assert moderator.submit(f"/moderation/best-bets/{unpin}").status_code == 303
     assert slugs(client, "foster carers")[0] == "south-fostering"

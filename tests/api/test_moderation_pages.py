@@ -302,6 +302,7 @@ def test_api_keys_are_listed_without_secrets_and_revoked(
         assert other not in page.text
     ask = moderator.get(f"/moderation/keys/{key.id}/revoke")
     assert ask.status_code == 200 and "stops working at once" in ask.text
+    assert "<dt>For</dt><dd>Council: Leeds City Council" in ask.text  # as the list says it
     assert client.get("/api/v1/submissions", headers=auth(secret)).status_code == 200
     done = moderator.submit(f"/moderation/keys/{key.id}/revoke")
     assert done.status_code == 303

@@ -198,3 +198,63 @@ def test_a_moderator_invites_and_revokes_from_the_people_page(
     page.goto(link_in(mail))
     expect(page.locator("h1")).to_have_text("This link does not work")
     context.close()
+
+
+def test_on_a_phone_a_role_is_changed_by_revoking_and_inviting_again(
+    site: Site, browser: Browser
+) -> None:
+    """A work address is long: it wraps in the error and in the revoke page's heading, which
+    scrolled sideways at 390 px; the error says how a role is changed, since no form does."""
+    moderator = "phone.moderator@campaign.example"
+    officer = "firstname.lastname.officer@northyorkshire.example"  # 49, no hyphen
+    operator(site, "users", "invite", moderator, "--role", "moderator")
+    operator(site, "users", "invite", officer, "--role", "council", "--council", "York")
+    context = browser.new_context(viewport=SIZES["phone"], java_script_enabled=False)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == moderator)))
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moderation$"))
+    page.goto(f"{site.url}/people")
+
+    page.locator("#email").focus()
+    page.keyboard.type(officer)
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")  # from council officer to moderator
+    tab_to(page, "Send invitation")
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_contain_text(
+        f"{officer} already has an account (council, invited). To change their role,"
+        " revoke their access, then invite them again."
+    )
+    check(page, f"{site.shots}/phone-people-already.png", javascript=False)
+
+    tab_to(page, f"Revoke {officer}'s access")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(f"Revoke {officer}'s access?")
+    check(page, f"{site.shots}/phone-revoke-long-address.png", javascript=False)
+    tab_to(page, "Revoke access")
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(f"{officer} can no longer sign in")
+    check(page, f"{site.shots}/phone-revoked.png", javascript=False)
+
+    page.locator("#email").focus()
+    page.keyboard.type(officer)
+    page.keyboard.press("Tab")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "Send invitation")
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(f"Invitation sent to {officer}")
+    mail = site.smtp.inbox.wait_for(lambda m: m["To"] == officer, count=2)
+    assert "review councils' case studies, publish them" in mail.get_content()
+    scripted = browser.new_context(
+        viewport=SIZES["phone"],  # type: ignore[arg-type]
+        storage_state=context.storage_state(),  # type: ignore[arg-type]
+    )
+    again = scripted.new_page()  # the same pages through axe, signed in as before
+    revoke = page.get_by_role("link", name=f"Revoke {officer}'s access").get_attribute("href")
+    for path in ["/people", f"{revoke}"]:
+        again.goto(f"{site.url}{path}")
+        accessible(again)
+    scripted.close()
+    context.close()

@@ -109,11 +109,16 @@ def test_an_officer_changes_a_published_case_study_and_a_moderator_publishes_the
     expect(page.locator(".diff-text ins").filter(has_text="quokka")).to_be_visible()
     expect(page.locator(".review-facts")).to_contain_text("stays public until you publish")
     # The link to the published version says where it goes: its title, not its path.
-    expect(page.locator(".review-facts a")).to_have_text(title)
-    expect(page.locator(".review-facts a")).to_have_attribute(
-        "href", f"/case-studies/{record['slug']}"
-    )
+    published_link = page.locator(".review-facts a[href^='/case-studies/']")
+    expect(published_link).to_have_text(title)
+    expect(published_link).to_have_attribute("href", f"/case-studies/{record['slug']}")
     check(page, f"{shot}-7-review.png", javascript)
+    # What changed is named at the top, and its link goes to the changes, which follow the
+    # whole case study (2,300 px down on a phone, for a short one).
+    expect(page.locator(".review-facts")).to_contain_text("Summary (see what changed)")
+    press(page, "see what changed")
+    expect(page.locator("#diff-heading")).to_be_in_viewport()
+    page.goto(page.url.split("#")[0])
     press(page, "Publish")
     page.wait_for_url(re.compile(r"/moderation/amendments/\d+/publish\?version=1$"))
     check(page, f"{shot}-8-confirm.png", javascript)

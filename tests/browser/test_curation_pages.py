@@ -120,3 +120,27 @@ def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
             accessible(again)
         scripted.close()
     page.context.close()
+
+
+def test_at_320_px_the_decided_and_pinned_lists_fit_a_long_address(
+    site: Site, browser: Browser
+) -> None:
+    """A list's row stacks on a phone; the "By" cell's address had nowhere to break and made
+    both pages wider than a 320 px screen, WCAG's reflow width (367 px on the walk)."""
+    email = "firstname.lastname.moderator@campaign.example"
+    page = sign_in_moderator(site, browser, email, "phone", False)
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{site.url}/moderation/synonyms")
+    page.locator("#phrase").fill("jobs for care leavers at 320")
+    page.locator("#targets").fill("employment")
+    page.locator("#decide-heading + form button[value=accept]").click()
+    expect(page.locator(".banner")).to_contain_text("now also find employment")
+    expect(page.locator("table")).to_contain_text(email)
+    check(page, f"{site.shots}/narrow-synonyms.png", javascript=False)
+    page.goto(f"{site.url}/moderation/best-bets")
+    page.locator("#query").fill("kinship at 320")
+    page.select_option("#slug", index=1)
+    page.locator("#pin-heading + form button").click()
+    expect(page.locator(".banner")).to_contain_text("Pinned to “kinship at 320”")
+    check(page, f"{site.shots}/narrow-best-bets.png", javascript=False)
+    page.context.close()

@@ -15,7 +15,7 @@ LINKS = (
     ("/moderation", "Queue"),
     ("/moderation/coverage", "Coverage"),
     ("/moderation/searches", "Searches"),
-    ("/moderation/synonyms", "Synonyms"),
+    ("/moderation/synonyms", "Everyday words"),  # as the page is headed
     ("/moderation/best-bets", "Best bets"),
     ("/moderation/stale", "Out of date"),
     ("/people", "People"),
