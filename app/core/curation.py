@@ -12,6 +12,7 @@ Match = Literal["exact", "words"]
 MAX_PHRASE = 100  # characters of an everyday phrase or a pinned query
 MAX_TARGETS = 5  # the sector's phrases one everyday phrase leads to
 MAX_PINS = 3  # case studies pinned to one query (GOV.UK keeps about as many)
+MAX_NOTE = 300  # characters of a moderator's note beside a decision (the store's column)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,15 @@ def checked_phrase(text: str, pointer: str) -> str:
     if len(phrase) > MAX_PHRASE:
         raise invalid(f"Keep it to {MAX_PHRASE} characters or fewer.", pointer)
     return phrase
+
+
+def checked_note(note: str | None, pointer: str = "#/note") -> str | None:
+    """A moderator's note as kept (None if blank); Invalid if longer than the store keeps, so
+    a page's long paste is explained rather than refused by the database."""
+    note = (note or "").strip() or None
+    if note and len(note) > MAX_NOTE:
+        raise invalid(f"Keep the note to {MAX_NOTE} characters or fewer.", pointer)
+    return note
 
 
 def invalid(detail: str, pointer: str) -> Invalid:

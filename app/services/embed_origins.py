@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Iterable
 
+from app.core.curation import checked_note
 from app.core.errors import Forbidden
 from app.core.origins import AllowedOrigin, parse_origin
 from app.core.principals import Principal
@@ -89,7 +90,8 @@ class EmbedOrigins:
     ) -> AllowedOrigin:
         """Allow a website; raises Invalid (not an origin) or Conflict (already allowed)."""
         _moderator(principal)
-        added = store.add_origin(session, parse_origin(origin), principal.name, note)
+        origin = parse_origin(origin)
+        added = store.add_origin(session, origin, principal.name, checked_note(note))
         self.refresh()
         log.info("embedding allowed for %s by %s", added.origin, principal.name)
         return added

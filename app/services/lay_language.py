@@ -18,6 +18,7 @@ from app.core.curation import (
     LaySynonym,
     Proposal,
     SynonymSuggestion,
+    checked_note,
     checked_phrase,
     invalid,
 )
@@ -120,7 +121,9 @@ class LayLanguage:
         checked = list(dict.fromkeys(checked))
         if not checked or len(checked) > MAX_TARGETS:
             raise invalid(f"Give between 1 and {MAX_TARGETS} of the sector's phrases.", "#/targets")
-        decided = store.decide(session, phrase, "accepted", checked, principal.name, note)
+        decided = store.decide(
+            session, phrase, "accepted", checked, principal.name, checked_note(note)
+        )
         self.curation.refresh()
         return decided
 
@@ -130,7 +133,7 @@ class LayLanguage:
         """Never propose the phrase again (and stop using it, if it was accepted)."""
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
-        decided = store.decide(session, phrase, "dismissed", [], principal.name, note)
+        decided = store.decide(session, phrase, "dismissed", [], principal.name, checked_note(note))
         self.curation.refresh()
         return decided
 

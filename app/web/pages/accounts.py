@@ -41,7 +41,7 @@ def ask_for_link(
     request: Request,
     session: SessionDep,
     accounts: AccountsDep,
-    email: Annotated[str, Form(max_length=1000)] = "",
+    email: Annotated[str, Form()] = "",
     next: NextField = None,
 ) -> Response:
     client = request.client.host if request.client else "unknown"

@@ -280,7 +280,7 @@ def send_manage_link(
     request: Request,
     session: SessionDep,
     service: AlertsDep,
-    email: Annotated[str, Form(max_length=1000)] = "",
+    email: Annotated[str, Form()] = "",
 ) -> Response:
     """Email a new manage link (for an expired one); the same answer for any address."""
     try:

@@ -168,7 +168,7 @@ def decide(
     amendment_id: AmendmentId,
     action: Action,
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
-    words: Annotated[str, Form(max_length=8000)] = "",
+    words: Annotated[str, Form()] = "",
 ) -> Response:
     decision = _decision(action)
     principal, base = account.principal, f"/moderation/amendments/{amendment_id}"

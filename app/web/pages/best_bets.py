@@ -66,7 +66,7 @@ def pin(
     bets: BestBetsDep,
     account: ModeratorUserDep,
     people: AccountsDep,
-    query: Annotated[str, Form(max_length=1000)] = "",
+    query: Annotated[str, Form()] = "",
     slug: Annotated[str, Form(max_length=200)] = "",
     match: Annotated[str, Form(max_length=10)] = "exact",
 ) -> Response:

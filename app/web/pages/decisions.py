@@ -202,7 +202,7 @@ def decide(
     record_id: RecordId,
     action: Annotated[str, Path(max_length=40)],
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
-    words: Annotated[str, Form(max_length=8000)] = "",
+    words: Annotated[str, Form()] = "",
 ) -> Response:
     decision = _decision(action)
     row = submissions.get(session, account.principal, record_id)

@@ -64,8 +64,8 @@ def add(
     origins: EmbedOriginsDep,
     account: ModeratorUserDep,
     people: AccountsDep,
-    origin: Annotated[str, Form(max_length=MAX_ORIGIN_CHARS * 2)] = "",
-    note: Annotated[str, Form(max_length=300)] = "",
+    origin: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
 ) -> Response:
     def added() -> str:
         required(origin.strip(), "origin", "Enter the website's address")

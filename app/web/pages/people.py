@@ -56,9 +56,9 @@ def invite(
     session: SessionDep,
     accounts: AccountsDep,
     account: ModeratorUserDep,
-    email: Annotated[str, Form(max_length=1000)] = "",
+    email: Annotated[str, Form()] = "",
     role: Annotated[str, Form(max_length=20)] = "",
-    council: Annotated[str, Form(max_length=1000)] = "",
+    council: Annotated[str, Form()] = "",
 ) -> Response:
     def invited() -> str:
         person = accounts.invite(session, account, email, role, council)

@@ -17,7 +17,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)]
 PAGE = "/moderation/synonyms"
 DAYS = 30
 SynonymId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-Text = Annotated[str, Form(max_length=1000)]
+Text = Annotated[str, Form()]
 FORM = FormPage(
     "moderation_synonyms.html",
     {"phrase": "", "targets": "", "note": ""},

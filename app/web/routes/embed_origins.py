@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.curation import MAX_NOTE
 from app.core.errors import Invalid
 from app.core.origins import EXAMPLE, MAX_ORIGIN_CHARS, AllowedOrigin, parse_origin
 from app.web.deps import BaseUrlDep, EmbedOriginsDep, ModeratorDep, SessionDep, SettingsDep
@@ -26,7 +27,7 @@ class EmbedOriginCreate(BaseModel):
         examples=[EXAMPLE],
     )
     note: str | None = Field(
-        default=None, max_length=300, description="Who asked and why, for the other moderators"
+        default=None, max_length=MAX_NOTE, description="Who asked and why, for the other moderators"
     )
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.curation import MAX_PHRASE, MAX_TARGETS, LaySynonym, SynonymSuggestion
+from app.core.curation import MAX_NOTE, MAX_PHRASE, MAX_TARGETS, LaySynonym, SynonymSuggestion
 from app.web.deps import BaseUrlDep, LayLanguageDep, ModeratorDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/synonyms", tags=["synonyms"])
@@ -26,14 +26,14 @@ class SynonymAccept(BaseModel):
         description="The sector's phrases it stands for, each used by a published case study",
         examples=[["looked after children"]],
     )
-    note: str | None = Field(default=None, max_length=300, description="Why, for the others")
+    note: str | None = Field(default=None, max_length=MAX_NOTE, description="Why, for the others")
 
 
 class SynonymDismiss(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     phrase: Phrase = Field(description="The phrase never to propose again")
-    note: str | None = Field(default=None, max_length=300)
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
 
 
 class SynonymPublic(BaseModel):
