@@ -118,21 +118,48 @@ def choices(group: Group) -> Markup:
     return Markup(f"\n{_INDENT}".join(choice(group.name, o) for o in group.options))
 
 
+# Each option as made from its facet value, kept per vocabulary (it names the labels and the
+# hints) and filter: a page has tens of options and making each afresh (its id, its label, its
+# hint, the dataclass) was a tenth of the page's CPU (issue 19). An option never changes once
+# made; when full, the kept ones are let go and made again.
+_KEPT_OPTIONS = 16_384
+# The filter, and the facet value's value, label, count and whether it is chosen.
+_OptionKey = tuple[str, str, str, int, bool]
+_kept: dict[int, tuple[Vocabulary, dict[_OptionKey, Option]]] = {}  # by id(vocabulary)
+
+
+def _kept_options(vocabulary: Vocabulary) -> dict[_OptionKey, Option]:
+    found = _kept.get(id(vocabulary))
+    if found is None or found[0] is not vocabulary or len(found[1]) > _KEPT_OPTIONS:
+        if len(_kept) > 8:  # tests make vocabularies of their own
+            _kept.clear()
+        found = _kept[id(vocabulary)] = (vocabulary, {})
+    return found[1]
+
+
+def _option(name: str, value: FacetValue, vocabulary: Vocabulary) -> Option:
+    kind = FILTERS.get(name)
+    term = vocabulary.find(kind, value.value) if kind else None
+    return Option(
+        id=dom_id("f", name, value.value),
+        value=value.value,
+        label=vocabulary.short_label(kind, value.value) if kind else value.label,
+        count=value.count,
+        selected=value.selected,
+        hint=term.description if term and name in HINTS else None,
+    )
+
+
 def _options(name: str, values: list[FacetValue], vocabulary: Vocabulary) -> list[Option]:
     kind = FILTERS.get(name)
+    kept = _kept_options(vocabulary)
     options = []
     for value in values:
-        term = vocabulary.find(kind, value.value) if kind else None
-        options.append(
-            Option(
-                id=dom_id("f", name, value.value),
-                value=value.value,
-                label=vocabulary.short_label(kind, value.value) if kind else value.label,
-                count=value.count,
-                selected=value.selected,
-                hint=term.description if term and name in HINTS else None,
-            )
-        )
+        key = (name, value.value, value.label, value.count, value.selected)
+        option = kept.get(key)
+        if option is None:
+            option = kept[key] = _option(name, value, vocabulary)
+        options.append(option)
     if name in ALPHABETICAL:
         return sorted(options, key=lambda o: o.label.casefold())
     if kind:
