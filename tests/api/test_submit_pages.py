@@ -224,7 +224,9 @@ def test_a_month_written_as_officers_write_it_is_taken(
     leeds.get("/submit/new")
     done = post(leeds, "/submit/new", form(published=typed, action="continue"))
     assert done.status_code == 303, done.text
-    leeds.get(done.headers["location"])  # check your answers: the date as typed
+    check = leeds.get(done.headers["location"])  # check your answers: the month in words
+    month = "September 2023" if typed.startswith("Sept") else "March 2024"
+    assert f'<dd class="answer-text">{month}</dd>' in check.text
     sent = post(leeds, done.headers["location"].removesuffix("/check") + "/send", {})
     record = int(sent.headers["location"].rsplit("/", 1)[1])
     stored = client.get(f"/api/v1/submissions/{record}", headers=auth(keys.leeds)).json()
