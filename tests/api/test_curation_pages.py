@@ -34,6 +34,9 @@ def test_a_moderator_accepts_a_suggestion_from_the_page(
     # The bar names the page as its heading does, not by the thesaurus's word.
     assert '<a href="/moderation/synonyms" aria-current="page">Everyday words</a>' in page.text
     assert "<h1>Everyday words</h1>" in page.text and ">Synonyms<" not in page.text
+    # The suggestions, most of the job, come first; the form for a phrase of one's own after
+    # (on a phone they were about 900 px down, below it).
+    assert page.text.index("<h3 id=\"suggestion-1\">") < page.text.index('id="decide-heading"')
     refused = moderator.submit(
         "/moderation/synonyms", {"phrase": "traineeships", "targets": "kickstart"}
     )
