@@ -36,7 +36,7 @@ def test_a_moderator_accepts_a_suggestion_from_the_page(
     assert "<h1>Everyday words</h1>" in page.text and ">Synonyms<" not in page.text
     # The suggestions, most of the job, come first; the form for a phrase of one's own after
     # (on a phone they were about 900 px down, below it).
-    assert page.text.index("<h3 id=\"suggestion-1\">") < page.text.index('id="decide-heading"')
+    assert page.text.index('<h3 id="suggestion-1">') < page.text.index('id="decide-heading"')
     refused = moderator.submit(
         "/moderation/synonyms", {"phrase": "traineeships", "targets": "kickstart"}
     )
@@ -52,7 +52,10 @@ def test_a_moderator_accepts_a_suggestion_from_the_page(
     assert "Searches for “traineeships” now also find apprenticeships" in shown.text
     assert slugs(client, "traineeships") == ["north-care-leavers"]
     forget = shown.text.split('action="/moderation/synonyms/')[1].split('"')[0]
-    assert moderator.submit(f"/moderation/synonyms/{forget}").status_code == 303
+    forgotten = moderator.submit(f"/moderation/synonyms/{forget}")
+    assert forgotten.status_code == 303
+    notice = moderator.get(forgotten.headers["location"]).text
+    assert "The decision on “traineeships” is forgotten" in notice
     assert slugs(client, "traineeships") == []
 
 
@@ -96,7 +99,10 @@ def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator
     assert '<p id="slug-error" class="error-message">' in again.text
     assert "north-family-support is already" not in again.text
     unpin = shown.text.split('action="/moderation/best-bets/')[1].split('"')[0]
-    assert moderator.submit(f"/moderation/best-bets/{unpin}").status_code == 303
+    unpinned = moderator.submit(f"/moderation/best-bets/{unpin}")
+    assert unpinned.status_code == 303
+    notice = moderator.get(unpinned.headers["location"]).text  # which one, as its button said
+    assert "Family support at home (North Tyneside Council) unpinned from “foster carers”" in notice
     assert slugs(client, "foster carers")[0] == "south-fostering"
 
 

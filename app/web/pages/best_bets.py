@@ -3,12 +3,13 @@ query (shown first, marked Recommended), and unpin them. The same use cases as
 /api/v1/best-bets."""
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from app.core.accounts import Account
-from app.core.curation import Match
+from app.core.curation import MAX_PHRASE, Match
 from app.store.db import Session
 from app.web.deps import AccountsDep, BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
@@ -50,13 +51,17 @@ def best_bets_page(
     account: ModeratorUserDep,
     people: AccountsDep,
     pinned: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    unpinned: Annotated[str | None, Query(max_length=10)] = None,
+    unpinned: Annotated[str | None, Query(max_length=200)] = None,
+    query: Annotated[str | None, Query(max_length=MAX_PHRASE)] = None,
 ) -> Response:
-    notice = "Unpinned" if unpinned else None
+    listing = _listing(session, bets, account, people)
+    notice = None
+    if unpinned:  # which one, by its title, as the button said
+        notice = f"{listing['titles'].get(unpinned, unpinned)} unpinned from “{query or ''}”"
     for bet in bets.list_best_bets(session, account.principal) if pinned else []:
         if bet.id == pinned:
             notice = f"Pinned to “{bet.query}”, in position {bet.position}"
-    return FORM.show(request, _listing(session, bets, account, people), notice)
+    return FORM.show(request, listing, notice)
 
 
 @router.post(PAGE)
@@ -84,5 +89,5 @@ def pin(
 def unpin(
     session: SessionDep, bets: BestBetsDep, account: ModeratorUserDep, bet_id: BetId
 ) -> Response:
-    bets.unpin(session, account.principal, bet_id)
-    return see_other(f"{PAGE}?unpinned=1")
+    removed = bets.unpin(session, account.principal, bet_id)
+    return see_other(f"{PAGE}?{urlencode({'unpinned': removed.slug, 'query': removed.query})}")

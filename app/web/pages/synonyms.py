@@ -3,11 +3,13 @@ find little, with the sector's phrases proposed for each; accept (edited) or dis
 a decision. The same use cases as /api/v1/synonyms."""
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from app.core.accounts import Account
+from app.core.curation import MAX_PHRASE
 from app.store.db import Session
 from app.web.deps import AccountsDep, LayLanguageDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
@@ -46,9 +48,9 @@ def synonyms_page(
     account: ModeratorUserDep,
     people: AccountsDep,
     decided: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
-    forgotten: Annotated[str | None, Query(max_length=10)] = None,
+    forgotten: Annotated[str | None, Query(max_length=MAX_PHRASE)] = None,
 ) -> Response:
-    notice = "The decision is forgotten" if forgotten else None
+    notice = f"The decision on “{forgotten}” is forgotten" if forgotten else None
     for synonym in bridge.list_synonyms(session, account.principal) if decided else []:
         if synonym.id == decided and synonym.status == "accepted":
             notice = f"Searches for “{synonym.phrase}” now also find {', '.join(synonym.targets)}"
@@ -85,5 +87,5 @@ def decide(
 def forget(
     session: SessionDep, bridge: LayLanguageDep, account: ModeratorUserDep, synonym_id: SynonymId
 ) -> Response:
-    bridge.remove(session, account.principal, synonym_id)
-    return see_other(f"{PAGE}?forgotten=1")
+    removed = bridge.remove(session, account.principal, synonym_id)
+    return see_other(f"{PAGE}?{urlencode({'forgotten': removed.phrase})}")
