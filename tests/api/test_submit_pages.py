@@ -257,6 +257,8 @@ def test_an_officer_amends_when_changes_are_requested(
     number = draft_id(started)
     page = leeds.get(started.headers["location"])
     assert "Change your case study" in page.text and "Kinship carers felt unsupported" in page.text
+    listed = leeds.get("/my/submissions").text  # the draft says which submission it changes
+    assert f"<td>Changes to BF-{record:05d}</td>" in listed
     fields = form(title="Kinship hub", impact="The hub supported 95 carers in its first year.")
     post(leeds, f"/submit/drafts/{number}", fields | {"action": "continue"})
     check = leeds.get(f"/submit/drafts/{number}/check")
