@@ -120,6 +120,8 @@ def test_near_its_lapse_an_alert_sends_one_keep_reminder_and_the_link_keeps_it(
         assert after is not None and after > utcnow() - timedelta(minutes=1)
     year = str((utcnow() + timedelta(days=365)).year)
     assert "It now stops on" in kept.text and year in kept.text
+    # Not "unless you keep it again": the manage page offers no Keep until its emails do.
+    assert "Nearer the time, its emails will have a link to keep it again." in kept.text
 
     # Kept: no lapse, no reminder, and a new case study's email carries no keep link.
     publish(
