@@ -167,15 +167,23 @@ def _settings(folder: Path, data_dir: Path, database_url: str, sync_seconds: flo
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, seeded_stores: SeededStores
-) -> str:
+) -> Iterator[str]:
     """Each API test runs on SQLite and again on PostgreSQL, each time on an empty store
     with the current schema (tests of the migrations themselves start from nothing). For a
     test with the `client` fixture, the PostgreSQL database is made by prepare_store, straight
-    from a seeded one, rather than made empty here only to be replaced."""
-    if request.param == "postgresql" and "client" in request.fixturenames:
-        server: PostgresServer = request.getfixturevalue("postgres")
-        return seeded_stores.defer(server.url_of("t_" + uuid.uuid4().hex[:16]))
-    return _empty_store(request, request.param, tmp_path)
+    from a seeded one, rather than made empty here only to be replaced. A PostgreSQL server in
+    memory drops the test's database when the test ends (tests/postgres.py says why)."""
+    if request.param == "sqlite":
+        yield _empty_store(request, request.param, tmp_path)
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    if "client" in request.fixturenames:
+        url = seeded_stores.defer(server.url_of("t_" + uuid.uuid4().hex[:16]))
+    else:
+        url = _empty_store(request, request.param, tmp_path)
+    yield url
+    if server.in_memory:
+        server.drop_database(url)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import DisjunctionMaxMatcher
 from whoosh.query import And, AndMaybe, DisjunctionMax, Or, Phrase, Query, Term, Wildcard
 from whoosh.query.compound import BinaryQuery, CompoundQuery
@@ -83,6 +84,7 @@ class Opened:
     searcher: Searcher
     ranker: ranking.Ranker
     live: Any
+    mapped: Searcher  # the same generation, for Whoosh's own matchers (see opened())
 
     def whoosh(self, query: Query) -> dict[int, float]:
         """Every match and its score from Whoosh's matcher tree, with the fixed dismax.
@@ -96,7 +98,7 @@ class Opened:
         """
         fixed = reference(query)
         scores: dict[int, float] = {}
-        for leaf, offset in self.searcher.leaf_searchers():
+        for leaf, offset in self.mapped.leaf_searchers():
             matched = list(fixed.matcher(leaf).all_ids())
             matcher = fixed.matcher(leaf)
             for docnum in matched:
@@ -126,11 +128,19 @@ class Opened:
 
 @contextlib.contextmanager
 def opened(index: SearchIndex, postings: Postings | None = None) -> Iterator[Opened]:
-    """A searcher of the index's current generation, and a ranker over it."""
+    """A searcher of the index's current generation, and a ranker over it; and for Whoosh's own
+    matchers a second searcher of it reading through a memory map, which the app's does not
+    (app/search/generations.py says why): their file reads were a tenth of the judged queries'
+    test."""
     folder = index.generation()
     assert folder is not None
-    with generations.open_searcher(folder, index.schema, SharedIdf()) as searcher:
-        for leaf, _ in searcher.leaf_searchers():
+    with (
+        generations.open_searcher(folder, index.schema, SharedIdf()) as searcher,
+        FileStorage(str(folder))
+        .open_index(schema=index.schema)
+        .searcher(weighting=SharedIdf()) as mapped,
+    ):
+        for leaf, _ in mapped.leaf_searchers():
             # Whoosh asks a segment how many documents hold a word again for every node of a
             # tree it builds (to order the children), about a third of building the judged
             # queries' matchers; a reader never changes, so each answer is kept.
@@ -138,7 +148,7 @@ def opened(index: SearchIndex, postings: Postings | None = None) -> Iterator[Ope
             reader.doc_frequency = cache(reader.doc_frequency)
         ranker = ranking.Ranker(searcher, postings or Postings())
         live = bits.to_mask(bits.from_ids(searcher.reader().all_doc_ids()), ranker.size)
-        yield Opened(searcher, ranker, live)
+        yield Opened(searcher, ranker, live, mapped)
 
 
 def build(tmp_path: Path, **fields: list[str]) -> SearchIndex:
