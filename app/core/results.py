@@ -170,6 +170,11 @@ class SearchPage(BaseModel):
     corrected: bool = Field(
         default=False, description="True when the results are for did_you_mean, not q"
     )
+    also_searched: list[str] = Field(
+        default=[],
+        description="The sector's words also searched for in place of everyday words in q "
+        "(“kinship care” for “nan”): a result may hold these and not the words typed",
+    )
     sort: Literal["relevance", "newest", "title", "reviewed"]
     total: int
     page: int

@@ -240,18 +240,21 @@ class QueryBuilder:
         """What is embedded for ranking by meaning: the text as typed, then the sector's words
         the thesaurus found for its everyday ones ("kids in care" with "looked after
         children"): the embeddings know the sector's words better than a parent's."""
-        if query is None or not self.tuning.everyday_meaning:
+        sector = self.everyday(query) if self.tuning.everyday_meaning else []
+        if query is None or not sector:
             return text
-        found = [
-            node.phrase
-            for node in _walk(query)
-            if isinstance(node, Across) and node.origin == "everyday"
-        ]
-        sector = list(dict.fromkeys(found))
         # The embedding is an average over the words: in a long sentence ("my son was stabbed
         # last year and now ..."), the few sector words would be drowned; twice, they count.
         twice = len(words(text)) >= 3 * len(" ".join(sector).split()) > 0
         return " ".join([text, *sector, *(sector if twice else [])])
+
+    def everyday(self, query: Query | None, told: bool = False) -> list[str]:
+        """The sector's phrases the query also looks for in place of everyday words ("kinship
+        care" for "nan"), as written, each once; if told, only the rules' own targets (not
+        "sgo", a synonym of one), for the searcher, whose words a result may not hold."""
+        found = (n.phrase for n in _walk(query) if isinstance(n, Across) and n.origin == "everyday")
+        phrases = list(dict.fromkeys(found)) if query is not None else []
+        return [p for p in phrases if p in self.thesaurus.targets] if told else phrases
 
     def ignored(self, text: str, query: Query | None) -> list[str]:
         """The words of text that the query leaves out as filler (for explaining it)."""

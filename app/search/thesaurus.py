@@ -62,6 +62,8 @@ class Thesaurus:
             for word, targets in (everyday or {}).items()
         }
         self.filler = frozenset(normal(word) for word in filler or [])
+        # The everyday rules' own targets, not their synonyms: what a searcher is told of.
+        self.targets = frozenset(t for targets in self.everyday.values() for t in targets)
         self._lookup: dict[str, int] = {}
         for i, group in enumerate(self.groups):
             for phrase in group:

@@ -51,6 +51,7 @@ class _Plan:
     filters: Filters
     did_you_mean: str | None
     text: str  # what is ranked by meaning: corrected, with everyday words' sector words
+    everyday: tuple[str, ...] = ()  # the sector's words looked for in place of everyday ones
     size: int = 0  # about how much memory it holds, key included, in bytes
 
 
@@ -112,14 +113,13 @@ class SearchService:
         councils = list(dict.fromkeys(council_key(c) for c in request.councils if c.strip()))
         if request.measured is not None:
             selected["measured"] = ["true" if request.measured else "false"]
-        filters = Filters(
-            values=selected,
-            councils=councils,
-            year_from=request.published_from,
-            year_to=request.published_to,
-        )
+        years = {"year_from": request.published_from, "year_to": request.published_to}
+        filters = Filters(values=selected, councils=councils, **years)
         text = self.queries.meaning(clean(did_you_mean or request.q), query)
-        plan = _Plan({**selected, "council": councils}, query, sort, filters, did_you_mean, text)
+        everyday = tuple(self.queries.everyday(query, told=True))
+        plan = _Plan(
+            {**selected, "council": councils}, query, sort, filters, did_you_mean, text, everyday
+        )
         chars = len(repr(plan)) + len(repr(key))
         return replace(plan, size=OVERHEAD + PLAN_BYTES_PER_CHAR * chars)
 
@@ -244,6 +244,7 @@ class SearchService:
             q=request.q,
             did_you_mean=plan.did_you_mean,
             corrected=plan.did_you_mean is not None,
+            also_searched=list(plan.everyday),
             sort=plan.sort,
             total=hits.total,
             page=request.page,

@@ -244,6 +244,25 @@ def test_everyday_words_are_one_way(everyday: TestClient) -> None:
     assert slugs(search(everyday, q="children")) == ["kinship"]
 
 
+def test_the_searcher_is_told_which_sectors_words_were_also_searched(
+    everyday: TestClient,
+) -> None:
+    """A result may hold none of the words typed ("grandparents" finds "special guardianship"),
+    so the page and the API say what else was searched for; the sector's own words and words
+    with no everyday meaning add nothing to say."""
+    body = search(everyday, q="grandparents raising grandkids")
+    assert slugs(body) == ["kinship"]
+    assert "special guardianship" in body["also_searched"]
+    assert "grandparents" not in body["also_searched"]  # what was typed is not "also"
+    assert search(everyday, q="kinship carers")["also_searched"] == []
+    assert search(everyday, q="exclusions")["also_searched"] == []
+    page = everyday.get("/", params={"q": "grandparents raising grandkids"})
+    told = page.text.split('<p class="notice">We also searched for ')[1].split("</p>")[0]
+    shown = [piece.split("</strong>")[0] for piece in told.split("<strong>")[1:]]
+    assert shown == body["also_searched"][:5] and told.endswith(": the words case studies use.")
+    assert "We also searched for" not in everyday.get("/", params={"q": "exclusions"}).text
+
+
 def test_filler_words_neither_match_nor_highlight_on_their_own(everyday: TestClient) -> None:
     body = search(everyday, q="how do other councils train kinship carers?")
     assert slugs(body) == ["kinship"]  # "how", "other", "councils" alone find nothing
