@@ -222,6 +222,22 @@ def test_a_moderator_invites_a_council_officer(client: TestClient, smtp: SmtpSer
     assert officer.confirm().headers["location"] == "/my/submissions"
 
 
+def test_someone_is_found_by_address_or_council(client: TestClient, smtp: SmtpServer) -> None:
+    moderator = signed_in(client, smtp, MODERATOR, "moderator")
+    invite(client, LEEDS, "council", "Leeds City Council")
+    invite(client, YORK, "council", "City of York Council")
+    shown = moderator.get("/people", params={"find": " york "})
+    listed = re.findall(r'<h3 class="person-email">([^<]+)</h3>', shown.text)
+    assert listed == [YORK] and "1 of 3 accounts matches “york”" in shown.text
+    by_council = moderator.get("/people", params={"find": "LEEDS CITY"})
+    assert re.findall(r'<h3 class="person-email">([^<]+)</h3>', by_council.text) == [LEEDS]
+    everyone = moderator.get("/people")
+    assert len(re.findall(r'<h3 class="person-email">', everyone.text)) == 3
+    assert "of 3 accounts" not in everyone.text
+    nobody = moderator.get("/people", params={"find": "x" * 5_000})  # nothing, not an error
+    assert nobody.status_code == 200 and "0 of 3 accounts match" in nobody.text
+
+
 def test_the_invitation_form_says_what_to_fix(client: TestClient, smtp: SmtpServer) -> None:
     admin = signed_in(client, smtp, ADMIN, "admin")
     admin.get("/people")

@@ -40,6 +40,7 @@ def people(
     account: ModeratorUserDep,
     invited: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     revoked: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    find: str = "",
 ) -> Response:
     notice = None
     if invited or revoked:
@@ -47,7 +48,16 @@ def people(
         notice = (
             f"Invitation sent to {done.email}" if invited else f"{done.email} can no longer sign in"
         )
-    return FORM.show(request, _listing(session, accounts, account), notice)
+    listing = _listing(session, accounts, account)
+    return FORM.show(request, listing | _found(listing["people"], find[:200].strip()), notice)
+
+
+def _found(people: list[Account], find: str) -> dict[str, Any]:
+    """Those whose address or council holds `find` (any case): the list is one long page of
+    everyone, and a person to revoke could be thousands of pixels down on a phone."""
+    wanted = find.casefold()
+    found = [p for p in people if wanted in f"{p.email} {p.council or ''}".casefold()]
+    return {"people": found, "find": find, "everyone": len(people)}
 
 
 @router.post("/people")
