@@ -229,6 +229,14 @@ def test_on_a_phone_a_role_is_changed_by_revoking_and_inviting_again(
     )
     check(page, f"{site.shots}/phone-people-already.png", javascript=False)
 
+    # Found by part of the address, not by scrolling through everyone to the one to revoke.
+    page.locator("#find").focus()
+    page.keyboard.type("northyorkshire")
+    page.keyboard.press("Enter")
+    expect(page.locator(".person-email")).to_have_text([officer])
+    expect(page.locator("[role=status]")).to_contain_text(re.compile(r"1 of \d+ accounts matches"))
+    check(page, f"{site.shots}/phone-people-found.png", javascript=False)
+
     tab_to(page, f"Revoke {officer}'s access")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(f"Revoke {officer}'s access?")
