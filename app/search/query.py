@@ -252,9 +252,13 @@ class QueryBuilder:
         """The sector's phrases the query also looks for in place of everyday words ("kinship
         care" for "nan"), as written, each once; if told, only the rules' own targets (not
         "sgo", a synonym of one), for the searcher, whose words a result may not hold."""
-        found = (n.phrase for n in _walk(query) if isinstance(n, Across) and n.origin == "everyday")
-        phrases = list(dict.fromkeys(found)) if query is not None else []
-        return [p for p in phrases if p in self.thesaurus.targets] if told else phrases
+        nodes = [n for n in _walk(query) if isinstance(n, Across)] if query is not None else []
+        phrases = list(dict.fromkeys(n.phrase for n in nodes if n.origin == "everyday"))
+        if not told:
+            return phrases
+        asked = {n.words for n in nodes if n.origin != "everyday"}  # typed, or their synonyms
+        sector = {n.phrase: n.words for n in nodes}
+        return [p for p in phrases if p in self.thesaurus.targets and sector[p] not in asked]
 
     def ignored(self, text: str, query: Query | None) -> list[str]:
         """The words of text that the query leaves out as filler (for explaining it)."""

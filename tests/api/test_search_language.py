@@ -257,7 +257,7 @@ def test_the_searcher_is_told_which_sectors_words_were_also_searched(
     assert search(everyday, q="kinship carers")["also_searched"] == []
     assert search(everyday, q="exclusions")["also_searched"] == []
     page = everyday.get("/", params={"q": "grandparents raising grandkids"})
-    told = page.text.split('<p class="notice">We also searched for ')[1].split("</p>")[0]
+    told = page.text.split('<p class="also-searched">We also searched for ')[1].split("</p>")[0]
     shown = [piece.split("</strong>")[0] for piece in told.split("<strong>")[1:]]
     assert shown == body["also_searched"][:5] and told.endswith(": the words case studies use.")
     assert "We also searched for" not in everyday.get("/", params={"q": "exclusions"}).text

@@ -59,7 +59,7 @@ def invite_officer(moderator: Page, site: Site) -> None:
     tab_to(moderator, "People")
     moderator.keyboard.press("Enter")
     moderator.wait_for_url(re.compile(r"/people$"))
-    moderator.get_by_label("Email address").fill(OFFICER)
+    moderator.get_by_label("Email address", exact=True).fill(OFFICER)
     moderator.get_by_role("radio", name="Council officer").check()
     moderator.get_by_label("Council (for council officers)").fill("Leeds City Council")
     press(moderator, "Send invitation")
