@@ -71,8 +71,32 @@ def tags(study: SearchResult, label: Label, kinds: Sequence[str]) -> str:
     return "".join(items)
 
 
+# A result's meta line and tags, kept per vocabulary (its labels) and the fields they show: the
+# same case study shows the same ones whatever was searched for, and writing them afresh was
+# about half of `hits` (issue 19). When full, the kept ones are let go and written again.
+_KEPT_CARDS = 4096
+_MetaKey = tuple[str, str, str | None, str | None, str, tuple[str, ...], bool]
+_kept: dict[int, tuple[object, dict[_MetaKey, tuple[str, str]]]] = {}  # by id(vocabulary)
+
+
+def _meta_and_tags(result: SearchResult, label: Label, stale: bool) -> tuple[str, str]:
+    owner = getattr(label, "__self__", label)  # vocabulary.label: kept per vocabulary
+    found = _kept.get(id(owner))
+    if found is None or found[0] is not owner or len(found[1]) > _KEPT_CARDS:
+        if len(_kept) > 8:  # tests make vocabularies of their own
+            _kept.clear()
+        found = _kept[id(owner)] = (owner, {})
+    r = result
+    key = (r.council, r.region, r.published, r.last_reviewed, r.evidence, tuple(r.themes), stale)
+    written = found[1].get(key)
+    if written is None:
+        written = found[1][key] = (meta(r, label, stale), tags(r, label, ("themes",)))
+    return written
+
+
 def hit(result: SearchResult, href: str, label: Label, stale: bool) -> str:
     """One result, an <li> as search.html's loop wrote it."""
+    written_meta, written_tags = _meta_and_tags(result, label, stale)
     lights = result.highlights
     summary = lights.get("summary") or ""
     last = summary.rfind("<mark>")
@@ -87,13 +111,13 @@ def hit(result: SearchResult, href: str, label: Label, stale: bool) -> str:
             f'            <h3><a href="{escape(href)}">',
             lights.get("title") or escape(result.title),
             "</a></h3>\n            ",
-            meta(result, label, stale),
+            written_meta,
             f'\n            <p class="summary{shape}">',
             summary or escape(result.summary),
             "</p>\n",
             f'<p class="snippet">{body}</p>' if body else "",
             "            ",
-            tags(result, label, ("themes",)),
+            written_tags,
             "\n          </article>\n        </li>\n",
         )
     )
