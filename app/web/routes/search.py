@@ -12,7 +12,7 @@ from app.services.filters import SearchRequest
 from app.web import search_route
 from app.web.deps import BaseUrlDep, SearchDep, Searching, SearchingDep
 from app.web.middleware.etags import etag_of
-from app.web.presenters import search_page_public, suggest_public
+from app.web.presenters import search_page_json, suggest_public
 from app.web.routes.params import search_params
 from app.web.schemas import SearchPagePublic, SuggestPagePublic
 
@@ -67,7 +67,7 @@ def _searched(searching: Searching, request: SearchRequest, explain: bool) -> Re
     # Encoded once per cached page and origin (without FastAPI validating it again), and
     # hashed for its ETag once with it (the ETags middleware then passes the body through).
     def render(page: SearchPage) -> tuple[bytes, str]:
-        body = search_page_public(page, base_url).model_dump_json().encode()
+        body = search_page_json(page, base_url)
         return body, etag_of(body)
 
     with searching.open_session() as session:
