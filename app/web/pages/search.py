@@ -113,7 +113,7 @@ def alert_form(request: Request) -> tuple[Markup, Markup]:
 # (the options, then Jinja) was about a tenth of the page's CPU (issue 19); a search that shows
 # the same values (the next page, another sort, the same search again) finds it written. An
 # entry holds its values, so their ids are not reused while it is kept; when full, all are let go.
-_PANELS = 64
+_PANELS = 128
 _FACET_NAMES = tuple(Facets.model_fields)
 _panels: dict[tuple[object, ...], tuple[Vocabulary, Facets, Markup]] = {}
 
