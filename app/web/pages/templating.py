@@ -1,10 +1,11 @@
 """Server-rendered pages: the Jinja environment (autoescaped) and links that keep a search's
 state, so every state of the search page is a URL that can be shared."""
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote_plus, urlencode
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
@@ -96,6 +97,13 @@ templates.env.filters["finding_words"] = finding_words
 SEARCH_KEYS = ("q", *FILTER_PARAMS, "sort", "per_page")
 
 
+@functools.lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    """A name or value as urlencode quotes it (a search page builds some fifteen links from
+    the same few values: issue 19)."""
+    return quote_plus(text, safe="")
+
+
 class Link:
     """The current search as (name, value) pairs, and variations of it as URLs."""
 
@@ -139,7 +147,7 @@ class Link:
 
     def query(self, **extra: Any) -> str:
         pairs = self.pairs + [(k, str(v)) for k, v in extra.items() if v not in (None, "")]
-        return urlencode(pairs)
+        return "&".join(f"{_quoted(k)}={_quoted(v)}" for k, v in pairs)  # urlencode(pairs)
 
     def url(self, path: str | None = None, **extra: Any) -> str:
         query = self.query(**extra)
