@@ -125,6 +125,9 @@ class Thesaurus:
         only ("kids" finds "children"; "children" does not find "kids")."""
         own = normal(phrase)
         entry = self._everyday.get(own) or self._everyday.get(stemmed(own))
+        if entry is None:  # "my wife's", "mum's", "nan's": the everyday word, possessed
+            bare = unpossessed(own)
+            entry = self._everyday.get(bare) or self._everyday.get(stemmed(bare))
         if entry is None:
             return []
         found: list[str] = []
@@ -164,6 +167,12 @@ class Thesaurus:
     def knows(self, word: str) -> bool:
         """Whether a word is part of any entry (so it is not a typo)."""
         return normal(word) in self._words
+
+
+def unpossessed(text: str) -> str:
+    """A normal form with possessives taken off ("my wife's" -> "my wife"): the stemmer keeps
+    them ("wife'"), so "my wife's depression" did not find the entry for "wife"."""
+    return " ".join(w[:-2] if w.endswith("'s") and len(w) > 3 else w for w in text.split())
 
 
 def participles_kept(typed: str, entry: str) -> bool:
