@@ -139,8 +139,11 @@ class Thesaurus:
         return [p for p in dict.fromkeys(found) if p != own]
 
     def is_filler(self, word: str) -> bool:
-        """Whether a word says nothing about the topic on its own ("how", "councils")."""
-        return normal(word) in self.filler
+        """Whether a word says nothing about the topic on its own ("how", "councils"), as a
+        number does ("at 18", "I'm 43", "my 12 year old": an age lifts its band, and an entry
+        that holds a number, "after 18", still counts)."""
+        own = normal(word)
+        return own in self.filler or own.isdigit()
 
     def age_bands(self, text: str, numbers: bool = True) -> list[str]:
         """The age bands that the age words in text point to, in the order found, then those

@@ -169,6 +169,10 @@ def test_filler_words_are_question_words_not_the_sectors() -> None:
     assert BUNDLED.is_filler("how") and BUNDLED.is_filler("Councils")
     for meaningful in ("help", "support", "work", "care", "council", "families"):
         assert not BUNDLED.is_filler(meaningful)
+    # A number, in figures or words, and how long or how often, say nothing of the topic.
+    for number in ("18", "2019", "six", "weeks", "always"):
+        assert BUNDLED.is_filler(number)
+    assert not BUNDLED.is_filler("5s")  # "under 5s" is an age word
 
 
 @pytest.mark.parametrize(
