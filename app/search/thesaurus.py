@@ -3,7 +3,9 @@ data/thesaurus.yaml.
 
 Phrases are compared in a normal form (lower case, words only), so "Looked-After" and
 "looked after" are the same entry; failing that, word by word in their stemmed forms, so that
-"foster kid" finds the entry for "foster kids".
+"foster kid" finds the entry for "foster kids" — except that a past participle in the sector's
+words is a status, found only as typed: "looked after" children are in care, while "looking
+after" or "look after" a child is what any parent or grandparent does (see `participles_kept`).
 """
 
 import re
@@ -65,10 +67,12 @@ class Thesaurus:
         # The everyday rules' own targets, not their synonyms: what a searcher is told of.
         self.targets = frozenset(t for targets in self.everyday.values() for t in targets)
         self._lookup: dict[str, int] = {}
+        # Each stemmed form, with the phrases of the groups it stands for.
+        self._stemmed: dict[str, list[tuple[str, int]]] = {}
         for i, group in enumerate(self.groups):
             for phrase in group:
                 self._lookup.setdefault(phrase, i)
-                self._lookup.setdefault(stemmed(phrase), i)
+                self._stemmed.setdefault(stemmed(phrase), []).append((phrase, i))
         self._everyday: dict[str, str] = {}
         for word in self.everyday:
             self._everyday.setdefault(word, word)
@@ -76,7 +80,7 @@ class Thesaurus:
         self._ages = _index(age_words)
         self.place_words = place_words or {}
         self._places = _index(self.place_words)
-        phrases = [*self._lookup, *self._ages, *self._everyday, *self._places]
+        phrases = [*self._lookup, *self._stemmed, *self._ages, *self._everyday, *self._places]
         self.longest = max((len(p.split()) for p in phrases), default=1)
         self._words = frozenset(w for p in [*phrases, *self.everyday] for w in p.split())
 
@@ -105,7 +109,10 @@ class Thesaurus:
     def _group(self, phrase: str) -> int | None:
         own = normal(phrase)
         found = self._lookup.get(own)
-        return self._lookup.get(stemmed(own)) if found is None else found
+        if found is not None:
+            return found
+        matches = self._stemmed.get(stemmed(own), [])
+        return next((i for entry, i in matches if participles_kept(own, entry)), None)
 
     def synonyms(self, phrase: str) -> list[str]:
         """The other members of the phrase's group (distinct normal forms), or []."""
@@ -118,6 +125,9 @@ class Thesaurus:
         only ("kids" finds "children"; "children" does not find "kids")."""
         own = normal(phrase)
         entry = self._everyday.get(own) or self._everyday.get(stemmed(own))
+        if entry is None:  # "my wife's", "mum's", "nan's": the everyday word, possessed
+            bare = unpossessed(own)
+            entry = self._everyday.get(bare) or self._everyday.get(stemmed(bare))
         if entry is None:
             return []
         found: list[str] = []
@@ -129,8 +139,11 @@ class Thesaurus:
         return [p for p in dict.fromkeys(found) if p != own]
 
     def is_filler(self, word: str) -> bool:
-        """Whether a word says nothing about the topic on its own ("how", "councils")."""
-        return normal(word) in self.filler
+        """Whether a word says nothing about the topic on its own ("how", "councils"), as a
+        number does ("at 18", "I'm 43", "my 12 year old": an age lifts its band, and an entry
+        that holds a number, "after 18", still counts)."""
+        own = normal(word)
+        return own in self.filler or own.isdigit()
 
     def age_bands(self, text: str, numbers: bool = True) -> list[str]:
         """The age bands that the age words in text point to, in the order found, then those
@@ -157,6 +170,26 @@ class Thesaurus:
     def knows(self, word: str) -> bool:
         """Whether a word is part of any entry (so it is not a typo)."""
         return normal(word) in self._words
+
+
+def unpossessed(text: str) -> str:
+    """A normal form with possessives taken off ("my wife's" -> "my wife"): the stemmer keeps
+    them ("wife'"), so "my wife's depression" did not find the entry for "wife"."""
+    return " ".join(w[:-2] if w.endswith("'s") and len(w) > 3 else w for w in text.split())
+
+
+def participles_kept(typed: str, entry: str) -> bool:
+    """Whether a phrase found by its stems keeps the entry's past participles as they are.
+
+    The sector names states with them: "looked after" (in care), "connected persons",
+    "separated children", "care experienced". Another form of the same verb is an everyday
+    action ("looking after my little brother", "connecting families"), not that status. Only
+    the sector's groups are compared so; a parent's own words ("kicked out", "moved around")
+    are found in any form."""
+    return all(
+        t == e or not (e.endswith("ed") and stem(e) != e)
+        for t, e in zip(typed.split(), entry.split(), strict=False)
+    )
 
 
 def stems(phrase: str) -> tuple[str, ...]:

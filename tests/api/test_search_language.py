@@ -88,6 +88,15 @@ def test_british_and_american_spellings_are_one(language: TestClient, query: str
     assert slugs(search(language, q=query))[0] == "american"
 
 
+def test_looking_after_a_child_is_not_being_looked_after(language: TestClient) -> None:
+    """Children "looked after" are in care; a grandparent "looking after" a child is not. The
+    sector's participle is found as typed, not by its stem ("look after")."""
+    assert "in-care" not in slugs(search(language, q="my nan is looking after my little brother"))
+    assert "in-care" not in slugs(search(language, q="look after my little brother"))
+    assert "in-care" in slugs(search(language, q="children looked after"))
+    assert "in-care" in slugs(search(language, q="Looked-After"))
+
+
 def test_quoted_phrases_are_taken_literally(language: TestClient) -> None:
     assert slugs(search(language, q='"CAMHS"')) == ["acronym"]
 

@@ -129,6 +129,21 @@ def test_everyday_words_lead_one_way_only() -> None:
     assert BUNDLED.meanings("grandads") == BUNDLED.meanings("grandad") != []  # by stem too
 
 
+def test_everyday_words_are_found_with_a_possessive() -> None:
+    # The stemmer keeps "wife's" as "wife'", so a parent's "my wife's depression" or "my nan's"
+    # missed the entries for "wife" and "nan".
+    assert BUNDLED.meanings("wife's") == BUNDLED.meanings("wife") != []
+    assert BUNDLED.meanings("nan's") == BUNDLED.meanings("nan") != []
+    assert BUNDLED.meanings("children's") == []  # the sector's own word is no everyday one
+
+
+def test_the_sectors_participles_are_found_only_as_typed() -> None:
+    assert "children in care" in BUNDLED.synonyms("children looked after")
+    assert BUNDLED.synonyms("looking after") == BUNDLED.synonyms("look after") == []
+    assert BUNDLED.synonyms("connecting persons") == []
+    assert "foster carers" in BUNDLED.synonyms("foster parent")  # other forms by stem, still
+
+
 def test_every_everyday_target_is_in_the_collection() -> None:
     """Each sector word an everyday word leads to is used by some bundled case study: a target
     no case study holds would find nothing."""
@@ -154,6 +169,10 @@ def test_filler_words_are_question_words_not_the_sectors() -> None:
     assert BUNDLED.is_filler("how") and BUNDLED.is_filler("Councils")
     for meaningful in ("help", "support", "work", "care", "council", "families"):
         assert not BUNDLED.is_filler(meaningful)
+    # A number, in figures or words, and how long or how often, say nothing of the topic.
+    for number in ("18", "2019", "six", "weeks", "always"):
+        assert BUNDLED.is_filler(number)
+    assert not BUNDLED.is_filler("5s")  # "under 5s" is an age word
 
 
 @pytest.mark.parametrize(
