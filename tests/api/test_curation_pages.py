@@ -1,6 +1,8 @@
 """The moderators' pages for everyday words and best bets, through their forms (with CSRF
 tokens) as a signed-in browser uses them; a council officer is refused."""
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -104,6 +106,33 @@ def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator
     notice = moderator.get(unpinned.headers["location"]).text  # which one, as its button said
     assert "Family support at home (North Tyneside Council) unpinned from “foster carers”" in notice
     assert slugs(client, "foster carers")[0] == "south-fostering"
+
+
+def test_a_moderator_moves_a_pin_up_and_down_from_the_page(
+    client: TestClient, moderator: Person
+) -> None:
+    """Each pin but the first has Move up, each but the last Move down: a form of its own."""
+    for slug in ["north-family-support", "south-fostering"]:
+        moderator.get("/moderation/best-bets")
+        moderator.submit("/moderation/best-bets", {"query": "carers", "slug": slug})
+    page = moderator.get("/moderation/best-bets").text
+    moves = re.findall(
+        r'action="/moderation/best-bets/(\d+)/move">.*?value="(\d)".*?>(Move \w+)', page, re.S
+    )
+    assert [(to, label) for _, to, label in moves] == [("2", "Move down"), ("1", "Move up")]
+    second = moves[1][0]
+    done = moderator.submit(f"/moderation/best-bets/{second}/move", {"position": "1"})
+    assert done.status_code == 303
+    shown = moderator.get(done.headers["location"]).text
+    assert (
+        "Recruiting foster carers for teenagers (Somerset Council) moved to position 1 of “carers”"
+        in shown
+    )
+    assert slugs(client, "carers")[:2] == ["south-fostering", "north-family-support"]
+    beyond = moderator.submit(f"/moderation/best-bets/{second}/move", {"position": "3"})
+    assert beyond.status_code == 422  # two are pinned: said in words, nothing moved
+    assert "“carers” has positions 1 to 2." in beyond.text
+    assert slugs(client, "carers")[:2] == ["south-fostering", "north-family-support"]
 
 
 def test_a_council_officer_may_not_see_them(client: TestClient, smtp: SmtpServer) -> None:
