@@ -2,6 +2,7 @@
 query (shown first, marked Recommended), move them up or down, and unpin them. The same use
 cases as /api/v1/best-bets."""
 
+from collections import Counter
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from app.core.accounts import Account
-from app.core.curation import MAX_PHRASE, MAX_PINS, Match
+from app.core.curation import MAX_PHRASE, MAX_PINS, BestBet, Match
 from app.store.db import Session
 from app.web.deps import AccountsDep, BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
@@ -30,6 +31,18 @@ FORM = FormPage(
 )
 
 
+def _places(pinned: list[BestBet]) -> dict[int, tuple[int, int]]:
+    """Each pin's place among its query's, and how many it has: the positions a move goes to
+    (a store from before unpinning closed the gaps may still hold 1, 3, 4)."""
+    counts = Counter(bet.query for bet in pinned)
+    seen: Counter[str] = Counter()
+    places = {}
+    for bet in pinned:  # by query, then position
+        seen[bet.query] += 1
+        places[bet.id] = (seen[bet.query], counts[bet.query])
+    return places
+
+
 def _listing(
     session: Session, bets: BestBetsDep, account: Account, people: AccountsDep
 ) -> dict[str, Any]:
@@ -38,7 +51,7 @@ def _listing(
     return {
         "who": actor_names(session, people),
         "bets": pinned,
-        "last": {bet.query: bet.position for bet in pinned},  # sorted: each query's last wins
+        "places": _places(pinned),
         "choices": choices,
         "titles": {slug: f"{title} ({council})" for slug, title, council in choices},
         "matches": MATCHES,
