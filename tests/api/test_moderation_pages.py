@@ -212,6 +212,10 @@ def test_an_unpublished_case_study_says_unpublished_on_every_page_and_why(
     assert "Why the moderators unpublished it" in officer and "Names a child." in officer
     assert "It is no longer on the site." in officer
     assert states(moderator.get(f"/moderation/submissions/{gone['id']}").text)[0] == "Unpublished"
+    deciding = moderator.get(f"/moderation/submissions/{gone['id']}/reject?version=3").text
+    assert states(deciding) == ["Unpublished"]  # "State now", before rejecting it
+    stale = moderator.get(f"/moderation/submissions/{gone['id']}/reject?version=2")
+    assert stale.status_code == 409 and states(stale.text) == ["Unpublished"]
     asked_page = leeds.get(f"/my/submissions/{asked['id']}").text
     assert states(asked_page)[0] == "Changes requested" and "unpublished it" not in asked_page
 
