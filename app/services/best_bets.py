@@ -44,6 +44,14 @@ class BestBets:
         self.curation.refresh()
         return removed
 
+    def move(self, session: Session, principal: Principal, bet_id: int, position: int) -> BestBet:
+        """Move a pin to another position among its query's (1 is shown first): Invalid beyond
+        them, Conflict if they changed meanwhile."""
+        _moderator(principal)
+        moved = store.move_best_bet(session, bet_id, position, principal.name)
+        self.curation.refresh()
+        return moved
+
 
 def _moderator(principal: Principal) -> None:
     if not principal.moderates:

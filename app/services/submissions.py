@@ -16,7 +16,7 @@ from app.core.submissions import History, HistoryEvent
 from app.search.index import SearchIndex
 from app.services import workflow
 from app.services.notices import QUIET, CouncilNotices
-from app.services.workflow import OPEN, PUBLISHED, SUBMITTED, WITHDRAWN, Versions
+from app.services.workflow import CHANGES, OPEN, PUBLISHED, SUBMITTED, WITHDRAWN, Versions
 from app.store import case_studies as store
 from app.store import submissions
 from app.store.db import Session
@@ -74,6 +74,12 @@ class SubmissionService:
             slug=row.slug,
             events=[HistoryEvent.model_validate(e, from_attributes=True) for e in events],
         )
+
+    def unpublished(self, session: Session, rows: list[CaseStudy]) -> set[int]:
+        """The ids of those rows waiting for changes because a moderator unpublished them: their
+        state is `changes_requested` in the API, but the pages say what happened."""
+        waiting = [row.id for row in rows if row.status == CHANGES and row.id is not None]
+        return submissions.unpublished(session, waiting)
 
     # -- council actions --------------------------------------------------------------------
 

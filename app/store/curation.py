@@ -6,11 +6,11 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.core.curation import BestBet, Decision, LaySynonym, Match
+from app.core.curation import BestBet, Decision, LaySynonym, Match, invalid
 from app.core.errors import Conflict, NotFound
 from app.store.case_studies import PUBLISHED
 from app.store.curation_tables import BestBet as BestBetRow
@@ -181,3 +181,35 @@ def remove_best_bet(session: Session, bet_id: int, actor: str) -> BestBet:
     _record(session, "best_bet", row.query, "unpinned", actor, slug=row.slug)
     session.commit()
     return removed
+
+
+def move_best_bet(session: Session, bet_id: int, position: int, actor: str) -> BestBet:
+    """Move a pin to another position of its query's, the others closing up around it. Each row
+    is written only if its position is still the one read (compare-and-set), so a move, pin or
+    unpin made meanwhile by someone else is a Conflict, not a query with two pins in one place."""
+    row = session.get(BestBetRow, bet_id)
+    if row is None:
+        raise NotFound(f"No best bet has the id {bet_id}; GET /api/v1/best-bets for the ids.")
+    same = select(BestBetRow).where(BestBetRow.query == row.query)
+    pinned = sorted(session.exec(same), key=lambda r: (r.position, r.slug))
+    if not 1 <= position <= len(pinned):
+        raise invalid(f"“{row.query}” has positions 1 to {len(pinned)}.", "#/position")
+    order = [r for r in pinned if r.id != row.id]
+    order.insert(position - 1, row)
+    was = {r.id: r.position for r in pinned}
+    for place, each in enumerate(order, start=1):
+        if was[each.id] == place:
+            continue
+        written = session.execute(
+            update(BestBetRow)
+            .where(col(BestBetRow.id) == each.id, col(BestBetRow.position) == was[each.id])
+            .values(position=place)
+            .execution_options(synchronize_session=False)
+        )
+        if written.rowcount != 1:  # type: ignore[attr-defined]
+            session.rollback()
+            raise Conflict(f"The pins of “{row.query}” changed just now: look at them again.")
+    _record(session, "best_bet", row.query, "moved", actor, slug=row.slug, position=position)
+    session.commit()
+    session.refresh(row)
+    return _bet(row)

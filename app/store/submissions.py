@@ -115,6 +115,21 @@ def list_events(session: Session, record_id: int) -> list[SubmissionEvent]:
     return list(session.exec(query))
 
 
+def unpublished(session: Session, record_ids: list[int]) -> set[int]:
+    """Those of these records that were sent back to their council by being unpublished, not by
+    a request for changes: each one's later of the two events decides."""
+    if not record_ids:
+        return set()
+    query = (
+        select(SubmissionEvent.case_study_id, SubmissionEvent.action)
+        .where(col(SubmissionEvent.case_study_id).in_(record_ids))
+        .where(col(SubmissionEvent.action).in_(("changes_requested", "unpublished")))
+        .order_by(col(SubmissionEvent.id))
+    )
+    last = {record_id: action for record_id, action in session.exec(query)}
+    return {record_id for record_id, action in last.items() if action == "unpublished"}
+
+
 def add_event(session: Session, record_id: int, **fields: Any) -> None:
     session.add(SubmissionEvent(case_study_id=record_id, **fields))
 

@@ -93,11 +93,51 @@ def test_up_to_three_pins_and_no_unpublished_or_repeated_ones(
     assert marked == ["north-care-leavers", "north-family-support", "south-fostering"]
 
 
+def test_a_pin_moves_to_another_position_and_the_others_close_up(
+    client: TestClient, keys: Keys
+) -> None:
+    """A moderator could only unpin and pin again (last) to reorder: PATCH moves a pin."""
+    ids = [
+        pin(client, keys.moderator, "support", slug).json()["id"]
+        for slug in ["north-care-leavers", "east-early-years", "north-family-support"]
+    ]
+    moved = client.patch(f"{BETS}/{ids[2]}", json={"position": 1}, headers=auth(keys.moderator))
+    assert moved.status_code == 200, moved.text
+    assert (moved.json()["slug"], moved.json()["position"]) == ("north-family-support", 1)
+    marked = [slug for slug, marked in results(client, "support") if marked]
+    assert marked == ["north-family-support", "north-care-leavers", "east-early-years"]
+    down = client.patch(f"{BETS}/{ids[2]}", json={"position": 2}, headers=auth(keys.admin))
+    assert down.json()["position"] == 2
+    listed = client.get(BETS, headers=auth(keys.admin)).json()["best_bets"]
+    assert [(b["slug"], b["position"]) for b in listed] == [
+        ("north-care-leavers", 1),
+        ("north-family-support", 2),
+        ("east-early-years", 3),
+    ]
+    assert client.delete(f"{BETS}/{ids[1]}", headers=auth(keys.admin)).status_code == 204
+    beyond = client.patch(f"{BETS}/{ids[0]}", json={"position": 3}, headers=auth(keys.admin))
+    assert beyond.status_code == 422  # two are left
+    assert beyond.json()["errors"][0]["pointer"] == "#/position"
+    for body in ({"position": 0}, {"position": 4}, {"position": 1, "query": "x"}, {}):
+        assert (
+            client.patch(f"{BETS}/{ids[0]}", json=body, headers=auth(keys.admin)).status_code == 422
+        )
+    assert (
+        client.patch(f"{BETS}/{ids[1]}", json={"position": 1}, headers=auth(keys.admin)).status_code
+        == 404
+    )
+    assert [slug for slug, marked in results(client, "support") if marked] == [
+        "north-care-leavers",
+        "north-family-support",
+    ]
+
+
 def test_only_moderators_and_admins_pin(client: TestClient, keys: Keys) -> None:
     for method, url, body in [
         ("GET", BETS, None),
         ("POST", BETS, {"query": "care", "slug": "south-fostering"}),
         ("DELETE", f"{BETS}/1", None),
+        ("PATCH", f"{BETS}/1", {"position": 1}),
     ]:
         assert client.request(method, url, json=body, headers=auth(keys.york)).status_code == 403
         assert client.request(method, url, json=body).status_code == 401

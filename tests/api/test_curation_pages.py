@@ -1,10 +1,16 @@
 """The moderators' pages for everyday words and best bets, through their forms (with CSRF
 tokens) as a signed-in browser uses them; a council officer is refused."""
 
+import re
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from app.config import Settings
+from app.store.curation_tables import BestBet
 from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, mailing
@@ -104,6 +110,46 @@ def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator
     notice = moderator.get(unpinned.headers["location"]).text  # which one, as its button said
     assert "Family support at home (North Tyneside Council) unpinned from “foster carers”" in notice
     assert slugs(client, "foster carers")[0] == "south-fostering"
+
+
+def test_a_moderator_moves_a_pin_up_and_down_from_the_page(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    """Each pin but the first has Move up, each but the last Move down: a form of its own. A
+    store from before unpinning closed the gaps may hold positions 1 and 3: the page counts
+    places, and a move numbers them again."""
+    for slug in ["north-family-support", "south-fostering"]:
+        moderator.get("/moderation/best-bets")
+        moderator.submit("/moderation/best-bets", {"query": "carers", "slug": slug})
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        gap = update(BestBet).where(col(BestBet.slug) == "south-fostering").values(position=3)
+        session.execute(gap)
+        session.commit()
+    page = moderator.get("/moderation/best-bets").text
+    assert re.findall(r'data-label="Position">(\d)<', page) == ["1", "2"]
+    moves = re.findall(
+        r'action="/moderation/best-bets/(\d+)/move">.*?value="(\d)".*?>(Move \w+)', page, re.S
+    )
+    assert [(to, label) for _, to, label in moves] == [("2", "Move down"), ("1", "Move up")]
+    second = moves[1][0]
+    done = moderator.submit(f"/moderation/best-bets/{second}/move", {"position": "1"})
+    assert done.status_code == 303
+    shown = moderator.get(done.headers["location"]).text
+    assert (
+        "Recruiting foster carers for teenagers (Somerset Council) moved to position 1 of “carers”"
+        in shown
+    )
+    assert slugs(client, "carers")[:2] == ["south-fostering", "north-family-support"]
+    listed = client.get("/api/v1/best-bets", headers=auth(keys.moderator)).json()["best_bets"]
+    assert [(b["slug"], b["position"]) for b in listed] == [
+        ("south-fostering", 1),
+        ("north-family-support", 2),
+    ]
+    beyond = moderator.submit(f"/moderation/best-bets/{second}/move", {"position": "3"})
+    assert beyond.status_code == 422  # two are pinned: said in words, nothing moved
+    assert "“carers” has positions 1 to 2." in beyond.text
+    assert slugs(client, "carers")[:2] == ["south-fostering", "north-family-support"]
 
 
 def test_a_council_officer_may_not_see_them(client: TestClient, smtp: SmtpServer) -> None:

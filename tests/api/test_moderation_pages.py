@@ -177,6 +177,61 @@ def test_request_changes_reject_and_unpublish_carry_their_words(
     assert decide(moderator, two["id"], "publish", 2).status_code == 409  # rejected: not now
 
 
+def test_an_unpublished_case_study_says_unpublished_on_every_page_and_why(
+    client: TestClient, moderator: Person, leeds: Person, keys: Keys
+) -> None:
+    """Unpublishing sends a case study back to its council as `changes_requested` (the API's
+    state stays so), but the pages said "Changes requested" for it, which nobody had asked for:
+    they say "Unpublished", and the council's page says why; a later request for changes is
+    "Changes requested" again."""
+    asked = submit(client, keys.leeds, make_draft(title="Asked to change")).json()
+    gone = submit(client, keys.leeds, make_draft(title="Taken down")).json()
+    assert (
+        decide(moderator, asked["id"], "request-changes", 1, "Add the numbers.").status_code == 303
+    )
+    assert decide(moderator, gone["id"], "publish", 1).status_code == 303
+    assert decide(moderator, gone["id"], "unpublish", 2, "Names a child.").status_code == 303
+    api = client.get(f"/api/v1/submissions/{gone['id']}", headers=auth(keys.moderator)).json()
+    assert api["status"] == "changes_requested"
+
+    def states(page: str) -> list[str]:
+        return re.findall(r'class="status-tag[^"]*">([^<]+)<', page)
+
+    def row(page: str, title: str) -> str:
+        found = re.search(rf"<tr>(?:(?!</tr>).)*{title}(?:(?!</tr>).)*</tr>", page, re.S)
+        assert found, title
+        return found.group(0)
+
+    mine = leeds.get("/my/submissions").text
+    queue = moderator.get("/moderation?state=changes_requested").text
+    for page in (mine, queue):
+        assert states(row(page, "Taken down")) == ["Unpublished"]
+        assert states(row(page, "Asked to change")) == ["Changes requested"]
+    officer = leeds.get(f"/my/submissions/{gone['id']}").text
+    assert states(officer)[0] == "Unpublished"
+    assert "Why the moderators unpublished it" in officer and "Names a child." in officer
+    assert "It is no longer on the site." in officer
+    assert states(moderator.get(f"/moderation/submissions/{gone['id']}").text)[0] == "Unpublished"
+    deciding = moderator.get(f"/moderation/submissions/{gone['id']}/reject?version=3").text
+    assert states(deciding) == ["Unpublished"]  # "State now", before rejecting it
+    stale = moderator.get(f"/moderation/submissions/{gone['id']}/reject?version=2")
+    assert stale.status_code == 409 and states(stale.text) == ["Unpublished"]
+    asked_page = leeds.get(f"/my/submissions/{asked['id']}").text
+    assert states(asked_page)[0] == "Changes requested" and "unpublished it" not in asked_page
+
+    # Sent back again, this time by a request for changes: the later event decides.
+    assert (
+        act(
+            client, keys.leeds, gone["id"], "amend", body={"title": "Taken down, fixed"}
+        ).status_code
+        == 200
+    )
+    assert decide(moderator, gone["id"], "request-changes", 4, "And the date.").status_code == 303
+    assert states(row(leeds.get("/my/submissions").text, "Taken down, fixed")) == [
+        "Changes requested"
+    ]
+
+
 SECTIONS_CHANGED = "What happened (the challenge, solution, impact, lessons or plain words)"
 
 

@@ -122,8 +122,16 @@ def test_an_officer_drafts_sees_the_finding_fixes_it_and_submits(
     assert "found 1 passage to look at" in check.text
     for kind, words in (("priority_areas", "priority areas"), ("age_bands", "ages"),
                         ("themes", "themes")):  # fmt: skip
-        link = f'href="/submit/drafts/{number}#{kind}-group">Change'
+        link = f'href="/submit/drafts/{number}?checking=true#{kind}-group">Change'
         assert f'{link}<span class="visually-hidden"> {words}<' in check.text  # not its first box
+    # Come back to by "Change", the form has a way back to the check after each section, not
+    # only after the last (the tags, some 8,000 px and 63 Tabs below "The impact" on a phone).
+    back = '<button type="submit" name="action" value="continue">Continue to check your answers'
+    changing = leeds.get(f"/submit/drafts/{number}?checking=true").text
+    assert changing.count(back) == 2
+    assert changing.index("Region") < changing.index(back) < changing.index("The challenge")
+    assert changing.rindex(back) < changing.index('<h2 class="section-heading">Tags</h2>')
+    assert back not in leeds.get(f"/submit/drafts/{number}").text  # writing it: one way on
 
     leeds.get(f"/submit/drafts/{number}")
     post(leeds, f"/submit/drafts/{number}", form(action="continue"))  # fixed

@@ -216,8 +216,16 @@ def test_on_a_phone_a_role_is_changed_by_revoking_and_inviting_again(
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/moderation$"))
     page.goto(f"{site.url}/people")
+    # The accounts' search is on the first screen, above the invitation form (an admin who
+    # came to revoke someone had to scroll past that form), and a link leads to the form.
+    found, invite = page.locator("#find").bounding_box(), page.locator("#email").bounding_box()
+    assert found and invite, (found, invite)
+    assert found["y"] + found["height"] < min(844, invite["y"]), (found, invite)
 
-    page.locator("#email").focus()
+    tab_to(page, "Invite someone")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "email"
     page.keyboard.type(officer)
     page.keyboard.press("Tab")
     page.keyboard.press("ArrowDown")  # from council officer to moderator

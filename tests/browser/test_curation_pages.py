@@ -102,8 +102,33 @@ def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
     expect(page.locator(".banner")).to_contain_text(f"Pinned to “{query}”, in position 1")
     check(page, f"{shot}-2-pinned.png", javascript)
 
+    # A second pin, then moved above the first by keyboard (a pin could only be unpinned and
+    # pinned again, last).
+    found = httpx.get(f"{site.url}/api/v1/search", params={"q": "kinship"}, timeout=30).json()
+    other = next(r["slug"] for r in found["results"] if r["slug"] != slug)
+    pinned = httpx.post(
+        f"{site.url}/api/v1/best-bets",
+        json={"query": query, "slug": other},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    )
+    assert pinned.json()["position"] == 2, pinned.text
+    page.goto(f"{site.url}/moderation/best-bets")
+    up = page.get_by_role("button", name=re.compile(f"^Move up.*“{query}”"))
+    expect(up).to_have_count(1)  # the first has none, the second no "Move down"
+    down = page.get_by_role("button", name=re.compile(f"^Move down.*“{query}”"))
+    expect(down).to_have_count(1)
+    tab_to(page, " ".join(up.inner_text().split()))
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(f"moved to position 1 of “{query}”")
+    check(page, f"{shot}-3-moved.png", javascript)
+
     page.goto(f"{site.url}/?q={query.replace(' ', '+')}")
-    first = page.locator(".hits > li").first
+    second = page.locator(".hits > li").nth(1)
+    expect(page.locator(".hits > li").first.locator("h3 a")).to_have_attribute(
+        "href", re.compile(f"^/case-studies/{other}")
+    )
+    first = second
     expect(first.locator(".recommended-tag")).to_have_text("Recommended")
     # The choice read "title (council)": the pinned case study is first, by its address.
     expect(first.locator("h3 a")).to_have_attribute("href", re.compile(f"^/case-studies/{slug}"))

@@ -114,7 +114,7 @@ def test_an_officer_submits_a_case_study_without_help(
     page.locator("#answer-solution a").focus()  # "Change the solution"
     page.keyboard.press("Enter")
 
-    page.wait_for_url(re.compile(r"/submit/drafts/\d+#solution$"))
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+\?checking=true#solution$"))
     # The field, with what it asks still in sight above it (the browser put the field at the
     # top of the screen and its label and hint above, out of sight).
     expect(page.locator("#solution")).to_be_focused()
@@ -122,7 +122,9 @@ def test_an_officer_submits_a_case_study_without_help(
     page.get_by_label("The solution").fill(FIXED)
     if javascript:
         expect(finding).to_have_count(0)
-    press(page, "Continue")
+    # Back to the check after this section, a few Tabs on, not after the tags (63 Tabs).
+    tab_to(page, "Continue to check your answers", limit=12)
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/check$"))
     expect(page.locator("mark.flag")).to_have_count(0)
     expect(page.locator("#answer-solution")).to_contain_text(FIXED)
@@ -133,7 +135,7 @@ def test_an_officer_submits_a_case_study_without_help(
     expect(page.locator("#answer-priority_areas")).to_contain_text("Your text also suggests")
     page.locator("#answer-priority_areas a").focus()
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/submit/drafts/\d+#priority_areas-group$"))
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+\?checking=true#priority_areas-group$"))
     expect(page.locator("#priority_areas-group")).to_be_focused()
     expect(page.locator("#priority_areas-group legend")).to_be_in_viewport()
     shoot(page, path=f"{shot}-4-change-priority-areas.png")

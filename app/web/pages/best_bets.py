@@ -1,7 +1,8 @@
 """/moderation/best-bets, for moderators and admins: pin up to three published case studies to a
-query (shown first, marked Recommended), and unpin them. The same use cases as
-/api/v1/best-bets."""
+query (shown first, marked Recommended), move them up or down, and unpin them. The same use
+cases as /api/v1/best-bets."""
 
+from collections import Counter
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from app.core.accounts import Account
-from app.core.curation import MAX_PHRASE, Match
+from app.core.curation import MAX_PHRASE, MAX_PINS, BestBet, Match
 from app.store.db import Session
 from app.web.deps import AccountsDep, BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
@@ -30,13 +31,27 @@ FORM = FormPage(
 )
 
 
+def _places(pinned: list[BestBet]) -> dict[int, tuple[int, int]]:
+    """Each pin's place among its query's, and how many it has: the positions a move goes to
+    (a store from before unpinning closed the gaps may still hold 1, 3, 4)."""
+    counts = Counter(bet.query for bet in pinned)
+    seen: Counter[str] = Counter()
+    places = {}
+    for bet in pinned:  # by query, then position
+        seen[bet.query] += 1
+        places[bet.id] = (seen[bet.query], counts[bet.query])
+    return places
+
+
 def _listing(
     session: Session, bets: BestBetsDep, account: Account, people: AccountsDep
 ) -> dict[str, Any]:
     choices = bets.choices(session, account.principal)
+    pinned = bets.list_best_bets(session, account.principal)
     return {
         "who": actor_names(session, people),
-        "bets": bets.list_best_bets(session, account.principal),
+        "bets": pinned,
+        "places": _places(pinned),
         "choices": choices,
         "titles": {slug: f"{title} ({council})" for slug, title, council in choices},
         "matches": MATCHES,
@@ -51,6 +66,7 @@ def best_bets_page(
     account: ModeratorUserDep,
     people: AccountsDep,
     pinned: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    moved: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     unpinned: Annotated[str | None, Query(max_length=200)] = None,
     query: Annotated[str | None, Query(max_length=MAX_PHRASE)] = None,
 ) -> Response:
@@ -58,9 +74,12 @@ def best_bets_page(
     notice = None
     if unpinned:  # which one, by its title, as the button said
         notice = f"{listing['titles'].get(unpinned, unpinned)} unpinned from “{query or ''}”"
-    for bet in bets.list_best_bets(session, account.principal) if pinned else []:
+    for bet in listing["bets"]:
         if bet.id == pinned:
             notice = f"Pinned to “{bet.query}”, in position {bet.position}"
+        elif bet.id == moved:  # which one, and where it is now
+            title = listing["titles"].get(bet.slug, bet.slug)
+            notice = f"{title} moved to position {bet.position} of “{bet.query}”"
     return FORM.show(request, listing, notice)
 
 
@@ -91,3 +110,15 @@ def unpin(
 ) -> Response:
     removed = bets.unpin(session, account.principal, bet_id)
     return see_other(f"{PAGE}?{urlencode({'unpinned': removed.slug, 'query': removed.query})}")
+
+
+@router.post(PAGE + "/{bet_id}/move")
+def move(
+    session: SessionDep,
+    bets: BestBetsDep,
+    account: ModeratorUserDep,
+    bet_id: BetId,
+    position: Annotated[int, Form(ge=1, le=MAX_PINS)],
+) -> Response:
+    moved = bets.move(session, account.principal, bet_id, position)
+    return see_other(f"{PAGE}?moved={moved.id}")

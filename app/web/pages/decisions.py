@@ -126,8 +126,10 @@ def _page(
     words: str = "",
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    unpublished: bool = False,
 ) -> Response:
     context: dict[str, Any] = {
+        "unpublished": unpublished,
         "action": action,
         "decision": ACTIONS[action],
         "row": row,
@@ -139,9 +141,12 @@ def _page(
     return render_moderation(request, "moderation_decide.html", "/moderation", context, status_code)
 
 
-def _changed(request: Request, row: CaseStudy, version: int, action: str) -> Response:
+def _changed(
+    request: Request, row: CaseStudy, version: int, action: str, unpublished: bool = False
+) -> Response:
     """Someone else changed it: say so, and offer the version there is now."""
     context = {"row": row, "version": version, "decision": ACTIONS[action], "states": STATES}
+    context["unpublished"] = unpublished
     return render_moderation(request, "moderation_changed.html", "/moderation", context, 409)
 
 
@@ -184,12 +189,13 @@ def confirm_page(
 ) -> Response:
     _decision(action)
     row = submissions.get(session, account.principal, record_id)
+    unpublished = bool(submissions.unpublished(session, [row]))  # its state, in the pages' words
     if row.version != version:
-        return _changed(request, row, version, action)
+        return _changed(request, row, version, action, unpublished)
     why = why_not(row, action)
     if why:
         return _not_now(request, row, action, why)
-    return _page(request, action, row, version)
+    return _page(request, action, row, version, unpublished=unpublished)
 
 
 @router.post("/moderation/submissions/{record_id}/{action}")
@@ -210,7 +216,8 @@ def decide(
         checked = decision.model.model_validate({decision.field: words.strip() or None})
     except ValidationError as error:
         errors = {"words": in_words(decision, error)}
-        return _page(request, action, row, version, words, errors, 422)
+        unpublished = bool(submissions.unpublished(session, [row]))
+        return _page(request, action, row, version, words, errors, 422, unpublished)
     text: Any = getattr(checked, decision.field or "note")
     principal, expected = account.principal, frozenset({version})
     try:
@@ -228,7 +235,8 @@ def decide(
         session.rollback()
         now = submissions.get(session, principal, record_id)
         if now.version != version:
-            return _changed(request, now, version, action)
+            unpublished = bool(submissions.unpublished(session, [now]))
+            return _changed(request, now, version, action, unpublished)
         return _not_now(request, now, action, why_not(now, action) or "It is not open to it.")
     return RedirectResponse(f"/moderation/submissions/{record_id}?done={action}", status_code=303)
 

@@ -68,6 +68,7 @@ def queue(
         "page": page,
         "pages": pages,
         "states": STATES,
+        "unpublished": service.unpublished(session, rows),
         "chosen": {"state": states, "council": council, "flagged": flagged},
         "councils": service.councils(session, account.principal),
         "amendments_waiting": decided.queue(session, account.principal, ["submitted"], 1, 1)[0],
@@ -90,10 +91,13 @@ def review(
     found = service.review(session, account.principal, record_id)
     event, banner = DONE.get(done, ("", None))
     latest = found.events[0][1].action if found.events else None
+    # Sent back to the council by a request for changes or by unpublishing: the later says which.
+    back = (e.action for _, e in found.events if e.action in ("changes_requested", "unpublished"))
     context = {
         "review": found,
         "row": found.row,
         "states": STATES,
+        "unpublished": next(back, None) == "unpublished",
         "actions": ACTIONS,
         "decisions": [
             (a, DECISIONS[a])

@@ -76,6 +76,7 @@ def my_submissions(
         "pages": pages,
         "page_link": lambda n: f"/my/submissions?page={n}",
         "states": STATES,
+        "unpublished": service.unpublished(session, rows),
         "drafts": drafts.list(session, account.principal) if page == 1 else [],
         "deleted": deleted == "draft",
     }
@@ -110,6 +111,7 @@ def my_submission(
         "draft": draft,
         "outdated": drafts.outdated(session, row, draft),
         "states": STATES,
+        "unpublished": bool(service.unpublished(session, [row])),
         "actions": ACTIONS,
         "open": row.status in OPEN,
         "withdrawn": withdrawn and row.status == "withdrawn",

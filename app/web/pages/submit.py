@@ -58,6 +58,7 @@ def form_page(
     saved: bool = False,
     status_code: int = 422,
     read_version: int | None = None,
+    checking: bool = False,
 ) -> Response:
     context = {
         "fields": fields,
@@ -70,6 +71,7 @@ def form_page(
         "action": f"/submit/drafts/{draft.id}" if draft else "/submit/new",
         "desk": desk(draft),
         "read_version": read_version or (draft.version if draft else None),
+        "checking": checking,
         **help_context(fields, found),
     }
     return render(request, "submit_form.html", context, status_code if errors else 200)
@@ -125,13 +127,16 @@ def edit(
     account: DrafterDep,
     draft_id: DraftId,
     saved: Annotated[bool, Query()] = False,
+    checking: Annotated[bool, Query()] = False,  # from a "Change" link on check your answers
 ) -> Response:
     try:
         draft = drafts.get(session, account.principal, draft_id)
     except NotFound as error:
         return draft_gone(request, draft_id, error)
     found = drafts.help_for(session, account.principal, draft, draft.fields)
-    return form_page(request, vocabulary, account, draft.fields, found, draft, saved=saved)
+    return form_page(
+        request, vocabulary, account, draft.fields, found, draft, saved=saved, checking=checking
+    )
 
 
 def draft_gone(request: Request, draft_id: int, error: NotFound) -> Response:

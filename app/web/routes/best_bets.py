@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.curation import MAX_PHRASE, BestBet
+from app.core.curation import MAX_PHRASE, MAX_PINS, BestBet
 from app.web.deps import BaseUrlDep, BestBetsDep, ModeratorDep, SessionDep
 
 router = APIRouter(prefix="/api/v1/best-bets", tags=["best bets"])
@@ -27,6 +27,12 @@ class BestBetCreate(BaseModel):
     )
 
 
+class BestBetMove(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    position: int = Field(ge=1, le=MAX_PINS, description="Where it goes: 1 is shown first")
+
+
 class BestBetPublic(BaseModel):
     id: int
     query: str
@@ -35,7 +41,7 @@ class BestBetPublic(BaseModel):
     position: int = Field(description="1 is shown first")
     added_by: str
     added_at: datetime
-    url: str = Field(description="DELETE it to unpin")
+    url: str = Field(description="PATCH its position to move it; DELETE it to unpin")
 
 
 class BestBetList(BaseModel):
@@ -87,3 +93,17 @@ def unpin(
     """Unpin: the case study goes back to its own place in the results."""
     bets.unpin(session, principal, bet_id)
     return Response(status_code=204)
+
+
+@router.patch("/{bet_id:int}", response_model=BestBetPublic)
+def move(
+    session: SessionDep,
+    principal: ModeratorDep,
+    bets: BestBetsDep,
+    base_url: BaseUrlDep,
+    bet_id: BestBetId,
+    body: BestBetMove,
+) -> BestBetPublic:
+    """Move a pinned case study to another position among its query's; the others close up
+    around it (422 beyond them; 409 if they changed meanwhile)."""
+    return public(bets.move(session, principal, bet_id, body.position), base_url)
