@@ -63,16 +63,55 @@ def phrase_matches(
         if whole is None:
             places = read_places(postings(reader, field, words[offset]), ids[offset], wanted)
         else:
-            places = whole[np.isin(whole >> SHIFT, wanted)]
+            places = within(whole, wanted)
         # Where the phrase would start; a place too near the document's start is no start
         # (kept, it would read as the end of the document before).
         places = places[(places & _POSITION) >= offset] - offset
-        starts = places if step == 0 else np.intersect1d(starts, places, assume_unique=True)
-        wanted = np.unique(starts >> SHIFT).astype(np.int32)
+        starts = places if step == 0 else common(starts, places)
+        wanted = runs(starts >> SHIFT)[0].astype(np.int32)
         if not len(wanted):
             break
-    docs, counts = np.unique(starts >> SHIFT, return_counts=True)
+    docs, counts = runs(starts >> SHIFT)
     return docs.astype(np.int32), counts.astype(np.float32)
+
+
+# Places are sorted and distinct (a document's positions ascend, documents ascend), so the
+# steps below are searches and neighbour comparisons, not np.isin / intersect1d / unique, which
+# sort what is already sorted (docs/benchmarks.md, 1 December).
+
+
+def within(places: Places, wanted: Ids) -> Places:
+    """The places in the wanted documents (both ascending)."""
+    numbers = wanted.astype(np.int64) << SHIFT
+    first = np.searchsorted(places, numbers)
+    sizes = np.searchsorted(places, numbers + (1 << SHIFT)) - first
+    total = int(sizes.sum())
+    if not total:
+        return places[:0]
+    # Each kept place's index: its document's first index plus its rank within the document.
+    rank = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    kept: Places = places[np.repeat(first, sizes) + rank]
+    return kept
+
+
+def common(one: Places, other: Places) -> Places:
+    """The places in both (each ascending and distinct)."""
+    if len(one) > len(other):
+        one, other = other, one
+    if not len(one):
+        return one
+    at = np.searchsorted(other, one)
+    at[at == len(other)] = 0
+    both: Places = one[other[at] == one]
+    return both
+
+
+def runs(values: Places) -> tuple[Places, Places]:
+    """Each distinct value of an ascending array and how many times it occurs."""
+    if not len(values):
+        return values, np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    return values[first], np.diff(np.append(first, len(values)))
 
 
 def read_places(matcher: Any, ids: Ids, wanted: Ids) -> Places:

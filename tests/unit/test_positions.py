@@ -184,3 +184,30 @@ def test_places_read_for_some_documents_are_whoosh_s_own_positions(
                     ]
                 matcher.next()
         assert places.tolist() == expected
+
+
+# A few documents' positions, so that two draws share some.
+places = st.sets(st.tuples(st.integers(0, 40), st.integers(0, 8)), max_size=60).map(
+    lambda found: np.array(sorted(d << positions.SHIFT | p for d, p in found), dtype=np.int64)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(one=places, other=places, wanted=st.sets(st.integers(0, 45), max_size=40))
+def test_the_sorted_steps_give_what_numpy_s_sorting_ones_give(
+    one: positions.Places, other: positions.Places, wanted: set[int]
+) -> None:
+    """A phrase check's steps over ascending places (searches and neighbour comparisons) give
+    what np.isin, np.intersect1d and np.unique give, dtypes included."""
+    numbers = np.array(sorted(wanted), dtype=np.int32)
+    expected = one[np.isin(one >> positions.SHIFT, numbers)]
+    found = positions.within(one, numbers)
+    assert found.tolist() == expected.tolist() and found.dtype == expected.dtype
+    both = positions.common(one, other)
+    expected = np.intersect1d(one, other, assume_unique=True)
+    assert both.tolist() == expected.tolist() and both.dtype == expected.dtype
+    for values in (one >> positions.SHIFT, one):
+        distinct, counts = positions.runs(values)
+        expected, expected_counts = np.unique(values, return_counts=True)
+        assert distinct.tolist() == expected.tolist() and distinct.dtype == expected.dtype
+        assert counts.tolist() == expected_counts.tolist()
