@@ -152,6 +152,30 @@ def test_a_moderator_moves_a_pin_up_and_down_from_the_page(
     assert slugs(client, "carers")[:2] == ["south-fostering", "north-family-support"]
 
 
+def test_a_new_pin_after_a_gap_says_the_place_the_list_shows(
+    client: TestClient, moderator: Person
+) -> None:
+    """A store from before unpinning closed the gaps may hold 1 and 3: a third pin is stored at 4
+    but is third, as the list numbers it."""
+    for slug in ["north-family-support", "south-fostering"]:
+        moderator.get("/moderation/best-bets")
+        moderator.submit("/moderation/best-bets", {"query": "carers", "slug": slug})
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        gap = update(BestBet).where(col(BestBet.slug) == "south-fostering").values(position=3)
+        session.execute(gap)
+        session.commit()
+    choices = re.findall(r'<option value="([\w-]+)">', moderator.get("/moderation/best-bets").text)
+    third = next(s for s in choices if s not in PINNED)
+    done = moderator.submit("/moderation/best-bets", {"query": "carers", "slug": third})
+    shown = moderator.get(done.headers["location"]).text
+    assert "Pinned to “carers”, in position 3" in shown
+    assert re.findall(r'data-label="Position">(\d)<', shown) == ["1", "2", "3"]
+
+
+PINNED = ("north-family-support", "south-fostering")
+
+
 def test_a_council_officer_may_not_see_them(client: TestClient, smtp: SmtpServer) -> None:
     officer = signed_in(client, smtp, "officer@leeds.example", "council", "Leeds City Council")
     for path in ["/moderation/synonyms", "/moderation/best-bets"]:
