@@ -394,6 +394,13 @@ def test_embed_origins_are_added_and_removed(client: TestClient, moderator: Pers
     assert found
     again = moderator.submit("/moderation/embeds", {"origin": "https://campaign.example"})
     assert again.status_code == 422
+    # A web editor pastes the page they will put the search on: its website is added, and said.
+    assert 'href="/#embed">get the code from the search page</a>' in listing.text
+    page = "https://www.Leeds.gov.uk/children-and-families/?from=menu#hubs"
+    pasted = moderator.submit("/moderation/embeds", {"origin": page})
+    assert pasted.status_code == 303
+    told = moderator.get(pasted.headers["location"]).text
+    assert "https://www.leeds.gov.uk may now embed the search, on any of its pages" in told
     moderator.get(f"/moderation/embeds/{found.group(1)}/remove")
     gone = moderator.submit(f"/moderation/embeds/{found.group(1)}/remove")
     assert gone.status_code == 303
