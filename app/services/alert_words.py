@@ -1,21 +1,11 @@
 """A search in plain words, for alert emails and the manage page: "“kinship” – Care leavers,
-ages 16–25, North West". Made from the vocabulary's labels, so it reads the way the filters do."""
+Transition to adulthood (16-25), North West". Made from the vocabulary's labels (the filters'
+short ones), so each thing has the name the search's filters and chips give it."""
 
 from app.core.vocabulary import Vocabulary
 from app.services.filters import SearchRequest
 
 EVERYTHING = "All new case studies"
-
-
-def _ages(vocabulary: Vocabulary, bands: list[str]) -> str:
-    spans = []
-    for slug in bands:
-        term = vocabulary.find("age_bands", slug)
-        if term and term.min_age is not None and term.max_age is not None:
-            spans.append(f"{term.min_age}–{term.max_age}")
-        else:
-            spans.append(slug)
-    return ("age " if len(spans) == 1 and spans[0].startswith("0") else "ages ") + ", ".join(spans)
 
 
 def _either(words: list[str]) -> str:
@@ -30,11 +20,13 @@ def describe(search: SearchRequest, vocabulary: Vocabulary) -> str:
     def labels(name: str, kind: str) -> list[str]:
         return [vocabulary.short_label(kind, value) for value in filters.get(name, [])]
 
-    for name, kind in (("theme", "themes"), ("priority_area", "priority_areas")):
+    for name, kind in (
+        ("theme", "themes"),
+        ("priority_area", "priority_areas"),
+        ("age_band", "age_bands"),
+    ):
         if found := labels(name, kind):
             parts.append(_either(found))
-    if bands := filters.get("age_band"):
-        parts.append(_ages(vocabulary, bands))
     if search.age is not None:
         parts.append(f"a child aged {search.age}")
     if regions := [vocabulary.label("regions", r) for r in filters.get("region", [])]:

@@ -97,7 +97,7 @@ def test_near_its_lapse_an_alert_sends_one_keep_reminder_and_the_link_keeps_it(
     assert run(alerting).reminded == 1
     reminder = mail_to(smtp, ADDRESS, "Keep your email alert?")
     body = reminder.get_content()
-    assert "Care leavers, ages 16–25" in body and "This alert stops on" in body
+    assert "Care leavers, Transition to adulthood (16-25)" in body and "This alert stops on" in body
     assert "/alerts/unsubscribe?token=" in body
     assert run(alerting).reminded == 0  # one reminder only
     assert len(mail_keep(smtp, ADDRESS)) == 1

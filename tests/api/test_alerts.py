@@ -68,7 +68,9 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     caplog.set_level(logging.DEBUG, logger="app")
     asked = ask(alerting, ADDRESS, "immediate", **CARE_LEAVERS)
     assert asked.status_code == 202, asked.text
-    assert asked.json()["search"] == "Care leavers, ages 16–25"
+    assert asked.json()["search"] == "Care leavers, Transition to adulthood (16-25)"
+    chip = "Age group: Transition to adulthood (16-25)"  # one name for the band, as the search's
+    assert chip in alerting.get("/", params=CARE_LEAVERS).text
 
     # Nothing is sent before the link is followed, whatever is published.
     publish(
@@ -88,7 +90,7 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     assert send_alerts(alerting) == 1
     email = mail_to(smtp, ADDRESS, "new case stud")
     body = email.get_content()
-    assert email["Subject"] == "1 new case study: Care leavers, ages 16–25"
+    assert email["Subject"] == "1 new case study: Care leavers, Transition to adulthood (16-25)"
     assert f"http://testserver/case-studies/{wanted}" in body
     assert "Staying close for care leavers" in body
     assert "Foster carers" not in body and "Mentors for" not in body
@@ -141,7 +143,7 @@ def test_the_unsubscribe_page_names_the_alert_it_stops_and_nothing_for_a_bad_lin
     page = alerting.get(unsubscribe)
     assert page.status_code == 200
     # The alert it stops, named as its emails name it, before the button; not the other one.
-    named = page.text.index("Care leavers, ages 16–25")
+    named = page.text.index("Care leavers, Transition to adulthood (16-25)")
     assert named < page.text.index('<button type="submit" class="button--warning">')
     assert "As soon as they are published" in page.text
     assert "kinship" not in page.text
@@ -163,7 +165,10 @@ def test_the_unsubscribe_page_names_the_alert_it_stops_and_nothing_for_a_bad_lin
         assert "Care leavers" not in refused.text and "Stop these emails" not in refused.text
 
     stopped = alerting.post(unsubscribe, headers=SAME_SITE)
-    assert "You have unsubscribed" in stopped.text and "Care leavers, ages 16–25" in stopped.text
+    assert (
+        "You have unsubscribed" in stopped.text
+        and "Care leavers, Transition to adulthood (16-25)" in stopped.text
+    )
     again = alerting.get(unsubscribe)  # the alert has gone: the page names nothing
     assert again.status_code == 200 and "Care leavers" not in again.text
     assert [a.search["q"] for a in _alerts(alerting)] == ["kinship"]
@@ -237,7 +242,7 @@ def test_the_manage_page_lists_an_addresses_alerts_and_stops_them(
     assert manage_link
     manage = alerting.get(manage_link.group(1))
     assert manage.status_code == 200
-    assert "Care leavers, ages 16–25" in manage.text
+    assert "Care leavers, Transition to adulthood (16-25)" in manage.text
     assert "“kinship” – North West" in manage.text
     assert "someone.else" not in manage.text
     assert "never kept in our logs or analytics" in manage.text
@@ -248,7 +253,10 @@ def test_the_manage_page_lists_an_addresses_alerts_and_stops_them(
     )
     assert stopped.status_code == 200  # followed the 303
     assert "1 alert stopped" in stopped.text
-    assert "Care leavers, ages 16–25" not in stopped.text and "kinship" in stopped.text
+    assert (
+        "Care leavers, Transition to adulthood (16-25)" not in stopped.text
+        and "kinship" in stopped.text
+    )
     assert [a.id for a in _alerts(alerting) if a.email == ADDRESS] == ids[1:]
     tampered = alerting.get(manage_link.group(1)[:-3] + "abc")
     assert tampered.status_code == 400 and "Email me a link" in tampered.text
@@ -315,7 +323,7 @@ def test_a_new_manage_link_is_mailed_only_to_an_address_with_alerts(
         assert "If that address gets email alerts from us" in answer.text
     link = MANAGE.search(mail_to(smtp, ADDRESS, "Your email alerts").get_content())
     assert link
-    assert "Care leavers, ages 16–25" in alerting.get(link.group(1)).text
+    assert "Care leavers, Transition to adulthood (16-25)" in alerting.get(link.group(1)).text
     outbox_settled(alerting)
     assert smtp.inbox.to("nobody@council.example") == []
     bad = alerting.post("/alerts/manage-link", data={"email": "nope"}, headers=same_site)
@@ -341,7 +349,7 @@ def test_a_daily_alert_is_checked_once_a_day_and_lists_everything_new(
         session.commit()
     assert send_alerts(alerting) == 1
     email = mail_to(smtp, ADDRESS, "new case stud")
-    assert email["Subject"] == "2 new case studies: Care leavers, ages 16–25"
+    assert email["Subject"] == "2 new case studies: Care leavers, Transition to adulthood (16-25)"
     body = email.get_content()
     assert f"/case-studies/{first}" in body and f"/case-studies/{second}" in body
     assert "once a day" in body

@@ -18,6 +18,8 @@ from tests.api.conftest import Keys, auth, submit
 from tests.api.test_lay_language import searched, slugs
 from tests.api.test_people_and_forms import signed_in
 
+PINNED = ("north-family-support", "south-fostering")
+
 
 @pytest.fixture
 def settings(settings: Settings, smtp: SmtpServer) -> Settings:
@@ -112,13 +114,10 @@ def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator
     assert slugs(client, "foster carers")[0] == "south-fostering"
 
 
-def test_a_moderator_moves_a_pin_up_and_down_from_the_page(
-    client: TestClient, moderator: Person, keys: Keys
-) -> None:
-    """Each pin but the first has Move up, each but the last Move down: a form of its own. A
-    store from before unpinning closed the gaps may hold positions 1 and 3: the page counts
-    places, and a move numbers them again."""
-    for slug in ["north-family-support", "south-fostering"]:
+def pinned_with_a_gap(client: TestClient, moderator: Person) -> None:
+    """Two pins of "carers" at positions 1 and 3, as a store from before unpinning closed the
+    gaps may hold them."""
+    for slug in PINNED:
         moderator.get("/moderation/best-bets")
         moderator.submit("/moderation/best-bets", {"query": "carers", "slug": slug})
     app: Any = client.app
@@ -126,6 +125,15 @@ def test_a_moderator_moves_a_pin_up_and_down_from_the_page(
         gap = update(BestBet).where(col(BestBet.slug) == "south-fostering").values(position=3)
         session.execute(gap)
         session.commit()
+
+
+def test_a_moderator_moves_a_pin_up_and_down_from_the_page(
+    client: TestClient, moderator: Person, keys: Keys
+) -> None:
+    """Each pin but the first has Move up, each but the last Move down: a form of its own. A
+    store from before unpinning closed the gaps may hold positions 1 and 3: the page counts
+    places, and a move numbers them again."""
+    pinned_with_a_gap(client, moderator)
     page = moderator.get("/moderation/best-bets").text
     assert re.findall(r'data-label="Position">(\d)<', page) == ["1", "2"]
     moves = re.findall(
@@ -150,6 +158,20 @@ def test_a_moderator_moves_a_pin_up_and_down_from_the_page(
     assert beyond.status_code == 422  # two are pinned: said in words, nothing moved
     assert "“carers” has positions 1 to 2." in beyond.text
     assert slugs(client, "carers")[:2] == ["south-fostering", "north-family-support"]
+
+
+def test_a_new_pin_after_a_gap_says_the_place_the_list_shows(
+    client: TestClient, moderator: Person
+) -> None:
+    """A store from before unpinning closed the gaps may hold 1 and 3: a third pin is stored at 4
+    but is third, as the list numbers it."""
+    pinned_with_a_gap(client, moderator)
+    choices = re.findall(r'<option value="([\w-]+)">', moderator.get("/moderation/best-bets").text)
+    third = next(s for s in choices if s not in PINNED)
+    done = moderator.submit("/moderation/best-bets", {"query": "carers", "slug": third})
+    shown = moderator.get(done.headers["location"]).text
+    assert "Pinned to “carers”, in position 3" in shown
+    assert re.findall(r'data-label="Position">(\d)<', shown) == ["1", "2", "3"]
 
 
 def test_a_council_officer_may_not_see_them(client: TestClient, smtp: SmtpServer) -> None:

@@ -216,6 +216,16 @@ def test_an_unpublished_case_study_says_unpublished_on_every_page_and_why(
     assert states(deciding) == ["Unpublished"]  # "State now", before rejecting it
     stale = moderator.get(f"/moderation/submissions/{gone['id']}/reject?version=2")
     assert stale.status_code == 409 and states(stale.text) == ["Unpublished"]
+    # A decision not open to it says why in the same words, not the state's ("changes requested").
+    not_now = moderator.get(f"/moderation/submissions/{gone['id']}/publish?version=3")
+    assert not_now.status_code == 409
+    assert (
+        "This case study is unpublished, so it is back with the council to amend. You can only "
+        "publish a case study that is waiting for review." in not_now.text
+    )
+    again = moderator.get(f"/moderation/submissions/{asked['id']}/request-changes?version=2").text
+    assert "This case study has changes requested, so it is back with the council" in again
+    assert "You can only request changes to a case study that is waiting for review." in again
     asked_page = leeds.get(f"/my/submissions/{asked['id']}").text
     assert states(asked_page)[0] == "Changes requested" and "unpublished it" not in asked_page
 
@@ -384,6 +394,13 @@ def test_embed_origins_are_added_and_removed(client: TestClient, moderator: Pers
     assert found
     again = moderator.submit("/moderation/embeds", {"origin": "https://campaign.example"})
     assert again.status_code == 422
+    # A web editor pastes the page they will put the search on: its website is added, and said.
+    assert 'href="/#embed">get the code from the search page</a>' in listing.text
+    page = "https://www.Leeds.gov.uk/children-and-families/?from=menu#hubs"
+    pasted = moderator.submit("/moderation/embeds", {"origin": page})
+    assert pasted.status_code == 303
+    told = moderator.get(pasted.headers["location"]).text
+    assert "https://www.leeds.gov.uk may now embed the search, on any of its pages" in told
     moderator.get(f"/moderation/embeds/{found.group(1)}/remove")
     gone = moderator.submit(f"/moderation/embeds/{found.group(1)}/remove")
     assert gone.status_code == 303

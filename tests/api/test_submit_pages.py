@@ -265,6 +265,9 @@ def test_an_officer_amends_when_changes_are_requested(
     number = draft_id(started)
     page = leeds.get(started.headers["location"])
     assert "Change your case study" in page.text and "Kinship carers felt unsupported" in page.text
+    # It is written already: the way to the check is after each section, as after "Change".
+    back = '<button type="submit" name="action" value="continue">Continue to check your answers'
+    assert page.text.count(back) == 2
     listed = leeds.get("/my/submissions").text  # the draft says which submission it changes
     assert f"<td>Changes to BF-{record:05d}</td>" in listed
     fields = form(title="Kinship hub", impact="The hub supported 95 carers in its first year.")

@@ -26,6 +26,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare)
         yield site
 
 
+STOP = "Stop emails about Care leavers, Transition to adulthood (16-25)"
+
+
 def confirmation_link(site: Site, email: str) -> str:
     mail = site.smtp.inbox.wait_for(lambda m: m["To"] == email and "Confirm" in m["Subject"])
     found = CONFIRM.search(mail.get_content())
@@ -62,7 +65,7 @@ def test_the_results_page_form_works_at_390_px_without_javascript(
     expect(page.locator("h1")).to_have_text("Check your email")
 
     page.goto(confirmation_link(site, "phone@council.example"))
-    expect(page.locator(".inset")).to_contain_text("Care leavers, ages 16–25")
+    expect(page.locator(".inset")).to_contain_text("Care leavers, Transition to adulthood (16-25)")
     shoot(page, path=site.shots / "alerts-confirm-390-nojs.png", full_page=True)
     page.get_by_role("button", name="Confirm").click()
     expect(page.locator("h1")).to_have_text("Your email alert is set up")
@@ -74,7 +77,7 @@ def test_the_results_page_form_works_at_390_px_without_javascript(
     fits(page)
     shoot(page, path=site.shots / "alerts-manage-390-nojs.png", full_page=True)
     told_where_to_get_emails(page, site)
-    page.get_by_role("button", name="Stop emails about Care leavers, ages 16–25").click()
+    page.get_by_role("button", name=STOP).click()
     expect(page.locator(".banner")).to_contain_text("1 alert stopped")
     expect(page.locator(".banner")).to_be_focused()  # so it is read out, without a script
     expect(page.locator("main")).to_contain_text("This address gets no email alerts from us")
@@ -135,7 +138,7 @@ def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
     shoot(page, path=site.shots / f"alerts-manage-{width}.png", full_page=True)
     told_where_to_get_emails(page, site)
     # Stopping it says so where focus is: the page came back with focus at its top before.
-    page.get_by_role("button", name="Stop emails about Care leavers, ages 16–25").focus()
+    page.get_by_role("button", name=STOP).focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_have_text("1 alert stopped")
     expect(page.get_by_role("alert")).to_be_focused()

@@ -235,6 +235,36 @@ def test_coverage_searches_keys_and_embeds_pass_axe(
     page.context.close()
 
 
+def test_a_web_editor_pastes_their_page_address_and_finds_the_code_on_a_phone(
+    site: Site, browser: Browser
+) -> None:
+    """Without JavaScript, by keyboard: the address of the page the search will go on, pasted as
+    it is, allows its website (it was a 422 asking for the address alone), and the page leads
+    on to the code to paste."""
+    page = sign_in_moderator(site, browser, "web.editor@campaign.example", "phone", False)
+    tab_to(page, "Embedding")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moderation/embeds$"))
+    page.locator("#origin").focus()
+    page.keyboard.type("https://www.leeds.gov.uk/children-and-families/family-hubs")
+    tab_to(page, "Allow website")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/moderation/embeds\?added="))
+    expect(page.locator(".banner")).to_contain_text(
+        "https://www.leeds.gov.uk may now embed the search, on any of its pages"
+    )
+    expect(page.locator("main table")).to_contain_text("https://www.leeds.gov.uk")
+    check(page, f"{site.shots}/phone-embeds-added.png", False)
+    tab_to(page, "get the code from the search page", limit=40)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/#embed$"))
+    page.locator("#embed > summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#embed-widget")).to_be_visible()
+    expect(page.locator("#embed-widget")).to_contain_text("<case-study-search")
+    page.context.close()
+
+
 def test_what_anyone_typed_cannot_push_the_searches_page_sideways(
     site: Site, browser: Browser
 ) -> None:

@@ -75,11 +75,12 @@ def best_bets_page(
     if unpinned:  # which one, by its title, as the button said
         notice = f"{listing['titles'].get(unpinned, unpinned)} unpinned from “{query or ''}”"
     for bet in listing["bets"]:
+        place = listing["places"][bet.id][0]  # as the list counts them, not a gapped store's
         if bet.id == pinned:
-            notice = f"Pinned to “{bet.query}”, in position {bet.position}"
+            notice = f"Pinned to “{bet.query}”, in position {place}"
         elif bet.id == moved:  # which one, and where it is now
             title = listing["titles"].get(bet.slug, bet.slug)
-            notice = f"{title} moved to position {bet.position} of “{bet.query}”"
+            notice = f"{title} moved to position {place} of “{bet.query}”"
     return FORM.show(request, listing, notice)
 
 

@@ -155,13 +155,35 @@ def _not_now(request: Request, row: CaseStudy, action: str, why: str) -> Respons
     return render_moderation(request, "moderation_not_now.html", "/moderation", context, 409)
 
 
-def why_not(row: CaseStudy, action: str, written: bool = False) -> str | None:
+# Where a record is, and where a decision may be taken from, in the pages' words.
+IS = {
+    "submitted": "is waiting for review",
+    "changes_requested": "has changes requested, so it is back with the council to amend",
+    "published": "is published",
+    "rejected": "was rejected",
+    "withdrawn": "was withdrawn by the council",
+}
+UNPUBLISHED = "is unpublished, so it is back with the council to amend"
+FROM = {
+    "submitted": "waiting for review",
+    "changes_requested": "back with the council to amend",
+    "published": "published",
+}
+VERBS = {"confirm-safeguarding": "confirm the safeguarding check on", "request-changes":
+         "request changes to"}  # fmt: skip
+
+
+def why_not(
+    row: CaseStudy, action: str, written: bool = False, unpublished: bool = False
+) -> str | None:
     """In plain words, why this decision cannot be taken on the record as it is (`written`: by
-    the reader)."""
+    the reader; `unpublished`: sent back by an unpublishing, which the pages call so)."""
     decision = ACTIONS[action]
     if row.status not in decision.states:
-        now = STATES.get(row.status, (row.status, ""))[0].lower()
-        return f"It is {now}, and only a submission that is {_states(decision.states)} can be."
+        now = UNPUBLISHED if unpublished else IS.get(row.status, f"is {row.status}")
+        allowed = " or ".join(FROM[s] for s in decision.states)
+        verb = VERBS.get(action, action)
+        return f"This case study {now}. You can only {verb} a case study that is {allowed}."
     if action == "publish" and written:
         return OWN_WORK
     if (
@@ -171,10 +193,6 @@ def why_not(row: CaseStudy, action: str, written: bool = False) -> str | None:
     ):
         return "The safeguarding check found something in this version: confirm the check first."
     return None
-
-
-def _states(states: tuple[str, ...]) -> str:
-    return " or ".join(STATES[s][0].lower() for s in states)
 
 
 @router.get("/moderation/submissions/{record_id}/{action}")
@@ -192,7 +210,7 @@ def confirm_page(
     unpublished = bool(submissions.unpublished(session, [row]))  # its state, in the pages' words
     if row.version != version:
         return _changed(request, row, version, action, unpublished)
-    why = why_not(row, action)
+    why = why_not(row, action, unpublished=unpublished)
     if why:
         return _not_now(request, row, action, why)
     return _page(request, action, row, version, unpublished=unpublished)
@@ -237,7 +255,9 @@ def decide(
         if now.version != version:
             unpublished = bool(submissions.unpublished(session, [now]))
             return _changed(request, now, version, action, unpublished)
-        return _not_now(request, now, action, why_not(now, action) or "It is not open to it.")
+        unpublished = bool(submissions.unpublished(session, [now]))
+        why = why_not(now, action, unpublished=unpublished) or "It is not open to it."
+        return _not_now(request, now, action, why)
     return RedirectResponse(f"/moderation/submissions/{record_id}?done={action}", status_code=303)
 
 

@@ -1,9 +1,10 @@
 """The websites allowed to embed the service, for moderators and admins: /moderation/embeds
-lists them and adds one; /moderation/embeds/{id}/remove asks, then removes it. The same list
-the API manages (app/services/embed_origins.py); a change reaches every worker within seconds."""
+lists them and adds one (a page's address pasted for its website's adds the website, which is
+all a browser names); /moderation/embeds/{id}/remove asks, then removes it. The same list the
+API manages (app/services/embed_origins.py); a change reaches every worker within seconds."""
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
@@ -48,10 +49,11 @@ def embed_sites(
     people: AccountsDep,
     added: Annotated[str | None, Query(max_length=MAX_ORIGIN_CHARS)] = None,
     removed: Annotated[str | None, Query(max_length=MAX_ORIGIN_CHARS)] = None,
+    whole: Annotated[bool, Query()] = False,
 ) -> Response:
     notice = None
     if added:
-        notice = f"{added} may now embed the search"
+        notice = f"{added} may now embed the search" + (", on any of its pages" if whole else "")
     elif removed:
         notice = f"{removed} can no longer embed the search"
     return FORM.show(request, _listing(session, origins, account, people), notice)
@@ -69,11 +71,28 @@ def add(
 ) -> Response:
     def added() -> str:
         required(origin.strip(), "origin", "Enter the website's address")
-        done = origins.add_origin(session, account.principal, origin, note.strip() or None)
-        return f"{HERE}?{urlencode({'added': done.origin})}"
+        site, trimmed = site_of(origin)
+        done = origins.add_origin(session, account.principal, site, note.strip() or None)
+        return (
+            f"{HERE}?{urlencode({'added': done.origin, **({'whole': 'true'} if trimmed else {})})}"
+        )
 
     form = {"origin": origin, "note": note}
     return FORM.post(request, form, added, lambda: _listing(session, origins, account, people))
+
+
+def site_of(text: str) -> tuple[str, bool]:
+    """The website a pasted page address is on (a web editor copies the page they will put the
+    search on), and whether a page was left off; anything else as it was, for the checks."""
+    raw = text.strip()
+    try:
+        parts = urlsplit(raw)
+    except ValueError:
+        return raw, False
+    page = parts.path.strip("/") or parts.query or parts.fragment
+    if parts.scheme.lower() in ("http", "https") and parts.netloc and page:
+        return urlunsplit((parts.scheme, parts.netloc, "", "", "")), True
+    return raw, False
 
 
 def _find(session: Session, origins: EmbedOriginsDep, account: Account, origin_id: int) -> str:

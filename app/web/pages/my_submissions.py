@@ -1,17 +1,21 @@
-"""A council user's submissions: /my/submissions lists their council's drafts and submissions,
-newest first, with each one's state; /my/submissions/{id} shows one with its history and the
-moderators' last message, and while it is open it can be changed (through a draft of the
-amendment) or withdrawn, and once published, changes to it can be proposed (the published
-version stays public until a moderator publishes them) or withdrawn, each at the version
-shown. Another council's submission is a 404, as in the API."""
+"""A council user's submissions: /my/submissions lists their council's drafts and submissions
+in sections, what waits on the officer first (sent back), then what waits on the moderators,
+what is published, drafts, and what is closed, each newest first with its state (a long
+section shows its first few and links to all of it, `?state=`). /my/submissions/{id} shows one
+with its history and the moderators' last message, and while it is open it can be changed
+(through a draft of the amendment) or withdrawn, and once published, changes to it can be
+proposed (the published version stays public until a moderator publishes them) or withdrawn,
+each at the version shown. Another council's submission is a 404, as in the API."""
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.core.errors import Conflict, NotFound
 from app.services.workflow import OPEN, PUBLISHED
+from app.store.models import CaseStudy
 from app.web.deps import (
     AccountsDep,
     AmendmentsDep,
@@ -28,6 +32,32 @@ from app.web.pages.submit import DraftsDep
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PER_PAGE = 25
+FIRST = 10  # of each section on the whole list
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # its `?state=` and its heading's id
+    heading: str
+    statuses: tuple[str, ...]  # none: the drafts
+    hint: str
+
+
+SECTIONS = (
+    Section(
+        "changes_requested",
+        "Sent back to you",
+        ("changes_requested",),
+        "The moderators asked for changes or unpublished these: amend and resubmit each one.",
+    ),
+    Section(
+        "submitted", "Waiting for review", ("submitted",), "The moderators will decide on these."
+    ),
+    Section("published", "Published", ("published",), "On the site for anyone to read."),
+    Section("drafts", "Drafts", (), "Not sent yet, most recently changed first."),
+    Section("closed", "Rejected or withdrawn", ("rejected", "withdrawn"), ""),
+)
+KEYS = {section.key for section in SECTIONS}
 STATES = {  # the words and the GOV.UK tag colour of each state
     "submitted": ("Waiting for review", "blue"),
     "changes_requested": ("Changes requested", "orange"),
@@ -64,20 +94,38 @@ def my_submissions(
     drafts: DraftsDep,
     amendments: AmendmentsDep,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    state: Annotated[str | None, Query(max_length=20)] = None,
     deleted: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
-    total, rows = service.find(session, account.principal, [], None, page, PER_PAGE)
-    pages = max(1, -(-total // PER_PAGE))
+    if state is not None and state not in KEYS:
+        raise NotFound("There is no such list of submissions: see all your submissions.")
+    per_page, page = (PER_PAGE, page) if state else (FIRST, 1)
+    shown: list[dict[str, Any]] = []
+    rows: list[CaseStudy] = []
+    for section in SECTIONS:
+        if state not in (None, section.key):
+            continue
+        if section.statuses:
+            statuses = list(section.statuses)
+            total, found = service.find(session, account.principal, statuses, None, page, per_page)
+            rows += found
+            items: list[Any] = found
+        else:
+            every = drafts.list(session, account.principal)
+            total, items = len(every), every[(page - 1) * per_page : page * per_page]
+        if total:
+            shown.append({"section": section, "total": total, "items": items})
+    pages = max(1, -(-shown[0]["total"] // PER_PAGE)) if state and shown else 1
     context = {
-        "rows": rows,
+        "sections": shown,
+        "state": state,
+        "first": FIRST,
         "changes": amendments.open_for_each(session, rows),
-        "total": total,
         "page": page,
         "pages": pages,
-        "page_link": lambda n: f"/my/submissions?page={n}",
+        "page_link": lambda n: f"/my/submissions?state={state}&page={n}",
         "states": STATES,
         "unpublished": service.unpublished(session, rows),
-        "drafts": drafts.list(session, account.principal) if page == 1 else [],
         "deleted": deleted == "draft",
     }
     return render(request, "my_submissions.html", context)

@@ -1,0 +1,51 @@
+"""The council officer's list, in sections by what each item waits on: what the moderators
+sent back first, then what waits on them, what is published, drafts and what is closed; a long
+section shows its first ten and links to all of it."""
+
+import re
+
+from fastapi.testclient import TestClient
+
+from testkit.factories import make_draft
+from tests.api.browsing import Person
+from tests.api.conftest import Keys, submit
+from tests.api.test_moderation_pages import decide, leeds, moderator, settings
+
+__all__ = ["leeds", "moderator", "settings"]  # the fixtures, shared
+
+
+def test_what_was_sent_back_comes_first_and_every_item_is_reachable(
+    client: TestClient, moderator: Person, leeds: Person, keys: Keys
+) -> None:
+    """Eleven drafts used to come first, and a case study just sent back was far below them."""
+    for n in range(11):
+        leeds.get("/submit/new")
+        saved = leeds.submit("/submit/new", {"title": f"Draft number {n}", "action": "save"})
+        assert saved.status_code == 303
+    ids = {
+        title: submit(client, keys.leeds, make_draft(title=title)).json()["id"]
+        for title in ("Asked to change", "Taken down", "Waiting one", "Live one", "Turned down")
+    }
+    assert decide(moderator, ids["Asked to change"], "request-changes", 1, "Numbers?").status_code
+    for title in ("Taken down", "Live one"):
+        assert decide(moderator, ids[title], "publish", 1).status_code == 303
+    assert decide(moderator, ids["Taken down"], "unpublish", 2, "Names a child.").status_code
+    assert decide(moderator, ids["Turned down"], "reject", 1, "Not children's services.")
+
+    page = leeds.get("/my/submissions").text
+    headings = re.findall(r'<h2 id="(\w+)">', page)
+    assert headings == ["changes_requested", "submitted", "published", "drafts", "closed"]
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Sent back to you : 2" in text and "Drafts : 11" in text  # the contents, with counts
+    sent_back = page.split('<h2 id="changes_requested">')[1].split('<h2 id="submitted">')[0]
+    assert "Asked to change" in sent_back and "Taken down" in sent_back
+    assert "Unpublished" in sent_back and "Changes requested" in sent_back
+    assert "Waiting one" in page.split('<h2 id="submitted">')[1].split('<h2 id="published">')[0]
+    assert "Turned down" in page.split('<h2 id="closed">')[1]
+    assert page.count("Draft number") == 10  # the first ten, and a link to all eleven
+    assert 'href="/my/submissions?state=drafts">See all 11' in page
+
+    drafts = leeds.get("/my/submissions?state=drafts")
+    assert drafts.status_code == 200 and drafts.text.count("Draft number") == 11
+    assert "<h1>Drafts</h1>" in drafts.text and "Asked to change" not in drafts.text
+    assert leeds.get("/my/submissions?state=nonsense").status_code == 404
