@@ -135,6 +135,17 @@ class AmendmentService:
             session, [r.id for r in rows if r.id is not None and r.status == PUBLISHED]
         )
 
+    def sent_back(
+        self, session: Session, principal: Principal, page: int, per_page: int
+    ) -> tuple[int, list[CaseStudy]]:
+        """The published case studies whose proposed changes the moderators sent back to the
+        council (a council's own; a moderator's of every council), oldest request first: they
+        wait on the officer as a case study sent back does."""
+        owner = principal.council if principal.role == "council" else None
+        total, found = revisions.listed(session, ["changes_requested"], owner, page, per_page)
+        rows = (submissions.find_submission(session, r.case_study_id) for r in found)
+        return total, [row for row in rows if row is not None]
+
     # -- council actions --------------------------------------------------------------------
 
     def propose(

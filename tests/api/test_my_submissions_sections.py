@@ -8,7 +8,9 @@ from fastapi.testclient import TestClient
 
 from testkit.factories import make_draft
 from tests.api.browsing import Person
-from tests.api.conftest import Keys, submit
+from tests.api.conftest import Keys, auth, submit
+from tests.api.test_amendments import decide as decide_changes
+from tests.api.test_amendments import propose, published
 from tests.api.test_moderation_pages import decide, leeds, moderator, settings
 
 __all__ = ["leeds", "moderator", "settings"]  # the fixtures, shared
@@ -49,3 +51,41 @@ def test_what_was_sent_back_comes_first_and_every_item_is_reachable(
     assert drafts.status_code == 200 and drafts.text.count("Draft number") == 11
     assert "<h1>Drafts</h1>" in drafts.text and "Asked to change" not in drafts.text
     assert leeds.get("/my/submissions?state=nonsense").status_code == 404
+
+
+def test_proposed_changes_sent_back_wait_on_the_officer_near_the_top(
+    client: TestClient, leeds: Person, keys: Keys
+) -> None:
+    """Changes proposed to a published case study and sent back were listed only under
+    Published, the eleventh of them not at all on the first page."""
+    for n in range(11):
+        published(client, keys, title=f"Live number {n}")
+    live = published(client, keys, title="Live with changes asked for")
+    changes = propose(client, keys.leeds, live, {"summary": "A longer summary of the hub."})
+    assert changes.status_code == 201, changes.text
+    asked = decide_changes(
+        client, keys, changes.json()["id"], "request-changes", {"message": "Where?"}
+    )
+    assert asked.status_code == 200, asked.text
+
+    page = leeds.get("/my/submissions").text
+    headings = re.findall(r'<h2 id="(\w+)">', page)
+    assert headings == ["changes_sent_back", "published"]
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Proposed changes sent back to you : 1" in text and "Published : 12" in text
+    sent_back = page.split('<h2 id="changes_sent_back">')[1].split('<h2 id="published">')[0]
+    assert "Live with changes asked for" in sent_back and "Live number" not in sent_back
+    assert "Changes requested" in sent_back  # the proposed changes' state, beside Published
+    assert f'href="/my/submissions/{live["id"]}#changes"' in sent_back
+
+    alone = leeds.get("/my/submissions?state=changes_sent_back")
+    assert alone.status_code == 200 and "<h1>Proposed changes sent back to you</h1>" in alone.text
+    assert "Live with changes asked for" in alone.text
+
+    client.patch(  # sent again: it waits on the moderators, and leaves the section
+        f"/api/v1/amendments/{changes.json()['id']}",
+        json={"summary": "A longer summary of the hub, in Leeds."},
+        headers=auth(keys.leeds),
+    )
+    again = leeds.get("/my/submissions").text
+    assert 'id="changes_sent_back"' not in again

@@ -1,11 +1,12 @@
 """A council user's submissions: /my/submissions lists their council's drafts and submissions
-in sections, what waits on the officer first (sent back), then what waits on the moderators,
-what is published, drafts, and what is closed, each newest first with its state (a long
-section shows its first few and links to all of it, `?state=`). /my/submissions/{id} shows one
-with its history and the moderators' last message, and while it is open it can be changed
-(through a draft of the amendment) or withdrawn, and once published, changes to it can be
-proposed (the published version stays public until a moderator publishes them) or withdrawn,
-each at the version shown. Another council's submission is a 404, as in the API."""
+in sections, what waits on the officer first (sent back, and proposed changes sent back), then
+what waits on the moderators, what is published, drafts, and what is closed, each newest first
+with its state (a long section shows its first few and links to all of it, `?state=`).
+/my/submissions/{id} shows one with its history and the moderators' last message, and while it
+is open it can be changed (through a draft of the amendment) or withdrawn, and once published,
+changes to it can be proposed (the published version stays public until a moderator publishes
+them) or withdrawn, each at the version shown. Another council's submission is a 404, as in
+the API."""
 
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -39,7 +40,7 @@ FIRST = 10  # of each section on the whole list
 class Section:
     key: str  # its `?state=` and its heading's id
     heading: str
-    statuses: tuple[str, ...]  # none: the drafts
+    statuses: tuple[str, ...]  # none: the drafts, or the proposed changes sent back
     hint: str
 
 
@@ -49,6 +50,13 @@ SECTIONS = (
         "Sent back to you",
         ("changes_requested",),
         "The moderators asked for changes or unpublished these: amend and resubmit each one.",
+    ),
+    Section(
+        "changes_sent_back",
+        "Proposed changes sent back to you",
+        (),
+        "The moderators asked for changes to what you proposed; the published case study stays"
+        " as it is. Change what you proposed and send it again, or withdraw it.",
     ),
     Section(
         "submitted", "Waiting for review", ("submitted",), "The moderators will decide on these."
@@ -110,6 +118,10 @@ def my_submissions(
             total, found = service.find(session, account.principal, statuses, None, page, per_page)
             rows += found
             items: list[Any] = found
+        elif section.key == "changes_sent_back":
+            total, found = amendments.sent_back(session, account.principal, page, per_page)
+            rows += found
+            items = found
         else:
             every = drafts.list(session, account.principal)
             total, items = len(every), every[(page - 1) * per_page : page * per_page]
