@@ -213,7 +213,8 @@ def test_a_moderator_asks_for_changes_the_officer_resends_then_the_moderator_rej
 
     page = officer(site, browser, f"resender-{size}@leeds.example", size, javascript)
     errors += script_errors(page)
-    expect(page.locator("tr").filter(has_text=title)).to_contain_text(
+    expect(page.locator("h2#changes_sent_back")).to_have_text("Proposed changes sent back to you")
+    expect(page.locator("tr").filter(has_text=title).first).to_contain_text(
         "Changes proposed: Changes requested"
     )
     check(page, f"{shot}-3-list.png", javascript)
