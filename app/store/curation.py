@@ -146,13 +146,13 @@ def add_best_bet(
         raise Conflict(detail, errors=[{"detail": detail, "pointer": "#/slug"}])
     if len(pinned) >= limit:
         raise Conflict(f"“{query}” already has {limit} pinned case studies; unpin one first.")
-    row = BestBetRow(
-        query=query,
-        match=match,
-        slug=slug,
-        position=max((r.position for r in pinned), default=0) + 1,
-        added_by=actor,
-    )
+    # A store from before unpins closed the gaps may hold 1, 3: numbered 1 to n again, so that
+    # the new pin is the last of n + 1, not "in position 4" of three.
+    for place, each in enumerate(sorted(pinned, key=lambda r: (r.position, r.slug)), 1):
+        if each.position != place:
+            each.position = place
+            session.add(each)
+    row = BestBetRow(query=query, match=match, slug=slug, position=len(pinned) + 1, added_by=actor)
     session.add(row)
     _record(session, "best_bet", query, "pinned", actor, slug=slug, match=match)
     try:

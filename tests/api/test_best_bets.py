@@ -5,7 +5,10 @@ import re
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, col
 
+from app.store.curation_tables import BestBet
 from tests.api.conftest import Keys, auth
 
 BETS = "/api/v1/best-bets"
@@ -162,3 +165,30 @@ def test_the_embed_page_marks_a_pinned_case_study_recommended(
     # the widget draws its list from the API, which says which result is pinned
     found = client.get("/api/v1/search", params={"q": "foster carers", "per_page": 3}).json()
     assert found["results"][0]["recommended"] is True
+
+
+def test_a_new_pin_is_last_of_those_pinned_when_an_old_store_left_a_gap(
+    client: TestClient, keys: Keys
+) -> None:
+    """A store from before unpinning closed the gaps may hold positions 1 and 3: a new pin was
+    "in position 4" of three. Pinning numbers the query's pins 1 to n again."""
+    for slug in ("north-family-support", "south-fostering"):
+        assert pin(client, keys.moderator, "carers", slug).status_code == 201
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        gap = update(BestBet).where(col(BestBet.slug) == "south-fostering").values(position=3)
+        session.execute(gap)
+        session.commit()
+    third = pin(client, keys.moderator, "carers", "east-early-years")
+    assert third.status_code == 201 and third.json()["position"] == 3
+    listed = client.get(BETS, headers=auth(keys.moderator)).json()["best_bets"]
+    assert [(b["slug"], b["position"]) for b in listed] == [
+        ("north-family-support", 1),
+        ("south-fostering", 2),
+        ("east-early-years", 3),
+    ]
+    assert [slug for slug, _ in results(client, "carers")[:3]] == [
+        "north-family-support",
+        "south-fostering",
+        "east-early-years",
+    ]
