@@ -171,6 +171,7 @@ class Postings:
         read = 0
         for segment in segments:
             reader = segment.reader
+            share = read + budget // len(segments)  # each segment its share of the budget
             rare = max(2, int(reader.doc_count_all() * WARM_MIN_SHARE))
             words: list[tuple[int, str, bytes]] = []
             for field in fields:
@@ -183,10 +184,7 @@ class Postings:
                         for text, info in reader.iter_field(field)
                     ]
             for negative_frequency, field, text in sorted(words):
-                if (
-                    read - negative_frequency > budget // len(segments)
-                    or -negative_frequency < rare
-                ):
+                if read - negative_frequency > share or -negative_frequency < rare:
                     break
                 if not self.holds(segment, field, text):
                     self.term(segment, field, text)

@@ -211,3 +211,20 @@ def test_the_sorted_steps_give_what_numpy_s_sorting_ones_give(
         expected, expected_counts = np.unique(values, return_counts=True)
         assert distinct.tolist() == expected.tolist() and distinct.dtype == expected.dtype
         assert counts.tolist() == expected_counts.tolist()
+
+
+def test_each_segment_reads_its_own_share_of_the_commonest_words(both: Both) -> None:
+    """A build in two processes makes two segments: the second's commonest words are read
+    ahead as the first's are, even when the first's fill their share of the budget (at 50k the
+    first read 9.5 million postings and the second 0.5 million, so half the collection's
+    common words were read at the first search for them)."""
+    first, second = both.segments[:2]
+    alone = Postings().warm([first], TEXT_FIELDS, budget=10**9)
+    postings = Postings()
+    postings.warm([first, second], TEXT_FIELDS, budget=alone)  # the first's share: half
+    with second.lock:
+        frequency, word = max(
+            (info.doc_frequency(), text) for text, info in second.reader.iter_field("body")
+        )
+    assert frequency >= 2
+    assert postings.holds(second, "body", word)
