@@ -17,7 +17,7 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from app.search import building, spelling
+from app.search import building, passages, spelling
 from app.search.analysis import SpellingWords
 from app.search.schema import words_of
 
@@ -113,7 +113,7 @@ def update(
         for slug in removed:
             writer.delete_by_term("slug", slug)
         for document in documents:
-            writer.update_document(**document)
+            writer.update_document(**passages.packed(document))
         # Under the writer's lock, before the commit: a searcher of the new commit finds its
         # words listed.
         counts: Counter[str] = Counter()

@@ -19,7 +19,9 @@ collapsed to single spaces, and a stem is a word's letters, so neither holds a t
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from sys import intern
+from typing import Any
 
 import whoosh
 from whoosh.analysis import STOP_WORDS
@@ -57,6 +59,23 @@ def pack(body: str) -> str:
     return _digest(body) + _SEPARATOR.join(
         f"{sentence}\t{' '.join(held)}" for sentence, held in sentences(passages_of(body))
     )
+
+
+@dataclass(frozen=True)
+class Later:
+    """A body whose sentences the writer packs as it indexes the document: in a build of two
+    processes, the worker that indexes it, not the one reading the store, which was the build's
+    slowest part (the Markdown parse; docs/benchmarks.md, "The build's passages")."""
+
+    body: str
+
+
+def packed(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with its passages packed, if they were left for later."""
+    value = document.get(FIELD)
+    if isinstance(value, Later):
+        return {**document, FIELD: pack(value.body)}
+    return document
 
 
 def unpack(packed: object, body: str) -> Sentences | None:

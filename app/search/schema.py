@@ -98,7 +98,7 @@ def to_document(
         "reviewed_key": case_study.last_reviewed or "",
         "title_key": case_study.title.casefold(),
         "content_hash": content_hash,
-        passages.FIELD: passages.pack(case_study.body),
+        passages.FIELD: passages.Later(case_study.body),  # packed by the writer
     }
     return {name: value for name, value in document.items() if value is not None}
 
