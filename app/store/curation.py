@@ -156,7 +156,7 @@ def add_best_bet(
         raise Conflict(f"“{query}” already has {limit} pinned case studies; unpin one first.")
     # A store from before unpins closed the gaps may hold 1, 3: numbered 1 to n again, so that
     # the new pin is the last of n + 1, not "in position 4" of three.
-    order: list[BestBetRow | None] = sorted(pinned, key=lambda r: (r.position, r.slug))
+    order: list[BestBetRow | None] = [*sorted(pinned, key=lambda r: (r.position, r.slug))]
     at = len(order) + 1 if position is None else max(1, min(position, len(order) + 1))
     order.insert(at - 1, None)  # the new one's place
     for place, each in enumerate(order, 1):

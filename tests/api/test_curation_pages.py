@@ -100,7 +100,7 @@ def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
     assert slugs(client, "traineeships") == []
     action, fields = undo_form(notice)
     assert (action, fields) == ("/moderation/synonyms", decided | {"decision": "accept"})
-    assert 'Undo<span class="visually-hidden">: accept “traineeships” again</span>' in notice
+    assert 'Undo<span class="visually-hidden"> and accept “traineeships” again</span>' in notice
     undone = moderator.submit(action, fields)
     assert undone.status_code == 303
     again = moderator.get(undone.headers["location"]).text

@@ -20,7 +20,7 @@ from app.store.users import invite_user
 from testkit.factories import make_draft
 from testkit.smtp import link_in
 from tests.browser.checks import SIZES, accessible, check, script_errors, shoot, tab_to
-from tests.browser.mail_site import Site, mail_site, operator
+from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -290,14 +290,8 @@ def test_on_a_phone_the_people_page_is_paged_and_each_person_short(
             invite_user(session, f"zz.officer{n:02d}@wakefield.example", "council", "Wakefield", "")
         session.commit()
     engine.dispose()
-    moderator = "pager.moderator@campaign.example"
-    operator(site, "users", "invite", moderator, "--role", "moderator")
-    context = browser.new_context(viewport=SIZES["phone"], java_script_enabled=False)  # type: ignore[arg-type]
-    page = context.new_page()
-    page.goto(link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == moderator)))
-    tab_to(page, "Sign in")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/moderation$"))
+    page = sign_in_moderator(site, browser, "pager.moderator@campaign.example", "phone", False)
+    context = page.context
     page.goto(f"{site.url}/people")
     expect(page.locator(".person")).to_have_count(25)
     expect(page.get_by_text(re.compile(r"^Showing 1 to 25 of \d+ accounts"))).to_have_count(1)
@@ -307,7 +301,8 @@ def test_on_a_phone_the_people_page_is_paged_and_each_person_short(
     tab_to(page, "Next page", limit=200)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/people\?page=2$"))
-    expect(page.locator(".person-email").last).to_have_text("zz.officer29@wakefield.example")
+    last = page.locator(".person-email", has_text="zz.officer29@wakefield.example")
+    expect(last).to_have_count(1)  # (the revoked come after everyone)
     check(page, f"{site.shots}/phone-people-page-2.png", javascript=False)
     scripted = browser.new_context(
         viewport=SIZES["phone"],  # type: ignore[arg-type]

@@ -159,7 +159,7 @@ def undo_an_unpin_and_a_forget(
     page.keyboard.press("Enter")
     expect(page.locator(".banner")).to_contain_text(f"{title} unpinned from “{query}”")
     check(page, f"{shot}-1-unpinned.png", javascript)
-    tab_to(page, f"Undo: pin {title} to “{query}” again", limit=1)  # the very next Tab
+    tab_to(page, f"Undo and pin {title} to “{query}” again", limit=1)  # the very next Tab
     page.keyboard.press("Enter")
     # back second, where "Move up" had put the other above it
     expect(page.locator(".banner")).to_contain_text(f"Pinned to “{query}”, in position 2")
@@ -173,7 +173,7 @@ def undo_an_unpin_and_a_forget(
         " apprenticeships"
     )
     check(page, f"{shot}-3-forgotten.png", javascript)
-    tab_to(page, f"Undo: accept “{lay}” again", limit=1)
+    tab_to(page, f"Undo and accept “{lay}” again", limit=1)
     page.keyboard.press("Enter")
     expect(page.locator(".banner")).to_contain_text(
         f"Searches for “{lay}” now also find employment, apprenticeships"

@@ -77,7 +77,7 @@ class Undo:
     """The notice's way to take back what was just done (an unpin, a decision forgotten): a form
     that posts `fields` to `action` as the page's own form would, to do it again. GOV.UK keeps a
     confirmation step for what cannot easily be undone; these can, so they act at once and say
-    how to put them back. `label` ends the button's words for a screen reader ("Undo: …")."""
+    how to put them back. `label` ends the button's words for a screen reader ("Undo and …")."""
 
     action: str
     fields: Mapping[str, str]
