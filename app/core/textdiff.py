@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.core.dates import in_words
 from app.core.markdown import readable_text
 
 Kind = Literal["same", "removed", "added"]
@@ -30,13 +31,16 @@ class FieldDiff:
 
 
 MARKDOWN_FIELDS = frozenset({"body"})
+DATE_FIELDS = frozenset({"published", "updated", "last_reviewed"})  # "2024-03" reads "March 2024"
 
 
-def _as_text(value: Any, markdown: bool = False) -> str:
+def _as_text(value: Any, markdown: bool = False, date: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
         return "\n".join(str(v) for v in value)
+    if date:
+        return in_words(str(value))
     return readable_text(str(value)) if markdown else str(value)
 
 
@@ -64,7 +68,7 @@ def field_diffs(changes: dict[str, dict[str, Any]]) -> list[FieldDiff]:
     """The field-by-field changes of an amendment (`{"body": {"from": …, "to": …}}`)."""
     diffs = []
     for name, change in changes.items():
-        markdown = name in MARKDOWN_FIELDS
-        before, after = (_as_text(change.get(end), markdown) for end in ("from", "to"))
+        markdown, date = name in MARKDOWN_FIELDS, name in DATE_FIELDS
+        before, after = (_as_text(change.get(end), markdown, date) for end in ("from", "to"))
         diffs.append(FieldDiff(name, word_runs(before, after)))
     return diffs

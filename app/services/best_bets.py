@@ -25,16 +25,23 @@ class BestBets:
         return store.published_titles(session)
 
     def pin(
-        self, session: Session, principal: Principal, query: str, slug: str, match: Match
+        self,
+        session: Session,
+        principal: Principal,
+        query: str,
+        slug: str,
+        match: Match,
+        position: int | None = None,
     ) -> BestBet:
-        """Pin a published case study to a query; Invalid for an unknown or unpublished slug,
-        Conflict if already pinned or the query has MAX_PINS."""
+        """Pin a published case study to a query, last or at `position` (undoing an unpin);
+        Invalid for an unknown or unpublished slug, Conflict if already pinned or the query has
+        MAX_PINS."""
         _moderator(principal)
         text = checked_phrase(query, "#/query")
         found = case_studies.find_case_study(session, slug)
         if found is None:
             raise invalid(f"No published case study has the slug {slug!r}.", "#/slug")
-        bet = store.add_best_bet(session, text, match, found, principal.name, MAX_PINS)
+        bet = store.add_best_bet(session, text, match, found, principal.name, MAX_PINS, position)
         self.curation.refresh()
         return bet
 

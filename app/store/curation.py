@@ -135,10 +135,18 @@ def list_best_bets(session: Session) -> list[BestBet]:
 
 
 def add_best_bet(
-    session: Session, query: str, match: Match, case_study: CaseStudy, actor: str, limit: int
+    session: Session,
+    query: str,
+    match: Match,
+    case_study: CaseStudy,
+    actor: str,
+    limit: int,
+    position: int | None = None,
 ) -> BestBet:
-    """Pin a case study to a query after those already pinned; Conflict if it already is (named
-    by its title, about the case study: the form's field), or if the query has its fill."""
+    """Pin a case study to a query after those already pinned, or at `position` (an unpin
+    undone puts it back where it was, the later ones moving down); Conflict if it already is
+    (named by its title, about the case study: the form's field), or if the query has its
+    fill."""
     slug = case_study.slug
     pinned = list(session.exec(select(BestBetRow).where(BestBetRow.query == query)))
     if any(row.slug == slug for row in pinned):
@@ -148,11 +156,14 @@ def add_best_bet(
         raise Conflict(f"“{query}” already has {limit} pinned case studies; unpin one first.")
     # A store from before unpins closed the gaps may hold 1, 3: numbered 1 to n again, so that
     # the new pin is the last of n + 1, not "in position 4" of three.
-    for place, each in enumerate(sorted(pinned, key=lambda r: (r.position, r.slug)), 1):
-        if each.position != place:
+    order: list[BestBetRow | None] = [*sorted(pinned, key=lambda r: (r.position, r.slug))]
+    at = len(order) + 1 if position is None else max(1, min(position, len(order) + 1))
+    order.insert(at - 1, None)  # the new one's place
+    for place, each in enumerate(order, 1):
+        if each is not None and each.position != place:
             each.position = place
             session.add(each)
-    row = BestBetRow(query=query, match=match, slug=slug, position=len(pinned) + 1, added_by=actor)
+    row = BestBetRow(query=query, match=match, slug=slug, position=at, added_by=actor)
     session.add(row)
     _record(session, "best_bet", query, "pinned", actor, slug=slug, match=match)
     try:

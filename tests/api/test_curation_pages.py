@@ -1,6 +1,7 @@
 """The moderators' pages for everyday words and best bets, through their forms (with CSRF
 tokens) as a signed-in browser uses them; a council officer is refused."""
 
+import html
 import re
 from typing import Any
 
@@ -67,6 +68,59 @@ def test_a_moderator_accepts_a_suggestion_from_the_page(
     assert slugs(client, "traineeships") == []
 
 
+UNDO = re.compile(r'<form method="post" action="([^"]+)" class="banner-undo">(.*?)</form>', re.S)
+
+
+def undo_form(page: str) -> tuple[str, dict[str, str]]:
+    """The notice's Undo: where it posts and its hidden fields (the CSRF token aside)."""
+    found = UNDO.search(page)
+    assert found, page
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', found.group(2)))
+    fields.pop("csrf_token")
+    return found.group(1), {k: html.unescape(v) for k, v in fields.items()}
+
+
+def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
+    client: TestClient, moderator: Person
+) -> None:
+    """Forget acts at once (it is easily put back, so GOV.UK would not ask first); the notice
+    says which decision went and what it did, and its Undo decides it again, note and all."""
+    searched(client, "traineeships")
+    moderator.get("/moderation/synonyms")
+    decided = {"phrase": "traineeships", "targets": "apprenticeships", "note": "Kickstart's too"}
+    moderator.submit("/moderation/synonyms", decided | {"decision": "accept"})
+    shown = moderator.get("/moderation/synonyms").text
+    forget = shown.split('action="/moderation/synonyms/')[1].split('"')[0]
+    forgotten = moderator.submit(f"/moderation/synonyms/{forget}")
+    notice = moderator.get(forgotten.headers["location"]).text
+    assert (
+        "The decision on “traineeships” is forgotten: searches for it no longer also find"
+        " apprenticeships" in notice
+    )
+    assert slugs(client, "traineeships") == []
+    action, fields = undo_form(notice)
+    assert (action, fields) == ("/moderation/synonyms", decided | {"decision": "accept"})
+    assert 'Undo<span class="visually-hidden"> and accept “traineeships” again</span>' in notice
+    undone = moderator.submit(action, fields)
+    assert undone.status_code == 303
+    again = moderator.get(undone.headers["location"]).text
+    assert "Searches for “traineeships” now also find apprenticeships" in again
+    assert "Kickstart&#39;s too" in again  # the note came back with it
+    assert slugs(client, "traineeships") == ["north-care-leavers"]
+    # a dismissal forgotten may be proposed again; its Undo dismisses it again
+    moderator.submit("/moderation/synonyms", {"phrase": "zorbing", "decision": "dismiss"})
+    shown = moderator.get("/moderation/synonyms").text
+    forget = re.findall(r'action="/moderation/synonyms/(\d+/forget)"', shown)[-1]
+    notice = moderator.get(moderator.submit(f"/moderation/synonyms/{forget}").headers["location"])
+    assert "The decision on “zorbing” is forgotten: it may be proposed again" in notice.text
+    assert undo_form(notice.text)[1] == {
+        "phrase": "zorbing",
+        "targets": "",
+        "note": "",
+        "decision": "dismiss",
+    }
+
+
 def test_a_moderator_dismisses_a_suggestion_from_the_page(
     client: TestClient, moderator: Person
 ) -> None:
@@ -112,6 +166,42 @@ def test_a_moderator_pins_and_unpins_from_the_page(client: TestClient, moderator
     notice = moderator.get(unpinned.headers["location"]).text  # which one, as its button said
     assert "Family support at home (North Tyneside Council) unpinned from “foster carers”" in notice
     assert slugs(client, "foster carers")[0] == "south-fostering"
+
+
+def test_an_unpin_is_undone_back_to_its_place(client: TestClient, moderator: Person) -> None:
+    """Unpin acts at once; its notice's Undo pins the case study again where it was (second of
+    three, not last), and a store with a gap counts the place as the list showed it."""
+    pinned_with_a_gap(client, moderator)  # north 1, south 3: the list shows them 1 and 2
+    moderator.get("/moderation/best-bets")
+    moderator.submit("/moderation/best-bets", {"query": "carers", "slug": "east-early-years"})
+    order = slugs(client, "carers")[:3]
+    assert order == ["north-family-support", "south-fostering", "east-early-years"]
+    app: Any = client.app
+    with Session(app.state.engine) as session:  # 1, 3, 4, as a store from before may hold
+        for slug, position in (("south-fostering", 3), ("east-early-years", 4)):
+            where = col(BestBet.slug) == slug
+            session.execute(update(BestBet).where(where).values(position=position))
+        session.commit()
+    page = moderator.get("/moderation/best-bets").text
+    second = re.findall(r'action="/moderation/best-bets/(\d+)/unpin"', page)[1]
+    notice = moderator.get(
+        moderator.submit(f"/moderation/best-bets/{second}/unpin").headers["location"]
+    )
+    assert "Recruiting foster carers for teenagers (Somerset Council) unpinned from “carers”" in (
+        notice.text
+    )
+    assert slugs(client, "carers")[:2] == ["north-family-support", "east-early-years"]
+    action, fields = undo_form(notice.text)
+    assert (action, fields) == (
+        "/moderation/best-bets",
+        {"query": "carers", "slug": "south-fostering", "match": "exact", "position": "2"},
+    )
+    undone = moderator.submit(action, fields)
+    assert undone.status_code == 303
+    again = moderator.get(undone.headers["location"]).text
+    assert "Pinned to “carers”, in position 2" in again
+    assert slugs(client, "carers")[:3] == order
+    assert re.findall(r'data-label="Position">(\d)<', again) == ["1", "2", "3"]
 
 
 def pinned_with_a_gap(client: TestClient, moderator: Person) -> None:

@@ -89,3 +89,28 @@ def test_proposed_changes_sent_back_wait_on_the_officer_near_the_top(
     )
     again = leeds.get("/my/submissions").text
     assert 'id="changes_sent_back"' not in again
+
+
+def test_a_draft_of_changes_names_its_case_study_and_whether_it_is_published(
+    client: TestClient, leeds: Person, keys: Keys
+) -> None:
+    """Two drafts of changes to case studies of one title read alike ("Changes to a submission");
+    each names its reference and its case study's state."""
+    live = published(client, keys, title="Family hubs")
+    sent_back = submit(client, keys.leeds, make_draft(title="Family hubs")).json()["id"]
+    asked = client.post(
+        f"/api/v1/moderation/{sent_back}/request-changes",
+        json={"message": "Numbers?"},
+        headers=auth(keys.moderator),
+    )
+    assert asked.status_code == 200
+    for record in (live["id"], sent_back):
+        leeds.get(f"/my/submissions/{record}")
+        assert leeds.submit(f"/my/submissions/{record}/amend").status_code == 303
+    drafts = leeds.get("/my/submissions").text.split('<h2 id="drafts">')[1]
+    kinds = re.findall(r"<tr>\s*<td><a [^>]+>[^<]*</a></td>\s*<td>(.*?)</td>", drafts, re.S)
+    assert [" ".join(re.sub(r"<[^>]+>", " ", kind).split()) for kind in kinds] == [
+        f"Changes to BF-{sent_back:05d} Changes requested",
+        f"Changes to BF-{live['id']:05d} Published (stays as it is until your changes are"
+        " published)",
+    ]

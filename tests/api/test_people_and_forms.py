@@ -238,6 +238,30 @@ def test_someone_is_found_by_address_or_council(client: TestClient, smtp: SmtpSe
     assert nobody.status_code == 200 and "0 of 3 accounts match" in nobody.text
 
 
+def test_many_people_are_listed_25_at_a_time(client: TestClient, smtp: SmtpServer) -> None:
+    """Everyone on one page was 7,500 px on a phone with 27 accounts: the list is paged (GOV.UK's
+    Previous and Next, with a GET form's find kept in each link), a page at a time by address."""
+    moderator = signed_in(client, smtp, MODERATOR, "moderator")
+    for n in range(30):
+        invite(client, f"officer{n:02d}@leeds.example", "council", "Leeds City Council")
+    first = moderator.get("/people").text
+    listed = re.findall(r'<h3 class="person-email">([^<]+)</h3>', first)
+    assert len(listed) == 25 and listed == sorted(listed)
+    assert "Showing 1 to 25 of 31 accounts, by email address." in first
+    assert '<a href="/people?page=2" rel="next">' in first and 'rel="prev"' not in first
+    second = moderator.get("/people", params={"page": 2}).text
+    rest = re.findall(r'<h3 class="person-email">([^<]+)</h3>', second)
+    assert rest == [f"officer{n:02d}@leeds.example" for n in range(24, 30)]
+    assert sorted(listed + rest) == sorted(emails(client))
+    assert "Showing 26 to 31 of 31 accounts" in second and '<a href="/people" rel="prev">' in second
+    found = moderator.get("/people", params={"find": "LEEDS"}).text  # 30 match: paged too
+    assert "30 of 31 accounts match “LEEDS”" in found
+    assert '<a href="/people?find=LEEDS&amp;page=2" rel="next">' in found
+    past = moderator.get("/people", params={"page": 9})  # past the last: the last
+    assert past.status_code == 200 and "Showing 26 to 31 of 31" in past.text
+    assert moderator.get("/people", params={"page": 0}).status_code == 422
+
+
 def test_the_invitation_form_says_what_to_fix(client: TestClient, smtp: SmtpServer) -> None:
     admin = signed_in(client, smtp, ADMIN, "admin")
     admin.get("/people")

@@ -13,11 +13,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from playwright.sync_api import Browser, expect
+from sqlmodel import Session
 
+from app.store.db import make_engine
+from app.store.users import invite_user
 from testkit.factories import make_draft
 from testkit.smtp import link_in
 from tests.browser.checks import SIZES, accessible, check, script_errors, shoot, tab_to
-from tests.browser.mail_site import Site, mail_site, operator
+from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -272,5 +275,41 @@ def test_on_a_phone_a_role_is_changed_by_revoking_and_inviting_again(
     for path in ["/people", f"{revoke}"]:
         again.goto(f"{site.url}{path}")
         accessible(again)
+    scripted.close()
+    context.close()
+
+
+def test_on_a_phone_the_people_page_is_paged_and_each_person_short(
+    site: Site, browser: Browser
+) -> None:
+    """27 people were 7,500 px at 390 wide, one tall card each (every label above its value):
+    now 25 to a page, label beside value, and Next by keyboard, without JavaScript."""
+    engine = make_engine(site.env["DATABASE_URL"])
+    with Session(engine) as session:  # many accounts, as the operator's invitations make them
+        for n in range(30):
+            invite_user(session, f"zz.officer{n:02d}@wakefield.example", "council", "Wakefield", "")
+        session.commit()
+    engine.dispose()
+    page = sign_in_moderator(site, browser, "pager.moderator@campaign.example", "phone", False)
+    context = page.context
+    page.goto(f"{site.url}/people")
+    expect(page.locator(".person")).to_have_count(25)
+    expect(page.get_by_text(re.compile(r"^Showing 1 to 25 of \d+ accounts"))).to_have_count(1)
+    card = page.locator(".person").first.bounding_box()
+    assert card and card["height"] < 220, card  # it was over 300
+    check(page, f"{site.shots}/phone-people-paged.png", javascript=False)
+    tab_to(page, "Next page", limit=200)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/people\?page=2$"))
+    last = page.locator(".person-email", has_text="zz.officer29@wakefield.example")
+    expect(last).to_have_count(1)  # (the revoked come after everyone)
+    check(page, f"{site.shots}/phone-people-page-2.png", javascript=False)
+    scripted = browser.new_context(
+        viewport=SIZES["phone"],  # type: ignore[arg-type]
+        storage_state=context.storage_state(),  # type: ignore[arg-type]
+    )
+    again = scripted.new_page()
+    again.goto(f"{site.url}/people?page=2")
+    accessible(again)
     scripted.close()
     context.close()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.checks import SIZES, accessible, check, tab_to
 from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
@@ -144,7 +144,41 @@ def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
             again.goto(f"{site.url}{path}")
             accessible(again)
         scripted.close()
+    undo_an_unpin_and_a_forget(site, page, query, title, lay, javascript)
     page.context.close()
+
+
+def undo_an_unpin_and_a_forget(
+    site: Site, page: Page, query: str, title: str, lay: str, javascript: bool
+) -> None:
+    """Unpin and Forget act at once (each is put back as easily, so nothing asks first); the
+    notice names which one, and the next Tab is its Undo, which puts it back as it was."""
+    shot = f"{site.shots}/{page.viewport_size['width']}-undo"  # type: ignore[index]
+    page.goto(f"{site.url}/moderation/best-bets")
+    tab_to(page, f"Unpin {title} from “{query}”", limit=120)
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(f"{title} unpinned from “{query}”")
+    check(page, f"{shot}-1-unpinned.png", javascript)
+    tab_to(page, f"Undo and pin {title} to “{query}” again", limit=1)  # the very next Tab
+    page.keyboard.press("Enter")
+    # back second, where "Move up" had put the other above it
+    expect(page.locator(".banner")).to_contain_text(f"Pinned to “{query}”, in position 2")
+    check(page, f"{shot}-2-pinned-again.png", javascript)
+
+    page.goto(f"{site.url}/moderation/synonyms")
+    tab_to(page, f"Forget the decision on “{lay}”", limit=120)
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(
+        f"The decision on “{lay}” is forgotten: searches for it no longer also find employment,"
+        " apprenticeships"
+    )
+    check(page, f"{shot}-3-forgotten.png", javascript)
+    tab_to(page, f"Undo and accept “{lay}” again", limit=1)
+    page.keyboard.press("Enter")
+    expect(page.locator(".banner")).to_contain_text(
+        f"Searches for “{lay}” now also find employment, apprenticeships"
+    )
+    check(page, f"{shot}-4-accepted-again.png", javascript)
 
 
 def test_at_320_px_the_decided_and_pinned_lists_fit_a_long_address(

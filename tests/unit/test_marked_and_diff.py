@@ -61,3 +61,12 @@ def test_the_body_is_compared_as_it_reads_not_as_markdown() -> None:
     assert styled.only_formatting
     (title,) = field_diffs({"title": {"from": "**Hub**", "to": "Hub"}})  # not Markdown
     assert not title.only_formatting
+
+
+def test_a_date_changed_reads_as_people_write_dates() -> None:
+    """The review page showed 'Published' going from 2024-03 to 2024-03-05."""
+    (published,) = field_diffs({"published": {"from": "2024-03", "to": "2024-03-05"}})
+    assert [(run.kind, run.text) for run in published.runs] == [
+        ("added", "5 "),
+        ("same", "March 2024"),
+    ]

@@ -14,7 +14,7 @@ from app.core.curation import MAX_PHRASE, MAX_PINS, BestBet, Match
 from app.store.db import Session
 from app.web.deps import AccountsDep, BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
-from app.web.pages.form_page import FormPage, required, see_other
+from app.web.pages.form_page import FormPage, Undo, required, see_other
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 PAGE = "/moderation/best-bets"
@@ -69,18 +69,24 @@ def best_bets_page(
     moved: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     unpinned: Annotated[str | None, Query(max_length=200)] = None,
     query: Annotated[str | None, Query(max_length=MAX_PHRASE)] = None,
+    match: Annotated[Match, Query()] = "exact",
+    place: Annotated[int | None, Query(ge=1, le=MAX_PINS)] = None,
 ) -> Response:
     listing = _listing(session, bets, account, people)
     notice = None
-    if unpinned:  # which one, by its title, as the button said
-        notice = f"{listing['titles'].get(unpinned, unpinned)} unpinned from “{query or ''}”"
+    if unpinned:  # which one, by its title, as the button said, and a way to put it back
+        title = listing["titles"].get(unpinned, unpinned)
+        notice = f"{title} unpinned from “{query or ''}”"
+        if unpinned in listing["titles"] and query and place:  # still published: may be again
+            again = {"query": query, "slug": unpinned, "match": match, "position": str(place)}
+            listing["undo"] = Undo(PAGE, again, f"pin {title} to “{query}” again")
     for bet in listing["bets"]:
-        place = listing["places"][bet.id][0]  # as the list counts them, not a gapped store's
+        now = listing["places"][bet.id][0]  # as the list counts them, not a gapped store's
         if bet.id == pinned:
-            notice = f"Pinned to “{bet.query}”, in position {place}"
+            notice = f"Pinned to “{bet.query}”, in position {now}"
         elif bet.id == moved:  # which one, and where it is now
             title = listing["titles"].get(bet.slug, bet.slug)
-            notice = f"{title} moved to position {place} of “{bet.query}”"
+            notice = f"{title} moved to position {now} of “{bet.query}”"
     return FORM.show(request, listing, notice)
 
 
@@ -94,11 +100,12 @@ def pin(
     query: Annotated[str, Form()] = "",
     slug: Annotated[str, Form(max_length=200)] = "",
     match: Annotated[str, Form(max_length=10)] = "exact",
+    position: Annotated[int | None, Form(ge=1, le=MAX_PINS)] = None,  # an unpin undone
 ) -> Response:
     def pinned() -> str:
         required(slug, "slug", "Choose the case study to pin.")
         how: Match = "words" if match == "words" else "exact"
-        bet = bets.pin(session, account.principal, query, slug, how)
+        bet = bets.pin(session, account.principal, query, slug, how, position)
         return f"{PAGE}?pinned={bet.id}"
 
     form = {"query": query, "slug": slug, "match": match}
@@ -110,7 +117,15 @@ def unpin(
     session: SessionDep, bets: BestBetsDep, account: ModeratorUserDep, bet_id: BetId
 ) -> Response:
     removed = bets.unpin(session, account.principal, bet_id)
-    return see_other(f"{PAGE}?{urlencode({'unpinned': removed.slug, 'query': removed.query})}")
+    # Its place as the list showed it (a store from before unpins closed the gaps may hold 1, 3,
+    # 4; those after it have moved up), for the notice's Undo to put it back there.
+    before = [
+        b
+        for b in bets.list_best_bets(session, account.principal)
+        if b.query == removed.query and b.position < removed.position
+    ]
+    done = {"unpinned": removed.slug, "query": removed.query, "match": removed.match}
+    return see_other(f"{PAGE}?{urlencode(done | {'place': len(before) + 1})}")
 
 
 @router.post(PAGE + "/{bet_id}/move")

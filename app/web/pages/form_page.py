@@ -72,6 +72,18 @@ class FormPage:
         return see_other(to)
 
 
+@dataclass(frozen=True)
+class Undo:
+    """The notice's way to take back what was just done (an unpin, a decision forgotten): a form
+    that posts `fields` to `action` as the page's own form would, to do it again. GOV.UK keeps a
+    confirmation step for what cannot easily be undone; these can, so they act at once and say
+    how to put them back. `label` ends the button's words for a screen reader ("Undo and …")."""
+
+    action: str
+    fields: Mapping[str, str]
+    label: str
+
+
 def see_other(to: str) -> Response:
     """After a form post: go to `to` with GET, so a reload does not post again."""
     return RedirectResponse(to, status_code=303)

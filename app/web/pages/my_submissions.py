@@ -125,6 +125,11 @@ def my_submissions(
         else:
             every = drafts.list(session, account.principal)
             total, items = len(every), every[(page - 1) * per_page : page * per_page]
+            # A draft of changes says which case study, and its state: titles repeat
+            amended = [
+                service.get(session, account.principal, d.amends_id) for d in items if d.amends_id
+            ]
+            rows += amended
         if total:
             shown.append({"section": section, "total": total, "items": items})
     pages = max(1, -(-shown[0]["total"] // PER_PAGE)) if state and shown else 1
@@ -133,6 +138,7 @@ def my_submissions(
         "state": state,
         "first": FIRST,
         "changes": amendments.open_for_each(session, rows),
+        "rows": {row.id: row for row in rows},
         "page": page,
         "pages": pages,
         "page_link": lambda n: f"/my/submissions?state={state}&page={n}",

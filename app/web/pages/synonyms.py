@@ -9,11 +9,11 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
 from app.core.accounts import Account
-from app.core.curation import MAX_PHRASE
+from app.core.curation import MAX_NOTE, MAX_PHRASE, MAX_TARGETS, Decision
 from app.store.db import Session
 from app.web.deps import AccountsDep, LayLanguageDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
-from app.web.pages.form_page import FormPage, see_other
+from app.web.pages.form_page import FormPage, Undo, see_other
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 PAGE = "/moderation/synonyms"
@@ -49,14 +49,28 @@ def synonyms_page(
     people: AccountsDep,
     decided: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     forgotten: Annotated[str | None, Query(max_length=MAX_PHRASE)] = None,
+    was: Annotated[Decision | None, Query()] = None,
+    targets: Annotated[str, Query(max_length=MAX_TARGETS * (MAX_PHRASE + 2))] = "",
+    note: Annotated[str, Query(max_length=MAX_NOTE)] = "",
 ) -> Response:
+    listing = _listing(session, bridge, account, people)
     notice = f"The decision on “{forgotten}” is forgotten" if forgotten else None
-    for synonym in bridge.list_synonyms(session, account.principal) if decided else []:
+    if forgotten and was:  # what it did, and a way to decide it so again
+        accepted = was == "accepted"
+        notice = f"{notice}: " + (
+            f"searches for it no longer also find {targets}"
+            if accepted
+            else "it may be proposed again"
+        )
+        again = {"phrase": forgotten, "targets": targets if accepted else "", "note": note}
+        verb = "accept" if accepted else "dismiss"
+        listing["undo"] = Undo(PAGE, again | {"decision": verb}, f"{verb} “{forgotten}” again")
+    for synonym in listing["decided"] if decided else []:
         if synonym.id == decided and synonym.status == "accepted":
             notice = f"Searches for “{synonym.phrase}” now also find {', '.join(synonym.targets)}"
         elif synonym.id == decided:
             notice = f"“{synonym.phrase}” dismissed: it will not be proposed again"
-    return FORM.show(request, _listing(session, bridge, account, people), notice)
+    return FORM.show(request, listing, notice)
 
 
 @router.post(PAGE)
@@ -88,4 +102,8 @@ def forget(
     session: SessionDep, bridge: LayLanguageDep, account: ModeratorUserDep, synonym_id: SynonymId
 ) -> Response:
     removed = bridge.remove(session, account.principal, synonym_id)
-    return see_other(f"{PAGE}?{urlencode({'forgotten': removed.phrase})}")
+    # What the decision was, for the notice to say and its Undo to decide again (the address is
+    # the moderator's own, and logs leave query strings out).
+    targets = ", ".join(removed.targets)
+    done = {"forgotten": removed.phrase, "was": removed.status, "targets": targets}
+    return see_other(f"{PAGE}?{urlencode(done | {'note': removed.note or ''})}")
