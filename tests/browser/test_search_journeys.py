@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from testkit.servers import service
-from tests.browser.checks import accessible, script_errors
+from tests.browser.checks import accessible, back_at, script_errors
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -106,7 +106,7 @@ def test_a_social_worker_on_a_phone_filters_by_age(
     # The key facts are on the first screen, and the way back is the exact search.
     assert page.locator(".facts").bounding_box()["y"] < 844 * 1.5  # type: ignore[index]
     page.get_by_role("link", name="Back to results").click()
-    page.wait_for_url(search)
+    back_at(page, search)
     expect(page.locator("#f-age-band-11-16")).to_be_checked()
     expect(page.locator("ol.hits h3 a").first).to_have_text(title)
     assert errors == []
@@ -216,8 +216,34 @@ def test_keyboard_only_search_filter_result_and_back(
     expect(page.locator("h1")).to_have_text(title)
     tab_to(page, ".back-link", limit=5)
     page.keyboard.press("Enter")
-    page.wait_for_url(search)
+    back_at(page, search)
     expect(page.locator("#f-evidence-evaluated")).to_be_checked()
+    assert errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_back_to_results_returns_a_phone_to_the_result_it_left(
+    site: str, browser: Browser, contexts: list[BrowserContext], javascript: bool
+) -> None:
+    # The seventh result is some three screens down a phone. "Back to results" went to the
+    # top of the page: the place in the list lost, and the keyboard back at "Skip to content".
+    page, errors = open_page(browser, contexts, java_script_enabled=javascript, **PHONE)
+    page.goto(f"{site}/?q=care+leavers")
+    seventh = page.locator("ol.hits > li").nth(6)
+    link = seventh.locator("h3 a")
+    title = link.inner_text()
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/case-studies/"))
+    tab_to(page, ".back-link", limit=5)
+    page.keyboard.press("Enter")
+    back_at(page, f"{site}/?q=care+leavers")
+    expect(seventh.locator("h3")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 844  # not the top of the page
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text(title)  # the next Tab: the title left
+    if javascript:
+        accessible(page)
     assert errors == []
 
 
@@ -349,7 +375,7 @@ def test_without_javascript_every_control_still_works(
     page.locator("ol.hits h3 a").first.click()
     page.wait_for_url(re.compile(r"/case-studies/"))
     page.get_by_role("link", name="Back to results").click()
-    page.wait_for_url(search)
+    back_at(page, search)
     expect(page.locator("#sort")).to_have_value("newest")
 
 
