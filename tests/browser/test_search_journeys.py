@@ -247,6 +247,41 @@ def test_back_to_results_returns_a_phone_to_the_result_it_left(
     assert errors == []
 
 
+def test_a_question_pasted_on_a_phone_searches_in_place_as_the_server_would_show_it(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # A question pasted whole asked the type-ahead for completions of all of it: the API takes
+    # 100 characters, so each pause logged a 422. After the search the first search's hint
+    # stayed under the box (the server leaves it out once there are words), pushing the
+    # results down a phone.
+    page, errors = open_page(browser, contexts, **PHONE)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/suggest" in r.url else None)
+    page.goto(f"{site}/")
+    hint = page.locator("#q-hint")
+    expect(hint).to_be_visible()
+    question = (
+        "We have seen a rise in teenagers going missing from care and from home; what have "
+        "other councils done about return home interviews and repeat missing episodes?"
+    )
+    page.locator("#q").focus()
+    page.keyboard.insert_text(question)  # pasted: one input event
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=We\+have\+seen"))
+    announced(page)
+    expect(hint).to_have_count(0)
+    expect(page.locator("#q")).not_to_have_attribute("aria-describedby", "q-hint")
+    page.go_back()  # the first page again, hint and all
+    page.wait_for_url(f"{site}/")
+    expect(hint).to_be_visible()
+    expect(page.locator("#q")).to_have_accessible_description(re.compile("^Words, phrases"))
+    accessible(page)
+    with page.expect_request(re.compile(r"/api/v1/suggest\?q=kinship")):
+        page.locator("#q").fill("kinship")  # a word being typed still gets completions
+    assert all("kinship" in url for url in asked)
+    assert errors == []
+
+
 def test_skip_to_results_passes_the_filters_without_reloading_them(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
