@@ -177,7 +177,7 @@ def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     html = client.get("/?per_page=2&page=99").text
     assert "There are only 3 pages of results, so the last is shown." in html
     assert '<span class="page-of">, page 3 of 3</span>' in html
-    assert html.count('<article class="hit">') == 2
+    assert html.count('<article class="hit" id="result-') == 2
 
 
 def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
