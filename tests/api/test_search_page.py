@@ -149,7 +149,10 @@ def test_the_way_to_get_emails_comes_before_the_results(client: TestClient, quer
 def test_every_search_offers_its_feed_and_csv(client: TestClient) -> None:
     html = client.get("/?q=care&region=north-east&sort=title").text
     feed = "/feeds/case-studies.atom?q=care&amp;region=north-east"
-    assert f'<a href="{feed}">Follow new case studies for this search</a>' in html
+    # The address to copy into a feed reader: a link to the feed opened a screen of XML.
+    assert "<summary>Follow new case studies for this search in a feed reader</summary>" in html
+    assert f'readonly value="http://testserver{feed}">' in html
+    assert f'<a href="{feed}">' not in html
     title = "New case studies: “care” – Region: North East"
     assert f'type="application/atom+xml" title="{title}" href="{feed}"' in html
     assert (

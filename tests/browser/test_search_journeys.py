@@ -149,8 +149,11 @@ def test_a_councillor_at_a_desk_narrows_to_their_region(
     assert announced(page) == f"{count(page)} case studies found"
     expect(page.locator("#f-region-north-west")).to_be_focused()  # focus stays where it was
     expect(page.locator("ul.chosen a")).to_have_text(["Region: North West ×"])
-    feed = page.get_by_role("link", name="Follow new case studies for this search")
-    assert feed.get_attribute("href") == "/feeds/case-studies.atom?q=care+leavers&region=north-west"
+    # The feed's address to copy into a feed reader, not a link to a screen of XML.
+    page.get_by_text("Follow new case studies for this search in a feed reader").click()
+    expect(page.get_by_label("Copy this address into your feed reader")).to_have_value(
+        f"{site}/feeds/case-studies.atom?q=care+leavers&region=north-west"
+    )
     spreadsheet = page.get_by_role("link", name=re.compile(r"as a spreadsheet"))
     assert spreadsheet.get_attribute("href") == (
         "/api/v1/search.csv?q=care+leavers&region=north-west"
