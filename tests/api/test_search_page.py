@@ -197,6 +197,7 @@ def test_a_year_range_the_wrong_way_round_is_an_error_summary(client: TestClient
     html = client.get("/?published_from=2021&published_to=2017").text
     assert "<title>Error: Bright Futures case study search</title>" in html
     assert '<h2 id="error-summary-title">There is a problem</h2>' in html
+    assert 'role="alert" tabindex="-1" autofocus>' in html  # focused on loading, as GOV.UK's
     assert '<a href="#published_from">The year to start from must be the same as' in html
     assert 'aria-describedby="years-hint published_from-error"' in html
     assert "6 case studies" in html  # the years are not applied until they are put right

@@ -396,6 +396,7 @@ def test_without_javascript_every_control_still_works(
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()  # as GOV.UK's: a keyboard starts at the problem
     summary.get_by_role("link").click()
     page.select_option("#published_to", "")
     page.get_by_role("button", name="Apply filters").click()
@@ -415,6 +416,25 @@ def test_without_javascript_every_control_still_works(
     page.get_by_role("link", name="Back to results").click()
     back_at(page, search)
     expect(page.locator("#sort")).to_have_value("newest")
+
+
+def test_with_javascript_a_year_range_the_wrong_way_round_leaves_focus_on_the_year(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # The summary is focused when a page loads with it; shown in place, it is announced (an
+    # alert) and focus stays in the control the person is using.
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.goto(f"{site}/?q=fostering")
+    page.locator("#group-published summary").click()
+    page.select_option("#published_from", "2019")
+    page.wait_for_url(re.compile(r"published_from=2019"))
+    page.locator("#published_to").focus()
+    page.select_option("#published_to", "2016")
+    page.wait_for_url(re.compile(r"published_to=2016"))
+    expect(page.locator(".error-summary")).to_contain_text("There is a problem")
+    expect(page.locator("#published_to")).to_be_focused()
+    accessible(page)
+    assert errors == []
 
 
 @pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["390", "1280"])
