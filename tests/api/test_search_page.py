@@ -190,6 +190,12 @@ def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
         "Your search was longer than 1,000 characters, so it was shortened to its first 999."
         in (html)
     )
+    # The page's title (the tab, the history, what a screen reader says first) takes the
+    # question's first words, not all thousand characters.
+    title = " ".join(["fostering"] * 7) + "… – Bright Futures case study search"
+    assert f"<title>{title}</title>" in html
+    short = client.get("/", params={"q": "kinship care for my little brother"}).text
+    assert "<title>kinship care for my little brother – Bright Futures" in short
     assert client.get("/api/v1/search", params={"q": words}).status_code == 422
 
 
