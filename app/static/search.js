@@ -129,6 +129,16 @@
 
   const PARTS = ["problems", "results-summary", "filters", "results"];
 
+  // The hint under the search box is for a first search (search.html leaves it out once there
+  // are words): on a phone it pushed the results some 70 px down after a search in place.
+  function showHint(hint) {
+    const shown = byId("q-hint");
+    if (shown && !hint) shown.remove();
+    if (hint && !shown) suggestions.after(hint);
+    if (hint) input.setAttribute("aria-describedby", "q-hint");
+    else input.removeAttribute("aria-describedby");
+  }
+
   async function show(url, push, options) {
     if (pending) pending.abort();
     pending = new AbortController();
@@ -143,6 +153,7 @@
         return;
       }
       for (const id of PARTS) byId(id).replaceWith(doc.getElementById(id));
+      showHint(doc.getElementById("q-hint"));
       showing = searchOf(url);
       prepare();
       restore(state);
@@ -186,7 +197,8 @@
   input.addEventListener("input", () => {
     window.clearTimeout(timer);
     const text = input.value.trim();
-    if (text.length < 2) return;
+    // Past 100 characters it is a question, not a name to complete (the API refuses it, 422).
+    if (text.length < 2 || text.length > 100) return;
     timer = window.setTimeout(async () => {
       try {
         const params = new URLSearchParams({ q: text, limit: "8" });

@@ -77,12 +77,16 @@ def test_back_to_results_returns_to_the_exact_search(client: TestClient) -> None
     page = client.get(link.group(1).replace("&amp;", "&")).text
     back = re.search(r'<a class="back-link" href="([^"]+)">Back to results</a>', page)
     assert back is not None
-    assert back.group(1).replace("&amp;", "&") == f"/?{search}"
+    # ...to its place in the list, not the top of the page (some three screens above it on a
+    # phone): the result carries the id the link names.
+    assert back.group(1).replace("&amp;", "&") == f"/?{search}#result-north-care-leavers"
+    assert '<article class="hit" id="result-north-care-leavers">' in results
 
 
 def test_the_page_of_results_is_carried_too(client: TestClient) -> None:
     page = client.get("/case-studies/north-care-leavers", params={"from": "q=care&page=3"})
-    assert '<a class="back-link" href="/?q=care&amp;page=3">Back to results</a>' in page.text
+    back = '<a class="back-link" href="/?q=care&amp;page=3#result-north-care-leavers">'
+    assert back + "Back to results</a>" in page.text
 
 
 @pytest.mark.parametrize(

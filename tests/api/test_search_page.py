@@ -149,7 +149,10 @@ def test_the_way_to_get_emails_comes_before_the_results(client: TestClient, quer
 def test_every_search_offers_its_feed_and_csv(client: TestClient) -> None:
     html = client.get("/?q=care&region=north-east&sort=title").text
     feed = "/feeds/case-studies.atom?q=care&amp;region=north-east"
-    assert f'<a href="{feed}">Follow new case studies for this search</a>' in html
+    # The address to copy into a feed reader: a link to the feed opened a screen of XML.
+    assert "<summary>Follow new case studies for this search in a feed reader</summary>" in html
+    assert f'readonly value="http://testserver{feed}">' in html
+    assert f'<a href="{feed}">' not in html
     title = "New case studies: “care” – Region: North East"
     assert f'type="application/atom+xml" title="{title}" href="{feed}"' in html
     assert (
@@ -177,7 +180,7 @@ def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     html = client.get("/?per_page=2&page=99").text
     assert "There are only 3 pages of results, so the last is shown." in html
     assert '<span class="page-of">, page 3 of 3</span>' in html
-    assert html.count('<article class="hit">') == 2
+    assert html.count('<article class="hit" id="result-') == 2
 
 
 def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
@@ -187,6 +190,12 @@ def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
         "Your search was longer than 1,000 characters, so it was shortened to its first 999."
         in (html)
     )
+    # The page's title (the tab, the history, what a screen reader says first) takes the
+    # question's first words, not all thousand characters.
+    title = " ".join(["fostering"] * 7) + "… – Bright Futures case study search"
+    assert f"<title>{title}</title>" in html
+    short = client.get("/", params={"q": "kinship care for my little brother"}).text
+    assert "<title>kinship care for my little brother – Bright Futures" in short
     assert client.get("/api/v1/search", params={"q": words}).status_code == 422
 
 
@@ -194,6 +203,7 @@ def test_a_year_range_the_wrong_way_round_is_an_error_summary(client: TestClient
     html = client.get("/?published_from=2021&published_to=2017").text
     assert "<title>Error: Bright Futures case study search</title>" in html
     assert '<h2 id="error-summary-title">There is a problem</h2>' in html
+    assert 'role="alert" tabindex="-1" autofocus>' in html  # focused on loading, as GOV.UK's
     assert '<a href="#published_from">The year to start from must be the same as' in html
     assert 'aria-describedby="years-hint published_from-error"' in html
     assert "6 case studies" in html  # the years are not applied until they are put right

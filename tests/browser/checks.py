@@ -3,6 +3,7 @@ nothing, the page fits the screen's width, the keyboard reaches a control and sh
 and no script error is logged."""
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +70,9 @@ def script_errors(page: Page) -> list[str]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+def back_at(page: Page, search: str) -> None:
+    """Wait for "Back to results" to reach the exact search, at the result the person left
+    (the #result-… fragment the link adds)."""
+    page.wait_for_url(re.compile("^" + re.escape(search) + r"#result-[a-z0-9-]+$"))

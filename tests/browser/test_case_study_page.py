@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Route, expect
 
 from testkit.servers import service
-from tests.browser.checks import accessible, script_errors
+from tests.browser.checks import accessible, back_at, script_errors
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -110,7 +110,7 @@ def test_back_to_results_returns_to_the_exact_search(site: str, context: Browser
     page.locator(".related a").first.click()
     page.wait_for_url(re.compile(r"/case-studies/.*from="))
     page.get_by_role("link", name="Back to results").click()
-    page.wait_for_url(search)
+    back_at(page, search)
     expect(page.locator("main a[href^='/case-studies/']").first).to_have_text(title)
     assert errors == []
 
@@ -146,7 +146,7 @@ def test_keyboard_only_reaches_the_facts_copies_the_link_and_goes_back(
         page.keyboard.press("Shift+Tab")
     expect(page.locator(":focus")).to_have_text("Back to results")
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{site}/?q=care+leavers")
+    back_at(page, f"{site}/?q=care+leavers")
 
 
 @pytest.mark.parametrize("context", [{"java_script_enabled": False}], indirect=True)
@@ -161,7 +161,7 @@ def test_without_javascript_the_address_is_shown_to_copy(
     expect(page.locator("h1")).to_have_text("What the evidence levels mean")
     page.go_back()
     page.get_by_role("link", name="Back to results").click()
-    page.wait_for_url(f"{site}/?q=fostering")
+    back_at(page, f"{site}/?q=fostering")
 
 
 @pytest.mark.parametrize("path", [STORY, MEASURED, LONGEST])

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from testkit.servers import service
-from tests.browser.checks import accessible, script_errors
+from tests.browser.checks import accessible, back_at, script_errors
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -106,7 +106,7 @@ def test_a_social_worker_on_a_phone_filters_by_age(
     # The key facts are on the first screen, and the way back is the exact search.
     assert page.locator(".facts").bounding_box()["y"] < 844 * 1.5  # type: ignore[index]
     page.get_by_role("link", name="Back to results").click()
-    page.wait_for_url(search)
+    back_at(page, search)
     expect(page.locator("#f-age-band-11-16")).to_be_checked()
     expect(page.locator("ol.hits h3 a").first).to_have_text(title)
     assert errors == []
@@ -149,8 +149,11 @@ def test_a_councillor_at_a_desk_narrows_to_their_region(
     assert announced(page) == f"{count(page)} case studies found"
     expect(page.locator("#f-region-north-west")).to_be_focused()  # focus stays where it was
     expect(page.locator("ul.chosen a")).to_have_text(["Region: North West ×"])
-    feed = page.get_by_role("link", name="Follow new case studies for this search")
-    assert feed.get_attribute("href") == "/feeds/case-studies.atom?q=care+leavers&region=north-west"
+    # The feed's address to copy into a feed reader, not a link to a screen of XML.
+    page.get_by_text("Follow new case studies for this search in a feed reader").click()
+    expect(page.get_by_label("Copy this address into your feed reader")).to_have_value(
+        f"{site}/feeds/case-studies.atom?q=care+leavers&region=north-west"
+    )
     spreadsheet = page.get_by_role("link", name=re.compile(r"as a spreadsheet"))
     assert spreadsheet.get_attribute("href") == (
         "/api/v1/search.csv?q=care+leavers&region=north-west"
@@ -216,8 +219,69 @@ def test_keyboard_only_search_filter_result_and_back(
     expect(page.locator("h1")).to_have_text(title)
     tab_to(page, ".back-link", limit=5)
     page.keyboard.press("Enter")
-    page.wait_for_url(search)
+    back_at(page, search)
     expect(page.locator("#f-evidence-evaluated")).to_be_checked()
+    assert errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_back_to_results_returns_a_phone_to_the_result_it_left(
+    site: str, browser: Browser, contexts: list[BrowserContext], javascript: bool
+) -> None:
+    # The seventh result is some three screens down a phone. "Back to results" went to the
+    # top of the page: the place in the list lost, and the keyboard back at "Skip to content".
+    page, errors = open_page(browser, contexts, java_script_enabled=javascript, **PHONE)
+    page.goto(f"{site}/?q=care+leavers")
+    seventh = page.locator("ol.hits > li").nth(6)
+    link = seventh.locator("h3 a")
+    title = link.inner_text()
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/case-studies/"))
+    tab_to(page, ".back-link", limit=5)
+    page.keyboard.press("Enter")
+    back_at(page, f"{site}/?q=care+leavers")
+    expect(seventh.locator("h3")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 844  # not the top of the page
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text(title)  # the next Tab: the title left
+    if javascript:
+        accessible(page)
+    assert errors == []
+
+
+def test_a_question_pasted_on_a_phone_searches_in_place_as_the_server_would_show_it(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # A question pasted whole asked the type-ahead for completions of all of it: the API takes
+    # 100 characters, so each pause logged a 422. After the search the first search's hint
+    # stayed under the box (the server leaves it out once there are words), pushing the
+    # results down a phone.
+    page, errors = open_page(browser, contexts, **PHONE)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/suggest" in r.url else None)
+    page.goto(f"{site}/")
+    hint = page.locator("#q-hint")
+    expect(hint).to_be_visible()
+    question = (
+        "We have seen a rise in teenagers going missing from care and from home; what have "
+        "other councils done about return home interviews and repeat missing episodes?"
+    )
+    page.locator("#q").focus()
+    page.keyboard.insert_text(question)  # pasted: one input event
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=We\+have\+seen"))
+    announced(page)
+    expect(hint).to_have_count(0)
+    expect(page.locator("#q")).not_to_have_attribute("aria-describedby", "q-hint")
+    page.go_back()  # the first page again, hint and all
+    page.wait_for_url(f"{site}/")
+    expect(hint).to_be_visible()
+    expect(page.locator("#q")).to_have_accessible_description(re.compile("^Words, phrases"))
+    accessible(page)
+    with page.expect_request(re.compile(r"/api/v1/suggest\?q=kinship")):
+        page.locator("#q").fill("kinship")  # a word being typed still gets completions
+    assert all("kinship" in url for url in asked)
     assert errors == []
 
 
@@ -332,6 +396,7 @@ def test_without_javascript_every_control_still_works(
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()  # as GOV.UK's: a keyboard starts at the problem
     summary.get_by_role("link").click()
     page.select_option("#published_to", "")
     page.get_by_role("button", name="Apply filters").click()
@@ -349,8 +414,27 @@ def test_without_javascript_every_control_still_works(
     page.locator("ol.hits h3 a").first.click()
     page.wait_for_url(re.compile(r"/case-studies/"))
     page.get_by_role("link", name="Back to results").click()
-    page.wait_for_url(search)
+    back_at(page, search)
     expect(page.locator("#sort")).to_have_value("newest")
+
+
+def test_with_javascript_a_year_range_the_wrong_way_round_leaves_focus_on_the_year(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # The summary is focused when a page loads with it; shown in place, it is announced (an
+    # alert) and focus stays in the control the person is using.
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.goto(f"{site}/?q=fostering")
+    page.locator("#group-published summary").click()
+    page.select_option("#published_from", "2019")
+    page.wait_for_url(re.compile(r"published_from=2019"))
+    page.locator("#published_to").focus()
+    page.select_option("#published_to", "2016")
+    page.wait_for_url(re.compile(r"published_to=2016"))
+    expect(page.locator(".error-summary")).to_contain_text("There is a problem")
+    expect(page.locator("#published_to")).to_be_focused()
+    accessible(page)
+    assert errors == []
 
 
 @pytest.mark.parametrize("device", [PHONE, DESKTOP], ids=["390", "1280"])

@@ -16,7 +16,8 @@ LOOP = """\
       <ol class="hits" start="1">
         {% for result in page.results %}
         <li>
-          <article class="hit{% if result.recommended %} hit--recommended{% endif %}">
+          <article class="hit{% if result.recommended %} hit--recommended{% endif %}" \
+id="result-{{ result.slug }}">
             {% if result.recommended %}<p class="recommended"><strong class="recommended-tag">\
 Recommended</strong> by the Bright Futures team for this search</p>{% endif %}
             <h3><a href="{{ link.case_study_url(result.slug, page.page) }}">\

@@ -95,7 +95,8 @@ def _meta_and_tags(result: SearchResult, label: Label, stale: bool) -> tuple[str
 
 
 def hit(result: SearchResult, href: str, label: Label, stale: bool) -> str:
-    """One result, an <li> as search.html's loop wrote it."""
+    """One result, an <li> as search.html's loop wrote it. Its id is where the case study's
+    "Back to results" returns to: the place in the list, not the top of the page."""
     written_meta, written_tags = _meta_and_tags(result, label, stale)
     lights = result.highlights
     summary = lights.get("summary") or ""
@@ -106,7 +107,8 @@ def hit(result: SearchResult, href: str, label: Label, stale: bool) -> str:
     return "".join(
         (
             "        <li>\n",
-            f'          <article class="hit{" hit--recommended" if recommended else ""}">\n',
+            f'          <article class="hit{" hit--recommended" if recommended else ""}"'
+            f' id="result-{escape(result.slug)}">\n',
             RECOMMENDED if recommended else "",
             f'            <h3><a href="{escape(href)}">',
             lights.get("title") or escape(result.title),

@@ -57,6 +57,7 @@ def search_page(request: Request, searching: SearchingDep) -> Response:
         if not page.total and link.filters:  # would the words alone find something?
             unfiltered = service.search(session, _without_filters(search)).total
     described = finder.describe(search, vocabulary)
+    feed_url = link.without("sort").url("/feeds/case-studies.atom")
     months = request.app.state.settings.review_stale_months
     return templates.TemplateResponse(
         request,
@@ -77,7 +78,8 @@ def search_page(request: Request, searching: SearchingDep) -> Response:
             "unfiltered": unfiltered,
             "link": link,
             "page_numbers": page_numbers(page.page, page.pages),
-            "feed_url": link.without("sort").url("/feeds/case-studies.atom"),
+            "feed_url": feed_url,
+            "feed_address": base_url + feed_url,  # to copy into a feed reader
             "feed_title": "New case studies" + (f": {described}" if described else ""),
             "csv_url": link.url("/api/v1/search.csv"),
             "embed": embed_panel(request, base_url, link),
