@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
+from app.core.markdown import markdown_to_html
 from testkit.servers import free_port, service, static_site
+from tests.browser.checks import fits
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -197,3 +200,46 @@ def test_keyboard_reaches_search_filters_and_results(sites: Sites, watched: Watc
     assert focused in ("q", "INPUT", "BUTTON")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+
+
+# WCAG 1.4.10, reflow: 1280 px at 400% zoom is 320 CSS px wide (and 256 high).
+ZOOMED = {"width": 320, "height": 256}
+ADDRESS = "https://www.leicestershire.gov.uk/children-and-families/care-leavers-apprenticeships"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?q=" + "z" * 90,  # "No case studies match “zzz…”": 955 px wide
+        "/alerts/new?q=" + quote(ADDRESS, safe=""),  # the search in words: 466 px
+    ],
+)
+def test_a_long_unbroken_search_wraps_at_400_percent_zoom(
+    sites: Sites, browser: Browser, path: str
+) -> None:
+    context = browser.new_context(viewport=ZOOMED)
+    page = context.new_page()
+    page.goto(sites.service + path)
+    fits(page)
+    context.close()
+
+
+def test_a_case_study_s_long_words_and_tables_wrap_at_400_percent_zoom(
+    sites: Sites, browser: Browser
+) -> None:
+    """What a council's Markdown may hold (markdown.py keeps tables and code) in the story: a
+    web address, a table, a long line of code. The page was 804 px wide."""
+    story = markdown_to_html(
+        f"See {ADDRESS}/and-more-without-a-space.\n\n"
+        "| Measure | Before the programme | After two years | Change |\n|---|---|---|---|\n"
+        "| Children in care per 10,000 | Seventy-four | Sixty-one | Down by thirteen |\n\n"
+        "    a line of code that goes on well past the edge of a phone's screen\n"
+    )
+    context = browser.new_context(viewport=ZOOMED)
+    page = context.new_page()
+    page.goto(f"{sites.service}/case-studies/suffolk-staying-close")
+    page.locator(".body").evaluate("(b, html) => b.insertAdjacentHTML('beforeend', html)", story)
+    expect(page.locator(".body table")).to_have_count(1)
+    fits(page)
+    context.close()
+
