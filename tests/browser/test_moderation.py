@@ -95,6 +95,14 @@ def test_a_moderator_reviews_asks_for_changes_confirms_and_publishes(
     expect(page.locator("h1")).to_have_text("Moderation queue")
     expect(page.locator(".queue")).to_contain_text("Safeguarding: 1 found")
     check(page, f"{shot}-1-queue.png")
+    # Forced colours (Windows high contrast) drop the shadow that marks the page shown and the
+    # tags' fill: an underline and an outline take their place.
+    page.emulate_media(forced_colors="active")
+    style = "(e, name) => getComputedStyle(e)[name]"
+    current = page.locator(".mod-nav a[aria-current=page]")
+    assert current.evaluate(style, "textDecorationLine") == "underline"
+    assert page.locator(".queue .status-tag").first.evaluate(style, "outlineStyle") == "solid"
+    page.emulate_media(forced_colors="none")
     tab_to(page, "Finding young people who go missing")
     page.keyboard.press("Enter")
 

@@ -243,3 +243,33 @@ def test_a_case_study_s_long_words_and_tables_wrap_at_400_percent_zoom(
     fits(page)
     context.close()
 
+
+def test_forced_colours_keep_what_colour_alone_showed(sites: Sites, browser: Browser) -> None:
+    """Windows high contrast (Chromium's forced-colors emulation) replaces every colour, and
+    drops backgrounds and shadows: focus, the filter groups' arrows, the page shown, tags and
+    the warning's circle must still show."""
+    context = browser.new_context(forced_colors="active", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{sites.service}/?q=fostering")
+    style = "(e, [pseudo, name]) => getComputedStyle(e, pseudo)[name]"
+    # A shut group's arrow points right: its top edge stays transparent (forced, all four
+    # edges were drawn, and open and shut were the same square).
+    arrow = page.locator("#group-region summary")
+    assert arrow.evaluate(style, ["::before", "borderTopColor"]) == "rgba(0, 0, 0, 0)"
+    assert arrow.evaluate(style, ["::before", "borderLeftColor"]) != "rgba(0, 0, 0, 0)"
+    current = page.locator("nav.pages a[aria-current=page]")  # told apart by its fill alone
+    assert current.evaluate(style, [None, "borderTopWidth"]) == "3px"
+    tag = page.locator(".stale-tag").first  # GOV.UK's tag: an outline, transparent unforced
+    assert tag.evaluate(style, [None, "outlineStyle"]) == "solid"
+    assert tag.evaluate(style, [None, "outlineColor"]) != "rgba(0, 0, 0, 0)"
+    page.locator("ol.hits h3 a").first.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # by keyboard, so :focus-visible
+    focused = page.locator("ol.hits h3 a").first
+    assert focused.evaluate(style, [None, "outlineStyle"]) == "solid"
+    assert focused.evaluate(style, [None, "outlineColor"]) != "rgba(0, 0, 0, 0)"
+
+    page.goto(f"{sites.service}/case-studies/suffolk-staying-close")  # checked in 2017
+    icon = page.locator(".stale-warning .warning-icon")  # was a "!" without its circle
+    assert icon.evaluate(style, [None, "borderTopStyle"]) == "solid"
+    context.close()
