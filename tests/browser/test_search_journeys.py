@@ -332,6 +332,7 @@ def test_without_javascript_every_control_still_works(
     expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_be_focused()  # GOV.UK's pattern: the page opens on what went wrong
     summary.get_by_role("link").click()
     page.select_option("#published_to", "")
     page.get_by_role("button", name="Apply filters").click()
@@ -398,6 +399,7 @@ def test_a_year_edited_into_the_address_is_put_right_from_the_error_summary(
     page, errors = open_page(browser, contexts, **PHONE)
     page.goto(f"{site}/?q=fostering&published_from=2024-13")
     expect(page).to_have_title(re.compile(r"^Error: fostering"))
+    expect(page.locator(".error-summary")).to_be_focused()
     expect(page.locator("#filters")).to_be_hidden()
     page.locator(".error-summary").get_by_role("link").click()
     field = page.locator("#published_from")
@@ -407,6 +409,23 @@ def test_a_year_edited_into_the_address_is_put_right_from_the_error_summary(
     field.select_option("2016")
     page.wait_for_url(re.compile(r"published_from=2016"))
     assert "2024-13" not in page.url
+    assert errors == []
+
+
+def test_a_year_range_turned_round_in_place_takes_focus_to_the_error_summary(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # With JavaScript the results change in place: a mistake is announced where a page that
+    # loads with one puts focus (the summary's link then goes back to the field).
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.goto(f"{site}/?q=fostering&published_from=2022")  # its group open: a year chosen
+    page.locator("#published_to").select_option("2016")
+    page.wait_for_url(re.compile(r"published_to=2016"))
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Error: fostering"))
+    summary.get_by_role("link").first.click()
+    expect(page.locator("#published_from")).to_be_focused()
     assert errors == []
 
 
