@@ -112,6 +112,7 @@ def test_search_page_filters_and_paginates_with_javascript(sites: Sites, watched
     page.locator("nav.pages a[rel=next]").click()
     page.wait_for_url(re.compile(r"page=2"))
     expect(page.locator("nav.pages a[aria-current=page]")).to_have_accessible_name("Page 2")
+    expect(page).to_have_title(re.compile(r"^care \(page 2 of \d+\) – "))  # GOV.UK's pagination
     assert page.locator("ol.hits h3").all_inner_texts() != first_page
     page.go_back()
     page.wait_for_url(re.compile(r"q=care$"))
