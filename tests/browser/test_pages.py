@@ -201,6 +201,8 @@ def test_keyboard_reaches_search_filters_and_results(sites: Sites, watched: Watc
     assert focused in ("q", "INPUT", "BUTTON")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+    colour = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    assert colour == "rgb(255, 221, 0)"  # GOV.UK's focus yellow, #ffdd00
 
 
 # WCAG 1.4.10, reflow: 1280 px at 400% zoom is 320 CSS px wide (and 256 high).
