@@ -1,7 +1,8 @@
 // The search page, enhanced. Without JavaScript every control works by submitting the form,
 // and every state is a URL that can be shared. With it:
 // - results update in place when a filter, the sort or the page changes, and one polite live
-//   region (present from the start) says how many case studies were found;
+//   region (present from the start) says how many case studies were found (after a mistake, the
+//   error summary, an alert, says what to put right);
 // - on a phone the filters wait behind a "Filter" button, and "Show N case studies" closes them;
 // - long filter lists (themes, councils) get a box that narrows them;
 // - the search box suggests as you type.
@@ -162,9 +163,12 @@
       if (push) window.history.pushState(null, "", url);
       const heading = byId("results-heading");
       const again = focused && byId(focused);
+      // A mistake (a year range the wrong way round) is read out by its summary, an alert, not
+      // as a count; focus stays in the control being used (a change of setting moves no focus).
+      const summary = byId("problems").querySelector(".error-summary");
       if (options.toHeading || !again) heading.focus();
       else again.focus();
-      announce(heading.firstChild.textContent.trim() + " found");
+      if (!summary) announce(heading.firstChild.textContent.trim() + " found");
     } catch (error) {
       if (error.name !== "AbortError") window.location.assign(url);
     } finally {

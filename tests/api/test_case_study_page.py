@@ -196,6 +196,7 @@ def test_any_missing_page_speaks_of_case_studies(client: TestClient) -> None:
     assert page.status_code == 404
     main = page.text.split("<footer")[0]
     assert "Page not found" in main and "Search the case studies instead" in main
+    assert "<title>Page not found – Bright Futures case study search</title>" in page.text
     assert "/api/v1" not in main and "slug" not in main
 
 

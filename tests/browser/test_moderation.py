@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
-from tests.browser.checks import SIZES, check, shoot, tab_to
+from tests.browser.checks import SIZES, check, fits, shoot, spaced, tab_to
 from tests.browser.mail_site import Site, mail_site, operator, sign_in_moderator
 from tests.seeded import ServerPrepare
 
@@ -95,6 +95,14 @@ def test_a_moderator_reviews_asks_for_changes_confirms_and_publishes(
     expect(page.locator("h1")).to_have_text("Moderation queue")
     expect(page.locator(".queue")).to_contain_text("Safeguarding: 1 found")
     check(page, f"{shot}-1-queue.png")
+    # Forced colours (Windows high contrast) drop the shadow that marks the page shown and the
+    # tags' fill: an underline and an outline take their place.
+    page.emulate_media(forced_colors="active")
+    style = "(e, name) => getComputedStyle(e)[name]"
+    current = page.locator(".mod-nav a[aria-current=page]")
+    assert current.evaluate(style, "textDecorationLine") == "underline"
+    assert page.locator(".queue .status-tag").first.evaluate(style, "outlineStyle") == "solid"
+    page.emulate_media(forced_colors="none")
     tab_to(page, "Finding young people who go missing")
     page.keyboard.press("Enter")
 
@@ -102,6 +110,10 @@ def test_a_moderator_reviews_asks_for_changes_confirms_and_publishes(
     expect(page.locator("mark.finding").filter(has_text="Chloe, 15, was missing")).to_be_visible()
     expect(page.locator(".diff")).to_contain_text("no earlier version")
     check(page, f"{shot}-2-review.png")
+    page.set_viewport_size({"width": 320, "height": 256})  # 400% zoom, with WCAG's text spacing
+    spaced(page)
+    fits(page)  # the state tag on one line made it 348 px wide
+    page.set_viewport_size({"width": 1280, "height": 900})
     decide(
         page,
         "Request changes",

@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
+from app.core.markdown import markdown_to_html
 from testkit.servers import free_port, service, static_site
+from tests.browser.checks import fits
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -109,6 +112,7 @@ def test_search_page_filters_and_paginates_with_javascript(sites: Sites, watched
     page.locator("nav.pages a[rel=next]").click()
     page.wait_for_url(re.compile(r"page=2"))
     expect(page.locator("nav.pages a[aria-current=page]")).to_have_accessible_name("Page 2")
+    expect(page).to_have_title(re.compile(r"^care \(page 2 of \d+\) – "))  # GOV.UK's pagination
     assert page.locator("ol.hits h3").all_inner_texts() != first_page
     page.go_back()
     page.wait_for_url(re.compile(r"q=care$"))
@@ -197,3 +201,78 @@ def test_keyboard_reaches_search_filters_and_results(sites: Sites, watched: Watc
     assert focused in ("q", "INPUT", "BUTTON")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
+    colour = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    assert colour == "rgb(255, 221, 0)"  # GOV.UK's focus yellow, #ffdd00
+
+
+# WCAG 1.4.10, reflow: 1280 px at 400% zoom is 320 CSS px wide (and 256 high).
+ZOOMED = {"width": 320, "height": 256}
+ADDRESS = "https://www.leicestershire.gov.uk/children-and-families/care-leavers-apprenticeships"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?q=" + "z" * 90,  # "No case studies match “zzz…”": 955 px wide
+        "/alerts/new?q=" + quote(ADDRESS, safe=""),  # the search in words: 466 px
+    ],
+)
+def test_a_long_unbroken_search_wraps_at_400_percent_zoom(
+    sites: Sites, browser: Browser, path: str
+) -> None:
+    context = browser.new_context(viewport=ZOOMED)
+    page = context.new_page()
+    page.goto(sites.service + path)
+    fits(page)
+    context.close()
+
+
+def test_a_case_study_s_long_words_and_tables_wrap_at_400_percent_zoom(
+    sites: Sites, browser: Browser
+) -> None:
+    """What a council's Markdown may hold (markdown.py keeps tables and code) in the story: a
+    web address, a table, a long line of code. The page was 804 px wide."""
+    story = markdown_to_html(
+        f"See {ADDRESS}/and-more-without-a-space.\n\n"
+        "| Measure | Before the programme | After two years | Change |\n|---|---|---|---|\n"
+        "| Children in care per 10,000 | Seventy-four | Sixty-one | Down by thirteen |\n\n"
+        "    a line of code that goes on well past the edge of a phone's screen\n"
+    )
+    context = browser.new_context(viewport=ZOOMED)
+    page = context.new_page()
+    page.goto(f"{sites.service}/case-studies/suffolk-staying-close")
+    page.locator(".body").evaluate("(b, html) => b.insertAdjacentHTML('beforeend', html)", story)
+    expect(page.locator(".body table")).to_have_count(1)
+    fits(page)
+    context.close()
+
+
+def test_forced_colours_keep_what_colour_alone_showed(sites: Sites, browser: Browser) -> None:
+    """Windows high contrast (Chromium's forced-colors emulation) replaces every colour, and
+    drops backgrounds and shadows: focus, the filter groups' arrows, the page shown, tags and
+    the warning's circle must still show."""
+    context = browser.new_context(forced_colors="active", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{sites.service}/?q=fostering")
+    style = "(e, [pseudo, name]) => getComputedStyle(e, pseudo)[name]"
+    # A shut group's arrow points right: its top edge stays transparent (forced, all four
+    # edges were drawn, and open and shut were the same square).
+    arrow = page.locator("#group-region summary")
+    assert arrow.evaluate(style, ["::before", "borderTopColor"]) == "rgba(0, 0, 0, 0)"
+    assert arrow.evaluate(style, ["::before", "borderLeftColor"]) != "rgba(0, 0, 0, 0)"
+    current = page.locator("nav.pages a[aria-current=page]")  # told apart by its fill alone
+    assert current.evaluate(style, [None, "borderTopWidth"]) == "3px"
+    tag = page.locator(".stale-tag").first  # GOV.UK's tag: an outline, transparent unforced
+    assert tag.evaluate(style, [None, "outlineStyle"]) == "solid"
+    assert tag.evaluate(style, [None, "outlineColor"]) != "rgba(0, 0, 0, 0)"
+    page.locator("ol.hits h3 a").first.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # by keyboard, so :focus-visible
+    focused = page.locator("ol.hits h3 a").first
+    assert focused.evaluate(style, [None, "outlineStyle"]) == "solid"
+    assert focused.evaluate(style, [None, "outlineColor"]) != "rgba(0, 0, 0, 0)"
+
+    page.goto(f"{sites.service}/case-studies/suffolk-staying-close")  # checked in 2017
+    icon = page.locator(".stale-warning .warning-icon")  # was a "!" without its circle
+    assert icon.evaluate(style, [None, "borderTopStyle"]) == "solid"
+    context.close()

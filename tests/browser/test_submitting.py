@@ -159,6 +159,11 @@ def test_an_officer_submits_a_case_study_without_help(
     mail = site.smtp.inbox.wait_for(lambda m: m["To"] == email and "received" in m["Subject"])
     assert mail["Subject"] == "We have received Mentors for young people missing school"
     assert errors == []
+    if size == "phone":  # at 400% zoom (320 px): the list's three columns and its state tag
+        page.set_viewport_size({"width": 320, "height": 256})
+        page.goto(f"{site.url}/my/submissions")
+        expect(page.locator(".status-tag").first).to_have_text("Waiting for review")
+        fits(page)  # "Waiting for review" on one line made it 371 px wide
     # A bookmark to the draft, now sent: it says so (a 404, which Chromium logs), and opens
     # no other draft.
     page.goto(draft_address)
