@@ -62,6 +62,30 @@ def add(out: Dense, result: Result, intersect: bool) -> None:
             out.matched |= result.matched
 
 
+def matched(result: Result) -> int:
+    """How many documents a result matches."""
+    return len(result.ids) if isinstance(result, Sparse) else int(result.matched.sum())
+
+
+def keep_rare(out: Dense, results: list[Result], limit: float) -> None:
+    """Keep the documents of out that a result matching at most `limit` documents also matches,
+    if any result does: a word nearly every document holds makes no match on its own."""
+    rare = None
+    for result in results:
+        if 0 < matched(result) <= limit:
+            if rare is None:
+                rare = np.zeros(len(out.matched), dtype=np.bool_)
+            if isinstance(result, Sparse):
+                rare[result.ids] = True
+            else:
+                rare |= result.matched
+    if rare is None:
+        return
+    out.matched &= rare
+    out.scores[~out.matched] = 0.0
+    out.terms[~out.matched] = 0
+
+
 def top(
     scores: Floats, allowed: NDArray[np.bool_], count: int, by_slug: NDArray[np.intp]
 ) -> list[int]:

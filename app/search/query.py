@@ -3,8 +3,9 @@
 On top of Whoosh's parser (expansions.py has the plugins): the sector's synonyms and acronyms,
 and everyday words one way toward the sector's, expand in place; filler and question words do
 not count on their own; each word is searched across the text fields as one (BM25F); a long
-query asks for most of its words (a minimum-should-match); a phrase match of all the words typed
-ranks above the same words scattered; age words lift case studies for those ages.
+query asks for most of its words (a minimum-should-match), and none on its commonest alone; a
+phrase match of all the words typed ranks above the same words scattered; age words lift case
+studies for those ages.
 
 The cost of a query is bounded whatever is typed: at most MAX_CLAUSES words or phrases count,
 a wildcard needs MIN_PREFIX letters before it, and the ranker expands each wildcard to at most
@@ -55,13 +56,11 @@ __all__ = [
 ]
 
 MAX_QUERY_CHARS = 1000
-# No word of the language runs longer; a longer "word" can match nothing, so it is dropped
-# rather than stemmed, spelt-checked and cached (issue #15: a client sending many made-up
-# words of 1,000 letters grew every word cache, and each cost seconds to spell-check).
+# No word runs longer; a longer "word" matches nothing, so is dropped, not stemmed, spell-checked
+# and cached (issue #15: made-up words of 1,000 letters grew every cache, seconds to check each).
 MAX_WORD_CHARS = 40
 MAX_CLAUSES = 32  # words or phrases of one query that count; the rest are ignored
-# Words of a query read at all: parsing, expanding and spell-checking cost by the word, and past
-# twice MAX_CLAUSES (stop words do not count) no more can count.
+# Words of a query read at all (each costs); past twice MAX_CLAUSES no more can count.
 MAX_QUERY_WORDS = 2 * MAX_CLAUSES
 MAX_WILDCARDS = 8  # wildcards of one query expanded; later ones search the letters as typed
 WILDCARD_WORDS = 64  # words all the wildcards of one query stand for at most, between them
@@ -82,6 +81,7 @@ class Tuning:
     everyday: bool = True
     filler: bool = True
     minimum_share: float = 0.3  # of a long query's words a case study must hold (0: any)
+    common_share: float = 0.5  # a word in more case studies than this matches only with a rarer
     bm25f: bool = True
     places: bool = True
     everyday_meaning: bool = True  # the sector's words for everyday ones embedded too
@@ -219,6 +219,7 @@ class QueryBuilder:
         if words is not None and isinstance(query, Or):
             if self.tuning.minimum_share:
                 query.minmatch = minimum_match(len(query.subqueries), self.tuning.minimum_share)
+            query.common = self.tuning.common_share  # read by ranking.Ranker
         stems = [s for s in (stem(w) for w in (words or [])[:MAX_CLAUSES]) if s is not None]
         extra = []
         if len(stems) > 1:

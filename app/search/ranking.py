@@ -4,9 +4,11 @@ Each node of the query is a few numpy operations over all documents at once, whe
 a tree of matchers one document at a time. Words and phrases across the text fields (`Across`)
 are scored by BM25F (bm25f.py); Whoosh's own node types score as Whoosh scores them, except
 where Whoosh is wrong (its dismax matcher, and coordination counted per segment):
-docs/benchmarks.md has the details. NOT excludes, as it does in other engines (Whoosh ORs it).
-A wildcard stands for at most its `limit` commonest words. Other query shapes (ranges, phrases
-with slop) raise Unsupported: the caller falls back to Whoosh.
+docs/benchmarks.md has the details. NOT excludes, as it does in other engines (Whoosh ORs it),
+and the OR of the words typed does not match on its common words alone (query.Tuning's
+common_share), which Whoosh has no notion of. A wildcard stands for at most its `limit`
+commonest words. Other query shapes (ranges, phrases with slop) raise Unsupported: the caller
+falls back to Whoosh.
 """
 
 import itertools
@@ -254,6 +256,9 @@ class Ranker:
         minimum = getattr(query, "minmatch", 0)
         if kind is Or and minimum > 1:
             self._at_least(out, present, minimum)
+        common = getattr(query, "common", 0)  # QueryBuilder's Tuning.common_share
+        if kind is Or and common:
+            arrays.keep_rare(out, present, common * self.size)
         scale = getattr(query, "scale", None)
         if kind is Or and scale and termcount:
             self._coordinate(out, termcount, scale)

@@ -83,9 +83,10 @@ def test_stemming_finds_other_word_forms(client: TestClient) -> None:
 
 
 def test_title_match_ranks_above_body_match(client: TestClient) -> None:
-    # "family support" is in one title, and in the body of every sample case study.
+    # "family support" is in one title and another's themes; every sample case study's body
+    # says "families", a word too common to match alone, so the two are all that match.
     body = search(client, q="family support")
-    assert body["total"] == 6
+    assert body["total"] == 2
     assert slugs(body)[0] in {"north-family-support"}
 
 

@@ -344,3 +344,33 @@ def test_a_case_study_is_found_by_its_plain_words(make_client: MakeClient) -> No
     assert slugs(found) == ["said-plainly"]
     assert "plain_words" in str(found["results"][0]["explain"])
     assert "<h2" in page and "In plain words" in page and "spare bedroom" in page
+
+
+def test_a_word_most_case_studies_hold_does_not_match_on_its_own(
+    make_client: MakeClient,
+) -> None:
+    """ "kids who keep running away" listed every case study that says "children" (156 of the
+    bundled 199); a word in most case studies now matches only beside a rarer one of the query,
+    and still counts alone when the query has no rarer word that matches."""
+    studies = [
+        make_case_study(
+            slug=f"general-{n}",
+            title=f"Help for families, part {n}",
+            summary="Children and their families were helped by the council.",
+        )
+        for n in range(3)
+    ] + [
+        make_case_study(
+            slug="runaways",
+            title="Finding runaways",
+            summary="Children and families: teenagers who kept running away were found quickly.",
+        )
+    ]
+    with make_client(studies) as client:
+        rare = search(client, q="children who keep running away", explain="true")
+        common = search(client, q="children families")
+        stray = search(client, q="children zyxwvut")
+    assert slugs(rare) == ["runaways"] and rare["total"] == 1
+    assert {"running away"} <= {p["part"] for p in rare["results"][0]["explain"]["parts"]}
+    assert common["total"] == 4  # no rarer word: the common ones match
+    assert stray["total"] == 4  # a word no case study holds does not empty the results

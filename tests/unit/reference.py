@@ -1,5 +1,5 @@
 """A slow, plain reference for the ranker's own node types: BM25F across fields, the typed word
-with its alternatives, minimum-should-match, NOT, bounded wildcards.
+with its alternatives, minimum-should-match, common words, NOT, bounded wildcards.
 
 Document by document, in Python dicts, from Whoosh's public reader API (postings, positions,
 field lengths, the lexicon): nothing shared with the ranker's arrays or caches, so the two
@@ -84,6 +84,10 @@ class Reference:
         else:  # Or, Either
             minimum = getattr(query, "minmatch", 0) if kind is Or else 0
             docs = {d for d in set().union(*results) if sum(d in r for r in results) >= minimum}
+            common = getattr(query, "common", 0) if kind is Or else 0
+            rare = [set(r) for r in results if 0 < len(r) <= common * self.size]
+            if rare:  # a clause in more documents than that matches only beside a rarer one
+                docs &= set().union(*rare)
             found = {d: sum(r.get(d, 0.0) for r in results) for d in docs}
         boost = query.boost if positive else 1.0
         return {d: s * boost for d, s in found.items() if d not in excluded}
