@@ -146,6 +146,16 @@ def test_the_way_to_get_emails_comes_before_the_results(client: TestClient, quer
     assert 'id="alerts" class="alert-signup"' in html[link:]
 
 
+def test_get_emails_is_worded_for_a_search_that_finds_nothing(client: TestClient) -> None:
+    """With no results there are no case studies "like these": the sign-up says what it does."""
+    none = client.get("/?q=zzzqqq").text
+    assert '<h2 id="alert-heading">Get emails when a case study matches this search</h2>' in none
+    assert "like these" not in none
+    assert '<a href="#alerts">Get emails<span class="visually-hidden">' in none  # still there
+    some = client.get("/?q=care").text
+    assert '<h2 id="alert-heading">Get emails about new case studies like these</h2>' in some
+
+
 def test_every_search_offers_its_feed_and_csv(client: TestClient) -> None:
     html = client.get("/?q=care&region=north-east&sort=title").text
     feed = "/feeds/case-studies.atom?q=care&amp;region=north-east"
