@@ -137,6 +137,21 @@ def test_more_from_this_council_and_related_keep_the_way_back(client: TestClient
     assert 'href="/case-studies/north-care-leavers' not in html  # never itself
 
 
+def test_related_case_studies_show_when_and_how_strong(client: TestClient) -> None:
+    """As each result in the list does: an early-help lead compares them without opening each."""
+    html = client.get("/case-studies/north-care-leavers").text
+    related = html[html.index('id="related-heading"') : html.index("</aside>")]
+    items = re.findall(r'<li><a href="/case-studies/[a-z-]+">[^<]+</a> (.*?)</li>', related)
+    assert items
+    levels = ("Independently evaluated", "Outcomes measured", "Emerging practice")
+    for meta in items:
+        shown = re.findall(r"<span>([^<]*)", meta)
+        assert shown[0], meta  # the council
+        assert '<span class="visually-hidden">Evidence: </span>' in meta
+        assert any(f"</span>{level}</span>" in meta for level in levels), meta
+    assert any(re.search(r"<span>(\w+ )?(19|20)\d\d</span>", meta) for meta in items)
+
+
 def test_the_link_to_copy_is_shown_without_javascript(client: TestClient) -> None:
     html = client.get("/case-studies/north-care-leavers", params={"from": "q=care"}).text
     canonical = "http://testserver/case-studies/north-care-leavers"
