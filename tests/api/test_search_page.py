@@ -209,6 +209,17 @@ def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
     assert client.get("/api/v1/search", params={"q": words}).status_code == 422
 
 
+def test_a_filtered_search_without_words_is_titled_by_its_filters(client: TestClient) -> None:
+    """Not the home page's title: the tab and the history say which search it is."""
+    site = "Bright Futures case study search"
+    html = client.get("/?region=north-east&measured=true").text
+    assert f"<title>Region: North East; Outcomes: measured – {site}</title>" in html
+    paged = client.get("/?region=north-east&per_page=1&page=2").text
+    assert re.findall(r"<title>(.*) – Bright", paged) == ["Region: North East (page 2 of 2)"]
+    assert f"<title>{site}</title>" in client.get("/").text
+    assert f"<title>care – {site}</title>" in client.get("/?q=care&region=north-east").text
+
+
 def test_a_year_range_the_wrong_way_round_is_an_error_summary(client: TestClient) -> None:
     html = client.get("/?published_from=2021&published_to=2017").text
     assert "<title>Error: Bright Futures case study search</title>" in html
