@@ -104,9 +104,29 @@ def test_groups_in_use_are_open_and_chosen_filters_are_chips(client: TestClient)
     assert '<span class="group-chosen">1 selected</span>' in html
     assert 'aria-label="Remove filter Region: North East">Region: North East' in html
     assert 'href="/?q=care&amp;measured=true" aria-label="Remove filter Region: North East"' in html
-    assert ">Outcomes: measured <span" in html
+    assert ">Measured outcomes: reported <span" in html
     assert '<a href="/?q=care">Clear all filters</a>' in html
     assert 'Filter <span class="chosen-count">(2 selected)</span>' in html
+
+
+def test_the_evidence_level_and_measured_outcomes_are_told_apart(client: TestClient) -> None:
+    """Two filters in one section: the level "Outcomes measured" and whether a case study
+    reports measured outcomes (a yes or no). The chip "Outcomes: measured" read as the level."""
+    html = client.get("/?evidence=measured&measured=true&measured=false").text
+    section = html[html.index('id="group-evidence"') : html.index('id="group-theme"')]
+    assert re.findall(r"<legend[^>]*>([^<]*)</legend>", section) == [
+        "Evidence level",
+        "Measured outcomes",
+    ]
+    assert '<span class="group-title">Evidence</span>' in section
+    chips = re.findall(r'aria-label="Remove filter ([^"]*)"', html)
+    assert "Evidence level: Outcomes measured" in chips
+    assert [chip for chip in chips if chip.startswith("Measured outcomes: ")] in (
+        ["Measured outcomes: reported"],
+        ["Measured outcomes: none reported yet"],
+    )
+    none = client.get("/?measured=false").text
+    assert 'aria-label="Remove filter Measured outcomes: none reported yet"' in none
 
 
 def test_councils_and_years_filter_from_the_page(client: TestClient) -> None:
@@ -213,7 +233,7 @@ def test_a_filtered_search_without_words_is_titled_by_its_filters(client: TestCl
     """Not the home page's title: the tab and the history say which search it is."""
     site = "Bright Futures case study search"
     html = client.get("/?region=north-east&measured=true").text
-    assert f"<title>Region: North East; Outcomes: measured – {site}</title>" in html
+    assert f"<title>Region: North East; Measured outcomes: reported – {site}</title>" in html
     paged = client.get("/?region=north-east&per_page=1&page=2").text
     assert re.findall(r"<title>(.*) – Bright", paged) == ["Region: North East (page 2 of 2)"]
     assert f"<title>{site}</title>" in client.get("/").text
