@@ -1,6 +1,7 @@
 """Markdown to HTML that is safe to put in a page: rendered without raw HTML, then sanitised."""
 
-from html import unescape
+import re
+from html import escape, unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -46,6 +47,41 @@ def markdown_to_html(markdown: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# A tag in markdown_to_html's output: nh3 writes each attribute's value in double quotes with
+# any '"' (and '<') in it escaped, and escapes every '<' in text, so this finds tags and only
+# tags, even where a link's title holds "<table>" as words.
+_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+_CELL = re.compile(r"<t[hd]>(.*?)</t[hd]>", re.DOTALL)  # nh3 leaves a cell no attribute
+TABLE_NAME_LENGTH = 80
+
+
+def scrolling_tables(html: str) -> str:
+    """markdown_to_html's output with each table in a region that scrolls sideways, as GOV.UK
+    wraps a wide table: focusable, so a keyboard can scroll it, and named by its first row's
+    headings. At 320 px a table's cells had to break words in the middle to fit."""
+    parts: list[str] = []
+    done = 0
+    for tag in _TAG.finditer(html):
+        if tag.group() == "<table>":
+            row_end = html.find("</tr>", tag.end())
+            first_row = html[tag.end() : max(row_end, tag.end())]
+            cells = (_TAG.sub("", cell) for cell in _CELL.findall(first_row))
+            words = ", ".join(" ".join(unescape(cell).split()) for cell in cells)
+            if len(words) > TABLE_NAME_LENGTH:
+                words = words[: TABLE_NAME_LENGTH - 1].rstrip() + "…"
+            name = escape(f"Table: {words}" if words else "Table")
+            parts += [
+                html[done : tag.start()],
+                f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">',
+            ]
+            done = tag.start()
+        elif tag.group() == "</table>":
+            parts += [html[done : tag.end()], "</div>"]
+            done = tag.end()
+    parts.append(html[done:])
+    return "".join(parts)
 
 
 # A body may be 50,000 characters and a council may send many (the duplicate check reads each

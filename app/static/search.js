@@ -145,6 +145,7 @@
     pending = new AbortController();
     const focused = document.activeElement && document.activeElement.id;
     const state = panelState();
+    const sent = new URL(url, window.location.href).searchParams.get("q") || "";
     form.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(url, { headers: { Accept: "text/html" }, signal: pending.signal });
@@ -158,7 +159,10 @@
       showing = searchOf(url);
       prepare();
       restore(state);
-      if (options.fromHistory) input.value = doc.getElementById("q").value;
+      // The words searched, as the server took them (a question past 1,000 characters is
+      // shortened): unless they have been typed over meanwhile, the box shows those, as it
+      // does without JavaScript.
+      if (options.fromHistory || input.value === sent) input.value = doc.getElementById("q").value;
       document.title = doc.title;
       if (push) window.history.pushState(null, "", url);
       const heading = byId("results-heading");

@@ -7,6 +7,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from testkit.factories import make_case_study
+from tests.app_fixtures import MakeClient
+
 HTML = {"Accept": "text/html"}
 
 
@@ -137,6 +140,21 @@ def test_more_from_this_council_and_related_keep_the_way_back(client: TestClient
     assert 'href="/case-studies/north-care-leavers' not in html  # never itself
 
 
+def test_related_case_studies_show_when_and_how_strong(client: TestClient) -> None:
+    """As each result in the list does: an early-help lead compares them without opening each."""
+    html = client.get("/case-studies/north-care-leavers").text
+    related = html[html.index('id="related-heading"') : html.index("</aside>")]
+    items = re.findall(r'<li><a href="/case-studies/[a-z-]+">[^<]+</a> (.*?)</li>', related)
+    assert items
+    levels = ("Independently evaluated", "Outcomes measured", "Emerging practice")
+    for meta in items:
+        shown = re.findall(r"<span>([^<]*)", meta)
+        assert shown[0], meta  # the council
+        assert '<span class="visually-hidden">Evidence: </span>' in meta
+        assert any(f"</span>{level}</span>" in meta for level in levels), meta
+    assert any(re.search(r"<span>(\w+ )?(19|20)\d\d</span>", meta) for meta in items)
+
+
 def test_the_link_to_copy_is_shown_without_javascript(client: TestClient) -> None:
     html = client.get("/case-studies/north-care-leavers", params={"from": "q=care"}).text
     canonical = "http://testserver/case-studies/north-care-leavers"
@@ -212,3 +230,19 @@ def test_a_form_only_address_opened_in_a_browser_says_what_to_do(
     assert "This page cannot be opened on its own" in main
     assert "Go back to the page with the form" in main and "Search the case studies" in main
     assert "POST" not in main and "GET" not in main and "Method not allowed" not in main
+
+
+def test_a_table_in_the_story_scrolls_in_its_own_region(make_client: MakeClient) -> None:
+    """GOV.UK's pattern for a wide table: at 320 px the cells broke words in the middle. The
+    API's body_html stays as it was."""
+    table = "| Measure | Before | After |\n|---|---|---|\n| Children in care | 74 | 61 |\n"
+    study = make_case_study(body=f"## The impact\n\n{table}")
+    with make_client([study]) as client:
+        html = client.get(f"/case-studies/{study.slug}").text
+        api = client.get(f"/api/v1/case-studies/{study.slug}").json()
+    assert (
+        '<div class="table-scroll" role="region" tabindex="0"'
+        ' aria-label="Table: Measure, Before, After"><table>'
+    ) in html
+    assert "</table></div>" in html
+    assert "table-scroll" not in api["body_html"] and "<table>" in api["body_html"]

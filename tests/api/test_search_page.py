@@ -104,9 +104,29 @@ def test_groups_in_use_are_open_and_chosen_filters_are_chips(client: TestClient)
     assert '<span class="group-chosen">1 selected</span>' in html
     assert 'aria-label="Remove filter Region: North East">Region: North East' in html
     assert 'href="/?q=care&amp;measured=true" aria-label="Remove filter Region: North East"' in html
-    assert ">Outcomes: measured <span" in html
+    assert ">Measured outcomes: reported <span" in html
     assert '<a href="/?q=care">Clear all filters</a>' in html
     assert 'Filter <span class="chosen-count">(2 selected)</span>' in html
+
+
+def test_the_evidence_level_and_measured_outcomes_are_told_apart(client: TestClient) -> None:
+    """Two filters in one section: the level "Outcomes measured" and whether a case study
+    reports measured outcomes (a yes or no). The chip "Outcomes: measured" read as the level."""
+    html = client.get("/?evidence=measured&measured=true&measured=false").text
+    section = html[html.index('id="group-evidence"') : html.index('id="group-theme"')]
+    assert re.findall(r"<legend[^>]*>([^<]*)</legend>", section) == [
+        "Evidence level",
+        "Measured outcomes",
+    ]
+    assert '<span class="group-title">Evidence</span>' in section
+    chips = re.findall(r'aria-label="Remove filter ([^"]*)"', html)
+    assert "Evidence level: Outcomes measured" in chips
+    assert [chip for chip in chips if chip.startswith("Measured outcomes: ")] in (
+        ["Measured outcomes: reported"],
+        ["Measured outcomes: none reported yet"],
+    )
+    none = client.get("/?measured=false").text
+    assert 'aria-label="Remove filter Measured outcomes: none reported yet"' in none
 
 
 def test_councils_and_years_filter_from_the_page(client: TestClient) -> None:
@@ -144,6 +164,16 @@ def test_the_way_to_get_emails_comes_before_the_results(client: TestClient, quer
     )
     assert link < html.index('class="hits"' if "care" in query else 'class="empty"')
     assert 'id="alerts" class="alert-signup"' in html[link:]
+
+
+def test_get_emails_is_worded_for_a_search_that_finds_nothing(client: TestClient) -> None:
+    """With no results there are no case studies "like these": the sign-up says what it does."""
+    none = client.get("/?q=zzzqqq").text
+    assert '<h2 id="alert-heading">Get emails when a case study matches this search</h2>' in none
+    assert "like these" not in none
+    assert '<a href="#alerts">Get emails<span class="visually-hidden">' in none  # still there
+    some = client.get("/?q=care").text
+    assert '<h2 id="alert-heading">Get emails about new case studies like these</h2>' in some
 
 
 def test_every_search_offers_its_feed_and_csv(client: TestClient) -> None:
@@ -197,6 +227,17 @@ def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
     short = client.get("/", params={"q": "kinship care for my little brother"}).text
     assert "<title>kinship care for my little brother – Bright Futures" in short
     assert client.get("/api/v1/search", params={"q": words}).status_code == 422
+
+
+def test_a_filtered_search_without_words_is_titled_by_its_filters(client: TestClient) -> None:
+    """Not the home page's title: the tab and the history say which search it is."""
+    site = "Bright Futures case study search"
+    html = client.get("/?region=north-east&measured=true").text
+    assert f"<title>Region: North East; Measured outcomes: reported – {site}</title>" in html
+    paged = client.get("/?region=north-east&per_page=1&page=2").text
+    assert re.findall(r"<title>(.*) – Bright", paged) == ["Region: North East (page 2 of 2)"]
+    assert f"<title>{site}</title>" in client.get("/").text
+    assert f"<title>care – {site}</title>" in client.get("/?q=care&region=north-east").text
 
 
 def test_a_year_range_the_wrong_way_round_is_an_error_summary(client: TestClient) -> None:

@@ -75,6 +75,36 @@ def test_a_long_source_web_address_wraps_in_the_key_facts(
     accessible(page)
 
 
+# How many lines an element's own words (its last text) are drawn over.
+LINES_OF_WORDS = """e => {
+  const range = document.createRange();
+  range.selectNodeContents(e.lastChild);
+  return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+}"""
+
+
+@pytest.mark.parametrize(
+    "context", [{"viewport": {"width": 320, "height": 640}, "is_mobile": True}], indirect=True
+)
+def test_related_case_studies_show_date_and_evidence_each_whole_on_a_phone(
+    site: str, context: BrowserContext
+) -> None:
+    """To compare them without opening each; an evidence level split over two lines
+    ("Emerging / practice") read as two things."""
+    page = context.new_page()
+    page.goto(site + STORY)
+    metas = page.locator(".related .meta")
+    expect(metas.first).to_contain_text("Evidence: ")  # said, not shown, before the level
+    levels = ("Independently evaluated", "Outcomes measured", "Emerging practice")
+    for n in range(metas.count()):
+        parts = metas.nth(n).locator(":scope > span")
+        level = parts.last
+        assert " ".join(level.inner_text().split()).removeprefix("Evidence: ") in levels
+        for m in range(1, parts.count()):  # the date and the level: one line each
+            assert parts.nth(m).evaluate(LINES_OF_WORDS) == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
 @pytest.mark.parametrize("context", [{"viewport": DESKTOP}], indirect=True)
 def test_on_a_desktop_what_to_read_next_sits_beside_the_story(
     site: str, context: BrowserContext

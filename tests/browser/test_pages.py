@@ -14,9 +14,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
-from app.core.markdown import markdown_to_html
+from app.core.markdown import markdown_to_html, scrolling_tables
 from testkit.servers import free_port, service, static_site
-from tests.browser.checks import fits
+from tests.browser.checks import accessible, fits
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -232,11 +232,13 @@ def test_a_case_study_s_long_words_and_tables_wrap_at_400_percent_zoom(
 ) -> None:
     """What a council's Markdown may hold (markdown.py keeps tables and code) in the story: a
     web address, a table, a long line of code. The page was 804 px wide."""
-    story = markdown_to_html(
-        f"See {ADDRESS}/and-more-without-a-space.\n\n"
-        "| Measure | Before the programme | After two years | Change |\n|---|---|---|---|\n"
-        "| Children in care per 10,000 | Seventy-four | Sixty-one | Down by thirteen |\n\n"
-        "    a line of code that goes on well past the edge of a phone's screen\n"
+    story = scrolling_tables(  # as the case study page serves it
+        markdown_to_html(
+            f"See {ADDRESS}/and-more-without-a-space.\n\n"
+            "| Measure | Before the programme | After two years | Change |\n|---|---|---|---|\n"
+            "| Children in care per 10,000 | Seventy-four | Sixty-one | Down by thirteen |\n\n"
+            "    a line of code that goes on well past the edge of a phone's screen\n"
+        )
     )
     context = browser.new_context(viewport=ZOOMED)
     page = context.new_page()
@@ -244,6 +246,57 @@ def test_a_case_study_s_long_words_and_tables_wrap_at_400_percent_zoom(
     page.locator(".body").evaluate("(b, html) => b.insertAdjacentHTML('beforeend', html)", story)
     expect(page.locator(".body table")).to_have_count(1)
     fits(page)
+    context.close()
+
+
+# The words of a story's table cells drawn over more than one line: a word broken in the middle.
+BROKEN_WORDS = """
+[...document.querySelectorAll('.body :is(th, td)')].flatMap(cell => {
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  const broken = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.data.matchAll(/[^\\s-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      if (range.getClientRects().length > 1) broken.push(word[0]);
+    }
+  }
+  return broken;
+})
+"""
+
+
+def test_a_table_in_a_story_scrolls_sideways_at_320_px_with_its_words_whole(
+    sites: Sites, browser: Browser
+) -> None:
+    """At 320 px a table's cells broke words in the middle ("Multidiscipl-inary") to fit. Now
+    it scrolls in a region a keyboard reaches and scrolls (GOV.UK's table wrapper)."""
+    story = scrolling_tables(
+        markdown_to_html(
+            "| Measure | Before the programme | After two years |\n|---|---|---|\n"
+            "| Multidisciplinary safeguarding consultations | Seventy-four | Sixty-one |\n"
+            "| Unaccompanied children accommodated | Twenty | Thirty-two |\n"
+        )
+    )
+    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{sites.service}/case-studies/suffolk-staying-close")
+    page.locator(".body").evaluate("(b, html) => b.insertAdjacentHTML('beforeend', html)", story)
+    region = page.get_by_role("region", name="Table: Measure, Before the programme, After")
+    expect(region).to_have_count(1)
+    assert page.evaluate(BROKEN_WORDS) == []
+    fits(page)  # the table scrolls, not the page
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")
+    for _ in range(80):  # the keyboard reaches it, shows focus on it and scrolls it
+        page.keyboard.press("Tab")
+        if region.evaluate("r => r === document.activeElement"):
+            break
+    expect(region).to_be_focused()
+    assert region.evaluate("r => getComputedStyle(r).outlineStyle") != "none"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    accessible(page)
     context.close()
 
 

@@ -285,6 +285,27 @@ def test_a_question_pasted_on_a_phone_searches_in_place_as_the_server_would_show
     assert errors == []
 
 
+def test_a_question_past_the_limit_shows_in_the_box_as_it_was_searched(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # The server shortens a question past 1,000 characters (and says so); the box kept all
+    # 1,800 pasted, while a reload without JavaScript showed the shortened one.
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.goto(f"{site}/")
+    question = ("how do other councils support care leavers into work and housing " * 30)[:1800]
+    page.locator("#q").focus()
+    page.keyboard.insert_text(question)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q=how\+do\+other"))
+    announced(page)
+    expect(page.locator(".notice").first).to_contain_text("so it was shortened")
+    served = page.request.get(page.url, headers={"Accept": "text/html"}).text()
+    searched = re.search(r'<input id="q" name="q" type="search" value="([^"]*)"', served)
+    assert searched is not None and len(searched.group(1)) < 1000
+    expect(page.locator("#q")).to_have_value(searched.group(1))
+    assert errors == []
+
+
 def test_skip_to_results_passes_the_filters_without_reloading_them(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:

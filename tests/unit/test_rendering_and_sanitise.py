@@ -4,7 +4,7 @@ from html import unescape
 
 import pytest
 
-from app.core.markdown import markdown_to_html
+from app.core.markdown import markdown_to_html, scrolling_tables
 from app.core.sanitise import clean_markdown, clean_text, safe_url, web_address_problem, xml_safe
 
 
@@ -15,6 +15,31 @@ def test_rendering_shows_raw_html_as_text_and_drops_unsafe_links() -> None:
     assert "<script" not in html and "&lt;script&gt;" in html
     assert 'href="javascript' not in html
     assert '<a href="https://a.org" rel="noopener noreferrer nofollow">y</a>' in html
+
+
+def test_a_table_is_wrapped_in_a_named_region_that_a_keyboard_can_scroll() -> None:
+    html = scrolling_tables(
+        markdown_to_html(
+            '| Measure "a" & <b> | **After** [two](https://a.org) years |\n|---|--:|\n| 1 | 2 |\n'
+        )
+    )
+    assert html.startswith(
+        '<div class="table-scroll" role="region" tabindex="0"'
+        ' aria-label="Table: Measure &quot;a&quot; &amp; &lt;b&gt;, After two years"><table>\n'
+    )
+    assert html.endswith("</table></div>\n")
+    assert html.count("<div") == 1
+
+
+def test_only_real_tables_are_wrapped_never_the_words_table() -> None:
+    """A link's title, code and text may hold "<table>" as words: they stay words."""
+    text = '[x](https://a.org "<table> \\"q\\" </table>")\n\n`<table>` and </table>\n'
+    html = markdown_to_html(text)
+    assert scrolling_tables(html) == html
+    many = markdown_to_html("|a|\n|-|\n\ntext\n\n|b|\n|-|\n| " + "c" * 200 + " |\n")
+    wrapped = scrolling_tables(many)
+    assert wrapped.count('<div class="table-scroll"') == 2 == wrapped.count("</table></div>")
+    assert 'aria-label="Table: a"' in wrapped and 'aria-label="Table: b"' in wrapped
 
 
 @pytest.mark.parametrize(

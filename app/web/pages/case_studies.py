@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.core.content import CaseStudyFile
 from app.core.drafting import plain_words
 from app.core.errors import NotFound
-from app.core.markdown import markdown_to_html
+from app.core.markdown import markdown_to_html, scrolling_tables
 from app.core.results import SearchResult
 from app.services.case_studies import published_case_study, vocabulary_with_counts
 from app.services.filters import SearchRequest
@@ -80,8 +80,8 @@ def case_study_page(
         "case_study.html",
         {
             "study": study,
-            "plain_html": markdown_to_html(plain) if plain else "",
-            "body_html": markdown_to_html(rest),
+            "plain_html": scrolling_tables(markdown_to_html(plain)) if plain else "",
+            "body_html": scrolling_tables(markdown_to_html(rest)),
             "canonical": f"{base_url}/case-studies/{study.slug}",
             "back": back,
             "carried": lambda other: carried(other, back),

@@ -17,7 +17,7 @@ TITLES = {
     "council": "Council",
     "priority_area": "Priority area",
     "age_band": "Age group",
-    "evidence": "Evidence",
+    "evidence": "Evidence level",
     "measured": "Measured outcomes",
     "theme": "Theme",
     "age": "Child's age",
@@ -33,10 +33,14 @@ SECTIONS = (
     ("evidence", ("evidence", "measured")),
     ("theme", ("theme",)),
 )
+# The Evidence section holds two filters: the level ("Outcomes measured" is one) and whether
+# measured outcomes are reported, a yes or no. Each has its own legend and its chip names it:
+# the chip "Outcomes: measured" read as the level.
+SECTION_TITLES = {"evidence": "Evidence"}
 LONG = {"council", "theme"}  # lists long enough to need a box that narrows them
 ALPHABETICAL = {"council", "theme"}  # the others keep the vocabulary's order (age, strength)
 HINTS = {"priority_area", "evidence"}  # values explained by the vocabulary's description
-MEASURED_CHIPS = {"true": "measured", "false": "not measured yet"}
+MEASURED_CHIPS = {"true": "reported", "false": "none reported yet"}
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,8 @@ def sections(page: SearchPage, vocabulary: Vocabulary) -> list[Section]:
             for name in names
         ]
         chosen = sum(o.selected for g in groups for o in g.options)
-        found.append(Section(section, TITLES[section], groups, section in LONG, chosen))
+        title = SECTION_TITLES.get(section, TITLES[section])
+        found.append(Section(section, title, groups, section in LONG, chosen))
     return found
 
 
@@ -192,7 +197,7 @@ def chips(search: SearchRequest, vocabulary: Vocabulary) -> list[Chip]:
     found += [Chip("council", c, f"Council: {c}") for c in search.councils]
     if search.measured is not None:
         value = str(search.measured).lower()
-        found.append(Chip("measured", value, f"Outcomes: {MEASURED_CHIPS[value]}"))
+        found.append(Chip("measured", value, f"{TITLES['measured']}: {MEASURED_CHIPS[value]}"))
     for name in ("age", "published_from", "published_to"):
         number = getattr(search, name)
         if number is not None:
