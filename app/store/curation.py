@@ -2,8 +2,9 @@
 `curation_change` in the same transaction. The number of those rows is a version that only
 grows: every process polls it and re-reads both lists when it moves (services/curation.py)."""
 
+import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
@@ -62,15 +63,19 @@ def decide(
     targets: list[str],
     actor: str,
     note: str | None,
+    by: tuple[str, datetime] | None = None,
 ) -> LaySynonym:
-    """Accept or dismiss a phrase (a later decision replaces an earlier one), and commit."""
+    """Accept or dismiss a phrase (a later decision replaces an earlier one), and commit. `by`
+    puts a forgotten decision back as it was made (its decider and time, from restorable());
+    the change log records `actor` restoring it."""
     row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
     if row is None:
         row = LaySynonymRow(phrase=phrase, status=status, decided_by=actor)
-    row.status, row.targets, row.note, row.decided_by = status, targets, note, actor
-    row.decided_at = utcnow()
+    decider, at = by or (actor, utcnow())
+    row.status, row.targets, row.note, row.decided_by = status, targets, note, decider
+    row.decided_at = at
     session.add(row)
-    _record(session, "synonym", phrase, status, actor, targets=targets)
+    _record(session, "synonym", phrase, "restored" if by else status, actor, targets=targets)
     try:
         session.commit()
     except IntegrityError as error:  # decided by someone else at the same moment
@@ -80,16 +85,62 @@ def decide(
     return _synonym(row)
 
 
+def _digest(phrase: str, status: str, targets: list[str], note: str | None) -> str:
+    """A decision's fingerprint, kept when it is forgotten (its words could outgrow the change
+    log's detail): an Undo that brings the same decision back may put back its decider."""
+    decision = json.dumps([phrase, status, targets, note or ""], ensure_ascii=False)
+    return hashlib.sha256(decision.encode()).hexdigest()
+
+
 def remove_synonym(session: Session, synonym_id: int, actor: str) -> LaySynonym:
-    """Forget a decision (search stops using an accepted phrase); NotFound if unknown."""
+    """Forget a decision (search stops using an accepted phrase); NotFound if unknown. The
+    change log keeps who made it and when, for an Undo to put it back as it was."""
     row = session.get(LaySynonymRow, synonym_id)
     if row is None:
         raise NotFound(f"No synonym has the id {synonym_id}; GET /api/v1/synonyms for the ids.")
     removed = _synonym(row)
     session.delete(row)
-    _record(session, "synonym", row.phrase, "removed", actor)
+    digest = _digest(removed.phrase, removed.status, removed.targets, removed.note)
+    made = {"decided_by": removed.decided_by, "decided_at": removed.decided_at.isoformat()}
+    _record(session, "synonym", row.phrase, "removed", actor, digest=digest, **made)
     session.commit()
     return removed
+
+
+def restorable(
+    session: Session, phrase: str, status: Decision, targets: list[str], note: str | None
+) -> tuple[str, datetime]:
+    """Who made the decision on `phrase` and when, if it is the one last forgotten (the same
+    status, targets and note) and nothing was done to the phrase since; Conflict otherwise."""
+    last = session.exec(
+        select(CurationChange)
+        .where(CurationChange.kind == "synonym", CurationChange.subject == phrase)
+        .order_by(col(CurationChange.id).desc())
+        .limit(1)
+    ).first()
+    made = json.loads(last.detail) if last and last.action == "removed" and last.detail else {}
+    if made.get("digest") != _digest(phrase, status, targets, note):
+        raise Conflict(
+            f"The decision on “{phrase}” cannot be put back as it was: it has changed since it "
+            "was forgotten. Decide it again below."
+        )
+    return made["decided_by"], datetime.fromisoformat(made["decided_at"])
+
+
+def restorations(session: Session) -> dict[str, tuple[str, datetime]]:
+    """The phrases whose decision was forgotten and then put back, as the last thing done to
+    them: who put it back, and when."""
+    last = (
+        select(func.max(CurationChange.id))
+        .where(CurationChange.kind == "synonym")
+        .group_by(col(CurationChange.subject))
+    )
+    rows = session.exec(
+        select(CurationChange).where(
+            col(CurationChange.id).in_(last), CurationChange.action == "restored"
+        )
+    )
+    return {row.subject: (row.actor, row.at) for row in rows}
 
 
 def recent_queries(session: Session, start: date, limit: int) -> list[tuple[str, int, int]]:

@@ -3,15 +3,16 @@ tokens) as a signed-in browser uses them; a council officer is refused."""
 
 import html
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.store.curation_tables import BestBet
+from app.store.curation_tables import BestBet, CurationChange, LaySynonym
 from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, mailing
@@ -99,7 +100,7 @@ def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
     )
     assert slugs(client, "traineeships") == []
     action, fields = undo_form(notice)
-    assert (action, fields) == ("/moderation/synonyms", decided | {"decision": "accept"})
+    assert (action, fields) == ("/moderation/synonyms/restore", decided | {"decision": "accepted"})
     assert 'Undo<span class="visually-hidden"> and accept “traineeships” again</span>' in notice
     undone = moderator.submit(action, fields)
     assert undone.status_code == 303
@@ -117,8 +118,68 @@ def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
         "phrase": "zorbing",
         "targets": "",
         "note": "",
-        "decision": "dismiss",
+        "decision": "dismissed",
     }
+
+
+def forgotten(moderator: Person, forget: str) -> str:
+    """The page after Forget: its notice, with Undo."""
+    return moderator.get(
+        moderator.submit(f"/moderation/synonyms/{forget}").headers["location"]
+    ).text
+
+
+def test_an_undone_forget_keeps_who_decided_and_when(
+    client: TestClient, moderator: Person, smtp: SmtpServer, keys: Keys
+) -> None:
+    """Undo put a decision back "by you, now": the Decided table named whoever pressed Undo. It
+    is back as its decider made it, and the table says who forgot it and put it back; the change
+    log keeps every step. An Undo whose decision was edited, or decided again since, is refused."""
+    searched(client, "traineeships")
+    decided = {"phrase": "traineeships", "targets": "apprenticeships", "note": "Kickstart's too"}
+    moderator.get("/moderation/synonyms")
+    moderator.submit("/moderation/synonyms", decided | {"decision": "accept"})
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        synonym = session.exec(select(LaySynonym)).one()
+        made_by, made_at = synonym.decided_by, synonym.decided_at - timedelta(days=40)
+        session.execute(update(LaySynonym).values(decided_at=made_at))  # some days ago
+        session.commit()
+    other = signed_in(client, smtp, "second.moderator@campaign.example", "moderator")
+    shown = other.get("/moderation/synonyms").text
+    forget = shown.split('action="/moderation/synonyms/')[1].split('"')[0]
+    action, fields = undo_form(forgotten(other, forget))
+    edited = other.submit(action, fields | {"note": "Decided after the helpline's review"})
+    assert edited.status_code == 422  # not the decision forgotten: not put back in its name
+    assert "cannot be put back as it was" in edited.text
+    undone = other.submit(action, fields)
+    assert undone.status_code == 303
+    table = other.get(undone.headers["location"]).text.split('id="decided-heading"')[1]
+    by = table.split("</tr>")[1]
+    assert "moderator@campaign.example (moderator)" in by
+    assert f'datetime="{made_at.isoformat()}"' in by  # its day, not today's
+    assert "Forgotten, then put back by second.moderator@campaign.example (moderator)" in by
+    listed = client.get("/api/v1/synonyms", headers=auth(keys.moderator)).json()
+    assert [(s["phrase"], s["decided_by"]) for s in listed["synonyms"]] == [
+        ("traineeships", made_by)
+    ]
+    with Session(app.state.engine) as session:
+        steps = session.exec(select(CurationChange).order_by(col(CurationChange.id))).all()
+    assert [(c.action, c.actor == made_by) for c in steps] == [
+        ("accepted", True),
+        ("removed", False),
+        ("restored", False),
+    ]
+    assert slugs(client, "traineeships") == ["north-care-leavers"]
+    # decided again after a Forget: that Undo can no longer bring back the old decision
+    shown = other.get("/moderation/synonyms").text
+    forget = shown.split('action="/moderation/synonyms/')[1].split('"')[0]
+    action, fields = undo_form(forgotten(other, forget))
+    moderator.get("/moderation/synonyms")
+    moderator.submit("/moderation/synonyms", {"phrase": "traineeships", "decision": "dismiss"})
+    late = other.submit(action, fields)
+    assert late.status_code == 422 and "cannot be put back as it was" in late.text
+    assert "Forgotten, then put back" not in other.get("/moderation/synonyms").text
 
 
 def test_a_moderator_dismisses_a_suggestion_from_the_page(

@@ -36,6 +36,7 @@ def _listing(
         "who": actor_names(session, people),
         "suggestions": bridge.suggestions(session, account.principal, DAYS, 20),
         "decided": bridge.list_synonyms(session, account.principal),
+        "restored": bridge.restorations(session, account.principal),
         "days": DAYS,
     }
 
@@ -64,7 +65,8 @@ def synonyms_page(
         )
         again = {"phrase": forgotten, "targets": targets if accepted else "", "note": note}
         verb = "accept" if accepted else "dismiss"
-        listing["undo"] = Undo(PAGE, again | {"decision": verb}, f"{verb} “{forgotten}” again")
+        undo = again | {"decision": was}  # put back as it was made: its decider, its time
+        listing["undo"] = Undo(f"{PAGE}/restore", undo, f"{verb} “{forgotten}” again")
     for synonym in listing["decided"] if decided else []:
         if synonym.id == decided and synonym.status == "accepted":
             notice = f"Searches for “{synonym.phrase}” now also find {', '.join(synonym.targets)}"
@@ -95,6 +97,29 @@ def decide(
 
     form = {"phrase": phrase, "targets": targets, "note": note}
     return FORM.post(request, form, decided, lambda: _listing(session, bridge, account, people))
+
+
+@router.post(PAGE + "/restore")
+def restore(
+    request: Request,
+    session: SessionDep,
+    bridge: LayLanguageDep,
+    account: ModeratorUserDep,
+    people: AccountsDep,
+    phrase: Text = "",
+    targets: Text = "",
+    note: Text = "",
+    decision: Annotated[Decision, Form()] = "accepted",
+) -> Response:
+    """The notice's Undo after a Forget: the decision back as its decider made it."""
+
+    def restored() -> str:
+        wanted = [t for t in (p.strip() for p in targets.split(",")) if t]
+        done = bridge.restore(session, account.principal, phrase, decision, wanted, note or None)
+        return f"{PAGE}?decided={done.id}"
+
+    form = {"phrase": phrase, "targets": targets, "note": note}
+    return FORM.post(request, form, restored, lambda: _listing(session, bridge, account, people))
 
 
 @router.post(PAGE + "/{synonym_id}/forget")
