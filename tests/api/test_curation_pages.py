@@ -100,7 +100,8 @@ def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
     )
     assert slugs(client, "traineeships") == []
     action, fields = undo_form(notice)
-    assert (action, fields) == ("/moderation/synonyms/restore", decided | {"decision": "accepted"})
+    undo = decided | {"decision": "accept", "put_back": "true"}
+    assert (action, fields) == ("/moderation/synonyms", undo)
     assert 'Undo<span class="visually-hidden"> and accept “traineeships” again</span>' in notice
     undone = moderator.submit(action, fields)
     assert undone.status_code == 303
@@ -118,7 +119,8 @@ def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
         "phrase": "zorbing",
         "targets": "",
         "note": "",
-        "decision": "dismissed",
+        "decision": "dismiss",
+        "put_back": "true",
     }
 
 

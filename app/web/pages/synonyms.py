@@ -65,8 +65,8 @@ def synonyms_page(
         )
         again = {"phrase": forgotten, "targets": targets if accepted else "", "note": note}
         verb = "accept" if accepted else "dismiss"
-        undo = again | {"decision": was}  # put back as it was made: its decider, its time
-        listing["undo"] = Undo(f"{PAGE}/restore", undo, f"{verb} “{forgotten}” again")
+        undo = again | {"decision": verb, "put_back": "true"}  # as made: its decider, its time
+        listing["undo"] = Undo(PAGE, undo, f"{verb} “{forgotten}” again")
     for synonym in listing["decided"] if decided else []:
         if synonym.id == decided and synonym.status == "accepted":
             notice = f"Searches for “{synonym.phrase}” now also find {', '.join(synonym.targets)}"
@@ -86,40 +86,24 @@ def decide(
     targets: Text = "",
     note: Text = "",
     decision: Annotated[str, Form(max_length=20)] = "accept",
+    put_back: Annotated[bool, Form()] = False,
 ) -> Response:
+    """Accept or dismiss; `put_back` (the notice's Undo after a Forget) brings the decision
+    back as its decider made it."""
+
     def decided() -> str:
-        if decision == "dismiss":
+        wanted = [t for t in (p.strip() for p in targets.split(",")) if t]
+        status: Decision = "dismissed" if decision == "dismiss" else "accepted"
+        if put_back:
+            done = bridge.restore(session, account.principal, phrase, status, wanted, note or None)
+        elif status == "dismissed":
             done = bridge.dismiss(session, account.principal, phrase, note or None)
         else:
-            wanted = [t for t in (p.strip() for p in targets.split(",")) if t]
             done = bridge.accept(session, account.principal, phrase, wanted, note or None)
         return f"{PAGE}?decided={done.id}"
 
     form = {"phrase": phrase, "targets": targets, "note": note}
     return FORM.post(request, form, decided, lambda: _listing(session, bridge, account, people))
-
-
-@router.post(PAGE + "/restore")
-def restore(
-    request: Request,
-    session: SessionDep,
-    bridge: LayLanguageDep,
-    account: ModeratorUserDep,
-    people: AccountsDep,
-    phrase: Text = "",
-    targets: Text = "",
-    note: Text = "",
-    decision: Annotated[Decision, Form()] = "accepted",
-) -> Response:
-    """The notice's Undo after a Forget: the decision back as its decider made it."""
-
-    def restored() -> str:
-        wanted = [t for t in (p.strip() for p in targets.split(",")) if t]
-        done = bridge.restore(session, account.principal, phrase, decision, wanted, note or None)
-        return f"{PAGE}?decided={done.id}"
-
-    form = {"phrase": phrase, "targets": targets, "note": note}
-    return FORM.post(request, form, restored, lambda: _listing(session, bridge, account, people))
 
 
 @router.post(PAGE + "/{synonym_id}/forget")
