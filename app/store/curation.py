@@ -107,24 +107,33 @@ def remove_synonym(session: Session, synonym_id: int, actor: str) -> LaySynonym:
     return removed
 
 
+def _changes(session: Session, kind: str, subject: str) -> list[tuple[CurationChange, Any]]:
+    """A subject's changes, latest first, each with its detail read."""
+    rows = session.exec(
+        select(CurationChange)
+        .where(CurationChange.kind == kind, CurationChange.subject == subject)
+        .order_by(col(CurationChange.id).desc())
+    )
+    return [(row, json.loads(row.detail) if row.detail else {}) for row in rows]
+
+
+def _made(made: dict[str, str], by: str, at: str) -> tuple[str, datetime]:
+    return made[by], datetime.fromisoformat(made[at])
+
+
 def restorable(
     session: Session, phrase: str, status: Decision, targets: list[str], note: str | None
 ) -> tuple[str, datetime]:
     """Who made the decision on `phrase` and when, if it is the one last forgotten (the same
     status, targets and note) and nothing was done to the phrase since; Conflict otherwise."""
-    last = session.exec(
-        select(CurationChange)
-        .where(CurationChange.kind == "synonym", CurationChange.subject == phrase)
-        .order_by(col(CurationChange.id).desc())
-        .limit(1)
-    ).first()
-    made = json.loads(last.detail) if last and last.action == "removed" and last.detail else {}
-    if made.get("digest") != _digest(phrase, status, targets, note):
-        raise Conflict(
-            f"The decision on “{phrase}” cannot be put back as it was: it has changed since it "
-            "was forgotten. Decide it again below."
-        )
-    return made["decided_by"], datetime.fromisoformat(made["decided_at"])
+    last = next(iter(_changes(session, "synonym", phrase)), None)
+    if last and last[0].action == "removed":
+        if last[1].get("digest") == _digest(phrase, status, targets, note):
+            return _made(last[1], "decided_by", "decided_at")
+    raise Conflict(
+        f"The decision on “{phrase}” cannot be put back as it was: it has changed since it "
+        "was forgotten. Decide it again below."
+    )
 
 
 def restorations(session: Session) -> dict[str, tuple[str, datetime]]:
@@ -193,11 +202,12 @@ def add_best_bet(
     actor: str,
     limit: int,
     position: int | None = None,
+    by: tuple[str, datetime] | None = None,
 ) -> BestBet:
     """Pin a case study to a query after those already pinned, or at `position` (an unpin
-    undone puts it back where it was, the later ones moving down); Conflict if it already is
-    (named by its title, about the case study: the form's field), or if the query has its
-    fill."""
+    undone puts it back where it was, the later ones moving down, and `by` as who pinned it
+    and when: pin_restorable()); Conflict if it already is (named by its title, about the case
+    study: the form's field), or if the query has its fill."""
     slug = case_study.slug
     pinned = list(session.exec(select(BestBetRow).where(BestBetRow.query == query)))
     if any(row.slug == slug for row in pinned):
@@ -214,9 +224,14 @@ def add_best_bet(
         if each is not None and each.position != place:
             each.position = place
             session.add(each)
-    row = BestBetRow(query=query, match=match, slug=slug, position=at, added_by=actor)
+    pinner, when = by or (actor, utcnow())
+    row = BestBetRow(
+        query=query, match=match, slug=slug, position=at, added_by=pinner, added_at=when
+    )
     session.add(row)
-    _record(session, "best_bet", query, "pinned", actor, slug=slug, match=match)
+    _record(
+        session, "best_bet", query, "restored" if by else "pinned", actor, slug=slug, match=match
+    )
     try:
         session.commit()
     except IntegrityError as error:
@@ -240,9 +255,33 @@ def remove_best_bet(session: Session, bet_id: int, actor: str) -> BestBet:
     for after in session.exec(later):
         after.position -= 1
         session.add(after)
-    _record(session, "best_bet", row.query, "unpinned", actor, slug=row.slug)
+    made = {"added_by": row.added_by, "added_at": row.added_at.isoformat(), "match": row.match}
+    _record(session, "best_bet", row.query, "unpinned", actor, slug=row.slug, **made)
     session.commit()
     return removed
+
+
+def pin_restorable(session: Session, query: str, slug: str, match: Match) -> tuple[str, datetime]:
+    """Who pinned `slug` to `query` and when, if the last thing done to that pin was its unpin
+    (with the same match); Conflict otherwise."""
+    for change, made in _changes(session, "best_bet", query):
+        if made.get("slug") == slug:
+            if change.action == "unpinned" and made.get("match") == match and "added_at" in made:
+                return _made(made, "added_by", "added_at")
+            break
+    raise Conflict(f"{slug} cannot be pinned back to “{query}” as it was: pin it again below.")
+
+
+def pin_restorations(
+    session: Session, queries: set[str]
+) -> dict[tuple[str, str], tuple[str, datetime]]:
+    """The pins of `queries` unpinned and then put back, as the last thing done to them: who
+    put each back, and when, by (query, slug)."""
+    last: dict[tuple[str, str], CurationChange] = {}
+    for query in queries:
+        for change, made in reversed(_changes(session, "best_bet", query)):
+            last[query, made.get("slug", "")] = change
+    return {pin: (c.actor, c.at) for pin, c in last.items() if c.action == "restored"}
 
 
 def move_best_bet(session: Session, bet_id: int, position: int, actor: str) -> BestBet:

@@ -257,7 +257,13 @@ def test_an_unpin_is_undone_back_to_its_place(client: TestClient, moderator: Per
     action, fields = undo_form(notice.text)
     assert (action, fields) == (
         "/moderation/best-bets",
-        {"query": "carers", "slug": "south-fostering", "match": "exact", "position": "2"},
+        {
+            "query": "carers",
+            "slug": "south-fostering",
+            "match": "exact",
+            "position": "2",
+            "put_back": "true",
+        },
     )
     undone = moderator.submit(action, fields)
     assert undone.status_code == 303
@@ -265,6 +271,40 @@ def test_an_unpin_is_undone_back_to_its_place(client: TestClient, moderator: Per
     assert "Pinned to “carers”, in position 2" in again
     assert slugs(client, "carers")[:3] == order
     assert re.findall(r'data-label="Position">(\d)<', again) == ["1", "2", "3"]
+
+
+def test_an_undone_unpin_keeps_who_pinned_it_and_when(
+    client: TestClient, moderator: Person, smtp: SmtpServer
+) -> None:
+    """Undo pinned it again "by you, now"; it is back as it was pinned, the table saying who
+    unpinned it and put it back. The same Undo twice, or edited, is refused."""
+    moderator.get("/moderation/best-bets")
+    moderator.submit("/moderation/best-bets", {"query": "carers", "slug": PINNED[0]})
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        pin = session.exec(select(BestBet)).one()
+        pinned_by, pinned_at = pin.added_by, pin.added_at - timedelta(days=9)
+        session.execute(update(BestBet).values(added_at=pinned_at))  # some days ago
+        session.commit()
+    other = signed_in(client, smtp, "second.moderator@campaign.example", "moderator")
+    page = other.get("/moderation/best-bets").text
+    unpin = re.findall(r'action="/moderation/best-bets/(\d+)/unpin"', page)[0]
+    notice = other.get(other.submit(f"/moderation/best-bets/{unpin}/unpin").headers["location"])
+    action, fields = undo_form(notice.text)
+    edited = other.submit(action, fields | {"match": "words"})
+    assert edited.status_code == 422 and "cannot be pinned back" in edited.text
+    undone = other.submit(action, fields)
+    assert undone.status_code == 303
+    row = other.get(undone.headers["location"]).text.split('id="pinned-heading"')[1]
+    assert "moderator@campaign.example (moderator)" in row
+    assert f'datetime="{pinned_at.isoformat()}"' in row
+    assert "Unpinned, then put back by second.moderator@campaign.example (moderator)" in row
+    with Session(app.state.engine) as session:
+        assert session.exec(select(BestBet.added_by)).all() == [pinned_by]
+        steps = session.exec(select(CurationChange).order_by(col(CurationChange.id))).all()
+    assert [c.action for c in steps] == ["pinned", "unpinned", "restored"]
+    twice = other.submit(action, fields)
+    assert twice.status_code == 422 and slugs(client, "carers")[:1] == [PINNED[0]]
 
 
 def pinned_with_a_gap(client: TestClient, moderator: Person) -> None:
