@@ -3,7 +3,7 @@ tokens) as a signed-in browser uses them; a council officer is refused."""
 
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -124,6 +124,17 @@ def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
     }
 
 
+def backdated(client: TestClient, table: Any, by: str, at: str) -> tuple[str, datetime]:
+    """The table's one row made 40 days ago: who made it, and when that now is."""
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        row = session.exec(select(table)).one()
+        made = getattr(row, by), getattr(row, at) - timedelta(days=40)
+        session.execute(update(table).values({at: made[1]}))
+        session.commit()
+    return made
+
+
 def forgotten(moderator: Person, forget: str) -> str:
     """The page after Forget: its notice, with Undo."""
     return moderator.get(
@@ -142,11 +153,7 @@ def test_an_undone_forget_keeps_who_decided_and_when(
     moderator.get("/moderation/synonyms")
     moderator.submit("/moderation/synonyms", decided | {"decision": "accept"})
     app: Any = client.app
-    with Session(app.state.engine) as session:
-        synonym = session.exec(select(LaySynonym)).one()
-        made_by, made_at = synonym.decided_by, synonym.decided_at - timedelta(days=40)
-        session.execute(update(LaySynonym).values(decided_at=made_at))  # some days ago
-        session.commit()
+    made_by, made_at = backdated(client, LaySynonym, "decided_by", "decided_at")
     other = signed_in(client, smtp, "second.moderator@campaign.example", "moderator")
     shown = other.get("/moderation/synonyms").text
     forget = shown.split('action="/moderation/synonyms/')[1].split('"')[0]
@@ -281,11 +288,7 @@ def test_an_undone_unpin_keeps_who_pinned_it_and_when(
     moderator.get("/moderation/best-bets")
     moderator.submit("/moderation/best-bets", {"query": "carers", "slug": PINNED[0]})
     app: Any = client.app
-    with Session(app.state.engine) as session:
-        pin = session.exec(select(BestBet)).one()
-        pinned_by, pinned_at = pin.added_by, pin.added_at - timedelta(days=9)
-        session.execute(update(BestBet).values(added_at=pinned_at))  # some days ago
-        session.commit()
+    pinned_by, pinned_at = backdated(client, BestBet, "added_by", "added_at")
     other = signed_in(client, smtp, "second.moderator@campaign.example", "moderator")
     page = other.get("/moderation/best-bets").text
     unpin = re.findall(r'action="/moderation/best-bets/(\d+)/unpin"', page)[0]
