@@ -2,6 +2,8 @@
 show them first, marked "Recommended" (services/search.py), in every process at once
 (services/curation.py)."""
 
+from datetime import datetime
+
 from app.core.curation import MAX_PINS, BestBet, Match, checked_phrase, invalid
 from app.core.errors import Forbidden
 from app.core.principals import Principal
@@ -19,6 +21,13 @@ class BestBets:
         _moderator(principal)
         return store.list_best_bets(session)
 
+    def restorations(
+        self, session: Session, principal: Principal, bets: list[BestBet]
+    ) -> dict[tuple[str, str], tuple[str, datetime]]:
+        """Of `bets`, those unpinned and put back: who put each back, and when."""
+        _moderator(principal)
+        return store.pin_restorations(session, {bet.query for bet in bets})
+
     def choices(self, session: Session, principal: Principal) -> list[tuple[str, str, str]]:
         """(slug, title, council) of the case studies that may be pinned: the published ones."""
         _moderator(principal)
@@ -32,16 +41,21 @@ class BestBets:
         slug: str,
         match: Match,
         position: int | None = None,
+        put_back: bool = False,
     ) -> BestBet:
-        """Pin a published case study to a query, last or at `position` (undoing an unpin);
-        Invalid for an unknown or unpublished slug, Conflict if already pinned or the query has
-        MAX_PINS."""
+        """Pin a published case study to a query, last or at `position` (undoing an unpin, when
+        `put_back` also keeps who pinned it and when); Invalid for an unknown or unpublished
+        slug, Conflict if already pinned, if the query has MAX_PINS, or if a pin put back was
+        not the last thing unpinned from it."""
         _moderator(principal)
         text = checked_phrase(query, "#/query")
         found = case_studies.find_case_study(session, slug)
         if found is None:
             raise invalid(f"No published case study has the slug {slug!r}.", "#/slug")
-        bet = store.add_best_bet(session, text, match, found, principal.name, MAX_PINS, position)
+        by = store.pin_restorable(session, text, slug, match) if put_back else None
+        bet = store.add_best_bet(
+            session, text, match, found, principal.name, MAX_PINS, position, by
+        )
         self.curation.refresh()
         return bet
 

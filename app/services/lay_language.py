@@ -10,11 +10,12 @@ case studies use are proposed. Quick reformulations are not counted (that would 
 one person's searches), so they are not a source.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app.core.curation import (
     MAX_TARGETS,
+    Decision,
     LaySynonym,
     Proposal,
     SynonymSuggestion,
@@ -107,6 +108,14 @@ class LayLanguage:
         target must be found, as a phrase, in the published case studies: Invalid otherwise."""
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
+        checked = self._targets(phrase, targets)
+        decided = store.decide(
+            session, phrase, "accepted", checked, principal.name, checked_note(note)
+        )
+        self.curation.refresh()
+        return decided
+
+    def _targets(self, phrase: str, targets: list[str]) -> list[str]:
         checked: list[str] = []
         for i, target in enumerate(targets):
             checked.append(checked_phrase(target, f"#/targets/{i}"))
@@ -121,11 +130,35 @@ class LayLanguage:
         checked = list(dict.fromkeys(checked))
         if not checked or len(checked) > MAX_TARGETS:
             raise invalid(f"Give between 1 and {MAX_TARGETS} of the sector's phrases.", "#/targets")
-        decided = store.decide(
-            session, phrase, "accepted", checked, principal.name, checked_note(note)
-        )
+        return checked
+
+    def restore(
+        self,
+        session: Session,
+        principal: Principal,
+        phrase: str,
+        status: Decision,
+        targets: list[str],
+        note: str | None = None,
+    ) -> LaySynonym:
+        """Undo a Forget: the decision back as it was made, by whom and when (the change log
+        records who put it back). Conflict if the phrase was decided since, or the decision
+        given is not the one forgotten; Invalid if an accepted target no longer finds anything."""
+        _moderator(principal)
+        phrase = checked_phrase(phrase, "#/phrase")
+        checked = self._targets(phrase, targets) if status == "accepted" else []
+        note = checked_note(note)
+        made = store.restorable(session, phrase, status, checked, note)
+        decided = store.decide(session, phrase, status, checked, principal.name, note, by=made)
         self.curation.refresh()
         return decided
+
+    def restorations(
+        self, session: Session, principal: Principal
+    ) -> dict[str, tuple[str, datetime]]:
+        """Decisions forgotten and put back: who put each back, and when (by phrase)."""
+        _moderator(principal)
+        return store.restorations(session)
 
     def dismiss(
         self, session: Session, principal: Principal, phrase: str, note: str | None = None

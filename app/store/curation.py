@@ -2,8 +2,9 @@
 `curation_change` in the same transaction. The number of those rows is a version that only
 grows: every process polls it and re-reads both lists when it moves (services/curation.py)."""
 
+import hashlib
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, update
@@ -62,15 +63,19 @@ def decide(
     targets: list[str],
     actor: str,
     note: str | None,
+    by: tuple[str, datetime] | None = None,
 ) -> LaySynonym:
-    """Accept or dismiss a phrase (a later decision replaces an earlier one), and commit."""
+    """Accept or dismiss a phrase (a later decision replaces an earlier one), and commit. `by`
+    puts a forgotten decision back as it was made (its decider and time, from restorable());
+    the change log records `actor` restoring it."""
     row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
     if row is None:
         row = LaySynonymRow(phrase=phrase, status=status, decided_by=actor)
-    row.status, row.targets, row.note, row.decided_by = status, targets, note, actor
-    row.decided_at = utcnow()
+    decider, at = by or (actor, utcnow())
+    row.status, row.targets, row.note, row.decided_by = status, targets, note, decider
+    row.decided_at = at
     session.add(row)
-    _record(session, "synonym", phrase, status, actor, targets=targets)
+    _record(session, "synonym", phrase, "restored" if by else status, actor, targets=targets)
     try:
         session.commit()
     except IntegrityError as error:  # decided by someone else at the same moment
@@ -80,16 +85,71 @@ def decide(
     return _synonym(row)
 
 
+def _digest(phrase: str, status: str, targets: list[str], note: str | None) -> str:
+    """A decision's fingerprint, kept when it is forgotten (its words could outgrow the change
+    log's detail): an Undo that brings the same decision back may put back its decider."""
+    decision = json.dumps([phrase, status, targets, note or ""], ensure_ascii=False)
+    return hashlib.sha256(decision.encode()).hexdigest()
+
+
 def remove_synonym(session: Session, synonym_id: int, actor: str) -> LaySynonym:
-    """Forget a decision (search stops using an accepted phrase); NotFound if unknown."""
+    """Forget a decision (search stops using an accepted phrase); NotFound if unknown. The
+    change log keeps who made it and when, for an Undo to put it back as it was."""
     row = session.get(LaySynonymRow, synonym_id)
     if row is None:
         raise NotFound(f"No synonym has the id {synonym_id}; GET /api/v1/synonyms for the ids.")
     removed = _synonym(row)
     session.delete(row)
-    _record(session, "synonym", row.phrase, "removed", actor)
+    digest = _digest(removed.phrase, removed.status, removed.targets, removed.note)
+    made = {"decided_by": removed.decided_by, "decided_at": removed.decided_at.isoformat()}
+    _record(session, "synonym", row.phrase, "removed", actor, digest=digest, **made)
     session.commit()
     return removed
+
+
+def _changes(session: Session, kind: str, subject: str) -> list[tuple[CurationChange, Any]]:
+    """A subject's changes, latest first, each with its detail read."""
+    rows = session.exec(
+        select(CurationChange)
+        .where(CurationChange.kind == kind, CurationChange.subject == subject)
+        .order_by(col(CurationChange.id).desc())
+    )
+    return [(row, json.loads(row.detail) if row.detail else {}) for row in rows]
+
+
+def _made(made: dict[str, str], by: str, at: str) -> tuple[str, datetime]:
+    return made[by], datetime.fromisoformat(made[at])
+
+
+def restorable(
+    session: Session, phrase: str, status: Decision, targets: list[str], note: str | None
+) -> tuple[str, datetime]:
+    """Who made the decision on `phrase` and when, if it is the one last forgotten (the same
+    status, targets and note) and nothing was done to the phrase since; Conflict otherwise."""
+    last = next(iter(_changes(session, "synonym", phrase)), None)
+    if last and last[0].action == "removed":
+        if last[1].get("digest") == _digest(phrase, status, targets, note):
+            return _made(last[1], "decided_by", "decided_at")
+    raise Conflict(
+        f"The decision on “{phrase}” cannot be put back as it was: it has changed since it "
+        "was forgotten. Decide it again below."
+    )
+
+
+def restorations(session: Session) -> dict[str, tuple[str, datetime]]:
+    """The phrases whose decision was forgotten and then put back, as the last thing done to
+    them: who put it back, and when."""
+    last = (
+        select(func.max(CurationChange.id))
+        .where(CurationChange.kind == "synonym")
+        .group_by(col(CurationChange.subject))
+    )
+    rows = session.exec(
+        select(CurationChange).where(
+            col(CurationChange.id).in_(last), CurationChange.action == "restored"
+        )
+    )
+    return {row.subject: (row.actor, row.at) for row in rows}
 
 
 def recent_queries(session: Session, start: date, limit: int) -> list[tuple[str, int, int]]:
@@ -142,11 +202,12 @@ def add_best_bet(
     actor: str,
     limit: int,
     position: int | None = None,
+    by: tuple[str, datetime] | None = None,
 ) -> BestBet:
     """Pin a case study to a query after those already pinned, or at `position` (an unpin
-    undone puts it back where it was, the later ones moving down); Conflict if it already is
-    (named by its title, about the case study: the form's field), or if the query has its
-    fill."""
+    undone puts it back where it was, the later ones moving down, and `by` as who pinned it
+    and when: pin_restorable()); Conflict if it already is (named by its title, about the case
+    study: the form's field), or if the query has its fill."""
     slug = case_study.slug
     pinned = list(session.exec(select(BestBetRow).where(BestBetRow.query == query)))
     if any(row.slug == slug for row in pinned):
@@ -163,9 +224,14 @@ def add_best_bet(
         if each is not None and each.position != place:
             each.position = place
             session.add(each)
-    row = BestBetRow(query=query, match=match, slug=slug, position=at, added_by=actor)
+    pinner, when = by or (actor, utcnow())
+    row = BestBetRow(
+        query=query, match=match, slug=slug, position=at, added_by=pinner, added_at=when
+    )
     session.add(row)
-    _record(session, "best_bet", query, "pinned", actor, slug=slug, match=match)
+    _record(
+        session, "best_bet", query, "restored" if by else "pinned", actor, slug=slug, match=match
+    )
     try:
         session.commit()
     except IntegrityError as error:
@@ -189,9 +255,33 @@ def remove_best_bet(session: Session, bet_id: int, actor: str) -> BestBet:
     for after in session.exec(later):
         after.position -= 1
         session.add(after)
-    _record(session, "best_bet", row.query, "unpinned", actor, slug=row.slug)
+    made = {"added_by": row.added_by, "added_at": row.added_at.isoformat(), "match": row.match}
+    _record(session, "best_bet", row.query, "unpinned", actor, slug=row.slug, **made)
     session.commit()
     return removed
+
+
+def pin_restorable(session: Session, query: str, slug: str, match: Match) -> tuple[str, datetime]:
+    """Who pinned `slug` to `query` and when, if the last thing done to that pin was its unpin
+    (with the same match); Conflict otherwise."""
+    for change, made in _changes(session, "best_bet", query):
+        if made.get("slug") == slug:
+            if change.action == "unpinned" and made.get("match") == match and "added_at" in made:
+                return _made(made, "added_by", "added_at")
+            break
+    raise Conflict(f"{slug} cannot be pinned back to “{query}” as it was: pin it again below.")
+
+
+def pin_restorations(
+    session: Session, queries: set[str]
+) -> dict[tuple[str, str], tuple[str, datetime]]:
+    """The pins of `queries` unpinned and then put back, as the last thing done to them: who
+    put each back, and when, by (query, slug)."""
+    last: dict[tuple[str, str], CurationChange] = {}
+    for query in queries:
+        for change, made in reversed(_changes(session, "best_bet", query)):
+            last[query, made.get("slug", "")] = change
+    return {pin: (c.actor, c.at) for pin, c in last.items() if c.action == "restored"}
 
 
 def move_best_bet(session: Session, bet_id: int, position: int, actor: str) -> BestBet:

@@ -3,15 +3,16 @@ tokens) as a signed-in browser uses them; a council officer is refused."""
 
 import html
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from app.config import Settings
-from app.store.curation_tables import BestBet
+from app.store.curation_tables import BestBet, CurationChange, LaySynonym
 from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, mailing
@@ -99,7 +100,8 @@ def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
     )
     assert slugs(client, "traineeships") == []
     action, fields = undo_form(notice)
-    assert (action, fields) == ("/moderation/synonyms", decided | {"decision": "accept"})
+    undo = decided | {"decision": "accept", "put_back": "true"}
+    assert (action, fields) == ("/moderation/synonyms", undo)
     assert 'Undo<span class="visually-hidden"> and accept “traineeships” again</span>' in notice
     undone = moderator.submit(action, fields)
     assert undone.status_code == 303
@@ -118,7 +120,75 @@ def test_a_forgotten_decision_says_what_it_did_and_can_be_undone(
         "targets": "",
         "note": "",
         "decision": "dismiss",
+        "put_back": "true",
     }
+
+
+def backdated(client: TestClient, table: Any, by: str, at: str) -> tuple[str, datetime]:
+    """The table's one row made 40 days ago: who made it, and when that now is."""
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        row = session.exec(select(table)).one()
+        made = getattr(row, by), getattr(row, at) - timedelta(days=40)
+        session.execute(update(table).values({at: made[1]}))
+        session.commit()
+    return made
+
+
+def forgotten(moderator: Person, forget: str) -> str:
+    """The page after Forget: its notice, with Undo."""
+    return moderator.get(
+        moderator.submit(f"/moderation/synonyms/{forget}").headers["location"]
+    ).text
+
+
+def test_an_undone_forget_keeps_who_decided_and_when(
+    client: TestClient, moderator: Person, smtp: SmtpServer, keys: Keys
+) -> None:
+    """Undo put a decision back "by you, now": the Decided table named whoever pressed Undo. It
+    is back as its decider made it, and the table says who forgot it and put it back; the change
+    log keeps every step. An Undo whose decision was edited, or decided again since, is refused."""
+    searched(client, "traineeships")
+    decided = {"phrase": "traineeships", "targets": "apprenticeships", "note": "Kickstart's too"}
+    moderator.get("/moderation/synonyms")
+    moderator.submit("/moderation/synonyms", decided | {"decision": "accept"})
+    app: Any = client.app
+    made_by, made_at = backdated(client, LaySynonym, "decided_by", "decided_at")
+    other = signed_in(client, smtp, "second.moderator@campaign.example", "moderator")
+    shown = other.get("/moderation/synonyms").text
+    forget = shown.split('action="/moderation/synonyms/')[1].split('"')[0]
+    action, fields = undo_form(forgotten(other, forget))
+    edited = other.submit(action, fields | {"note": "Decided after the helpline's review"})
+    assert edited.status_code == 422  # not the decision forgotten: not put back in its name
+    assert "cannot be put back as it was" in edited.text
+    undone = other.submit(action, fields)
+    assert undone.status_code == 303
+    table = other.get(undone.headers["location"]).text.split('id="decided-heading"')[1]
+    by = table.split("</tr>")[1]
+    assert "moderator@campaign.example (moderator)" in by
+    assert f'datetime="{made_at.isoformat()}"' in by  # its day, not today's
+    assert "Forgotten, then put back by second.moderator@campaign.example (moderator)" in by
+    listed = client.get("/api/v1/synonyms", headers=auth(keys.moderator)).json()
+    assert [(s["phrase"], s["decided_by"]) for s in listed["synonyms"]] == [
+        ("traineeships", made_by)
+    ]
+    with Session(app.state.engine) as session:
+        steps = session.exec(select(CurationChange).order_by(col(CurationChange.id))).all()
+    assert [(c.action, c.actor == made_by) for c in steps] == [
+        ("accepted", True),
+        ("removed", False),
+        ("restored", False),
+    ]
+    assert slugs(client, "traineeships") == ["north-care-leavers"]
+    # decided again after a Forget: that Undo can no longer bring back the old decision
+    shown = other.get("/moderation/synonyms").text
+    forget = shown.split('action="/moderation/synonyms/')[1].split('"')[0]
+    action, fields = undo_form(forgotten(other, forget))
+    moderator.get("/moderation/synonyms")
+    moderator.submit("/moderation/synonyms", {"phrase": "traineeships", "decision": "dismiss"})
+    late = other.submit(action, fields)
+    assert late.status_code == 422 and "cannot be put back as it was" in late.text
+    assert "Forgotten, then put back" not in other.get("/moderation/synonyms").text
 
 
 def test_a_moderator_dismisses_a_suggestion_from_the_page(
@@ -194,7 +264,13 @@ def test_an_unpin_is_undone_back_to_its_place(client: TestClient, moderator: Per
     action, fields = undo_form(notice.text)
     assert (action, fields) == (
         "/moderation/best-bets",
-        {"query": "carers", "slug": "south-fostering", "match": "exact", "position": "2"},
+        {
+            "query": "carers",
+            "slug": "south-fostering",
+            "match": "exact",
+            "position": "2",
+            "put_back": "true",
+        },
     )
     undone = moderator.submit(action, fields)
     assert undone.status_code == 303
@@ -202,6 +278,36 @@ def test_an_unpin_is_undone_back_to_its_place(client: TestClient, moderator: Per
     assert "Pinned to “carers”, in position 2" in again
     assert slugs(client, "carers")[:3] == order
     assert re.findall(r'data-label="Position">(\d)<', again) == ["1", "2", "3"]
+
+
+def test_an_undone_unpin_keeps_who_pinned_it_and_when(
+    client: TestClient, moderator: Person, smtp: SmtpServer
+) -> None:
+    """Undo pinned it again "by you, now"; it is back as it was pinned, the table saying who
+    unpinned it and put it back. The same Undo twice, or edited, is refused."""
+    moderator.get("/moderation/best-bets")
+    moderator.submit("/moderation/best-bets", {"query": "carers", "slug": PINNED[0]})
+    app: Any = client.app
+    pinned_by, pinned_at = backdated(client, BestBet, "added_by", "added_at")
+    other = signed_in(client, smtp, "second.moderator@campaign.example", "moderator")
+    page = other.get("/moderation/best-bets").text
+    unpin = re.findall(r'action="/moderation/best-bets/(\d+)/unpin"', page)[0]
+    notice = other.get(other.submit(f"/moderation/best-bets/{unpin}/unpin").headers["location"])
+    action, fields = undo_form(notice.text)
+    edited = other.submit(action, fields | {"match": "words"})
+    assert edited.status_code == 422 and "cannot be pinned back" in edited.text
+    undone = other.submit(action, fields)
+    assert undone.status_code == 303
+    row = other.get(undone.headers["location"]).text.split('id="pinned-heading"')[1]
+    assert "moderator@campaign.example (moderator)" in row
+    assert f'datetime="{pinned_at.isoformat()}"' in row
+    assert "Unpinned, then put back by second.moderator@campaign.example (moderator)" in row
+    with Session(app.state.engine) as session:
+        assert session.exec(select(BestBet.added_by)).all() == [pinned_by]
+        steps = session.exec(select(CurationChange).order_by(col(CurationChange.id))).all()
+    assert [c.action for c in steps] == ["pinned", "unpinned", "restored"]
+    twice = other.submit(action, fields)
+    assert twice.status_code == 422 and slugs(client, "carers")[:1] == [PINNED[0]]
 
 
 def pinned_with_a_gap(client: TestClient, moderator: Person) -> None:

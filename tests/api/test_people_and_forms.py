@@ -48,6 +48,11 @@ def emails(client: TestClient) -> list[str]:
         return [a.email for a in app.state.accounts.list_accounts(session)]
 
 
+def people_in(page: str) -> list[str]:
+    """The addresses a People page lists, in order (each with a <wbr> before its @ and dots)."""
+    return re.findall(r'<h3 class="person-email">([^<]+)</h3>', page.replace("<wbr>", ""))
+
+
 def account_id(client: TestClient, email: str) -> int:
     app: Any = client.app
     with Session(app.state.engine) as session:
@@ -209,7 +214,7 @@ def test_moderators_have_no_submissions_page(client: TestClient, smtp: SmtpServe
 def test_a_moderator_invites_a_council_officer(client: TestClient, smtp: SmtpServer) -> None:
     moderator = signed_in(client, smtp, MODERATOR, "moderator")
     page = moderator.get("/people")
-    assert page.status_code == 200 and 'value="admin"' not in page.text  # moderators can't
+    assert page.status_code == 200 and 'id="role-admin"' not in page.text  # moderators can't
     data = {"email": " Officer@Leeds.Example ", "role": "council", "council": "Leeds City Council"}
     done = moderator.submit("/people", data)
     assert done.status_code == 303
@@ -227,10 +232,10 @@ def test_someone_is_found_by_address_or_council(client: TestClient, smtp: SmtpSe
     invite(client, LEEDS, "council", "Leeds City Council")
     invite(client, YORK, "council", "City of York Council")
     shown = moderator.get("/people", params={"find": " york "})
-    listed = re.findall(r'<h3 class="person-email">([^<]+)</h3>', shown.text)
+    listed = people_in(shown.text)
     assert listed == [YORK] and "1 of 3 accounts matches “york”" in shown.text
     by_council = moderator.get("/people", params={"find": "LEEDS CITY"})
-    assert re.findall(r'<h3 class="person-email">([^<]+)</h3>', by_council.text) == [LEEDS]
+    assert people_in(by_council.text) == [LEEDS]
     everyone = moderator.get("/people")
     assert len(re.findall(r'<h3 class="person-email">', everyone.text)) == 3
     assert "of 3 accounts" not in everyone.text
@@ -245,12 +250,12 @@ def test_many_people_are_listed_25_at_a_time(client: TestClient, smtp: SmtpServe
     for n in range(30):
         invite(client, f"officer{n:02d}@leeds.example", "council", "Leeds City Council")
     first = moderator.get("/people").text
-    listed = re.findall(r'<h3 class="person-email">([^<]+)</h3>', first)
+    listed = people_in(first)
     assert len(listed) == 25 and listed == sorted(listed)
     assert "Showing 1 to 25 of 31 accounts, by email address." in first
     assert '<a href="/people?page=2" rel="next">' in first and 'rel="prev"' not in first
     second = moderator.get("/people", params={"page": 2}).text
-    rest = re.findall(r'<h3 class="person-email">([^<]+)</h3>', second)
+    rest = people_in(second)
     assert rest == [f"officer{n:02d}@leeds.example" for n in range(24, 30)]
     assert sorted(listed + rest) == sorted(emails(client))
     assert "Showing 26 to 31 of 31 accounts" in second and '<a href="/people" rel="prev">' in second
@@ -260,6 +265,51 @@ def test_many_people_are_listed_25_at_a_time(client: TestClient, smtp: SmtpServe
     past = moderator.get("/people", params={"page": 9})  # past the last: the last
     assert past.status_code == 200 and "Showing 26 to 31 of 31" in past.text
     assert moderator.get("/people", params={"page": 0}).status_code == 422
+
+
+def test_people_are_filtered_by_role_and_state(client: TestClient, smtp: SmtpServer) -> None:
+    """Accounts have no names: an admin looking for "who was invited and never signed in", or
+    for the moderators, filters by role and state (GOV.UK's filter: a GET form, no script), with
+    the address find, a count, and the filters kept in the pages' links."""
+    moderator = signed_in(client, smtp, MODERATOR, "moderator")
+    signed_in(client, smtp, LEEDS, "council", "Leeds City Council")
+    invite(client, YORK, "council", "City of York Council")
+    invite(client, ADMIN, "admin")
+    gone = invite(client, "gone@york.example", "council", "City of York Council")
+    app: Any = client.app
+    with Session(app.state.engine) as session:
+        app.state.accounts.revoke(session, None, gone.id)
+
+    def shown(**query: str) -> str:
+        answer = moderator.get("/people", params=query)
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    assert sorted(people_in(shown(role="council"))) == sorted([LEEDS, YORK, "gone@york.example"])
+    assert sorted(people_in(shown(state="invited"))) == [ADMIN, YORK]
+    assert sorted(people_in(shown(state="active"))) == [MODERATOR, LEEDS]
+    both = shown(role="council", state="invited")
+    assert people_in(both) == [YORK]
+    assert "1 of 5 accounts: council officers, invited and not yet signed in." in both
+    assert '<option value="council" selected>' in both
+    assert '<option value="invited" selected>' in both
+    found = shown(find="york", role="council", state="revoked")
+    assert people_in(found) == ["gone@york.example"]
+    assert "1 of 5 accounts: council officers, revoked, matching “york”." in found
+    nobody = shown(find="york", role="moderator")
+    assert people_in(nobody) == [] and "0 of 5 accounts: moderators, matching “york”." in nobody
+    assert "No one matches." in nobody
+    assert "1 of 5 accounts matches “york”" not in shown(role="admin")  # no find, no such words
+    assert moderator.get("/people", params={"role": "owner"}).status_code == 422
+    assert moderator.get("/people", params={"state": "deleted"}).status_code == 422
+
+    for n in range(30):  # paged: the next page keeps the filters
+        invite(client, f"officer{n:02d}@leeds.example", "council", "Leeds City Council")
+    first = shown(role="council", state="invited")
+    assert "Showing 1 to 25 of 31 accounts" in first
+    assert '<a href="/people?role=council&amp;state=invited&amp;page=2" rel="next">' in first
+    second = shown(role="council", state="invited", page="2")
+    assert people_in(second) == [f"officer{n:02d}@leeds.example" for n in range(25, 30)] + [YORK]
 
 
 def test_the_invitation_form_says_what_to_fix(client: TestClient, smtp: SmtpServer) -> None:
@@ -302,7 +352,7 @@ def test_revoking_signs_out_at_once(client: TestClient, smtp: SmtpServer) -> Non
     admin = signed_in(client, smtp, ADMIN, "admin")
     leeds_id = account_id(client, LEEDS)
     ask = admin.get(f"/people/{leeds_id}/revoke")
-    assert "Revoke officer@leeds.example" in ask.text and leeds.signed_in()
+    assert "Revoke officer@leeds.example" in ask.text.replace("<wbr>", "") and leeds.signed_in()
     done = admin.submit(f"/people/{leeds_id}/revoke")
     assert admin.get(done.headers["location"]).text.count("can no longer sign in") == 1
     assert not leeds.signed_in()

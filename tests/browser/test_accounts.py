@@ -313,3 +313,41 @@ def test_on_a_phone_the_people_page_is_paged_and_each_person_short(
     accessible(again)
     scripted.close()
     context.close()
+
+
+# The characters that begin each line of an element's text after the first, as laid out.
+LINE_STARTS = """e => {
+  const starts = [];
+  const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+  let top = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const box = range.getClientRects()[0];
+      if (!box) continue;
+      if (top !== null && box.top > top + 2) starts.push(node.data[i]);
+      top = box.top;
+    }
+  }
+  return starts;
+}"""
+
+
+def test_on_a_phone_a_long_address_wraps_before_its_at_or_a_dot(
+    site: Site, browser: Browser
+) -> None:
+    """At 390 px the account bar broke the address anywhere ("moderator.phone@campaign.exampl",
+    "e"). It wraps before the @ or a dot, in the bar and on the People page."""
+    moderator = "moderator.phone@campaign.example"
+    page = sign_in_moderator(site, browser, moderator, "phone", True)
+    bar = page.locator(".account-who strong")
+    expect(bar).to_have_text(moderator)
+    starts = bar.evaluate(LINE_STARTS)
+    assert starts and set(starts) <= {"@", "."}, starts  # it does wrap, and only there
+    page.goto(f"{site.url}/people?find={moderator}")
+    card = page.locator(".person-email", has_text=moderator)
+    expect(card).to_have_text(moderator)
+    assert set(card.evaluate(LINE_STARTS)) <= {"@", "."}
+    check(page, f"{site.shots}/phone-long-address.png")
+    page.context.close()

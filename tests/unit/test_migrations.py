@@ -1,7 +1,7 @@
 """Schema migrations: the migrations build exactly the tables the code defines, on SQLite and
 PostgreSQL, and a store on another schema is refused with what to do."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,9 +11,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel, col, select
 from typer.testing import CliRunner
 
+from app.store.curation import list_best_bets
+from app.store.curation_tables import CurationChange
 from app.store.db import make_engine
 from app.store.migrate import SCRIPTS, SchemaError, compare_type, ensure_schema, head
 from indexer.cli import cli
@@ -135,7 +137,7 @@ def test_migration_0013_never_gives_a_draft_number_twice(url: str) -> None:
             for _ in range(2):
                 connection.execute(DRAFT, now)
             connection.commit()
-        assert "0012 to 0013" in ensure_schema(engine)
+        assert f"0012 to {head()}" in ensure_schema(engine)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT id FROM draft ORDER BY id")).scalars().all() == [
                 1,
@@ -148,5 +150,54 @@ def test_migration_0013_never_gives_a_draft_number_twice(url: str) -> None:
             command.downgrade(_alembic(connection), "0012")  # the rows stay on the way down
             connection.commit()
             assert connection.execute(text("SELECT count(*) FROM draft")).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+PIN = text(
+    'INSERT INTO best_bet ("query", match, slug, position, added_by, added_at) '
+    "VALUES (:query, 'exact', :slug, :position, 'moderator (moderator user 1)', :now)"
+)
+
+
+def test_migration_0014_numbers_each_querys_best_bets_without_gaps(url: str) -> None:
+    """A store from before unpinning renumbered held positions 1 and 3: each query's pins are
+    numbered 1..n in the order search shows them, one without gaps is left alone, and each
+    query renumbered is a change in the log every process polls."""
+    engine = make_engine(url)
+    pins = [
+        ("kinship care", "hub", 1),
+        ("kinship care", "carers", 3),
+        ("care leavers", "local-offer", 9),
+        ("care leavers", "staying-close", 2),
+        ("care leavers", "mentors", 5),
+        ("fostering", "mockingbird", 1),
+        ("fostering", "recruitment", 2),
+    ]
+    try:
+        with engine.connect() as connection:
+            command.upgrade(_alembic(connection), "0013")
+            for query, slug, position in pins:
+                at = {"now": datetime.now(UTC)}
+                connection.execute(PIN, {"query": query, "slug": slug, "position": position} | at)
+            connection.commit()
+        assert f"0013 to {head()}" in ensure_schema(engine)
+        with Session(engine) as session:
+            shown = [(b.query, b.slug, b.position) for b in list_best_bets(session)]
+            changes = session.exec(select(CurationChange).order_by(col(CurationChange.subject)))
+            renumbered = [(c.subject, c.action, c.actor, c.at.utcoffset()) for c in changes]
+        assert sorted(shown) == [
+            ("care leavers", "local-offer", 3),
+            ("care leavers", "mentors", 2),
+            ("care leavers", "staying-close", 1),
+            ("fostering", "mockingbird", 1),
+            ("fostering", "recruitment", 2),
+            ("kinship care", "carers", 2),
+            ("kinship care", "hub", 1),
+        ]
+        assert renumbered == [
+            ("care leavers", "renumbered", "migration 0014", timedelta(0)),
+            ("kinship care", "renumbered", "migration 0014", timedelta(0)),
+        ]
     finally:
         engine.dispose()

@@ -52,6 +52,7 @@ def _listing(
         "who": actor_names(session, people),
         "bets": pinned,
         "places": _places(pinned),
+        "restored": bets.restorations(session, account.principal, pinned),
         "choices": choices,
         "titles": {slug: f"{title} ({council})" for slug, title, council in choices},
         "matches": MATCHES,
@@ -79,6 +80,7 @@ def best_bets_page(
         notice = f"{title} unpinned from “{query or ''}”"
         if unpinned in listing["titles"] and query and place:  # still published: may be again
             again = {"query": query, "slug": unpinned, "match": match, "position": str(place)}
+            again |= {"put_back": "true"}  # as it was pinned: by whom, and when
             listing["undo"] = Undo(PAGE, again, f"pin {title} to “{query}” again")
     for bet in listing["bets"]:
         now = listing["places"][bet.id][0]  # as the list counts them, not a gapped store's
@@ -101,11 +103,12 @@ def pin(
     slug: Annotated[str, Form(max_length=200)] = "",
     match: Annotated[str, Form(max_length=10)] = "exact",
     position: Annotated[int | None, Form(ge=1, le=MAX_PINS)] = None,  # an unpin undone
+    put_back: Annotated[bool, Form()] = False,  # the same, keeping who pinned it
 ) -> Response:
     def pinned() -> str:
         required(slug, "slug", "Choose the case study to pin.")
         how: Match = "words" if match == "words" else "exact"
-        bet = bets.pin(session, account.principal, query, slug, how, position)
+        bet = bets.pin(session, account.principal, query, slug, how, position, put_back)
         return f"{PAGE}?pinned={bet.id}"
 
     form = {"query": query, "slug": slug, "match": match}

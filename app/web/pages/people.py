@@ -1,7 +1,8 @@
 """Managing people, for moderators and admins: /people lists every account and invites a new one;
 /people/{id}/revoke asks, then revokes (ending that person's sessions and links)."""
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -21,6 +22,15 @@ ROLE_CHOICES = {
     "moderator": ("Moderator", "Reviews and publishes case studies, and invites people."),
     "admin": ("Admin", "Everything a moderator does, and manages admins' accounts."),
 }
+# The People page's filters, as its selects word them: who does what, and whether they may sign in.
+ROLE_FILTER = {"council": "Council officers", "moderator": "Moderators", "admin": "Admins"}
+STATE_FILTER = {
+    "invited": "Invited, not yet signed in",
+    "active": "Active",
+    "revoked": "Revoked",
+}
+RoleFilter = Literal["", "council", "moderator", "admin"]
+StateFilter = Literal["", "invited", "active", "revoked"]
 FORM = FormPage(
     "people.html", {"email": "", "role": "", "council": ""}, first_field="email", nav="/people"
 )
@@ -29,12 +39,35 @@ FORM = FormPage(
 PER_PAGE = 25
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """Who the list shows: an address or council holding `find`, in `role` and `state` (each
+    empty for any)."""
+
+    find: str = ""
+    role: RoleFilter = ""
+    state: StateFilter = ""
+
+    def holds(self, person: Account) -> bool:
+        return (
+            self.find.casefold() in f"{person.email} {person.council or ''}".casefold()
+            and self.role in ("", person.role)
+            and self.state in ("", person.state)
+        )
+
+    def query(self) -> dict[str, str]:
+        """The non-empty filters, for the pages' links."""
+        return {k: v for k, v in vars(self).items() if v}
+
+
 def _listing(
-    session: Session, accounts: AccountsDep, account: Account, find: str = "", page: int = 1
+    session: Session, accounts: AccountsDep, account: Account, wanted: Wanted, page: int = 1
 ) -> dict[str, Any]:
     everyone = accounts.list_accounts(session)
-    return _found(everyone, find[:200].strip(), page) | {
+    return _found(everyone, wanted, page) | {
         "roles": {r: ROLE_CHOICES[r] for r in ROLES if account.may_invite(r)},
+        "role_filter": ROLE_FILTER,
+        "state_filter": STATE_FILTER,
     }
 
 
@@ -47,6 +80,8 @@ def people(
     invited: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     revoked: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     find: str = "",
+    role: RoleFilter = "",
+    state: StateFilter = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     notice = None
@@ -55,29 +90,30 @@ def people(
         notice = (
             f"Invitation sent to {done.email}" if invited else f"{done.email} can no longer sign in"
         )
-    return FORM.show(request, _listing(session, accounts, account, find, page), notice)
+    wanted = Wanted(find[:200].strip(), role, state)
+    return FORM.show(request, _listing(session, accounts, account, wanted, page), notice)
 
 
-def _found(people: list[Account], find: str, page: int) -> dict[str, Any]:
-    """Those whose address or council holds `find` (any case), PER_PAGE at a time: everyone on
-    one page was 7,500 px on a phone with 27 accounts, and a person to revoke could be thousands
-    of pixels down. A page past the last shows the last."""
-    wanted = find.casefold()
-    found = [p for p in people if wanted in f"{p.email} {p.council or ''}".casefold()]
+def _found(people: list[Account], wanted: Wanted, page: int) -> dict[str, Any]:
+    """Those `wanted` holds, PER_PAGE at a time: everyone on one page was 7,500 px on a phone
+    with 27 accounts, and a person to revoke could be thousands of pixels down. A page past the
+    last shows the last."""
+    found = [p for p in people if wanted.holds(p)]
     pages = max(1, -(-len(found) // PER_PAGE))
     page = min(page, pages)
     first = (page - 1) * PER_PAGE
-    query: dict[str, str | int] = {"find": find} if find else {}
+    query = wanted.query()
 
     def page_link(n: int) -> str:
-        asked = urlencode(query | ({"page": n} if n > 1 else {}))
+        asked = urlencode(query | ({"page": str(n)} if n > 1 else {}))
         return f"/people?{asked}" if asked else "/people"
 
     return {
         "people": found[first : first + PER_PAGE],
         "matched": len(found),
         "first": first + 1,
-        "find": find,
+        "find": wanted.find,
+        "wanted": wanted,
         "everyone": len(people),
         "page": page,
         "pages": pages,
@@ -100,7 +136,7 @@ def invite(
         return f"/people?invited={person.id}"
 
     form = {"email": email, "role": role, "council": council}
-    return FORM.post(request, form, invited, lambda: _listing(session, accounts, account))
+    return FORM.post(request, form, invited, lambda: _listing(session, accounts, account, Wanted()))
 
 
 @router.get("/people/{account_id}/revoke")

@@ -36,6 +36,7 @@ def _listing(
         "who": actor_names(session, people),
         "suggestions": bridge.suggestions(session, account.principal, DAYS, 20),
         "decided": bridge.list_synonyms(session, account.principal),
+        "restored": bridge.restorations(session, account.principal),
         "days": DAYS,
     }
 
@@ -64,7 +65,8 @@ def synonyms_page(
         )
         again = {"phrase": forgotten, "targets": targets if accepted else "", "note": note}
         verb = "accept" if accepted else "dismiss"
-        listing["undo"] = Undo(PAGE, again | {"decision": verb}, f"{verb} “{forgotten}” again")
+        undo = again | {"decision": verb, "put_back": "true"}  # as made: its decider, its time
+        listing["undo"] = Undo(PAGE, undo, f"{verb} “{forgotten}” again")
     for synonym in listing["decided"] if decided else []:
         if synonym.id == decided and synonym.status == "accepted":
             notice = f"Searches for “{synonym.phrase}” now also find {', '.join(synonym.targets)}"
@@ -84,12 +86,19 @@ def decide(
     targets: Text = "",
     note: Text = "",
     decision: Annotated[str, Form(max_length=20)] = "accept",
+    put_back: Annotated[bool, Form()] = False,
 ) -> Response:
+    """Accept or dismiss; `put_back` (the notice's Undo after a Forget) brings the decision
+    back as its decider made it."""
+
     def decided() -> str:
-        if decision == "dismiss":
+        wanted = [t for t in (p.strip() for p in targets.split(",")) if t]
+        status: Decision = "dismissed" if decision == "dismiss" else "accepted"
+        if put_back:
+            done = bridge.restore(session, account.principal, phrase, status, wanted, note or None)
+        elif status == "dismissed":
             done = bridge.dismiss(session, account.principal, phrase, note or None)
         else:
-            wanted = [t for t in (p.strip() for p in targets.split(",")) if t]
             done = bridge.accept(session, account.principal, phrase, wanted, note or None)
         return f"{PAGE}?decided={done.id}"
 

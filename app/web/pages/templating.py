@@ -2,6 +2,7 @@
 state, so every state of the search page is a URL that can be shared."""
 
 import functools
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -10,6 +11,7 @@ from urllib.parse import parse_qsl, quote_plus, urlencode
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from starlette.requests import Request
 
 from app.config import ROOT
@@ -31,6 +33,16 @@ def reference(record_id: int) -> str:
 
 
 templates.env.filters["reference"] = reference  # {{ row.id | reference }}
+
+
+def email_breaks(address: str) -> Markup:
+    """{{ account.email | email_breaks }}: the address with a line-break opportunity (<wbr>)
+    before its @ and each dot, so a narrow screen wraps it at those ("moderator.phone" /
+    "@campaign" / ".example") and never inside a word, as a string with none would be."""
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?=[@.])", address))
+
+
+templates.env.filters["email_breaks"] = email_breaks
 
 
 @pass_context
