@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import false, func, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -134,6 +134,22 @@ def list_best_bets(session: Session) -> list[BestBet]:
     return [_bet(row) for row in rows]
 
 
+# Pins are read, then written: two moderators pinning at once each saw the other's place free,
+# and a query had six pins, two to a place. Writers of best bets take this lock until they commit.
+BEST_BETS_LOCK = 0x62665F62657473  # "bf_bets"
+
+
+def _one_at_a_time(session: Session) -> None:
+    """Hold the best bets for this transaction, before reading them: on PostgreSQL an advisory
+    lock; on SQLite the database's write lock, taken by a write that changes nothing (the driver
+    begins a transaction only at a write, so the reads before one would not wait)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": BEST_BETS_LOCK})
+        return
+    nothing = update(BestBetRow).where(false()).values(position=0)
+    session.execute(nothing.execution_options(synchronize_session=False))
+
+
 def add_best_bet(
     session: Session,
     query: str,
@@ -148,6 +164,7 @@ def add_best_bet(
     (named by its title, about the case study: the form's field), or if the query has its
     fill."""
     slug = case_study.slug
+    _one_at_a_time(session)
     pinned = list(session.exec(select(BestBetRow).where(BestBetRow.query == query)))
     if any(row.slug == slug for row in pinned):
         detail = f"“{case_study.title}” is already pinned to “{query}”: choose another case study."
@@ -176,7 +193,8 @@ def add_best_bet(
 
 
 def remove_best_bet(session: Session, bet_id: int, actor: str) -> BestBet:
-    row = session.get(BestBetRow, bet_id)
+    _one_at_a_time(session)
+    row = session.get(BestBetRow, bet_id, populate_existing=True)
     if row is None:
         raise NotFound(f"No best bet has the id {bet_id}; GET /api/v1/best-bets for the ids.")
     removed = _bet(row)
@@ -198,7 +216,8 @@ def move_best_bet(session: Session, bet_id: int, position: int, actor: str) -> B
     """Move a pin to another position of its query's, the others closing up around it. Each row
     is written only if its position is still the one read (compare-and-set), so a move, pin or
     unpin made meanwhile by someone else is a Conflict, not a query with two pins in one place."""
-    row = session.get(BestBetRow, bet_id)
+    _one_at_a_time(session)
+    row = session.get(BestBetRow, bet_id, populate_existing=True)
     if row is None:
         raise NotFound(f"No best bet has the id {bet_id}; GET /api/v1/best-bets for the ids.")
     same = select(BestBetRow).where(BestBetRow.query == row.query)
