@@ -141,6 +141,7 @@ class DraftService:
             )
         version = revision.version if revision else row.version
         changes = revision.id if revision else None
+        drafts.hold_drafts(session)
         found = drafts.draft_amending(session, row.id)
         if found and (found.amends_version, found.amends_revision) == (version, changes):
             return found

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from sqlalchemy import false, func, text, update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -16,6 +16,7 @@ from app.store.case_studies import PUBLISHED
 from app.store.curation_tables import BestBet as BestBetRow
 from app.store.curation_tables import CurationChange
 from app.store.curation_tables import LaySynonym as LaySynonymRow
+from app.store.db import take_turn
 from app.store.models import CaseStudy, QueryCount, utcnow
 
 
@@ -135,19 +136,12 @@ def list_best_bets(session: Session) -> list[BestBet]:
 
 
 # Pins are read, then written: two moderators pinning at once each saw the other's place free,
-# and a query had six pins, two to a place. Writers of best bets take this lock until they commit.
+# and a query had six pins, two to a place. Writers of best bets take turns (db.take_turn).
 BEST_BETS_LOCK = 0x62665F62657473  # "bf_bets"
 
 
 def _one_at_a_time(session: Session) -> None:
-    """Hold the best bets for this transaction, before reading them: on PostgreSQL an advisory
-    lock; on SQLite the database's write lock, taken by a write that changes nothing (the driver
-    begins a transaction only at a write, so the reads before one would not wait)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": BEST_BETS_LOCK})
-        return
-    nothing = update(BestBetRow).where(false()).values(position=0)
-    session.execute(nothing.execution_options(synchronize_session=False))
+    take_turn(session, BEST_BETS_LOCK, BestBetRow)
 
 
 def add_best_bet(

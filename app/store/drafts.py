@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, delete, select, update
 
 from app.core.names import normal_name
+from app.store.db import take_turn
 from app.store.models import Draft, utcnow
 
 
@@ -77,6 +78,16 @@ def claim_draft(session: Session, row: Draft) -> bool:
     request deleted it first (a second press of the button)."""
     result = session.exec(delete(Draft).where(col(Draft.id) == row.id))
     return bool(result.rowcount)
+
+
+# Starting the draft of a change reads whether one is started, then starts one: a double-click
+# on "Change" started two, and the officer lost track of what they typed in one of them.
+DRAFTS_LOCK = 0x62665F64726674  # "bf_drft"
+
+
+def hold_drafts(session: Session) -> None:
+    """Take turns with anyone else starting a draft, until this transaction ends."""
+    take_turn(session, DRAFTS_LOCK, Draft)
 
 
 def draft_amending(session: Session, record_id: int) -> Draft | None:

@@ -16,6 +16,7 @@ from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
+from tests.api.test_moderation_races import at_once
 from tests.api.test_people_and_forms import signed_in as moderator_signed_in
 
 LEEDS, YORK = "officer@leeds.example", "officer@york.example"
@@ -242,6 +243,26 @@ def test_a_month_written_as_officers_write_it_is_taken(
     leeds.get("/submit/new")
     refused = post(leeds, "/submit/new", form(published="Marchember 2024", action="continue"))
     assert refused.status_code == 422 and "like 2024, 2024-03 or March 2024" in refused.text
+
+
+def test_change_pressed_twice_at_once_starts_one_draft(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """A double-click on "Change" sent two posts together: each found no draft of the change
+    and started one, so the officer typed into one draft and "Continue your changes" opened
+    the other, empty of what they wrote."""
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get(f"/my/submissions/{record}")
+    token = leeds.token()
+
+    def press() -> Response:
+        path = f"/my/submissions/{record}/amend"
+        return leeds.client.post(path, data={"csrf_token": token}, follow_redirects=False)
+
+    answers = at_once(*[press] * 4)
+    assert [a.status_code for a in answers] == [303] * 4
+    assert len({draft_id(a) for a in answers}) == 1
 
 
 def test_an_officer_amends_when_changes_are_requested(
