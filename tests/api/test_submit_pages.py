@@ -245,6 +245,19 @@ def test_a_month_written_as_officers_write_it_is_taken(
     assert refused.status_code == 422 and "like 2024, 2024-03 or March 2024" in refused.text
 
 
+def test_a_title_with_a_line_break_still_gets_its_emails(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """A title pasted with a line break (or a Unicode line separator) made every email about
+    the case study fail until it was given up on: a mail header may not hold one, so the
+    officers never heard it was received, sent back or published."""
+    signed_in(client, smtp, LEEDS, "Leeds City Council")
+    title = "Kinship hub\r\nfor carers\u2028in Leeds"
+    assert submit(client, keys.leeds, make_draft(title=title)).status_code == 201
+    mail = smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "received" in m["Subject"])
+    assert mail["Subject"] == "We have received Kinship hub for carers in Leeds"
+
+
 def test_change_pressed_twice_at_once_starts_one_draft(
     client: TestClient, smtp: SmtpServer, keys: Keys
 ) -> None:
