@@ -129,6 +129,21 @@ def test_pins_sent_at_once_stop_at_three_each_in_its_own_place(
     assert [b["position"] for b in left] == [1]
 
 
+def test_an_unpinned_pins_number_is_never_given_to_another(client: TestClient, keys: Keys) -> None:
+    """On SQLite a new pin took the number of the last one unpinned: the Unpin button of a
+    page opened before (a second press, another moderator's tab) then unpinned the new one."""
+    pin(client, keys.moderator, "support", "north-care-leavers")
+    last = pin(client, keys.moderator, "support", "east-early-years").json()
+    assert client.delete(last["url"], headers=auth(keys.moderator)).status_code == 204
+    new = pin(client, keys.moderator, "support", "south-fostering").json()
+    assert new["id"] != last["id"]
+    assert client.delete(last["url"], headers=auth(keys.moderator)).status_code == 404
+    assert [slug for slug, marked in results(client, "support") if marked] == [
+        "north-care-leavers",
+        "south-fostering",
+    ]
+
+
 def test_a_pin_moves_to_another_position_and_the_others_close_up(
     client: TestClient, keys: Keys
 ) -> None:

@@ -11,6 +11,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
@@ -135,7 +136,7 @@ def test_migration_0013_never_gives_a_draft_number_twice(url: str) -> None:
             for _ in range(2):
                 connection.execute(DRAFT, now)
             connection.commit()
-        assert "0012 to 0013" in ensure_schema(engine)
+        assert "migrated from 0012 to" in ensure_schema(engine)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT id FROM draft ORDER BY id")).scalars().all() == [
                 1,
@@ -148,5 +149,45 @@ def test_migration_0013_never_gives_a_draft_number_twice(url: str) -> None:
             command.downgrade(_alembic(connection), "0012")  # the rows stay on the way down
             connection.commit()
             assert connection.execute(text("SELECT count(*) FROM draft")).scalar() == 2
+    finally:
+        engine.dispose()
+
+
+PIN = text(
+    "INSERT INTO best_bet (query, match, slug, position, added_by, added_at) "
+    "VALUES ('support', 'exact', :slug, :position, 'a moderator', :now)"
+)
+
+
+def test_migration_0014_never_gives_a_pins_number_twice(url: str) -> None:
+    """The pins are kept through the rebuild with their one-pin-a-slug rule, and once the
+    newest is unpinned the next pin gets a new number: an old page's Unpin then finds nothing.
+    Decisions on everyday words and allowed websites are rebuilt the same way."""
+    engine = make_engine(url)
+    now = {"now": datetime.now(UTC)}
+    try:
+        with engine.connect() as connection:
+            command.upgrade(_alembic(connection), "0013")
+            for position, slug in enumerate(["north", "south"], 1):
+                connection.execute(PIN, {"slug": slug, "position": position, **now})
+            connection.commit()
+        assert "migrated from 0013 to" in ensure_schema(engine)
+        with engine.connect() as connection:
+            assert connection.execute(
+                text("SELECT id FROM best_bet ORDER BY id")
+            ).scalars().all() == [
+                1,
+                2,
+            ]
+            connection.execute(text("DELETE FROM best_bet WHERE id = 2"))  # unpinned
+            connection.execute(PIN, {"slug": "east", "position": 2, **now})
+            assert connection.execute(text("SELECT max(id) FROM best_bet")).scalar() == 3
+            connection.commit()
+            with pytest.raises(IntegrityError):  # still one pin of a case study to a query
+                connection.execute(PIN, {"slug": "east", "position": 3, **now})
+            connection.rollback()
+            command.downgrade(_alembic(connection), "0013")  # the rows stay on the way down
+            connection.commit()
+            assert connection.execute(text("SELECT count(*) FROM best_bet")).scalar() == 2
     finally:
         engine.dispose()
