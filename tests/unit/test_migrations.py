@@ -3,6 +3,7 @@ PostgreSQL, and a store on another schema is refused with what to do."""
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -125,6 +126,18 @@ DRAFT = text(
 )
 
 
+def numbers_then_next(
+    connection: Connection, table: str, insert: Any, values: dict[str, Any]
+) -> tuple[list[int], int]:
+    """The table's ids, then the id a new row gets once the highest is deleted (committed)."""
+    ids = list(connection.execute(text(f"SELECT id FROM {table} ORDER BY id")).scalars())
+    connection.execute(text(f"DELETE FROM {table} WHERE id = :id"), {"id": ids[-1]})
+    connection.execute(insert, values)
+    after = connection.execute(text(f"SELECT max(id) FROM {table}")).scalar_one()
+    connection.commit()
+    return ids, after
+
+
 def test_migration_0013_never_gives_a_draft_number_twice(url: str) -> None:
     """The drafts there are kept through the rebuild, and once the newest is sent (deleted), the
     next draft gets a new number, not the sent one's: an old bookmark then finds nothing."""
@@ -138,14 +151,7 @@ def test_migration_0013_never_gives_a_draft_number_twice(url: str) -> None:
             connection.commit()
         assert "migrated from 0012 to" in ensure_schema(engine)
         with engine.connect() as connection:
-            assert connection.execute(text("SELECT id FROM draft ORDER BY id")).scalars().all() == [
-                1,
-                2,
-            ]
-            connection.execute(text("DELETE FROM draft WHERE id = 2"))  # sent
-            connection.execute(DRAFT, now)
-            assert connection.execute(text("SELECT max(id) FROM draft")).scalar() == 3
-            connection.commit()
+            assert numbers_then_next(connection, "draft", DRAFT, now) == ([1, 2], 3)  # 2 sent
             command.downgrade(_alembic(connection), "0012")  # the rows stay on the way down
             connection.commit()
             assert connection.execute(text("SELECT count(*) FROM draft")).scalar() == 2
@@ -173,16 +179,8 @@ def test_migration_0014_never_gives_a_pins_number_twice(url: str) -> None:
             connection.commit()
         assert "migrated from 0013 to" in ensure_schema(engine)
         with engine.connect() as connection:
-            assert connection.execute(
-                text("SELECT id FROM best_bet ORDER BY id")
-            ).scalars().all() == [
-                1,
-                2,
-            ]
-            connection.execute(text("DELETE FROM best_bet WHERE id = 2"))  # unpinned
-            connection.execute(PIN, {"slug": "east", "position": 2, **now})
-            assert connection.execute(text("SELECT max(id) FROM best_bet")).scalar() == 3
-            connection.commit()
+            east = {"slug": "east", "position": 2, **now}
+            assert numbers_then_next(connection, "best_bet", PIN, east) == ([1, 2], 3)
             with pytest.raises(IntegrityError):  # still one pin of a case study to a query
                 connection.execute(PIN, {"slug": "east", "position": 3, **now})
             connection.rollback()
