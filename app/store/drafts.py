@@ -2,6 +2,7 @@
 `Principal.owns` compares them, case and spacing aside); admins' drafts of changes to the
 campaign's own collection are kept under CAMPAIGN, which no council's name is."""
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,6 +31,26 @@ def new_draft(
     session.add(row)
     session.flush()
     return row
+
+
+# A new form sent twice this close together by one person, as typed, is one draft (a
+# double-clicked "Save as draft" or "Continue"), not two copies to tell apart.
+DOUBLE_POST = timedelta(seconds=30)
+
+
+def just_started(
+    session: Session, council: str, created_by: str, fields: dict[str, Any]
+) -> Draft | None:
+    """A new draft this person started with exactly these fields within DOUBLE_POST, still
+    unsaved since; callers hold the drafts (hold_drafts) so that one sent at once is seen."""
+    query = select(Draft).where(
+        Draft.owner_council == normal_name(council),
+        Draft.created_by == created_by,
+        col(Draft.amends_id).is_(None),
+        Draft.version == 1,
+        col(Draft.created_at) >= utcnow() - DOUBLE_POST,
+    )
+    return next((row for row in session.exec(query) if row.fields == fields), None)
 
 
 def find_draft(session: Session, council: str, draft_id: int) -> Draft | None:

@@ -245,6 +245,24 @@ def test_a_month_written_as_officers_write_it_is_taken(
     assert refused.status_code == 422 and "like 2024, 2024-03 or March 2024" in refused.text
 
 
+def test_save_pressed_twice_on_a_new_form_keeps_one_draft(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    """A double-click on "Save as draft" of a new case study sent the form twice, and each post
+    started a draft: the officer's list then held two copies, to be told apart and one deleted."""
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    data = {"csrf_token": leeds.token(), **form(), "action": "save"}
+
+    def press() -> Response:
+        return leeds.client.post("/submit/new", data=data, follow_redirects=False)
+
+    answers = [*at_once(press, press), press()]
+    assert len({draft_id(a) for a in answers}) == 1
+    other = leeds.client.post("/submit/new", data={**data, "title": "Another case study"})
+    assert draft_id(other.history[0]) != draft_id(answers[0])
+
+
 def test_a_title_with_a_line_break_still_gets_its_emails(
     client: TestClient, smtp: SmtpServer, keys: Keys
 ) -> None:
