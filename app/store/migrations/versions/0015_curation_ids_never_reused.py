@@ -5,8 +5,8 @@ opened before, acted on the next pin, decision or website instead of finding not
 refers to these, so rebuilding them deletes nothing. PostgreSQL's sequences never give a
 number twice already: nothing to do there.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-01 12:50:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
