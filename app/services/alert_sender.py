@@ -187,7 +187,7 @@ class AlertSender:
         confirmed, keeping = alert.confirmed_at, self.service.keeping
         if confirmed is None or not keeping.in_notice(confirmed, now) or alert.id is None:
             return None
-        url = self.service.link(session, KEEP_PATH, "keep", alert.id)
+        url = self.service.alert_link(session, KEEP_PATH, "keep", alert)
         return Keep(url, keeping.lapses_at(confirmed).date())
 
     def _queue(self, session: Session, alert: Alert, found: list[CaseStudy], now: datetime) -> None:
@@ -195,7 +195,7 @@ class AlertSender:
         assert alert.id is not None
         base = self.service.base
         view = self.service.view(alert)
-        unsubscribe = self.service.link(session, UNSUBSCRIBE_PATH, "unsubscribe", alert.id)
+        unsubscribe = self.service.alert_link(session, UNSUBSCRIBE_PATH, "unsubscribe", alert)
         manage = self.service.link(session, MANAGE_PATH, "manage", alert.address_key)
         listed = [Listed(cs.title, cs.council, f"{base}/case-studies/{cs.slug}") for cs in found]
         keep, search_url = self._keep(session, alert, now), base + search_path(search_of(alert))

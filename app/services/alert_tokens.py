@@ -19,6 +19,9 @@ LIFETIMES: dict[Purpose, timedelta] = {
     "manage": timedelta(days=30),
     "keep": timedelta(days=30),  # ALERT_KEEP_NOTICE_DAYS: until the alert lapses
 }
+# How much of an address's keyed hash an alert's link carries, to be refused for any other
+# address's alert: 64 bits.
+ADDRESS_PART = 16
 EXPIRED = "This link has expired."
 BROKEN = "This link is not one we sent, or it was cut short when it was copied."
 
@@ -53,8 +56,18 @@ class AlertTokens:
             raise Invalid(BROKEN)
         return value
 
-    def alert_id(self, purpose: Purpose, token: str) -> int:
+    def for_alert(self, purpose: Purpose, alert_id: int, address_key: str) -> str:
+        """A token for one alert of one address: SQLite may give a stopped alert's number to
+        the next one, someone else's, and a link to the number alone would then act on it."""
+        return self.make(purpose, f"{alert_id}:{address_key[:ADDRESS_PART]}")
+
+    def alert_of(self, purpose: Purpose, token: str) -> tuple[int, str | None]:
+        """The alert id a token of this purpose names, and the start of its address's key
+        (None in a link made before links named it: a number alone)."""
         value = self.read(purpose, token)
-        if not isinstance(value, int):
+        if isinstance(value, int):
+            return value, None
+        number, _, key = value.partition(":")
+        if not (number.isdigit() and len(key) == ADDRESS_PART):
             raise Invalid(BROKEN)
-        return value
+        return int(number), key

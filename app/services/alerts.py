@@ -127,6 +127,13 @@ class AlertService:
         token = self.tokens(session).make(purpose, value)  # type: ignore[arg-type]
         return f"{self.base}{path}?{urlencode({'token': token})}"
 
+    def alert_link(self, session: Session, path: str, purpose: str, alert: Alert) -> str:
+        """A link that acts on this alert only (never on another that takes its number)."""
+        assert alert.id is not None
+        tokens = self.tokens(session)
+        token = tokens.for_alert(purpose, alert.id, alert.address_key)  # type: ignore[arg-type]
+        return f"{self.base}{path}?{urlencode({'token': token})}"
+
     def view(self, alert: Alert) -> AlertView:
         assert alert.id is not None
         search = search_of(alert)
@@ -190,7 +197,7 @@ class AlertService:
         subject, body = alert_letters.confirm(
             words,
             frequency,
-            self.link(session, CONFIRM_PATH, "confirm", alert.id),
+            self.alert_link(session, CONFIRM_PATH, "confirm", alert),
             days,
         )
         mail.queue(session, "alert-confirm", address, subject, body)
@@ -203,8 +210,11 @@ class AlertService:
     def _found(self, session: Session, purpose: str, token: str) -> Alert | None:
         """The alert a link of this purpose is for, None if it has gone; Invalid for a bad or
         expired link."""
-        alert_id = self.tokens(session).alert_id(purpose, token)  # type: ignore[arg-type]
-        return alerts.find_alert(session, alert_id)
+        alert_id, address = self.tokens(session).alert_of(purpose, token)  # type: ignore[arg-type]
+        found = alerts.find_alert(session, alert_id)
+        if found is None or not found.address_key.startswith(address or ""):
+            return None  # gone, or its number now someone else's
+        return found
 
     def _alert(self, session: Session, purpose: str, token: str) -> Alert:
         alert = self._found(session, purpose, token)

@@ -47,9 +47,26 @@ def get_key(session: Session, principal: Principal, key_id: int) -> KeySummary:
     return _summary(found)
 
 
+def may_revoke(principal: Principal, key: KeySummary) -> bool:
+    """As with accounts, a moderator may not revoke an admin's key; an admin any key."""
+    return principal.moderates and (key.role != "admin" or principal.role == "admin")
+
+
+def key_to_revoke(session: Session, principal: Principal, key_id: int) -> KeySummary:
+    """The key, if this principal may revoke it: Forbidden for a moderator and an admin's key."""
+    key = get_key(session, principal, key_id)
+    if not may_revoke(principal, key):
+        raise Forbidden(
+            "A moderator may not revoke an admin's key: ask an admin, or the operator "
+            f"(python -m indexer keys revoke {key_id})."
+        )
+    return key
+
+
 def revoke_key(session: Session, principal: Principal, key_id: int) -> KeySummary:
-    """Stop a key at once (again: no change); NotFound for an unknown number."""
-    _moderator(principal)
+    """Stop a key at once (again: no change); NotFound for an unknown number, Forbidden for a
+    moderator and an admin's key."""
+    key_to_revoke(session, principal, key_id)
     key = store.revoke_key(session, key_id)
     if key is None:
         raise NotFound(f"There is no API key number {key_id}.")

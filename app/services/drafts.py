@@ -118,7 +118,11 @@ class DraftService:
     # -- changing --------------------------------------------------------------------------
 
     def start(self, session: Session, principal: Principal, fields: dict[str, Any]) -> Draft:
-        row = drafts.new_draft(session, _council(principal), principal.name, drafting.tidy(fields))
+        """A new draft; the one just started if the same form was sent twice (a double-click)."""
+        council, tidy = _council(principal), drafting.tidy(fields)
+        drafts.hold_drafts(session)
+        row = drafts.just_started(session, council, principal.name, tidy)
+        row = row or drafts.new_draft(session, council, principal.name, tidy)
         session.commit()
         return row
 
@@ -141,6 +145,7 @@ class DraftService:
             )
         version = revision.version if revision else row.version
         changes = revision.id if revision else None
+        drafts.hold_drafts(session)
         found = drafts.draft_amending(session, row.id)
         if found and (found.amends_version, found.amends_revision) == (version, changes):
             return found

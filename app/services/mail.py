@@ -158,7 +158,9 @@ class Mailer:
         mail = EmailMessage()
         mail["From"] = self.sender
         mail["To"] = message.recipient
-        mail["Subject"] = message.subject
+        # One line: a subject names what people typed (a title pasted with a line break), and a
+        # header holding a line break is refused at every attempt, so it would never be sent.
+        mail["Subject"] = " ".join(message.subject.split())
         mail["Date"] = format_datetime(_aware(message.created_at))
         domain = parseaddr(self.sender)[1].rpartition("@")[2] or "localhost"
         mail["Message-ID"] = make_msgid(f"outbox-{message.id}", domain=domain)

@@ -17,6 +17,7 @@ from app.store.case_studies import PUBLISHED
 from app.store.curation_tables import BestBet as BestBetRow
 from app.store.curation_tables import CurationChange
 from app.store.curation_tables import LaySynonym as LaySynonymRow
+from app.store.db import take_turn
 from app.store.models import CaseStudy, QueryCount, utcnow
 
 
@@ -194,6 +195,15 @@ def list_best_bets(session: Session) -> list[BestBet]:
     return [_bet(row) for row in rows]
 
 
+# Pins are read, then written: two moderators pinning at once each saw the other's place free,
+# and a query had six pins, two to a place. Writers of best bets take turns (db.take_turn).
+BEST_BETS_LOCK = 0x62665F62657473  # "bf_bets"
+
+
+def _one_at_a_time(session: Session) -> None:
+    take_turn(session, BEST_BETS_LOCK, BestBetRow)
+
+
 def add_best_bet(
     session: Session,
     query: str,
@@ -209,6 +219,7 @@ def add_best_bet(
     and when: pin_restorable()); Conflict if it already is (named by its title, about the case
     study: the form's field), or if the query has its fill."""
     slug = case_study.slug
+    _one_at_a_time(session)
     pinned = list(session.exec(select(BestBetRow).where(BestBetRow.query == query)))
     if any(row.slug == slug for row in pinned):
         detail = f"“{case_study.title}” is already pinned to “{query}”: choose another case study."
@@ -242,7 +253,8 @@ def add_best_bet(
 
 
 def remove_best_bet(session: Session, bet_id: int, actor: str) -> BestBet:
-    row = session.get(BestBetRow, bet_id)
+    _one_at_a_time(session)
+    row = session.get(BestBetRow, bet_id, populate_existing=True)
     if row is None:
         raise NotFound(f"No best bet has the id {bet_id}; GET /api/v1/best-bets for the ids.")
     removed = _bet(row)
@@ -288,7 +300,8 @@ def move_best_bet(session: Session, bet_id: int, position: int, actor: str) -> B
     """Move a pin to another position of its query's, the others closing up around it. Each row
     is written only if its position is still the one read (compare-and-set), so a move, pin or
     unpin made meanwhile by someone else is a Conflict, not a query with two pins in one place."""
-    row = session.get(BestBetRow, bet_id)
+    _one_at_a_time(session)
+    row = session.get(BestBetRow, bet_id, populate_existing=True)
     if row is None:
         raise NotFound(f"No best bet has the id {bet_id}; GET /api/v1/best-bets for the ids.")
     same = select(BestBetRow).where(BestBetRow.query == row.query)

@@ -14,6 +14,10 @@ class LaySynonym(SQLModel, table=True):
     one way) or dismissed (never proposed again)."""
 
     __tablename__ = "lay_synonym"
+    # A number is never given twice (PostgreSQL's sequence never does; SQLite needs the
+    # keyword), so that a Forget pressed again, or from a page opened before, finds nothing
+    # rather than forgetting the next decision, which took the highest number left.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     phrase: str = Field(max_length=200, unique=True, index=True)
@@ -28,7 +32,11 @@ class BestBet(SQLModel, table=True):
     """A case study pinned to the top of a query's results."""
 
     __tablename__ = "best_bet"
-    __table_args__ = (UniqueConstraint("query", "slug", name="uq_best_bet_query_slug"),)
+    # Numbers never given twice, as lay_synonym's: an old page's Unpin unpins nothing else.
+    __table_args__ = (
+        UniqueConstraint("query", "slug", name="uq_best_bet_query_slug"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     query: str = Field(max_length=200, index=True)

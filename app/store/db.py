@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, false, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -85,7 +85,22 @@ __all__ = [
     "reading",
     "reads_locally",
     "session_scope",
+    "take_turn",
 ]
+
+
+def take_turn(session: Session, lock: int, table: Any) -> None:
+    """Wait until no other transaction holds `lock`, and hold it until this one commits or rolls
+    back: for changes that read and then write from what they read (a query's pins, the draft
+    of a change), which two requests at once would each make as if the other's were not there.
+    On PostgreSQL an advisory lock; on SQLite the database's write lock, taken by a write to
+    `table` that changes nothing (the driver begins a transaction only at a write, so reads
+    before one wait for nothing)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock})
+        return
+    nothing = update(table).where(false()).values(id=table.id)
+    session.execute(nothing.execution_options(synchronize_session=False))
 
 
 def close_engine(engine: Engine, wait: float = 60.0) -> bool:

@@ -2,12 +2,14 @@
 `Principal.owns` compares them, case and spacing aside); admins' drafts of changes to the
 campaign's own collection are kept under CAMPAIGN, which no council's name is."""
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, delete, select, update
 
 from app.core.names import normal_name
+from app.store.db import take_turn
 from app.store.models import Draft, utcnow
 
 
@@ -29,6 +31,26 @@ def new_draft(
     session.add(row)
     session.flush()
     return row
+
+
+# A new form sent twice this close together by one person, as typed, is one draft (a
+# double-clicked "Save as draft" or "Continue"), not two copies to tell apart.
+DOUBLE_POST = timedelta(seconds=30)
+
+
+def just_started(
+    session: Session, council: str, created_by: str, fields: dict[str, Any]
+) -> Draft | None:
+    """A new draft this person started with exactly these fields within DOUBLE_POST, still
+    unsaved since; callers hold the drafts (hold_drafts) so that one sent at once is seen."""
+    query = select(Draft).where(
+        Draft.owner_council == normal_name(council),
+        Draft.created_by == created_by,
+        col(Draft.amends_id).is_(None),
+        Draft.version == 1,
+        col(Draft.created_at) >= utcnow() - DOUBLE_POST,
+    )
+    return next((row for row in session.exec(query) if row.fields == fields), None)
 
 
 def find_draft(session: Session, council: str, draft_id: int) -> Draft | None:
@@ -77,6 +99,16 @@ def claim_draft(session: Session, row: Draft) -> bool:
     request deleted it first (a second press of the button)."""
     result = session.exec(delete(Draft).where(col(Draft.id) == row.id))
     return bool(result.rowcount)
+
+
+# Starting the draft of a change reads whether one is started, then starts one: a double-click
+# on "Change" started two, and the officer lost track of what they typed in one of them.
+DRAFTS_LOCK = 0x62665F64726674  # "bf_drft"
+
+
+def hold_drafts(session: Session) -> None:
+    """Take turns with anyone else starting a draft, until this transaction ends."""
+    take_turn(session, DRAFTS_LOCK, Draft)
 
 
 def draft_amending(session: Session, record_id: int) -> Draft | None:

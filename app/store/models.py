@@ -257,6 +257,8 @@ class EmbedOrigin(SQLModel, table=True):
     (CORS) and show /embed in a frame (CSP frame-ancestors)."""
 
     __tablename__ = "embed_origin"
+    # Numbers never given twice (as a draft's): an old page's Remove removes nothing else.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     origin: str = Field(max_length=300, unique=True, index=True)

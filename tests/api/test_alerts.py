@@ -262,6 +262,30 @@ def test_the_manage_page_lists_an_addresses_alerts_and_stops_them(
     assert tampered.status_code == 400 and "Email me a link" in tampered.text
 
 
+def test_an_old_link_never_acts_on_someone_elses_alert(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    """On SQLite a new alert took the number of the one last stopped: the first person's
+    confirmation link (and an old email's unsubscribe or keep link) then showed and confirmed
+    the second person's alert, which they had not confirmed themselves."""
+    assert ask(alerting, ADDRESS, "weekly", **CARE_LEAVERS).status_code == 202
+    theirs = confirm_token(smtp, ADDRESS)
+    confirmed = alerting.post("/alerts/confirm", data={"token": theirs}, headers=SAME_SITE)
+    manage_link = MANAGE.search(confirmed.text)
+    assert manage_link
+    manage = unquote(manage_link.group(1).split("token=", 1)[1])
+    (stopping,) = [a.id for a in _alerts(alerting)]
+    stop = {"token": manage, "alert": stopping}
+    assert "1 alert stopped" in alerting.post("/alerts/manage", data=stop, headers=SAME_SITE).text
+    other = "someone.else@council.example"
+    assert ask(alerting, other, "immediate", region=["London"]).status_code == 202
+    page = alerting.get("/alerts/confirm", params={"token": theirs})
+    assert page.status_code == 410 and "London" not in page.text
+    pressed = alerting.post("/alerts/confirm", data={"token": theirs}, headers=SAME_SITE)
+    assert pressed.status_code == 410
+    assert [(a.email, a.confirmed_at) for a in _alerts(alerting)] == [(other, None)]
+
+
 def _alerts(client: TestClient) -> list[Alert]:
     with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
         return list(session.exec(select(Alert).order_by(Alert.id)))  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from sqlmodel import Session, col
 
 from app.store.curation_tables import BestBet
 from tests.api.conftest import Keys, auth
+from tests.api.test_moderation_races import at_once
 
 BETS = "/api/v1/best-bets"
 
@@ -94,6 +95,53 @@ def test_up_to_three_pins_and_no_unpublished_or_repeated_ones(
     assert pin(client, keys.moderator, "support", "south-fostering").json()["position"] == 3
     marked = [slug for slug, marked in results(client, "support") if marked]
     assert marked == ["north-care-leavers", "north-family-support", "south-fostering"]
+
+
+SIX = [
+    "north-care-leavers",
+    "south-fostering",
+    "east-early-years",
+    "west-social-work-academy",
+    "london-exploitation",
+    "north-family-support",
+]
+
+
+def test_pins_sent_at_once_stop_at_three_each_in_its_own_place(
+    client: TestClient, keys: Keys
+) -> None:
+    """Two moderators (or a double-clicked button) pinning at the same moment: each pin read
+    the query's pins before the others committed, so all six went in, two or three to a
+    place, until pins were made one at a time."""
+    answers = at_once(
+        *(lambda slug=slug: pin(client, keys.moderator, "support", slug) for slug in SIX)
+    )
+    assert sorted(a.status_code for a in answers) == [201, 201, 201, 409, 409, 409]
+    listed = client.get(BETS, headers=auth(keys.admin)).json()["best_bets"]
+    assert sorted(b["position"] for b in listed) == [1, 2, 3]
+    pinned = {a.json()["slug"] for a in answers if a.status_code == 201}
+    assert {b["slug"] for b in listed} == pinned
+    # Two unpins at once leave the last one first, not in a place of its own
+    at_once(
+        *(lambda bet=bet: client.delete(bet["url"], headers=auth(keys.admin)) for bet in listed[:2])
+    )
+    left = client.get(BETS, headers=auth(keys.admin)).json()["best_bets"]
+    assert [b["position"] for b in left] == [1]
+
+
+def test_an_unpinned_pins_number_is_never_given_to_another(client: TestClient, keys: Keys) -> None:
+    """On SQLite a new pin took the number of the last one unpinned: the Unpin button of a
+    page opened before (a second press, another moderator's tab) then unpinned the new one."""
+    pin(client, keys.moderator, "support", "north-care-leavers")
+    last = pin(client, keys.moderator, "support", "east-early-years").json()
+    assert client.delete(last["url"], headers=auth(keys.moderator)).status_code == 204
+    new = pin(client, keys.moderator, "support", "south-fostering").json()
+    assert new["id"] != last["id"]
+    assert client.delete(last["url"], headers=auth(keys.moderator)).status_code == 404
+    assert [slug for slug, marked in results(client, "support") if marked] == [
+        "north-care-leavers",
+        "south-fostering",
+    ]
 
 
 def test_a_pin_moves_to_another_position_and_the_others_close_up(

@@ -120,6 +120,18 @@ def test_a_website_already_allowed_is_a_conflict(client: TestClient, keys: Keys)
     assert again.json()["detail"].startswith(f"{HOST} is already allowed (added by campaign team")
 
 
+def test_a_removed_websites_number_is_never_given_to_another(
+    client: TestClient, keys: Keys
+) -> None:
+    """On SQLite a new website took the number of the last one removed: a Remove pressed
+    again (or from a page opened before) then removed the new one."""
+    url = add(client, keys.moderator, HOST).json()["url"]
+    assert client.delete(url, headers=auth(keys.moderator)).status_code == 204
+    assert add(client, keys.moderator, "https://leeds.example.org").json()["url"] != url
+    assert client.delete(url, headers=auth(keys.moderator)).status_code == 404
+    assert cors_allows(client, "https://leeds.example.org")
+
+
 def test_removing_an_unknown_website_is_a_404(client: TestClient, keys: Keys) -> None:
     response = client.delete(f"{ORIGINS}/999", headers=auth(keys.moderator))
     assert response.status_code == 404

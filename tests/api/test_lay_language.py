@@ -74,6 +74,18 @@ def test_an_accepted_phrase_finds_case_studies_at_once(client: TestClient, keys:
     assert slugs(client, "traineeships") == []
 
 
+def test_a_forgotten_decisions_number_is_never_given_to_another(
+    client: TestClient, keys: Keys
+) -> None:
+    """On SQLite a new decision took the number of the last one forgotten: a Forget pressed
+    again (or from a page opened before) then forgot the new one."""
+    url = accept(client, keys.moderator, "traineeships", ["apprenticeships"]).json()["url"]
+    assert client.delete(url, headers=auth(keys.moderator)).status_code == 204
+    again = accept(client, keys.moderator, "work placements", ["apprenticeships"]).json()
+    assert again["url"] != url
+    assert client.delete(url, headers=auth(keys.moderator)).status_code == 404
+
+
 def test_a_dismissed_phrase_is_not_proposed_again(client: TestClient, keys: Keys) -> None:
     searched(client, "traineeships", "zorbing")
     dismissed = client.post(

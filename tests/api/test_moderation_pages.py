@@ -376,6 +376,26 @@ def test_api_keys_are_listed_without_secrets_and_revoked(
     assert moderator.get("/moderation/keys/99999/revoke").status_code == 404
 
 
+def test_a_moderator_may_not_revoke_an_admins_key(
+    client: TestClient, smtp: SmtpServer, moderator: Person
+) -> None:
+    """As a moderator may not revoke an admin's account, nor an admin's key: the keys page let
+    one, and whatever the operator ran with that key stopped at once."""
+    with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        key, secret = create_key(session, "admin", label="operator's integration")
+    page = moderator.get("/moderation/keys")
+    assert key.prefix in page.text and f"/moderation/keys/{key.id}/revoke" not in page.text
+    asked = moderator.get(f"/moderation/keys/{key.id}/revoke")
+    assert asked.status_code == 403 and "ask an admin" in asked.text
+    moderator.get("/moderation/keys")
+    assert moderator.submit(f"/moderation/keys/{key.id}/revoke").status_code == 403
+    assert client.get("/api/v1/submissions", headers=auth(secret)).status_code == 200
+    admin = signed_in(client, smtp, "admin@campaign.example", "admin")
+    admin.get(f"/moderation/keys/{key.id}/revoke")
+    assert admin.submit(f"/moderation/keys/{key.id}/revoke").status_code == 303
+    assert client.get("/api/v1/submissions", headers=auth(secret)).status_code == 401
+
+
 def test_embed_origins_are_added_and_removed(client: TestClient, moderator: Person) -> None:
     moderator.get("/moderation/embeds")
     bad = moderator.submit("/moderation/embeds", {"origin": "not a website"})

@@ -176,6 +176,29 @@ def test_queries_are_counted_with_zero_result_ones_apart(client: TestClient, key
     assert "07700" not in str(report)
 
 
+# What a parent or an officer pastes into a search box that points at one person, in the forms
+# the safeguarding check (written for case studies) did not know: none may be counted.
+IDENTIFYING = [
+    "NI AB123456C",  # a National Insurance number
+    "nhs 943 476 5919",  # an NHS number
+    "UPN A123456789012",  # a unique pupil number
+    "jo.bloggs(at)leeds.gov.uk",
+    "jo.bloggs @ leeds.gov.uk",
+    "jo_bloggs@hotmail",
+    "@jobloggs",
+    "ls6 2qt",  # a postcode as typed on a phone
+    "sw1a1aa",
+]
+
+
+def test_searches_that_identify_someone_are_never_counted(client: TestClient, keys: Keys) -> None:
+    for q in [*IDENTIFYING, "fostering 2018 2019", "under 5s"]:
+        client.get("/api/v1/search", params={"q": q})
+    report = client.get("/api/v1/analytics/queries", headers=auth(keys.moderator)).json()
+    assert {row["query"] for row in report["top"]} == {"fostering 2018 2019", "under 5s"}
+    assert report["searches"] == 2
+
+
 def test_counts_written_in_several_flushes_add_up(client: TestClient, keys: Keys) -> None:
     """Each report flushes the counts waiting in memory: a query's row for the day is made by
     the first flush and added to by the next ones (one upsert a flush, on both databases)."""

@@ -16,6 +16,7 @@ from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
+from tests.api.test_moderation_races import at_once
 from tests.api.test_people_and_forms import signed_in as moderator_signed_in
 
 LEEDS, YORK = "officer@leeds.example", "officer@york.example"
@@ -242,6 +243,57 @@ def test_a_month_written_as_officers_write_it_is_taken(
     leeds.get("/submit/new")
     refused = post(leeds, "/submit/new", form(published="Marchember 2024", action="continue"))
     assert refused.status_code == 422 and "like 2024, 2024-03 or March 2024" in refused.text
+
+
+def test_save_pressed_twice_on_a_new_form_keeps_one_draft(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    """A double-click on "Save as draft" of a new case study sent the form twice, and each post
+    started a draft: the officer's list then held two copies, to be told apart and one deleted."""
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    data = {"csrf_token": leeds.token(), **form(), "action": "save"}
+
+    def press() -> Response:
+        return leeds.client.post("/submit/new", data=data, follow_redirects=False)
+
+    answers = [*at_once(press, press), press()]
+    assert len({draft_id(a) for a in answers}) == 1
+    other = leeds.client.post("/submit/new", data={**data, "title": "Another case study"})
+    assert draft_id(other.history[0]) != draft_id(answers[0])
+
+
+def test_a_title_with_a_line_break_still_gets_its_emails(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """A title pasted with a line break (or a Unicode line separator) made every email about
+    the case study fail until it was given up on: a mail header may not hold one, so the
+    officers never heard it was received, sent back or published."""
+    signed_in(client, smtp, LEEDS, "Leeds City Council")
+    title = "Kinship hub\r\nfor carers\u2028in Leeds"
+    assert submit(client, keys.leeds, make_draft(title=title)).status_code == 201
+    mail = smtp.inbox.wait_for(lambda m: m["To"] == LEEDS and "received" in m["Subject"])
+    assert mail["Subject"] == "We have received Kinship hub for carers in Leeds"
+
+
+def test_change_pressed_twice_at_once_starts_one_draft(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """A double-click on "Change" sent two posts together: each found no draft of the change
+    and started one, so the officer typed into one draft and "Continue your changes" opened
+    the other, empty of what they wrote."""
+    record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get(f"/my/submissions/{record}")
+    token = leeds.token()
+
+    def press() -> Response:
+        path = f"/my/submissions/{record}/amend"
+        return leeds.client.post(path, data={"csrf_token": token}, follow_redirects=False)
+
+    answers = at_once(*[press] * 4)
+    assert [a.status_code for a in answers] == [303] * 4
+    assert len({draft_id(a) for a in answers}) == 1
 
 
 def test_an_officer_amends_when_changes_are_requested(

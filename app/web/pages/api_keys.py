@@ -25,7 +25,11 @@ def keys(
 ) -> Response:
     found = api_keys.list_keys(session, account.principal)
     done = next((k for k in found if k.id == revoked), None)
-    context = {"keys": found, "notice": f"Key {done.prefix}… no longer works" if done else None}
+    context = {
+        "keys": found,
+        "notice": f"Key {done.prefix}… no longer works" if done else None,
+        "revocable": {k.id for k in found if api_keys.may_revoke(account.principal, k)},
+    }
     return render_moderation(request, "api_keys.html", HERE, context)
 
 
@@ -33,7 +37,7 @@ def keys(
 def revoke_page(
     request: Request, session: SessionDep, account: ModeratorUserDep, key_id: KeyId
 ) -> Response:
-    key = api_keys.get_key(session, account.principal, key_id)
+    key = api_keys.key_to_revoke(session, account.principal, key_id)
     return render_moderation(request, "api_key_revoke.html", HERE, {"key": key})
 
 
