@@ -35,6 +35,10 @@ _NOT_XML = re.compile(
     + _NONCHARACTERS
     + "]"
 )
+# Bidirectional embeddings, overrides and isolates: in English and Welsh text they do nothing
+# but reverse what follows them (an unclosed U+202E turns the rest of a title or a reviewed
+# diff around, "Trojan Source"); the marks U+200E and U+200F, which reorder nothing, stay.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Characters a source address may not hold even once its entities are decoded: markup, quotes
 # and spaces would let it break out of an attribute or a feed.
 _URL_FORBIDDEN = re.compile(r"[\s<>\"'`{}|\\^]")
@@ -101,8 +105,9 @@ def _unlink(match: re.Match[str]) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Plain text: tags, entities and characters XML cannot carry removed."""
-    return _strip_html(xml_safe(text)).strip()
+    """Plain text: tags, entities, characters XML cannot carry and bidirectional controls
+    removed."""
+    return _strip_html(xml_safe(_BIDI_CONTROLS.sub("", text))).strip()
 
 
 def clean_markdown(text: str) -> str:

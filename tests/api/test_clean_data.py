@@ -117,6 +117,20 @@ def test_text_loses_what_xml_cannot_carry_and_the_feed_stays_well_formed(
     ]
 
 
+def test_a_right_to_left_override_does_not_reach_the_page(client: TestClient, keys: Keys) -> None:
+    """U+202E in a title turned the rest of it around on the review page and in results."""
+    draft = make_draft(
+        title="Kinship \u202ecarers hub",
+        summary="A hub that gives \u2067kinship carers\u2069 advice.",
+    )
+    record = post_json(client, keys.leeds, draft)
+    assert record.status_code == 201, record.text
+    assert (record.json()["title"], record.json()["summary"]) == (
+        "Kinship carers hub",
+        "A hub that gives kinship carers advice.",
+    )
+
+
 def poll_feed_for(client: TestClient, word: str) -> ET.Element:
     """The feed's entry whose title has the word, once the index has caught up with the store."""
     deadline = time.monotonic() + 60  # the background sync, on a loaded machine

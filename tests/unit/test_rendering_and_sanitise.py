@@ -128,6 +128,14 @@ def test_characters_xml_cannot_carry_are_stripped(bad: str) -> None:
     assert clean_markdown(f"## The impact{bad}\n\nMore") == "## The impact\n\nMore"
 
 
+@pytest.mark.parametrize("bad", ["\u202e", "\u202a", "\u2066", "\u2067", "\u2069"])
+def test_bidirectional_controls_are_stripped_and_marks_kept(bad: str) -> None:
+    """An unclosed right-to-left override reversed the rest of a title wherever it showed."""
+    assert clean_text(f"Kinship{bad} carers") == "Kinship carers"
+    assert clean_markdown(f"## The impact{bad}\n\nMore") == "## The impact\n\nMore"
+    assert clean_text("Kinship\u200f carers") == "Kinship\u200f carers"  # a mark reorders nothing
+
+
 @pytest.mark.parametrize(
     ("url", "problem"),
     [
