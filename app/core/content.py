@@ -30,6 +30,9 @@ EARLIEST_YEAR = 1900
 # The longest each cleaned text field may be (a joint programme's council names every council).
 MAX_LENGTH = {"title": 200, "council": 300, "summary": 800, "programme": 200, "body": 50_000}
 MIN_LENGTH = {"title": 3, "council": 2, "summary": 20}
+# Names shown on one line (a heading, a mail's subject, a feed's title): a line break or a run of
+# spaces inside one is a slip, made one space.
+_ONE_LINE = {"title", "council", "programme"}
 # Text this many times longer than its field allows is refused as it is, not cleaned first:
 # markup around words is rarely more than the words, and cleaning a megabyte costs a second.
 CLEAN_AT_MOST = 4
@@ -180,6 +183,8 @@ class CaseStudyContent(BaseModel):
         cleaned = clean_markdown(v) if info.field_name == "body" else clean_text(v)
         if not cleaned and info.field_name != "programme":
             raise ValueError("nothing is left once HTML is removed; send plain text or Markdown")
+        if info.field_name in _ONE_LINE:
+            cleaned = " ".join(cleaned.split())
         if info.field_name == "council" and len(cleaned) <= MAX_LENGTH["council"]:
             return get_councils().canonical(cleaned)
         return cleaned or None

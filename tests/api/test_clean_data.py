@@ -85,7 +85,7 @@ def test_nested_entities_never_come_back_as_a_tag(client: TestClient, keys: Keys
         search.json()["results"][0]["title"],
         row["title"],
     }
-    assert titles == {"Kinship  hub"}  # stored, seen by the moderator, served: the same text
+    assert titles == {"Kinship hub"}  # stored, seen by the moderator, served: the same text
 
 
 def test_a_source_address_with_markup_is_refused(client: TestClient, keys: Keys) -> None:
@@ -128,6 +128,18 @@ def test_a_right_to_left_override_does_not_reach_the_page(client: TestClient, ke
     assert (record.json()["title"], record.json()["summary"]) == (
         "Kinship carers hub",
         "A hub that gives kinship carers advice.",
+    )
+
+
+def test_names_are_one_line(client: TestClient, keys: Keys) -> None:
+    """A line break in a title stopped every email about the case study (a mail's subject is
+    one line); a title, a council and a programme are now one line when they arrive."""
+    draft = make_draft(title="Kinship\ncarers \r\n  hub", programme="Kinship\tFirst\n")
+    record = post_json(client, keys.leeds, draft)
+    assert record.status_code == 201, record.text
+    assert (record.json()["title"], record.json()["programme"]) == (
+        "Kinship carers hub",
+        "Kinship First",
     )
 
 
