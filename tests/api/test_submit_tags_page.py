@@ -109,6 +109,16 @@ def test_a_draft_not_yet_tagged_is_sent_to_the_tags_page(
     both = leeds.get(f"/submit/drafts/{empty}/check")
     assert both.status_code == 422 and "Enter a summary" in both.text
     assert "Select at least one theme" not in both.text and 'name="themes"' not in both.text
+    # The tags page's Continue answers for the tags, whatever the writing lacks...
+    leeds.get(f"/submit/drafts/{empty}/tags")
+    untagged = post(leeds, f"/submit/drafts/{empty}/tags", {"action": "continue"})
+    assert untagged.status_code == 422 and "Select at least one theme" in untagged.text
+    assert "Enter a summary" not in untagged.text
+    # ...and with them chosen goes on to the check, which sends back to the writing.
+    ticked = {name: form()[name] for name in TAGS}
+    onward = post(leeds, f"/submit/drafts/{empty}/tags", ticked | {"action": "continue"})
+    assert onward.headers["location"] == f"/submit/drafts/{empty}/check"
+    assert "Enter a summary" in leeds.get(onward.headers["location"]).text
 
     # A change of a case study already tagged: Continue from the writing goes to its tags.
     record = submit(client, keys.leeds, make_draft(title="Kinship hub")).json()["id"]

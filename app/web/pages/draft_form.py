@@ -29,13 +29,20 @@ FIRST_OF = {
 
 
 def page_of(error: Invalid) -> tuple[str, Invalid]:
-    """The first page with something to fix, and what to fix on it (each page's error summary
-    links only to its own fields)."""
+    """The first page with something to fix, and what to fix on it."""
+    for page in (WRITING, TAGS):
+        if (mine := on_page(error, page)) is not None:
+            return page, mine
+    return WRITING, error
+
+
+def on_page(error: Invalid, page: str) -> Invalid | None:
+    """What there is to fix on this page, if anything (each page's error summary links only to
+    its own fields; anything not a tag is the writing's)."""
     items = error.errors or [{"detail": error.detail, "pointer": "#/title"}]
     tags = [item for item in items if _field(item) in ON_PAGE[TAGS]]
-    writing = [item for item in items if item not in tags]
-    page, mine = (WRITING, writing) if writing else (TAGS, tags)
-    return page, Invalid("; ".join(item["detail"] for item in mine), mine)
+    mine = tags if page == TAGS else [item for item in items if item not in tags]
+    return Invalid("; ".join(item["detail"] for item in mine), mine) if mine else None
 
 
 def _field(item: dict[str, str]) -> str:

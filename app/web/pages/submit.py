@@ -38,6 +38,7 @@ from app.web.pages.draft_form import (
     desk,
     form_fields,
     help_context,
+    on_page,
     page_of,
 )
 from app.web.pages.rendering import field_errors, render
@@ -239,10 +240,10 @@ class Saving:
         try:
             drafting.check(draft.fields, council)
         except Invalid as error:
-            if page_of(error)[0] == self.page:
+            if (mine := on_page(error, self.page)) is not None:
                 return not_ready(
                     self.request, self.session, self.drafts, self.vocabulary, self.account,
-                    draft, error, self.checking,
+                    draft, mine, self.checking,
                 )  # fmt: skip
         onward = self.page == WRITING and action == "continue" and not self.checking
         to = "tags" if onward else "check"
