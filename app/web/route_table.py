@@ -25,7 +25,6 @@ from app.web.pages import search as pages
 from app.web.pages import stale as stale_pages
 from app.web.pages import submit as submit_pages
 from app.web.pages import submit_check as submit_check_pages
-from app.web.pages import submit_tags as submit_tags_pages
 from app.web.pages import synonyms as synonym_pages
 from app.web.problems import PROBLEM_JSON
 from app.web.routes import (
@@ -85,7 +84,6 @@ ROUTERS = (
     embed_origins,
     embed_pages,
     submit_pages,
-    submit_tags_pages,
     submit_check_pages,
     alerts,
     alert_pages,

@@ -1,6 +1,6 @@
 """Submitting a case study in the browser, for council officers: /submit says what makes a useful
 case study and the safeguarding rules before any typing; the form (the writing here, then the
-tags on their own page, `submit_tags`) saves drafts on the server and shows, for the text as
+tags on their own page) saves drafts on the server and shows, for the text as
 saved, the safeguarding findings at the words that caused them (with JavaScript, /submit/help
 tells the same as the officer writes). Each page saves its own fields and shows its own errors.
 An admin's drafts of changes to the campaign's own collection use the same pages."""
@@ -50,7 +50,7 @@ FieldsDep = Annotated[dict[str, Any], Depends(form_fields)]
 Action = Annotated[str, Form(max_length=20)]
 # The draft's version the form was read at: a save from an older one is refused, not lost.
 ReadVersion = Annotated[int | None, Form(ge=1, le=2**31 - 1)]
-# Came by a "Change" link on check your answers: the page's Continue goes back there.
+# Come by a "Change" link on check your answers: the page's Continue goes back there.
 Checking = Annotated[bool, Form()]
 
 
@@ -145,27 +145,6 @@ def create(
     return Saving(request, session, drafts, vocabulary, account, WRITING).after(draft, action)
 
 
-@router.get("/submit/drafts/{draft_id}")
-def edit(
-    request: Request,
-    session: SessionDep,
-    drafts: DraftsDep,
-    vocabulary: VocabularyDep,
-    account: DrafterDep,
-    draft_id: DraftId,
-    saved: Annotated[bool, Query()] = False,
-    checking: Annotated[bool, Query()] = False,  # from a "Change" link on check your answers
-) -> Response:
-    try:
-        draft = drafts.get(session, account.principal, draft_id)
-    except NotFound as error:
-        return draft_gone(request, draft_id, error)
-    found = drafts.help_for(session, account.principal, draft, draft.fields)
-    return form_page(
-        request, vocabulary, account, draft.fields, found, draft, saved=saved, checking=checking
-    )
-
-
 def draft_gone(request: Request, draft_id: int, error: NotFound) -> Response:
     """A bookmark to a draft since sent or deleted (or another council's, said the same way);
     a machine gets the problem document."""
@@ -174,21 +153,54 @@ def draft_gone(request: Request, draft_id: int, error: NotFound) -> Response:
     return render(request, "draft_gone.html", {"draft_id": draft_id}, status_code=404)
 
 
-@router.post("/submit/drafts/{draft_id}")
-def save(
-    request: Request,
-    session: SessionDep,
-    drafts: DraftsDep,
-    vocabulary: VocabularyDep,
-    account: DrafterDep,
-    draft_id: DraftId,
-    fields: FieldsDep,
-    action: Action = "save",
-    version: ReadVersion = None,
-    checking: Checking = False,
-) -> Response:
-    saving = Saving(request, session, drafts, vocabulary, account, WRITING, checking)
-    return saving.save(draft_id, fields, action, version)
+def page_routes(path: str, page: str) -> None:
+    """A page of the form at `path`: GET shows it from the draft as saved (`saved` after "Save
+    as draft"; `checking` come by a "Change" link on check your answers), POST saves it."""
+
+    @router.get(path)
+    def show(
+        request: Request,
+        session: SessionDep,
+        drafts: DraftsDep,
+        vocabulary: VocabularyDep,
+        account: DrafterDep,
+        draft_id: DraftId,
+        saved: Annotated[bool, Query()] = False,
+        checking: Annotated[bool, Query()] = False,
+    ) -> Response:
+        try:
+            draft = drafts.get(session, account.principal, draft_id)
+        except NotFound as error:
+            return draft_gone(request, draft_id, error)
+        found = drafts.help_for(session, account.principal, draft, draft.fields)
+        return form_page(
+            request, vocabulary, account, draft.fields, found, draft, saved=saved,
+            checking=checking, page=page,
+        )  # fmt: skip
+
+    @router.post(path)
+    def save(
+        request: Request,
+        session: SessionDep,
+        drafts: DraftsDep,
+        vocabulary: VocabularyDep,
+        account: DrafterDep,
+        draft_id: DraftId,
+        fields: FieldsDep,
+        action: Action = "save",
+        version: ReadVersion = None,
+        checking: Checking = False,
+    ) -> Response:
+        saving = Saving(request, session, drafts, vocabulary, account, page, checking)
+        return saving.save(draft_id, fields, action, version)
+
+
+# The writing, then (one thing per page, as GOV.UK has it) the tags: 7 priorities, 4 age bands
+# and 44 themes were 4,400 px and 46 Tabs at the end of the one long form. The tags the saved
+# text suggests are worked out here, so they show without JavaScript; there is no writing on
+# the tags page for the live help to follow.
+page_routes("/submit/drafts/{draft_id}", WRITING)
+page_routes("/submit/drafts/{draft_id}/tags", TAGS)
 
 
 @dataclass(frozen=True)
