@@ -167,10 +167,14 @@ class DraftService:
         draft_id: int,
         fields: dict[str, Any],
         expected: int | None = None,
+        only: tuple[str, ...] | None = None,
     ) -> Draft:
         """Save the fields; with `expected` (the version the form was read at), a Conflict if
-        someone saved the draft since, nothing written."""
+        someone saved the draft since, nothing written. With `only` (a page of the form's
+        fields), those fields, the rest as the draft holds them at the version written over."""
         row = self.get(session, principal, draft_id)
+        if only is not None:
+            fields = {**row.fields, **{name: fields.get(name) for name in only}}
         if (expected is not None and row.version != expected) or not drafts.update_draft(
             session, row, drafting.tidy(fields)
         ):

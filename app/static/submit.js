@@ -1,7 +1,8 @@
-// The submission form, enhanced: a character count on limited fields, and the service's help
-// (safeguarding findings at the words that caused them, tag suggestions, close published
-// matches) brought up to date as the officer writes. Without this script the same help shows
-// each time the draft is saved, and on the check-your-answers page.
+// The submission form's writing page, enhanced: a character count on limited fields, and the
+// service's help (safeguarding findings at the words that caused them, close published matches)
+// brought up to date as the officer writes. Without this script the same help shows each time
+// the draft is saved, and on the check-your-answers page. The tags the text suggests are on the
+// tags page, the next one, worked out on the server from the text as saved.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-help]");

@@ -25,6 +25,7 @@ from tests.api.browsing import Person, mailing
 from tests.api.conftest import Keys, auth, submit
 from tests.api.test_people_and_forms import signed_in
 from tests.api.test_reviews import hidden, links_in, reminders, send
+from tests.api.test_submit_pages import TAGS
 
 OLD = make_case_study(slug="old", title="Old practice", published="2019-05")
 NEW_SUMMARY = "Halton's family support service now also runs on Saturday mornings."
@@ -144,7 +145,14 @@ def test_needs_update_leads_an_admin_to_change_it_and_a_moderator_publishes_it(
     going = post(
         admin, where, {**fields(summary=NEW_SUMMARY), "version": version, "action": "continue"}
     )
-    assert going.headers["location"] == f"{where}/check"
+    assert going.headers["location"] == f"{where}/tags"  # the next page of the form: its tags
+    tags = admin.get(going.headers["location"]).text
+    assert "Change the tags" in tags and "Tags help people find the case study" in tags
+    box = 'name="{}" type="checkbox" value="([^"]+)"[^>]*? checked'
+    ticked = {kind: re.findall(box.format(kind), tags) for kind in TAGS}
+    assert all(ticked.values())  # as the case study has them
+    onward = post(admin, f"{where}/tags", {**ticked, "action": "continue"})
+    assert onward.headers["location"] == f"{where}/check"
     check = admin.get(f"{where}/check")
     assert check.status_code == 200 and NEW_SUMMARY in text(check.text)
     assert "A moderator reviews the changes before anything is public" in text(check.text)

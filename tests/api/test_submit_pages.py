@@ -63,6 +63,16 @@ def post(person: Person, path: str, data: dict[str, Any]) -> Response:
     return person.last
 
 
+TAGS = ("priority_areas", "age_bands", "themes")
+
+
+def tagged(person: Person, number: int, **overrides: Any) -> Response:
+    """The tags page after the writing, ticked as `form` ticks it, and Continue."""
+    person.get(f"/submit/drafts/{number}/tags")
+    ticked = {name: form(**overrides)[name] for name in TAGS}
+    return post(person, f"/submit/drafts/{number}/tags", ticked | {"action": "continue"})
+
+
 def draft_id(response: Response) -> int:
     found = re.search(r"/submit/drafts/(\d+)", response.headers["location"])
     assert found, response.headers["location"]
@@ -106,32 +116,36 @@ def test_an_officer_drafts_sees_the_finding_fixes_it_and_submits(
         "summary": "Enter a summary",
         "challenge": "Enter the challenge",
         "region": "Select the region",
-        "priority_areas-group": "Select at least one priority area",
     }.items():
         assert f'<a href="#{field}">{message}</a>' in incomplete.text
         assert f'id="{field}"' in incomplete.text  # the link lands on the field
-    # A tag group's link lands on the group, which takes focus with its question on top (its
-    # first box is past the tags the text suggests, out of sight below the question).
-    assert '<fieldset class="fieldset" id="priority_areas-group" tabindex="-1"' in incomplete.text
+    assert "Select at least one priority area" not in incomplete.text  # that is the next page's
 
     complete = post(leeds, f"/submit/drafts/{number}", form(solution=FLAGGED, action="continue"))
-    assert complete.headers["location"] == f"/submit/drafts/{number}/check"
-    check = leeds.get(complete.headers["location"])
+    assert complete.headers["location"] == f"/submit/drafts/{number}/tags"
+    leeds.get(complete.headers["location"])
+    untagged = post(leeds, f"/submit/drafts/{number}/tags", {"action": "continue"})
+    assert untagged.status_code == 422 and "There is a problem" in untagged.text
+    assert '<a href="#priority_areas-group">Select at least one priority area</a>' in untagged.text
+    # A tag group's link lands on the group, which takes focus with its question on top (its
+    # first box is past the tags the text suggests, out of sight below the question).
+    assert '<fieldset class="fieldset" id="priority_areas-group" tabindex="-1"' in untagged.text
+    assert tagged(leeds, number).headers["location"] == f"/submit/drafts/{number}/check"
+    check = leeds.get(f"/submit/drafts/{number}/check")
     assert check.status_code == 200 and "Check your answers" in check.text
     assert 'title="This names someone next to their age.' in check.text
     assert ">Chloe, 15, was missing school.</mark> The hub found her a mentor." in check.text
     assert "found 1 passage to look at" in check.text
     for kind, words in (("priority_areas", "priority areas"), ("age_bands", "ages"),
                         ("themes", "themes")):  # fmt: skip
-        link = f'href="/submit/drafts/{number}?checking=true#{kind}-group">Change'
+        link = f'href="/submit/drafts/{number}/tags?checking=true#{kind}-group">Change'
         assert f'{link}<span class="visually-hidden"> {words}<' in check.text  # not its first box
-    # Come back to by "Change", the form has a way back to the check after each section, not
-    # only after the last (the tags, some 8,000 px and 63 Tabs below "The impact" on a phone).
-    back = '<button type="submit" name="action" value="continue">Continue to check your answers'
+    # Come back to by "Change", the writing has a way back to the check after its first
+    # section, not only at its end (past "What happened", some 3,000 px on a phone).
+    back = '<button type="submit" name="action" value="check">Continue to check your answers'
     changing = leeds.get(f"/submit/drafts/{number}?checking=true").text
-    assert changing.count(back) == 2
+    assert changing.count(back) == 1
     assert changing.index("Region") < changing.index(back) < changing.index("The challenge")
-    assert changing.rindex(back) < changing.index('<h2 class="section-heading">Tags</h2>')
     assert back not in leeds.get(f"/submit/drafts/{number}").text  # writing it: one way on
 
     leeds.get(f"/submit/drafts/{number}")
@@ -163,8 +177,7 @@ def test_the_help_follows_the_text_as_it_is_written(client: TestClient, smtp: Sm
     assert helped.status_code == 200 and helped.headers["cache-control"] == "no-store"
     part = helped.text.split('id="summary-findings"')[1].split("</div>\n</div>")[0]
     assert "Call 0113 496 0000 to refer." in part and "gives a phone number" in part
-    assert 'id="priority_areas-suggestions"' in helped.text
-    assert "Providing the right support" in helped.text.split('id="priority_areas-suggestions"')[1]
+    assert "-suggestions" not in helped.text  # the tags are on their own page, from the saved text
     assert "0 things" not in helped.text and "found 1 passage" in helped.text
 
 
@@ -173,17 +186,18 @@ def test_councils_see_only_their_own_drafts(client: TestClient, smtp: SmtpServer
     leeds.get("/submit/new")
     number = draft_id(post(leeds, "/submit/new", form(title="Leeds private draft")))
     york = signed_in(client, smtp, YORK, "City of York Council")
-    for path in ("", "/check", "/delete"):
+    for path in ("", "/tags", "/check", "/delete"):
         page = york.get(f"/submit/drafts/{number}{path}")
         assert page.status_code == 404 and "Leeds private draft" not in page.text
     york.get("/my/submissions")
     assert "Leeds private draft" not in york.last.text  # type: ignore[union-attr]
-    for path in ("", "/send", "/delete"):
+    for path in ("", "/tags", "/send", "/delete"):
         york.get("/my/submissions")
         assert post(york, f"/submit/drafts/{number}{path}", form()).status_code == 404
     page = leeds.get(f"/submit/drafts/{number}")
     assert "Leeds private draft" in page.text  # untouched
     post(leeds, f"/submit/drafts/{number}", form(title="Leeds private draft", action="continue"))
+    tagged(leeds, number)
     leeds.get(f"/submit/drafts/{number}/check")
     record = post(leeds, f"/submit/drafts/{number}/send", {}).headers["location"].split("/")[-1]
     assert york.get(f"/submit/sent/{record}").status_code == 404
@@ -231,8 +245,9 @@ def test_a_month_written_as_officers_write_it_is_taken(
     past"; it is one, and it is what an officer types."""
     leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
     leeds.get("/submit/new")
-    done = post(leeds, "/submit/new", form(published=typed, action="continue"))
-    assert done.status_code == 303, done.text
+    written = post(leeds, "/submit/new", form(published=typed, action="continue"))
+    assert written.status_code == 303, written.text
+    done = tagged(leeds, draft_id(written))
     check = leeds.get(done.headers["location"])  # check your answers: the month in words
     month = "September 2023" if typed.startswith("Sept") else "March 2024"
     assert f'<dd class="answer-text">{month}</dd>' in check.text
@@ -317,9 +332,9 @@ def test_an_officer_amends_when_changes_are_requested(
     number = draft_id(started)
     page = leeds.get(started.headers["location"])
     assert "Change your case study" in page.text and "Kinship carers felt unsupported" in page.text
-    # It is written already: the way to the check is after each section, as after "Change".
-    back = '<button type="submit" name="action" value="continue">Continue to check your answers'
-    assert page.text.count(back) == 2
+    # It is written already: a way to the check after its first section, as after "Change".
+    back = '<button type="submit" name="action" value="check">Continue to check your answers'
+    assert page.text.count(back) == 1
     listed = leeds.get("/my/submissions").text  # the draft says which submission it changes
     cell = re.search(rf"<td>Changes to <span[^>]*>BF-{record:05d}</span>.*?</td>", listed, re.S)
     assert cell and " ".join(re.sub(r"<[^>]+>", " ", cell.group(0)).split()) == (
@@ -475,6 +490,7 @@ def test_a_sent_drafts_number_is_never_another_drafts(client: TestClient, smtp: 
     leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
     leeds.get("/submit/new")
     sent_number = draft_id(post(leeds, "/submit/new", form(action="save")))
+    tagged(leeds, sent_number)
     leeds.get(f"/submit/drafts/{sent_number}/check")
     assert post(leeds, f"/submit/drafts/{sent_number}/send", {}).status_code == 303
     leeds.get("/submit/new")

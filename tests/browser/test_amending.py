@@ -226,6 +226,10 @@ def test_a_moderator_asks_for_changes_the_officer_resends_then_the_moderator_rej
     page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
     page.get_by_label("Summary").fill(NEW_SUMMARY.replace("walks", "walks in Roundhay Park"))
     press(page, "Continue")
+    page.wait_for_url(re.compile(r"/tags$"))  # the tags it has, on their own page
+    expect(page.locator("h1")).to_have_text("Change the tags")
+    check(page, f"{shot}-4b-tags.png", javascript)
+    press(page, "Continue")
     page.wait_for_url(re.compile(r"/check$"))
     press(page, "Send the changes")
     page.wait_for_url(re.compile(rf"/submit/sent/{record['id']}$"))

@@ -84,6 +84,11 @@ def test_an_admin_changes_a_campaign_case_study_and_a_moderator_publishes_it(
     page.get_by_label("Summary").fill(new_summary)
     check(page, f"{shot}-4-form.png")
     press(page, "Continue")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+/tags$"))  # the tags it has
+    expect(page.locator("h1")).to_have_text("Change the tags")
+    expect(page.locator("#themes-group input:checked").first).to_be_visible()
+    check(page, f"{shot}-4b-tags.png")
+    press(page, "Continue")
     page.wait_for_url(re.compile(r"/check$"))
     expect(page.locator("main")).to_contain_text("A moderator reviews the changes")
     check(page, f"{shot}-5-check.png")

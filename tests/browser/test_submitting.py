@@ -50,9 +50,20 @@ def fill_in(page: Page, solution: str) -> None:
     page.get_by_label("The solution").fill(solution)
     page.get_by_label("The impact").fill("Attendance rose for most of the young people.")
     page.get_by_label("Measured outcomes").fill("Persistent absence fell from 30% to 18%")
-    page.locator("#priority_areas").check()  # the first priority, by its box
-    page.get_by_label("11-16").check()
-    page.get_by_label("Education", exact=True).check()
+
+
+def tick(page: Page) -> None:
+    """The tags page, after the writing: a priority, an age band and a theme, by keyboard, and
+    Continue; the check follows."""
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+/tags$"))
+    page.locator("#priority_areas").focus()  # the first priority, by its box
+    page.keyboard.press("Space")
+    page.get_by_label("11-16").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Education", exact=True).focus()
+    page.keyboard.press("Space")
+    press(page, "Continue")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
 
 
 @pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
@@ -104,7 +115,19 @@ def test_an_officer_submits_a_case_study_without_help(
     looked_at("2-form-with-finding")
     page.locator("label[for=solution]").scroll_into_view_if_needed()
     shoot(page, path=f"{shot}-2-form-finding-in-view.png")
-    press(page, "Continue")
+    # The writing page ends at its last field: Continue is the next Tab, no tag boxes between.
+    expect(page.locator("input[type=checkbox]")).to_have_count(0)
+    page.locator("#source_url").focus()
+    tab_to(page, "Continue", limit=1)
+    page.keyboard.press("Enter")
+
+    # The tags, a page of their own, with what the saved text suggests (without JavaScript too).
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+/tags$"))
+    expect(page.locator("h1")).to_have_text("Tag your case study")
+    expect(page.locator("textarea")).to_have_count(0)
+    expect(page.locator("#themes-suggestions li").first).to_be_visible()
+    looked_at("2b-tags")
+    tick(page)
 
     page.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
     expect(page.locator("h1")).to_have_text("Check your answers before submitting your case study")
@@ -122,8 +145,8 @@ def test_an_officer_submits_a_case_study_without_help(
     page.get_by_label("The solution").fill(FIXED)
     if javascript:
         expect(finding).to_have_count(0)
-    # Back to the check after this section, a few Tabs on, not after the tags (63 Tabs).
-    tab_to(page, "Continue to check your answers", limit=12)
+    # Back to the check by the writing page's Continue, a few Tabs on.
+    tab_to(page, "Continue", limit=12)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/check$"))
     expect(page.locator("mark.flag")).to_have_count(0)
@@ -135,12 +158,13 @@ def test_an_officer_submits_a_case_study_without_help(
     expect(page.locator("#answer-priority_areas")).to_contain_text("Your text also suggests")
     page.locator("#answer-priority_areas a").focus()
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/submit/drafts/\d+\?checking=true#priority_areas-group$"))
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+/tags\?checking=true#priority_areas-group$"))
     expect(page.locator("#priority_areas-group")).to_be_focused()
     expect(page.locator("#priority_areas-group legend")).to_be_in_viewport()
     shoot(page, path=f"{shot}-4-change-priority-areas.png")
     page.keyboard.press("Tab")
     expect(page.locator("#priority_areas")).to_be_focused()
+    looked_at("4b-change-tags")
     press(page, "Continue")
     page.wait_for_url(re.compile(r"/check$"))
     draft_address = page.url.removesuffix("/check")
@@ -221,16 +245,19 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     page.get_by_label("The solution").fill(FIXED)  # the tags it suggests sit above the boxes
     press(page, "Continue")  # nothing else filled in
     expect(page.locator(".error-summary")).to_contain_text("Enter a title")
+    expect(page.locator(".error-summary")).not_to_contain_text("theme")  # the tags' own page
     assert page.title().startswith("Error: ")
     assert page.evaluate("document.activeElement.className") == "error-summary"
     looked_at("7-form-errors")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the summary's first link takes focus to its field
     assert page.evaluate("document.activeElement.id") == "title"
+    draft = page.locator("form.draft-form").get_attribute("action")
     # ...and brings its label, hint and message into view: the browser alone put the field at
     # the top of the screen and them above it, out of sight (a phone's screen, here).
-    # A tag group's link goes to the group, its question and message in view (its first box is
-    # a screen below, past the tags the text suggests), with JavaScript and without.
+    # On the tags page, a tag group's link goes to the group, its question and message in view
+    # (its first box is a screen below, past the tags the text suggests), with JavaScript and
+    # without.
     page.set_viewport_size(SIZES["phone"])  # type: ignore[arg-type]
     bare = browser.new_context(
         viewport=SIZES["phone"],  # type: ignore[arg-type]
@@ -240,19 +267,27 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     bare.goto(f"{site.url}/submit/new")
     bare.get_by_label("The solution").fill(FIXED)
     press(bare, "Continue")
-    expect(bare.locator(".error-summary")).to_contain_text("Select at least one theme")
+    expect(bare.locator(".error-summary")).to_contain_text("Enter the challenge")
+    drafts = {page: draft, bare: bare.locator("form.draft-form").get_attribute("action")}
     for each in (page, bare):
         summary = each.locator(".error-summary")
-        for link, field, question, said in (
-            ("Enter the challenge", "#challenge", "label[for=challenge]", "#challenge-error"),
-            ("Select at least one theme", "#themes-group", "#themes-group legend", "#themes-error"),
-        ):
-            summary.get_by_role("link", name=link).focus()
-            each.keyboard.press("Enter")
-            expect(each.locator(field)).to_be_focused()
-            expect(each.locator(question)).to_be_in_viewport()
-            expect(each.locator(said)).to_be_in_viewport()
-    expect(page.locator("#themes-suggestions li").first).to_be_visible()  # suggestions between
+        summary.get_by_role("link", name="Enter the challenge").focus()
+        each.keyboard.press("Enter")
+        expect(each.locator("#challenge")).to_be_focused()
+        expect(each.locator("label[for=challenge]")).to_be_in_viewport()
+        expect(each.locator("#challenge-error")).to_be_in_viewport()
+        each.goto(f"{site.url}{drafts[each]}/tags")
+        press(each, "Continue")  # nothing ticked
+        summary = each.locator(".error-summary")
+        expect(summary).to_contain_text("Select at least one theme")
+        expect(summary).not_to_contain_text("Enter a title")  # the writing page's
+        summary.get_by_role("link", name="Select at least one theme").focus()
+        each.keyboard.press("Enter")
+        expect(each.locator("#themes-group")).to_be_focused()
+        expect(each.locator("#themes-group legend")).to_be_in_viewport()
+        expect(each.locator("#themes-error")).to_be_in_viewport()
+        expect(each.locator("#themes-suggestions li").first).to_be_visible()  # between
+    looked_at("7b-tags-errors")
     bare.context.close()
     page.set_viewport_size(SIZES["desk"])  # type: ignore[arg-type]
 
@@ -263,6 +298,11 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
     expect(page.locator("h1")).to_have_text("Change your case study")
     page.get_by_label("The impact").fill("The hub supported 95 carers in its first year.")
+    press(page, "Continue")
+    page.wait_for_url(re.compile(r"/tags$"))  # the tags the case study has, then the check
+    expect(page.locator("h1")).to_have_text("Change the tags")
+    expect(page.locator("#themes-group input:checked").first).to_be_visible()
+    looked_at("9a-change-tags")
     press(page, "Continue")
     page.wait_for_url(re.compile(r"/check$"))
     expect(page.locator("#answer-impact")).to_contain_text("95 carers")

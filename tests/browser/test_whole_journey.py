@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.checks import SIZES, accessible, check, script_errors, shoot, tab_to
 from tests.browser.mail_site import Site, mail_site, sign_in_moderator
 from tests.browser.test_moderation import decide
-from tests.browser.test_submitting import FIXED, FLAGGED, fill_in, press
+from tests.browser.test_submitting import FIXED, FLAGGED, fill_in, press, tick
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
@@ -87,6 +87,7 @@ def officer_submits(officer: Page, site: Site, shot: str) -> str:
     officer.get_by_label("The solution").fill(FIXED)
     expect(finding).to_have_count(0)  # gone as the officer writes
     press(officer, "Continue")
+    tick(officer)  # the tags, on their own page
     officer.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
     expect(officer.locator("mark.flag")).to_have_count(0)
     expect(officer.locator("#answer-solution")).to_contain_text(FIXED)
@@ -133,6 +134,9 @@ def officer_amends(officer: Page, site: Site, reference: str, shot: str) -> None
     expect(officer.locator("h1")).to_have_text("Change your case study")
     officer.get_by_label("The impact").fill(AMENDED)
     accessible(officer)  # the form again, amending
+    press(officer, "Continue")
+    officer.wait_for_url(re.compile(r"/tags$"))  # the tags it has, then the check
+    accessible(officer)
     press(officer, "Continue")
     officer.wait_for_url(re.compile(r"/check$"))
     expect(officer.locator("#answer-impact")).to_contain_text(AMENDED)

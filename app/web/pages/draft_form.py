@@ -8,16 +8,45 @@ from fastapi import Request
 from markupsafe import Markup, escape
 
 from app.core import drafting
-from app.core.errors import Conflict
+from app.core.errors import Conflict, Invalid
 from app.core.safeguarding import ADVICE
 from app.core.vocabulary import Vocabulary
 from app.services.drafts import CHECKED, Help, Spans, is_campaign
 from app.store.models import Draft
 
+# The form's two pages, one thing each (GOV.UK's "one thing per page"): the writing, then the
+# tags (7 priorities, 4 age bands and 44 themes were 4,400 px and 46 Tabs of the one long form).
+WRITING, TAGS = "writing", "tags"
+ON_PAGE = {WRITING: tuple(n for n in drafting.FIELDS if n not in drafting.TICKED),
+           TAGS: drafting.TICKED}  # fmt: skip
 # Where each error summary link goes: a tag group's to its fieldset, whose question (legend)
-# would be out of sight above its first box, past the tags the text suggests.
-FIRST_OF = {"body": "challenge", "region": "region", "version": "title",
-            **{kind: f"{kind}-group" for kind in drafting.TICKED}}  # fmt: skip
+# would be out of sight above its first box, past the tags the text suggests; a lost save's to
+# the page's first question.
+FIRST_OF = {
+    WRITING: {"body": "challenge", "region": "region", "version": "title"},
+    TAGS: {"version": "priority_areas-group", **{k: f"{k}-group" for k in drafting.TICKED}},
+}
+
+
+def page_of(error: Invalid) -> tuple[str, Invalid]:
+    """The first page with something to fix, and what to fix on it."""
+    for page in (WRITING, TAGS):
+        if (mine := on_page(error, page)) is not None:
+            return page, mine
+    return WRITING, error
+
+
+def on_page(error: Invalid, page: str) -> Invalid | None:
+    """What there is to fix on this page, if anything (each page's error summary links only to
+    its own fields; anything not a tag is the writing's)."""
+    items = error.errors or [{"detail": error.detail, "pointer": "#/title"}]
+    tags = [item for item in items if _field(item) in ON_PAGE[TAGS]]
+    mine = tags if page == TAGS else [item for item in items if item not in tags]
+    return Invalid("; ".join(item["detail"] for item in mine), mine) if mine else None
+
+
+def _field(item: dict[str, str]) -> str:
+    return item.get("pointer", "").removeprefix("#/").split("/")[0]
 
 
 async def form_fields(request: Request) -> dict[str, Any]:
@@ -76,7 +105,6 @@ def help_context(fields: dict[str, Any], found: Help) -> dict[str, Any]:
         "flagged": flagged,
         "suggested": suggested,
         "checked": CHECKED,
-        "ticked": drafting.TICKED,
     }
 
 
