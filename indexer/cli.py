@@ -239,7 +239,18 @@ def relevance(
             score.ranked[0] if score.ranked else "-",
         )
     out.print(table)
-    kinds = Table("kind", "queries", "nDCG@10", "MRR", "BM25 nDCG@10", "BM25 MRR", "gain", box=None)
+    kinds = Table(
+        "kind",
+        "queries",
+        "nDCG@10",
+        "MRR",
+        "judged",
+        "BM25 nDCG@10",
+        "BM25 MRR",
+        "BM25 judged",
+        "gain",
+        box=None,
+    )
     ours, theirs = report.by_kind(), baseline.by_kind()
     for kind, part in [*ours.items(), ("all", report)]:
         plain = theirs.get(kind, baseline)
@@ -248,8 +259,10 @@ def relevance(
             str(len(part.scores)),
             f"{part.ndcg:.3f}",
             f"{part.mrr:.3f}",
+            f"{part.judged:.0%}",
             f"{plain.ndcg:.3f}",
             f"{plain.mrr:.3f}",
+            f"{plain.judged:.0%}",
             f"{part.ndcg - plain.ndcg:+.3f}",
         )
     out.print(kinds)

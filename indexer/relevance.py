@@ -46,6 +46,13 @@ class Judgment:
     expected: dict[str, int]
     filters: dict[str, list[str]] = field(default_factory=dict)
     kind: str = "short"
+    # Case studies a judge read for this query and found not relevant (grade 0). Scored as any
+    # unjudged one is; kept so that a new pooling round asks only about pairs nobody has read,
+    # and so that the report can say how much of each top 10 a judge has looked at.
+    not_relevant: frozenset[str] = frozenset()
+
+    def judged(self, slug: str) -> bool:
+        return slug in self.expected or slug in self.not_relevant
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,11 @@ class Score:
         """How many of the judged case studies made the top 10."""
         return sum(1 for slug in self.ranked[:DEPTH] if slug in self.judgment.expected)
 
+    @property
+    def unjudged(self) -> int:
+        """How many of the top 10 no judge has read for this query (scored as not relevant)."""
+        return sum(1 for slug in self.ranked[:DEPTH] if not self.judgment.judged(slug))
+
 
 @dataclass(frozen=True)
 class Report:
@@ -72,6 +84,13 @@ class Report:
     @property
     def mrr(self) -> float:
         return sum(s.rr for s in self.scores) / len(self.scores)
+
+    @property
+    def judged(self) -> float:
+        """The share of the results shown in the top 10s that a judge has read: where it is
+        well below 1, nDCG@10 counts unread case studies as not relevant and may understate."""
+        shown = sum(min(len(s.ranked), DEPTH) for s in self.scores)
+        return 1 - sum(s.unjudged for s in self.scores) / shown if shown else 1.0
 
     def by_kind(self) -> dict[str, "Report"]:
         """The same scores, one report per kind of query present."""
@@ -92,12 +111,17 @@ def read_judgments(path: Path = JUDGMENTS) -> list[Judgment]:
         if any(g not in (1, 2, 3) for g in grades.values()):
             raise ValueError(f"{path}: {row['query']!r}: grades are 1, 2 or 3")
         filters = {str(k): [str(v) for v in vs] for k, vs in (row.get("filters") or {}).items()}
+        unread = row.get("not_relevant") or []
+        if not isinstance(unread, list) or not all(isinstance(s, str) for s in unread):
+            raise ValueError(f"{path}: {row['query']!r}: not_relevant is a list of slugs")
+        if set(unread) & set(grades):
+            raise ValueError(f"{path}: {row['query']!r}: a slug is both graded and not_relevant")
         if set(filters) - set(FILTERS):
             raise ValueError(f"{path}: {row['query']!r}: filters are {', '.join(FILTERS)}")
         kind = str(row.get("kind") or "short")
         if kind not in KINDS:
             raise ValueError(f"{path}: {row['query']!r}: kind is one of {', '.join(KINDS)}")
-        judgments.append(Judgment(str(row["query"]), grades, filters, kind))
+        judgments.append(Judgment(str(row["query"]), grades, filters, kind, frozenset(unread)))
     return judgments
 
 
@@ -138,7 +162,8 @@ def collection_search(data_dir: Path) -> Iterator[tuple[SearchService, Session]]
             engine.dispose()
 
 
-def _score(judgment: Judgment, ranked: list[str]) -> Score:
+def score(judgment: Judgment, ranked: list[str]) -> Score:
+    """One query's ranking (slugs, best first) scored against its judgments."""
     return Score(
         judgment,
         ranked,
@@ -153,7 +178,7 @@ def evaluate(judgments: list[Judgment], data_dir: Path) -> Report:
         for judgment in judgments:
             request = SearchRequest(q=judgment.query, filters=judgment.filters, per_page=DEPTH)
             page = service.search(session, request)
-            scores.append(_score(judgment, [result.slug for result in page.results]))
+            scores.append(score(judgment, [result.slug for result in page.results]))
     return Report(scores)
 
 
@@ -192,6 +217,6 @@ def evaluate_baseline(judgments: list[Judgment], data_dir: Path) -> Report:
         match = " OR ".join(f'"{w}"' for w in words) or '""'
         rows = db.execute("SELECT slug FROM fts WHERE fts MATCH ? ORDER BY bm25(fts)", (match,))
         ranked = [s for (s,) in rows if _matches(by_slug[s], judgment.filters)][:DEPTH]
-        scores.append(_score(judgment, ranked))
+        scores.append(score(judgment, ranked))
     db.close()
     return Report(scores)

@@ -36,6 +36,8 @@ def test_reciprocal_rank_counts_the_first_clearly_useful_result() -> None:
         ("- query: x\n", "needs a query and expected"),
         ("- query: x\n  expected: {a: 5}\n", "grades are 1, 2 or 3"),
         ("- query: x\n  expected: {a: 3}\n  filters: {colour: [red]}\n", "filters are"),
+        ("- query: x\n  expected: {a: 3}\n  not_relevant: b\n", "not_relevant is a list"),
+        ("- query: x\n  expected: {a: 3}\n  not_relevant: [b, a]\n", "both graded and"),
     ],
 )
 def test_malformed_judgments_are_refused(tmp_path: Path, text: str, message: str) -> None:
@@ -43,6 +45,19 @@ def test_malformed_judgments_are_refused(tmp_path: Path, text: str, message: str
     path.write_text(text)
     with pytest.raises(ValueError, match=message):
         relevance.read_judgments(path)
+
+
+def test_the_report_says_how_much_of_each_top_ten_a_judge_has_read(tmp_path: Path) -> None:
+    path = tmp_path / "queries.yaml"
+    path.write_text("- query: x\n  expected: {a: 3}\n  not_relevant: [b]\n")
+    (judgment,) = relevance.read_judgments(path)
+    assert judgment.not_relevant == {"b"}
+    read = relevance.score(judgment, ["a", "b"])
+    unread = relevance.score(judgment, ["c", "a", "b", "d"])
+    assert (read.unjudged, unread.unjudged) == (0, 2)
+    # A case study judged not relevant scores as an unread one does: nothing.
+    assert read.ndcg == 1.0 and unread.ndcg < 1.0
+    assert relevance.Report([read, unread]).judged == pytest.approx(4 / 6)
 
 
 @pytest.mark.parametrize(("path", "least"), [(relevance.JUDGMENTS, 150), (relevance.HELD_OUT, 60)])
@@ -53,7 +68,7 @@ def test_the_judgments_are_enough_and_name_real_case_studies(path: Path, least: 
         assert sum(j.kind == kind for j in judgments) >= least // 4, kind
     slugs = {path.stem for path in COLLECTION.glob("*.md")}
     for judgment in judgments:
-        assert set(judgment.expected) <= slugs, judgment.query
+        assert set(judgment.expected) | judgment.not_relevant <= slugs, judgment.query
         assert max(judgment.expected.values()) >= 2, judgment.query
 
 
