@@ -17,7 +17,9 @@ from operator import itemgetter
 from typing import Any
 
 from whoosh import formats, writing
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.util.numeric import byte_to_length
 
 from app.search import passages
 from app.search.analysis import IndexAnalyzer
@@ -88,6 +90,45 @@ class SegmentWriter(writing.SegmentWriter):  # type: ignore[misc]
 
     def add_document(self, **fields: Any) -> None:
         super().add_document(**passages.packed(fields))
+
+    def _flush_segment(self) -> None:
+        """Whoosh's, but with the segment's field lengths read once a field rather than once a
+        posting: the postings writer asks each posting's length, for its block's shortest and
+        longest, and Whoosh reads it from the column file each time (a tenth of a worker's
+        CPU). The same lengths reach the same writer, so the segment is the same."""
+        self.perdocwriter.close()
+        lengths = Lengths(self.per_document_reader()) if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if lengths is not None:
+            lengths.close()
+
+
+class Lengths:
+    """A written segment's field lengths, as W3PerDocReader.doc_field_length gives them (None
+    for a length stored as 0), each field's column read whole at its first use."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._fields: dict[str, list[int | None] | None] = {}  # None: the field has no column
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        try:
+            found = self._fields[fieldname]
+        except KeyError:
+            found = self._fields[fieldname] = self._read(fieldname)
+        if found is None:
+            return default
+        return found[docnum] if docnum < len(found) else None
+
+    def _read(self, fieldname: str) -> list[int | None] | None:
+        column = self._reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return None
+        return [byte_to_length(b) if b else None for b in column.load()]
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 class _Task(SubWriterTask):  # type: ignore[misc]

@@ -88,9 +88,17 @@ def test_a_build_writes_the_postings_whoosh_s_writer_writes(tmp_path: Path) -> N
             writer.add_document(**document)
         writer.commit()
         with ix.reader() as reader:
-            built.append((list(reader.iter_postings()), list(reader.iter_docs())))
+            # Each term's shortest and longest document, from the lengths the postings writer
+            # was given (Whoosh's reads them from the column file, ours once a field).
+            lengths = [
+                (field, text, info.min_length(), info.max_length())
+                for field, text in reader.all_terms()
+                for info in [reader.term_info(field, text)]
+            ]
+            built.append((list(reader.iter_postings()), list(reader.iter_docs()), lengths))
     assert built[0] == built[1]
     assert len(built[0][0]) > 5_000
+    assert len({(low, high) for *_, low, high in built[0][2]}) > 100
 
 
 def test_the_text_fields_places_are_read_without_whoosh_s_decoder(tmp_path: Path) -> None:
