@@ -186,6 +186,18 @@ def test_a_decision_on_a_version_that_changed_is_not_applied(site: Site, browser
     page.context.close()
 
 
+def also_changes_requested(page: Page) -> None:
+    """In the queue's filters, just opened: Tab to the first state, tick the second as well by
+    keyboard, and apply them."""
+    page.keyboard.press("Tab")
+    expect(page.locator("#state-submitted")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # Changes requested, as well
+    tab_to(page, "Apply filters")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"state=submitted&state=changes_requested"))
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 def test_on_a_phone_the_queue_is_on_the_first_screen_and_its_filters_a_tap_away(
     site: Site, browser: Browser, javascript: bool
@@ -205,13 +217,7 @@ def test_on_a_phone_the_queue_is_on_the_first_screen_and_its_filters_a_tap_away(
     page.keyboard.press("Enter")
     said = page.locator(".queue-filter-panel")  # "Filter" once: not the panel's heading again
     assert re.findall(r"\bFilter\b", said.inner_text()) == ["Filter"]
-    page.keyboard.press("Tab")
-    expect(page.locator("#state-submitted")).to_be_focused()
-    page.keyboard.press("Tab")
-    page.keyboard.press("Space")  # Changes requested, as well
-    tab_to(page, "Apply filters")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"state=submitted&state=changes_requested"))
+    also_changes_requested(page)
     expect(page.locator(".queue-filter-panel summary")).to_have_text("Filter (2 selected)")
     expect(page.locator(".queue tbody tr").first).to_be_in_viewport()
     if javascript:
@@ -249,13 +255,7 @@ def test_the_queue_reflows_with_the_root_font_at_200_percent(site: Site, browser
     check(page, f"{site.shots}/desk-queue-root-200.png")
     tab_to(page, "Filter (1 selected)")
     page.keyboard.press("Enter")
-    page.keyboard.press("Tab")
-    expect(page.locator("#state-submitted")).to_be_focused()
-    page.keyboard.press("Tab")
-    page.keyboard.press("Space")  # Changes requested, as well
-    tab_to(page, "Apply filters")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"state=submitted&state=changes_requested"))
+    also_changes_requested(page)
     adopt(page, ROOT_200)
     fits(page)
     expect(page.locator(".queue-filter-panel summary")).to_have_text("Filter (2 selected)")
