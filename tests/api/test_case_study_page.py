@@ -11,6 +11,7 @@ from testkit.factories import make_case_study
 from tests.app_fixtures import MakeClient
 
 HTML = {"Accept": "text/html"}
+LEVELS = ("Independently evaluated", "Outcomes measured", "Emerging practice")
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +130,7 @@ def test_more_from_this_council_and_related_keep_the_way_back(client: TestClient
         '<a href="/case-studies/north-family-support?from=q%3Dcare">Family support at home</a>'
         in (council)
     )
-    assert '<span class="meta">2020</span>' in council
+    assert '<span class="meta"><span>2020</span> <span><span class="visually-hidden">' in council
     assert (
         '<a href="/?council=North%20Tyneside%20Council">'
         "All case studies from North Tyneside Council</a>"
@@ -146,13 +147,28 @@ def test_related_case_studies_show_when_and_how_strong(client: TestClient) -> No
     related = html[html.index('id="related-heading"') : html.index("</aside>")]
     items = re.findall(r'<li><a href="/case-studies/[a-z-]+">[^<]+</a> (.*?)</li>', related)
     assert items
-    levels = ("Independently evaluated", "Outcomes measured", "Emerging practice")
     for meta in items:
         shown = re.findall(r"<span>([^<]*)", meta)
         assert shown[0], meta  # the council
         assert '<span class="visually-hidden">Evidence: </span>' in meta
-        assert any(f"</span>{level}</span>" in meta for level in levels), meta
+        assert any(f"</span>{level}</span>" in meta for level in LEVELS), meta
     assert any(re.search(r"<span>(\w+ )?(19|20)\d\d</span>", meta) for meta in items)
+
+
+def test_more_from_the_council_shows_when_and_how_strong_as_related_ones_do(
+    client: TestClient,
+) -> None:
+    """The same line under each title as "Related case studies" has, but the council, which the
+    heading names: it showed the date only."""
+    html = client.get("/case-studies/north-care-leavers").text
+    council = html[html.index('id="council-heading"') : html.index('id="related-heading"')]
+    items = re.findall(r'<li><a href="/case-studies/[a-z-]+">[^<]+</a> (.*?)</li>', council)
+    assert items
+    for meta in items:
+        assert meta.startswith('<span class="meta"><span>'), meta
+        assert '<span class="visually-hidden">Evidence: </span>' in meta
+        assert any(f"</span>{level}</span>" in meta for level in LEVELS), meta
+        assert "North Tyneside" not in meta
 
 
 def test_the_link_to_copy_is_shown_without_javascript(client: TestClient) -> None:

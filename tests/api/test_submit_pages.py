@@ -332,16 +332,24 @@ def test_an_officer_amends_when_changes_are_requested(
     number = draft_id(started)
     page = leeds.get(started.headers["location"])
     assert "Change your case study" in page.text and "Kinship carers felt unsupported" in page.text
-    # It is written already: a way to the check after its first section, as after "Change".
-    back = '<button type="submit" name="action" value="check">Continue to check your answers'
-    assert page.text.count(back) == 1
+    # It is written already: a way on after its first section, to the tags (as a new case
+    # study goes), not past them to the check.
+    on = '<button type="submit" name="action" value="continue">Continue to the tags</button>'
+    assert page.text.count(on) == 1
+    assert page.text.index("Region") < page.text.index(on) < page.text.index("The challenge")
+    assert "Continue to check your answers" not in page.text
     listed = leeds.get("/my/submissions").text  # the draft says which submission it changes
     cell = re.search(rf"<td>Changes to <span[^>]*>BF-{record:05d}</span>.*?</td>", listed, re.S)
     assert cell and " ".join(re.sub(r"<[^>]+>", " ", cell.group(0)).split()) == (
         f"Changes to BF-{record:05d} Changes requested"  # and what state it is in
     )
     fields = form(title="Kinship hub", impact="The hub supported 95 carers in its first year.")
-    post(leeds, f"/submit/drafts/{number}", fields | {"action": "continue"})
+    onward = post(leeds, f"/submit/drafts/{number}", fields | {"action": "continue"})
+    assert onward.headers["location"] == f"/submit/drafts/{number}/tags"
+    # A page with the old button ("check") goes on to the tags all the same.
+    leeds.get(f"/submit/drafts/{number}")
+    stale = post(leeds, f"/submit/drafts/{number}", fields | {"action": "check"})
+    assert stale.headers["location"] == f"/submit/drafts/{number}/tags"
     check = leeds.get(f"/submit/drafts/{number}/check")
     assert "Send the changes" in check.text
     sent = post(leeds, f"/submit/drafts/{number}/send", {})

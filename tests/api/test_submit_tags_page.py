@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from app.core.vocabulary import get_vocabulary
 from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import mailing
@@ -128,3 +129,37 @@ def test_a_draft_not_yet_tagged_is_sent_to_the_tags_page(
     assert "<h1>Change the tags</h1>" in tags.text
     stored = client.get(f"/api/v1/submissions/{record}", headers=auth(keys.leeds)).json()
     assert boxes(tags.text, "themes") == stored["themes"]
+
+
+def test_a_long_group_shows_its_ticked_and_suggested_boxes_and_folds_the_rest(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    """Every priority and theme with its hint made the tags page some 9,000 px on a phone: the
+    boxes ticked and those the text suggests show; the rest wait behind a GOV.UK details, closed
+    unless the group has an error (without a script, the error summary's link must reach them)."""
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    number = draft_id(post(leeds, "/submit/new", form(action="continue")))
+    tags = f"/submit/drafts/{number}/tags"
+    leeds.get(tags)
+    none = post(leeds, tags, {"action": "continue"})  # nothing ticked: each group has an error
+    assert none.status_code == 422
+    for kind in ("priority_areas", "themes"):
+        assert f'<details class="details tag-more" id="{kind}-more" open>' in none.text
+    post(leeds, tags, {name: form()[name] for name in TAGS} | {"action": "save"})
+
+    page = leeds.get(tags).text
+    themes = page.split('id="themes-group"')[1].split("</fieldset>")[0]
+    shown, folded = themes.split('<details class="details tag-more" id="themes-more">')
+    assert sorted(boxes(shown, "themes")) == ["adolescents", "education"]
+    suggested = themes.split('id="themes-suggestions"')[1].split("</div>")[0]
+    labels = re.findall(r"<li><strong>([^<]+)</strong>", suggested)
+    assert labels  # the text suggests some, each a box in view, not ticked
+    for label in labels:
+        assert f">{label}</label>" in shown and f">{label}</label>" not in folded
+    assert boxes(folded, "themes") == []
+    rest = folded.count('name="themes"')
+    assert shown.count('name="themes"') + rest == len(get_vocabulary().themes)
+    assert f'<summary class="details-summary">Show the other {rest} themes</summary>' in folded
+    assert 'id="priority_areas-more">' in page  # the priorities fold too; the four ages do not
+    assert 'id="age_bands-more"' not in page and page.count('name="age_bands"') == 4

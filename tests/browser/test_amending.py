@@ -80,9 +80,22 @@ def test_an_officer_changes_a_published_case_study_and_a_moderator_publishes_the
     expect(page.locator("h1")).to_have_text("Change your case study")
     page.get_by_label("Summary").fill(NEW_SUMMARY)
     check(page, f"{shot}-2-form.png", javascript)
-    # The case study is written: the way to the check is after this section, a few Tabs on,
-    # not after every tag box (60 Tabs on a phone).
-    tab_to(page, "Continue to check your answers", limit=12)
+    # The case study is written: the way on is after this section, a few Tabs on, not at the
+    # end of the writing; it goes to the tags, as a new case study's Continue does (it went
+    # past them, to the check).
+    tab_to(page, "Continue to the tags", limit=12)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/tags$"))
+    expect(page.locator("h1")).to_have_text("Change the tags")
+    # The tags it has, ticked, in view; the other themes folded away: the page was 6,758 px at
+    # 390 wide and 4,545 at 1280, every box with its hint, and Continue 60 Tabs down.
+    expect(page.locator("#themes-group input:checked").first).to_be_visible()
+    expect(page.locator("#themes-more")).not_to_have_attribute("open", "")
+    expect(page.locator("#themes-more input").first).to_be_hidden()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < {"phone": 2_600, "desk": 2_000}[size], height
+    check(page, f"{shot}-2b-change-tags.png", javascript)
+    tab_to(page, "Continue", limit=25)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/check$"))
     check(page, f"{shot}-3-check.png", javascript)

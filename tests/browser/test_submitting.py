@@ -60,7 +60,10 @@ def tick(page: Page) -> None:
     page.keyboard.press("Space")
     page.get_by_label("11-16").focus()
     page.keyboard.press("Space")
-    page.get_by_label("Education", exact=True).focus()
+    # The themes the text does not suggest are behind "Show the other N themes"
+    page.locator("#themes-more summary").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Fostering", exact=True).focus()
     page.keyboard.press("Space")
     press(page, "Continue")
     page.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
@@ -126,6 +129,14 @@ def test_an_officer_submits_a_case_study_without_help(
     expect(page.locator("h1")).to_have_text("Tag your case study")
     expect(page.locator("textarea")).to_have_count(0)
     expect(page.locator("#themes-suggestions li").first).to_be_visible()
+    # The priorities and themes the text suggests are boxes in view; the rest wait behind a
+    # details, closed (no script needed): every box with its hint made it 8,975 px at 390.
+    suggested = page.locator("#themes-suggestions strong").first.inner_text()
+    expect(page.get_by_label(suggested, exact=True)).to_be_visible()
+    expect(page.locator("#themes-more")).not_to_have_attribute("open", "")
+    expect(page.get_by_label("Fostering", exact=True)).to_be_hidden()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < {"phone": 6_000, "desk": 3_600}[size], height
     looked_at("2b-tags")
     tick(page)
 
@@ -287,6 +298,9 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
         expect(each.locator("#themes-group legend")).to_be_in_viewport()
         expect(each.locator("#themes-error")).to_be_in_viewport()
         expect(each.locator("#themes-suggestions li").first).to_be_visible()  # between
+        # A group with an error shows every box, its details open without a script.
+        expect(each.locator("#themes-more")).to_have_attribute("open", "")
+        expect(each.get_by_label("Fostering", exact=True)).to_be_visible()
     looked_at("7b-tags-errors")
     bare.context.close()
     page.set_viewport_size(SIZES["desk"])  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from app.services.case_studies import published_case_study, vocabulary_with_coun
 from app.services.filters import SearchRequest
 from app.services.search import SearchService
 from app.store.db import Session
+from app.store.models import CaseStudy
 from app.web.deps import BaseUrlDep, SearchDep, SessionDep, VocabularyDep
 from app.web.pages.templating import back_to_results, templates
 from app.web.problems import wants_html
@@ -37,12 +38,12 @@ def source_name(url: str | None) -> str:
 
 def same_council(
     session: Session, service: SearchService, study: CaseStudyFile
-) -> list[tuple[str, str, str | None]]:
-    """The council's other case studies, newest first: (slug, title, published)."""
+) -> list[CaseStudy]:
+    """The council's other case studies, newest first (each listed as a related one is: its
+    date and evidence level)."""
     request = SearchRequest(councils=[study.council], sort="newest")
     rows = service.matching(session, request, SAME_COUNCIL + 1)
-    found = [(row.slug, row.title, row.published) for row in rows if row.slug != study.slug]
-    return found[:SAME_COUNCIL]
+    return [row for row in rows if row.slug != study.slug][:SAME_COUNCIL]
 
 
 def carried(slug: str, back: str | None) -> str:
@@ -72,7 +73,7 @@ def case_study_page(
     back = back_to_results(from_)
     related: list[SearchResult] = service.related(session, slug, RELATED).results
     council = same_council(session, service, study)
-    shown = {s for s, _, _ in council}
+    shown = {row.slug for row in council}
     # The plain words open the story, set apart; on a phone the key facts still come first.
     plain, rest = plain_words(study.body)
     return templates.TemplateResponse(

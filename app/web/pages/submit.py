@@ -240,8 +240,9 @@ class Saving:
     def after(self, draft: Draft, action: str) -> Response:
         """ "Save as draft" comes back to the page; "Continue" goes on (the writing to its
         tags, the tags, or a change from check your answers, to the check), or shows the page
-        again with what to fix on it. "Continue to check your answers" (a change of writing
-        whose tags are chosen) goes to the check."""
+        again with what to fix on it. "Continue to check your answers" (`check`, shown after a
+        "Change") goes where Continue does: the writing of a change to a case study, whose tags
+        are chosen, still goes through the tags, as a new one's does."""
         if action not in ("save", "continue", "check"):
             raise Invalid('Press "Save as draft" or "Continue".')
         here = f"/submit/drafts/{draft.id}" + ("/tags" if self.page == TAGS else "")
@@ -257,8 +258,7 @@ class Saving:
                     self.request, self.session, self.drafts, self.vocabulary, self.account,
                     draft, mine, self.checking,
                 )  # fmt: skip
-        onward = self.page == WRITING and action == "continue" and not self.checking
-        to = "tags" if onward else "check"
+        to = "tags" if self.page == WRITING and not self.checking else "check"
         return RedirectResponse(f"/submit/drafts/{draft.id}/{to}", status_code=303)
 
 
