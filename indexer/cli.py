@@ -239,18 +239,8 @@ def relevance(
             score.ranked[0] if score.ranked else "-",
         )
     out.print(table)
-    kinds = Table(
-        "kind",
-        "queries",
-        "nDCG@10",
-        "MRR",
-        "judged",
-        "BM25 nDCG@10",
-        "BM25 MRR",
-        "BM25 judged",
-        "gain",
-        box=None,
-    )
+    columns = "kind queries nDCG@10 MRR judged BM25_nDCG@10 BM25_MRR BM25_judged gain".split()
+    kinds = Table(*(name.replace("_", " ") for name in columns), box=None)
     ours, theirs = report.by_kind(), baseline.by_kind()
     for kind, part in [*ours.items(), ("all", report)]:
         plain = theirs.get(kind, baseline)

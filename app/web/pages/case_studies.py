@@ -36,9 +36,7 @@ def source_name(url: str | None) -> str:
     return host.removeprefix("www.")
 
 
-def same_council(
-    session: Session, service: SearchService, study: CaseStudyFile
-) -> list[CaseStudy]:
+def same_council(session: Session, service: SearchService, study: CaseStudyFile) -> list[CaseStudy]:
     """The council's other case studies, newest first (each listed as a related one is: its
     date and evidence level)."""
     request = SearchRequest(councils=[study.council], sort="newest")
