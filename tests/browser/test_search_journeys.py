@@ -302,7 +302,8 @@ def test_while_a_slow_search_in_place_loads_the_last_results_are_dimmed(
     assert len(held) == 1
     held[0].continue_()
     expect(page.locator("#search")).not_to_have_attribute("aria-busy", "true")
-    expect(page.locator("#results mark").first).to_contain_text(re.compile("kinship", re.IGNORECASE))
+    kinship = re.compile("kinship", re.IGNORECASE)
+    expect(page.locator("#results mark").first).to_contain_text(kinship)
     for part in ("#results-summary", "#results"):
         expect(page.locator(part)).to_have_css("opacity", "1")
     assert errors == []
