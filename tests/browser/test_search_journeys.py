@@ -309,6 +309,24 @@ def test_while_a_slow_search_in_place_loads_the_last_results_are_dimmed(
     assert errors == []
 
 
+def test_a_page_of_results_prints_as_the_list_without_the_controls(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # A councillor printing ten results for a meeting got five A4 pages: the filter panel, the
+    # sort, the page numbers, the feed, the email sign-up and the embed panel came too.
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.goto(f"{site}/?q=family+hubs&region=North+West")
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    page.emulate_media(media="print")
+    expect(page.locator("#results-heading")).to_be_visible()
+    expect(page.locator(".chosen")).to_contain_text("North West")  # the filters in use
+    expect(page.locator(".hit")).to_have_count(2)
+    for control in ("#filters", ".sort", ".subscribe", ".take", "#alerts", "#embed"):
+        expect(page.locator(control)).to_be_hidden()
+    assert errors == []
+
+
 def test_a_question_past_the_limit_shows_in_the_box_as_it_was_searched(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:
