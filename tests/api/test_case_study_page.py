@@ -3,6 +3,7 @@ to the exact search (never off the site), the council's other case studies, a li
 the evidence levels explained, and plain-words pages for what is not there."""
 
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -180,6 +181,28 @@ def test_the_link_to_copy_is_shown_without_javascript(client: TestClient) -> Non
     )
     assert '<button type="button" class="copy-link" hidden>Copy link</button>' in html
     assert '<script src="/static/case-study.js" defer></script>' in html
+
+
+def test_a_search_engine_or_a_shared_link_shows_the_case_studys_own_summary(
+    client: TestClient,
+) -> None:
+    """Someone finding a case study in a search engine, or in a link pasted into a chat, reads
+    its summary under the title, not the words every page shares."""
+    study = client.get("/api/v1/case-studies/north-care-leavers").json()
+    html = client.get("/case-studies/north-care-leavers").text
+    meta = {
+        name: unescape(value)
+        for name, value in re.findall(r'<meta (?:name|property)="([^"]+)" content="([^"]*)">', html)
+    }
+    assert meta["description"].startswith(study["summary"][:60])
+    assert len(re.findall(r'<meta name="description"', html)) == 1
+    assert meta["og:description"] == meta["description"]
+    assert meta["og:type"] == "article" and meta["og:title"] == study["title"]
+    assert meta["og:url"] == "http://testserver/case-studies/north-care-leavers"
+    assert meta["og:site_name"] == "Bright Futures case study search"
+    home = client.get("/").text  # every other page keeps the site's own words
+    assert '<meta name="description" content="Good practice in children' in home
+    assert "og:description" not in home
 
 
 def test_the_page_has_a_print_stylesheet(client: TestClient) -> None:

@@ -150,6 +150,18 @@ def test_the_no_results_state_helps(client: TestClient) -> None:
     assert "1 case study" in filtered
 
 
+def test_a_corrected_search_names_the_word_no_case_study_contains(client: TestClient) -> None:
+    # "cheaper than residential homes" said "nothing published contains a word of …": a
+    # councillor reads that none of their words is in any case study, when only one was not.
+    html = client.get("/?q=fosterring+care").text
+    assert (
+        "Showing results for <strong>fostering care</strong>: no case study contains the word"
+        " “fosterring”." in html
+    )
+    two = client.get("/?q=fosterring+carre").text
+    assert "no case study contains the words “fosterring” or “carre”." in two
+
+
 def test_user_text_is_escaped_on_pages(client: TestClient) -> None:
     html = client.get('/?q=<script>alert("x")</script>').text
     assert "<script>alert" not in html

@@ -209,6 +209,16 @@ def test_it_prints_as_a_one_or_two_page_a4_handout_with_the_source(
     expect(page.locator(".printed-from")).to_contain_text(site + path)
     for hidden in ("header.site", "footer.site", ".share", ".next-reads", ".more-like"):
         expect(page.locator(hidden)).to_be_hidden()
+    # each key fact's name is whole on paper: "Programme" was printed "Programm" above "e"
+    broken = page.evaluate(
+        """[...document.querySelectorAll('.summary-list dt')].filter(dt => {
+             const given = dt.getBoundingClientRect().width;
+             dt.style.width = 'min-content';  // as wide as its longest word
+             const needed = dt.getBoundingClientRect().width;
+             dt.style.width = '';
+             return needed > given + 0.5; }).map(dt => dt.textContent)"""
+    )
+    assert broken == []
 
 
 @pytest.mark.parametrize(

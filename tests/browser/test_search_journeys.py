@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from testkit.servers import service
 from tests.browser.checks import accessible, back_at, script_errors
@@ -282,6 +282,48 @@ def test_a_question_pasted_on_a_phone_searches_in_place_as_the_server_would_show
     with page.expect_request(re.compile(r"/api/v1/suggest\?q=kinship")):
         page.locator("#q").fill("kinship")  # a word being typed still gets completions
     assert all("kinship" in url for url in asked)
+    assert errors == []
+
+
+def test_while_a_slow_search_in_place_loads_the_last_results_are_dimmed(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # On a slow connection the box said "kinship care" for seconds while the page still showed
+    # the results for "fostering", undimmed, their words marked, as if they were the answer.
+    page, errors = open_page(browser, contexts, **PHONE)
+    page.goto(f"{site}/?q=fostering")
+    held: list[Route] = []
+    page.route(re.compile(r"/\?q=kinship"), lambda route: held.append(route))
+    page.locator("#q").fill("kinship care")
+    page.locator("#q").press("Enter")
+    expect(page.locator("#search")).to_have_attribute("aria-busy", "true")
+    for part in ("#results-summary", "#results"):
+        expect(page.locator(part)).to_have_css("opacity", "0.4")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("#search")).not_to_have_attribute("aria-busy", "true")
+    kinship = re.compile("kinship", re.IGNORECASE)
+    expect(page.locator("#results mark").first).to_contain_text(kinship)
+    for part in ("#results-summary", "#results"):
+        expect(page.locator(part)).to_have_css("opacity", "1")
+    assert errors == []
+
+
+def test_a_page_of_results_prints_as_the_list_without_the_controls(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    # A councillor printing ten results for a meeting got five A4 pages: the filter panel, the
+    # sort, the page numbers, the feed, the email sign-up and the embed panel came too.
+    page, errors = open_page(browser, contexts, **DESKTOP)
+    page.goto(f"{site}/?q=family+hubs&region=North+West")
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
+    page.emulate_media(media="print")
+    expect(page.locator("#results-heading")).to_be_visible()
+    expect(page.locator(".chosen")).to_contain_text("North West")  # the filters in use
+    expect(page.locator(".hit")).to_have_count(2)
+    for control in ("#filters", ".sort", ".subscribe", ".take", "#alerts", "#embed"):
+        expect(page.locator(control)).to_be_hidden()
     assert errors == []
 
 

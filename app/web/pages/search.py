@@ -1,6 +1,7 @@
 """The search page at / (the case study page is in case_studies.py, the embed page and the
 widget's script in embed.py)."""
 
+import re
 from dataclasses import replace
 
 from fastapi import APIRouter, Request
@@ -76,6 +77,7 @@ def search_page(request: Request, searching: SearchingDep) -> Response:
             "notices": query.notices,
             "errors": query.errors,
             "unfiltered": unfiltered,
+            "unfound": unfound(search.q, page.did_you_mean) if page.corrected else [],
             "link": link,
             "page_numbers": page_numbers(page.page, page.pages),
             "feed_url": feed_url,
@@ -132,6 +134,14 @@ def filter_panel(page: SearchPage, vocabulary: Vocabulary) -> Markup:
             _panels.clear()
         found = _panels[key] = (vocabulary, facets, written)
     return found[2]
+
+
+def unfound(typed: str | None, showing: str | None) -> list[str]:
+    """The words typed that the corrected search does not keep: the ones no published case
+    study contains, for the notice to name ("cheaper", not "cheaper than residential homes")."""
+    kept = {word.casefold() for word in re.findall(r"[^\W_]+", showing or "")}
+    found = re.findall(r"[^\W_]+", typed or "")
+    return list(dict.fromkeys(word for word in found if word.casefold() not in kept))
 
 
 def _without_filters(search: SearchRequest) -> SearchRequest:
