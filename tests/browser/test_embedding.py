@@ -629,6 +629,21 @@ def test_the_panel_copies_each_snippet_and_previews_both(
     assert violations(axe_page) == []
 
 
+@pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
+def test_on_a_phone_each_box_shows_all_of_its_code(
+    sites: Sites, open_page: Callable[..., Watched], script: bool
+) -> None:
+    # Someone selecting the code by hand must see where it ends: a box of five rows hid the
+    # last lines of the widget's code (its </case-study-search> and <script>) at 390 wide.
+    page = open_page(390, java_script_enabled=script).page
+    page.goto(f"{sites.service}/?{SEARCH}")
+    page.locator("details.embed > summary").click()
+    page.locator("details.embed-pin > summary").click()
+    for box in ("#embed-widget", "#embed-frame", "#embed-pinned"):
+        hidden = page.locator(box).evaluate("box => box.scrollHeight - box.clientHeight")
+        assert hidden <= 1, box
+
+
 def test_the_panel_without_javascript_still_gives_the_code(
     sites: Sites, open_page: Callable[..., Watched]
 ) -> None:
