@@ -133,7 +133,7 @@ def test_if_match_takes_the_etag_as_http_sends_it(
     assert act(client, keys.moderator, record, "publish", if_match).status_code == 200
 
 
-@pytest.mark.parametrize("if_match", ['W/"1"', '"one"', '"2"'])
+@pytest.mark.parametrize("if_match", ['W/"1"', '"one"', '"2"', f'"{"9" * 4400}"'])  # not a 500
 def test_an_if_match_that_is_not_the_current_version_is_a_409(
     client: TestClient, keys: Keys, if_match: str
 ) -> None:
