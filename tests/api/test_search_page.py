@@ -286,7 +286,7 @@ def test_nonsense_in_a_page_url_is_left_out_with_a_notice(client: TestClient) ->
 
 
 def test_digits_that_make_no_number_are_left_out_too(client: TestClient) -> None:
-    """"²" passes str.isdigit but not int(), and int() refuses over 4,300 digits: each was a
+    """A "²" passes str.isdigit but not int(), and int() refuses over 4,300 digits: each was a
     500 from the search page (and the alert form, which reads the same address)."""
     huge = "9" * 4400
     for query in ("age=²", "per_page=⁵", f"age={huge}", f"per_page={huge}"):
