@@ -212,6 +212,13 @@ def test_slugs_stay_unique_and_readable(client: TestClient, keys: Keys) -> None:
     assert first["slug"] != second["slug"]
 
 
+def test_a_slug_keeps_the_letters_that_carry_accents(client: TestClient, keys: Keys) -> None:
+    """Welsh and borrowed words lost each accented letter with its accent ("m-n", "caf")."""
+    body = created(client, keys.leeds, title="Gofal maeth ym Môn: Café Ŵyr a Neiniau")
+    assert re.fullmatch(r"leeds-gofal-maeth-ym-mon-cafe-wyr-a-neiniau-[a-z0-9]{6}", body["slug"])
+    assert body["title"] == "Gofal maeth ym Môn: Café Ŵyr a Neiniau"  # the title keeps them
+
+
 def test_a_slug_does_not_reveal_another_councils_unpublished_submission(
     client: TestClient, keys: Keys
 ) -> None:
