@@ -182,7 +182,10 @@ class CaseStudyContent(BaseModel):
             return v  # None, the wrong type or far too long: for the field's rules to refuse
         cleaned = clean_markdown(v) if info.field_name == "body" else clean_text(v)
         if not cleaned and info.field_name != "programme":
-            raise ValueError("nothing is left once HTML is removed; send plain text or Markdown")
+            raise ValueError(
+                "nothing is left once HTML and invisible characters are removed; send plain "
+                "text or Markdown"
+            )
         if info.field_name in _ONE_LINE:
             cleaned = " ".join(cleaned.split())
         if info.field_name == "council" and len(cleaned) <= MAX_LENGTH["council"]:

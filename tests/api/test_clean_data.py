@@ -131,6 +131,39 @@ def test_a_right_to_left_override_does_not_reach_the_page(client: TestClient, ke
     )
 
 
+@pytest.mark.parametrize(
+    "nothing",
+    ["\u200b\u200b\u200b", "\ufeff\u00ad\u2060", "\u0301\u0301", "\u3164 \u2800", "<b>\u200d</b>"],
+)
+@pytest.mark.parametrize("field", ["title", "summary", "body"])
+def test_text_with_nothing_that_shows_is_refused_as_empty(
+    client: TestClient, keys: Keys, field: str, nothing: str
+) -> None:
+    """Zero-width spaces, joiners, a BOM, combining marks alone, blank letters: a title of
+    them was published as a result whose link had no words."""
+    refused = post_json(client, keys.leeds, make_draft(**{field: nothing}))
+    assert refused.status_code == 422, refused.text
+    assert "nothing is left" in refused.json()["detail"]
+    assert refused.json()["errors"][0]["pointer"] == f"#/body/{field}"
+
+
+def test_an_outcome_or_partner_with_nothing_that_shows_is_dropped(
+    client: TestClient, keys: Keys
+) -> None:
+    draft = make_draft(
+        outcomes=["\u200b", "Carers supported rose from 40 to 95"], partners=["\ufeff", "NHS"]
+    )
+    record = post_json(client, keys.leeds, draft)
+    assert record.status_code == 201, record.text
+    assert record.json()["outcomes"] == ["Carers supported rose from 40 to 95"]
+    assert record.json()["partners"] == ["NHS"]
+    # Joiners and marks inside words that show are kept: they are part of the writing.
+    kept = post_json(
+        client, keys.leeds, make_draft(title="Caf\u0065\u0301 for fo\u00adster carers")
+    )
+    assert kept.json()["title"] == "Caf\u0065\u0301 for fo\u00adster carers"
+
+
 def test_names_are_one_line(client: TestClient, keys: Keys) -> None:
     """A line break in a title stopped every email about the case study (a mail's subject is
     one line); a title, a council and a programme are now one line when they arrive."""
