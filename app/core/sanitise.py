@@ -109,7 +109,11 @@ def clean_text(text: str) -> str:
     """Plain text: tags, entities, characters XML cannot carry and bidirectional controls
     removed; nothing at all if nothing that shows is left."""
     cleaned = _strip_html(xml_safe(_BIDI_CONTROLS.sub("", text))).strip()
-    return cleaned if any(_shows(c) for c in cleaned) else ""
+    return cleaned if shows_something(cleaned) else ""
+
+
+def shows_something(text: str) -> bool:
+    return any(_shows(c) for c in text)
 
 
 def _shows(character: str) -> bool:

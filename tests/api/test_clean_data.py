@@ -197,6 +197,25 @@ def test_a_moderators_words_lose_what_xml_cannot_carry(client: TestClient, keys:
     assert response.json()["moderation_message"] == "Not this one: it names a child"
 
 
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [("reject", "reason"), ("request-changes", "message"), ("confirm-safeguarding", "note")],
+)
+def test_a_moderators_words_with_nothing_that_shows_are_refused(
+    client: TestClient, keys: Keys, action: str, field: str
+) -> None:
+    """Twenty zero-width spaces passed "at least 3 characters": the council was told its
+    case study was rejected, or to change it, for no reason it could read."""
+    record = submit(client, keys.leeds, make_draft()).json()
+    url = f"/api/v1/moderation/{record['id']}/{action}"
+    for nothing in ("\u200b" * 20, "\ufeff\u2060\u00ad" * 5):
+        refused = client.post(url, json={field: nothing}, headers=auth(keys.moderator))
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["pointer"] == f"#/body/{field}"
+    history = client.get(f"/api/v1/submissions/{record['id']}/history", headers=auth(keys.leeds))
+    assert [event["action"] for event in history.json()["events"]] == ["submitted"]
+
+
 def write_stored(client: TestClient, **fields: Any) -> None:
     """A row as an older version of the service could have stored it, straight into the store."""
     study = make_case_study(slug="stored-earlier").model_copy(update=fields)
