@@ -28,10 +28,13 @@ TOUCH_EVERY = timedelta(seconds=60)  # a session's last_seen_at is written at mo
 LINK_USED = "This sign-in link has expired or has already been used."
 
 
+MAX_NEXT = 200  # characters of the address to go back to after signing in
+
+
 def local_path(path: str | None) -> str | None:
     """The path if it is one of ours ('/my/submissions'), so that it is safe to go to after
     signing in; None for anything that could lead elsewhere ('//evil.example', 'https:…')."""
-    if not path or len(path) > 200 or not path.startswith("/") or path.startswith("//"):
+    if not path or len(path) > MAX_NEXT or not path.startswith("/") or path.startswith("//"):
         return None
     return None if "\\" in path or any(c < " " for c in path) else path
 

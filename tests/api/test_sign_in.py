@@ -165,6 +165,23 @@ def test_next_takes_people_back_but_never_away(
         assert person.confirm().headers["location"] == "/my/submissions"
 
 
+def test_a_long_address_still_leads_to_the_sign_in_form(
+    client: TestClient, smtp: SmtpServer, officer: Person
+) -> None:
+    """A signed-out visit to a page whose address (with its query) is over 200 characters was
+    sent to /sign-in?next=… which answered 422 "Invalid request" instead of the form."""
+    long = "/my/submissions?" + "&".join(f"filter{n}=something" for n in range(20))
+    bounced = officer.get(long)
+    assert bounced.status_code == 303
+    assert bounced.headers["location"] == "/sign-in?next=%2Fmy%2Fsubmissions"  # the path alone
+    for path in (bounced.headers["location"], "/sign-in?next=/" + "x" * 300):
+        form = officer.get(path)
+        assert form.status_code == 200 and "Sign in" in form.text
+    officer.submit("/sign-in", {"email": LEEDS, "next": "/my/submissions"})
+    assert officer.open_link(smtp.inbox.link_to(LEEDS, count=2)).status_code == 200
+    assert officer.confirm().headers["location"] == "/my/submissions"
+
+
 def test_sign_out_ends_the_session_everywhere(
     client: TestClient, smtp: SmtpServer, officer: Person
 ) -> None:
