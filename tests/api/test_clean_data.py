@@ -244,6 +244,8 @@ def test_the_feed_is_well_formed_and_its_dates_real_whatever_is_stored(
         ("2999-12-31", "is in the future"),
         ("2023-02-31", "is not a day of the calendar"),
         ("0000", "is before 1900"),
+        ("2020\n", "is not a date"),
+        ("2020-0²", "is not a date"),
     ],
 )
 def test_impossible_dates_are_refused(
@@ -251,6 +253,24 @@ def test_impossible_dates_are_refused(
 ) -> None:
     refused(submit(client, keys.leeds, make_draft(published=published)), "#/body/published", words)
     assert count_submissions(client, keys) == 0
+
+
+def test_a_date_in_other_digits_is_stored_in_ascii_and_sorts_as_its_year(
+    client: TestClient, keys: Keys
+) -> None:
+    """ "𝟙𝟡𝟘𝟘" (or "２０２０" from a full-width keyboard) was stored as typed: it sorted after
+    every year in ASCII digits, so a case study of 1900 was first under "Newest" for ever."""
+    typed = {"𝟙𝟡𝟘𝟘": "1900", "２０２０-０３": "2020-03", "٢٠١٩": "2019"}
+    for date, stored in typed.items():
+        record = submit(client, keys.leeds, make_draft(title=f"Dated {stored}", published=date))
+        assert record.status_code == 201, record.text
+        assert record.json()["published"] == stored
+        published = client.post(
+            f"/api/v1/moderation/{record.json()['id']}/publish", headers=auth(keys.moderator)
+        )
+        assert published.status_code == 200, published.text
+    newest = client.get("/api/v1/search", params={"q": "dated", "sort": "newest"}).json()
+    assert [hit["published"] for hit in newest["results"]] == ["2020-03", "2019", "1900"]
 
 
 # -- finding 12: error bodies stay small --------------------------------------------------------
