@@ -145,7 +145,7 @@ def check_text(field: str, text: str) -> list[Finding]:
     return findings
 
 
-def _as_read(sentence: str) -> str:
+def as_read(sentence: str) -> str:
     """The sentence as a reader sees it: without the characters that show nothing inside words
     (zero-width spaces and joiners, soft hyphens: pasted from Word or the web, or put there to
     slip by) and with full-width letters and digits as ASCII. "a\u00adged 7" and
@@ -156,7 +156,7 @@ def _as_read(sentence: str) -> str:
 
 def _kinds(sentence: str) -> list[str]:
     """What one sentence gives away, if anything."""
-    sentence = _as_read(sentence)
+    sentence = as_read(sentence)
     kinds: list[str] = []
     if DATE_OF_BIRTH.search(sentence):
         kinds.append("date_of_birth")

@@ -213,6 +213,12 @@ IDENTIFYING = [
     "@jobloggs",
     "ls6 2qt",  # a postcode as typed on a phone
     "sw1a1aa",
+    # with a character that shows nothing, or full-width, inside: each was counted
+    "jo.bloggs\uff20leeds.gov.uk",
+    "NI AB\u200b123456C",
+    "943\u200b476\u200b5919",
+    "ls6\u200b 2qt",
+    "\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13",  # a phone number
 ]
 
 
