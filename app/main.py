@@ -249,9 +249,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes.extend(routes())
     # For the Allow header of a 405: which methods each path serves (HEAD wherever GET).
     app.state.route_methods = [
-        (route.path_regex, set(route.methods) | ({"HEAD"} if "GET" in route.methods else set()))
+        (route.path_regex, methods | ({"HEAD"} if "GET" in methods else set()))
         for route in routes()
-        if isinstance(route, APIRoute)
+        if isinstance(route, APIRoute) and (methods := set(route.methods or ()))
     ]
     app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")
