@@ -109,18 +109,18 @@ def test_origin_settings_take_commas_or_json() -> None:
 # -- caching ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v1/search?q=care",
-        "/api/v1/case-studies/north-care-leavers",
-        "/embed?theme=fostering",
-        "/",
-        "/case-studies/north-care-leavers",
-        "/feeds/case-studies.atom",
-        "/api/v1/search.csv?q=care",
-    ],
-)
+CACHED = [
+    "/api/v1/search?q=care",
+    "/api/v1/case-studies/north-care-leavers",
+    "/embed?theme=fostering",
+    "/",
+    "/case-studies/north-care-leavers",
+    "/feeds/case-studies.atom",
+    "/api/v1/search.csv?q=care",
+]
+
+
+@pytest.mark.parametrize("path", CACHED)
 def test_responses_carry_etags_and_revalidate_to_304(client: TestClient, path: str) -> None:
     first = client.get(path)
     etag = first.headers["etag"]
@@ -132,21 +132,7 @@ def test_responses_carry_etags_and_revalidate_to_304(client: TestClient, path: s
     assert client.get(path, headers={"If-None-Match": f'"x", W/{etag}'}).status_code == 304
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        "/?q=care",
-        "/case-studies/north-care-leavers",
-        "/feeds/case-studies.atom",
-        "/api/v1/search?q=care",
-        "/api/v1/search.csv?q=care",
-        "/embed",
-        "/sign-in",
-        "/healthz",
-        "/static/forms.css",
-    ],
-)
+@pytest.mark.parametrize("path", [*CACHED, "/?q=care", "/sign-in", "/healthz", "/static/forms.css"])
 def test_every_page_answers_head_as_it_answers_get(client: TestClient, path: str) -> None:
     """Link checkers, uptime probes and caches ask with HEAD: each was a 405 but /openapi.json."""
     got = client.get(path)
