@@ -151,7 +151,7 @@ class AccountService:
             session.rollback()
             raise Invalid(LINK_USED)
         users.mark_signed_in(session, row, now)
-        sign_in.purge_tokens(session, row.id, now)
+        sign_in.forget_tokens(session, row.id)  # the invitation and other links end with it
         expires = now + self.longest
         cookie = sign_in.new_session(session, row.id, now, expires)
         session.commit()

@@ -28,8 +28,11 @@ def settings(settings: Settings, smtp: SmtpServer) -> Settings:
 
 
 @pytest.fixture
-def officer(client: TestClient) -> Person:
+def officer(client: TestClient, smtp: SmtpServer) -> Person:
     invite(client, LEEDS, "council", "Leeds City Council")
+    # Delivered before the test asks for links: Person.sign_in opens the next mail to arrive,
+    # which would be the invitation, and using it ends the link asked for meanwhile.
+    smtp.inbox.wait_for(lambda m: m["To"] == LEEDS)
     return Person.at(client)
 
 
@@ -71,6 +74,26 @@ def test_a_link_works_once(client: TestClient, smtp: SmtpServer, officer: Person
     again = other.open_link(link)
     assert again.status_code == 410 and "already been used" in again.text
     assert not other.signed_in()
+
+
+def test_signing_in_ends_every_other_link_sent_to_the_address(
+    client: TestClient, smtp: SmtpServer, officer: Person
+) -> None:
+    """The invitation (72 hours) still signed in whoever had it after its person had signed
+    in with a link they asked for: a forwarded or shared mailbox's copy, and after sign-out."""
+    invitation = smtp.inbox.link_to(LEEDS)
+    officer.ask_for_link(LEEDS)
+    officer.ask_for_link(LEEDS)
+    older, newer = smtp.inbox.link_to(LEEDS, count=2), smtp.inbox.link_to(LEEDS, count=3)
+    officer.open_link(newer)
+    assert officer.confirm().status_code == 303
+    officer.get("/my/submissions")
+    officer.submit("/sign-out")
+    for link in (invitation, older):
+        other = Person.at(client)
+        assert other.open_link(link).status_code == 410
+        assert not other.signed_in()
+    assert rows(client, SignInToken) == []
 
 
 def test_two_presses_of_one_link_sign_in_once(
