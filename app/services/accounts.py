@@ -106,7 +106,13 @@ class AccountService:
 
     def revoke(self, session: Session, actor: Account | None, account_id: int) -> Account:
         """Revoke an account and end its sessions and links. A moderator may not revoke an
-        admin, and nobody revokes themselves (so there is always someone left to sign in)."""
+        admin, and nobody revokes themselves (so there is always someone left to sign in); one
+        at a time, by someone whose own account is still live when their turn comes."""
+        users.hold_accounts(session)
+        if actor is not None and not users.is_active(session, actor.id):
+            raise Forbidden(
+                "Your account was revoked just now, so you can no longer revoke others."
+            )
         row = users.find_user(session, account_id)
         if row is None:
             raise NotFound(f"No account {account_id}.")
