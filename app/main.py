@@ -49,6 +49,7 @@ from app.web.csrf import install_csrf_handler
 from app.web.middleware.body_limit import BodyLimit
 from app.web.middleware.cors import EmbedCORS
 from app.web.middleware.etags import ETags
+from app.web.middleware.head import HeadAsGet
 from app.web.middleware.public_origin import PublicOrigin
 from app.web.middleware.rate_limit import Limits, RateLimit
 from app.web.middleware.request_context import RequestContext
@@ -225,7 +226,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first. From the outside in: a request id and metrics for everything; the
     # public origin (an unknown Host refused, or every Host replaced by PUBLIC_URL's); security
     # headers and CORS on every answer, refusals included; rate and size limits before any work;
-    # ETags on the finished body.
+    # ETags on the finished body; innermost, HEAD served by the GET routes.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(ETags)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.state.limits = None
@@ -245,11 +247,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = functools.partial(_openapi, app)  # type: ignore[method-assign]
     # The routes are put in as they are, not through include_router (see route_table.routes).
     app.router.routes.extend(routes())
-    # For the Allow header of a 405: which methods each path serves.
+    # For the Allow header of a 405: which methods each path serves (HEAD wherever GET).
     app.state.route_methods = [
-        (route.path_regex, set(route.methods or ()))
+        (route.path_regex, methods | ({"HEAD"} if "GET" in methods else set()))
         for route in routes()
-        if isinstance(route, APIRoute)
+        if isinstance(route, APIRoute) and (methods := set(route.methods or ()))
     ]
     app.mount(api_docs.ASSETS, api_docs.assets(), name="api-docs-assets")
     app.mount("/static", StaticFiles(directory=ROOT / "app" / "static"), name="static")

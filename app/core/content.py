@@ -4,6 +4,7 @@ Kept apart from the tables so that a new column never changes the public contrac
 """
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -24,7 +25,9 @@ from app.core.vocabulary import get_vocabulary
 Evidence = Literal["evaluated", "measured", "emerging"]
 Status = Literal["submitted", "changes_requested", "published", "rejected", "withdrawn"]
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-PARTIAL_DATE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+# ASCII digits, the whole text: `\d` took "２０２０" and "𝟙𝟡𝟘𝟘", stored as typed, which sorted
+# after every year written in ASCII ("Newest" first for ever), and `$` a trailing line break.
+PARTIAL_DATE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?", re.ASCII)
 
 EARLIEST_YEAR = 1900
 # The longest each cleaned text field may be (a joint programme's council names every council).
@@ -61,7 +64,7 @@ def _first_day(text: str) -> date:
 
 def _date_problem(text: str) -> str | None:
     """Say what is wrong with a partial date, or None."""
-    if not PARTIAL_DATE.match(text):
+    if not PARTIAL_DATE.fullmatch(text):
         return f"{text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD"
     if int(text[:4]) < EARLIEST_YEAR:
         return f"{text!r} is before {EARLIEST_YEAR}"
@@ -74,11 +77,17 @@ def _date_problem(text: str) -> str | None:
     return None
 
 
+def _ascii_digits(text: str) -> str:
+    """Digits of any script as ASCII ("２０２０", "٢٠٢٠" are 2020): a date typed with a
+    full-width keyboard or in Arabic-Indic digits is the date it says."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+
+
 def partial_date(v: object) -> object:
     """A field's partial date as text, or ValueError saying what is wrong with it."""
     if v is None:
         return None
-    text = str(v)  # YAML reads 2018 as an int
+    text = _ascii_digits(str(v))  # YAML reads 2018 as an int
     problem = _date_problem(text)
     if problem:
         raise ValueError(problem)
@@ -182,7 +191,10 @@ class CaseStudyContent(BaseModel):
             return v  # None, the wrong type or far too long: for the field's rules to refuse
         cleaned = clean_markdown(v) if info.field_name == "body" else clean_text(v)
         if not cleaned and info.field_name != "programme":
-            raise ValueError("nothing is left once HTML is removed; send plain text or Markdown")
+            raise ValueError(
+                "nothing is left once HTML and invisible characters are removed; send plain "
+                "text or Markdown"
+            )
         if info.field_name in _ONE_LINE:
             cleaned = " ".join(cleaned.split())
         if info.field_name == "council" and len(cleaned) <= MAX_LENGTH["council"]:

@@ -7,6 +7,7 @@ are deliberately simple and explainable; a moderator makes the final call.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -144,8 +145,18 @@ def check_text(field: str, text: str) -> list[Finding]:
     return findings
 
 
+def as_read(sentence: str) -> str:
+    """The sentence as a reader sees it: without the characters that show nothing inside words
+    (zero-width spaces and joiners, soft hyphens: pasted from Word or the web, or put there to
+    slip by) and with full-width letters and digits as ASCII. "a\u00adged 7" and
+    "bo\u200brn on 12 March 2015" read as the words they show and were not flagged."""
+    shown = "".join(c for c in sentence if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", shown)
+
+
 def _kinds(sentence: str) -> list[str]:
     """What one sentence gives away, if anything."""
+    sentence = as_read(sentence)
     kinds: list[str] = []
     if DATE_OF_BIRTH.search(sentence):
         kinds.append("date_of_birth")

@@ -7,6 +7,7 @@ changes, so no entity is left for a later reader to decode into a tag.
 """
 
 import re
+import unicodedata
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -106,8 +107,25 @@ def _unlink(match: re.Match[str]) -> str:
 
 def clean_text(text: str) -> str:
     """Plain text: tags, entities, characters XML cannot carry and bidirectional controls
-    removed."""
-    return _strip_html(xml_safe(_BIDI_CONTROLS.sub("", text))).strip()
+    removed; nothing at all if nothing that shows is left."""
+    cleaned = _strip_html(xml_safe(_BIDI_CONTROLS.sub("", text))).strip()
+    return cleaned if shows_something(cleaned) else ""
+
+
+def shows_something(text: str) -> bool:
+    return any(_shows(c) for c in text)
+
+
+def _shows(character: str) -> bool:
+    """Whether a character puts anything on the page: not a space, a control, a format
+    character (zero-width space, joiners, soft hyphen, BOM), a combining mark with nothing to
+    sit on, or a blank letter (Hangul fillers, the blank Braille pattern). A title of
+    "\u200b\u200b" was published as a link with no words."""
+    return unicodedata.category(character) not in _UNSEEN and character not in _BLANK_LETTERS
+
+
+_UNSEEN = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def clean_markdown(text: str) -> str:

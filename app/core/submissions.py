@@ -14,15 +14,19 @@ from pydantic import (
 )
 
 from app.core.content import CaseStudyContent, Status, reject_unknown_fields
-from app.core.sanitise import xml_safe
+from app.core.sanitise import shows_something, xml_safe
 
 
 def _xml_safe(value: object) -> object:
-    return xml_safe(value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    safe = xml_safe(value)
+    return safe if shows_something(safe) else ""
 
 
 # What a moderator writes is stored and sent on to the council: without the characters XML and
-# PostgreSQL cannot carry (a NUL in a reason was a 500 on PostgreSQL).
+# PostgreSQL cannot carry (a NUL in a reason was a 500 on PostgreSQL), and empty if nothing in it
+# shows (a reason of zero-width spaces passed "at least 3 characters" and reached the council).
 Written = Annotated[str, BeforeValidator(_xml_safe)]
 
 

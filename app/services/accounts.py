@@ -28,10 +28,13 @@ TOUCH_EVERY = timedelta(seconds=60)  # a session's last_seen_at is written at mo
 LINK_USED = "This sign-in link has expired or has already been used."
 
 
+MAX_NEXT = 200  # characters of the address to go back to after signing in
+
+
 def local_path(path: str | None) -> str | None:
     """The path if it is one of ours ('/my/submissions'), so that it is safe to go to after
     signing in; None for anything that could lead elsewhere ('//evil.example', 'https:…')."""
-    if not path or len(path) > 200 or not path.startswith("/") or path.startswith("//"):
+    if not path or len(path) > MAX_NEXT or not path.startswith("/") or path.startswith("//"):
         return None
     return None if "\\" in path or any(c < " " for c in path) else path
 
@@ -103,7 +106,13 @@ class AccountService:
 
     def revoke(self, session: Session, actor: Account | None, account_id: int) -> Account:
         """Revoke an account and end its sessions and links. A moderator may not revoke an
-        admin, and nobody revokes themselves (so there is always someone left to sign in)."""
+        admin, and nobody revokes themselves (so there is always someone left to sign in); one
+        at a time, by someone whose own account is still live when their turn comes."""
+        users.hold_accounts(session)
+        if actor is not None and not users.is_active(session, actor.id):
+            raise Forbidden(
+                "Your account was revoked just now, so you can no longer revoke others."
+            )
         row = users.find_user(session, account_id)
         if row is None:
             raise NotFound(f"No account {account_id}.")
@@ -148,7 +157,7 @@ class AccountService:
             session.rollback()
             raise Invalid(LINK_USED)
         users.mark_signed_in(session, row, now)
-        sign_in.purge_tokens(session, row.id, now)
+        sign_in.forget_tokens(session, row.id)  # the invitation and other links end with it
         expires = now + self.longest
         cookie = sign_in.new_session(session, row.id, now, expires)
         session.commit()

@@ -16,6 +16,7 @@ version, one wins and the other is a Conflict naming the version and state it lo
 import json
 import re
 import secrets
+import unicodedata
 from collections.abc import Collection
 from typing import Any
 
@@ -53,7 +54,10 @@ OWN_WORK = (
 
 
 def slugify(text: str, limit: int = 80) -> str:
-    words = re.findall(r"[a-z0-9]+", text.casefold())
+    """Lower-case ASCII words joined by hyphens. Accents come off their letters first
+    ("Môn" is `mon`, "Café" `cafe`): they were dropped with them, `m-n`, `caf`."""
+    bare = unicodedata.normalize("NFKD", text.casefold())
+    words = re.findall(r"[a-z0-9]+", "".join(c for c in bare if not unicodedata.combining(c)))
     slug = ""
     for word in words:
         if len(slug) + len(word) + 1 > limit:

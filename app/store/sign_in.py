@@ -63,6 +63,13 @@ def purge_tokens(session: Session, user_id: int, now: datetime) -> None:
     )
 
 
+def forget_tokens(session: Session, user_id: int) -> None:
+    """Forget every link sent to a user, used or not (not committed): once they have signed
+    in, the invitation and any other link still in their mailbox (forwarded, shared) must not
+    sign anyone in."""
+    session.exec(delete(SignInToken).where(col(SignInToken.user_id) == user_id))
+
+
 def new_session(session: Session, user_id: int, now: datetime, expires_at: datetime) -> str:
     """Add a browser session (not committed); return the cookie's secret."""
     secret = secrets.token_urlsafe(32)

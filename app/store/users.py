@@ -9,6 +9,7 @@ from sqlmodel import Session, col, delete, select
 from app.core.accounts import ACTIVE, INVITED, REVOKED, Account
 from app.core.councils import same_council
 from app.core.errors import Conflict
+from app.store.db import take_turn
 from app.store.models import BrowserSession, SignInToken, User, utcnow
 
 
@@ -27,6 +28,24 @@ def to_account(row: User) -> Account:
 
 def find_user(session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
+
+
+# Revoking reads who acts and whom, then writes: two admins revoking each other at once were
+# both revoked (no one left to sign in), as was anyone revoked while their own revoke ran.
+ACCOUNTS_LOCK = 0x62665F75736572  # "bf_user"
+
+
+def hold_accounts(session: Session) -> None:
+    """Take turns with anyone else revoking, until this transaction ends."""
+    take_turn(session, ACCOUNTS_LOCK, User)
+
+
+def is_active(session: Session, user_id: int) -> bool:
+    """Whether the account may still act, as committed now (not as this session first read
+    it when the request began)."""
+    query = select(User).where(User.id == user_id).execution_options(populate_existing=True)
+    row = session.exec(query).first()
+    return row is not None and row.state == ACTIVE
 
 
 def find_by_email(session: Session, email: str) -> User | None:

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from app.config import Settings
 from app.core.errors import Unauthenticated
+from app.services.accounts import MAX_NEXT
 from app.web.problems import problem, wants_html
 
 SESSION = "bf_session"
@@ -69,10 +70,19 @@ def sign_in_url(next_path: str | None = None) -> str:
     return "/sign-in" + (f"?{urlencode({'next': next_path})}" if next_path else "")
 
 
+def _back_to(request: Request) -> str | None:
+    """The page to come back to after signing in: its whole address if it is short enough to
+    carry, else its path alone (a filtered page's long address sent people to a 422)."""
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    for candidate in (path, request.url.path):
+        if len(candidate) <= MAX_NEXT:
+            return candidate
+    return None
+
+
 async def _sign_in_required(request: Request, exc: Exception) -> Response:
     if wants_html(request) and request.method in ("GET", "HEAD"):
-        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(sign_in_url(path), status_code=303)
+        return RedirectResponse(sign_in_url(_back_to(request)), status_code=303)
     assert isinstance(exc, SignInRequired)
     return problem(request, 401, "Sign in first", exc.detail)
 

@@ -35,7 +35,12 @@ def parse_if_match(value: str | None) -> frozenset[int] | None:
             [{"detail": "If-Match: not an ETag", "pointer": "#/header/if-match"}],
         )
     tags = re.findall(_TAG, value)
-    return frozenset(int(tag) for weak, tag in tags if not weak and tag.isascii() and tag.isdigit())
+    # A tag of more digits than any version has names none (and int() refuses over 4,300).
+    return frozenset(
+        int(tag)
+        for weak, tag in tags
+        if not weak and tag.isascii() and tag.isdigit() and len(tag) <= 18
+    )
 
 
 async def if_match(

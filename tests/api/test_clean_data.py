@@ -131,6 +131,39 @@ def test_a_right_to_left_override_does_not_reach_the_page(client: TestClient, ke
     )
 
 
+@pytest.mark.parametrize(
+    "nothing",
+    ["\u200b\u200b\u200b", "\ufeff\u00ad\u2060", "\u0301\u0301", "\u3164 \u2800", "<b>\u200d</b>"],
+)
+@pytest.mark.parametrize("field", ["title", "summary", "body"])
+def test_text_with_nothing_that_shows_is_refused_as_empty(
+    client: TestClient, keys: Keys, field: str, nothing: str
+) -> None:
+    """Zero-width spaces, joiners, a BOM, combining marks alone, blank letters: a title of
+    them was published as a result whose link had no words."""
+    refused = post_json(client, keys.leeds, make_draft(**{field: nothing}))
+    assert refused.status_code == 422, refused.text
+    assert "nothing is left" in refused.json()["detail"]
+    assert refused.json()["errors"][0]["pointer"] == f"#/body/{field}"
+
+
+def test_an_outcome_or_partner_with_nothing_that_shows_is_dropped(
+    client: TestClient, keys: Keys
+) -> None:
+    draft = make_draft(
+        outcomes=["\u200b", "Carers supported rose from 40 to 95"], partners=["\ufeff", "NHS"]
+    )
+    record = post_json(client, keys.leeds, draft)
+    assert record.status_code == 201, record.text
+    assert record.json()["outcomes"] == ["Carers supported rose from 40 to 95"]
+    assert record.json()["partners"] == ["NHS"]
+    # Joiners and marks inside words that show are kept: they are part of the writing.
+    kept = post_json(
+        client, keys.leeds, make_draft(title="Caf\u0065\u0301 for fo\u00adster carers")
+    )
+    assert kept.json()["title"] == "Caf\u0065\u0301 for fo\u00adster carers"
+
+
 def test_names_are_one_line(client: TestClient, keys: Keys) -> None:
     """A line break in a title stopped every email about the case study (a mail's subject is
     one line); a title, a council and a programme are now one line when they arrive."""
@@ -164,6 +197,25 @@ def test_a_moderators_words_lose_what_xml_cannot_carry(client: TestClient, keys:
     assert response.json()["moderation_message"] == "Not this one: it names a child"
 
 
+@pytest.mark.parametrize(
+    ("action", "field"),
+    [("reject", "reason"), ("request-changes", "message"), ("confirm-safeguarding", "note")],
+)
+def test_a_moderators_words_with_nothing_that_shows_are_refused(
+    client: TestClient, keys: Keys, action: str, field: str
+) -> None:
+    """Twenty zero-width spaces passed "at least 3 characters": the council was told its
+    case study was rejected, or to change it, for no reason it could read."""
+    record = submit(client, keys.leeds, make_draft()).json()
+    url = f"/api/v1/moderation/{record['id']}/{action}"
+    for nothing in ("\u200b" * 20, "\ufeff\u2060\u00ad" * 5):
+        refused = client.post(url, json={field: nothing}, headers=auth(keys.moderator))
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["pointer"] == f"#/body/{field}"
+    history = client.get(f"/api/v1/submissions/{record['id']}/history", headers=auth(keys.leeds))
+    assert [event["action"] for event in history.json()["events"]] == ["submitted"]
+
+
 def write_stored(client: TestClient, **fields: Any) -> None:
     """A row as an older version of the service could have stored it, straight into the store."""
     study = make_case_study(slug="stored-earlier").model_copy(update=fields)
@@ -192,6 +244,8 @@ def test_the_feed_is_well_formed_and_its_dates_real_whatever_is_stored(
         ("2999-12-31", "is in the future"),
         ("2023-02-31", "is not a day of the calendar"),
         ("0000", "is before 1900"),
+        ("2020\n", "is not a date"),
+        ("2020-0²", "is not a date"),
     ],
 )
 def test_impossible_dates_are_refused(
@@ -199,6 +253,24 @@ def test_impossible_dates_are_refused(
 ) -> None:
     refused(submit(client, keys.leeds, make_draft(published=published)), "#/body/published", words)
     assert count_submissions(client, keys) == 0
+
+
+def test_a_date_in_other_digits_is_stored_in_ascii_and_sorts_as_its_year(
+    client: TestClient, keys: Keys
+) -> None:
+    """ "𝟙𝟡𝟘𝟘" (or "２０２０" from a full-width keyboard) was stored as typed: it sorted after
+    every year in ASCII digits, so a case study of 1900 was first under "Newest" for ever."""
+    typed = {"𝟙𝟡𝟘𝟘": "1900", "２０２０-０３": "2020-03", "٢٠١٩": "2019"}
+    for date, stored in typed.items():
+        record = submit(client, keys.leeds, make_draft(title=f"Dated {stored}", published=date))
+        assert record.status_code == 201, record.text
+        assert record.json()["published"] == stored
+        published = client.post(
+            f"/api/v1/moderation/{record.json()['id']}/publish", headers=auth(keys.moderator)
+        )
+        assert published.status_code == 200, published.text
+    newest = client.get("/api/v1/search", params={"q": "dated", "sort": "newest"}).json()
+    assert [hit["published"] for hit in newest["results"]] == ["2020-03", "2019", "1900"]
 
 
 # -- finding 12: error bodies stay small --------------------------------------------------------

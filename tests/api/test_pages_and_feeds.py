@@ -109,18 +109,18 @@ def test_origin_settings_take_commas_or_json() -> None:
 # -- caching ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/v1/search?q=care",
-        "/api/v1/case-studies/north-care-leavers",
-        "/embed?theme=fostering",
-        "/",
-        "/case-studies/north-care-leavers",
-        "/feeds/case-studies.atom",
-        "/api/v1/search.csv?q=care",
-    ],
-)
+CACHED = [
+    "/api/v1/search?q=care",
+    "/api/v1/case-studies/north-care-leavers",
+    "/embed?theme=fostering",
+    "/",
+    "/case-studies/north-care-leavers",
+    "/feeds/case-studies.atom",
+    "/api/v1/search.csv?q=care",
+]
+
+
+@pytest.mark.parametrize("path", CACHED)
 def test_responses_carry_etags_and_revalidate_to_304(client: TestClient, path: str) -> None:
     first = client.get(path)
     etag = first.headers["etag"]
@@ -130,6 +130,29 @@ def test_responses_carry_etags_and_revalidate_to_304(client: TestClient, path: s
     assert again.headers["etag"] == etag
     assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
     assert client.get(path, headers={"If-None-Match": f'"x", W/{etag}'}).status_code == 304
+
+
+@pytest.mark.parametrize("path", [*CACHED, "/?q=care", "/sign-in", "/healthz", "/static/forms.css"])
+def test_every_page_answers_head_as_it_answers_get(client: TestClient, path: str) -> None:
+    """Link checkers, uptime probes and caches ask with HEAD: each was a 405 but /openapi.json."""
+    got = client.get(path)
+    head = client.head(path)
+    assert (head.status_code, got.status_code) == (200, 200)
+    for name in ("content-type", "content-length", "etag", "cache-control"):
+        assert head.headers.get(name) == got.headers.get(name), name
+    if "etag" in got.headers:
+        unchanged = client.head(path, headers={"If-None-Match": got.headers["etag"]})
+        assert unchanged.status_code == 304
+
+
+def test_head_is_refused_where_get_is_and_allowed_where_get_is(client: TestClient) -> None:
+    to_sign_in = client.head("/moderation", headers=HTML, follow_redirects=False)
+    assert to_sign_in.status_code == 303  # as GET is
+    assert to_sign_in.headers["location"].startswith("/sign-in?next=")
+    assert client.head("/api/v1/submissions").status_code == 401
+    refused = client.head("/sign-out")
+    assert refused.status_code == 405 and refused.headers["allow"] == "POST"
+    assert client.put("/").headers["allow"] == "GET, HEAD"
 
 
 def test_each_origin_gets_its_own_search_etag(client: TestClient) -> None:

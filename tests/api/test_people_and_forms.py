@@ -16,6 +16,7 @@ from testkit.factories import make_draft, sample_collection
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person, invite, mailing
 from tests.api.conftest import Keys, auth, submit
+from tests.api.test_moderation_races import at_once
 from tests.seeded import Prepare
 
 LEEDS, YORK, MODERATOR, ADMIN = (
@@ -345,6 +346,25 @@ def test_roles_limit_who_may_be_invited_and_revoked(client: TestClient, smtp: Sm
     admin.get("/people")
     assert admin.submit(f"/people/{admin_id}/revoke").status_code == 403  # not oneself
     assert admin.signed_in() and moderator.signed_in()
+
+
+def test_two_admins_revoking_each_other_at_once_leave_one(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    """Each read the other as live and themselves as allowed, then revoked: both accounts went,
+    and no one was left to sign in. Now revokes take turns, and one revoked meanwhile may not."""
+    for attempt in range(4):
+        pair = [f"admin{attempt}{side}@campaign.example" for side in "ab"]
+        first, second = (signed_in(client, smtp, email, "admin") for email in pair)
+        ids = [account_id(client, email) for email in pair]
+        for person, other in ((first, ids[1]), (second, ids[0])):
+            person.get(f"/people/{other}/revoke")  # the question page, with its form's token
+        answers = at_once(
+            lambda one=first, other=ids[1]: one.submit(f"/people/{other}/revoke"),
+            lambda one=second, other=ids[0]: one.submit(f"/people/{other}/revoke"),
+        )
+        assert sorted(a.status_code for a in answers) in ([303, 401], [303, 403])
+        assert [first.signed_in(), second.signed_in()].count(True) == 1
 
 
 def test_revoking_signs_out_at_once(client: TestClient, smtp: SmtpServer) -> None:

@@ -297,6 +297,23 @@ def test_nonsense_in_a_page_url_is_left_out_with_a_notice(client: TestClient) ->
     assert "6 case studies" in html
 
 
+def test_digits_that_make_no_number_are_left_out_too(client: TestClient) -> None:
+    """A "²" passes str.isdigit but not int(), and int() refuses over 4,300 digits: each was a
+    500 from the search page (and the alert form, which reads the same address)."""
+    huge = "9" * 4400
+    for query in ("age=²", "per_page=⁵", f"age={huge}", f"per_page={huge}"):
+        html = client.get(f"/?{query}").text
+        assert "is not a child&#39;s age we know" in html or "is not a number of results" in html
+        assert "6 case studies" in html
+    for value in ("²", huge):
+        html = client.get("/", params={"published_from": value}).text
+        assert f"{value[:40]}" in html and "is not a year" in html
+        assert client.get(f"/alerts/new?published_from={value}&age={value}").status_code == 200
+    assert "page 3 of 3" in client.get(f"/?per_page=2&page={huge}").text  # the last page
+    assert "page 1 of 3" in client.get("/?per_page=2&page=²").text
+    assert "page 2 of 3" in client.get("/?per_page=2&page=٢").text  # an Arabic-Indic 2 reads
+
+
 def test_the_page_has_one_polite_live_region_from_the_start(client: TestClient) -> None:
     html = client.get("/").text
     # The results have one live region; the embed panel's copy buttons confirm in their own,

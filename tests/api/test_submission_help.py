@@ -68,6 +68,31 @@ def test_a_submission_identifying_a_child_is_flagged_and_held_until_checked(
     assert post(client, keys.moderator, f"/api/v1/moderation/{record}/publish").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "Jamie Smith, a\u200bged 7, was bo\u200brn on 12 March 2015 at 1\u200b4 Elm Ro\u200bad.",
+        "Jamie Smith, a\u00adged 7, was bo\u00adrn on 12 March 2015 at 14 Elm Ro\u00adad.",
+        "Jamie Smith, ag\u200ded 7, was born\u200d on 12 March 2015 at 14 Elm\u2060 Road.",
+        "Jamie Smith, a&shy;ged 7, was bo&#8203;rn on 12 March 2015 at 14 Elm R&#173;oad.",
+        "Jamie Smith, aged ７, was born on １２/０３/２０１５ at １４ Elm Road.",
+    ],
+)
+def test_characters_that_show_nothing_do_not_hide_a_child_from_the_check(
+    client: TestClient, keys: Keys, hidden: str
+) -> None:
+    """Zero-width spaces, joiners and soft hyphens inside words (pasted from Word or the web,
+    or put there to slip by) read on the page as the words around them, and full-width digits
+    as digits: each of these passed the check unflagged."""
+    body = f"## The challenge\n{hidden}\n\n## The solution\nA hub."
+    response = submit(client, keys.leeds, make_draft(body=body))
+    assert response.status_code == 201, response.text
+    check = response.json()["safeguarding"]
+    assert check["flagged"] is True
+    kinds = {f["kind"] for f in check["findings"]}
+    assert kinds == {"date_of_birth", "name_and_age", "home_address"}
+
+
 def test_a_realistic_anonymous_submission_is_not_flagged(client: TestClient, keys: Keys) -> None:
     body = make_draft(
         body="## The challenge\nA 14-year-old in Year 9 was at risk of exclusion.\n\n"
@@ -188,6 +213,12 @@ IDENTIFYING = [
     "@jobloggs",
     "ls6 2qt",  # a postcode as typed on a phone
     "sw1a1aa",
+    # with a character that shows nothing, or full-width, inside: each was counted
+    "jo.bloggs\uff20leeds.gov.uk",
+    "NI AB\u200b123456C",
+    "943\u200b476\u200b5919",
+    "ls6\u200b 2qt",
+    "\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13",  # a phone number
 ]
 
 

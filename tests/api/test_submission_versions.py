@@ -133,7 +133,7 @@ def test_if_match_takes_the_etag_as_http_sends_it(
     assert act(client, keys.moderator, record, "publish", if_match).status_code == 200
 
 
-@pytest.mark.parametrize("if_match", ['W/"1"', '"one"', '"2"'])
+@pytest.mark.parametrize("if_match", ['W/"1"', '"one"', '"2"', f'"{"9" * 4400}"'])  # not a 500
 def test_an_if_match_that_is_not_the_current_version_is_a_409(
     client: TestClient, keys: Keys, if_match: str
 ) -> None:
@@ -210,6 +210,13 @@ def test_slugs_stay_unique_and_readable(client: TestClient, keys: Keys) -> None:
     for body in (first, second):
         assert re.fullmatch(r"leeds-kinship-carers-support-hub-[a-z0-9]{6}", body["slug"])
     assert first["slug"] != second["slug"]
+
+
+def test_a_slug_keeps_the_letters_that_carry_accents(client: TestClient, keys: Keys) -> None:
+    """Welsh and borrowed words lost each accented letter with its accent ("m-n", "caf")."""
+    body = created(client, keys.leeds, title="Gofal maeth ym Môn: Café Ŵyr a Neiniau")
+    assert re.fullmatch(r"leeds-gofal-maeth-ym-mon-cafe-wyr-a-neiniau-[a-z0-9]{6}", body["slug"])
+    assert body["title"] == "Gofal maeth ym Môn: Café Ŵyr a Neiniau"  # the title keeps them
 
 
 def test_a_slug_does_not_reveal_another_councils_unpublished_submission(

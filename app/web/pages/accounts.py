@@ -20,6 +20,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)]
 PRIVATE = {"Referrer-Policy": "no-referrer"}
 TokenField = Annotated[str, Form(max_length=200)]
 NextField = Annotated[str | None, Form(max_length=200)]
+# The page to go back to, in a link: one too long to keep is dropped (local_path), not a 422.
+NextQuery = Annotated[str | None, Query()]
 
 
 def home_for(account: Account) -> str:
@@ -31,7 +33,7 @@ def home_for(account: Account) -> str:
 def sign_in_page(
     request: Request,
     account: OptionalUserDep,
-    next: Annotated[str | None, Query(max_length=200)] = None,
+    next: NextQuery = None,
 ) -> Response:
     return render(request, "sign_in.html", {"email": "", "next": local_path(next)})
 
@@ -73,7 +75,7 @@ def confirm_page(
     session: SessionDep,
     accounts: AccountsDep,
     token: Annotated[str, Query(max_length=200)] = "",
-    next: Annotated[str | None, Query(max_length=200)] = None,
+    next: NextQuery = None,
 ) -> Response:
     if not accounts.link_works(session, token):
         return _link_used(request)

@@ -55,6 +55,16 @@ def _shown(value: str, limit: int = 40) -> str:
     return "“" + (value if len(value) <= limit else value[:limit] + "…") + "”"
 
 
+def _whole(text: str) -> int | None:
+    """The whole number written in decimal digits, or None. Not `str.isdigit` then `int`:
+    isdigit passes "²" and "⁵", which int refuses, and int refuses more than 4,300 digits; a
+    number of more than twelve digits is read as 10**12, past every bound here."""
+    if not text.isdecimal():
+        return None
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 12 else 10**12
+
+
 def shorten(text: str, limit: int = MAX_QUERY_CHARS) -> str:
     """The text cut to at most `limit` characters, between words where it can be."""
     if len(text) <= limit:
@@ -83,7 +93,7 @@ def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
         measured=reader.yes_no("measured"),
         sort=reader.sort(),
         # A page past the last is shown as the last (the route finds which that is).
-        page=min(int(page), 1000) if (page := params.get("page", "")).isdigit() else 1,
+        page=1 if (page := _whole(params.get("page", ""))) is None else min(page, 1000),
         per_page=reader.number("per_page") or 10,
     )
     request, dropped = known(vocabulary, request)
@@ -126,8 +136,9 @@ class _Reader:
     def number(self, name: str) -> int | None:
         text = self._text(name)
         low, high = NUMBERS[name]
-        if text.isdigit() and low <= int(text) <= high:
-            return int(text)
+        value = _whole(text)
+        if value is not None and low <= value <= high:
+            return value
         if text:
             self._left_out(name, text)
         return None
@@ -138,8 +149,9 @@ class _Reader:
         a mistake to put right, not a notice among the results; the rest still applies."""
         text = self._text(name)
         low, high = NUMBERS[name]
-        if text.isdigit() and low <= int(text) <= high:
-            return int(text)
+        value = _whole(text)
+        if value is not None and low <= value <= high:
+            return value
         if text:
             message = f"Choose a {NAMES[name]} in the list: {_shown(text)} is not a year"
             self.errors.append(FieldError(name, message))
