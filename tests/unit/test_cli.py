@@ -144,7 +144,10 @@ def test_relevance_prints_a_row_per_query_and_the_means(
         result.output,
         re.M,
     )
-    assert re.search(r"^ short +2 +0\.\d{3} +1\.000 +0\.\d{3}", result.output, re.M)
+    # kind, queries, nDCG@10, MRR, the share of the top 10s a judge has read, then BM25's
+    assert re.search(
+        r"^ short +2 +0\.\d{3} +1\.000 +\d+% +0\.\d{3} +\d\.\d{3} +\d+%", result.output, re.M
+    )
 
 
 def test_relevance_refuses_a_broken_judgments_file(
