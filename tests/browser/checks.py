@@ -76,7 +76,15 @@ def check(page: Page, shot: str | Path, javascript: bool = True) -> None:
 
 
 def tab_to(page: Page, text: str, limit: int = 60) -> None:
-    """Press Tab until the focused element reads `text`, and check that focus shows."""
+    """Press Tab until the focused element reads `text`, and check that focus shows. A page
+    with an autofocus element (a banner, an error summary) is given it first, as a person sees
+    it: Chromium applies autofocus after rendering, and a Tab pressed before that, on a loaded
+    machine, started from the top of the page."""
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[autofocus]');"
+        " return !a || a.offsetParent === null || document.activeElement !== document.body }",
+        timeout=10_000,
+    )
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(

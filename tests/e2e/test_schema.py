@@ -92,5 +92,5 @@ def test_405_names_every_method_the_path_answers(served: tuple[str, str, Path]) 
     base, _, _ = served
     response = httpx.put(f"{base}/api/v1/submissions", timeout=30)
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, POST"
+    assert response.headers["allow"] == "GET, HEAD, POST"
     assert response.headers["content-type"] == "application/problem+json"
