@@ -86,7 +86,7 @@ class AccountService:
         subject, body = letters.invitation(
             self._link(secret), checked_role, checked_council, hours, self.base
         )
-        mail.queue(session, "invitation", address, subject, body)
+        mail.queue(session, "invitation", row.email, subject, body)  # as stored: the account's
         session.commit()
         self.wake()
         return users.to_account(row)
@@ -141,7 +141,9 @@ class AccountService:
         subject, body = letters.sign_in(
             self._link(secret, local_path(next_path)), self.link_minutes
         )
-        mail.queue(session, "sign-in", address, subject, body)
+        # To the address the account holds, never to the one typed: only the account's own
+        # mailbox ever gets a link that signs in as it.
+        mail.queue(session, "sign-in", row.email, subject, body)
         session.commit()
         self.wake()
 
