@@ -21,6 +21,7 @@ from app.services.throttle import SignInThrottle
 from app.store import sign_in, users
 from app.store.db import Session
 from app.store.models import utcnow
+from app.store.standing import still_acting
 
 CONFIRM_PATH = "/sign-in/confirm"  # the page a link opens (app/web/pages/accounts.py)
 COMMAND_LINE = "operator (command line)"
@@ -79,6 +80,8 @@ class AccountService:
         if actor is not None and not actor.may_invite(checked_role):
             raise Forbidden(f"A {actor.role} may not invite {checked_role}s.")
         by = actor.principal.name if actor else COMMAND_LINE
+        if actor is not None:
+            still_acting(session, actor.principal)
         row = users.invite_user(session, address, checked_role, checked_council, by)
         assert row.id is not None
         hours = self.invitation_hours
