@@ -9,7 +9,7 @@ ships it.
 """
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from confusable_homoglyphs.categories import alias
 from confusable_homoglyphs.confusables import confusables_data
@@ -69,8 +69,15 @@ def skeleton(text: str) -> str:
     return unicodedata.normalize("NFC", bare.translate(_to_ascii()))
 
 
+@lru_cache(maxsize=4096)
+def _script(character: str) -> str:
+    return str(alias(character)) if character.isalpha() else "COMMON"
+
+
 def _scripts(word: str) -> frozenset[str]:
-    return frozenset(alias(c) for c in word if c.isalpha()) - _IGNORED_SCRIPTS
+    if word.isascii():
+        return frozenset({"LATIN"})
+    return frozenset(map(_script, word)) - _IGNORED_SCRIPTS
 
 
 def _mixed(scripts: frozenset[str]) -> bool:
