@@ -5,7 +5,7 @@ one revoked before the write is refused, and a revoke that comes after waits for
 
 from sqlmodel import Session, select
 
-from app.core.accounts import ACTIVE
+from app.core.accounts import REVOKED
 from app.core.errors import Forbidden
 from app.core.principals import Principal
 from app.store.db import hold_writes
@@ -19,7 +19,7 @@ ACCOUNT_REVOKED = (
 
 
 def still_acting(session: Session, principal: Principal) -> None:
-    """Forbidden unless the principal's key is unrevoked, or its account active in the same
+    """Forbidden unless the principal's key is unrevoked, or its account unrevoked in the same
     role and council, as committed now; and so until this transaction ends, which a revoke
     waits for (PostgreSQL: the row is read FOR SHARE, which a revoke's update waits on; SQLite:
     the database's write lock). Call it in the write's transaction, before its commit."""
@@ -27,7 +27,9 @@ def still_acting(session: Session, principal: Principal) -> None:
         hold_writes(session, User)
         person = select(User.state, User.role, User.council).where(User.id == principal.user_id)
         found = session.exec(person.with_for_update(read=True)).first()
-        if found is None or tuple(found) != (ACTIVE, principal.role, principal.council):
+        # Not revoked, rather than active: a council's invited person answers "Is this still
+        # current?" from the link mailed to them before they ever sign in.
+        if found is None or found[0] == REVOKED or found[1:] != (principal.role, principal.council):
             raise Forbidden(ACCOUNT_REVOKED)
     elif principal.key_id is not None:
         hold_writes(session, ApiKey)
