@@ -85,9 +85,13 @@ def _mixed(scripts: frozenset[str]) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    """Runs of letters and their marks: a word as far as which alphabet it is written in goes."""
+    """Runs of letters and their marks: a word as far as which alphabet it is written in goes.
+    Characters that show nothing (a zero-width joiner, a soft hyphen) do not end one: "M\u200dіа"
+    reads as one word, "Mіа"."""
     words, word = [], ""
     for c in text:
+        if unicodedata.category(c) == "Cf":
+            continue
         if c.isalpha() or (_marks(c) and word):
             word += c
         elif word:

@@ -96,6 +96,7 @@ def test_text_far_longer_than_its_field_is_refused_as_sent() -> None:
         ("programme", "Fam\u0456ly Valued", "retype it using one alphabet"),
         ("outcomes", ["Re-referrals fell from 24% to 15% for M\u0456\u0430"], "one alphabet"),
         ("partners", ["NHS \u0422rust"], "mixes Cyrillic and Latin"),
+        ("title", "Support for M\u200d\u0456\u0430's family", "“Mіа” mixes Cyrillic"),
         ("title", "Z\u0334\u0321\u031b\u031ba\u0338\u0322lgo hub", "4 accents or marks stacked"),
         ("body", "The hub" + "\u0301\u0302\u0303\u0304\u0305\u0306" + " worked.", "at most 3"),
     ],
