@@ -3,9 +3,9 @@ account revoked while their publish, rejection, best bet or everyday-word decisi
 way still made it, as did a council key's submission. Each write now reads, in its own
 transaction, whether who asked may still act, and answers 403 having changed nothing.
 
-The revoke lands at the request's first write to the store, on the connection that read its
-key or session: the SQL engine's event, so it falls between authentication and write every
-time, not only when two threads happen to meet there."""
+The revoke lands at the request's first write to the store (or lock), on the connection that
+read its key or session: the SQL engine's event, so it falls between authentication and write
+every time, not only when two threads happen to meet there."""
 
 import contextlib
 from collections.abc import Callable, Iterator
@@ -27,6 +27,9 @@ from tests.api.conftest import Keys, auth, submit
 from tests.api.test_people_and_forms import account_id, signed_in
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
+# On PostgreSQL a write's transaction may lock before it writes (a row read FOR SHARE, an
+# advisory lock): the revoke lands before that, else it would wait on the request it runs in.
+LOCKS = ("FOR SHARE", "FOR UPDATE", "PG_ADVISORY_XACT_LOCK")
 AUTHENTICATES = ("FROM API_KEY", "FROM BROWSER_SESSION")  # reading the key, or the session
 MODERATOR = "moderator@campaign.example"
 
@@ -40,8 +43,8 @@ def settings(settings: Settings, smtp: SmtpServer) -> Settings:
 def revoked_at_first_write(
     client: TestClient, revoke: Callable[[Session], object]
 ) -> Iterator[None]:
-    """Run `revoke` (in a session of its own) just before the first write of the connection
-    that authenticated the next request."""
+    """Run `revoke` (in a session of its own) just before the first write or lock of the
+    connection that authenticated the next request."""
     engine: Any = client.app.state.engine  # type: ignore[attr-defined]
     authenticated: set[int] = set()
     fired: list[str] = []
@@ -50,12 +53,13 @@ def revoked_at_first_write(
         sql = " ".join(statement.split()).upper()
         if fired:
             return
-        if any(read in sql for read in AUTHENTICATES) and sql.startswith("SELECT"):
-            authenticated.add(id(cursor.connection))
-        elif sql.startswith(WRITES) and id(cursor.connection) in authenticated:
+        writes = sql.startswith(WRITES) or any(lock in sql for lock in LOCKS)
+        if writes and id(cursor.connection) in authenticated:
             fired.append(sql)
             with Session(engine) as session:
                 revoke(session)
+        elif not writes and any(read in sql for read in AUTHENTICATES):
+            authenticated.add(id(cursor.connection))
 
     event.listen(engine, "before_cursor_execute", before)
     try:
