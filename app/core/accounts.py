@@ -8,6 +8,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 
 from app.core.errors import Invalid
+from app.core.lookalikes import lookalike_problem
 from app.core.principals import ROLES, Principal, Role
 
 State = Literal["invited", "active", "revoked"]
@@ -90,6 +91,9 @@ def check_invitation(
         address = normalise_email(email, empty="Enter their email address")
     except Invalid as error:
         problems.append(error)
+    lookalike = lookalike_problem(address)
+    if lookalike:  # "jо@" with a Cyrillic "о" would pass for a colleague's "jo@" on the list
+        problems.append(field_error("email", f"Check the email address: {lookalike}"))
     if role not in ROLES:
         problems.append(field_error("role", "Select what the person will do"))
     name = " ".join((council or "").split()) or None

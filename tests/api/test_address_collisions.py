@@ -83,3 +83,16 @@ def test_case_still_does_not_matter_one_letter_for_one(
         smtp.inbox.wait_for(lambda m, a=address: m["To"] == a)
         person = signs_in(client, smtp, address.upper(), address)
         assert person.signed_in()
+
+
+def test_an_address_mixing_alphabets_is_not_invited(client: TestClient, smtp: SmtpServer) -> None:
+    """ "jо@" with a Cyrillic "о" would sit on the People page as a colleague's "jo@"."""
+    invite(client, "admin@campaign.example", "admin")
+    admin = signs_in(client, smtp, "admin@campaign.example", "admin@campaign.example")
+    admin.get("/people")
+    refused = admin.submit("/people", {"email": "j\u043e@campaign.example", "role": "moderator"})
+    assert refused.status_code == 422
+    assert "Check the email address: “jо” mixes Cyrillic and Latin letters" in refused.text
+    assert 'href="#email"' in refused.text
+    welsh = admin.submit("/people", {"email": "siân@cymru.example", "role": "moderator"})
+    assert welsh.status_code == 303
