@@ -8,6 +8,7 @@ read its key or session: the SQL engine's event, so it falls between authenticat
 every time, not only when two threads happen to meet there."""
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -184,3 +185,45 @@ def test_an_account_revoked_before_its_page_decision_is_written_changes_nothing(
         )
     assert published.status_code == 403
     assert state(client, keys, record) == "submitted"
+
+
+def test_a_sign_in_racing_a_revoke_ends_signed_out_not_in_an_error(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    """A sign-in claimed its link, then wrote the account; a revoke wrote the account, then
+    deleted its links. Caught between the two, each waited on the other and PostgreSQL ended
+    one with an error (a 500, or a revoke that did not happen). The revoke here starts as the
+    sign-in writes the account, and is let run half a second before the sign-in goes on."""
+    officer = "officer@leeds.example"
+    invite(client, officer, "council", "Leeds City Council")
+    person = Person.at(client)
+    person.open_link(smtp.inbox.link_to(officer))
+    engine: Any = client.app.state.engine  # type: ignore[attr-defined]
+    revoke = revoking_account(client, officer)
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            with Session(engine) as session:
+                outcome.append(revoke(session))
+        except Exception as error:  # noqa: BLE001  the test's finding
+            outcome.append(error)
+
+    racer = threading.Thread(target=run)
+    started: list[bool] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not started and statement.lstrip().startswith("UPDATE app_user"):
+            started.append(True)
+            racer.start()
+            racer.join(0.5)  # the revoke goes as far as it can meanwhile
+
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        answer = person.confirm()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    racer.join(30)
+    assert answer.status_code in (303, 410), answer.text
+    assert len(outcome) == 1 and not isinstance(outcome[0], Exception), outcome
+    assert not person.signed_in()
