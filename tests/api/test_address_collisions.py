@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from testkit.smtp import SmtpServer, smtp_server
+from tests.api.alerting import SAME_SITE, ask, confirm, mail_to
 from tests.api.browsing import Person, invite, mailing
 
 LEEDS = "Leeds City Council"
@@ -96,3 +97,16 @@ def test_an_address_mixing_alphabets_is_not_invited(client: TestClient, smtp: Sm
     assert 'href="#email"' in refused.text
     welsh = admin.submit("/people", {"email": "siân@cymru.example", "role": "moderator"})
     assert welsh.status_code == 303
+
+
+def test_a_manage_link_goes_only_to_the_alerts_own_address(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    """The manage page lists an address's alerts (the searches it follows) and stops them."""
+    assert ask(client, "straße@example.com", "daily").status_code == 202
+    confirm(client, smtp, "straße@example.com")
+    for typed in ("strasse@example.com", "STRAßE@example.com"):
+        asked = client.post("/alerts/manage-link", data={"email": typed}, headers=SAME_SITE)
+        assert asked.status_code == 200
+    mail_to(smtp, "straße@example.com", "Your email alerts")
+    assert smtp.inbox.to("strasse@example.com") == []
