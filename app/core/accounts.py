@@ -8,6 +8,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 
 from app.core.errors import Invalid
+from app.core.lookalikes import lookalike_problem
 from app.core.principals import ROLES, Principal, Role
 
 State = Literal["invited", "active", "revoked"]
@@ -48,8 +49,12 @@ def field_error(field: str, detail: str) -> Invalid:
 
 
 def normalise_email(text: str | None, empty: str = "Enter your email address") -> str:
-    """The address as stored (lower-cased whole, since people type their address in any case);
-    Invalid in GOV.UK's words otherwise."""
+    """The address as stored and compared; Invalid in GOV.UK's words otherwise. People type
+    their address in any case, so case is set aside, but only as far as it pairs one letter
+    with one (`same_letters`): the domain as IDNA writes it (lower case, "ß" kept), and in the
+    local part "A" is "a" and "É" is "é", while "ß" stays apart from "ss" and "ſ" from "s".
+    casefold() made "Straße@" and "STRASSE@" one account, whose links went to the other
+    address."""
     text = (text or "").strip()
     if not text:
         raise field_error("email", empty)
@@ -61,7 +66,18 @@ def normalise_email(text: str | None, empty: str = "Enter your email address") -
         raise field_error(
             "email", "Enter an email address in the correct format, like name@example.com"
         ) from error
-    return checked.normalized.casefold()
+    return f"{same_letters(checked.local_part)}@{checked.domain}"
+
+
+def same_letters(text: str) -> str:
+    """Each capital in lower case where the two are a pair, one letter each way ("É" and "é");
+    any other letter as it is ("ẞ", whose lower case "ß" is "SS" in capitals, and "İ")."""
+    return "".join(_lower(c) for c in text)
+
+
+def _lower(character: str) -> str:
+    lower = character.lower()
+    return lower if len(lower) == 1 and lower.upper() == character else character
 
 
 def check_invitation(
@@ -75,6 +91,9 @@ def check_invitation(
         address = normalise_email(email, empty="Enter their email address")
     except Invalid as error:
         problems.append(error)
+    lookalike = lookalike_problem(address)
+    if lookalike:  # "jо@" with a Cyrillic "о" would pass for a colleague's "jo@" on the list
+        problems.append(field_error("email", f"Check the email address: {lookalike}"))
     if role not in ROLES:
         problems.append(field_error("role", "Select what the person will do"))
     name = " ".join((council or "").split()) or None

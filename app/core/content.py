@@ -17,8 +17,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from app.core.councils import get_councils
+from app.core.lookalikes import lookalike_problem
 from app.core.sanitise import clean_markdown, clean_text, web_address_problem
 from app.core.vocabulary import get_vocabulary
 
@@ -42,6 +44,8 @@ CLEAN_AT_MOST = 4
 # A few unknown fields get an error each, pointing at it; more get one error naming the first
 # few, so that a body of 60,000 of them is answered at once and in a few lines.
 UNKNOWN_FIELDS_NAMED = 10
+
+LOOKALIKE = "lookalike"  # the error type of a word in two alphabets or a stack of marks
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 
@@ -141,6 +145,15 @@ def tags_in_their_order(current: dict[str, Any], patch: dict[str, Any]) -> dict[
     return {**patch, **same}
 
 
+def _refuse_lookalikes(text: str) -> None:
+    """A word in two alphabets ("Mіа" with a Cyrillic "і" and "а") or a letter under a stack of
+    marks ("Zalgo") is refused, saying what to retype: either slips a name past the safeguarding
+    check's reader, or a title past a moderator's eye."""
+    problem = lookalike_problem(text)
+    if problem:  # its own type, so that the form says it rather than a length rule
+        raise PydanticCustomError(LOOKALIKE, "{problem}", {"problem": problem})
+
+
 class CaseStudyContent(BaseModel):
     """The content of a case study, validated by the same rules for a file and a submission."""
 
@@ -197,6 +210,7 @@ class CaseStudyContent(BaseModel):
             )
         if info.field_name in _ONE_LINE:
             cleaned = " ".join(cleaned.split())
+        _refuse_lookalikes(cleaned)
         if info.field_name == "council" and len(cleaned) <= MAX_LENGTH["council"]:
             return get_councils().canonical(cleaned)
         return cleaned or None
@@ -204,7 +218,10 @@ class CaseStudyContent(BaseModel):
     @field_validator("outcomes", "partners")
     @classmethod
     def _clean_items(cls, v: list[str]) -> list[str]:
-        return [cleaned for item in v if (cleaned := clean_text(item))]
+        items = [cleaned for item in v if (cleaned := clean_text(item))]
+        for item in items:
+            _refuse_lookalikes(item)
+        return items
 
     @field_validator("priority_areas", "age_bands", "themes")
     @classmethod

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from app.core.errors import Invalid
+from app.core.sanitise import shows_something
 
 Decision = Literal["accepted", "dismissed"]
 Match = Literal["exact", "words"]
@@ -70,10 +71,18 @@ def phrase_words(text: str) -> str:
 
 
 def checked_phrase(text: str, pointer: str) -> str:
-    """The phrase in its compared form; Invalid if it has no words or is too long."""
+    """The phrase in its compared form; Invalid if it has no words or is too long. A word has
+    a letter or digit that shows: a query of apostrophes alone, or of Hangul fillers (blank
+    letters), was pinned, and matched no search anyone makes."""
     phrase = phrase_words(text)
-    if not phrase:
-        raise invalid("Give a word or phrase, for example “kids in care”.", pointer)
+    if not any(c.isalnum() and shows_something(c) for c in phrase):
+        if not shows_something(text):
+            raise invalid("Give a word or phrase, for example “kids in care”.", pointer)
+        raise invalid(
+            "Give a word or phrase with letters or numbers in it, for example “kids in care”: "
+            "quotes, punctuation and invisible characters alone match no search.",
+            pointer,
+        )
     if len(phrase) > MAX_PHRASE:
         raise invalid(f"Keep it to {MAX_PHRASE} characters or fewer.", pointer)
     return phrase

@@ -8,8 +8,9 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from app.core.content import MIN_LENGTH, TAG_FIELDS, CaseStudyContent
+from app.core.content import LOOKALIKE, MIN_LENGTH, TAG_FIELDS, CaseStudyContent
 from app.core.errors import Invalid
+from app.core.lookalikes import lookalike_problem
 
 SECTIONS = {
     "plain": "In plain words",  # optional: who it is for and what was done, in everyday words
@@ -165,6 +166,10 @@ def check(fields: dict[str, Any], council: str) -> CaseStudyContent:
             name = str(item["loc"][0]) if item["loc"] else "title"
             if name == "body" and any(section in errors for section in SECTIONS):
                 continue  # the empty section says it
+            if item["type"] == LOOKALIKE:
+                name, label = _written_in(name, fields)
+                errors.setdefault(name, f"{label}: {item['msg']}")
+                continue
             unknown_tag = name in TICKED and item["type"] == "value_error"  # names the allowed
             rule = None if unknown_tag else _length(name, item) or RULES.get(name)
             errors.setdefault(name, rule or _plain(name, item["msg"]))
@@ -176,6 +181,15 @@ def check(fields: dict[str, Any], council: str) -> CaseStudyContent:
             [{"detail": message, "pointer": f"#/{name}"} for name, message in ordered.items()],
         )
     return content
+
+
+def _written_in(name: str, fields: dict[str, Any]) -> tuple[str, str]:
+    """The form field a content field's text was typed in, and its label: the body's section
+    that holds the look-alike letters, not the body the form does not show."""
+    if name != "body":
+        return name, NAMED.get(name) or name.replace("_", " ").capitalize()
+    section = next((s for s in SECTIONS if lookalike_problem(fields[s])), "challenge")
+    return section, SECTIONS[section]
 
 
 def _length(name: str, item: ErrorDetails) -> str | None:

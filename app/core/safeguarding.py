@@ -7,12 +7,12 @@ are deliberately simple and explainable; a moderator makes the final call.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from app.config import ROOT
+from app.core.lookalikes import skeleton
 from app.core.yaml_files import load_yaml
 
 NAMES_FILE = ROOT / "data" / "safeguarding.yaml"
@@ -146,12 +146,13 @@ def check_text(field: str, text: str) -> list[Finding]:
 
 
 def as_read(sentence: str) -> str:
-    """The sentence as a reader sees it: without the characters that show nothing inside words
-    (zero-width spaces and joiners, soft hyphens: pasted from Word or the web, or put there to
-    slip by) and with full-width letters and digits as ASCII. "a\u00adged 7" and
-    "bo\u200brn on 12 March 2015" read as the words they show and were not flagged."""
-    shown = "".join(c for c in sentence if unicodedata.category(c) != "Cf")
-    return unicodedata.normalize("NFKC", shown)
+    """The sentence as a reader sees it (`lookalikes.skeleton`): without the characters that
+    show nothing inside words (zero-width spaces and joiners, soft hyphens: pasted from Word or
+    the web, or put there to slip by), with full-width letters and digits as ASCII, accents and
+    stacked marks off their letters, and other alphabets' look-alikes as the Latin letters they
+    look like. "a\u00adged 7", "bo\u200brn on 12 March 2015", and "Mіа, аged 9" in Cyrillic
+    "і" and "а", read as the words they show and were not flagged."""
+    return skeleton(sentence)
 
 
 def _kinds(sentence: str) -> list[str]:

@@ -21,6 +21,7 @@ from app.services.throttle import SignInThrottle
 from app.store import sign_in, users
 from app.store.db import Session
 from app.store.models import utcnow
+from app.store.standing import still_acting
 
 CONFIRM_PATH = "/sign-in/confirm"  # the page a link opens (app/web/pages/accounts.py)
 COMMAND_LINE = "operator (command line)"
@@ -79,6 +80,8 @@ class AccountService:
         if actor is not None and not actor.may_invite(checked_role):
             raise Forbidden(f"A {actor.role} may not invite {checked_role}s.")
         by = actor.principal.name if actor else COMMAND_LINE
+        if actor is not None:
+            still_acting(session, actor.principal)
         row = users.invite_user(session, address, checked_role, checked_council, by)
         assert row.id is not None
         hours = self.invitation_hours
@@ -86,7 +89,7 @@ class AccountService:
         subject, body = letters.invitation(
             self._link(secret), checked_role, checked_council, hours, self.base
         )
-        mail.queue(session, "invitation", address, subject, body)
+        mail.queue(session, "invitation", row.email, subject, body)  # as stored: the account's
         session.commit()
         self.wake()
         return users.to_account(row)
@@ -141,7 +144,9 @@ class AccountService:
         subject, body = letters.sign_in(
             self._link(secret, local_path(next_path)), self.link_minutes
         )
-        mail.queue(session, "sign-in", address, subject, body)
+        # To the address the account holds, never to the one typed: only the account's own
+        # mailbox ever gets a link that signs in as it.
+        mail.queue(session, "sign-in", row.email, subject, body)
         session.commit()
         self.wake()
 

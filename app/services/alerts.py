@@ -317,6 +317,6 @@ class AlertService:
         subject, body = alert_letters.manage(
             self.manage_link(session, found[0]), LIFETIMES["manage"].days
         )
-        mail.queue(session, "alert-manage", address, subject, body)
+        mail.queue(session, "alert-manage", found[0].email, subject, body)  # the alerts' own
         session.commit()
         self.wake()

@@ -9,6 +9,7 @@ from app.core.principals import Principal
 from app.store import keys as store
 from app.store.db import Session
 from app.store.models import ApiKey
+from app.store.standing import still_acting
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def revoke_key(session: Session, principal: Principal, key_id: int) -> KeySummar
     """Stop a key at once (again: no change); NotFound for an unknown number, Forbidden for a
     moderator and an admin's key."""
     key_to_revoke(session, principal, key_id)
+    still_acting(session, principal)
     key = store.revoke_key(session, key_id)
     if key is None:
         raise NotFound(f"There is no API key number {key_id}.")

@@ -11,6 +11,7 @@ from app.services.curation import Curation
 from app.store import case_studies
 from app.store import curation as store
 from app.store.db import Session
+from app.store.standing import still_acting
 
 
 class BestBets:
@@ -53,6 +54,7 @@ class BestBets:
         if found is None:
             raise invalid(f"No published case study has the slug {slug!r}.", "#/slug")
         by = store.pin_restorable(session, text, slug, match) if put_back else None
+        still_acting(session, principal)
         bet = store.add_best_bet(
             session, text, match, found, principal.name, MAX_PINS, position, by
         )
@@ -61,6 +63,7 @@ class BestBets:
 
     def unpin(self, session: Session, principal: Principal, bet_id: int) -> BestBet:
         _moderator(principal)
+        still_acting(session, principal)
         removed = store.remove_best_bet(session, bet_id, principal.name)
         self.curation.refresh()
         return removed
@@ -69,6 +72,7 @@ class BestBets:
         """Move a pin to another position among its query's (1 is shown first): Invalid beyond
         them, Conflict if they changed meanwhile."""
         _moderator(principal)
+        still_acting(session, principal)
         moved = store.move_best_bet(session, bet_id, position, principal.name)
         self.curation.refresh()
         return moved

@@ -18,6 +18,7 @@ from app.core.principals import Principal
 from app.services.periodic import Periodic
 from app.store import embed_origins as store
 from app.store.db import Engine, Session
+from app.store.standing import still_acting
 
 log = logging.getLogger(__name__)
 SEED_ACTOR = "settings (EMBED_ORIGINS, CORS_ORIGINS)"
@@ -91,6 +92,7 @@ class EmbedOrigins:
         """Allow a website; raises Invalid (not an origin) or Conflict (already allowed)."""
         _moderator(principal)
         origin = parse_origin(origin)
+        still_acting(session, principal)
         added = store.add_origin(session, origin, principal.name, checked_note(note))
         self.refresh()
         log.info("embedding allowed for %s by %s", added.origin, principal.name)
@@ -101,6 +103,7 @@ class EmbedOrigins:
     ) -> AllowedOrigin:
         """Stop a website embedding; raises NotFound for an unknown id."""
         _moderator(principal)
+        still_acting(session, principal)
         removed = store.remove_origin(session, origin_id, principal.name)
         self.refresh()
         log.info("embedding stopped for %s by %s", removed.origin, principal.name)

@@ -33,6 +33,7 @@ from app.services.curation import Curation
 from app.services.search import SearchService
 from app.store import curation as store
 from app.store.db import Session
+from app.store.standing import still_acting
 
 LOW_RESULTS = 2  # a query that finds this many or fewer case studies is worth a synonym
 CANDIDATES = 500  # counted queries looked at, most zero-result searches first
@@ -109,6 +110,7 @@ class LayLanguage:
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
         checked = self._targets(phrase, targets)
+        still_acting(session, principal)
         decided = store.decide(
             session, phrase, "accepted", checked, principal.name, checked_note(note)
         )
@@ -148,6 +150,7 @@ class LayLanguage:
         phrase = checked_phrase(phrase, "#/phrase")
         checked = self._targets(phrase, targets) if status == "accepted" else []
         note = checked_note(note)
+        still_acting(session, principal)
         made = store.restorable(session, phrase, status, checked, note)
         decided = store.decide(session, phrase, status, checked, principal.name, note, by=made)
         self.curation.refresh()
@@ -166,6 +169,7 @@ class LayLanguage:
         """Never propose the phrase again (and stop using it, if it was accepted)."""
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
+        still_acting(session, principal)
         decided = store.decide(session, phrase, "dismissed", [], principal.name, checked_note(note))
         self.curation.refresh()
         return decided
@@ -174,6 +178,7 @@ class LayLanguage:
         """Forget a decision: an accepted phrase stops applying, a dismissed one may be proposed
         again."""
         _moderator(principal)
+        still_acting(session, principal)
         removed = store.remove_synonym(session, synonym_id, principal.name)
         self.curation.refresh()
         return removed

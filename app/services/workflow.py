@@ -34,6 +34,7 @@ from app.store import changelog, submissions
 from app.store.db import Session
 from app.store.models import CaseStudy, SubmissionEvent, utcnow
 from app.store.revision_tables import CaseStudyRevision
+from app.store.standing import still_acting
 
 SUBMITTED, CHANGES, PUBLISHED = "submitted", "changes_requested", "published"
 REJECTED, WITHDRAWN = "rejected", "withdrawn"
@@ -236,8 +237,11 @@ def event(
     amendment: CaseStudyRevision | None = None,
 ) -> None:
     """A history event at the versions it left: the case study's (`row`, claimed first if the
-    change claims it) and, for an event of an amendment, the amendment's."""
+    change claims it) and, for an event of an amendment, the amendment's. Forbidden if the
+    principal was revoked since the request authenticated: every change records an event, in
+    its own transaction, so none is made by someone no longer allowed to make it."""
     assert row.id is not None
+    still_acting(session, principal)
     submissions.add_event(
         session,
         row.id,

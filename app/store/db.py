@@ -85,6 +85,7 @@ __all__ = [
     "reading",
     "reads_locally",
     "session_scope",
+    "hold_writes",
     "take_turn",
 ]
 
@@ -98,6 +99,15 @@ def take_turn(session: Session, lock: int, table: Any) -> None:
     before one wait for nothing)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock})
+        return
+    hold_writes(session, table)
+
+
+def hold_writes(session: Session, table: Any) -> None:
+    """On SQLite, take the database's write lock now, until this transaction ends, by a write
+    to `table` that changes nothing: what this transaction reads from then on no other can
+    change before it commits. On PostgreSQL nothing: rows are locked one by one there."""
+    if session.get_bind().dialect.name == "postgresql":
         return
     nothing = update(table).where(false()).values(id=table.id)
     session.execute(nothing.execution_options(synchronize_session=False))

@@ -42,6 +42,11 @@ def use_token(session: Session, secret: str, now: datetime) -> User | None:
     token = find_live_token(session, secret, now)
     if token is None:
         return None
+    # The account's row first, then its link, in the order a revoke takes them (it revokes the
+    # account, then deletes its links): the other way round, a sign-in and a revoke at once
+    # each held what the other wanted next, and PostgreSQL ended one of them with an error.
+    account = select(User).where(User.id == token.user_id).with_for_update()
+    session.exec(account.execution_options(populate_existing=True)).first()
     claimed = session.exec(
         update(SignInToken)
         .where(col(SignInToken.id) == token.id, col(SignInToken.used_at).is_(None))
@@ -50,7 +55,7 @@ def use_token(session: Session, secret: str, now: datetime) -> User | None:
     if claimed.rowcount != 1:
         session.rollback()
         return None
-    return session.get(User, token.user_id)
+    return session.get(User, token.user_id, populate_existing=True)  # as it is now, under the lock
 
 
 def purge_tokens(session: Session, user_id: int, now: datetime) -> None:

@@ -29,6 +29,24 @@ def test_addresses_are_checked_and_stored_in_one_case() -> None:
         assert caught.value.errors == [{"detail": message, "pointer": "#/email"}]
 
 
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Straße@Example.COM", "straße@example.com"),
+        ("STRASSE@example.com", "strasse@example.com"),
+        ("ſam@example.com", "ſam@example.com"),  # a long s is not an s
+        ("ÉMILE@example.com", "émile@example.com"),  # a capital and its small letter are one
+        ("ΣΟΦΙΑ@example.com", "σοφια@example.com"),
+        ("ẞ@example.com", "ẞ@example.com"),  # capital sharp s: its small "ß" is "SS" upper-cased
+        ("office@STRASSE.example", "office@strasse.example"),
+        ("office@straße.example", "office@straße.example"),  # not strasse.example: another domain
+    ],
+)
+def test_case_is_set_aside_one_letter_for_one_never_merging_two(typed: str, stored: str) -> None:
+    """casefold() stored "Straße@" as "strasse@", another person's address."""
+    assert normalise_email(typed) == stored
+
+
 def test_an_invitation_lists_every_problem() -> None:
     with pytest.raises(Invalid) as caught:
         check_invitation("", "chief", None)

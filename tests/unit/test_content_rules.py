@@ -85,3 +85,41 @@ def test_text_far_longer_than_its_field_is_refused_as_sent() -> None:
     markup = "<b>x</b> " * 110_000  # a megabyte that would clean to 110,000 characters
     assert "at most 50000 characters" in problems(body=markup)["body"]
     assert "at most 300 characters" in problems(council=markup)["council"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("title", "Support for M\u0456\u0430's family", "“Mіа” mixes Cyrillic and Latin letters"),
+        ("summary", "A hub for kinship carers, run by \u03a5outh services.", "Greek and Latin"),
+        ("council", "L\u0435\u0435ds City Council", "“Lееds” mixes Cyrillic and Latin"),
+        ("programme", "Fam\u0456ly Valued", "retype it using one alphabet"),
+        ("outcomes", ["Re-referrals fell from 24% to 15% for M\u0456\u0430"], "one alphabet"),
+        ("partners", ["NHS \u0422rust"], "mixes Cyrillic and Latin"),
+        ("title", "Support for M\u200d\u0456\u0430's family", "“Mіа” mixes Cyrillic"),
+        ("title", "Z\u0334\u0321\u031b\u031ba\u0338\u0322lgo hub", "4 accents or marks stacked"),
+        ("body", "The hub" + "\u0301\u0302\u0303\u0304\u0305\u0306" + " worked.", "at most 3"),
+    ],
+)
+def test_words_in_two_alphabets_and_stacked_marks_are_refused(
+    field: str, value: Any, words: str
+) -> None:
+    """A look-alike letter inside a Latin word, or a stack of accents on one letter, slipped a
+    name past the safeguarding check and a title past a moderator's eye."""
+    found = problems(**{field: value})
+    assert list(found) == [field]
+    assert words in found[field]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "Cefnogi teuluoedd ym Môn a Gŵyr, Llŷn ac Eryri"),
+        ("summary", "Siân, Zoë and Chloé's team worked with families across Ynys Môn."),
+        ("body", "Parents read leaflets in Українська, Ελληνικά, Tiếng Việt and 日本語."),
+        ("partners", ["Canolfan Gymraeg Rhyŵ", "Café Crème"]),
+    ],
+)
+def test_welsh_accents_and_whole_words_of_other_alphabets_are_kept(field: str, value: Any) -> None:
+    content = CaseStudyContent.model_validate(make_draft(**{field: value}))
+    assert getattr(content, field) == value

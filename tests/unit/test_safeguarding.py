@@ -69,3 +69,41 @@ def test_the_bundled_collection_raises_no_flags() -> None:
     studies, _ = read_collection(ROOT / "data" / "case_studies")
     flagged = [(s.slug, f.passage) for s in studies for f in check(s.model_dump())]
     assert flagged == []
+
+
+# Cyrillic "М", "і", "а", "о", "һ" and Greek "Υ" look like the Latin letters they stand in for.
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("\u041c\u0456\u0430 (14) was referred by her school.", "name_and_age"),
+        ("M\u0456\u0430, \u0430ged 9, joined the youth club.", "name_and_age"),
+        ("C\u04bbloe was b\u043ern on 12 March 2015.", "date_of_birth"),
+        ("Leo is in \u03a5ear 9 at St Mary's Academy.", "name_school_year"),
+        ("M\u0334\u0321\u031bi\u0338\u0322a\u0337, aged 9, joined.", "name_and_age"),
+        ("\U0001d40c\U0001d422\U0001d41a, aged 9, joined.", "name_and_age"),
+        ("Zo\u00eb, 15, had been missing three times that month.", "name_and_age"),
+        ("Call mum on \u0660\u0667\u0667\u0660\u0660 \u0669\u0660\u0660123.", "phone_number"),
+    ],
+)
+def test_lookalike_letters_and_stacked_marks_are_read_as_the_words_they_show(
+    text: str, kind: str
+) -> None:
+    """Written in other alphabets' look-alikes, or under stacked marks, a child's name and age
+    went unflagged; the check reads the text's skeleton, and quotes the passage as written."""
+    findings = check_text("body", text)
+    assert [f.kind for f in findings] == [kind]
+    assert findings[0].passage == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gwasanaethau Plant Ynys Môn: teuluoedd yn Gŵyr a Dyffryn Clwyd, 2019.",
+        "Siân Jones, Pennaeth y Gwasanaeth, said the hub in Llŷn had worked.",
+        "Chloé Martin and Zoë Kowalczyk led the evaluation for the council.",
+        "Ukrainian families (українські родини) were supported by the team.",
+        "Tiếng Việt and ภาษาไทย leaflets were printed for parents.",
+    ],
+)
+def test_welsh_accents_and_other_alphabets_are_not_flagged(text: str) -> None:
+    assert check_text("body", text) == []
