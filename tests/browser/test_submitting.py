@@ -17,7 +17,15 @@ from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
 from testkit.smtp import link_in
-from tests.browser.checks import SIZES, accessible, fits, script_errors, shoot, tab_to
+from tests.browser.checks import (
+    SIZES,
+    accessible,
+    check,
+    fits,
+    script_errors,
+    shoot,
+    tab_to,
+)
 from tests.browser.mail_site import Site, mail_site, operator
 from tests.seeded import ServerPrepare
 
@@ -412,4 +420,25 @@ def test_back_to_the_writing_keeps_the_ticks_and_each_suggestion_is_named_once(
     expect(page.locator("#answer-impact")).to_contain_text("41 of the 52")
     expect(page.locator("#answer-themes")).to_contain_text("Fostering")
     assert errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_words_sent_after_the_session_ended_are_shown_back_to_copy(
+    site: Site, browser: Browser, size: str, javascript: bool
+) -> None:
+    """An officer writes for longer than a session lasts and presses "Save as draft": the form
+    is refused (its check belonged to the session), and the words were lost, since going back
+    found the sign-in page. The refusal shows them back, each in a box to copy from."""
+    page = officer(site, browser, f"slow.{size}@leeds.example", size, javascript)
+    page.goto(f"{site.url}/submit/new")
+    page.get_by_label("Title").fill("An hour of writing")
+    page.get_by_label("The solution").fill(FIXED + "\nA second line.")
+    page.context.clear_cookies()  # the session ended meanwhile
+    press(page, "Save as draft")
+    expect(page.locator("h1")).to_have_text("This form has expired")
+    expect(page.get_by_label("Title")).to_have_value("An hour of writing")
+    expect(page.get_by_label("Solution")).to_have_value(FIXED + "\nA second line.")
+    expect(page.get_by_role("link", name="Sign in again")).to_be_visible()
+    check(page, f"{site.shots}/{size}-form-expired-words-kept.png", javascript)
     page.context.close()
