@@ -19,7 +19,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
 from app.web.auth import cookie_name, set_cookie
-from app.web.problems import problem
+from app.web.problems import problem, wants_html
 
 FIELD = "csrf_token"
 COOKIE = "bf_csrf"
@@ -27,7 +27,15 @@ SAFE = ("GET", "HEAD", "OPTIONS")
 
 
 class FormRefused(Exception):
-    """A post without the right token."""
+    """A post without the right token; `typed`, the words it carried (field, text)."""
+
+    def __init__(self, typed: list[tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.typed = typed or []
+
+
+# What a form carries that nobody typed: the check itself, and the forms' hidden fields.
+NOT_TYPED = {FIELD, "version", "action", "checking", "token", "next"}
 
 
 def _derived(session_secret: str) -> str:
@@ -64,13 +72,23 @@ async def check(request: Request) -> None:
     """Refuse an unsafe request whose form does not carry the expected token."""
     if request.method in SAFE:
         return
-    sent = (await request.form()).get(FIELD)
-    wanted = expected(request)
+    form = await request.form()
+    sent, wanted = form.get(FIELD), expected(request)
     if not (isinstance(sent, str) and wanted and secrets.compare_digest(sent, wanted)):
-        raise FormRefused()
+        typed = [(name, value.strip()) for name, value in form.multi_items()
+                 if name not in NOT_TYPED and isinstance(value, str) and value.strip()]  # fmt: skip
+        raise FormRefused(typed)
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
+    """A person's words are shown back to them to copy (a session that ended while an officer
+    wrote for an hour lost the lot: going back found the sign-in page); else the plain refusal."""
+    assert isinstance(exc, FormRefused)
+    if exc.typed and wants_html(request):
+        from app.web.pages.templating import templates  # pages only
+
+        kept = {"typed": exc.typed, "status": 403}
+        return templates.TemplateResponse(request, "form_expired.html", kept, status_code=403)
     return problem(
         request,
         403,

@@ -27,6 +27,21 @@ def boxes(page: str, name: str) -> list[str]:
     return re.findall(rf'name="{name}" type="checkbox" value="([^"]+)"[^>]*? checked', page)
 
 
+# The back link is the form's button, so that the boxes ticked go with it.
+BACK = (
+    '<button type="submit" form="tags-form" name="action" value="back" class="link-button">'
+    "Back to {what}</button>"
+)
+
+
+def suggested_boxes(page: str, name: str) -> list[str]:
+    """The values of the boxes named `name` whose hint says the text suggests them."""
+    return re.findall(
+        rf'name="{name}" type="checkbox" value="([^"]+)" aria-describedby="[^"]*-suggested[ "]',
+        page,
+    )
+
+
 def test_the_tags_are_a_page_of_their_own_after_the_writing(
     client: TestClient, smtp: SmtpServer
 ) -> None:
@@ -47,10 +62,9 @@ def test_the_tags_are_a_page_of_their_own_after_the_writing(
     assert f'action="/submit/drafts/{number}/tags"' in page.text
     assert 'name="version" value="1"' in page.text
     assert boxes(page.text, "themes") == []  # the writing page's post ticked nothing
-    assert f'href="/submit/drafts/{number}">Back to the writing</a>' in page.text
+    assert BACK.format(what="the writing") in page.text
     # What the saved text suggests, worked out on the server: no script on this page.
-    suggested = page.text.split('id="themes-suggestions"')[1].split("</div>")[0]
-    assert "Suggested by your text:" in suggested and "<li><strong>" in suggested
+    assert suggested_boxes(page.text, "themes")
     assert "submit.js" not in page.text
 
     # Nothing ticked: the errors on this page, linking to its groups; the writing is kept.
@@ -85,7 +99,7 @@ def test_the_tags_are_a_page_of_their_own_after_the_writing(
 
     # Change from the check: back to it from either page.
     change = leeds.get(f"/submit/drafts/{number}/tags?checking=true")
-    assert f'href="/submit/drafts/{number}/check">Back to check your answers</a>' in change.text
+    assert BACK.format(what="check your answers") in change.text
     back = post(leeds, tags, ticked | {"action": "continue", "checking": "true"})
     assert back.headers["location"] == f"/submit/drafts/{number}/check"
     leeds.get(f"/submit/drafts/{number}?checking=true")
@@ -152,14 +166,62 @@ def test_a_long_group_shows_its_ticked_and_suggested_boxes_and_folds_the_rest(
     themes = page.split('id="themes-group"')[1].split("</fieldset>")[0]
     shown, folded = themes.split('<details class="details tag-more" id="themes-more">')
     assert sorted(boxes(shown, "themes")) == ["adolescents", "education"]
-    suggested = themes.split('id="themes-suggestions"')[1].split("</div>")[0]
-    labels = re.findall(r"<li><strong>([^<]+)</strong>", suggested)
-    assert labels  # the text suggests some, each a box in view, not ticked
-    for label in labels:
-        assert f">{label}</label>" in shown and f">{label}</label>" not in folded
+    suggested = suggested_boxes(themes, "themes")
+    assert suggested  # the text suggests some, each a box in view, not ticked
+    for value in suggested:
+        assert f'value="{value}"' in shown and f'value="{value}"' not in folded
+    assert not set(suggested) & set(boxes(shown, "themes"))
     assert boxes(folded, "themes") == []
     rest = folded.count('name="themes"')
     assert shown.count('name="themes"') + rest == len(get_vocabulary().themes)
     assert f'<summary class="details-summary">Show the other {rest} themes</summary>' in folded
     assert 'id="priority_areas-more">' in page  # the priorities fold too; the four ages do not
     assert 'id="age_bands-more"' not in page and page.count('name="age_bands"') == 4
+
+
+def test_back_to_the_writing_keeps_the_boxes_ticked(client: TestClient, smtp: SmtpServer) -> None:
+    """An officer ticks tags, goes back to fix a sentence and comes back: the ticks are there.
+    The back link was a link, and lost them; now it saves them on the way, and checks nothing
+    (the writing is where the officer is going to fix things). From a change on check your
+    answers it goes back to the check, the ticks saved too."""
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    number = draft_id(post(leeds, "/submit/new", form(action="continue")))
+    tags = f"/submit/drafts/{number}/tags"
+    leeds.get(tags)
+    back = post(leeds, tags, {"themes": ["education"], "action": "back", "version": "1"})
+    assert back.status_code == 303 and back.headers["location"] == f"/submit/drafts/{number}"
+    assert boxes(leeds.get(tags).text, "themes") == ["education"]
+
+    ticked = {name: form()[name] for name in TAGS}
+    post(leeds, tags, ticked | {"action": "continue"})
+    leeds.get(f"{tags}?checking=true")
+    again = post(
+        leeds, tags, ticked | {"themes": ["fostering"], "action": "back", "checking": "true"}
+    )
+    assert again.headers["location"] == f"/submit/drafts/{number}/check"
+    assert (
+        "Fostering"
+        in leeds.get(f"/submit/drafts/{number}/check").text.split('id="answer-themes"')[1]
+    )
+
+
+def test_a_suggested_tag_is_named_once_on_its_own_box(client: TestClient, smtp: SmtpServer) -> None:
+    """The tags the text suggests were listed above the boxes and named again on their boxes:
+    each is named once, its box's hint saying why it is suggested (read with the box)."""
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    number = draft_id(post(leeds, "/submit/new", form(action="continue")))
+    page = leeds.get(f"/submit/drafts/{number}/tags").text
+    vocabulary = get_vocabulary()
+    for kind, terms in (
+        ("themes", vocabulary.themes),
+        ("priority_areas", vocabulary.priority_areas),
+    ):
+        suggested = suggested_boxes(page, kind)
+        assert suggested, kind
+        labels = {term.slug: term.label for term in terms}
+        for value in suggested:
+            box = page.split(f'value="{value}"')[1].split('<div class="radio">')[0]
+            assert '<strong class="tag-suggested-flag">Suggested</strong>' in box  # and why
+            assert page.count(f">{labels[value]}<") == 1, labels[value]

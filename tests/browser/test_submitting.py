@@ -17,13 +17,23 @@ from playwright.sync_api import Browser, Page, expect
 
 from testkit.factories import make_draft
 from testkit.smtp import link_in
-from tests.browser.checks import SIZES, accessible, fits, shoot, tab_to
+from tests.browser.checks import (
+    SIZES,
+    accessible,
+    check,
+    fits,
+    script_errors,
+    shoot,
+    tab_to,
+)
 from tests.browser.mail_site import Site, mail_site, operator
 from tests.seeded import ServerPrepare
 
 pytestmark = pytest.mark.browser
 FLAGGED = "Chloe, 15, had missed most of Year 10. A mentor met her every week."
 FIXED = "A 15-year-old girl had missed most of a school year. A mentor met her every week."
+# The labels of the theme boxes the text suggests (the hint on each box says so).
+SUGGESTED_THEMES = "#themes-group .radio:has(.tag-suggested) .radio-label"
 
 
 @pytest.fixture(scope="module")
@@ -128,10 +138,10 @@ def test_an_officer_submits_a_case_study_without_help(
     page.wait_for_url(re.compile(r"/submit/drafts/\d+/tags$"))
     expect(page.locator("h1")).to_have_text("Tag your case study")
     expect(page.locator("textarea")).to_have_count(0)
-    expect(page.locator("#themes-suggestions li").first).to_be_visible()
-    # The priorities and themes the text suggests are boxes in view; the rest wait behind a
-    # details, closed (no script needed): every box with its hint made it 8,975 px at 390.
-    suggested = page.locator("#themes-suggestions strong").first.inner_text()
+    # The priorities and themes the text suggests are boxes in view, each marked so; the rest
+    # wait behind a details, closed (no script needed): every box with its hint made it
+    # 8,975 px at 390.
+    suggested = page.locator(SUGGESTED_THEMES).first.inner_text()
     expect(page.get_by_label(suggested, exact=True)).to_be_visible()
     expect(page.locator("#themes-more")).not_to_have_attribute("open", "")
     expect(page.get_by_label("Fostering", exact=True)).to_be_hidden()
@@ -297,7 +307,7 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
         expect(each.locator("#themes-group")).to_be_focused()
         expect(each.locator("#themes-group legend")).to_be_in_viewport()
         expect(each.locator("#themes-error")).to_be_in_viewport()
-        expect(each.locator("#themes-suggestions li").first).to_be_visible()  # between
+        expect(each.locator(SUGGESTED_THEMES).first).to_be_visible()
         # A group with an error shows every box, its details open without a script.
         expect(each.locator("#themes-more")).to_have_attribute("open", "")
         expect(each.get_by_label("Fostering", exact=True)).to_be_visible()
@@ -338,3 +348,97 @@ def test_an_officer_fixes_errors_makes_requested_changes_and_withdraws(
     refused = "Failed to load resource: the server responded with a status of 422"
     assert [e for e in errors if not e.startswith(refused)] == []  # the form with its errors
     context.close()
+
+
+def officer(site: Site, browser: Browser, email: str, size: str, javascript: bool) -> Page:
+    """A Leeds officer, invited and signed in by keyboard from the mailed link."""
+    operator(site, "users", "invite", email, "--role", "council", "--council", "Leeds City Council")
+    link = link_in(site.smtp.inbox.wait_for(lambda m: m["To"] == email))
+    context = browser.new_context(viewport=SIZES[size], java_script_enabled=javascript)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(link)
+    tab_to(page, "Sign in")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/my/submissions$"))
+    return page
+
+
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_back_to_the_writing_keeps_the_ticks_and_each_suggestion_is_named_once(
+    site: Site, browser: Browser, size: str, javascript: bool
+) -> None:
+    """An officer ticks tags, goes "Back to the writing" to fix a sentence and comes back: the
+    ticks are still there (the back link was a link, and lost them). On the tags page each tag
+    the text suggests is named once, on its own box, marked "Suggested" (it was named in a list
+    above the boxes, and again on its box)."""
+    page = officer(site, browser, f"ticker.{size}@leeds.example", size, javascript)
+    errors = script_errors(page)
+    page.goto(f"{site.url}/submit/new")
+    fill_in(page, FIXED)
+    press(page, "Continue")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+/tags$"))
+    tags = page.url
+
+    expect(page.locator(".suggestions")).to_have_count(0)
+    suggested = page.locator(SUGGESTED_THEMES).all_inner_texts()
+    assert suggested
+    for label in suggested:  # named once on the page, the suggestion marked on its box
+        expect(page.locator("main").get_by_text(label, exact=True)).to_have_count(1)
+        box = page.get_by_label(label, exact=True)
+        expect(box).not_to_be_checked()
+        assert "-suggested" in (box.get_attribute("aria-describedby") or "")  # read with it
+    if javascript:
+        accessible(page)
+    shoot(page, path=f"{site.shots}/{size}-tags-suggested-once.png", full_page=True)
+
+    page.get_by_label(suggested[0], exact=True).focus()
+    page.keyboard.press("Space")
+    page.locator("#priority_areas").focus()  # the first priority shown
+    page.keyboard.press("Space")
+    page.get_by_label("11-16").focus()
+    page.keyboard.press("Space")
+    page.locator("#themes-more summary").focus()
+    page.keyboard.press("Enter")
+    page.get_by_label("Fostering", exact=True).focus()
+    page.keyboard.press("Space")
+    press(page, "Back to the writing")
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
+    expect(page.locator("h1")).to_have_text("Write your case study")
+    page.get_by_label("The impact").fill("Attendance rose for 41 of the 52 young people.")
+    press(page, "Continue")
+
+    page.wait_for_url(tags)
+    for label in (suggested[0], "Fostering"):
+        expect(page.get_by_label(label, exact=True)).to_be_checked()
+    expect(page.get_by_label("11-16")).to_be_checked()
+    expect(page.locator("#priority_areas")).to_be_checked()
+    expect(page.get_by_label("Fostering", exact=True)).to_be_visible()  # ticked: not folded
+    shoot(page, path=f"{site.shots}/{size}-tags-kept.png", full_page=True)
+    page.get_by_label("Fostering", exact=True).focus()
+    page.keyboard.press("Enter")  # submits the form by its default button: Continue, not Back
+    page.wait_for_url(re.compile(r"/check$"))
+    expect(page.locator("#answer-impact")).to_contain_text("41 of the 52")
+    expect(page.locator("#answer-themes")).to_contain_text("Fostering")
+    assert errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(("size", "javascript"), [("desk", True), ("phone", False)])
+def test_words_sent_after_the_session_ended_are_shown_back_to_copy(
+    site: Site, browser: Browser, size: str, javascript: bool
+) -> None:
+    """An officer writes for longer than a session lasts and presses "Save as draft": the form
+    is refused (its check belonged to the session), and the words were lost, since going back
+    found the sign-in page. The refusal shows them back, each in a box to copy from."""
+    page = officer(site, browser, f"slow.{size}@leeds.example", size, javascript)
+    page.goto(f"{site.url}/submit/new")
+    page.get_by_label("Title").fill("An hour of writing")
+    page.get_by_label("The solution").fill(FIXED + "\nA second line.")
+    page.context.clear_cookies()  # the session ended meanwhile
+    press(page, "Save as draft")
+    expect(page.locator("h1")).to_have_text("This form has expired")
+    expect(page.get_by_label("Title")).to_have_value("An hour of writing")
+    expect(page.get_by_label("Solution")).to_have_value(FIXED + "\nA second line.")
+    expect(page.get_by_role("link", name="Sign in again")).to_be_visible()
+    check(page, f"{site.shots}/{size}-form-expired-words-kept.png", javascript)
+    page.context.close()

@@ -242,10 +242,15 @@ class Saving:
         tags, the tags, or a change from check your answers, to the check), or shows the page
         again with what to fix on it. "Continue to check your answers" (`check`, shown after a
         "Change") goes where Continue does: the writing of a change to a case study, whose tags
-        are chosen, still goes through the tags, as a new one's does."""
-        if action not in ("save", "continue", "check"):
+        are chosen, still goes through the tags, as a new one's does. "Back" (the tags page's
+        back link, a button so that the boxes ticked are saved) goes to the writing, or to the
+        check it came from, unchecked."""
+        if action not in ("save", "continue", "check", "back"):
             raise Invalid('Press "Save as draft" or "Continue".')
         here = f"/submit/drafts/{draft.id}" + ("/tags" if self.page == TAGS else "")
+        if action == "back":
+            before = "/check" if self.checking else ""
+            return RedirectResponse(f"/submit/drafts/{draft.id}{before}", status_code=303)
         if action == "save":
             also = "&checking=true" if self.checking else ""
             return RedirectResponse(f"{here}?saved=true{also}", status_code=303)
