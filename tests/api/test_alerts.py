@@ -352,7 +352,13 @@ def test_the_results_page_form_works_without_javascript(
     assert 'name="search" value="theme=care-leavers"' in wrong.text  # kept for the next try
     form = {"email": ADDRESS, "frequency": "weekly", "search": "theme=care-leavers"}
     sent = alerting.post("/alerts", data=form, headers=same_site, follow_redirects=False)
-    assert sent.status_code == 303 and sent.headers["location"] == "/alerts/check-email"
+    # "Back to the search" returns to the results signed up from, not to an empty search box.
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/alerts/check-email?theme=care-leavers"
+    checking = alerting.get(sent.headers["location"])
+    assert '<a href="/?theme=care-leavers">Back to the search</a>' in checking.text
+    bare = alerting.get("/alerts/check-email?next=https://evil.example&theme=nope").text
+    assert '<a href="/">Back to the search</a>' in bare  # nothing but a known search
     assert "Care leavers" in mail_to(smtp, ADDRESS, "Confirm").get_content()
     cross_site = {"Sec-Fetch-Site": "cross-site", "Accept": "text/html"}
     assert alerting.post("/alerts", data=form, headers=cross_site).status_code == 403
