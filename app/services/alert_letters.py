@@ -64,6 +64,7 @@ class Keep:
 
 def digest(
     words: str,
+    summary: str,
     frequency: str,
     found: list[Listed],
     search_url: str,
@@ -71,9 +72,11 @@ def digest(
     manage_url: str,
     keep: Keep | None = None,
 ) -> tuple[str, str]:
+    """What is new for an alert: first the summary (alert_words.summary: how many match which
+    search, in a sentence), then each case study, then how to stop or change the alert."""
     count = len(found)
     heading = "1 new case study" if count == 1 else f"{count} new case studies"
-    lines = [f"{heading} like these:", words, ""]
+    lines = [summary, ""]
     for study in found[:MOST_LISTED]:
         lines += [study.title, study.council, study.url, ""]
     if count > MOST_LISTED:

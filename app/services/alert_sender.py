@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from app.core.failpoints import failpoint
 from app.core.vocabulary import Vocabulary
 from app.search.index import SearchIndex
-from app.services import alert_letters, mail
+from app.services import alert_letters, alert_words, mail
 from app.services.alert_letters import Keep, Listed
 from app.services.alerts import (
     JOB,
@@ -200,8 +200,9 @@ class AlertSender:
         listed = [Listed(cs.title, cs.council, f"{base}/case-studies/{cs.slug}") for cs in found]
         keep, search_url = self._keep(session, alert, now), base + search_path(search_of(alert))
         if found:
+            summary = alert_words.summary(len(found), search_of(alert), self.service.vocabulary)
             subject, body = alert_letters.digest(
-                view.words, alert.frequency, listed, search_url, unsubscribe, manage, keep
+                view.words, summary, alert.frequency, listed, search_url, unsubscribe, manage, keep
             )
         else:
             assert keep is not None

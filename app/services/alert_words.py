@@ -1,6 +1,7 @@
 """A search in plain words, for alert emails and the manage page: "“kinship” – Care leavers,
-Transition to adulthood (16-25), North West". Made from the vocabulary's labels (the filters'
-short ones), so each thing has the name the search's filters and chips give it."""
+Transition to adulthood (16-25), North West", and an email's first line ("2 new case studies
+match your search for “kinship” in the North West."). Made from the vocabulary's labels (the
+filters' short ones), so each thing has the name the search's filters and chips give it."""
 
 from app.core.vocabulary import Vocabulary
 from app.services.filters import SearchRequest
@@ -12,28 +13,33 @@ def _either(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def describe(search: SearchRequest, vocabulary: Vocabulary) -> str:
-    """The search in words; EVERYTHING for a search with no words and no filters."""
-    filters = search.filters
+def _labels(search: SearchRequest, vocabulary: Vocabulary, name: str, kind: str) -> list[str]:
+    return [vocabulary.short_label(kind, value) for value in search.filters.get(name, [])]
+
+
+def _what(search: SearchRequest, vocabulary: Vocabulary) -> list[str]:
+    """What the search is about: its tags, the child's age."""
     parts: list[str] = []
-
-    def labels(name: str, kind: str) -> list[str]:
-        return [vocabulary.short_label(kind, value) for value in filters.get(name, [])]
-
     for name, kind in (
         ("theme", "themes"),
         ("priority_area", "priority_areas"),
         ("age_band", "age_bands"),
     ):
-        if found := labels(name, kind):
+        if found := _labels(search, vocabulary, name, kind):
             parts.append(_either(found))
     if search.age is not None:
         parts.append(f"a child aged {search.age}")
-    if regions := [vocabulary.label("regions", r) for r in filters.get("region", [])]:
-        parts.append(_either(regions))
-    if search.councils:
-        parts.append(_either(search.councils))
-    if evidence := labels("evidence", "evidence"):
+    return parts
+
+
+def _regions(search: SearchRequest, vocabulary: Vocabulary) -> list[str]:
+    return [vocabulary.label("regions", r) for r in search.filters.get("region", [])]
+
+
+def _how(search: SearchRequest, vocabulary: Vocabulary) -> list[str]:
+    """How strong and when: evidence, measured outcomes, years published."""
+    parts: list[str] = []
+    if evidence := _labels(search, vocabulary, "evidence", "evidence"):
         parts.append(_either(evidence).lower())
     if search.measured is not None:
         parts.append("measured outcomes" if search.measured else "no measured outcomes yet")
@@ -46,9 +52,45 @@ def describe(search: SearchRequest, vocabulary: Vocabulary) -> str:
             if start
             else f"published up to {end}"
         )
+    return parts
+
+
+def describe(search: SearchRequest, vocabulary: Vocabulary) -> str:
+    """The search in words; EVERYTHING for a search with no words and no filters."""
+    parts = _what(search, vocabulary)
+    if regions := _regions(search, vocabulary):
+        parts.append(_either(regions))
+    if search.councils:
+        parts.append(_either(search.councils))
+    parts += _how(search, vocabulary)
     words = ", ".join(parts)
     if parts:
         words = words[0].upper() + words[1:]
     if search.q.strip():
         return f"“{search.q.strip()}”" + (f" – {words}" if words else "")
     return words or EVERYTHING
+
+
+# Regions said with "the" in a sentence: "in the North West", but "in London", "in Wales".
+_WITH_THE = ("North ", "South ", "East ", "West ")
+
+
+def _where(search: SearchRequest, vocabulary: Vocabulary) -> str:
+    """Where the search looks, for a sentence: ' in the North West from Cornwall Council'."""
+    regions = [f"the {r}" if r.startswith(_WITH_THE) else r for r in _regions(search, vocabulary)]
+    where = f" in {_either(regions)}" if regions else ""
+    return where + (f" from {_either(search.councils)}" if search.councils else "")
+
+
+def summary(count: int, search: SearchRequest, vocabulary: Vocabulary) -> str:
+    """An alert email's first line, in plain words: how many new case studies match which
+    search: '2 new case studies match your search for “kinship care” in the South West.'"""
+    many = "1 new case study" if count == 1 else f"{count:,} new case studies"
+    words = search.q.strip()
+    asked = ", ".join(
+        ([f"“{words}”"] if words else []) + _what(search, vocabulary) + _how(search, vocabulary)
+    )
+    where = _where(search, vocabulary)
+    if asked:
+        return f"{many} {'matches' if count == 1 else 'match'} your search for {asked}{where}."
+    return f"{many} {'has' if count == 1 else 'have'} been published{where}."

@@ -19,7 +19,7 @@ from app.main import create_app
 from app.store.alert_tables import Alert
 from app.store.models import utcnow
 from app.store.secrets import stored_secret
-from testkit.factories import sample_collection
+from testkit.factories import BODY, sample_collection
 from testkit.smtp import SmtpServer
 from tests.api.alerting import (
     CARE_LEAVERS,
@@ -91,6 +91,10 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     email = mail_to(smtp, ADDRESS, "new case stud")
     body = email.get_content()
     assert email["Subject"] == "1 new case study: Care leavers, Transition to adulthood (16-25)"
+    assert body.replace("\r\n", "\n").startswith(
+        "1 new case study matches your search for Care leavers, Transition to adulthood (16-25)."
+        "\n\nStaying close for care leavers\n"
+    )
     assert f"http://testserver/case-studies/{wanted}" in body
     assert "Staying close for care leavers" in body
     assert "Foster carers" not in body and "Mentors for" not in body
@@ -125,6 +129,34 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("app")]
     assert ours and not [line for line in ours if ADDRESS in line]
     assert alerting.post(path_of(unsubscribe)).status_code == 200  # again: already stopped
+
+
+def test_an_alert_email_says_first_how_many_new_case_studies_match_which_search(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    """It began "2 new case studies like these:" and the search on a line of its own: the
+    first line a phone's inbox shows said neither what matched nor where."""
+    search = {"q": "kinship care", "region": ["Yorkshire and the Humber"]}
+    assert ask(alerting, ADDRESS, "immediate", **search).status_code == 202
+    confirm(alerting, smtp, ADDRESS)
+    publish(alerting, title="Kinship care hub")
+    publish(alerting, title="Kinship care helpline")
+    other = "Teenagers took part in sport after school."
+    publish(  # not this search
+        alerting,
+        title="After-school sport",
+        summary=other,
+        body=BODY.format(challenge=other, solution=other, impact=other),
+        outcomes=[],
+    )
+    assert send_alerts(alerting) == 1
+    body = mail_to(smtp, ADDRESS, "new case stud").get_content()
+    first, blank, *rest = body.splitlines()
+    assert first == (
+        "2 new case studies match your search for “kinship care” in Yorkshire and the Humber."
+    )
+    assert blank == "" and rest[0] in ("Kinship care hub", "Kinship care helpline")
+    assert "After-school sport" not in body
 
 
 def test_the_unsubscribe_page_names_the_alert_it_stops_and_nothing_for_a_bad_link(
@@ -320,7 +352,13 @@ def test_the_results_page_form_works_without_javascript(
     assert 'name="search" value="theme=care-leavers"' in wrong.text  # kept for the next try
     form = {"email": ADDRESS, "frequency": "weekly", "search": "theme=care-leavers"}
     sent = alerting.post("/alerts", data=form, headers=same_site, follow_redirects=False)
-    assert sent.status_code == 303 and sent.headers["location"] == "/alerts/check-email"
+    # "Back to the search" returns to the results signed up from, not to an empty search box.
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/alerts/check-email?theme=care-leavers"
+    checking = alerting.get(sent.headers["location"])
+    assert '<a href="/?theme=care-leavers">Back to the search</a>' in checking.text
+    bare = alerting.get("/alerts/check-email?next=https://evil.example&theme=nope").text
+    assert '<a href="/">Back to the search</a>' in bare  # nothing but a known search
     assert "Care leavers" in mail_to(smtp, ADDRESS, "Confirm").get_content()
     cross_site = {"Sec-Fetch-Site": "cross-site", "Accept": "text/html"}
     assert alerting.post("/alerts", data=form, headers=cross_site).status_code == 403

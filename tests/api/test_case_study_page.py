@@ -128,18 +128,48 @@ def test_more_from_this_council_and_related_keep_the_way_back(client: TestClient
     council = html[html.index('id="council-heading"') : html.index('id="related-heading"')]
     assert "More from North Tyneside Council" in council
     assert (
-        '<a href="/case-studies/north-family-support?from=q%3Dcare">Family support at home</a>'
-        in (council)
-    )
+        '<a href="/case-studies/north-family-support?from=q%3Dcare&amp;at=north-care-leavers">'
+        "Family support at home</a>"
+    ) in council
     assert '<span class="meta"><span>2020</span> <span><span class="visually-hidden">' in council
     assert (
         '<a href="/?council=North%20Tyneside%20Council">'
         "All case studies from North Tyneside Council</a>"
     ) in council
     related = html[html.index('id="related-heading"') :]
-    assert re.search(r'href="/case-studies/[a-z-]+\?from=q%3Dcare"', related)
+    assert re.search(
+        r'href="/case-studies/[a-z-]+\?from=q%3Dcare&amp;at=north-care-leavers"', related
+    )
     assert "north-family-support" not in related  # listed once, under its council
     assert 'href="/case-studies/north-care-leavers' not in html  # never itself
+
+
+def test_back_from_a_related_case_study_returns_to_the_result_left(client: TestClient) -> None:
+    """Results -> a case study -> one of its related (or same council's) -> "Back to results":
+    to the result the person opened, not the related one's id (rarely in the list, so the top
+    of the page), however many related links they follow."""
+    search = "q=care&page=3"
+    first = client.get("/case-studies/north-care-leavers", params={"from": search}).text
+    hops = re.findall(r'href="(/case-studies/[a-z-]+\?from=[^"]+)"', first)
+    assert hops
+    for hop in hops:
+        page = client.get(unescape(hop)).text
+        back = re.search(r'<a class="back-link" href="([^"]+)">Back to results</a>', page)
+        assert back is not None, hop
+        assert unescape(back.group(1)) == f"/?{search}#result-north-care-leavers", hop
+        # and on from there: still the first result's place
+        onward = re.findall(r'href="(/case-studies/[a-z-]+\?from=[^"]+)"', page)
+        assert all("at=north-care-leavers" in unescape(o) for o in onward), hop
+
+
+@pytest.mark.parametrize("at", ["", "North Care", "x" * 200, '"><script>', "a--b", "-a"])
+def test_a_result_to_return_to_that_is_no_slug_is_this_case_study(
+    client: TestClient, at: str
+) -> None:
+    page = client.get("/case-studies/north-care-leavers", params={"from": "q=care", "at": at})
+    assert page.status_code == 200
+    assert '<a class="back-link" href="/?q=care#result-north-care-leavers">' in page.text
+    assert '"><script>' not in page.text
 
 
 def test_related_case_studies_show_when_and_how_strong(client: TestClient) -> None:

@@ -223,6 +223,24 @@ def test_csv_export_has_every_result_of_the_search(client: TestClient) -> None:
     assert client.get("/api/v1/search.csv?evidence=nope").status_code == 422
 
 
+def test_csv_shows_the_labels_the_pages_show_not_vocabulary_codes(client: TestClient) -> None:
+    """A practitioner opening the download saw "measured", "outcomes-focus", "16-25" and
+    "care-leavers; employment-and-skills" where the page said "Outcomes measured" and "Care
+    leavers"; the column names (documented, read by scripts) stay as they were."""
+    response = client.get("/api/v1/search.csv", params={"theme": "care-leavers"})
+    reader = csv.DictReader(io.StringIO(response.text.lstrip("\ufeff")))
+    row = {r["slug"]: r for r in reader}["north-care-leavers"]
+    assert reader.fieldnames is not None and "last_reviewed" in reader.fieldnames
+    assert row["region"] == "North East"
+    assert row["evidence"] == "Outcomes measured"
+    assert row["priority_areas"] == "A stronger focus on outcomes for children"
+    assert row["age_bands"] == "Transition to adulthood (16-25)"
+    assert row["themes"] == "Care leavers; Employment and skills"
+    page = client.get("/case-studies/north-care-leavers", headers=HTML).text
+    for shown in ("Outcomes measured", "Transition to adulthood (16-25)", "Care leavers"):
+        assert shown in page
+
+
 def test_csv_cells_cannot_become_formulas(client: TestClient, keys: Keys) -> None:
     body = submit(client, keys.leeds, make_draft(title="=HYPERLINK(1) hub")).json()
     client.post(f"/api/v1/moderation/{body['id']}/publish", headers=auth(keys.moderator))

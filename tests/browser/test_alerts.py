@@ -56,6 +56,11 @@ def test_the_results_page_form_works_at_390_px_without_javascript(
     page.get_by_role("button", name="Get emails").click()
     expect(page.locator("h1")).to_have_text("Check your email")
     shoot(page, path=site.shots / "alerts-check-email-390-nojs.png", full_page=True)
+    # Back to the results signed up from: it went to an empty search box.
+    page.get_by_role("link", name="Back to the search").click()
+    page.wait_for_url(re.compile(r"/\?"))
+    expect(page.locator("ol.hits > li").first).to_be_visible()
+    assert sorted(page.url.split("?", 1)[1].split("&")) == ["age_band=16-25", "theme=care-leavers"]
 
     page.goto(site.url + SEARCH)
     shoot(form, path=site.shots / "alerts-form-390-nojs.png")

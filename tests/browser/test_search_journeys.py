@@ -250,6 +250,44 @@ def test_back_to_results_returns_a_phone_to_the_result_it_left(
     assert errors == []
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_back_to_results_after_a_related_case_study_returns_to_the_result_it_left(
+    site: str, browser: Browser, contexts: list[BrowserContext], javascript: bool
+) -> None:
+    # Results -> the seventh -> a related case study -> "Back to results" went to the related
+    # one's #result-… (rarely in the list): the top of the page, the place lost.
+    page, errors = open_page(browser, contexts, java_script_enabled=javascript, **PHONE)
+    search = f"{site}/?q=care+leavers"
+    page.goto(search)
+    seventh = page.locator("ol.hits > li").nth(6)
+    slug = (seventh.locator("article").get_attribute("id") or "").removeprefix("result-")
+
+    def to_a_related_one() -> None:
+        seventh.locator("h3 a").click()
+        page.wait_for_url(re.compile(rf"/case-studies/{slug}\?"))
+        page.locator(".next-reads a[href^='/case-studies/']").last.click()
+        page.wait_for_url(lambda url: "/case-studies/" in url and f"/{slug}?" not in url)
+
+    # The browser's own Back, twice, returns to the same place ...
+    to_a_related_one()
+    page.go_back()
+    page.wait_for_url(re.compile(rf"/case-studies/{slug}\?"))
+    page.go_back()
+    page.wait_for_url(search)
+    expect(seventh.locator("h3")).to_be_in_viewport()
+    # ... and so does "Back to results", by the keyboard.
+    to_a_related_one()
+    tab_to(page, ".back-link", limit=5)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/\?q=care\+leavers#result-"))
+    assert page.url == f"{search}#result-{slug}"
+    expect(seventh.locator("h3")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 844  # not the top of the page
+    if javascript:
+        accessible(page)
+    assert errors == []
+
+
 def test_a_question_pasted_on_a_phone_searches_in_place_as_the_server_would_show_it(
     site: str, browser: Browser, contexts: list[BrowserContext]
 ) -> None:

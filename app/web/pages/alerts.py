@@ -119,12 +119,17 @@ async def subscribe(
         values = {"email": email, "frequency": frequency}
         errors = field_errors(error, "email")
         return _form_page(request, vocabulary, query, values, errors, status, headers)
-    return RedirectResponse("/alerts/check-email", status_code=303)
+    # The search goes along, so that "Back to the search" returns to the results the person
+    # signed up from, not to an empty search box.
+    return RedirectResponse(Link.of_search(search).url("/alerts/check-email"), status_code=303)
 
 
 @router.get("/alerts/check-email")
-def check_email(request: Request) -> Response:
-    return render(request, "alert_check_email.html", {"days": LIFETIMES["confirm"].days})
+def check_email(request: Request, vocabulary: VocabularyDep) -> Response:
+    query = QueryParams([(k, v) for k, v in request.query_params.multi_items() if k in SEARCH_KEYS])
+    back = Link.of_search(page_query.read(query, vocabulary).request).url()
+    context = {"days": LIFETIMES["confirm"].days, "back": back}
+    return render(request, "alert_check_email.html", context)
 
 
 def _link_failed(request: Request, error: Exception) -> Response:

@@ -1,6 +1,7 @@
 """The case study page at /case-studies/{slug}, the page that says what the evidence levels
 mean, and the plain-words page for a case study that is not (or no longer) there."""
 
+import re
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
@@ -26,6 +27,8 @@ MAX_SLUG = 120  # longer is no case study's: a plain "not found", not a validati
 RELATED = 5
 SAME_COUNCIL = 5
 
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
 # The evidence levels as the page lists them: strongest first, not by how many there are.
 EVIDENCE_ORDER = ("evaluated", "measured", "emerging")
 
@@ -44,10 +47,18 @@ def same_council(session: Session, service: SearchService, study: CaseStudyFile)
     return [row for row in rows if row.slug != study.slug][:SAME_COUNCIL]
 
 
-def carried(slug: str, back: str | None) -> str:
-    """A link to another case study that keeps the way back to the same search."""
+def left_at(at: str | None, slug: str) -> str:
+    """The result the person left the list at: `at` (carried from case study to case study)
+    if it is a slug, else this case study (reached from its own result)."""
+    return at if at and len(at) <= MAX_SLUG and SLUG.fullmatch(at) else slug
+
+
+def carried(slug: str, back: str | None, at: str) -> str:
+    """A link to another case study that keeps the way back to the same search, and to the
+    result the person left it at: a related case study is rarely in the list, so its own id
+    sent "Back to results" to the top of the page."""
     url = f"/case-studies/{slug}"
-    return f"{url}?{urlencode({'from': back.removeprefix('/?')})}" if back else url
+    return f"{url}?{urlencode({'from': back.removeprefix('/?'), 'at': at})}" if back else url
 
 
 @router.get("/case-studies/{slug}", response_class=HTMLResponse)
@@ -59,6 +70,7 @@ def case_study_page(
     base_url: BaseUrlDep,
     slug: str,
     from_: Annotated[str | None, Query(alias="from")] = None,
+    at: str | None = None,
 ) -> Response:
     try:
         if len(slug) > MAX_SLUG:
@@ -69,6 +81,7 @@ def case_study_page(
             raise
         return not_found_page(request, slug)
     back = back_to_results(from_)
+    origin = left_at(at, study.slug)
     related: list[SearchResult] = service.related(session, slug, RELATED).results
     council = same_council(session, service, study)
     shown = {row.slug for row in council}
@@ -83,7 +96,8 @@ def case_study_page(
             "body_html": scrolling_tables(markdown_to_html(rest)),
             "canonical": f"{base_url}/case-studies/{study.slug}",
             "back": back,
-            "carried": lambda other: carried(other, back),
+            "left_at": origin,
+            "carried": lambda other: carried(other, back, origin),
             "evidence": vocabulary.find("evidence", study.evidence),
             "source_name": source_name(study.source_url),
             "council": council,

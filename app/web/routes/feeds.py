@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from app.core.content import first_day
 from app.core.sanitise import xml_safe
+from app.core.vocabulary import Vocabulary
 from app.services.filters import SearchRequest, known
 from app.store.models import CaseStudy
 from app.web import search_route
@@ -116,8 +117,15 @@ def atom_feed(
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
-def _row(study: CaseStudy, base_url: str) -> dict[str, str]:
-    """One case study's CSV columns (read while its session is open: its tags load lazily)."""
+def _row(study: CaseStudy, base_url: str, vocabulary: Vocabulary) -> dict[str, str]:
+    """One case study's CSV columns (read while its session is open: its tags load lazily).
+    Evidence, priority areas, ages and themes by the labels the pages show ("Outcomes
+    measured", "Care leavers"), not their codes: the spreadsheet is for people (the JSON API
+    has the codes)."""
+
+    def labels(kind: str) -> str:
+        return "; ".join(vocabulary.label(kind, value) for value in study.tag_values(kind))
+
     return {
         "slug": study.slug,
         "title": study.title,
@@ -125,10 +133,10 @@ def _row(study: CaseStudy, base_url: str) -> dict[str, str]:
         "region": study.region,
         "published": study.published or "",
         "last_reviewed": study.last_reviewed or "",
-        "evidence": study.evidence,
-        "priority_areas": "; ".join(study.tag_values("priority_areas")),
-        "age_bands": "; ".join(study.tag_values("age_bands")),
-        "themes": "; ".join(study.tag_values("themes")),
+        "evidence": vocabulary.label("evidence", study.evidence),
+        "priority_areas": labels("priority_areas"),
+        "age_bands": labels("age_bands"),
+        "themes": labels("themes"),
         "programme": study.programme or "",
         "summary": study.summary,
         "outcomes": "; ".join(study.outcomes),
@@ -153,14 +161,15 @@ def search_csv(
     params: Annotated[SearchRequest, Depends(search_params)],
 ) -> Response:
     """Every case study a search finds (up to 10,000), in its order, as CSV: the same parameters
-    as /api/v1/search (`page` and `per_page` are ignored). Lists are joined with "; "."""
+    as /api/v1/search (`page` and `per_page` are ignored). Lists are joined with "; "; tags are
+    their labels, as the pages show them."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     base_url = searching.base_url
     with searching.open_session() as session:  # in the endpoint's thread (deps.Searching)
         studies = searching.service.matching(session, params, CSV_LIMIT)
-        rows = [_row(study, base_url) for study in studies]
+        rows = [_row(study, base_url, searching.vocabulary) for study in studies]
     for values in rows:
         writer.writerow([_cell(values[c]) for c in CSV_COLUMNS])
     stamp = datetime.now(UTC).strftime("%Y%m%d")
