@@ -11,6 +11,7 @@ from pydantic_core import ErrorDetails
 from app.core.content import LOOKALIKE, MIN_LENGTH, TAG_FIELDS, CaseStudyContent
 from app.core.errors import Invalid
 from app.core.lookalikes import lookalike_problem
+from app.core.submissions import REASON_LONGEST, Notes
 
 SECTIONS = {
     "plain": "In plain words",  # optional: who it is for and what was done, in everyday words
@@ -22,10 +23,13 @@ SECTIONS = {
 TEXT = ("title", "summary", "programme", "region", "evidence", "published", "source_url")
 TICKED = TAG_FIELDS  # ticked boxes
 LINES = ("outcomes", "partners")
-FIELDS = (*TEXT, *SECTIONS, *TICKED, *LINES)
+# Written for the moderators beside the case study, not part of it: why it should stand beside
+# the published case study it closely matches (shown with that warning).
+NOTES = ("duplicate_reason",)
+FIELDS = (*TEXT, *SECTIONS, *TICKED, *LINES, *NOTES)
 ON_THE_FORM = (  # the order of the form, so that the error summary follows it
-    "title", "summary", "programme", "region", *SECTIONS, "body", "outcomes", "evidence",
-    "partners", "published", "source_url", *TICKED,
+    "title", "summary", "duplicate_reason", "programme", "region", *SECTIONS, "body", "outcomes",
+    "evidence", "partners", "published", "source_url", *TICKED,
 )  # fmt: skip
 LONGEST = 60_000  # any one field as typed; the content's own rules are tighter
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
@@ -52,6 +56,7 @@ RULES = {
     ),
     "source_url": "Web address must start with https:// or http://, like https://www.leeds.gov.uk",
     "body": "The case study must be 50,000 characters or fewer in all",
+    "duplicate_reason": (f"Why both should stand must be {REASON_LONGEST:,} characters or fewer"),
 }
 # What the length messages call a field: each says the one limit broken, as GOV.UK's do ("Summary
 # must be 20 characters or more" for one too short, "… 800 characters or fewer" too long).
@@ -174,6 +179,8 @@ def check(fields: dict[str, Any], council: str) -> CaseStudyContent:
             rule = None if unknown_tag else _length(name, item) or RULES.get(name)
             errors.setdefault(name, rule or _plain(name, item["msg"]))
         content = None
+    if (problem := notes_problem(fields)) is not None:
+        errors["duplicate_reason"] = problem
     if errors or content is None:
         ordered = {name: errors[name] for name in (*ON_THE_FORM, *errors) if name in errors}
         raise Invalid(
@@ -181,6 +188,26 @@ def check(fields: dict[str, Any], council: str) -> CaseStudyContent:
             [{"detail": message, "pointer": f"#/{name}"} for name, message in ordered.items()],
         )
     return content
+
+
+def reason_of(fields: dict[str, Any]) -> str | None:
+    """Why the case study should stand beside a close published match, cleaned; None if not
+    given (or not valid: `check` says so first)."""
+    try:
+        return Notes.model_validate(
+            {"duplicate_reason": tidy(fields)["duplicate_reason"]}
+        ).duplicate_reason
+    except ValidationError:
+        return None
+
+
+def notes_problem(fields: dict[str, Any]) -> str | None:
+    """What is wrong with the notes for the moderators, in GOV.UK's words, if anything."""
+    try:
+        Notes.model_validate({"duplicate_reason": fields.get("duplicate_reason") or None})
+    except ValidationError:
+        return RULES["duplicate_reason"]
+    return None
 
 
 def _written_in(name: str, fields: dict[str, Any]) -> tuple[str, str]:

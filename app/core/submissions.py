@@ -10,11 +10,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StringConstraints,
     model_validator,
 )
 
-from app.core.content import CaseStudyContent, Status, reject_unknown_fields
-from app.core.sanitise import shows_something, xml_safe
+from app.core.content import CaseStudyContent, CaseStudyPatch, Status, reject_unknown_fields
+from app.core.sanitise import clean_text, shows_something, xml_safe
 
 
 def _xml_safe(value: object) -> object:
@@ -28,6 +29,54 @@ def _xml_safe(value: object) -> object:
 # PostgreSQL cannot carry (a NUL in a reason was a 500 on PostgreSQL), and empty if nothing in it
 # shows (a reason of zero-width spaces passed "at least 3 characters" and reached the council).
 Written = Annotated[str, BeforeValidator(_xml_safe)]
+
+
+REASON_LONGEST = 2000  # a paragraph or two: why both should stand, not a second case study
+
+
+def _reason(value: object) -> object:
+    """Cleaned as the case study's plain text is, before the length rule; None if nothing in it
+    shows."""
+    if not isinstance(value, str) or len(value) > 4 * REASON_LONGEST:
+        return value  # the wrong type or far too long: for the field's rules to refuse
+    return clean_text(value) or None
+
+
+# The council's word on why a submission should stand beside the published case study it
+# closely matches: for the moderators only, never published.
+DuplicateReason = Annotated[
+    Annotated[str, StringConstraints(max_length=REASON_LONGEST)] | None,
+    BeforeValidator(_reason),
+    Field(
+        description="Optional: if the submission closely matches a published case study (a "
+        "`possible_duplicate` warning), why both should stand, for the moderators. Plain text, "
+        f"at most {REASON_LONGEST:,} characters; checked by the safeguarding check like the "
+        "rest, and never published",
+    ),
+]
+
+
+class SubmissionCreate(CaseStudyContent):
+    """A new submission: the case study's content, and the council's word to the moderators."""
+
+    duplicate_reason: DuplicateReason = None
+
+    def content(self) -> CaseStudyContent:
+        """The case study's content alone, as validated (the reason is not part of it)."""
+        return CaseStudyContent.model_construct(**self.model_dump(exclude={"duplicate_reason"}))
+
+
+class SubmissionPatch(CaseStudyPatch):
+    """An amendment of a submission: content fields, and the council's word to the moderators
+    (null clears it)."""
+
+    duplicate_reason: DuplicateReason = None
+
+
+class Notes(BaseModel):
+    """What an officer writes for the moderators beside the case study, as the form checks it."""
+
+    duplicate_reason: DuplicateReason = None
 
 
 class SafeguardingFinding(BaseModel):
@@ -81,6 +130,11 @@ class SubmissionPublic(CaseStudyContent):
     )
     safeguarding: Safeguarding
     warnings: list[SubmissionWarning]
+    duplicate_reason: str | None = Field(
+        default=None,
+        description="The council's word to the moderators on why it should stand beside the "
+        "published case study it closely matches; never published",
+    )
     created_at: datetime
     modified_at: datetime
     url: str = Field(description="This submission in the API")

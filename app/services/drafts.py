@@ -18,14 +18,15 @@ from app.services.amendments import AmendmentService
 from app.services.duplicates import duplicates
 from app.services.submissions import SubmissionService
 from app.services.tagging import Tagger
-from app.services.workflow import CHANGES, OPEN, PUBLISHED
+from app.services.workflow import CHANGES, OPEN, PUBLISHED, REASON
 from app.store import case_studies as store
 from app.store import drafts
 from app.store.db import Session
 from app.store.models import CaseStudy, Draft
 
 Spans = list[tuple[int, int, list[str]]]
-CHECKED = (*drafting.TEXT[:3], *drafting.SECTIONS, *drafting.LINES)  # the fields people write
+# the fields people write
+CHECKED = (*drafting.TEXT[:3], *drafting.SECTIONS, *drafting.LINES, *drafting.NOTES)
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,7 @@ class DraftService:
         council = self.council_of(session, principal, row)
         content = drafting.check(row.fields, council)
         raw = {**drafting.as_content(row.fields), "council": council}
+        reason = drafting.reason_of(row.fields)
         amends, version = row.amends_id, row.amends_version
         if not drafts.claim_draft(session, row):
             raise Conflict("This draft has been sent already: see your submissions.")
@@ -219,9 +221,10 @@ class DraftService:
             if self.submissions.get(session, principal, amends).status == PUBLISHED:
                 self.amendments.propose(session, principal, amends, patch, expected)
                 return self.submissions.get(session, principal, amends)
+            patch[REASON] = reason
             return self.submissions.amend(session, principal, amends, patch, expected)
         sent = self.submissions.submit(
-            session, principal, content, raw, None, lambda record: {"id": record.id}
+            session, principal, content, raw, None, lambda record: {"id": record.id}, reason
         )
         return self.submissions.get(session, principal, int(sent["id"]))
 

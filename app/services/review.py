@@ -36,6 +36,7 @@ class Marked:
     body: str
     outcomes: list[str]
     programme: str | None
+    duplicate_reason: str | None  # the council's word on why both should stand
     unplaced: list[dict[str, Any]]
 
 
@@ -77,6 +78,7 @@ def _mark(row: CaseStudy) -> Marked:
             "programme": [row.programme or ""],
             "outcomes": list(row.outcomes),
             "partners": list(row.partners),
+            "duplicate_reason": [row.duplicate_reason or ""],
         }.get(where, [])
         if not any(with_marks(t, [finding["passage"]])[1] for t in texts):
             unplaced.append(finding)
@@ -86,6 +88,9 @@ def _mark(row: CaseStudy) -> Marked:
         body=marked_markdown(row.body, passages("body")),
         outcomes=[marked_text(o, passages("outcomes")) for o in row.outcomes],
         programme=marked_text(row.programme, passages("programme")) if row.programme else None,
+        duplicate_reason=marked_text(row.duplicate_reason, passages("duplicate_reason"))
+        if row.duplicate_reason
+        else None,
         unplaced=unplaced,
     )
 

@@ -91,8 +91,10 @@ class SubmissionService:
         raw: Any,
         idempotency_key: str | None,
         render: Render,
+        reason: str | None = None,
     ) -> dict[str, Any]:
-        """Store a new submission; return its rendered answer. A retry with the same
+        """Store a new submission, with `reason` (why it should stand beside a close published
+        match) for the moderators; return its rendered answer. A retry with the same
         Idempotency-Key gets the first answer back; the same key for another request is a
         Conflict."""
         request_hash = hashlib.sha256(
@@ -109,7 +111,7 @@ class SubmissionService:
             )
         for _ in range(3):  # a slug clash is one in a billion; a retry storm is common
             body = self._store(
-                session, principal, content, raw, idempotency_key, request_hash, render
+                session, principal, content, raw, idempotency_key, request_hash, render, reason
             )
             if body is None and idempotency_key:  # the same key raced us and won
                 body = self._replay(session, principal, idempotency_key, request_hash)
@@ -127,6 +129,7 @@ class SubmissionService:
         idempotency_key: str | None,
         request_hash: str,
         render: Render,
+        reason: str | None,
     ) -> dict[str, Any] | None:
         """Store the submission and its idempotency record; None (rolled back) if its slug or
         its Idempotency-Key was taken by a request that committed first."""
@@ -134,6 +137,7 @@ class SubmissionService:
         row = submissions.new_submission(
             workflow.new_slug(owner or content.council, content.title), SUBMITTED, owner
         )
+        row.duplicate_reason = reason
         workflow.fill(session, self.index, row, content, raw)
         if not submissions.try_flush(session, row):
             return None
@@ -169,7 +173,8 @@ class SubmissionService:
         expected: Versions = None,
     ) -> CaseStudy:
         """Change the content of an open submission and send it back for review; `expected` is
-        the versions an If-Match named."""
+        the versions an If-Match named. A `duplicate_reason` in the patch replaces the council's
+        word to the moderators (None clears it); left out, it stays."""
         row = workflow.load(session, principal, record_id, expected)
         if not (principal.owns(row.owner_council) or principal.role == "admin"):
             raise Forbidden("Only the council that submitted it can amend a submission.")
@@ -186,11 +191,16 @@ class SubmissionService:
                 f"This submission is {row.status}; only a submitted one or one with changes "
                 "requested can be amended.",
             )
+        patch = dict(patch)
+        reason = patch.pop(workflow.REASON, row.duplicate_reason)
         current = store.to_file(row).model_dump(exclude=workflow.DERIVED)
         content = workflow.merged(principal, current, patch)
         changes = workflow.changes_between(current, content.model_dump(exclude=workflow.DERIVED))
         before = row.status
         workflow.claim(session, row, OPEN, SUBMITTED)
+        if reason != row.duplicate_reason:
+            changes[workflow.REASON] = {"from": row.duplicate_reason, "to": reason}
+        row.duplicate_reason = reason
         workflow.fill(session, self.index, row, content, patch)
         row.status = SUBMITTED
         workflow.event(session, row, principal, "amended", before, SUBMITTED, changes=changes)

@@ -40,6 +40,7 @@ SUBMITTED, CHANGES, PUBLISHED = "submitted", "changes_requested", "published"
 REJECTED, WITHDRAWN = "rejected", "withdrawn"
 OPEN = (SUBMITTED, CHANGES)  # states a council may still amend or withdraw
 TEXT_FIELDS = ("title", "council", "summary", "body", "programme")
+REASON = "duplicate_reason"  # the council's word on why it stands beside a close match
 _COUNCIL_WORDS = {
     "city", "council", "county", "borough", "metropolitan", "district", "london", "of", "the",
     "royal", "and",
@@ -194,12 +195,16 @@ def claim(session: Session, row: CaseStudy, allowed: Collection[str], to: str) -
 def fill(
     session: Session, index: SearchIndex, row: CaseStudy, content: CaseStudyContent, raw: Any
 ) -> None:
-    """Put the content in the record, with its safeguarding findings and warnings."""
+    """Put the content in the record, with its safeguarding findings (of the content and of
+    the record's `duplicate_reason`, set first) and warnings."""
     data = CaseStudyFile(**content.model_dump(), slug=row.slug, status=row.status)  # type: ignore[arg-type]
     store.fill_case_study(row, data)
     # New text needs a new check, even where the findings read the same: a confirmation holds
     # for the version it was given for.
-    row.safeguarding_findings = [f.as_dict() for f in safeguarding.check(content.model_dump())]
+    findings = safeguarding.check(content.model_dump())
+    if row.duplicate_reason:  # read by moderators only, but it may still name a child
+        findings += safeguarding.check_text(REASON, row.duplicate_reason)
+    row.safeguarding_findings = [f.as_dict() for f in findings]
     row.safeguarding_checked_by = None
     row.safeguarding_checked_at = None
     row.safeguarding_checked_version = None

@@ -62,7 +62,14 @@
         if (here.hasAttribute("aria-live")) here.textContent = part.textContent; // announced
         else here.replaceWith(document.importNode(part, true));
       });
+      showReason();
     }).catch(function () { /* the help is extra: the form works without it */ });
+  }
+  // "Why should both stand?" shows with the close-match warning, and stays while it holds words.
+  function showReason() {
+    var group = document.getElementById("duplicate_reason-group");
+    var warned = document.querySelector("#duplicates .warning-text");
+    if (group) group.hidden = !warned && !group.querySelector("textarea").value.trim();
   }
   form.addEventListener("input", debounce(refresh, 700));
   form.addEventListener("change", debounce(refresh, 700));

@@ -79,6 +79,9 @@ class CaseStudy(SQLModel, table=True):
     warnings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )
+    # The council's word to the moderators on why it should stand beside the published case
+    # study it closely matches; for them only, never published or exported.
+    duplicate_reason: str | None = Field(default=None, sa_column=Column(Text))
 
     tags: list["CaseStudyTag"] = Relationship(
         back_populates="case_study",

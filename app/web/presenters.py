@@ -145,6 +145,7 @@ def submission_public(row: CaseStudy, base_url: str) -> SubmissionPublic:
         moderation_message=row.moderation_message,
         safeguarding=_safeguarding(row),
         warnings=[SubmissionWarning(**w) for w in row.warnings],
+        duplicate_reason=row.duplicate_reason,
         created_at=row.created_at,
         modified_at=row.modified_at,
         url=f"{base_url}/api/v1/submissions/{row.id}",

@@ -71,6 +71,7 @@ FIELD_WORDS = {
     "partners": "Partners",
     "evidence": "Evidence",
     "published": "Date first published",
+    "duplicate_reason": "Why both should stand (for the moderators)",
     "updated": "Date last updated",
     "source_url": "Web address",
 }
@@ -94,6 +95,7 @@ FOUND_IN = {
     "programme": "The programme's name",
     "outcomes": "A measured outcome",
     "partners": "A partner's name",
+    "duplicate_reason": "The council's word on why both should stand",
 }
 
 

@@ -7,8 +7,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.core.content import CaseStudyContent, CaseStudyPatch, Status
-from app.core.submissions import History, SubmissionList, SubmissionPublic, TagDraft, TagSuggestions
+from app.core.content import Status
+from app.core.submissions import (
+    History,
+    SubmissionCreate,
+    SubmissionList,
+    SubmissionPatch,
+    SubmissionPublic,
+    TagDraft,
+    TagSuggestions,
+)
 from app.web.deps import (
     BaseUrlDep,
     PrincipalDep,
@@ -46,7 +54,7 @@ def submit(
     principal: SubmitterDep,
     service: SubmissionsDep,
     base_url: BaseUrlDep,
-    content: CaseStudyContent,
+    content: SubmissionCreate,
     raw: RawDep,
     idempotency_key: Annotated[
         str | None,
@@ -61,14 +69,18 @@ def submit(
 
     A council key submits for its own council. The answer is the stored record, in state
     `submitted` at version 1 (its ETag), with the safeguarding check's findings and any warnings
-    (a close match with a published case study, text that was removed as unsafe)."""
+    (a close match with a published case study, text that was removed as unsafe).
+
+    If it closely matches a published case study, say why both should stand in
+    `duplicate_reason`: the moderators read it beside the match; it is never published."""
     body = service.submit(
         session,
         principal,
-        content,
+        content.content(),
         raw,
         idempotency_key,
         lambda row: submission_public(row, base_url).model_dump(mode="json"),
+        content.duplicate_reason,
     )
     headers = {"Location": body["url"], "ETag": etag(body["version"])}
     return JSONResponse(body, status_code=201, headers=headers)
@@ -114,14 +126,15 @@ def amend_submission(
     service: SubmissionsDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
-    patch: CaseStudyPatch,
+    patch: SubmissionPatch,
     expected: IfMatchDep,
     response: Response,
 ) -> SubmissionPublic:
     """Amend a submission that is `submitted` or `changes_requested`: send only the fields to
     change. It goes back to `submitted` for a new review, any safeguarding confirmation is
     cleared, and the history records each change. With If-Match, only the version named is
-    amended (a 409 gives the current version and state otherwise)."""
+    amended (a 409 gives the current version and state otherwise). `duplicate_reason` replaces
+    the word to the moderators on why it should stand beside a close match (null clears it)."""
     changes = patch.model_dump(exclude_unset=True)
     row = service.amend(session, principal, record_id, changes, expected)
     return versioned(response, submission_public(row, base_url))
