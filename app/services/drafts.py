@@ -37,6 +37,9 @@ class Help:
     suggestions: TagSuggestions | None = None
     duplicates: list[SubmissionWarning] = field(default_factory=list)
     asked: str | None = None  # for a draft of changes asked for: the moderators' message
+    # Whether what it sends keeps a word on why both should stand: a new submission or a change
+    # to an open one does; changes proposed to a published case study have no place for it yet.
+    reason_kept: bool = True
 
     @property
     def findings(self) -> int:
@@ -104,7 +107,9 @@ class DraftService:
         the case study it changes."""
         own = self.submissions.get(session, principal, draft.amends_id) if draft.amends_id else None
         found = self.help(session, fields, own.slug if own else None)
-        return replace(found, asked=self._asked(session, own)) if own else found
+        if own is None:
+            return found
+        return replace(found, asked=self._asked(session, own), reason_kept=own.status != PUBLISHED)
 
     def _asked(self, session: Session, row: CaseStudy) -> str | None:
         """What the moderators asked to be changed, while they wait for it: the officer writes
@@ -154,6 +159,8 @@ class DraftService:
             drafts.delete_draft(session, found)
         content = store.to_file(row).model_dump()
         fields = drafting.fields_of({**content, **(revision.content if revision else {})})
+        if row.status != PUBLISHED:  # the word on why both should stand goes with it
+            fields["duplicate_reason"] = row.duplicate_reason or ""
         draft = drafts.new_draft(
             session, _owner(principal), principal.name, fields, (row.id, version)
         )

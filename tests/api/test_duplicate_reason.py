@@ -2,12 +2,18 @@
 closely matches: accepted with the submission, cleaned and checked like the rest, shown to the
 council and the moderators, and never published."""
 
+import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from app.config import Settings
 from testkit.factories import make_draft
+from testkit.smtp import SmtpServer
+from tests.api.browsing import mailing
 from tests.api.conftest import Keys, auth, submit
+from tests.api.test_submit_pages import draft_id, form, post, signed_in, tagged
 
 REASON = "Ours is for <b>care leavers</b> in Leeds, not teenagers in foster care in Somerset."
 CLEANED = "Ours is for care leavers in Leeds, not teenagers in foster care in Somerset."
@@ -129,3 +135,59 @@ def test_the_field_is_documented_in_the_openapi_schema(client: TestClient) -> No
     patch = spec["paths"]["/api/v1/submissions/{record_id}"]["patch"]
     ref = patch["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert "duplicate_reason" in spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
+
+
+# -- the form ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return mailing(settings, smtp)
+
+
+def test_an_officer_writes_why_on_the_form_and_a_change_keeps_it(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    leeds = signed_in(client, smtp, "twin@leeds.example", "Leeds City Council")
+    copy = close_copy()
+    fields = form(title=copy["title"], summary=copy["summary"])
+    leeds.get("/submit/new")
+    saved = post(leeds, "/submit/new", fields | {"action": "save"})
+    number = draft_id(saved)
+    page = leeds.get(f"/submit/drafts/{number}")
+    assert "south-fostering" in page.text and 'id="duplicate_reason"' in page.text
+    assert 'id="duplicate_reason-group" hidden' not in page.text
+
+    long = post(leeds, f"/submit/drafts/{number}", fields | {"duplicate_reason": "x" * 2001,
+                                                            "action": "continue"})  # fmt: skip
+    assert long.status_code == 422
+    assert "Why both should stand must be 2,000 characters or fewer" in long.text
+    assert "x" * 2001 in long.text  # kept, to cut down
+
+    post(leeds, f"/submit/drafts/{number}", fields | {"duplicate_reason": REASON,
+                                                     "action": "continue"})  # fmt: skip
+    assert tagged(leeds, number).headers["location"] == f"/submit/drafts/{number}/check"
+    check = leeds.get(f"/submit/drafts/{number}/check")
+    answer = re.search(r'<div id="answer-duplicate_reason">.*?</div>', check.text, re.S)
+    assert answer and "not teenagers in foster care in Somerset." in answer.group(0)
+    sent = post(leeds, f"/submit/drafts/{number}/send", {})
+    record = int(sent.headers["location"].rsplit("/", 1)[1])
+    read = client.get(f"/api/v1/submissions/{record}", headers=auth(keys.moderator)).json()
+    assert read["duplicate_reason"] == CLEANED
+
+    # Changing it on the form starts from the reason given; sending keeps it.
+    leeds.get(f"/my/submissions/{record}")
+    started = post(leeds, f"/my/submissions/{record}/amend", {})
+    changing = draft_id(started)
+    assert CLEANED in leeds.get(started.headers["location"]).text
+    draft = leeds.get(f"/submit/drafts/{changing}").text
+    kept = re.search(r'<textarea[^>]*id="duplicate_reason"[^>]*>([^<]*)</textarea>', draft)
+    assert kept and kept.group(1) == CLEANED
+    post(leeds, f"/submit/drafts/{changing}", fields | {"duplicate_reason": CLEANED,
+                                                       "impact": "It worked for teenagers.",
+                                                       "action": "continue"})  # fmt: skip
+    tagged(leeds, changing)
+    leeds.get(f"/submit/drafts/{changing}/check")
+    post(leeds, f"/submit/drafts/{changing}/send", {})
+    read = client.get(f"/api/v1/submissions/{record}", headers=auth(keys.moderator)).json()
+    assert read["version"] == 2 and read["duplicate_reason"] == CLEANED
