@@ -97,6 +97,8 @@ def mark_failed(session: Session, message: OutboxMessage, now: datetime, error: 
     message.failed_at, message.claimed_until = now, None
     message.last_error = error[:500]
     message.body, message.headers = "", None
+    if message.kind.startswith(REQUEST):  # an address typed, perhaps nobody's: not kept
+        message.recipient = ""
     session.add(message)
     session.commit()
 

@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.config import Settings
-from app.services.mail import Mailer
+from app.services.mail import Mailer, Policy
 from app.store.models import OutboxMessage, SignInToken
 from testkit.smtp import SmtpServer
 from tests.api.alerting import SAME_SITE, ask, mail_to
@@ -136,3 +136,24 @@ def test_asking_for_a_manage_link_is_the_same_with_or_without_alerts(
     assert "/alerts/manage?token=" in mail_to(smtp, LEEDS, "Your email alerts").get_content()
     assert smtp.inbox.to(NOBODY) == []
     assert NOBODY not in {m.recipient for m in outbox_rows(client)}
+
+
+def test_a_request_given_up_on_keeps_no_address(client: TestClient, smtp: SmtpServer) -> None:
+    """A request the sender could not prepare at its last attempt (the store away) is kept for
+    operators to count, without the address typed, which may be nobody's."""
+    app: Any = client.app
+    held_mail(client, smtp)
+    person = Person.at(client)
+    person.get("/sign-in")
+    assert person.submit("/sign-in", {"email": NOBODY}).status_code == 303
+
+    def store_away(_session: Session, _request: OutboxMessage) -> bool:
+        raise ConnectionError("the store went away")
+
+    mailer = Mailer.from_settings(app.state.engine, app.state.settings)
+    mailer.policy = Policy(attempts=1)
+    mailer.prepares("request:sign-in", store_away)
+    assert mailer.deliver_due() == []
+    [given_up] = outbox_rows(client)
+    assert given_up.failed_at is not None and "ConnectionError" in (given_up.last_error or "")
+    assert given_up.recipient == "" and given_up.body == ""
