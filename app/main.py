@@ -20,9 +20,9 @@ from app.config import ROOT, SERVED_BY, Settings
 from app.core.collection import read_collection
 from app.core.vocabulary import get_vocabulary
 from app.search.index import SearchIndex
-from app.services.accounts import AccountService
+from app.services.accounts import LINK_REQUEST, AccountService
 from app.services.alert_sender import AlertSender
-from app.services.alerts import AlertService
+from app.services.alerts import MANAGE_REQUEST, AlertService
 from app.services.amendment_decisions import AmendmentDecisions
 from app.services.amendments import AmendmentService
 from app.services.analytics import QueryCounter
@@ -148,6 +148,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.mailer = mailer
     app.state.accounts = AccountService(settings, mailer.wake)
     app.state.alerts = AlertService(settings, vocabulary, mailer.wake)
+    mailer.prepares(LINK_REQUEST, app.state.accounts.prepare_link)
+    mailer.prepares(MANAGE_REQUEST, app.state.alerts.prepare_manage_link)
     app.state.alert_sender = alert_sender = AlertSender(
         engine,
         index,

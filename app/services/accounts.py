@@ -2,8 +2,9 @@
 session and a session back into its account.
 
 A link is asked for with an address; whether or not the address has an account, the answer is
-the same, and only an account that may sign in gets mail. Links and sessions are random secrets
-given out once and stored hashed (`store.sign_in`). A session ends when it has been idle for
+the same and so is the work done before it (the request is queued, and the mail sender looks
+the address up), and only an account that may sign in gets mail. Links and sessions are random
+secrets given out once and stored hashed (`store.sign_in`). A session ends when it has been idle for
 SESSION_IDLE_MINUTES, SESSION_MAX_HOURS after sign-in whatever happens, at sign-out, or when the
 account is revoked.
 """
@@ -20,12 +21,13 @@ from app.services import letters, mail
 from app.services.throttle import SignInThrottle
 from app.store import sign_in, users
 from app.store.db import Session
-from app.store.models import utcnow
+from app.store.models import OutboxMessage, utcnow
 from app.store.standing import still_acting
 
 CONFIRM_PATH = "/sign-in/confirm"  # the page a link opens (app/web/pages/accounts.py)
 COMMAND_LINE = "operator (command line)"
 TOUCH_EVERY = timedelta(seconds=60)  # a session's last_seen_at is written at most this often
+LINK_REQUEST = mail.REQUEST + "sign-in"  # what request_link queues for prepare_link
 LINK_USED = "This sign-in link has expired or has already been used."
 
 
@@ -130,25 +132,34 @@ class AccountService:
     def request_link(
         self, session: Session, email: str | None, client: str, next_path: str | None = None
     ) -> None:
-        """Mail a sign-in link if the address has an account that may sign in; say nothing
-        either way. Invalid for an address that is not one; TooMany past the limits."""
+        """Queue a request for a sign-in link, the same for any address: whether it has an
+        account is looked up by the mail sender (`prepare_link`), off the request, so that
+        neither the answer nor its time says. Invalid for an address that is not one; TooMany
+        past the limits."""
         address = normalise_email(email)
         self.throttle.hit(address, client)
-        row = users.find_by_email(session, address)
+        mail.request(session, LINK_REQUEST, address, local_path(next_path) or "")
+        session.commit()
+        self.wake()
+
+    def prepare_link(self, session: Session, request: OutboxMessage) -> bool:
+        """The mail sender's part of `request_link`: a link for an account that may sign in,
+        nothing for any other address (the request, and the address typed, forgotten)."""
+        row = users.find_by_email(session, request.recipient)
         if row is None or row.state == REVOKED:
-            return
+            mail.drop(session, request)
+            return False
         assert row.id is not None
         now = utcnow()
         sign_in.purge_tokens(session, row.id, now)
         secret = sign_in.new_token(session, row.id, now + timedelta(minutes=self.link_minutes))
         subject, body = letters.sign_in(
-            self._link(secret, local_path(next_path)), self.link_minutes
+            self._link(secret, local_path(request.body)), self.link_minutes
         )
         # To the address the account holds, never to the one typed: only the account's own
         # mailbox ever gets a link that signs in as it.
-        mail.queue(session, "sign-in", row.email, subject, body)
-        session.commit()
-        self.wake()
+        mail.fill(session, request, "sign-in", row.email, subject, body)
+        return True
 
     def link_works(self, session: Session, secret: str) -> bool:
         """Whether the link would sign someone in now (without using it)."""

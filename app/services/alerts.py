@@ -27,7 +27,7 @@ from app.store import alerts, leases, publications
 from app.store.alert_tables import Alert
 from app.store.changelog import last_change_id
 from app.store.db import Session
-from app.store.models import utcnow
+from app.store.models import OutboxMessage, utcnow
 from app.store.secrets import stored_secret
 
 FREQUENCIES = ("immediate", "daily", "weekly")
@@ -37,6 +37,7 @@ JOB = "alerts"  # the alert sender's lease (services/alert_sender.py)
 CONFIRM_PATH = "/alerts/confirm"
 UNSUBSCRIBE_PATH = "/alerts/unsubscribe"
 MANAGE_PATH = "/alerts/manage"
+MANAGE_REQUEST = mail.REQUEST + "alert-manage"  # what send_manage_link queues
 KEEP_PATH = "/alerts/keep"
 GONE = (
     "This alert no longer exists: it was stopped, it was never confirmed and was deleted after "
@@ -308,15 +309,28 @@ class AlertService:
         return kept
 
     def send_manage_link(self, session: Session, email: str | None, client: str) -> None:
-        """Email a manage link if the address has alerts; say nothing either way."""
+        """Queue a request for a manage link, the same for any address: whether it has alerts
+        is looked up by the mail sender (`prepare_manage_link`), so that neither the answer nor
+        its time says."""
         address = normalise_email(email)
         self.throttle.hit(address, client)
-        found = alerts.alerts_for_address(session, self.tokens(session).address_key(address))
+        mail.request(session, MANAGE_REQUEST, address)
+        session.commit()
+        self.wake()
+
+    def prepare_manage_link(self, session: Session, request: OutboxMessage) -> bool:
+        """The mail sender's part of `send_manage_link`: the link if the address has alerts,
+        nothing otherwise (the request, and the address typed, forgotten)."""
+        found = alerts.alerts_for_address(
+            session, self.tokens(session).address_key(request.recipient)
+        )
         if not found:
-            return
+            mail.drop(session, request)
+            return False
         subject, body = alert_letters.manage(
             self.manage_link(session, found[0]), LIFETIMES["manage"].days
         )
-        mail.queue(session, "alert-manage", found[0].email, subject, body)  # the alerts' own
-        session.commit()
-        self.wake()
+        mail.fill(
+            session, request, "alert-manage", found[0].email, subject, body
+        )  # the alerts' own
+        return True

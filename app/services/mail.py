@@ -1,11 +1,17 @@
 """Mail, sent off the request path: a use case queues a message in its own transaction
 (`queue`), and a sender thread in every process delivers what is due from the shared outbox,
 retrying with a growing delay and giving up after MAIL_ATTEMPTS. Nothing about mail can fail a
-request; operators see trouble in the log (never an address) and in /metrics."""
+request; operators see trouble in the log (never an address) and in /metrics.
+
+A request for a link (a sign-in link, an alerts' manage link) is queued as it was typed
+(`request`) whether or not the address has an account or alerts, and the sender prepares it:
+the use case's `Prepare` turns it into the link's message or drops it. Asking for a link is then
+the same work for every address, so its answer's time tells nobody who has an account."""
 
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -22,6 +28,9 @@ log = logging.getLogger(__name__)
 _LINK = re.compile(r"https?://\S+")
 LONGEST_WAIT = timedelta(hours=6)
 PURGE_EVERY = timedelta(hours=1)
+REQUEST = outbox.REQUEST
+# Turns a request into its message (True, to send) or drops it (False); the sender commits.
+Prepare = Callable[[Session, OutboxMessage], bool]
 
 
 def queue(
@@ -35,6 +44,26 @@ def queue(
     """Queue a message in the caller's transaction; it is sent once that commits. `headers`
     are added to the message as they are (List-Unsubscribe, say)."""
     outbox.add_message(session, kind, to, subject, body, headers)
+
+
+def request(session: Session, kind: str, address: str, detail: str = "") -> None:
+    """Queue a request for a link to `address` as typed, in the caller's transaction; `kind`
+    starts with REQUEST, and `detail` is what the preparer needs besides (a page to go back
+    to). Only a sender that has a `Prepare` for the kind claims it."""
+    assert kind.startswith(REQUEST)
+    outbox.add_message(session, kind, address, "", detail)
+
+
+def fill(
+    session: Session, message: OutboxMessage, kind: str, to: str, subject: str, body: str
+) -> None:
+    """What a `Prepare` does with a request that is to be sent."""
+    outbox.fill(session, message, kind, to, subject, body)
+
+
+def drop(session: Session, message: OutboxMessage) -> None:
+    """What a `Prepare` does with a request that asks for nothing to be sent."""
+    outbox.drop(session, message)
 
 
 @dataclass(frozen=True)
@@ -66,6 +95,7 @@ class Mailer:
         self._wake = threading.Event()
         self._stopping = False
         self._purged: datetime | None = None
+        self.preparers: dict[str, Prepare] = {}
         self._thread = threading.Thread(target=self._run, name="mail-sender", daemon=True)
 
     @classmethod
@@ -90,6 +120,11 @@ class Mailer:
     def wake(self) -> None:
         self._wake.set()
 
+    def prepares(self, kind: str, prepare: Prepare) -> None:
+        """Have this sender prepare (and then send) the requests of `kind`."""
+        assert kind.startswith(REQUEST)
+        self.preparers[kind] = prepare
+
     def _run(self) -> None:
         while not self._stopping:
             try:
@@ -107,11 +142,25 @@ class Mailer:
             if self._purged is None or now - self._purged >= PURGE_EVERY:
                 outbox.purge(session, now)
                 self._purged = now
-            for message in outbox.claim_due(session, now):
+            for message in outbox.claim_due(session, now, requests=list(self.preparers)):
+                if message.kind in self.preparers and not self._prepare(session, message):
+                    continue
                 where = self._deliver(session, message)
                 if where is not None:
                     delivered.append(where)
         return delivered
+
+    def _prepare(self, session: Session, message: OutboxMessage) -> bool:
+        """Turn a request into its message (True) or drop it (False), committed; a request that
+        fails is retried as a message would be."""
+        try:
+            ready = self.preparers[message.kind](session, message)
+            session.commit()
+        except Exception as error:  # noqa: BLE001  the store is away; retried
+            session.rollback()
+            self._failed(session, message, error)
+            return False
+        return ready
 
     def _deliver(self, session: Session, message: OutboxMessage) -> str | None:
         assert message.id is not None

@@ -7,6 +7,7 @@ hold a sign-in link) and headers are blanked once it is sent or given up on, and
 themselves (an address each) are deleted after KEEP.
 """
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement
@@ -14,6 +15,9 @@ from sqlmodel import Session, col, delete, func, select, update
 
 from app.store.models import OutboxMessage
 
+# A request for a link, kept as typed until the sender turns it into the link's message or
+# drops it (services/mail.py): a request is then the same write whoever typed the address.
+REQUEST = "request:"
 LEASE = timedelta(minutes=2)  # far longer than one SMTP conversation
 KEEP = timedelta(days=30)  # how long operators can see what was sent or given up on
 
@@ -36,12 +40,17 @@ def _pending() -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     return col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None)
 
 
-def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMessage]:
+def claim_due(
+    session: Session, now: datetime, limit: int = 20, requests: Collection[str] = ()
+) -> list[OutboxMessage]:
     """Claim up to `limit` messages that are due and not claimed by a live sender; committed.
-    Each claim counts as an attempt."""
+    Each claim counts as an attempt. Requests (kinds starting REQUEST) only of the kinds named:
+    a sender that cannot prepare one must never send it as it is."""
     free = col(OutboxMessage.claimed_until).is_(None) | (col(OutboxMessage.claimed_until) < now)
+    kind = col(OutboxMessage.kind)
+    ours = kind.not_like(f"{REQUEST}%") | kind.in_(list(requests))
     due = select(col(OutboxMessage.id)).where(
-        *_pending(), col(OutboxMessage.next_attempt_at) <= now, free
+        *_pending(), col(OutboxMessage.next_attempt_at) <= now, free, ours
     )
     claimed: list[int] = []
     for message_id in session.exec(due.order_by(col(OutboxMessage.id)).limit(limit)).all():
@@ -55,6 +64,19 @@ def claim_due(session: Session, now: datetime, limit: int = 20) -> list[OutboxMe
     session.commit()
     rows = select(OutboxMessage).where(col(OutboxMessage.id).in_(claimed))
     return list(session.exec(rows.order_by(col(OutboxMessage.id))))
+
+
+def fill(
+    session: Session, message: OutboxMessage, kind: str, recipient: str, subject: str, body: str
+) -> None:
+    """Turn a request into the message it asked for (not committed)."""
+    message.kind, message.recipient, message.subject, message.body = kind, recipient, subject, body
+    session.add(message)
+
+
+def drop(session: Session, message: OutboxMessage) -> None:
+    """Forget a request that asks for nothing to be sent, and the address typed (not committed)."""
+    session.delete(message)
 
 
 def mark_sent(session: Session, message: OutboxMessage, now: datetime) -> None:
@@ -75,6 +97,8 @@ def mark_failed(session: Session, message: OutboxMessage, now: datetime, error: 
     message.failed_at, message.claimed_until = now, None
     message.last_error = error[:500]
     message.body, message.headers = "", None
+    if message.kind.startswith(REQUEST):  # an address typed, perhaps nobody's: not kept
+        message.recipient = ""
     session.add(message)
     session.commit()
 
