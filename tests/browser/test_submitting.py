@@ -62,19 +62,24 @@ def fill_in(page: Page, solution: str) -> None:
     page.get_by_label("Measured outcomes").fill("Persistent absence fell from 30% to 18%")
 
 
-def tick(page: Page) -> None:
-    """The tags page, after the writing: a priority, an age band and a theme, by keyboard, and
-    Continue; the check follows."""
-    page.wait_for_url(re.compile(r"/submit/drafts/\d+/tags$"))
-    page.locator("#priority_areas").focus()  # the first priority, by its box
+def tick_three_tags(page: Page) -> None:
+    """By keyboard: the first priority shown, the 11-16 age band, and Fostering, which is among
+    the themes the text does not suggest (behind "Show the other N themes")."""
+    page.locator("#priority_areas").focus()
     page.keyboard.press("Space")
     page.get_by_label("11-16").focus()
     page.keyboard.press("Space")
-    # The themes the text does not suggest are behind "Show the other N themes"
     page.locator("#themes-more summary").focus()
     page.keyboard.press("Enter")
     page.get_by_label("Fostering", exact=True).focus()
     page.keyboard.press("Space")
+
+
+def tick(page: Page) -> None:
+    """The tags page, after the writing: a priority, an age band and a theme, by keyboard, and
+    Continue; the check follows."""
+    page.wait_for_url(re.compile(r"/submit/drafts/\d+/tags$"))
+    tick_three_tags(page)
     press(page, "Continue")
     page.wait_for_url(re.compile(r"/submit/drafts/\d+/check$"))
 
@@ -393,14 +398,7 @@ def test_back_to_the_writing_keeps_the_ticks_and_each_suggestion_is_named_once(
 
     page.get_by_label(suggested[0], exact=True).focus()
     page.keyboard.press("Space")
-    page.locator("#priority_areas").focus()  # the first priority shown
-    page.keyboard.press("Space")
-    page.get_by_label("11-16").focus()
-    page.keyboard.press("Space")
-    page.locator("#themes-more summary").focus()
-    page.keyboard.press("Enter")
-    page.get_by_label("Fostering", exact=True).focus()
-    page.keyboard.press("Space")
+    tick_three_tags(page)
     press(page, "Back to the writing")
     page.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
     expect(page.locator("h1")).to_have_text("Write your case study")
