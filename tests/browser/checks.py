@@ -9,6 +9,7 @@ from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 SIZES = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -80,11 +81,16 @@ def tab_to(page: Page, text: str, limit: int = 60) -> None:
     with an autofocus element (a banner, an error summary) is given it first, as a person sees
     it: Chromium applies autofocus after rendering, and a Tab pressed before that, on a loaded
     machine, started from the top of the page."""
-    page.wait_for_function(
-        "() => { const a = document.querySelector('[autofocus]');"
-        " return !a || a.offsetParent === null || document.activeElement !== document.body }",
-        timeout=10_000,
-    )
+    try:
+        page.wait_for_function(
+            "() => { const a = document.querySelector('[autofocus]');"
+            " return !a || a.offsetParent === null || document.activeElement !== document.body }",
+            timeout=5_000,
+        )
+    except PlaywrightTimeoutError:
+        # Chromium at times skips autofocus altogether on a loaded machine (CI, 1 December):
+        # the markup asks for it, so start where a browser that honours it would.
+        page.locator("[autofocus]").first.focus()
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(
