@@ -30,6 +30,7 @@ from app.services.best_bets import BestBets
 from app.services.collection import load_collection
 from app.services.curation import Curation
 from app.services.embed_origins import EmbedOrigins
+from app.services.heap import Heap
 from app.services.indexing import IndexSync, ensure_index, sync_index
 from app.services.lay_language import LayLanguage
 from app.services.mail import Mailer
@@ -106,7 +107,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         seed_if_empty(engine, settings)
     index = SearchIndex(settings.index_dir)
     log.info(ensure_index(engine, index, vocabulary))
-    sync = IndexSync(engine, index, vocabulary, settings.index_sync_seconds)
+    heap = Heap()
+    heap.settle(index)  # before serving: a full collection then walks none of the index
+    sync = IndexSync(engine, index, vocabulary, settings.index_sync_seconds, heap)
     sync.start()
     counter = QueryCounter(engine)
     counter.start()
@@ -177,6 +180,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         curation.stop()
         sync.stop()
         index.close()
+        heap.release()
         if not close_engine(engine):
             log.warning("closed the store with a connection still in use by a background task")
 

@@ -35,11 +35,13 @@ WARM_POSTINGS = MAX_POSTINGS // 2  # read ahead of the first search: the commone
 # their lists are short enough to read at once, and at a start they are most of the vocabulary.
 WARM_MIN_SHARE = 1 / 200
 MAX_PHRASE_MATCHES = 2_000_000  # about 16 MB of cached phrase matches (number and count each)
-# Places (positions.py) of the commonest words read ahead, at 8 bytes each: about 128 MB at most.
+# Places (positions.py) of the commonest words read ahead, at 8 bytes each: about 384 MB at most.
 # A word in fewer documents than PLACES_MIN_SHARE has its places read for a phrase's candidates
 # when asked (at most 500 of a 5,000-document segment). 1 in 50 read more (5 million places at
-# 10k) for no first-time gain that showed, and took a fifth longer (docs/benchmarks.md).
-WARM_PLACES = 16_000_000
+# 10k) for no first-time gain that showed, and took a fifth longer (docs/benchmarks.md). The
+# budget holds every such word at 100k (16 million held a few dozen: first-time p95 126 ms
+# there against 45 with all, for 270 MB and 16 s more at a start; docs/benchmarks.md).
+WARM_PLACES = 48_000_000
 PLACES_MIN_SHARE = 1 / 10
 
 

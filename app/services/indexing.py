@@ -7,6 +7,7 @@ from typing import Any
 from app.core.vocabulary import Vocabulary
 from app.search.index import IndexUnavailable, SearchIndex
 from app.search.schema import to_document
+from app.services.heap import Heap
 from app.services.periodic import Periodic
 from app.store import case_studies as store
 from app.store import changelog
@@ -94,10 +95,18 @@ class IndexSync:
     and rebuilds the index when it is missing or damaged."""
 
     def __init__(
-        self, engine: Engine, index: SearchIndex, vocabulary: Vocabulary, interval: float
+        self,
+        engine: Engine,
+        index: SearchIndex,
+        vocabulary: Vocabulary,
+        interval: float,
+        heap: Heap | None = None,
     ) -> None:
         def sync() -> str:
-            return sync_index(engine, index, vocabulary)
+            outcome = sync_index(engine, index, vocabulary)
+            if heap is not None:  # a new view is frozen here, off any request's path
+                heap.settle(index)
+            return outcome
 
         self._rounds = Periodic("index-sync", interval, sync, log, "index sync failed")
 
