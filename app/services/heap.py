@@ -14,7 +14,7 @@ import logging
 import threading
 import time
 
-from app.search.index import SearchIndex
+from app.search.index import IndexUnavailable, SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,11 @@ class Heap:
     def settle(self, index: SearchIndex) -> bool:
         """Collect and freeze once per new view of a large index; whether it did."""
         with self._lock:
-            version = index.current_version()
-            if version == self._settled or index.doc_count() < self.min_docs:
+            try:
+                version = index.current_version()
+                if version == self._settled or index.doc_count() < self.min_docs:
+                    return False
+            except IndexUnavailable:  # no view to freeze: the sync thread rebuilds it
                 return False
             started = time.perf_counter()
             gc.unfreeze()

@@ -2,6 +2,7 @@
 the last view left in cycles is freed at the next."""
 
 import gc
+import shutil
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,3 +75,12 @@ def test_release_hands_everything_back(index: SearchIndex, heap: Heap) -> None:
     heap.release()
     assert gc.get_freeze_count() == 0
     assert heap.settle(index)  # frozen again when asked
+
+
+def test_an_index_gone_from_disk_has_nothing_to_freeze(
+    tmp_path: Path, index: SearchIndex, heap: Heap
+) -> None:
+    index.close()
+    shutil.rmtree(tmp_path / "index")
+    assert not heap.settle(index)
+    assert gc.get_freeze_count() == 0
