@@ -56,6 +56,16 @@ DuplicateReason = Annotated[
 ]
 
 
+# The reason as a submission or an amendment shows it to its council and the moderators.
+ReasonShown = Annotated[
+    str | None,
+    Field(
+        description="The council's word to the moderators on why it should stand beside the "
+        "published case study it closely matches; never published",
+    ),
+]
+
+
 class SubmissionCreate(CaseStudyContent):
     """A new submission: the case study's content, and the council's word to the moderators."""
 
@@ -67,8 +77,8 @@ class SubmissionCreate(CaseStudyContent):
 
 
 class SubmissionPatch(CaseStudyPatch):
-    """An amendment of a submission: content fields, and the council's word to the moderators
-    (null clears it)."""
+    """A change to a submission, or one proposed to a published case study: content fields, and
+    the council's word to the moderators (null clears it)."""
 
     duplicate_reason: DuplicateReason = None
 
@@ -130,11 +140,7 @@ class SubmissionPublic(CaseStudyContent):
     )
     safeguarding: Safeguarding
     warnings: list[SubmissionWarning]
-    duplicate_reason: str | None = Field(
-        default=None,
-        description="The council's word to the moderators on why it should stand beside the "
-        "published case study it closely matches; never published",
-    )
+    duplicate_reason: ReasonShown = None
     created_at: datetime
     modified_at: datetime
     url: str = Field(description="This submission in the API")
@@ -158,6 +164,7 @@ class AmendmentPublic(CaseStudyContent):
     moderation_message: str | None
     safeguarding: Safeguarding
     warnings: list[SubmissionWarning]
+    duplicate_reason: ReasonShown = None
     created_at: datetime
     modified_at: datetime
     url: str = Field(description="This amendment in the API")

@@ -14,7 +14,6 @@ A case study has at most one open amendment (a unique column, whoever races to o
 
 from typing import Any
 
-from app.core import safeguarding
 from app.core.content import CaseStudyContent
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.principals import Principal
@@ -80,9 +79,10 @@ def close(revision: CaseStudyRevision, state: str, message: str | None) -> None:
 def check(
     session: Session, index: SearchIndex, revision: CaseStudyRevision, slug: str, raw: Any
 ) -> None:
-    """The safeguarding check and the warnings for new content (a confirmation is cleared);
-    `raw` is what was sent, to say what cleaning removed."""
-    revision.safeguarding_findings = [f.as_dict() for f in safeguarding.check(revision.content)]
+    """The safeguarding check (of the content and the amendment's `duplicate_reason`, set
+    first) and the warnings for new content (a confirmation is cleared); `raw` is what was
+    sent, to say what cleaning removed."""
+    revision.safeguarding_findings = workflow.findings(revision.content, revision.duplicate_reason)
     revision.safeguarding_checked_by = None
     revision.safeguarding_checked_at = None
     revision.safeguarding_checked_version = None
@@ -156,13 +156,15 @@ class AmendmentService:
         patch: dict[str, Any],
         expected: Versions = None,
     ) -> CaseStudyRevision:
-        """Open an amendment to a published case study with the patch applied; `expected` is
-        the case study's versions an If-Match named."""
+        """Open an amendment to a published case study with the patch applied (its
+        `duplicate_reason`, if any, kept for the moderators); `expected` is the case study's
+        versions an If-Match named."""
         live = workflow.load(session, principal, record_id, expected)
         if not (principal.owns(live.owner_council) or principal.moderates):
             raise Forbidden("Only the council that submitted it can amend a case study.")
+        patch, reason = workflow.split_reason(patch, None)
         content = merged(principal, live_content(live), patch)
-        return self.open(session, principal, live, content, SUBMITTED, None, patch)
+        return self.open(session, principal, live, content, SUBMITTED, None, patch, reason)
 
     def open(
         self,
@@ -173,6 +175,7 @@ class AmendmentService:
         state: str,
         message: str | None,
         raw: Any = None,
+        reason: str | None = None,
     ) -> CaseStudyRevision:
         """Claim the live row at the version read (its content unchanged, its version one more)
         and open the amendment beside it, with a history event and a letter; committed."""
@@ -202,6 +205,7 @@ class AmendmentService:
             content=content,
             proposed_by=principal.name,
             moderation_message=message,
+            duplicate_reason=reason,
         )
         check(session, self.index, revision, live.slug, raw)
         if not revisions.try_open(session, revision):
@@ -224,16 +228,21 @@ class AmendmentService:
         patch: dict[str, Any],
         expected: Versions = None,
     ) -> CaseStudyRevision:
-        """Change an open amendment's content; it goes (back) to the moderators as submitted."""
+        """Change an open amendment's content; it goes (back) to the moderators as submitted. A
+        `duplicate_reason` in the patch replaces the word to the moderators (None clears it);
+        left out, it stays."""
         revision, live = self.get(session, principal, revision_id, expected)
         _may_change(principal, live)
         if revision.state not in OPEN:
             raise refuse(revision, _closed(revision))
+        patch, reason = workflow.split_reason(patch, revision.duplicate_reason)
         content = merged(principal, revision.content, patch)
         changes = workflow.changes_between(revision.content, content)
+        workflow.note_reason(changes, revision.duplicate_reason, reason)
         before = revision.state
         claim(session, revision, OPEN)
         revision.content = content
+        revision.duplicate_reason = reason
         check(session, self.index, revision, live.slug, patch)
         revision.state = SUBMITTED
         revision.modified_at = utcnow()

@@ -37,9 +37,6 @@ class Help:
     suggestions: TagSuggestions | None = None
     duplicates: list[SubmissionWarning] = field(default_factory=list)
     asked: str | None = None  # for a draft of changes asked for: the moderators' message
-    # Whether what it sends keeps a word on why both should stand: a new submission or a change
-    # to an open one does; changes proposed to a published case study have no place for it yet.
-    reason_kept: bool = True
 
     @property
     def findings(self) -> int:
@@ -107,9 +104,7 @@ class DraftService:
         the case study it changes."""
         own = self.submissions.get(session, principal, draft.amends_id) if draft.amends_id else None
         found = self.help(session, fields, own.slug if own else None)
-        if own is None:
-            return found
-        return replace(found, asked=self._asked(session, own), reason_kept=own.status != PUBLISHED)
+        return replace(found, asked=self._asked(session, own)) if own else found
 
     def _asked(self, session: Session, row: CaseStudy) -> str | None:
         """What the moderators asked to be changed, while they wait for it: the officer writes
@@ -159,8 +154,10 @@ class DraftService:
             drafts.delete_draft(session, found)
         content = store.to_file(row).model_dump()
         fields = drafting.fields_of({**content, **(revision.content if revision else {})})
-        if row.status != PUBLISHED:  # the word on why both should stand goes with it
-            fields["duplicate_reason"] = row.duplicate_reason or ""
+        # the word on why both should stand goes with it: the open amendment's, for a published
+        # case study (a new amendment starts without one), the submission's otherwise
+        reason = (revision or row).duplicate_reason if revision or row.status != PUBLISHED else None
+        fields["duplicate_reason"] = reason or ""
         draft = drafts.new_draft(
             session, _owner(principal), principal.name, fields, (row.id, version)
         )
@@ -221,6 +218,7 @@ class DraftService:
             raise Conflict("This draft has been sent already: see your submissions.")
         if amends is not None:  # as typed, so that what cleaning removes is warned of
             patch = {name: value for name, value in raw.items() if name != "council"}
+            patch[REASON] = reason
             expected = None if version is None else {version}
             if row.amends_revision is not None:  # the published case study's open amendment
                 self.amendments.amend(session, principal, row.amends_revision, patch, expected)
@@ -228,7 +226,6 @@ class DraftService:
             if self.submissions.get(session, principal, amends).status == PUBLISHED:
                 self.amendments.propose(session, principal, amends, patch, expected)
                 return self.submissions.get(session, principal, amends)
-            patch[REASON] = reason
             return self.submissions.amend(session, principal, amends, patch, expected)
         sent = self.submissions.submit(
             session, principal, content, raw, None, lambda record: {"id": record.id}, reason

@@ -202,6 +202,7 @@ class ReviewService:
             safeguarding_checked_at=revision.safeguarding_checked_at,
             safeguarding_checked_version=revision.safeguarding_checked_version,
             warnings=revision.warnings,
+            duplicate_reason=revision.duplicate_reason,
         )  # type: ignore[call-arg]
         store.fill_case_study(row, CaseStudyFile.model_construct(**data))
         row.status = revision.state  # the file's status is the live one's

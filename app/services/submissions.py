@@ -191,15 +191,13 @@ class SubmissionService:
                 f"This submission is {row.status}; only a submitted one or one with changes "
                 "requested can be amended.",
             )
-        patch = dict(patch)
-        reason = patch.pop(workflow.REASON, row.duplicate_reason)
+        patch, reason = workflow.split_reason(patch, row.duplicate_reason)
         current = store.to_file(row).model_dump(exclude=workflow.DERIVED)
         content = workflow.merged(principal, current, patch)
         changes = workflow.changes_between(current, content.model_dump(exclude=workflow.DERIVED))
         before = row.status
         workflow.claim(session, row, OPEN, SUBMITTED)
-        if reason != row.duplicate_reason:
-            changes[workflow.REASON] = {"from": row.duplicate_reason, "to": reason}
+        workflow.note_reason(changes, row.duplicate_reason, reason)
         row.duplicate_reason = reason
         workflow.fill(session, self.index, row, content, patch)
         row.status = SUBMITTED

@@ -192,6 +192,28 @@ def claim(session: Session, row: CaseStudy, allowed: Collection[str], to: str) -
     )
 
 
+def findings(content: dict[str, Any], reason: str | None) -> list[dict[str, Any]]:
+    """The safeguarding check's findings in the content and in the council's word to the
+    moderators (read by them only, but it may still name a child)."""
+    found = safeguarding.check(content)
+    if reason:
+        found += safeguarding.check_text(REASON, reason)
+    return [f.as_dict() for f in found]
+
+
+def split_reason(patch: dict[str, Any], kept: str | None) -> tuple[dict[str, Any], str | None]:
+    """The patch's content fields, and the word to the moderators it sets: `kept` (the word as
+    it stands) when it names none, None when it clears it."""
+    rest = dict(patch)
+    return rest, rest.pop(REASON, kept)
+
+
+def note_reason(changes: dict[str, Any], before: str | None, after: str | None) -> None:
+    """Record a changed word to the moderators with the content's changes, for the history."""
+    if before != after:
+        changes[REASON] = {"from": before, "to": after}
+
+
 def fill(
     session: Session, index: SearchIndex, row: CaseStudy, content: CaseStudyContent, raw: Any
 ) -> None:
@@ -201,10 +223,7 @@ def fill(
     store.fill_case_study(row, data)
     # New text needs a new check, even where the findings read the same: a confirmation holds
     # for the version it was given for.
-    findings = safeguarding.check(content.model_dump())
-    if row.duplicate_reason:  # read by moderators only, but it may still name a child
-        findings += safeguarding.check_text(REASON, row.duplicate_reason)
-    row.safeguarding_findings = [f.as_dict() for f in findings]
+    row.safeguarding_findings = findings(content.model_dump(), row.duplicate_reason)
     row.safeguarding_checked_by = None
     row.safeguarding_checked_at = None
     row.safeguarding_checked_version = None

@@ -30,6 +30,9 @@ class CaseStudyRevision(SQLModel, table=True):
     content: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     proposed_by: str = Field(max_length=250)
     moderation_message: str | None = Field(default=None, sa_column=Column(Text))
+    # The council's word to the moderators on why it should stand beside the published case
+    # study it closely matches; for them only, never published (as `CaseStudy.duplicate_reason`).
+    duplicate_reason: str | None = Field(default=None, sa_column=Column(Text))
     safeguarding_findings: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
     )

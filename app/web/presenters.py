@@ -183,6 +183,7 @@ def amendment_public(
         moderation_message=revision.moderation_message,
         safeguarding=_safeguarding(revision),
         warnings=[SubmissionWarning(**w) for w in revision.warnings],
+        duplicate_reason=revision.duplicate_reason,
         created_at=revision.created_at,
         modified_at=revision.modified_at,
         url=f"{base_url}/api/v1/amendments/{revision.id}",

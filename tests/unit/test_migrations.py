@@ -201,3 +201,39 @@ def test_migration_0014_numbers_each_querys_best_bets_without_gaps(url: str) -> 
         ]
     finally:
         engine.dispose()
+
+
+AMENDMENT = text(
+    "INSERT INTO case_study_revision (case_study_id, open_for, state, version, base_version, "
+    "content, proposed_by, safeguarding_findings, warnings, created_at, modified_at) "
+    "SELECT id, id, 'submitted', 1, 1, '{}', 'Leeds City Council (key 1)', '[]', '[]', :now, "
+    ":now FROM case_study"
+)
+
+
+def test_migration_0017_gives_amendments_a_reason_and_keeps_them_both_ways(url: str) -> None:
+    """An amendment from before 0017 keeps its row with no reason; a reason written after it
+    is dropped on the way down, the amendment kept."""
+    engine = make_engine(url)
+    now = {"now": datetime.now(UTC)}
+    try:
+        with engine.connect() as connection:
+            command.upgrade(_alembic(connection), "0002")
+            connection.execute(OWNED_RECORD, now)
+            connection.commit()
+            command.upgrade(_alembic(connection), "0016")
+            connection.execute(AMENDMENT, now)
+            connection.commit()
+        assert f"0016 to {head()}" in ensure_schema(engine)
+        with engine.connect() as connection:
+            reason = text("SELECT duplicate_reason FROM case_study_revision")
+            assert connection.execute(reason).scalars().all() == [None]
+            connection.execute(text("UPDATE case_study_revision SET duplicate_reason = 'Later.'"))
+            connection.commit()
+            assert connection.execute(reason).scalars().all() == ["Later."]
+            command.downgrade(_alembic(connection), "0016")
+            connection.commit()
+            kept = text("SELECT state FROM case_study_revision")
+            assert connection.execute(kept).scalars().all() == ["submitted"]
+    finally:
+        engine.dispose()

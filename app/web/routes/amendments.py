@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 
-from app.core.content import CaseStudyPatch, Status
+from app.core.content import Status
 from app.core.submissions import (
     AmendmentList,
     AmendmentPublic,
@@ -18,6 +18,7 @@ from app.core.submissions import (
     ModerationNote,
     ModerationReason,
     SafeguardingConfirmation,
+    SubmissionPatch,
 )
 from app.web.deps import (
     AmendmentDecisionsDep,
@@ -48,13 +49,15 @@ def propose(
     service: AmendmentsDep,
     base_url: BaseUrlDep,
     record_id: RecordId,
-    patch: CaseStudyPatch,
+    patch: SubmissionPatch,
     expected: IfMatchDep,
 ) -> JSONResponse:
     """Propose an amendment to a published case study: send only the fields to change. The
     published version stays in search, on its page and in feeds exactly as it is until a
     moderator publishes the amendment. If-Match names the case study's version you read (a 409
-    if it changed, for example was unpublished); a case study has one open amendment at most."""
+    if it changed, for example was unpublished); a case study has one open amendment at most.
+    If it closely matches another published case study, say why both should stand in
+    `duplicate_reason`: the moderators read it; it is never published."""
     revision = service.propose(
         session, principal, record_id, patch.model_dump(exclude_unset=True), expected
     )
@@ -101,12 +104,14 @@ def amend(
     service: AmendmentsDep,
     base_url: BaseUrlDep,
     amendment_id: AmendmentId,
-    patch: CaseStudyPatch,
+    patch: SubmissionPatch,
     expected: IfMatchDep,
     response: Response,
 ) -> AmendmentPublic:
     """Change an open amendment (send only the fields to change); it goes (back) to the
-    moderators as `submitted`, any safeguarding confirmation cleared."""
+    moderators as `submitted`, any safeguarding confirmation cleared. `duplicate_reason`
+    replaces the word to the moderators on why it should stand beside a close match (null
+    clears it)."""
     revision = service.amend(
         session, principal, amendment_id, patch.model_dump(exclude_unset=True), expected
     )
