@@ -65,11 +65,19 @@ def decide(
     actor: str,
     note: str | None,
     by: tuple[str, datetime] | None = None,
+    undecided: bool = False,
 ) -> LaySynonym:
     """Accept or dismiss a phrase (a later decision replaces an earlier one), and commit. `by`
     puts a forgotten decision back as it was made (its decider and time, from restorable());
-    the change log records `actor` restoring it."""
+    the change log records `actor` restoring it. `undecided`: the decider saw the phrase as
+    undecided (a suggestion), so a decision made since is a Conflict, never replaced unseen."""
     row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
+    if row is not None and undecided:
+        session.rollback()
+        raise Conflict(
+            f"“{phrase}” was decided after this page was opened (it is {row.status} now, under "
+            "Decided), so your decision was not made. To decide it again, forget that one first."
+        )
     if row is None:
         row = LaySynonymRow(phrase=phrase, status=status, decided_by=actor)
     decider, at = by or (actor, utcnow())
