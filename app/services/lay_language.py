@@ -111,6 +111,8 @@ class LayLanguage:
         `undecided`: it was offered as a suggestion; Conflict if decided since."""
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
+        if undecided:  # before the targets: no point fixing them for a decided phrase
+            store.still_undecided(session, phrase)
         checked = self._targets(phrase, targets)
         still_acting(session, principal)
         note = checked_note(note)

@@ -74,10 +74,7 @@ def decide(
     row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
     if row is not None and undecided:
         session.rollback()
-        raise Conflict(
-            f"“{phrase}” was decided after this page was opened (it is {row.status} now, under "
-            "Decided), so your decision was not made. To decide it again, forget that one first."
-        )
+        raise _decided_since(phrase, row.status)
     if row is None:
         row = LaySynonymRow(phrase=phrase, status=status, decided_by=actor)
     decider, at = by or (actor, utcnow())
@@ -92,6 +89,20 @@ def decide(
         raise Conflict(f"“{phrase}” was decided by someone else just now; look again.") from error
     session.refresh(row)
     return _synonym(row)
+
+
+def still_undecided(session: Session, phrase: str) -> None:
+    """Conflict if the phrase has been decided (the decider saw it as a suggestion)."""
+    row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
+    if row is not None:
+        raise _decided_since(phrase, row.status)
+
+
+def _decided_since(phrase: str, status: str) -> Conflict:
+    return Conflict(
+        f"“{phrase}” was decided after this page was opened (it is {status} now, under "
+        "Decided), so your decision was not made. To decide it again, forget that one first."
+    )
 
 
 def _digest(phrase: str, status: str, targets: list[str], note: str | None) -> str:

@@ -58,6 +58,11 @@ def test_a_suggestion_decided_meanwhile_is_not_decided_over(
     with Session(client.app.state.engine) as session:  # type: ignore[attr-defined]
         row = session.exec(select(LaySynonym)).one()
     assert (row.status, row.targets) == ("accepted", ["apprenticeships"])
+    # Said before anything about the sector's words: no point fixing them for a decided phrase.
+    bob.get("/moderation/synonyms")
+    unfixed = bob.submit("/moderation/synonyms", hidden | {"decision": "accept", "targets": ""})
+    assert unfixed.status_code == 422 and "was decided after this page was opened" in unfixed.text
+    assert "Give between 1 and" not in unfixed.text
     # A phrase typed into the form for one's own is a decision made knowingly: it replaces.
     bob.get("/moderation/synonyms")
     mine = bob.submit("/moderation/synonyms", {"phrase": "traineeships", "decision": "dismiss"})
