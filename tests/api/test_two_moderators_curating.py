@@ -3,6 +3,7 @@ the second to act on an everyday-word suggestion is told it was decided, and the
 decision stands; a button pressed on a pin, a decision or a website already gone shows the list
 as it is now, saying so, not a "Page not found" about case studies."""
 
+import html
 import re
 
 import pytest
@@ -33,7 +34,7 @@ def two(client: TestClient, smtp: SmtpServer) -> tuple[Person, Person]:
 def important(page: str) -> str:
     found = re.search(r'<div class="banner banner--important".*?<p[^>]*>(.*?)</p>', page, re.S)
     assert found, page
-    return found.group(1)
+    return html.unescape(found.group(1))
 
 
 def test_a_suggestion_decided_meanwhile_is_not_decided_over(
@@ -124,3 +125,23 @@ def test_a_website_removed_meanwhile_says_so_on_the_list(
         assert important(late.text).startswith("That website is no longer on the list")
     # A caller that is not a browser still gets problem+json.
     assert client.post(remove.group(1)).status_code in (403, 404)
+
+
+def test_a_move_on_pins_changed_meanwhile_says_so_on_the_list(
+    client: TestClient, two: tuple[Person, Person]
+) -> None:
+    ann, bob = two
+    for slug in ("north-family-support", "south-fostering"):
+        ann.get("/moderation/best-bets")
+        pin = {"query": "foster carers", "slug": slug, "match": "exact"}
+        assert ann.submit("/moderation/best-bets", pin).status_code == 303
+    seen = bob.get("/moderation/best-bets").text  # two pins: the second may move up
+    first, second = re.findall(r'action="/moderation/best-bets/(\d+)/move"', seen)
+    ann.get("/moderation/best-bets")
+    assert ann.submit(f"/moderation/best-bets/{first}/unpin").status_code == 303
+    late = bob.submit(f"/moderation/best-bets/{second}/move", {"position": "2"})
+    # It was the public "Invalid parameter: Something in this address is not right" page.
+    assert late.status_code == 422
+    assert "<h1>Best bets</h1>" in late.text and "Invalid parameter" not in late.text
+    said = "That pin was not moved: “foster carers” has positions 1 to 1. The list below is as"
+    assert important(late.text).startswith(said)

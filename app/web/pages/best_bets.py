@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from app.core.accounts import Account
 from app.core.curation import MAX_PHRASE, MAX_PINS, BestBet, Match
-from app.core.errors import NotFound
+from app.core.errors import Conflict, Invalid, NotFound
 from app.store.db import Session
 from app.web.deps import AccountsDep, BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
@@ -162,4 +162,9 @@ def move(
     except NotFound as error:
         listing = lambda: _listing(session, bets, account, people)  # noqa: E731
         return FORM.gone(request, error, listing, GONE.format(", so it was not moved"))
+    except (Invalid, Conflict) as error:  # its query's pins changed since the page was read
+        listing = lambda: _listing(session, bets, account, people)  # noqa: E731
+        why = error.detail if isinstance(error, Invalid) else "its search's pins changed."
+        said = f"That pin was not moved: {why} The list below is as it is now."
+        return FORM.gone(request, error, listing, said, 422 if isinstance(error, Invalid) else 409)
     return see_other(f"{PAGE}?moved={moved.id}")
