@@ -104,15 +104,20 @@ class LayLanguage:
         phrase: str,
         targets: list[str],
         note: str | None = None,
+        undecided: bool = False,
     ) -> LaySynonym:
         """Search also looks for the targets when someone types the phrase (one way). Each
-        target must be found, as a phrase, in the published case studies: Invalid otherwise."""
+        target must be found, as a phrase, in the published case studies: Invalid otherwise.
+        `undecided`: it was offered as a suggestion; Conflict if decided since."""
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
+        if undecided:  # before the targets: no point fixing them for a decided phrase
+            store.still_undecided(session, phrase)
         checked = self._targets(phrase, targets)
         still_acting(session, principal)
+        note = checked_note(note)
         decided = store.decide(
-            session, phrase, "accepted", checked, principal.name, checked_note(note)
+            session, phrase, "accepted", checked, principal.name, note, undecided=undecided
         )
         self.curation.refresh()
         return decided
@@ -164,13 +169,22 @@ class LayLanguage:
         return store.restorations(session)
 
     def dismiss(
-        self, session: Session, principal: Principal, phrase: str, note: str | None = None
+        self,
+        session: Session,
+        principal: Principal,
+        phrase: str,
+        note: str | None = None,
+        undecided: bool = False,
     ) -> LaySynonym:
-        """Never propose the phrase again (and stop using it, if it was accepted)."""
+        """Never propose the phrase again (and stop using it, if it was accepted); `undecided`
+        as for accept."""
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
         still_acting(session, principal)
-        decided = store.decide(session, phrase, "dismissed", [], principal.name, checked_note(note))
+        note = checked_note(note)
+        decided = store.decide(
+            session, phrase, "dismissed", [], principal.name, note, undecided=undecided
+        )
         self.curation.refresh()
         return decided
 

@@ -65,11 +65,16 @@ def decide(
     actor: str,
     note: str | None,
     by: tuple[str, datetime] | None = None,
+    undecided: bool = False,
 ) -> LaySynonym:
     """Accept or dismiss a phrase (a later decision replaces an earlier one), and commit. `by`
     puts a forgotten decision back as it was made (its decider and time, from restorable());
-    the change log records `actor` restoring it."""
+    the change log records `actor` restoring it. `undecided`: the decider saw the phrase as
+    undecided (a suggestion), so a decision made since is a Conflict, never replaced unseen."""
     row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
+    if row is not None and undecided:
+        session.rollback()
+        raise _decided_since(phrase, row.status)
     if row is None:
         row = LaySynonymRow(phrase=phrase, status=status, decided_by=actor)
     decider, at = by or (actor, utcnow())
@@ -84,6 +89,20 @@ def decide(
         raise Conflict(f"“{phrase}” was decided by someone else just now; look again.") from error
     session.refresh(row)
     return _synonym(row)
+
+
+def still_undecided(session: Session, phrase: str) -> None:
+    """Conflict if the phrase has been decided (the decider saw it as a suggestion)."""
+    row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
+    if row is not None:
+        raise _decided_since(phrase, row.status)
+
+
+def _decided_since(phrase: str, status: str) -> Conflict:
+    return Conflict(
+        f"“{phrase}” was decided after this page was opened (it is {status} now, under "
+        "Decided), so your decision was not made. To decide it again, forget that one first."
+    )
 
 
 def _digest(phrase: str, status: str, targets: list[str], note: str | None) -> str:

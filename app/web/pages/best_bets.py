@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from app.core.accounts import Account
 from app.core.curation import MAX_PHRASE, MAX_PINS, BestBet, Match
+from app.core.errors import Conflict, Invalid, NotFound
 from app.store.db import Session
 from app.web.deps import AccountsDep, BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
@@ -115,11 +116,26 @@ def pin(
     return FORM.post(request, form, pinned, lambda: _listing(session, bets, account, people))
 
 
+GONE = (
+    "That pin is no longer there: it was unpinned after this page was opened{}. "
+    "The list below is as it is now."
+)
+
+
 @router.post(PAGE + "/{bet_id}/unpin")
 def unpin(
-    session: SessionDep, bets: BestBetsDep, account: ModeratorUserDep, bet_id: BetId
+    request: Request,
+    session: SessionDep,
+    bets: BestBetsDep,
+    account: ModeratorUserDep,
+    people: AccountsDep,
+    bet_id: BetId,
 ) -> Response:
-    removed = bets.unpin(session, account.principal, bet_id)
+    try:
+        removed = bets.unpin(session, account.principal, bet_id)
+    except NotFound as error:
+        listing = lambda: _listing(session, bets, account, people)  # noqa: E731
+        return FORM.gone(request, error, listing, GONE.format(""))
     # Its place as the list showed it (a store from before unpins closed the gaps may hold 1, 3,
     # 4; those after it have moved up), for the notice's Undo to put it back there.
     before = [
@@ -133,11 +149,22 @@ def unpin(
 
 @router.post(PAGE + "/{bet_id}/move")
 def move(
+    request: Request,
     session: SessionDep,
     bets: BestBetsDep,
     account: ModeratorUserDep,
+    people: AccountsDep,
     bet_id: BetId,
     position: Annotated[int, Form(ge=1, le=MAX_PINS)],
 ) -> Response:
-    moved = bets.move(session, account.principal, bet_id, position)
+    try:
+        moved = bets.move(session, account.principal, bet_id, position)
+    except NotFound as error:
+        listing = lambda: _listing(session, bets, account, people)  # noqa: E731
+        return FORM.gone(request, error, listing, GONE.format(", so it was not moved"))
+    except (Invalid, Conflict) as error:  # its query's pins changed since the page was read
+        listing = lambda: _listing(session, bets, account, people)  # noqa: E731
+        why = error.detail if isinstance(error, Invalid) else "its search's pins changed."
+        said = f"That pin was not moved: {why} The list below is as it is now."
+        return FORM.gone(request, error, listing, said, 422 if isinstance(error, Invalid) else 409)
     return see_other(f"{PAGE}?moved={moved.id}")

@@ -109,8 +109,12 @@ def remove_page(
     origins: EmbedOriginsDep,
     account: ModeratorUserDep,
     origin_id: OriginId,
+    people: AccountsDep,
 ) -> Response:
-    origin = _find(session, origins, account, origin_id)
+    try:
+        origin = _find(session, origins, account, origin_id)
+    except NotFound as error:
+        return _gone(request, error, session, origins, account, people)
     context = {"origin": origin, "origin_id": origin_id}
     return render_moderation(request, "embed_site_remove.html", HERE, context)
 
@@ -122,6 +126,25 @@ def remove(
     origins: EmbedOriginsDep,
     account: ModeratorUserDep,
     origin_id: OriginId,
+    people: AccountsDep,
 ) -> Response:
-    removed = origins.remove_origin(session, account.principal, origin_id)
+    try:
+        removed = origins.remove_origin(session, account.principal, origin_id)
+    except NotFound as error:
+        return _gone(request, error, session, origins, account, people)
     return see_other(f"{HERE}?{urlencode({'removed': removed.origin})}")
+
+
+def _gone(
+    request: Request,
+    error: NotFound,
+    session: Session,
+    origins: EmbedOriginsDep,
+    account: Account,
+    people: AccountsDep,
+) -> Response:
+    said = (
+        "That website is no longer on the list: it was removed after the page you came from "
+        "was opened. The list below is as it is now."
+    )
+    return FORM.gone(request, error, lambda: _listing(session, origins, account, people), said)

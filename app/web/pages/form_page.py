@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.core.errors import Conflict, Invalid
+from app.core.errors import Conflict, Error, Invalid
 from app.web.pages.moderation_nav import render_moderation
 from app.web.pages.rendering import field_errors, render
 from app.web.problems import wants_html
@@ -70,6 +70,23 @@ class FormPage:
                 errors = {(self.items_field if k.isdigit() else k): v for k, v in errors.items()}
             return self.show(request, listing(), form=form, errors=errors, status_code=422)
         return see_other(to)
+
+    def gone(
+        self,
+        request: Request,
+        error: Error,
+        listing: Callable[[], dict[str, Any]],
+        message: str,
+        status_code: int = 404,
+    ) -> Response:
+        """A button pressed on what is no longer there, or no longer as the page showed it
+        (another moderator, or another tab, got there first): the list as it is now, saying so,
+        rather than the public error page ("Page not found" about case studies, "Something in
+        this address is not right"), which sends the moderator to search. A caller that is not
+        a browser gets the problem+json."""
+        if not wants_html(request):
+            raise error
+        return self.show(request, {**listing(), "gone": message}, status_code=status_code)
 
 
 @dataclass(frozen=True)

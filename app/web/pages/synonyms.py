@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from app.core.accounts import Account
 from app.core.curation import MAX_NOTE, MAX_PHRASE, MAX_TARGETS, Decision
+from app.core.errors import NotFound
 from app.store.db import Session
 from app.web.deps import AccountsDep, LayLanguageDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
@@ -87,9 +88,12 @@ def decide(
     note: Text = "",
     decision: Annotated[str, Form(max_length=20)] = "accept",
     put_back: Annotated[bool, Form()] = False,
+    seen: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     """Accept or dismiss; `put_back` (the notice's Undo after a Forget) brings the decision
-    back as its decider made it."""
+    back as its decider made it. A suggestion's form says it was `seen` undecided: if another
+    moderator decided it meanwhile, theirs stands and this one is refused, saying so."""
+    fresh = seen == "undecided"
 
     def decided() -> str:
         wanted = [t for t in (p.strip() for p in targets.split(",")) if t]
@@ -97,9 +101,9 @@ def decide(
         if put_back:
             done = bridge.restore(session, account.principal, phrase, status, wanted, note or None)
         elif status == "dismissed":
-            done = bridge.dismiss(session, account.principal, phrase, note or None)
+            done = bridge.dismiss(session, account.principal, phrase, note or None, fresh)
         else:
-            done = bridge.accept(session, account.principal, phrase, wanted, note or None)
+            done = bridge.accept(session, account.principal, phrase, wanted, note or None, fresh)
         return f"{PAGE}?decided={done.id}"
 
     form = {"phrase": phrase, "targets": targets, "note": note}
@@ -108,9 +112,22 @@ def decide(
 
 @router.post(PAGE + "/{synonym_id}/forget")
 def forget(
-    session: SessionDep, bridge: LayLanguageDep, account: ModeratorUserDep, synonym_id: SynonymId
+    request: Request,
+    session: SessionDep,
+    bridge: LayLanguageDep,
+    account: ModeratorUserDep,
+    people: AccountsDep,
+    synonym_id: SynonymId,
 ) -> Response:
-    removed = bridge.remove(session, account.principal, synonym_id)
+    try:
+        removed = bridge.remove(session, account.principal, synonym_id)
+    except NotFound as error:
+        listing = lambda: _listing(session, bridge, account, people)  # noqa: E731
+        said = (
+            "That decision is no longer there: it was forgotten after this page was opened. "
+            "The list below is as it is now."
+        )
+        return FORM.gone(request, error, listing, said)
     # What the decision was, for the notice to say and its Undo to decide again (the address is
     # the moderator's own, and logs leave query strings out).
     targets = ", ".join(removed.targets)
