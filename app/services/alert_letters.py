@@ -92,7 +92,7 @@ def digest(
         "Stop these emails:",
         unsubscribe_url,
         "",
-        "See and change all your email alerts:",
+        "See or stop all your email alerts:",
         manage_url,
         "",
     ]
@@ -116,7 +116,7 @@ def keep_reminder(
         "Stop these emails now:",
         unsubscribe_url,
         "",
-        "See and change all your email alerts:",
+        "See or stop all your email alerts:",
         manage_url,
         "",
     ]
