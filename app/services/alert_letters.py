@@ -63,7 +63,7 @@ class Keep:
 
 
 def digest(
-    words: str,
+    subject: str,
     summary: str,
     frequency: str,
     found: list[Listed],
@@ -72,10 +72,10 @@ def digest(
     manage_url: str,
     keep: Keep | None = None,
 ) -> tuple[str, str]:
-    """What is new for an alert: first the summary (alert_words.summary: how many match which
-    search, in a sentence), then each case study, then how to stop or change the alert."""
+    """What is new for an alert, under the subject (alert_words.subject): first the summary
+    (alert_words.summary: how many match which search, in a sentence), then each case study,
+    then how to stop or change the alert."""
     count = len(found)
-    heading = "1 new case study" if count == 1 else f"{count} new case studies"
     lines = [summary, ""]
     for study in found[:MOST_LISTED]:
         lines += [study.title, study.council, study.url, ""]
@@ -92,11 +92,11 @@ def digest(
         "Stop these emails:",
         unsubscribe_url,
         "",
-        "See and change all your email alerts:",
+        "See or stop all your email alerts:",
         manage_url,
         "",
     ]
-    return _subject(f"{heading}: {words}"), "\n".join(lines)
+    return _subject(subject), "\n".join(lines)
 
 
 def keep_reminder(
@@ -116,7 +116,7 @@ def keep_reminder(
         "Stop these emails now:",
         unsubscribe_url,
         "",
-        "See and change all your email alerts:",
+        "See or stop all your email alerts:",
         manage_url,
         "",
     ]

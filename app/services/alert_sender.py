@@ -200,9 +200,17 @@ class AlertSender:
         listed = [Listed(cs.title, cs.council, f"{base}/case-studies/{cs.slug}") for cs in found]
         keep, search_url = self._keep(session, alert, now), base + search_path(search_of(alert))
         if found:
-            summary = alert_words.summary(len(found), search_of(alert), self.service.vocabulary)
+            search, vocabulary = search_of(alert), self.service.vocabulary
+            summary = alert_words.summary(len(found), search, vocabulary)
             subject, body = alert_letters.digest(
-                view.words, summary, alert.frequency, listed, search_url, unsubscribe, manage, keep
+                alert_words.subject(len(found), search, vocabulary),
+                summary,
+                alert.frequency,
+                listed,
+                search_url,
+                unsubscribe,
+                manage,
+                keep,
             )
         else:
             assert keep is not None

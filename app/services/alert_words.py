@@ -82,15 +82,36 @@ def _where(search: SearchRequest, vocabulary: Vocabulary) -> str:
     return where + (f" from {_either(search.councils)}" if search.councils else "")
 
 
+def _asked(search: SearchRequest, vocabulary: Vocabulary) -> str:
+    words = search.q.strip()
+    return ", ".join(
+        ([f"“{words}”"] if words else []) + _what(search, vocabulary) + _how(search, vocabulary)
+    )
+
+
+def _many(count: int) -> str:
+    return "1 new case study" if count == 1 else f"{count:,} new case studies"
+
+
 def summary(count: int, search: SearchRequest, vocabulary: Vocabulary) -> str:
     """An alert email's first line, in plain words: how many new case studies match which
     search: '2 new case studies match your search for “kinship care” in the South West.'"""
-    many = "1 new case study" if count == 1 else f"{count:,} new case studies"
-    words = search.q.strip()
-    asked = ", ".join(
-        ([f"“{words}”"] if words else []) + _what(search, vocabulary) + _how(search, vocabulary)
-    )
-    where = _where(search, vocabulary)
+    many, asked, where = _many(count), _asked(search, vocabulary), _where(search, vocabulary)
     if asked:
         return f"{many} {'matches' if count == 1 else 'match'} your search for {asked}{where}."
     return f"{many} {'has' if count == 1 else 'have'} been published{where}."
+
+
+SUBJECT_CHARS = 100  # an inbox shows some 60-90 characters of a subject; the rest is cut
+
+
+def subject(count: int, search: SearchRequest, vocabulary: Vocabulary) -> str:
+    """The summary said short, for the subject line: '2 new case studies for “kinship care”
+    in the South West' (it was '2 new case studies: “kinship care” – Yorkshire and the Humber',
+    the search's label after a colon). Cut between words, with an ellipsis, past SUBJECT_CHARS."""
+    asked, where = _asked(search, vocabulary), _where(search, vocabulary)
+    text = _many(count) + (f" for {asked}" if asked else "") + where
+    if len(text) <= SUBJECT_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SUBJECT_CHARS)
+    return text[: cut if cut > SUBJECT_CHARS // 2 else SUBJECT_CHARS - 1].rstrip(" ,–") + "…"

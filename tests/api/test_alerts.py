@@ -90,7 +90,7 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     assert send_alerts(alerting) == 1
     email = mail_to(smtp, ADDRESS, "new case stud")
     body = email.get_content()
-    assert email["Subject"] == "1 new case study: Care leavers, Transition to adulthood (16-25)"
+    assert email["Subject"] == "1 new case study for Care leavers, Transition to adulthood (16-25)"
     assert body.replace("\r\n", "\n").startswith(
         "1 new case study matches your search for Care leavers, Transition to adulthood (16-25)."
         "\n\nStaying close for care leavers\n"
@@ -100,6 +100,8 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     assert "Foster carers" not in body and "Mentors for" not in body
     assert "http://testserver/?age_band=16-25&theme=care-leavers" in body
     assert MANAGE.search(body)
+    # the manage page lists and stops alerts; it said "See and change", which it cannot
+    assert "See or stop all your email alerts:\n" in body.replace("\r\n", "\n")
     unsubscribe = email["List-Unsubscribe"].strip("<>")
     assert unsubscribe.startswith("http://testserver/alerts/unsubscribe?token=")
     assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -135,7 +137,8 @@ def test_an_alert_email_says_first_how_many_new_case_studies_match_which_search(
     alerting: TestClient, smtp: SmtpServer
 ) -> None:
     """It began "2 new case studies like these:" and the search on a line of its own: the
-    first line a phone's inbox shows said neither what matched nor where."""
+    first line a phone's inbox shows said neither what matched nor where. The subject says it
+    as plainly (it was "2 new case studies: “kinship care” – Yorkshire and the Humber")."""
     search = {"q": "kinship care", "region": ["Yorkshire and the Humber"]}
     assert ask(alerting, ADDRESS, "immediate", **search).status_code == 202
     confirm(alerting, smtp, ADDRESS)
@@ -150,7 +153,9 @@ def test_an_alert_email_says_first_how_many_new_case_studies_match_which_search(
         outcomes=[],
     )
     assert send_alerts(alerting) == 1
-    body = mail_to(smtp, ADDRESS, "new case stud").get_content()
+    email = mail_to(smtp, ADDRESS, "new case stud")
+    assert email["Subject"] == "2 new case studies for “kinship care” in Yorkshire and the Humber"
+    body = email.get_content()
     first, blank, *rest = body.splitlines()
     assert first == (
         "2 new case studies match your search for “kinship care” in Yorkshire and the Humber."
@@ -411,7 +416,9 @@ def test_a_daily_alert_is_checked_once_a_day_and_lists_everything_new(
         session.commit()
     assert send_alerts(alerting) == 1
     email = mail_to(smtp, ADDRESS, "new case stud")
-    assert email["Subject"] == "2 new case studies: Care leavers, Transition to adulthood (16-25)"
+    assert email["Subject"] == (
+        "2 new case studies for Care leavers, Transition to adulthood (16-25)"
+    )
     body = email.get_content()
     assert f"/case-studies/{first}" in body and f"/case-studies/{second}" in body
     assert "once a day" in body

@@ -322,3 +322,26 @@ def test_the_page_has_one_polite_live_region_from_the_start(client: TestClient) 
     assert results.count('role="status"') == 1 and "aria-live" not in html
     assert '<p id="results-status" class="visually-hidden" role="status"></p>' in html
     assert '<h2 id="results-heading" tabindex="-1">' in html
+
+
+def test_blank_fields_from_the_form_without_javascript_leave_the_address(
+    client: TestClient,
+) -> None:
+    """The form sends every field: "Any year" and the default sort came back in the address a
+    person copies as `sort=&published_from=&published_to=`. Sent to the same search without
+    them, as the page's script already writes its addresses."""
+    sent = client.get(
+        "/?q=kinship+care&sort=&theme=fostering&published_from=&published_to=",
+        follow_redirects=False,
+    )
+    assert sent.status_code == 302
+    assert sent.headers["location"] == "/?q=kinship+care&theme=fostering"
+    everything = client.get("/?q=&sort=&published_from=&published_to=", follow_redirects=False)
+    assert everything.headers["location"] == "/"
+    assert client.get("/?q=%20%20", follow_redirects=False).headers["location"] == "/"
+    assert client.get("/?q=kinship+care&sort=", follow_redirects=True).url.query == (
+        b"q=kinship+care"
+    )
+    assert client.get("/?q=kinship+care", follow_redirects=False).status_code == 200
+    # a year chosen by hand that is no year stays, to be shown as the mistake it is
+    assert client.get("/?published_from=banana", follow_redirects=False).status_code == 200

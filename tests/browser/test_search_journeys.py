@@ -629,3 +629,26 @@ def test_no_accessibility_violations_in_any_state(
     for group in page.locator("details.group").all():  # open every group, so all is checked
         group.evaluate("d => { d.open = true; }")
     accessible(page)
+
+
+def test_without_javascript_the_address_to_share_carries_only_what_was_chosen(
+    site: str, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    """The form sends every field: the address a person then copied read
+    `?q=…&sort=&published_from=&published_to=`. The server sends it on without the blanks."""
+    page, _ = open_page(browser, contexts, java_script_enabled=False, **PHONE)
+    page.goto(f"{site}/?q=children")
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("kinship care")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/?q=kinship+care")
+    page.locator("#group-published summary").focus()
+    page.keyboard.press("Enter")  # opens the group
+    page.locator("#published_from").focus()
+    page.locator("#published_from").select_option("2019")
+    page.keyboard.press("Tab")  # to the year to end at, left as "Any year"
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Apply filters")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{site}/?q=kinship+care&published_from=2019")
+    expect(page.locator("ul.chosen")).to_contain_text("Published from: 2019")

@@ -4,6 +4,7 @@ was renamed, a query pasted in whole, a year range the wrong way round)."""
 
 from dataclasses import dataclass, field, replace
 from typing import get_args
+from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
@@ -71,6 +72,17 @@ def shorten(text: str, limit: int = MAX_QUERY_CHARS) -> str:
         return text
     cut = text.rfind(" ", 0, limit + 1)
     return text[: cut if cut > limit // 2 else limit].rstrip()
+
+
+def without_blanks(params: QueryParams) -> str | None:
+    """The address without its blank fields, or None when it has none. The form without
+    JavaScript sends every field, "Any year" and the default sort as `sort=&published_from=`;
+    they ask for nothing, and the address a person copies and shares is cleaner without them."""
+    pairs = params.multi_items()
+    kept = [(name, value) for name, value in pairs if value.strip()]
+    if len(kept) == len(pairs):
+        return None
+    return "/?" + urlencode(kept) if kept else "/"
 
 
 def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:

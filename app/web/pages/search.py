@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from app.config import ROOT
@@ -39,6 +39,8 @@ def page_numbers(current: int, last: int) -> list[int | None]:
 # (about 6% of the page's CPU by the profile). The page reads its query string itself.
 @search_route.get(router, "/", response_class=HTMLResponse)
 def search_page(request: Request, searching: SearchingDep) -> Response:
+    if (cleaner := page_query.without_blanks(request.query_params)) is not None:
+        return RedirectResponse(cleaner, status_code=302)  # the same search, shareable
     service, vocabulary, base_url = searching.service, searching.vocabulary, searching.base_url
     query = page_query.read(request.query_params, vocabulary)
     search = query.request
