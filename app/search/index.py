@@ -182,11 +182,13 @@ class SearchIndex:
         with self._reading() as view:
             return view.passages(bodies)
 
-    def corrections(self, words: Iterable[str]) -> dict[str, str]:
+    def corrections(
+        self, words: Iterable[str], known: spelling.Words | None = None
+    ) -> dict[str, str]:
         """Map each word that no published case study contains to its likeliest intended word
         (see spelling.correct); a word only withdrawn case studies hold is never suggested."""
         with self._reading() as view:
-            return spelling.correct(words, view.words, view.holds)
+            return spelling.correct(words, view.words, view.holds, known)
 
     # -- writing ----------------------------------------------------------------------------
 

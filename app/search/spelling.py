@@ -74,12 +74,19 @@ def add(folder: Path, counts: Counter[str]) -> None:
         write(folder, Counter(read(folder).counts) + counts)
 
 
-def correct(words: Iterable[str], listed: Words, holds: Callable[[str], bool]) -> dict[str, str]:
+def correct(
+    words: Iterable[str],
+    listed: Words,
+    holds: Callable[[str], bool],
+    known: Words | None = None,
+) -> dict[str, str]:
     """Map each word that `holds` rejects to its likeliest intended word.
 
     Candidates are listed words one edit away, then two (for words over five letters), sharing
     the first letter; the one most case studies hold wins, among those that `holds` accepts.
-    Only the first MAX_UNKNOWN unknown words of up to MAX_LETTERS letters are corrected.
+    Failing those, a `known` word at the same distances (the thesaurus's: no case study holds
+    "depression", but "postnatal depression" leads to ones that do). Only the first MAX_UNKNOWN
+    unknown words of up to MAX_LETTERS letters are corrected.
     """
     found: dict[str, str] = {}
     unknown: set[str] = set()
@@ -93,6 +100,8 @@ def correct(words: Iterable[str], listed: Words, holds: Callable[[str], bool]) -
             candidates = listed.within(word, distance, prefix=1)
             ranked = sorted(candidates, key=lambda c: (-listed.counts[c], c))
             fix = next((c for c in ranked if c != word and holds(c)), None)
+            if fix is None and known is not None:
+                fix = next(iter(sorted(known.within(word, distance, prefix=1))), None)
             if fix is not None:
                 found[word] = fix
                 break

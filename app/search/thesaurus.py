@@ -9,7 +9,7 @@ after" or "look after" a child is what any parent or grandparent does (see `part
 """
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from app.core.caches import bytes_cache
 from app.core.vocabulary import get_vocabulary
 from app.core.words import WORD
 from app.core.yaml_files import load_yaml
+from app.search import spelling
 from app.search.analysis import stem
 
 # The repository's data folder, found from here rather than from app.config, which would tie
@@ -92,6 +93,14 @@ class Thesaurus:
         everyday = {**{normal(k): v for k, v in extra.items()}, **self.everyday}
         age_words = self.age_words
         return Thesaurus(self.groups, age_words, everyday, list(self.filler), self.place_words)
+
+    @cached_property
+    def spelled(self) -> spelling.Words:
+        """The entries' own words as written (not their stems), for a typo of a word only the
+        thesaurus knows: "postnatal depresion", where no case study says "depression"."""
+        phrases = [*self.entries(), *self.everyday]
+        found = {w for p in phrases for w in p.split() if w.isalpha() and len(w) >= 4}
+        return spelling.Words(dict.fromkeys(found, 0), sorted(found))
 
     def entries(self) -> list[str]:
         """Every phrase the thesaurus knows as the sector's: synonyms and everyday targets."""

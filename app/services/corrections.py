@@ -26,7 +26,8 @@ def corrected(text: str, thesaurus: Thesaurus, words: Any, index: SearchIndex) -
         tokens = [t.text for t in words(word)]
         if len(tokens) == 1:
             spans.append((match, tokens[0]))
-    fixes = index.corrections(list(dict.fromkeys(folded for _, folded in spans)))
+    unknown = list(dict.fromkeys(folded for _, folded in spans))
+    fixes = index.corrections(unknown, thesaurus.spelled)
     if not fixes:
         return None
     for match, folded in reversed(spans):

@@ -191,6 +191,26 @@ def test_misspelt_queries_are_corrected(make_client: MakeClient, typed: str, mea
     assert slugs(body) == ["meant"]
 
 
+def test_a_typo_of_a_word_only_the_thesaurus_knows_is_corrected(make_client: MakeClient) -> None:
+    # No case study says "depression"; the thesaurus's everyday entry "postnatal depression"
+    # leads to "perinatal mental health", which one does.
+    studies = [
+        make_case_study(
+            slug="perinatal",
+            title="Perinatal mental health in family hubs",
+            summary="Mothers got perinatal mental health support close to home.",
+        ),
+        make_case_study(
+            slug="other", title="Something else", summary="Unrelated work on other matters."
+        ),
+    ]
+    with make_client(studies) as client:
+        body = search(client, q="postnatal depresion")
+    assert body["did_you_mean"] == "postnatal depression"
+    assert body["corrected"] is True
+    assert slugs(body) == ["perinatal"]
+
+
 def test_correct_queries_are_left_alone(language: TestClient) -> None:
     body = search(language, q="mental health schools")
     assert body["did_you_mean"] is None and body["corrected"] is False
