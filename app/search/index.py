@@ -25,6 +25,7 @@ from app.search.analysis import warm_stems
 from app.search.postings import shared_postings
 from app.search.schema import TEXT_FIELDS, build_schema
 from app.search.scoring import SharedIdf
+from app.search.spelling import Words
 from app.search.thesaurus import get_thesaurus
 from app.search.view import Catalogue, Filters, Sort, View
 
@@ -182,11 +183,9 @@ class SearchIndex:
         with self._reading() as view:
             return view.passages(bodies)
 
-    def corrections(
-        self, words: Iterable[str], known: spelling.Words | None = None
-    ) -> dict[str, str]:
-        """Map each word that no published case study contains to its likeliest intended word
-        (see spelling.correct); a word only withdrawn case studies hold is never suggested."""
+    def corrections(self, words: Iterable[str], known: Words | None = None) -> dict[str, str]:
+        """Each word no published case study holds, to its likeliest intended word: never to
+        one only withdrawn case studies hold, or else to a `known` one (spelling.correct)."""
         with self._reading() as view:
             return spelling.correct(words, view.words, view.holds, known)
 
