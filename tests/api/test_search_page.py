@@ -188,6 +188,26 @@ def test_get_emails_is_worded_for_a_search_that_finds_nothing(client: TestClient
     assert '<h2 id="alert-heading">Get emails about new case studies like these</h2>' in some
 
 
+def test_words_that_find_nothing_offer_the_themes_to_look_through(client: TestClient) -> None:
+    """Families rarely type the sector's words: a search that finds nothing offers its topics."""
+    html = client.get("/?q=zzzqqq").text
+    offered = re.findall(r'<li><a href="/\?theme=([\w-]+)">([^<]+)</a> \((\d+)\)</li>', html)
+    in_use = {
+        f["value"]: f["count"] for f in client.get("/api/v1/search").json()["facets"]["theme"]
+    }
+    assert '<h2 class="browse-heading">Or look through a theme</h2>' in html
+    assert {slug: int(count) for slug, _, count in offered} == {
+        slug: count for slug, count in in_use.items() if count
+    }
+    labels = [label.casefold() for _, label, _ in offered]
+    assert labels == sorted(labels)  # scanned for a word
+    theme = offered[0][0]
+    assert client.get(f"/?theme={theme}").text.count('class="result') >= 1
+    # Only when words found nothing: not on a search that finds something, nor on the home page.
+    assert "browse-heading" not in client.get("/?q=care").text
+    assert "browse-heading" not in client.get("/").text
+
+
 def test_every_search_offers_its_feed_and_csv(client: TestClient) -> None:
     html = client.get("/?q=care&region=north-east&sort=title").text
     feed = "/feeds/case-studies.atom?q=care&amp;region=north-east"

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from app.config import ROOT
 from app.core.results import Facets, SearchPage
 from app.core.vocabulary import Vocabulary
+from app.services.browse import themes as browse_themes
 from app.services.filters import SearchRequest
 from app.web import search_route
 from app.web.deps import SearchingDep
@@ -59,6 +60,7 @@ def search_page(request: Request, searching: SearchingDep) -> Response:
         unfiltered = None
         if not page.total and link.filters:  # would the words alone find something?
             unfiltered = service.search(session, _without_filters(search)).total
+    browse = browse_themes(service, vocabulary) if search.q and not page.total else []
     described = finder.describe(search, vocabulary)
     feed_url = link.without("sort").url("/feeds/case-studies.atom")
     months = request.app.state.settings.review_stale_months
@@ -79,6 +81,7 @@ def search_page(request: Request, searching: SearchingDep) -> Response:
             "notices": query.notices,
             "errors": query.errors,
             "unfiltered": unfiltered,
+            "browse": browse,
             "unfound": unfound(search.q, page.did_you_mean) if page.corrected else [],
             "link": link,
             "page_numbers": page_numbers(page.page, page.pages),
