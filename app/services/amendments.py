@@ -14,7 +14,7 @@ A case study has at most one open amendment (a unique column, whoever races to o
 
 from typing import Any
 
-from app.core.content import CaseStudyContent
+from app.core.content import CaseStudyContent, CaseStudyFile
 from app.core.errors import Conflict, Forbidden, NotFound
 from app.core.principals import Principal
 from app.search.index import SearchIndex
@@ -31,6 +31,13 @@ from app.store.revision_tables import CaseStudyRevision
 
 def live_content(row: CaseStudy) -> dict[str, Any]:
     return store.to_file(row).model_dump(mode="json", exclude=workflow.DERIVED)
+
+
+def as_sent(row: CaseStudy, revision: CaseStudyRevision | None = None) -> CaseStudyFile:
+    """What the council sent, to read again: the case study, or the published one with the
+    proposed changes over it (as the moderators review them)."""
+    data = store.to_file(row).model_dump()
+    return CaseStudyFile.model_construct(**{**data, **(revision.content if revision else {})})
 
 
 def merged(principal: Principal, current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

@@ -61,6 +61,14 @@ def carried(slug: str, back: str | None, at: str) -> str:
     return f"{url}?{urlencode({'from': back.removeprefix('/?'), 'at': at})}" if back else url
 
 
+def rendered_body(body: str) -> tuple[str, str]:
+    """The body as the published page shows it (also to the officer who sent it): the plain
+    words open the story, set apart; on a phone the key facts still come first."""
+    plain, rest = plain_words(body)
+    plain_html = scrolling_tables(markdown_to_html(plain)) if plain else ""
+    return plain_html, scrolling_tables(markdown_to_html(rest))
+
+
 @router.get("/case-studies/{slug}", response_class=HTMLResponse)
 def case_study_page(
     request: Request,
@@ -85,15 +93,14 @@ def case_study_page(
     related: list[SearchResult] = service.related(session, slug, RELATED).results
     council = same_council(session, service, study)
     shown = {row.slug for row in council}
-    # The plain words open the story, set apart; on a phone the key facts still come first.
-    plain, rest = plain_words(study.body)
+    plain_html, body_html = rendered_body(study.body)
     return templates.TemplateResponse(
         request,
         "case_study.html",
         {
             "study": study,
-            "plain_html": scrolling_tables(markdown_to_html(plain)) if plain else "",
-            "body_html": scrolling_tables(markdown_to_html(rest)),
+            "plain_html": plain_html,
+            "body_html": body_html,
             "canonical": f"{base_url}/case-studies/{study.slug}",
             "back": back,
             "left_at": origin,

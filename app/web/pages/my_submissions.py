@@ -2,7 +2,8 @@
 in sections, what waits on the officer first (sent back, and proposed changes sent back), then
 what waits on the moderators, what is published, drafts, and what is closed, each newest first
 with its state (a long section shows its first few and links to all of it, `?state=`).
-/my/submissions/{id} shows one with its history and the moderators' last message, and while it
+/my/submissions/{id} shows one with its history, the moderators' last message and what was sent
+(read-only, its body rendered as the published page renders it), and while it
 is open it can be changed (through a draft of the amendment) or withdrawn, and once published,
 changes to it can be proposed (the published version stays public until a moderator publishes
 them) or withdrawn, each at the version shown. Another council's submission is a 404, as in
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.core.errors import Conflict, NotFound
+from app.services.amendments import as_sent
 from app.services.workflow import OPEN, PUBLISHED
 from app.store.models import CaseStudy
 from app.web.deps import (
@@ -23,9 +25,11 @@ from app.web.deps import (
     CouncilUserDep,
     SessionDep,
     SubmissionsDep,
+    VocabularyDep,
     csrf_protect,
 )
 from app.web.pages.actors import council_names
+from app.web.pages.case_studies import rendered_body
 from app.web.pages.draft_form import in_plain_words
 from app.web.pages.rendering import render
 from app.web.pages.submit import DraftsDep
@@ -159,6 +163,7 @@ def my_submission(
     amendments: AmendmentsDep,
     drafts: DraftsDep,
     people: AccountsDep,
+    vocabulary: VocabularyDep,
     withdrawn: Annotated[bool, Query()] = False,
     changes: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
@@ -167,7 +172,12 @@ def my_submission(
     amendment = amendments.open_one(session, record_id) if row.status == PUBLISHED else None
     proposed = amendments.for_case_study(session, account.principal, record_id)
     draft = drafts.change_draft(session, row)
+    # What was sent, read-only: the submission until it is published, then proposed changes.
+    sent = as_sent(row, amendment) if amendment or row.status != PUBLISHED else None
     context = {
+        "sent": sent,
+        "sent_html": rendered_body(sent.body) if sent else ("", ""),
+        "label": vocabulary.label,
         "row": row,
         "amendment": amendment,
         "last_changes": proposed[0] if proposed and amendment is None else None,
