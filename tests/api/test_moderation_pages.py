@@ -99,6 +99,9 @@ def test_the_review_page_marks_findings_in_place_and_shows_the_amendment(
     assert "there is no earlier version to compare" in page.text
     assert "Confirm the safeguarding check" in page.text
     assert ">Publish</button>" not in page.text  # not offered until the check is confirmed
+    assert '">Reject submission</button>' in page.text  # says what it does, to what
+    confirm = moderator.get(f"/moderation/submissions/{record['id']}/reject?version=1")
+    assert ">Reject submission</button>" in confirm.text and ">Reject</button>" not in confirm.text
     # The council amends: the page shows what changed, word by word.
     body = FLAGGED_BODY.replace("Chloe, 15, was", "A teenager was")
     amended = client.patch(
