@@ -2,10 +2,10 @@
 bets (case studies pinned to a query). Plain values, shared by the store, services and web."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from app.core.errors import Invalid
+from app.core.errors import Conflict, Invalid
 from app.core.sanitise import shows_something
 
 Decision = Literal["accepted", "dismissed"]
@@ -28,6 +28,12 @@ class LaySynonym:
     note: str | None
     decided_by: str
     decided_at: datetime
+
+    @property
+    def version(self) -> int:
+        """Its ETag: when it was decided, in microseconds since 1970 (a new decision, a new one)."""
+        at = self.decided_at if self.decided_at.tzinfo else self.decided_at.replace(tzinfo=UTC)
+        return (at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -99,3 +105,40 @@ def checked_note(note: str | None, pointer: str = "#/note") -> str | None:
 
 def invalid(detail: str, pointer: str) -> Invalid:
     return Invalid(detail, errors=[{"detail": detail, "pointer": pointer}])
+
+
+def refused(
+    phrase: str, now: LaySynonym | None, undecided: bool, expected: frozenset[int] | None
+) -> Conflict | None:
+    """Why a decision must not replace the phrase's decision `now`, if it must not: its decider
+    saw the phrase `undecided` (a suggestion on the page), or read the versions `expected`."""
+    if now is not None and undecided:
+        return Conflict(
+            f"“{phrase}” was decided after this page was opened (it is {now.status} now, under "
+            "Decided), so your decision was not made. To decide it again, forget that one first."
+        )
+    return None if expected is None else unexpected(phrase, now, expected)
+
+
+def unexpected(phrase: str, now: LaySynonym | None, expected: frozenset[int]) -> Conflict | None:
+    """Why a decision sent for the versions `expected` (none: the phrase undecided) must not
+    replace what is there `now`; None if it may. The caller decided from what it read."""
+    if now is None:
+        if not expected:
+            return None
+        detail = (
+            f"“{phrase}” has no decision now: it was forgotten since you read it, so yours was "
+            "not made. To decide it, send your decision again without If-Match."
+        )
+        return Conflict(detail, current=None)
+    if now.version in expected:
+        return None
+    was = "changed since you read it" if expected else "was decided already"
+    detail = (
+        f"“{phrase}” {was}: it is {now.status} now (by {now.decided_by}), so your decision was "
+        f"not made. Look at it (GET /api/v1/synonyms); to replace it, send yours again with "
+        f'If-Match: "{now.version}".'
+    )
+    current = {"id": now.id, "status": now.status, "targets": now.targets, "note": now.note}
+    decided = {"decided_by": now.decided_by, "decided_at": now.decided_at.isoformat()}
+    return Conflict(detail, current=current | decided | {"etag": f'"{now.version}"'})

@@ -105,19 +105,28 @@ class LayLanguage:
         targets: list[str],
         note: str | None = None,
         undecided: bool = False,
+        expected: frozenset[int] | None = None,
     ) -> LaySynonym:
         """Search also looks for the targets when someone types the phrase (one way). Each
         target must be found, as a phrase, in the published case studies: Invalid otherwise.
-        `undecided`: it was offered as a suggestion; Conflict if decided since."""
+        `undecided`: it was offered as a suggestion; Conflict if decided since. `expected`: the
+        versions of its decision the caller read (none: undecided); Conflict if not current."""
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
-        if undecided:  # before the targets: no point fixing them for a decided phrase
-            store.still_undecided(session, phrase)
+        if undecided or expected is not None:  # before the targets: no point fixing them
+            store.still_undecided(session, phrase, expected)
         checked = self._targets(phrase, targets)
         still_acting(session, principal)
         note = checked_note(note)
         decided = store.decide(
-            session, phrase, "accepted", checked, principal.name, note, undecided=undecided
+            session,
+            phrase,
+            "accepted",
+            checked,
+            principal.name,
+            note,
+            undecided=undecided,
+            expected=expected,
         )
         self.curation.refresh()
         return decided
@@ -175,15 +184,23 @@ class LayLanguage:
         phrase: str,
         note: str | None = None,
         undecided: bool = False,
+        expected: frozenset[int] | None = None,
     ) -> LaySynonym:
         """Never propose the phrase again (and stop using it, if it was accepted); `undecided`
-        as for accept."""
+        and `expected` as for accept."""
         _moderator(principal)
         phrase = checked_phrase(phrase, "#/phrase")
         still_acting(session, principal)
         note = checked_note(note)
         decided = store.decide(
-            session, phrase, "dismissed", [], principal.name, note, undecided=undecided
+            session,
+            phrase,
+            "dismissed",
+            [],
+            principal.name,
+            note,
+            undecided=undecided,
+            expected=expected,
         )
         self.curation.refresh()
         return decided

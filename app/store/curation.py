@@ -11,7 +11,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.core.curation import BestBet, Decision, LaySynonym, Match, invalid
+from app.core.curation import BestBet, Decision, LaySynonym, Match, invalid, refused
 from app.core.errors import Conflict, NotFound
 from app.store.case_studies import PUBLISHED
 from app.store.curation_tables import BestBet as BestBetRow
@@ -66,15 +66,17 @@ def decide(
     note: str | None,
     by: tuple[str, datetime] | None = None,
     undecided: bool = False,
+    expected: frozenset[int] | None = None,
 ) -> LaySynonym:
-    """Accept or dismiss a phrase (a later decision replaces an earlier one), and commit. `by`
-    puts a forgotten decision back as it was made (its decider and time, from restorable());
-    the change log records `actor` restoring it. `undecided`: the decider saw the phrase as
-    undecided (a suggestion), so a decision made since is a Conflict, never replaced unseen."""
+    """Accept or dismiss a phrase, replacing an earlier decision, and commit. `by` puts a
+    forgotten decision back as made (its decider and time, from restorable()); the change log
+    records `actor` restoring it. `undecided` and `expected` as for still_undecided()."""
+    if expected is not None:  # read, compared, then written: two at once take turns
+        take_turn(session, SYNONYMS_LOCK, LaySynonymRow)
     row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
-    if row is not None and undecided:
+    if why := refused(phrase, _synonym(row) if row else None, undecided, expected):
         session.rollback()
-        raise _decided_since(phrase, row.status)
+        raise why
     if row is None:
         row = LaySynonymRow(phrase=phrase, status=status, decided_by=actor)
     decider, at = by or (actor, utcnow())
@@ -91,18 +93,16 @@ def decide(
     return _synonym(row)
 
 
-def still_undecided(session: Session, phrase: str) -> None:
-    """Conflict if the phrase has been decided (the decider saw it as a suggestion)."""
+SYNONYMS_LOCK = 0x62665F6C6179  # "bf_lay"
+
+
+def still_undecided(session: Session, phrase: str, expected: frozenset[int] | None = None) -> None:
+    """Conflict if the phrase was decided since its decider saw it as a suggestion; or, with
+    `expected` (the versions of its decision an API client read; none: undecided), if its
+    decision is not one of them. Never a decision replaced unseen."""
     row = session.exec(select(LaySynonymRow).where(LaySynonymRow.phrase == phrase)).first()
-    if row is not None:
-        raise _decided_since(phrase, row.status)
-
-
-def _decided_since(phrase: str, status: str) -> Conflict:
-    return Conflict(
-        f"“{phrase}” was decided after this page was opened (it is {status} now, under "
-        "Decided), so your decision was not made. To decide it again, forget that one first."
-    )
+    if why := refused(phrase, _synonym(row) if row else None, expected is None, expected):
+        raise why
 
 
 def _digest(phrase: str, status: str, targets: list[str], note: str | None) -> str:

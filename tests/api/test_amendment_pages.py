@@ -96,6 +96,9 @@ def test_an_open_amendments_review_still_offers_its_decisions(
     confirm = text(moderator.get(f"/moderation/amendments/{amendment['id']}/reject?version=1").text)
     assert "Version of the changes you reviewed 1" in confirm
     assert "State of the changes now Waiting for review" in confirm
+    # The buttons say what they do to what (GOV.UK): changes, not a submission.
+    assert '">Reject changes</button>' in page.text and ">Reject</button>" not in page.text
+    assert "Reject changes</button>" in moderator.last.text  # type: ignore[union-attr]
 
 
 def test_the_history_says_whose_version_each_event_made(

@@ -99,6 +99,9 @@ def test_the_review_page_marks_findings_in_place_and_shows_the_amendment(
     assert "there is no earlier version to compare" in page.text
     assert "Confirm the safeguarding check" in page.text
     assert ">Publish</button>" not in page.text  # not offered until the check is confirmed
+    assert '">Reject submission</button>' in page.text  # says what it does, to what
+    confirm = moderator.get(f"/moderation/submissions/{record['id']}/reject?version=1")
+    assert ">Reject submission</button>" in confirm.text and ">Reject</button>" not in confirm.text
     # The council amends: the page shows what changed, word by word.
     body = FLAGGED_BODY.replace("Chloe, 15, was", "A teenager was")
     amended = client.patch(
@@ -338,7 +341,8 @@ def test_coverage_and_searches_show_charts_with_their_tables(
     assert searches.text.count('<svg class="chart') == 3
     assert searches.text.count('<svg class="spark"') == 3  # fostering, and the miss, day by day
     assert 'aria-label="fostering: 2 searches over the period' in searches.text
-    assert '<td><a href="/?q=fostering">fostering</a></td><td class="num">2</td>' in searches.text
+    times = '<td class="num"><span class="cell-label">Times: </span>2</td>'
+    assert '<td><a href="/?q=fostering">fostering</a></td>' + times in searches.text
     assert "zzzqqq nothing" in searches.text.split("Searches that found nothing")[1]
     assert moderator.get("/moderation/searches?days=0").status_code == 422
 
@@ -353,7 +357,8 @@ def test_what_anyone_typed_is_listed_readably_on_the_searches_page(
     page = moderator.get("/moderation/searches?days=7").text
     assert '<a href="/?q="></a>' not in page and "\x00" not in page
     assert '<a href="/?q=fost%20ering">fost ering</a>' in page
-    assert page.count('<table class="table searched">') == 2  # each wraps its searches' words
+    # each wraps its searches' words
+    assert page.count('<table class="table searched stack-narrow">') == 2
 
 
 def test_api_keys_are_listed_without_secrets_and_revoked(

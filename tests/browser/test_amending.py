@@ -177,7 +177,10 @@ def test_an_officer_is_told_before_a_draft_left_behind_is_replaced(
     page.context.close()
 
 
-WORDS = {"Request changes": "What should the council change?", "Reject": "Why is it rejected?"}
+WORDS = {
+    "Request changes": "What should the council change?",
+    "Reject changes": "Why is it rejected?",
+}
 
 
 def moderator_decides(
@@ -252,7 +255,7 @@ def test_a_moderator_asks_for_changes_the_officer_resends_then_the_moderator_rej
     )
 
     rejected = "The published summary is clearer."
-    moderator_decides(moderator, site, title, "Reject", rejected, f"{shot}-5", javascript)
+    moderator_decides(moderator, site, title, "Reject changes", rejected, f"{shot}-5", javascript)
     expect(moderator.locator(".banner")).to_contain_text("the published version stays as it is")
     expect(moderator.locator("#decide-heading")).to_have_text("Rejected")
     expect(moderator.locator(".review-facts")).to_contain_text("Rejected on")

@@ -108,7 +108,7 @@ def test_an_admin_changes_a_campaign_case_study_and_a_moderator_publishes_it(
     page.wait_for_url(re.compile(r"/moderation/amendments/\d+$"))
     expect(page.locator(".own-work")).to_contain_text("another moderator must check them")
     expect(page.get_by_role("button", name="Publish", exact=True)).to_have_count(0)
-    expect(page.get_by_role("button", name="Reject", exact=True)).to_have_count(1)
+    expect(page.get_by_role("button", name="Reject changes", exact=True)).to_have_count(1)
     check(page, f"{shot}-7b-own-review.png")
     page.goto(f"{site.url}{public}")  # the public still reads the published text
     expect(page.locator("main")).not_to_contain_text("Saturday drop-in")

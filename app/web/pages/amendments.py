@@ -49,6 +49,7 @@ WORDS = {  # what each decision does to proposed changes, in place of a submissi
     ),
     "reject": replace(
         decisions.ACTIONS["reject"],
+        button="Reject changes",
         question="Reject these changes?",
         outcome="The council sees your reason. The published version stays as it is.",
     ),

@@ -76,7 +76,7 @@ ACTIONS = {
         "The council sees this message exactly as you write it.",
     ),
     "reject": Decision(
-        "Reject",
+        "Reject submission",
         "Reject this submission?",
         "The council sees your reason. A rejected submission cannot be amended or published.",
         ("submitted", "changes_requested"),

@@ -3,14 +3,15 @@ own words and find little, with the sector's phrases proposed for it; they accep
 (with the targets they choose) or dismiss it. Accepted phrases apply to search at once."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.curation import MAX_NOTE, MAX_PHRASE, MAX_TARGETS, LaySynonym, SynonymSuggestion
 from app.web.deps import BaseUrlDep, LayLanguageDep, ModeratorDep, SessionDep
+from app.web.preconditions import etag, parse_if_match
 
 router = APIRouter(prefix="/api/v1/synonyms", tags=["synonyms"])
 SynonymId = Annotated[int, Path(ge=1, le=2**62, description="The synonym's id")]
@@ -45,6 +46,11 @@ class SynonymPublic(BaseModel):
     decided_by: str
     decided_at: datetime
     url: str = Field(description="DELETE it to forget the decision")
+    etag: str = Field(
+        description="The decision's version, as the ETag of the answer that made it: send it "
+        "as If-Match to replace this decision, and only this one",
+        examples=['"1764630000000000"'],
+    )
 
 
 class SynonymList(BaseModel):
@@ -79,6 +85,7 @@ def public(synonym: LaySynonym, base_url: str) -> SynonymPublic:
         decided_by=synonym.decided_by,
         decided_at=synonym.decided_at,
         url=f"{base_url}/api/v1/synonyms/{synonym.id}",
+        etag=etag(synonym.version),
     )
 
 
@@ -94,9 +101,30 @@ def _suggestion(found: SynonymSuggestion) -> SuggestionPublic:
 
 def _created(synonym: LaySynonym, base_url: str) -> JSONResponse:
     body = public(synonym, base_url)
-    return JSONResponse(
-        body.model_dump(mode="json"), status_code=201, headers={"Location": body.url}
-    )
+    headers = {"Location": body.url, "ETag": body.etag}
+    return JSONResponse(body.model_dump(mode="json"), status_code=201, headers=headers)
+
+
+async def _expected(
+    value: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="Without it, a phrase already decided is a 409 (never replaced unseen). "
+            "To replace a decision, send the `etag` you read of it (a 409 if it changed since), "
+            "or `*` to replace whatever decision the phrase has",
+        ),
+    ] = None,
+) -> frozenset[int] | None:
+    """The versions of the phrase's decision the client read: none without If-Match (it saw
+    the phrase undecided), None for `*` (any)."""
+    return frozenset() if value is None else parse_if_match(value)
+
+
+ExpectedDep = Annotated[frozenset[int] | None, Depends(_expected)]
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The phrase was decided already, or changed since you read it"}
+}
 
 
 @router.get("/suggestions", response_model=SuggestionList)
@@ -124,33 +152,39 @@ def list_synonyms(
     return SynonymList(synonyms=[public(s, base_url) for s in decided])
 
 
-@router.post("", response_model=SynonymPublic, status_code=201)
+@router.post("", response_model=SynonymPublic, status_code=201, responses=CONFLICT)
 def accept(
     session: SessionDep,
     principal: ModeratorDep,
     bridge: LayLanguageDep,
     base_url: BaseUrlDep,
     body: SynonymAccept,
+    expected: ExpectedDep,
 ) -> JSONResponse:
     """Accept an everyday phrase: from now on, in every process, a search that holds it also
     looks for its targets (one way: the targets do not find the phrase). Each target must be
-    a phrase some published case study uses (422 otherwise). Accepting a phrase again replaces
-    its targets; `python -m indexer thesaurus export` writes them to data/thesaurus.yaml."""
-    return _created(
-        bridge.accept(session, principal, body.phrase, body.targets, body.note), base_url
+    a phrase some published case study uses (422 otherwise). A phrase decided already (by
+    anyone) is a 409 giving its decision in `current`: to replace it, send again with If-Match
+    its `etag`. `python -m indexer thesaurus export` writes them to data/thesaurus.yaml."""
+    decided = bridge.accept(
+        session, principal, body.phrase, body.targets, body.note, expected=expected
     )
+    return _created(decided, base_url)
 
 
-@router.post("/dismissals", response_model=SynonymPublic, status_code=201)
+@router.post("/dismissals", response_model=SynonymPublic, status_code=201, responses=CONFLICT)
 def dismiss(
     session: SessionDep,
     principal: ModeratorDep,
     bridge: LayLanguageDep,
     base_url: BaseUrlDep,
     body: SynonymDismiss,
+    expected: ExpectedDep,
 ) -> JSONResponse:
-    """Dismiss a phrase: it is not proposed again (and, if it was accepted, no longer used)."""
-    return _created(bridge.dismiss(session, principal, body.phrase, body.note), base_url)
+    """Dismiss a phrase: it is not proposed again (and, if it was accepted, no longer used). A
+    phrase decided already is a 409, as for accepting: If-Match its `etag` to replace it."""
+    decided = bridge.dismiss(session, principal, body.phrase, body.note, expected=expected)
+    return _created(decided, base_url)
 
 
 @router.delete("/{synonym_id:int}", status_code=204)
