@@ -126,8 +126,8 @@ def officer_amends(officer: Page, site: Site, reference: str, shot: str) -> None
     officer.goto(link_to_page(mail, site))  # the link in the email, in the signed-in browser
     officer.wait_for_url(re.compile(r"/my/submissions/\d+$"))
     expect(officer.locator(".inset")).to_contain_text(MESSAGE)
-    expect(officer.locator(".summary-list")).to_contain_text("Changes requested")
-    expect(officer.locator(".summary-list")).to_contain_text(f"Reference{reference}")
+    expect(officer.locator(".summary-list").first).to_contain_text("Changes requested")
+    expect(officer.locator(".summary-list").first).to_contain_text(f"Reference{reference}")
     shoot(officer, path=f"{shot}-6-changes-requested.png", full_page=True)
     press(officer, "Change the case study")
     officer.wait_for_url(re.compile(r"/submit/drafts/\d+$"))
