@@ -19,6 +19,8 @@ SECTIONS = {
     "solution": "The solution",
     "impact": "The impact",
     "lessons": "Lessons learned",
+    # optional: what a parent, a practitioner or a councillor might ask that this answers
+    "questions": "Questions it helps answer",
 }
 TEXT = ("title", "summary", "programme", "region", "evidence", "published", "source_url")
 TICKED = TAG_FIELDS  # ticked boxes
@@ -83,13 +85,23 @@ def tidy(fields: dict[str, Any]) -> dict[str, Any]:
     return tidied
 
 
+LISTED = ("questions",)  # typed one a line, stored as a Markdown list
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]\s+)?")
+
+
+def _lines(text: str) -> list[str]:
+    return [_BULLET.sub("", line).strip() for line in text.splitlines() if line.strip()]
+
+
 def body_of(fields: dict[str, Any]) -> str:
     """The body in Markdown, with a heading for each section that has words."""
-    parts = [
-        f"## {heading}\n\n{fields[name].strip()}\n"
-        for name, heading in SECTIONS.items()
-        if str(fields.get(name) or "").strip()
-    ]
+    parts = []
+    for name, heading in SECTIONS.items():
+        text = str(fields.get(name) or "").strip()
+        if name in LISTED:
+            text = "\n".join(f"- {line}" for line in _lines(text))
+        if text:
+            parts.append(f"## {heading}\n\n{text}\n")
     return "\n".join(parts)
 
 
@@ -106,18 +118,24 @@ def sections_of(body: str) -> dict[str, str]:
         found[current] += body[start : match.start()]
         current, start = name, match.end()
     found[current] += body[start:]
-    return {name: text.strip() for name, text in found.items()}
+    split = {name: text.strip() for name, text in found.items()}
+    return split | {name: "\n".join(_lines(split[name])) for name in LISTED}
+
+
+def apart(body: str, name: str) -> tuple[str, str]:
+    """One section of the body (by its key in SECTIONS) and the body without it."""
+    headings = list(_HEADING.finditer(body))
+    for at, match in enumerate(headings):
+        if match.group(1).casefold() == SECTIONS[name].casefold():
+            end = headings[at + 1].start() if at + 1 < len(headings) else len(body)
+            return body[match.end() : end].strip(), (body[: match.start()] + body[end:]).strip()
+    return "", body
 
 
 def plain_words(body: str) -> tuple[str, str]:
     """The body's "In plain words" section, and the body without it: the search weighs the
     words families use for a situation apart from the sector's account of it."""
-    headings = list(_HEADING.finditer(body))
-    for at, match in enumerate(headings):
-        if match.group(1).casefold() == SECTIONS["plain"].casefold():
-            end = headings[at + 1].start() if at + 1 < len(headings) else len(body)
-            return body[match.end() : end].strip(), (body[: match.start()] + body[end:]).strip()
-    return "", body
+    return apart(body, "plain")
 
 
 def fields_of(content: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from app.core.content import CaseStudyFile
-from app.core.drafting import plain_words
+from app.core.drafting import apart
 from app.core.names import normal_name
 from app.core.vocabulary import Vocabulary
 from app.search import building, passages
@@ -22,6 +22,7 @@ TEXT_FIELDS = {
     "outcomes": 1.5,
     "body": 1.0,
     "plain_words": 1.0,  # the body's "In plain words" section, apart from the rest of it
+    "questions": 1.0,  # its "Questions it helps answer", apart too
 }
 STORED_TEXT = ("title", "council", "programme")
 # Filterable fields, keyed by the name the API uses for the filter and the facet.
@@ -75,13 +76,15 @@ def to_document(
     """
     themes = case_study.themes
     published = case_study.published
-    plain, body = plain_words(case_study.body)
+    plain, body = apart(case_study.body, "plain")
+    questions, body = apart(body, "questions")
     document = {
         "slug": case_study.slug,
         "title": case_study.title,
         "summary": case_study.summary,
         "body": body,
         "plain_words": plain,
+        "questions": questions,
         "outcomes": "\n".join(case_study.outcomes),
         "council": case_study.council,
         "programme": case_study.programme or "",

@@ -366,6 +366,26 @@ def test_a_case_study_is_found_by_its_plain_words(make_client: MakeClient) -> No
     assert "<h2" in page and "In plain words" in page and "spare bedroom" in page
 
 
+def test_a_case_study_is_found_by_the_questions_it_helps_answer(make_client: MakeClient) -> None:
+    """The "Questions it helps answer" list is searched as its own field, not as the body (the
+    body's words stay the account's own), and shown on the page as a list."""
+    lodgings = body("Care leavers needed somewhere to live.")
+    asked = make_case_study(
+        slug="asked",
+        title="Supported lodgings",
+        body=lodgings + "\n## Questions it helps answer\n\n- could my spare bedroom help a"
+        " teenager leaving care?\n- host families for young people\n",
+    )
+    studies = [asked, make_case_study(slug="unasked", title="Lodgings", body=lodgings)]
+    with make_client(studies) as client:
+        found = search(client, q="spare bedroom", explain="true")
+        page = client.get("/case-studies/asked").text
+    assert slugs(found) == ["asked"]
+    matched = str(found["results"][0]["explain"])
+    assert "questions" in matched and "'body'" not in matched
+    assert "Questions it helps answer" in page and "<li>host families for young people</li>" in page
+
+
 def test_a_word_most_case_studies_hold_does_not_match_on_its_own(
     make_client: MakeClient,
 ) -> None:

@@ -8,7 +8,7 @@ import pytest
 from app.config import ROOT
 from app.core.collection import read_collection
 from app.core.content import CaseStudyFile
-from app.core.drafting import plain_words
+from app.core.drafting import apart, plain_words
 from app.core.vocabulary import get_vocabulary
 
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -47,7 +47,8 @@ def test_every_body_has_the_lga_sections(collection: list[CaseStudyFile]) -> Non
     for study in collection:
         headings = re.findall(r"^## (.+)$", study.body, re.M)
         assert headings[:4] == ["In plain words", "The challenge", "The solution", "The impact"]
-        assert set(headings[4:]) <= {"Lessons learned"}, study.slug
+        assert headings[-1] == "Questions it helps answer", study.slug
+        assert set(headings[4:-1]) <= {"Lessons learned"}, study.slug
 
 
 def test_every_case_study_says_what_it_is_for_in_plain_words(
@@ -62,6 +63,23 @@ def test_every_case_study_says_what_it_is_for_in_plain_words(
         names = f"{study.title} {study.programme}"  # a programme may be called "BASE"
         capitals = set(re.findall(r"\b[A-Z]{3,}\b", plain)) - set(names.split())
         assert not capitals, study.slug
+
+
+def test_every_case_study_lists_questions_people_would_ask_of_it(
+    collection: list[CaseStudyFile],
+) -> None:
+    """What a parent, a practitioner or a councillor might type when this case study is what
+    they need: a list, each a search-box line, with no figures (ages, dates and amounts say
+    nothing the case study must stand behind), none asked twice."""
+    for study in collection:
+        questions, _ = apart(study.body, "questions")
+        lines = questions.splitlines()
+        assert 6 <= len(lines) <= 14, study.slug
+        assert len({line.casefold() for line in lines}) == len(lines), study.slug
+        for line in lines:
+            assert line.startswith("- "), study.slug
+            assert 5 <= len(line.split()) <= 24, line
+            assert not re.search(r"(?<![A-Za-z])\d", line), line
 
 
 def _prose(study: CaseStudyFile) -> str:

@@ -75,3 +75,23 @@ def test_the_plain_words_go_first_in_the_body_and_come_back_to_their_field() -> 
     content = drafting.check(fields, "Leeds City Council")
     assert content.body.startswith("## In plain words\n\nHelp for families, said simply.\n")
     assert drafting.fields_of(content.model_dump())["plain"] == "Help for families, said simply."
+
+
+def test_questions_are_typed_one_a_line_and_stored_as_a_list_last_in_the_body() -> None:
+    fields = drafting.fields_of(make_draft()) | {
+        "questions": "how do I help my son stay at school?\n\n* what works on exclusions\n"
+    }
+    body = drafting.body_of(fields)
+    assert body.endswith(
+        "## Questions it helps answer\n\n"
+        "- how do I help my son stay at school?\n- what works on exclusions\n"
+    )
+    again = drafting.fields_of({"body": body})
+    assert again["questions"] == "how do I help my son stay at school?\nwhat works on exclusions"
+    assert "Questions" not in again["impact"]
+    questions, rest = drafting.apart(body, "questions")
+    assert questions.splitlines() == [
+        "- how do I help my son stay at school?",
+        "- what works on exclusions",
+    ]
+    assert "Questions it helps answer" not in rest and "## The impact" in rest
