@@ -14,6 +14,7 @@ from functools import cache
 from app.config import ROOT
 from app.core.collection import read_collection
 from app.core.content import CaseStudyFile
+from app.core.drafting import apart
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -22,9 +23,15 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 def _material() -> dict[str, list]:  # type: ignore[type-arg]
     studies, _ = read_collection(ROOT / "data" / "case_studies")
     sentences: list[str] = []
+    plain: list[str] = []  # the "In plain words" sections, each whole
+    asked: list[str] = []  # the lines of the "Questions it helps answer" sections
     titles: list[str] = []
     for study in studies:
-        text = re.sub(r"^#+ .*$|^- ", "", study.body, flags=re.M)
+        said, rest = apart(study.body, "plain")
+        questions, rest = apart(rest, "questions")
+        plain += [said] if said else []
+        asked += [line.removeprefix("- ") for line in questions.splitlines()]
+        text = re.sub(r"^#+ .*$|^- ", "", rest, flags=re.M)
         sentences += [s.strip() for s in _SENTENCE.split(text) if len(s.split()) >= 6]
         titles.append(study.title)
     tags = {
@@ -33,6 +40,8 @@ def _material() -> dict[str, list]:  # type: ignore[type-arg]
     }
     return {
         "sentences": sentences,
+        "plain": plain,
+        "asked": asked,
         "title_words": sorted({w for t in titles for w in re.findall(r"[A-Za-z]{4,}", t)}),
         "councils": sorted({s.council for s in studies}),
         "regions": sorted({s.region for s in studies}),
@@ -52,16 +61,20 @@ def _weighted(rng: random.Random, counts: Counter[str], k: int) -> list[str]:
 
 
 def case_studies(size: int, seed: int = 1) -> Iterator[CaseStudyFile]:
-    """size synthetic case studies of about 600 words each."""
+    """size synthetic case studies of about 700 words each, with the sections the bundled ones
+    have: plain words, the account in three sections, and the questions it helps answer."""
     material = _material()
     rng = random.Random(seed)
     sentences = material["sentences"]
     for n in range(size):
         words = rng.sample(material["title_words"], 4)
         body_sentences = rng.sample(sentences, 30)
-        body = "## The challenge\n\n" + " ".join(body_sentences[:10])
+        body = "## In plain words\n\n" + rng.choice(material["plain"])
+        body += "\n\n## The challenge\n\n" + " ".join(body_sentences[:10])
         body += "\n\n## The solution\n\n" + " ".join(body_sentences[10:22])
         body += "\n\n## The impact\n\n" + " ".join(body_sentences[22:])
+        questions = "\n".join(f"- {line}" for line in rng.sample(material["asked"], 6))
+        body += "\n\n## Questions it helps answer\n\n" + questions
         yield CaseStudyFile(
             slug=f"synthetic-{n:06d}",
             title=" ".join(words).capitalize() + f" {n}",
