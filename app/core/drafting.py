@@ -86,11 +86,25 @@ def tidy(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 LISTED = ("questions",)  # typed one a line, stored as a Markdown list
-_BULLET = re.compile(r"^\s*(?:[-*\u2022]\s+)?")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022](?:\s+|$))?")
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """Where each item of a listed field lies in the text as typed: its words, without the
+    bullet ("- ", "* ", "•") or spaces around them; blank lines are no item."""
+    spans, at = [], 0
+    for line in text.splitlines(keepends=True):
+        typed = line.splitlines()[0]  # without its line break
+        start = _BULLET.match(typed).end()  # type: ignore[union-attr]  # it matches "" at worst
+        end = len(typed.rstrip())
+        if start < end:
+            spans.append((at + start, at + end))
+        at += len(line)
+    return spans
 
 
 def _lines(text: str) -> list[str]:
-    return [_BULLET.sub("", line).strip() for line in text.splitlines() if line.strip()]
+    return [text[start:end] for start, end in line_spans(text)]
 
 
 def body_of(fields: dict[str, Any]) -> str:

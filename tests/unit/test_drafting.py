@@ -95,3 +95,12 @@ def test_questions_are_typed_one_a_line_and_stored_as_a_list_last_in_the_body() 
         "- what works on exclusions",
     ]
     assert "Questions it helps answer" not in rest and "## The impact" in rest
+
+
+def test_a_line_of_only_a_bullet_is_no_question() -> None:
+    typed = "- \n  *  \n• what helps a girl who won't go to school?\n-"
+    assert drafting.body_of({"questions": typed}).endswith(
+        "\n\n- what helps a girl who won't go to school?\n"
+    )
+    start, end = drafting.line_spans(typed)[0]
+    assert typed[start:end] == "what helps a girl who won't go to school?"

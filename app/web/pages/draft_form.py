@@ -83,6 +83,17 @@ def marked(text: str, spans: Spans) -> Markup:
     return Markup("").join(out)
 
 
+def marked_lines(text: str, spans: Spans) -> list[Markup]:
+    """A listed field's items as they will be published (drafting.line_spans: no bullets, no
+    blank lines), each marked as `marked` does, a flagged sentence cut at the item's ends."""
+    items = []
+    for start, end in drafting.line_spans(text):
+        inside = [(max(a, start) - start, min(b, end) - start, kinds)
+                  for a, b, kinds in spans if a < end and b > start]  # fmt: skip
+        items.append(marked(text[start:end], inside))
+    return items
+
+
 def findings(text: str, spans: Spans) -> list[dict[str, Any]]:
     """Each finding in a field: the words found and what to do, in plain words."""
     return [

@@ -12,7 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from app.core import drafting
 from app.core.errors import Conflict, Invalid, NotFound
 from app.web.deps import DrafterDep, SessionDep, SubmissionsDep, VocabularyDep, csrf_protect
-from app.web.pages.draft_form import desk, help_context, in_plain_words, marked
+from app.web.pages.draft_form import (
+    desk,
+    help_context,
+    in_plain_words,
+    marked,
+    marked_lines,
+)
 from app.web.pages.rendering import render
 from app.web.pages.submit import DraftId, DraftsDep, draft_gone, not_ready
 from app.web.pages.templating import reference
@@ -48,6 +54,11 @@ def check_answers(
             name: marked(fields[name], found.flagged.get(name, []))
             for name in fields
             if isinstance(fields[name], str)
+        },
+        # one a line as typed, shown as the list they will be published as
+        "items": {
+            name: marked_lines(fields[name], found.flagged.get(name, []))
+            for name in drafting.LISTED
         },
         "sections": drafting.SECTIONS,
         "vocabulary": vocabulary,

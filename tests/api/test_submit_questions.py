@@ -1,0 +1,76 @@
+"""The questions a case study helps answer, as an officer types them in the form (one a line,
+with bullets or without, blank lines between) and reads them back: on check your answers as
+the list they will be published as, with a finding marked in its line; in their submission; and
+one a line, unchanged, in the form when they start a change to it."""
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from testkit.smtp import SmtpServer
+from tests.api.browsing import mailing
+from tests.api.test_submit_pages import LEEDS, draft_id, form, post, signed_in, tagged
+
+TYPED = (
+    "- my daughter won't go to school, where do we start?\n"
+    "* how can volunteers help teenagers back into lessons\n"
+    "\n"
+    "   \n"
+    "reducing persistent absence without exclusions  \n"
+    "- Chloe, 15, had missed most of Year 10, what helps?\n"
+)
+QUESTIONS = [
+    "my daughter won't go to school, where do we start?",
+    "how can volunteers help teenagers back into lessons",
+    "reducing persistent absence without exclusions",
+    "Chloe, 15, had missed most of Year 10, what helps?",
+]
+
+
+@pytest.fixture
+def settings(settings: Settings, smtp: SmtpServer) -> Settings:
+    return mailing(settings, smtp)
+
+
+def items(html: str, where: str) -> list[str]:
+    """The list items' text in the part of the page with this id."""
+    part = html.split(f'id="{where}"')[1].split("</dl>")[0].split("</ul>")[0]
+    found = re.findall(r"<li>(.*?)</li>", part, re.S)
+    return [re.sub(r"<[^>]+>", "", item).replace("&#39;", "'") for item in found]
+
+
+def test_questions_typed_one_a_line_read_back_as_the_list_published(
+    client: TestClient, smtp: SmtpServer
+) -> None:
+    leeds = signed_in(client, smtp, LEEDS, "Leeds City Council")
+    leeds.get("/submit/new")
+    number = draft_id(post(leeds, "/submit/new", form(questions=TYPED) | {"action": "continue"}))
+    tagged(leeds, number)
+
+    check = leeds.get(f"/submit/drafts/{number}/check").text
+    # As they will be published: a list, no bullets typed, no blank lines ...
+    assert items(check, "answer-questions") == QUESTIONS
+    assert "- my daughter" not in check and "* how can" not in check
+    # ... with the safeguarding finding marked in its line, the bullet left out of the mark.
+    assert '">Chloe, 15, had missed most of Year 10, what helps?</mark></li>' in check
+
+    changed = TYPED.replace("- Chloe, 15, had missed most of Year 10,", "- a girl missing school,")
+    leeds.get(f"/submit/drafts/{number}?checking=true")
+    post(leeds, f"/submit/drafts/{number}", form(questions=changed) | {"action": "continue"})
+    tagged(leeds, number)
+    leeds.get(f"/submit/drafts/{number}/check")
+    sent = post(leeds, f"/submit/drafts/{number}/send", {})
+    record = int(sent.headers["location"].rsplit("/", 1)[1])
+    now = [*QUESTIONS[:3], "a girl missing school, what helps?"]
+
+    own = leeds.get(f"/my/submissions/{record}").text
+    assert ">Questions it helps answer</h2>" in own
+    listed = re.findall(r"<li>(.*?)</li>", own.split(">Questions it helps answer</h2>")[1])
+    assert [q.replace("&#39;", "'") for q in listed[:4]] == now
+
+    started = post(leeds, f"/my/submissions/{record}/amend", {})
+    again = leeds.get(started.headers["location"]).text
+    typed = re.search(r'<textarea[^>]*id="questions"[^>]*>(.*?)</textarea>', again, re.S)
+    assert typed and typed.group(1).strip().replace("&#39;", "'").splitlines() == now
