@@ -96,7 +96,9 @@ class SearchResult(BaseModel):
     )
     source_url: str | None
     highlights: dict[str, str] = Field(
-        description="Snippets by field; matches in <mark>, everything else HTML-escaped"
+        description="Snippets by field (title, summary, and body: the best sentence of the story;"
+        " question instead when that sentence is one of the questions the case study helps"
+        " answer); matches in <mark>, everything else HTML-escaped"
     )
     recommended: bool = Field(
         default=False,

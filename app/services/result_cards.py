@@ -19,7 +19,10 @@ from cachetools import LRUCache
 from app.core.results import SearchResult, Summary
 from app.services.results import search_result
 
-SUMMARY_BYTES = 32 * 2**20  # summaries kept (their text is most of it), most recently used
+# Summaries kept (their text is most of it), most recently used. 48 MiB since the case studies
+# gained their plain words and questions (2 December): about 61 KB each as charged, so the bench's
+# 10k warm pass (about 600 results) no longer fitted in 32 MiB and missed every one (LRU cycled).
+SUMMARY_BYTES = 48 * 2**20
 CARD_BYTES = 16 * 2**20  # results with their snippets for one search's words
 OVERHEAD = 512  # bytes per entry whatever its size: the objects, the key, the cache's links
 BYTES_PER_CHAR = 2  # text kept, with the strings' own overheads; rounded up

@@ -380,10 +380,17 @@ def test_a_case_study_is_found_by_the_questions_it_helps_answer(make_client: Mak
     with make_client(studies) as client:
         found = search(client, q="spare bedroom", explain="true")
         page = client.get("/case-studies/asked").text
+        listed = client.get("/", params={"q": "spare bedroom"}).text
+        told = search(client, q="somewhere to live")
     assert slugs(found) == ["asked"]
     matched = str(found["results"][0]["explain"])
     assert "questions" in matched and "'body'" not in matched
     assert "Questions it helps answer" in page and "<li>host families for young people</li>" in page
+    # The best sentence is a question, and says so: it is not a quote from the story.
+    lights = found["results"][0]["highlights"]
+    assert "body" not in lights and "<mark>spare bedroom</mark>" in lights["question"]
+    assert 'class="asked">Helps answer: </span>could my <mark>spare bedroom</mark>' in listed
+    assert {"body"} <= set(told["results"][0]["highlights"]) and "question" not in str(told)
 
 
 def test_a_word_most_case_studies_hold_does_not_match_on_its_own(

@@ -122,7 +122,8 @@ def test_questions_typed_by_an_officer_are_reviewed_published_and_found(
     page.get_by_label("Search good practice in children's services").fill("skiving off school")
     page.keyboard.press("Enter")
     found = page.locator(".hit").filter(has_text=title)
-    expect(found.locator(".snippet")).to_have_text(NOW[0])  # the question is why it was found
+    # The question is why it was found, and the snippet says it is a question, not the story.
+    expect(found.locator(".snippet")).to_have_text(f"Helps answer: {NOW[0]}")
     check(page, f"{shot}-5-found.png", javascript)
     found.get_by_role("link", name=title).focus()
     page.keyboard.press("Enter")

@@ -103,6 +103,7 @@ def hit(result: SearchResult, href: str, label: Label, stale: bool) -> str:
     last = summary.rfind("<mark>")
     shape = " whole" if last >= 260 else " long" if last >= 120 else ""
     body = lights.get("body")
+    asked = lights.get("question")
     recommended = result.recommended
     return "".join(
         (
@@ -118,6 +119,9 @@ def hit(result: SearchResult, href: str, label: Label, stale: bool) -> str:
             summary or escape(result.summary),
             "</p>\n",
             f'<p class="snippet">{body}</p>' if body else "",
+            f'<p class="snippet"><span class="asked">Helps answer: </span>{asked}</p>'
+            if asked
+            else "",
             "            ",
             written_tags,
             "\n          </article>\n        </li>\n",
