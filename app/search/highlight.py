@@ -197,8 +197,10 @@ def passage(
     (sentences()), read ahead of the passages: as if their passages came first.
 
     `besides` is the text shown with the snippet (the summary): a sentence that restates it is
-    passed over, and so is every sentence when it already holds each matched word that a
-    sentence could show. None when no sentence is left.
+    passed over for any other that shows as many matched words the summary does not (it may be
+    the only one, as a question the case study helps answer often is), and every sentence is
+    when the summary already holds each matched word that a sentence could show. None when no
+    sentence is left.
     """
     if not terms:
         return None
@@ -210,9 +212,10 @@ def passage(
     best: tuple[tuple[int, int, int], str] | None = None
     for sentence, held in chain(kept, chain.from_iterable(map(_sentences, passages))):
         found, count = _matches(held, words, phrases)
-        if not found & fresh or _repeats(held, shown):
+        if not found & fresh:
             continue
-        rank = (len(found & fresh), len(found), count)
+        # One that restates the summary only when no other shows as many unseen matched words.
+        rank = (len(found & fresh), not _repeats(held, shown), len(found), count)
         if best is None or rank > best[0]:
             best = (rank, sentence)
     if best is None:

@@ -93,6 +93,16 @@ def test_a_sentence_that_restates_the_summary_is_passed_over() -> None:
     assert passage(body, terms("foster", "teenagers"), besides=summary) is None
 
 
+def test_a_restating_sentence_is_shown_when_only_it_holds_an_unseen_match() -> None:
+    """A question the case study helps answer often repeats the summary's words; when it alone
+    holds the word that matched, it is why the result was found, so it is the snippet."""
+    summary = "Lancashire had too few foster carers for teenagers."
+    body = ["Foster carers for teenagers were trained.", "too few foster carers for truants?"]
+    assert passage(body, terms("truants"), besides=summary) == (
+        "too few foster carers for <mark>truants</mark>?"
+    )
+
+
 def test_a_summary_without_matches_leaves_every_sentence_open() -> None:
     found = passage(["Foster carers were trained."], terms("foster"), besides="Nothing here.")
     assert found == "<mark>Foster</mark> carers were trained."
