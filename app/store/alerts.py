@@ -157,6 +157,23 @@ def keep_alert(session: Session, alert: Alert, now: datetime) -> bool:
     return True
 
 
+def set_frequency(
+    session: Session, alert: Alert, frequency: str, checked_at: datetime | None = None
+) -> bool:
+    """Change how often an alert is sent (and, when given, when it was last checked); False if
+    it was deleted meanwhile. Only these columns are written, so a send that moves the alert on
+    at the same time loses nothing. Committed."""
+    values: dict[str, Any] = {"frequency": frequency}
+    if checked_at is not None:
+        values["checked_at"] = checked_at
+    changed = session.exec(update(Alert).where(col(Alert.id) == alert.id).values(**values))
+    session.commit()
+    if changed.rowcount != 1:
+        return False
+    session.refresh(alert)
+    return True
+
+
 def note_reminder(session: Session, alert: Alert, since: datetime, now: datetime) -> bool:
     """Record a reminder email for an alert sent nothing since `since` and not kept meanwhile
     (a compare-and-set, so two processes never both send it); False, and nothing written,

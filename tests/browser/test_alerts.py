@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.checks import accessible, fits, shoot
+from tests.browser.checks import accessible, fits, shoot, tab_to
 from tests.browser.mail_site import Site, mail_site
 from tests.seeded import ServerPrepare
 
@@ -26,7 +26,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, seeded_server: ServerPrepare)
         yield site
 
 
-STOP = "Stop emails about Care leavers, Transition to adulthood (16-25)"
+CARE = "Care leavers, Transition to adulthood (16-25)"
+STOP = f"Stop emails about {CARE}"
 
 
 def confirmation_link(site: Site, email: str) -> str:
@@ -152,4 +153,59 @@ def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
     expect(page.locator("h1")).to_have_text("This link does not work")
     accessible(page)
     shoot(page, path=site.shots / f"alerts-link-failed-{width}.png", full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESK], ids=["390", "1280"])
+def test_the_manage_page_changes_how_often_by_keyboard_without_javascript(
+    site: Site, browser: Browser, viewport: dict[str, int]
+) -> None:
+    """Going from immediate to weekly took stopping the alert and asking for it again."""
+    width = viewport["width"]
+    email = f"often{width}@council.example"
+    context = browser.new_context(viewport=viewport, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site.url + SEARCH)
+    form = page.locator(".alert-signup")
+    form.get_by_label("Email address").fill(email)
+    form.get_by_label("As soon as they are published").check()
+    form.get_by_role("button", name="Get emails").click()
+    page.goto(confirmation_link(site, email))
+    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("link", name="see and stop your alerts").click()
+    how_often = page.get_by_label(f"How often to email you about {CARE}")
+    expect(how_often).to_have_value("immediate")
+    tab_to(page, f"Change how often you get emails about {CARE}")
+    page.keyboard.press("Shift+Tab")
+    expect(how_often).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(how_often).to_have_value("weekly")
+    shoot(page, path=site.shots / f"alerts-frequency-choose-{width}-nojs.png", full_page=True)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    banner = page.get_by_role("alert")
+    expect(banner).to_have_text(f"Your alert for {CARE} will now be sent once a week")
+    expect(banner).to_be_focused()  # so it is read out, without a script
+    expect(how_often).to_have_value("weekly")
+    fits(page)
+    shoot(page, path=site.shots / f"alerts-frequency-changed-{width}-nojs.png", full_page=True)
+    changed = page.url
+    context.close()
+
+    # axe needs the page's JavaScript: the page as it came back, and a choice the form never
+    # offers (a tampered post) answered with the error summary on the same page.
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(changed)
+    accessible(page)
+    page.evaluate("document.querySelector('select option').value = 'hourly'")
+    page.get_by_label(f"How often to email you about {CARE}").select_option(index=0)
+    page.get_by_role("button", name=f"Change how often you get emails about {CARE}").click()
+    expect(page.locator(".error-summary")).to_contain_text(
+        "Select how often you want to get emails"
+    )
+    accessible(page)
+    fits(page)
+    shoot(page, path=site.shots / f"alerts-frequency-error-{width}.png", full_page=True)
     context.close()

@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import QueryParams
 
 from app.core.errors import Invalid, NotFound, TooMany
+from app.services.alert_frequency import change_frequency
 from app.services.alert_tokens import LIFETIMES, LinkExpired
 from app.services.alert_words import describe
 from app.services.alerts import AlertService, AlertView
@@ -238,13 +239,49 @@ def manage_page(
     token: Token = "",
     stopped: Annotated[int, Query(ge=0, le=1000)] = 0,
     kept: Annotated[int, Query(ge=0, le=1000)] = 0,
+    changed: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    done = {"stopped": stopped, "kept": kept, "changed": changed}
+    return _manage(request, session, service, token, done)
+
+
+def _manage(
+    request: Request,
+    session: Session,
+    service: AlertService,
+    token: str,
+    done: dict[str, int],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     try:
         found = service.list_alerts(session, token)
     except Invalid as error:
         return _link_failed(request, error)
-    context = {"alerts": found, "token": token, "stopped": stopped, "kept": kept}
-    return render(request, "alert_manage.html", context, headers=PRIVATE)
+    context = {"alerts": found, "token": token, "frequencies": FREQUENCIES, **done}
+    context["errors"] = errors or {}
+    return render(request, "alert_manage.html", context, status, PRIVATE)
+
+
+@router.post("/alerts/manage/frequency", dependencies=SameSite)
+def change_how_often(
+    request: Request,
+    session: SessionDep,
+    service: AlertsDep,
+    token: TokenField,
+    alert: Annotated[int, Form(ge=0)],
+    frequency: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """The manage page's "Change" button: then the page again, saying what changed."""
+    try:
+        change_frequency(service, session, token, alert, frequency)
+    except (Invalid, NotFound) as error:
+        if isinstance(error, Invalid) and error.errors:  # the choice, not the link
+            errors = {f"frequency-{alert}": error.detail}
+            return _manage(request, session, service, token, {}, errors, 422)
+        return _link_failed(request, error)
+    query = urlencode({"token": token, "changed": alert})
+    return RedirectResponse(f"/alerts/manage?{query}", status_code=303)
 
 
 @router.post("/alerts/manage", dependencies=SameSite)
