@@ -209,7 +209,7 @@ def passage(
     shown = set(beside)
     # matched terms the reader has not seen yet
     fresh = terms - _matches(beside, words, phrases)[0] if besides else terms
-    best: tuple[tuple[int, int, int], str] | None = None
+    best: tuple[tuple[int, bool, int, int], str] | None = None
     for sentence, held in chain(kept, chain.from_iterable(map(_sentences, passages))):
         found, count = _matches(held, words, phrases)
         if not found & fresh:
