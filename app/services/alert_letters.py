@@ -92,7 +92,7 @@ def digest(
         "Stop these emails:",
         unsubscribe_url,
         "",
-        "See or stop all your email alerts:",
+        "See, change or stop all your email alerts:",
         manage_url,
         "",
     ]
@@ -116,7 +116,7 @@ def keep_reminder(
         "Stop these emails now:",
         unsubscribe_url,
         "",
-        "See or stop all your email alerts:",
+        "See, change or stop all your email alerts:",
         manage_url,
         "",
     ]
@@ -124,7 +124,7 @@ def keep_reminder(
 
 
 def manage(link: str, days: int) -> tuple[str, str]:
-    body = f"""Use this link to see and stop the email alerts this address gets from {SERVICE}:
+    body = f"""Use this link to see, change or stop the email alerts this address gets from {SERVICE}:
 
 {link}
 

@@ -99,7 +99,7 @@ def test_near_its_lapse_an_alert_sends_one_keep_reminder_and_the_link_keeps_it(
     body = reminder.get_content()
     assert "Care leavers, Transition to adulthood (16-25)" in body and "This alert stops on" in body
     assert "/alerts/unsubscribe?token=" in body
-    assert "See or stop all your email alerts:" in body  # what the manage page does
+    assert "See, change or stop all your email alerts:" in body  # what the manage page does
     assert run(alerting).reminded == 0  # one reminder only
     assert len(mail_keep(smtp, ADDRESS)) == 1
 

@@ -101,7 +101,7 @@ def test_subscribe_confirm_publish_one_email_then_one_click_unsubscribe(
     assert "http://testserver/?age_band=16-25&theme=care-leavers" in body
     assert MANAGE.search(body)
     # the manage page lists and stops alerts; it said "See and change", which it cannot
-    assert "See or stop all your email alerts:\n" in body.replace("\r\n", "\n")
+    assert "See, change or stop all your email alerts:\n" in body.replace("\r\n", "\n")
     unsubscribe = email["List-Unsubscribe"].strip("<>")
     assert unsubscribe.startswith("http://testserver/alerts/unsubscribe?token=")
     assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -82,7 +82,7 @@ def test_the_reminders_link_keeps_the_alert_by_keyboard(
     expect(page.locator("h1")).to_have_text("Your email alert is kept")
     expect(page.locator("main")).to_contain_text("It now stops on")
     check(page, site.shots / f"kept-{name}.png", js)
-    page.get_by_role("link", name="see and stop your alerts").click()
+    page.get_by_role("link", name="see, change or stop your alerts").click()
     expect(page.locator("table")).to_contain_text("Stops on")
     # A year to run again: nothing to keep until its last month.
     expect(page.locator("table")).not_to_contain_text("unless you keep it")
