@@ -124,7 +124,8 @@ def keep_reminder(
 
 
 def manage(link: str, days: int) -> tuple[str, str]:
-    body = f"""Use this link to see, change or stop the email alerts this address gets from {SERVICE}:
+    body = f"""Use this link to see, change or stop the email alerts this address gets
+from {SERVICE}:
 
 {link}
 
