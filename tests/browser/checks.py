@@ -8,15 +8,30 @@ from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+# What Playwright says when a script ran on a page that was being replaced by the next.
+NAVIGATING = ("reading 'documentElement'", "Execution context was destroyed")
 
 SIZES = {"desk": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 def accessible(page: Page) -> None:
-    """axe-core finds no violation of any impact (it needs the page's JavaScript)."""
-    results: Any = Axe().run(page)
+    """axe-core finds no violation of any impact (it needs the page's JavaScript).
+
+    It checks the page once it has loaded. A click that navigates returns before the next page
+    exists, and axe run in between found no document (CI, 2 December): that page is checked
+    again once it has loaded, so the page checked is always the one arrived at."""
+    page.wait_for_load_state("load")
+    try:
+        results: Any = Axe().run(page)
+    except PlaywrightError as error:
+        if not any(sign in str(error) for sign in NAVIGATING):
+            raise
+        page.wait_for_load_state("load")
+        results = Axe().run(page)
     found = [
         (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
         for v in results.response["violations"]

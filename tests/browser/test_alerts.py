@@ -140,6 +140,7 @@ def test_every_page_of_the_journey_passes_axe_and_the_keyboard_reaches_all(
     accessible(page)
     shoot(page, path=site.shots / f"alerts-confirmed-{width}.png", full_page=True)
     page.get_by_role("link", name="see, change or stop your alerts").click()
+    expect(page.locator("h1")).to_have_text("Your email alerts")
     accessible(page)
     shoot(page, path=site.shots / f"alerts-manage-{width}.png", full_page=True)
     told_where_to_get_emails(page, site)
