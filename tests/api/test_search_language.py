@@ -211,6 +211,27 @@ def test_a_typo_of_a_word_only_the_thesaurus_knows_is_corrected(make_client: Mak
     assert slugs(body) == ["perinatal"]
 
 
+def test_a_word_the_thesaurus_knows_is_not_corrected_to_a_word_it_resembles(
+    make_client: MakeClient,
+) -> None:
+    # "skiving" was corrected to "saving", a word the collection uses, and so found the
+    # case studies about money rather than the ones about school attendance.
+    studies = [
+        make_case_study(
+            slug="attendance",
+            title="School attendance in the autumn term",
+            summary="Absence fell once families had a named worker.",
+        ),
+        make_case_study(
+            slug="saving", title="Saving on placements", summary="The council made a saving."
+        ),
+    ]
+    with make_client(studies) as client:
+        body = search(client, q="skiving")
+    assert body["did_you_mean"] is None and body["corrected"] is False
+    assert slugs(body) == ["attendance"]
+
+
 def test_correct_queries_are_left_alone(language: TestClient) -> None:
     body = search(language, q="mental health schools")
     assert body["did_you_mean"] is None and body["corrected"] is False
