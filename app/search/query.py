@@ -38,7 +38,7 @@ from whoosh.query import (
     Wildcard,
 )
 
-from app.core.words import words
+from app.core.words import DOUBLE_QUOTES, words
 from app.search.analysis import make_analyzer, stem
 from app.search.expansions import FillerPlugin, ThesaurusPlugin
 from app.search.nodes import Across, Either, Origin, Pattern
@@ -108,19 +108,16 @@ _SYNTAX = re.compile(r"[\"()*?]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
 # reduce caseloads?" must not become the wildcard query caseloads? (it matched nothing).
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=\s|$)")
 _LONG_WORD = re.compile(rf"\w{{{MAX_WORD_CHARS + 1},}}")
-# Double quotation marks as typed on phones and in word processors, and in other languages.
-_DOUBLE_QUOTES = str.maketrans(dict.fromkeys("“”„‟″〝〞＂«»", '"'))
 _TYPED_WORD = re.compile(r"\w+(?:['\u2019]\w+)*[*?]*")  # a word as typed, with its wildcard
 
 
 def clean(text: str) -> str:
     """Drop control and format characters, questions' question marks and words too long to be
-    words, straighten double quotes (a phone, a Mac and Word type “ ” for a phrase's "), fold
-    white space, keep the first MAX_QUERY_WORDS words within the length limit."""
+    words, straighten “quotes”, fold white space, keep the first MAX_QUERY_WORDS words."""
     kept = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
         for ch in text[: 4 * MAX_QUERY_CHARS]
-    ).translate(_DOUBLE_QUOTES)
+    ).translate(DOUBLE_QUOTES)
     kept = _QUESTION_MARK.sub("", " ".join(_LONG_WORD.sub(" ", kept).split()))[:MAX_QUERY_CHARS]
     ends = [found.end() for found in islice(_TYPED_WORD.finditer(kept), MAX_QUERY_WORDS)]
     return kept[: ends[-1]] if len(ends) == MAX_QUERY_WORDS else kept
