@@ -38,7 +38,7 @@ from whoosh.query import (
     Wildcard,
 )
 
-from app.core.words import words
+from app.core.words import DOUBLE_QUOTES, words
 from app.search.analysis import make_analyzer, stem
 from app.search.expansions import FillerPlugin, ThesaurusPlugin
 from app.search.nodes import Across, Either, Origin, Pattern
@@ -113,11 +113,11 @@ _TYPED_WORD = re.compile(r"\w+(?:['\u2019]\w+)*[*?]*")  # a word as typed, with 
 
 def clean(text: str) -> str:
     """Drop control and format characters, questions' question marks and words too long to be
-    words, fold white space, keep the first MAX_QUERY_WORDS words within the length limit."""
+    words, straighten “quotes”, fold white space, keep the first MAX_QUERY_WORDS words."""
     kept = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
         for ch in text[: 4 * MAX_QUERY_CHARS]
-    )
+    ).translate(DOUBLE_QUOTES)
     kept = _QUESTION_MARK.sub("", " ".join(_LONG_WORD.sub(" ", kept).split()))[:MAX_QUERY_CHARS]
     ends = [found.end() for found in islice(_TYPED_WORD.finditer(kept), MAX_QUERY_WORDS)]
     return kept[: ends[-1]] if len(ends) == MAX_QUERY_WORDS else kept

@@ -94,6 +94,14 @@ def test_phrase_query_needs_the_words_together(client: TestClient) -> None:
     assert slugs(search(client, q='"social work academy"')) == ["west-social-work-academy"]
 
 
+def test_curly_quotes_make_a_phrase_as_straight_ones_do(client: TestClient) -> None:
+    # A phone (iOS's smart punctuation), a Mac and Word type “ ” for the " the search box's
+    # hint asks for: the words were searched one by one, and "social" alone found more.
+    assert slugs(search(client, q="social work academy")) != ["west-social-work-academy"]
+    for typed in ("“social work academy”", "„social work academy“", "″social work academy″"):
+        assert slugs(search(client, q=typed)) == ["west-social-work-academy"], typed
+
+
 def test_british_and_american_spellings_match(client: TestClient) -> None:
     assert search(client, q="centre")["total"] == search(client, q="center")["total"] == 1
 

@@ -238,6 +238,21 @@ def test_a_renamed_filter_value_in_a_page_url_is_dropped_with_a_notice(client: T
     assert api.headers["content-type"] == "application/problem+json"
 
 
+def test_many_unknown_values_of_one_filter_are_named_in_one_notice(client: TestClient) -> None:
+    # A link with 49 made-up themes wrote 49 notices, one a box, above the results.
+    made_up = "&".join(f"theme=made-up-{n}" for n in range(49))
+    page = client.get(f"/?{made_up}&theme=fostering&region=Narnia&region=Atlantis", headers=HTML)
+    assert page.status_code == 200
+    notices = re.findall(r'<p class="notice">([^<]*)</p>', page.text)
+    assert notices == [
+        "There are no themes “made-up-0”, “made-up-1”, “made-up-2” and 46 others (they may "
+        "have been renamed), so those filters were left out.",
+        "There are no regions “Narnia” and “Atlantis” (they may have been renamed), so those "
+        "filters were left out.",
+    ]
+    assert "1 case study" in page.text  # fostering kept
+
+
 def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     html = client.get("/?per_page=2&page=99").text
     assert "There are only 3 pages of results, so the last is shown." in html

@@ -109,11 +109,7 @@ def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
         per_page=reader.number("per_page") or 10,
     )
     request, dropped = known(vocabulary, request)
-    notices = reader.notices + [
-        f"There is no {NAMES[name]} {_shown(unknown)} (it may have been renamed), so that "
-        "filter was left out."
-        for name, unknown in dropped
-    ]
+    notices = reader.notices + _unknown(dropped)
     query = PageQuery(
         request, notices, reader.errors, (request.published_from, request.published_to)
     )
@@ -123,6 +119,31 @@ def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
         query.errors.append(FieldError("published_from", message))
         query.request = replace(request, published_from=None, published_to=None)
     return query
+
+
+def _unknown(dropped: list[tuple[str, str]]) -> list[str]:
+    """One sentence for each filter's values the vocabulary does not know: a link with fifty
+    made-up themes wrote fifty boxes, and pushed the results off a phone's screens."""
+    by_filter: dict[str, list[str]] = {}
+    for name, value in dropped:
+        by_filter.setdefault(name, []).append(value)
+    notices = []
+    for name, values in by_filter.items():
+        if len(values) == 1:
+            notices.append(
+                f"There is no {NAMES[name]} {_shown(values[0])} (it may have been renamed), "
+                "so that filter was left out."
+            )
+            continue
+        named = [_shown(value) for value in values]
+        if len(named) > 4:
+            named = [*named[:3], f"{len(named) - 3} others"]
+        listed = ", ".join(named[:-1]) + " and " + named[-1]
+        notices.append(
+            f"There are no {NAMES[name]}s {listed} (they may have been renamed), so those "
+            "filters were left out."
+        )
+    return notices
 
 
 class _Reader:
