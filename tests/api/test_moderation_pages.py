@@ -155,6 +155,7 @@ def test_a_stale_version_gets_a_page_that_says_so_and_changes_nothing(
     assert late.status_code == 409
     assert "Someone else changed this submission" in late.text
     assert "version 2" in late.text and "Review version 2" in late.text
+    assert "Waiting for review</strong>." in late.text  # no space before the full stop
     now = client.get(f"/api/v1/submissions/{rid}", headers=auth(keys.moderator)).json()
     assert now["status"] == "submitted" and now["version"] == 2
     stale_link = moderator.get(f"/moderation/submissions/{rid}/reject?version=1")
