@@ -198,3 +198,35 @@ def test_the_changes_asked_for_a_published_case_study_are_on_the_officers_draft(
     )
     form = text(leeds.get(started.headers["location"]).text)
     assert "What the campaign team asked you to change Say which wards it covers." in form
+
+
+QUESTIONED = (
+    "## The challenge\n\nKinship carers felt unsupported and alone.\n\n"
+    "## The solution\n\nA hub with a helpline, training evenings and peer groups.\n\n"
+    "## The impact\n\nCarers said they felt less alone.\n\n"
+    "## Questions it helps answer\n\n- who helps grandparents raising grandchildren\n"
+)
+
+
+def test_a_change_to_the_questions_alone_is_shown_and_named_as_the_questions(
+    client: TestClient, keys: Keys, moderator: Person
+) -> None:
+    """An amendment that changes only the "Questions it helps answer" was summed up as "What
+    happened (the challenge, solution, impact, lessons or plain words)", with the whole body in
+    its diff: the moderator had to find the change. Now it is that section's, by its name, and
+    the sections that did not change are not in the diff."""
+    live = published(client, keys, body=QUESTIONED)
+    asked = QUESTIONED.replace("who helps grandparents", "where can a nan get help")
+    amendment = propose(client, keys.leeds, live, {"body": asked}).json()
+
+    page = moderator.get(f"/moderation/amendments/{amendment['id']}").text
+    assert "<dt>What changed</dt><dd>Questions it helps answer (" in page
+    changed = section(page, "diff-heading")
+    assert "change 1 field" in changed and "Questions it helps answer" in changed
+    assert (
+        "[removed: who helps grandparents ]" in changed
+        and "[added: where can a nan get help ]" in changed
+    )
+    assert "What happened" not in changed and "helpline" not in changed  # the solution's
+    history = section(page, "history-heading")
+    assert "Changed: Questions it helps answer" in history and "What happened" not in history

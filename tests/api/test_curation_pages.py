@@ -413,3 +413,24 @@ def test_a_pin_whose_case_study_was_unpublished_says_so_without_a_dead_link(
     page = moderator.get("/moderation/best-bets").text
     assert link not in page  # its page is a 404 now
     assert f"{record['slug']} <span" in page and "no longer published" in page
+
+
+def test_a_suggestion_refused_shows_its_error_by_its_own_field(
+    client: TestClient, moderator: Person
+) -> None:
+    """Accept pressed under a suggestion with words no case study uses: the error was shown in
+    the form for another phrase further down (that phrase filled in, the suggestion's field
+    unmarked). Now it is by the field the moderator typed in, as typed, and the summary links
+    there; the other form stays empty."""
+    searched(client, "traineeships")
+    page = moderator.get("/moderation/synonyms").text
+    assert '<h3 id="suggestion-1">“traineeships”</h3>' in page
+    sent = {"phrase": "traineeships", "targets": "kickstart", "seen": "undecided"}
+    refused = moderator.submit("/moderation/synonyms", sent | {"decision": "accept"})
+    assert refused.status_code == 422
+    assert 'href="#suggestion-1-targets"' in refused.text and 'href="#targets"' not in refused.text
+    mine = refused.text.split('<h3 id="suggestion-1">')[1].split("</form>")[0]
+    assert 'id="suggestion-1-error"' in mine and "No published case study says “kickstart”" in mine
+    assert 'value="kickstart"' in mine and "input--error" in mine
+    other = refused.text.split('id="decide-heading"')[1].split("</form>")[0]
+    assert "error-message" not in other and 'value="traineeships"' not in other

@@ -155,6 +155,7 @@ def test_a_stale_version_gets_a_page_that_says_so_and_changes_nothing(
     assert late.status_code == 409
     assert "Someone else changed this submission" in late.text
     assert "version 2" in late.text and "Review version 2" in late.text
+    assert "Waiting for review</strong>." in late.text  # no space before the full stop
     now = client.get(f"/api/v1/submissions/{rid}", headers=auth(keys.moderator)).json()
     assert now["status"] == "submitted" and now["version"] == 2
     stale_link = moderator.get(f"/moderation/submissions/{rid}/reject?version=1")
@@ -245,7 +246,7 @@ def test_an_unpublished_case_study_says_unpublished_on_every_page_and_why(
     ]
 
 
-SECTIONS_CHANGED = "What happened (the challenge, solution, impact, lessons or plain words)"
+SECTIONS_CHANGED = "The challenge, The solution, The impact"  # the body's, as the form names them
 
 
 def test_the_history_says_what_changed_in_the_forms_words_and_not_that_it_is_so_now(

@@ -109,7 +109,8 @@ def test_the_changes_read_as_text_not_markdown_and_stay_escaped(
     assert act(client, keys.leeds, record["id"], "amend", body={"body": body}).status_code == 200
     diff = section(moderator.get(f"/moderation/submissions/{record['id']}").text, "diff-heading")
     assert "**" not in diff and "## " not in diff and "](" not in diff
-    assert "The solution\n\nA youth worker met her " in text_runs(diff)
+    assert "<h3>The solution</h3>" in diff and "The challenge" not in diff  # that section alone
+    assert "A youth worker met her " in text_runs(diff)
     assert re.search(r"<ins>.*weekly \(https://example.org/plan\)\.", diff)
     assert "<strong>" not in diff and "<a " not in diff  # text, not the rendered Markdown
     # Only the formatting changed: the page says so, where it would show no marks at all.

@@ -118,6 +118,11 @@ def test_a_moderator_bridges_everyday_words_and_pins_a_best_bet(
     expect(up).to_have_count(1)  # the first has none, the second no "Move down"
     down = page.get_by_role("button", name=re.compile(f"^Move down.*“{query}”"))
     expect(down).to_have_count(1)
+    # Each action reads on one line, as tall as its "Unpin" ("Move down" broke over two lines,
+    # centred, in a narrow column at a desk's width).
+    unpin = page.get_by_role("button", name=re.compile(f"^Unpin.*“{query}”")).first
+    for action in (up, down):
+        assert action.bounding_box()["height"] == unpin.bounding_box()["height"]  # type: ignore[index]
     tab_to(page, " ".join(up.inner_text().split()))
     page.keyboard.press("Enter")
     expect(page.locator(".banner")).to_contain_text(f"moved to position 1 of “{query}”")

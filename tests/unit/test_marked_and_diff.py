@@ -3,7 +3,7 @@ text (found again whatever the spacing, never letting markup through), and an am
 changes word by word."""
 
 from app.core.marked import marked_markdown, marked_text, with_marks
-from app.core.textdiff import field_diffs, word_runs
+from app.core.textdiff import changed_fields, field_diffs, word_runs
 
 
 def test_a_passage_is_marked_where_it_is_in_the_rendered_markdown() -> None:
@@ -48,9 +48,10 @@ def test_the_body_is_compared_as_it_reads_not_as_markdown() -> None:
         "\n\n- one\n- *two*\n\n<script>alert(1)</script>"
     )
     (body,) = field_diffs({"body": {"from": before, "to": after}})
+    assert body.field == "challenge"  # the section that changed, by the form's name for it
     kept = "".join(r.text for r in body.runs if r.kind != "removed")
     assert kept == (
-        "The challenge\n\nWe needed more foster carers, see the report (https://e.org/r).\n\n"
+        "We needed more foster carers, see the report (https://e.org/r).\n\n"
         "• one\n• two\n\n<script>alert(1)</script>"  # text: the page escapes it
     )
     added = [r.text for r in body.runs if r.kind == "added"]
@@ -70,3 +71,20 @@ def test_a_date_changed_reads_as_people_write_dates() -> None:
         ("added", "5 "),
         ("same", "March 2024"),
     ]
+
+
+def test_a_body_is_compared_section_by_section_when_it_is_all_in_sections() -> None:
+    """Each section that changed is a diff of its own, named as the form names it; a body with
+    text outside the form's sections (one sent through the API) is compared whole."""
+    before = "## The challenge\n\nCarers alone.\n\n## Questions it helps answer\n\n- who helps?\n"
+    after = before.replace("who helps?", "who helps nans?")
+    (questions,) = field_diffs({"body": {"from": before, "to": after}})
+    assert questions.field == "questions"
+    assert [r.text for r in questions.runs if r.kind == "added"] == ["helps nans?"]
+    assert changed_fields({"body": {"from": before, "to": after}, "title": {}}) == [
+        "questions",
+        "title",
+    ]
+    loose = "Carers alone.\n\n## Our own heading\n\nwho helps?"
+    (whole,) = field_diffs({"body": {"from": loose, "to": loose.replace("who", "what")}})
+    assert whole.field == "body"

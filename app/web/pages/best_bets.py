@@ -3,6 +3,7 @@ query (shown first, marked Recommended), move them up or down, and unpin them. T
 cases as /api/v1/best-bets."""
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -11,7 +12,9 @@ from fastapi.responses import Response
 
 from app.core.accounts import Account
 from app.core.curation import MAX_PHRASE, MAX_PINS, BestBet, Match
-from app.core.errors import Conflict, Invalid, NotFound
+from app.core.errors import Conflict, Error, Invalid, NotFound
+from app.services.accounts import AccountService
+from app.services.best_bets import BestBets
 from app.store.db import Session
 from app.web.deps import AccountsDep, BestBetsDep, ModeratorUserDep, SessionDep, csrf_protect
 from app.web.pages.actors import actor_names
@@ -44,29 +47,52 @@ def _places(pinned: list[BestBet]) -> dict[int, tuple[int, int]]:
     return places
 
 
-def _listing(
-    session: Session, bets: BestBetsDep, account: Account, people: AccountsDep
-) -> dict[str, Any]:
-    choices = bets.choices(session, account.principal)
-    pinned = bets.list_best_bets(session, account.principal)
-    return {
-        "who": actor_names(session, people),
-        "bets": pinned,
-        "places": _places(pinned),
-        "restored": bets.restorations(session, account.principal, pinned),
-        "choices": choices,
-        "titles": {slug: f"{title} ({council})" for slug, title, council in choices},
-        "matches": MATCHES,
-    }
+@dataclass(frozen=True)
+class _Desk:
+    """What every action on the page works with: the request, who acts, the use cases; and the
+    list as it is now, read when a page is shown."""
+
+    request: Request
+    session: Session
+    bets: BestBets
+    account: Account
+    people: AccountService
+
+    def listing(self) -> dict[str, Any]:
+        principal = self.account.principal
+        choices = self.bets.choices(self.session, principal)
+        pinned = self.bets.list_best_bets(self.session, principal)
+        return {
+            "who": actor_names(self.session, self.people),
+            "bets": pinned,
+            "places": _places(pinned),
+            "restored": self.bets.restorations(self.session, principal, pinned),
+            "choices": choices,
+            "titles": {slug: f"{title} ({council})" for slug, title, council in choices},
+            "matches": MATCHES,
+        }
+
+    def gone(self, error: Error, message: str, status_code: int = 404) -> Response:
+        """A button pressed on a pin that is no longer there, or no longer where it was."""
+        return FORM.gone(self.request, error, self.listing, message, status_code)
 
 
-@router.get(PAGE)
-def best_bets_page(
+def _desk(
     request: Request,
     session: SessionDep,
     bets: BestBetsDep,
     account: ModeratorUserDep,
     people: AccountsDep,
+) -> _Desk:
+    return _Desk(request, session, bets, account, people)
+
+
+DeskDep = Annotated[_Desk, Depends(_desk)]
+
+
+@router.get(PAGE)
+def best_bets_page(
+    desk: DeskDep,
     pinned: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     moved: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     unpinned: Annotated[str | None, Query(max_length=200)] = None,
@@ -74,7 +100,7 @@ def best_bets_page(
     match: Annotated[Match, Query()] = "exact",
     place: Annotated[int | None, Query(ge=1, le=MAX_PINS)] = None,
 ) -> Response:
-    listing = _listing(session, bets, account, people)
+    listing = desk.listing()
     notice = None
     if unpinned:  # which one, by its title, as the button said, and a way to put it back
         title = listing["titles"].get(unpinned, unpinned)
@@ -90,16 +116,12 @@ def best_bets_page(
         elif bet.id == moved:  # which one, and where it is now
             title = listing["titles"].get(bet.slug, bet.slug)
             notice = f"{title} moved to position {now} of “{bet.query}”"
-    return FORM.show(request, listing, notice)
+    return FORM.show(desk.request, listing, notice)
 
 
 @router.post(PAGE)
 def pin(
-    request: Request,
-    session: SessionDep,
-    bets: BestBetsDep,
-    account: ModeratorUserDep,
-    people: AccountsDep,
+    desk: DeskDep,
     query: Annotated[str, Form()] = "",
     slug: Annotated[str, Form(max_length=200)] = "",
     match: Annotated[str, Form(max_length=10)] = "exact",
@@ -109,11 +131,12 @@ def pin(
     def pinned() -> str:
         required(slug, "slug", "Choose the case study to pin.")
         how: Match = "words" if match == "words" else "exact"
-        bet = bets.pin(session, account.principal, query, slug, how, position, put_back)
+        who = desk.account.principal
+        bet = desk.bets.pin(desk.session, who, query, slug, how, position, put_back)
         return f"{PAGE}?pinned={bet.id}"
 
     form = {"query": query, "slug": slug, "match": match}
-    return FORM.post(request, form, pinned, lambda: _listing(session, bets, account, people))
+    return FORM.post(desk.request, form, pinned, desk.listing)
 
 
 GONE = (
@@ -123,24 +146,16 @@ GONE = (
 
 
 @router.post(PAGE + "/{bet_id}/unpin")
-def unpin(
-    request: Request,
-    session: SessionDep,
-    bets: BestBetsDep,
-    account: ModeratorUserDep,
-    people: AccountsDep,
-    bet_id: BetId,
-) -> Response:
+def unpin(desk: DeskDep, bet_id: BetId) -> Response:
     try:
-        removed = bets.unpin(session, account.principal, bet_id)
+        removed = desk.bets.unpin(desk.session, desk.account.principal, bet_id)
     except NotFound as error:
-        listing = lambda: _listing(session, bets, account, people)  # noqa: E731
-        return FORM.gone(request, error, listing, GONE.format(""))
+        return desk.gone(error, GONE.format(""))
     # Its place as the list showed it (a store from before unpins closed the gaps may hold 1, 3,
     # 4; those after it have moved up), for the notice's Undo to put it back there.
     before = [
         b
-        for b in bets.list_best_bets(session, account.principal)
+        for b in desk.bets.list_best_bets(desk.session, desk.account.principal)
         if b.query == removed.query and b.position < removed.position
     ]
     done = {"unpinned": removed.slug, "query": removed.query, "match": removed.match}
@@ -149,22 +164,14 @@ def unpin(
 
 @router.post(PAGE + "/{bet_id}/move")
 def move(
-    request: Request,
-    session: SessionDep,
-    bets: BestBetsDep,
-    account: ModeratorUserDep,
-    people: AccountsDep,
-    bet_id: BetId,
-    position: Annotated[int, Form(ge=1, le=MAX_PINS)],
+    desk: DeskDep, bet_id: BetId, position: Annotated[int, Form(ge=1, le=MAX_PINS)]
 ) -> Response:
     try:
-        moved = bets.move(session, account.principal, bet_id, position)
+        moved = desk.bets.move(desk.session, desk.account.principal, bet_id, position)
     except NotFound as error:
-        listing = lambda: _listing(session, bets, account, people)  # noqa: E731
-        return FORM.gone(request, error, listing, GONE.format(", so it was not moved"))
+        return desk.gone(error, GONE.format(", so it was not moved"))
     except (Invalid, Conflict) as error:  # its query's pins changed since the page was read
-        listing = lambda: _listing(session, bets, account, people)  # noqa: E731
         why = error.detail if isinstance(error, Invalid) else "its search's pins changed."
         said = f"That pin was not moved: {why} The list below is as it is now."
-        return FORM.gone(request, error, listing, said, 422 if isinstance(error, Invalid) else 409)
+        return desk.gone(error, said, 422 if isinstance(error, Invalid) else 409)
     return see_other(f"{PAGE}?moved={moved.id}")

@@ -106,7 +106,7 @@ def decide(
             done = bridge.accept(session, account.principal, phrase, wanted, note or None, fresh)
         return f"{PAGE}?decided={done.id}"
 
-    form = {"phrase": phrase, "targets": targets, "note": note}
+    form = {"phrase": phrase, "targets": targets, "note": note, "seen": seen}  # seen: whose form
     return FORM.post(request, form, decided, lambda: _listing(session, bridge, account, people))
 
 

@@ -16,7 +16,9 @@ from starlette.requests import Request
 
 from app.config import ROOT
 from app.core.currency import may_be_out_of_date
+from app.core.drafting import SECTIONS
 from app.core.safeguarding import MESSAGES
+from app.core.textdiff import changed_fields
 from app.services.filters import FILTER_PARAMS, SearchRequest
 from app.web.pages.dates import in_words
 
@@ -74,6 +76,7 @@ FIELD_WORDS = {
     "duplicate_reason": "Why both should stand (for the moderators)",
     "updated": "Date last updated",
     "source_url": "Web address",
+    **SECTIONS,  # the body's, where an amendment's changes name them
 }
 
 
@@ -84,6 +87,8 @@ def field_words(names: Iterable[str]) -> str:
 
 
 templates.env.filters["field_words"] = field_words
+# {{ event.changes | changed_fields | field_words }}: the body's changes by section.
+templates.env.filters["changed_fields"] = changed_fields
 
 # Where the safeguarding check found something, as the moderators' review says it: the
 # finding's stored message names the field as the API does ("body names someone next to their
