@@ -1,7 +1,8 @@
 """The questions a case study helps answer, as an officer types them in the form (one a line,
 with bullets or without, blank lines between) and reads them back: on check your answers as
-the list they will be published as, with a finding marked in its line; in their submission; and
-one a line, unchanged, in the form when they start a change to it."""
+the list they will be published as, with a finding marked in its line and quoted without its
+bullet; in their submission; and one a line, unchanged, in the form when they start a change to
+it."""
 
 import re
 
@@ -53,8 +54,14 @@ def test_questions_typed_one_a_line_read_back_as_the_list_published(
     # As they will be published: a list, no bullets typed, no blank lines ...
     assert items(check, "answer-questions") == QUESTIONS
     assert "- my daughter" not in check and "* how can" not in check
-    # ... with the safeguarding finding marked in its line, the bullet left out of the mark.
+    # ... with the safeguarding finding marked in its line, the bullet left out of the mark,
+    # and quoted as its words in the findings at the top, as on the form beside the field.
     assert '">Chloe, 15, had missed most of Year 10, what helps?</mark></li>' in check
+    quoted = "Chloe, 15, had missed most of Year 10, what helps?</q>"
+    summary = check.split('id="safeguarding-title"')[1].split("</ul>")[0]
+    assert f"Questions it helps answer: <q>{quoted}" in summary
+    on_form = leeds.get(f"/submit/drafts/{number}").text.split('id="questions-findings"')[1]
+    assert f'<q class="finding-words">{quoted}' in on_form.split("</ul>")[0]
 
     changed = TYPED.replace("- Chloe, 15, had missed most of Year 10,", "- a girl missing school,")
     leeds.get(f"/submit/drafts/{number}?checking=true")
