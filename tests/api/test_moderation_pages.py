@@ -245,7 +245,9 @@ def test_an_unpublished_case_study_says_unpublished_on_every_page_and_why(
     ]
 
 
-SECTIONS_CHANGED = "What happened (the challenge, solution, impact, lessons or plain words)"
+SECTIONS_CHANGED = (
+    "What happened (the challenge, solution, impact, lessons, plain words or questions)"
+)
 
 
 def test_the_history_says_what_changed_in_the_forms_words_and_not_that_it_is_so_now(
