@@ -10,8 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import Settings
+from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import mailing
+from tests.api.conftest import Keys, submit
+from tests.api.test_people_and_forms import signed_in as person
 from tests.api.test_submit_pages import LEEDS, draft_id, form, post, signed_in, tagged
 
 TYPED = (
@@ -81,3 +84,20 @@ def test_questions_typed_one_a_line_read_back_as_the_list_published(
     again = leeds.get(started.headers["location"]).text
     typed = re.search(r'<textarea[^>]*id="questions"[^>]*>(.*?)</textarea>', again, re.S)
     assert typed and typed.group(1).strip().replace("&#39;", "'").splitlines() == now
+
+
+def test_a_flagged_question_is_quoted_and_marked_as_its_words_for_the_moderators(
+    client: TestClient, smtp: SmtpServer, keys: Keys
+) -> None:
+    """The check's passage is the item's words, and the review page marks them inside their
+    item: a mark before the bullet ran the item into the one above ("…start?- Chloe, 15, …")."""
+    body = "## The challenge\n\nPupils missed school.\n\n## Questions it helps answer\n\n"
+    body += "".join(f"- {question}\n" for question in QUESTIONS)
+    sent = submit(client, keys.leeds, make_draft(body=body))
+    assert sent.status_code == 201, sent.text
+    assert [f["passage"] for f in sent.json()["safeguarding"]["findings"]] == [QUESTIONS[3]]
+    moderator = person(client, smtp, "mod@campaign.example", "moderator")
+    review = moderator.get(f"/moderation/submissions/{sent.json()['id']}").text
+    listed = review.split(">Questions it helps answer</h2>")[1].split("</ul>")[0]
+    assert listed.count("<li>") == 4
+    assert f'<li><mark class="finding">{QUESTIONS[3]}</mark></li>' in listed

@@ -94,27 +94,16 @@ def marked_lines(text: str, spans: Spans) -> list[Markup]:
     return items
 
 
-def findings(text: str, spans: Spans, listed: bool = False) -> list[dict[str, Any]]:
-    """Each finding in a field: the words found and what to do, in plain words. In a `listed`
-    field the words are quoted as its items will be published, without the bullets typed."""
-    items = drafting.line_spans(text) if listed else [(0, len(text))]
+def findings(text: str, spans: Spans) -> list[dict[str, Any]]:
+    """Each finding in a field: the words found and what to do, in plain words."""
     return [
-        {"words": _words(text, start, end, items), "advice": [ADVICE[k] for k in kinds]}
+        {"words": " ".join(text[start:end].split()), "advice": [ADVICE[k] for k in kinds]}
         for start, end, kinds in spans
     ]
 
 
-def _words(text: str, start: int, end: int, items: list[tuple[int, int]]) -> str:
-    """The text from start to end, within the items only, its spaces made one."""
-    inside = [text[max(a, start) : min(b, end)] for a, b in items if a < end and b > start]
-    return " ".join(" ".join(inside).split())
-
-
 def help_context(fields: dict[str, Any], found: Help) -> dict[str, Any]:
-    flagged = {
-        name: findings(fields[name], spans, name in drafting.LISTED)
-        for name, spans in found.flagged.items()
-    }
+    flagged = {name: findings(fields[name], spans) for name, spans in found.flagged.items()}
     suggested: dict[str, list[Any]] = {}
     if found.suggestions is not None:
         for kind in drafting.TICKED:
