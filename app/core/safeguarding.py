@@ -48,8 +48,9 @@ POSTCODE = re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}
 PHONE = re.compile(r"(?<![\d£$])(?:\+44\s?\(?0?\)?\s?|\b0)(?:\d[\s-]?){9,10}(?!\d)")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Master)\.?\s+[A-Z][a-z'-]+")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
-# A list item's marker at the start of a line ("- ", "* ", "+ ", "• "): no part of its sentence.
-LIST_MARKER = re.compile(r"[ \t]*[-*+\u2022][ \t]+")
+# A list item's marker at the start of a line ("- ", "* ", "+ ", "• ", "1. ", "2) "): no part of
+# its sentence.
+LIST_MARKER = re.compile(r"[ \t]*(?:[-*+\u2022]|\d{1,9}[.)])[ \t]+")
 NEAR = 60  # characters between a name and an age for them to belong together
 
 MESSAGES = {

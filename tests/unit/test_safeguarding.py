@@ -109,15 +109,15 @@ def test_welsh_accents_and_other_alphabets_are_not_flagged(text: str) -> None:
     assert check_text("body", text) == []
 
 
-@pytest.mark.parametrize("marker", ["- ", "* ", "+ ", "  - ", "\u2022 "])
+@pytest.mark.parametrize("marker", ["- ", "* ", "+ ", "  - ", "\u2022 ", "2. ", "3) "])
 def test_a_list_items_passage_is_its_words_without_the_marker(marker: str) -> None:
     """As the item will be published: "- Amy, 7, …" quoted with its bullet read as a dash, and
     a mark put before the bullet made the item no item on the moderators' page."""
-    text = f"## Questions\n\n- who helps nans?\n{marker}Amy, 7, lives with her nan.\n"
+    text = f"## Questions\n\n- who helps nans?\n{marker}my Amy, 7, lives with her nan.\n"
     (finding,) = check_text("body", text)
-    assert finding.passage == "Amy, 7, lives with her nan."
+    assert finding.passage == "my Amy, 7, lives with her nan."
     ((start, end, _),) = flagged(text)
-    assert text[start:end] == "Amy, 7, lives with her nan."
+    assert text[start:end] == "my Amy, 7, lives with her nan."
 
 
 def test_a_dash_inside_a_line_stays_in_its_sentence() -> None:
