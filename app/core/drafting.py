@@ -86,12 +86,14 @@ def tidy(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 LISTED = ("questions",)  # typed one a line, stored as a Markdown list
-_BULLET = re.compile(r"^\s*(?:[-*\u2022](?:\s+|$))?")
+# What may come before an item's words: a bullet ("- ", "* ", "+ ", "•") or a number ("1. ",
+# "2)"); kept, Markdown made "- 1. …" a list inside the item, and "+" a bullet inside it.
+_BULLET = re.compile(r"^\s*(?:(?:[-*+\u2022]|\d{1,9}[.)])(?:\s+|$))?")
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
     """Where each item of a listed field lies in the text as typed: its words, without the
-    bullet ("- ", "* ", "•") or spaces around them; blank lines are no item."""
+    bullet or number (`_BULLET`) or spaces around them; blank lines are no item."""
     spans, at = [], 0
     for line in text.splitlines(keepends=True):
         typed = line.splitlines()[0]  # without its line break

@@ -15,12 +15,16 @@ from html import escape
 import nh3
 
 from app.core.markdown import ALLOWED_TAGS, markdown_to_html
+from app.core.safeguarding import LIST_MARKER
 
 _OPEN, _CLOSE = "\ue000", "\ue001"
 
 
 def _pattern(passage: str) -> re.Pattern[str] | None:
-    words = passage.removesuffix("…").split()
+    passage = passage.removesuffix("…")
+    # A passage stored before the check left list markers out: its item's words, still
+    bullet = LIST_MARKER.match(passage)
+    words = passage[bullet.end() if bullet else 0 :].split()
     if not words:
         return None
     return re.compile(r"\s+".join(re.escape(w) for w in words))

@@ -48,6 +48,9 @@ POSTCODE = re.compile(r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}
 PHONE = re.compile(r"(?<![\d£$])(?:\+44\s?\(?0?\)?\s?|\b0)(?:\d[\s-]?){9,10}(?!\d)")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Master)\.?\s+[A-Z][a-z'-]+")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])|\n+")
+# A list item's marker at the start of a line ("- ", "* ", "+ ", "• ", "1. ", "2) "): no part of
+# its sentence.
+LIST_MARKER = re.compile(r"[ \t]*(?:[-*+\u2022]|\d{1,9}[.)])[ \t]+")
 NEAR = 60  # characters between a name and an age for them to belong together
 
 MESSAGES = {
@@ -118,12 +121,22 @@ def _passage(sentence: str) -> str:
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    """Where each sentence starts and ends in the text."""
+    """Where each sentence starts and ends in the text; one that starts a line starts after a
+    list marker, so a passage quoted or marked is the item's words (a mark before "- " made the
+    item no item: the moderators saw it run into the one above)."""
     spans, start = [], 0
     for gap in _SENTENCES.finditer(text):
         spans.append((start, gap.start()))
         start = gap.end()
-    return [*spans, (start, len(text))]
+    return [(_after_marker(text, a, b), b) for a, b in [*spans, (start, len(text))]]
+
+
+def _after_marker(text: str, start: int, end: int) -> int:
+    line = text.rfind("\n", 0, start) + 1
+    if text[line:start].strip():
+        return start  # a sentence after another on its line
+    found = LIST_MARKER.match(text, line, end)
+    return found.end() if found else start
 
 
 def flagged(text: str) -> list[tuple[int, int, list[str]]]:

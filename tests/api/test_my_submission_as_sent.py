@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from testkit.factories import make_draft
 from testkit.smtp import SmtpServer
 from tests.api.browsing import Person
-from tests.api.conftest import Keys, submit
-from tests.api.test_amendments import NEW_SUMMARY, propose, published
+from tests.api.conftest import Keys, auth, submit
+from tests.api.test_amendments import NEW_SUMMARY, decide, propose, published
 from tests.api.test_moderation_pages import leeds, moderator, settings
 from tests.api.test_people_and_forms import signed_in
 
@@ -76,6 +76,39 @@ def test_the_officer_reads_the_changes_they_proposed_to_a_published_one(
     assert '<h2 id="sent-heading">The changes you proposed</h2>' in shown
     assert f"Summary {NEW_SUMMARY}" in words(shown)
     assert "Title Kinship carers support hub" in words(shown)  # the rest as published
+
+
+def test_the_officer_reads_the_changes_they_proposed_once_they_are_closed(
+    client: TestClient, smtp: SmtpServer, leeds: Person, keys: Keys
+) -> None:
+    """Rejected, withdrawn or published, the last proposed changes are read back as sent (a
+    rejected one beside the moderators' reason), and still not by another council."""
+    live = published(client, keys)
+    page = f"/my/submissions/{live['id']}"
+
+    rejected = propose(client, keys.leeds, live, {"summary": NEW_SUMMARY}).json()
+    reason = "The old summary says more about who the hub is for."
+    assert decide(client, keys, rejected["id"], "reject", {"reason": reason}).status_code == 200
+    text = leeds.get(page).text
+    shown = as_sent(text)
+    assert '<h2 id="sent-heading">The changes you proposed</h2>' in shown
+    assert f"Summary {NEW_SUMMARY}" in words(shown) and "were not published" in words(shown)
+    assert f"Why they were not published {reason}" in words(text)
+    york = signed_in(client, smtp, "officer@york.example", "council", "City of York Council")
+    assert york.get(page).status_code == 404
+
+    withdrawn = propose(client, keys.leeds, live, {"title": "Kinship hub, withdrawn"}).json()
+    gone = client.delete(f"/api/v1/amendments/{withdrawn['id']}", headers=auth(keys.leeds))
+    assert gone.status_code == 200, gone.text
+    shown = as_sent(leeds.get(page).text)
+    assert "Title Kinship hub, withdrawn" in words(shown) and "You withdrew them" in words(shown)
+    assert NEW_SUMMARY not in shown  # the last proposed changes, not the rejected ones
+
+    kept = propose(client, keys.leeds, live, {"programme": "Kinship North"}).json()
+    assert decide(client, keys, kept["id"], "publish").status_code == 200
+    shown = as_sent(leeds.get(page).text)
+    assert "Programme Kinship North" in words(shown) and "published them" in words(shown)
+    assert "Kinship hub, withdrawn" not in shown
 
 
 def test_another_councils_officer_gets_what_they_got_before(

@@ -1,7 +1,8 @@
 """A council officer reads again what they sent, on their submission's page, in a real Chromium
 at a desk's width and a phone's, with JavaScript off (and on, for axe-core), by keyboard: the
-case study they sent, then the changes they proposed to a published one. Each page fits the
-screen and its story's table scrolls in its own region.
+case study they sent, then the changes they proposed to a published one, still there once the
+moderators rejected them. Each page fits the screen and its story's table scrolls in its own
+region.
 
 Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
 """
@@ -70,5 +71,24 @@ def test_an_officer_reads_what_they_sent_and_what_they_proposed(
     check(
         page,
         site.shots / f"as-sent-changes-{size}-{'js' if javascript else 'nojs'}.png",
+        javascript,
+    )
+
+    # Rejected, the changes are still there to read, beside the moderators' reason
+    reason = "The summary should say who the hub is for."
+    rejected = httpx.post(
+        f"{api}/moderation/amendments/{proposed.json()['id']}/reject",
+        json={"reason": reason},
+        headers=moderator,
+    )
+    assert rejected.status_code == 200, rejected.text
+    page.reload()
+    expect(shown.get_by_role("heading", name="The changes you proposed")).to_be_visible()
+    expect(shown).to_contain_text("quokka walks")
+    expect(shown).to_contain_text("They were not published")
+    expect(page.locator(".inset", has_text="Why they were not published")).to_contain_text(reason)
+    check(
+        page,
+        site.shots / f"as-sent-rejected-{size}-{'js' if javascript else 'nojs'}.png",
         javascript,
     )

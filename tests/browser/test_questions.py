@@ -1,10 +1,11 @@
 """The questions a case study helps answer, from the officer who types them to the reader who
 finds it by them, in a real Chromium at a desk's width with JavaScript and at a phone's without:
 the officer types them one a line (bullets on some, blank lines between), sees them on check
-your answers as the list that will be published (a finding marked in its line), changes them,
-sends, reads them in their submission and back one a line when they start a change; the
-moderator reads them before publishing and publishes; a search for words only a question holds
-finds the case study, with that question as the snippet, and its page lists them at the end.
+your answers as the list that will be published (a finding marked in its line, and quoted
+without its bullet above), changes them, sends, reads them in their submission and back one a
+line when they start a change; the moderator reads them before publishing and publishes; a
+search for words only a question holds finds the case study, with that question as the
+snippet, and its page lists them at the end.
 Every page passes axe-core (with JavaScript), fits the screen and logs no errors.
 
 Screenshots go to $SHOTS_DIR when it is set (for people to look at), else to a temporary folder.
@@ -28,7 +29,7 @@ TYPED = (
     "- my lad keeps skiving off school, who can help?\n"
     "* how can volunteers help teenagers back into lessons\n"
     "\n"
-    "Chloe, 15, had missed most of Year 10, what helps?\n"
+    "  - Chloe, 15, had missed most of Year 10, what helps?\n"
 )
 FIRST = [
     "my lad keeps skiving off school, who can help?",
@@ -62,13 +63,16 @@ def officer_writes_and_sends(page: Page, title: str, shot: str, javascript: bool
     answer = page.locator("#answer-questions")
     expect(answer.locator("li")).to_have_text(FIRST)  # as published: no bullets, no blank line
     expect(answer.locator("li mark.flag")).to_have_text(FIRST[2])
+    # The findings at the top quote the question's words, not the bullet typed before them
+    found = page.get_by_role("region", name="The safeguarding check found 1 passage to look at")
+    expect(found.locator("li q")).to_have_text(FIRST[2])
     check(page, f"{shot}-1-check.png", javascript)
 
     answer.get_by_role("link").focus()  # "Change questions it helps answer"
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"\?checking=true#questions$"))
     expect(page.locator("#questions")).to_be_focused()
-    page.locator("#questions").fill(TYPED.replace(FIRST[2], f"- {NOW[2]}"))
+    page.locator("#questions").fill(TYPED.replace(f"  - {FIRST[2]}", f"- {NOW[2]}"))
     tab_to(page, "Continue", limit=12)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/check$"))

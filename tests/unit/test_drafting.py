@@ -97,6 +97,19 @@ def test_questions_are_typed_one_a_line_and_stored_as_a_list_last_in_the_body() 
     assert "Questions it helps answer" not in rest and "## The impact" in rest
 
 
+def test_numbered_questions_are_published_as_the_list_without_their_numbers() -> None:
+    """Kept, "1. how …" was stored as "- 1. how …", which Markdown publishes as a numbered list
+    inside each bullet, while check your answers showed "1. how …" as the item's words."""
+    typed = "1. how do we start?\n2) what does it cost?\n+ who helps?\n2024 was our first year"
+    assert drafting.body_of({"questions": typed}).endswith(
+        "\n\n- how do we start?\n- what does it cost?\n- who helps?\n- 2024 was our first year\n"
+    )
+    assert [typed[a:b] for a, b in drafting.line_spans(typed)][:2] == [
+        "how do we start?",
+        "what does it cost?",
+    ]
+
+
 def test_a_line_of_only_a_bullet_is_no_question() -> None:
     typed = "- \n  *  \n• what helps a girl who won't go to school?\n-"
     assert drafting.body_of({"questions": typed}).endswith(

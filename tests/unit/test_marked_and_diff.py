@@ -16,6 +16,16 @@ def test_a_passage_is_marked_where_it_is_in_the_rendered_markdown() -> None:
     assert "<h2>The challenge</h2>" in html and html.count("<mark") == 1
 
 
+def test_a_marked_list_item_stays_an_item() -> None:
+    """The mark goes after the bullet, also for a passage stored with it (before the check
+    left bullets out): a mark before "- " made the item run into the one above."""
+    body = "## Questions it helps answer\n\n- who helps nans?\n- Amy, 7, lives with her nan.\n"
+    for passage in ("Amy, 7, lives with her nan.", "- Amy, 7, lives with her nan."):
+        html = marked_markdown(body, [passage])
+        assert html.count("<li>") == 2, html
+        assert '<li><mark class="finding">Amy, 7, lives with her nan.</mark></li>' in html
+
+
 def test_a_cut_passage_is_still_found_and_a_missing_one_marks_nothing() -> None:
     text, found = with_marks("Max (14) lives at 12 Park Road with his nan.", ["Max (14) lives at…"])
     assert found == 1 and text.startswith("\ue000Max (14) lives at\ue001")

@@ -4,7 +4,7 @@ import pytest
 
 from app.config import ROOT
 from app.core.collection import read_collection
-from app.core.safeguarding import check, check_text
+from app.core.safeguarding import check, check_text, flagged
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,19 @@ def test_lookalike_letters_and_stacked_marks_are_read_as_the_words_they_show(
 )
 def test_welsh_accents_and_other_alphabets_are_not_flagged(text: str) -> None:
     assert check_text("body", text) == []
+
+
+@pytest.mark.parametrize("marker", ["- ", "* ", "+ ", "  - ", "\u2022 ", "2. ", "3) "])
+def test_a_list_items_passage_is_its_words_without_the_marker(marker: str) -> None:
+    """As the item will be published: "- Amy, 7, …" quoted with its bullet read as a dash, and
+    a mark put before the bullet made the item no item on the moderators' page."""
+    text = f"## Questions\n\n- who helps nans?\n{marker}my Amy, 7, lives with her nan.\n"
+    (finding,) = check_text("body", text)
+    assert finding.passage == "my Amy, 7, lives with her nan."
+    ((start, end, _),) = flagged(text)
+    assert text[start:end] == "my Amy, 7, lives with her nan."
+
+
+def test_a_dash_inside_a_line_stays_in_its_sentence() -> None:
+    text = "Then the hub - Amy, 7, said - was her nan's lifeline."
+    assert [f.passage for f in check_text("body", text)] == [text]

@@ -172,15 +172,21 @@ def my_submission(
     amendment = amendments.open_one(session, record_id) if row.status == PUBLISHED else None
     proposed = amendments.for_case_study(session, account.principal, record_id)
     draft = drafts.change_draft(session, row)
-    # What was sent, read-only: the submission until it is published, then proposed changes.
-    sent = as_sent(row, amendment) if amendment or row.status != PUBLISHED else None
+    last_changes = proposed[0] if proposed and amendment is None else None
+    # What was sent, read-only: the submission until it is published, then the proposed changes,
+    # open or closed (published, rejected or withdrawn: the officer may want them again).
+    sent = None
+    if row.status != PUBLISHED:
+        sent = as_sent(row)
+    elif amendment or last_changes:
+        sent = as_sent(row, amendment or last_changes)
     context = {
         "sent": sent,
         "sent_html": rendered_body(sent.body) if sent else ("", ""),
         "label": vocabulary.label,
         "row": row,
         "amendment": amendment,
-        "last_changes": proposed[0] if proposed and amendment is None else None,
+        "last_changes": last_changes,
         "changes_withdrawn": changes == "withdrawn",
         "events": list(reversed(history.events)),
         "who": council_names(session, people),

@@ -63,7 +63,7 @@ FIELD_WORDS = {
     "council": "Council",
     "region": "Region",
     "summary": "Summary",
-    "body": "What happened (the challenge, solution, impact, lessons or plain words)",
+    "body": "What happened (the challenge, solution, impact, lessons, plain words or questions)",
     "outcomes": "Measured outcomes",
     "has_measured_outcome": "Measured outcomes",
     "priority_areas": "Priority areas",
