@@ -86,9 +86,10 @@ def tidy(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 LISTED = ("questions",)  # typed one a line, stored as a Markdown list
-# What may come before an item's words: a bullet ("- ", "* ", "+ ", "•") or a number ("1. ",
-# "2)"); kept, Markdown made "- 1. …" a list inside the item, and "+" a bullet inside it.
-_BULLET = re.compile(r"^\s*(?:(?:[-*+\u2022]|\d{1,9}[.)])(?:\s+|$))?")
+# What may come before an item's words: a bullet ("- ", "* ", "+ ", "•"), a number ("1. ",
+# "2)"), a heading's "#"s or a quote's ">"; kept, Markdown made "- 1. …" a list inside the item,
+# "+" a bullet inside it, "- # …" a heading and "- > …" a quotation.
+_BULLET = re.compile(r"^\s*(?:(?:[-*+\u2022]|\d{1,9}[.)]|#{1,6})(?:\s+|$)|(?:>\s*)+)?")
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:

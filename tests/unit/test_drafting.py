@@ -110,6 +110,14 @@ def test_numbered_questions_are_published_as_the_list_without_their_numbers() ->
     ]
 
 
+def test_a_question_typed_as_a_heading_or_a_quote_is_published_as_its_words() -> None:
+    """Kept, "# …" published a heading inside the item, and "> …" a quotation."""
+    typed = "# how do we start?\n>what does it cost?\n> > who helps?\n#hashtags are words"
+    assert drafting.body_of({"questions": typed}).endswith(
+        "\n\n- how do we start?\n- what does it cost?\n- who helps?\n- #hashtags are words\n"
+    )
+
+
 def test_a_line_of_only_a_bullet_is_no_question() -> None:
     typed = "- \n  *  \n• what helps a girl who won't go to school?\n-"
     assert drafting.body_of({"questions": typed}).endswith(
