@@ -258,6 +258,29 @@ def test_a_frame_link_opens_in_place_of_the_host_page(
     expect(page.locator("h1")).to_have_text(title)
 
 
+
+def test_a_screen_reader_hears_the_frames_count_once_it_shows(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    """A live region is heard when its text changes, not for the text it was made with: the
+    frame's count is there when its page loads, and the frame is hidden until it is sized, so
+    `mode="frame"` was silent where the widget says "N case studies". The widget's own live
+    region, on the host page from the start, says the frame's count once it shows it."""
+    watched = open_page()
+    page = watched.page
+    page.goto(f"{sites.host}/frame.html")
+    widget = page.locator("case-study-search[mode=frame]")
+    frame = page.frame_locator("case-study-search iframe")
+    expect(frame.locator(".hits li")).to_have_count(3)
+    expect(widget.locator("iframe")).to_be_visible()
+    count = frame.get_by_role("status").inner_text()
+    assert re.fullmatch(r"\d+ case studies", count)
+    expect(widget.get_by_role("status")).to_have_text(count)
+    # Said, not shown twice: the frame already shows it.
+    box = widget.get_by_role("status").bounding_box()
+    assert box is not None and box["height"] <= 1
+    assert watched.said("error") == []
+
 # -- the widget -------------------------------------------------------------------------------
 
 
