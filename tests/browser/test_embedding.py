@@ -258,7 +258,6 @@ def test_a_frame_link_opens_in_place_of_the_host_page(
     expect(page.locator("h1")).to_have_text(title)
 
 
-
 def test_a_screen_reader_hears_the_frames_count_once_it_shows(
     sites: Sites, open_page: Callable[..., Watched]
 ) -> None:
@@ -280,6 +279,7 @@ def test_a_screen_reader_hears_the_frames_count_once_it_shows(
     box = widget.get_by_role("status").bounding_box()
     assert box is not None and box["height"] <= 1
     assert watched.said("error") == []
+
 
 # -- the widget -------------------------------------------------------------------------------
 
