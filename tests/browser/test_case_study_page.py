@@ -354,3 +354,18 @@ def test_redoc_has_no_axe_violations_as_a_developer_uses_it(
         accessible(page)
     assert [e for e in errors if "ERR_FAILED" not in e] == []
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_without_javascript_the_api_docs_give_the_openapi_document(
+    site: str, browser: Browser, path: str
+) -> None:
+    # Both are drawn by script: without it the page was its two links and nothing else.
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + path)
+    link = page.get_by_role("link", name="the OpenAPI document")
+    expect(link).to_be_visible()
+    link.click()
+    page.wait_for_url(f"{site}/openapi.json")
+    context.close()
