@@ -83,7 +83,11 @@
     }
   };
   const hello = (frame) => {
-    if (frame.contentWindow) frame.contentWindow.postMessage({ type: "case-study-search:hello" }, service);
+    // A frame whose document this page can read is still on about:blank (this page's origin):
+    // a message for the service's origin would only bring a warning to the console. Its load
+    // says hello once the service's page is in it.
+    if (!frame.contentWindow || frame.contentDocument) return;
+    frame.contentWindow.postMessage({ type: "case-study-search:hello" }, service);
   };
   const follow = (frame, onHeight) => {
     frames.set(frame, onHeight);

@@ -24,6 +24,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Page,
+    Route,
     expect,
 )
 from sqlmodel import Session
@@ -280,6 +281,27 @@ def test_a_screen_reader_hears_the_frames_count_once_it_shows(
     assert box is not None and box["height"] <= 1
     assert watched.said("error") == []
 
+
+
+def test_a_frame_slow_to_load_brings_no_warning_to_the_hosts_console(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    """The console is where a web editor is told what is wrong: the script said hello to a
+    frame still on about:blank (the host's own origin), and Chromium warned "Failed to execute
+    'postMessage'" there on a page that was working."""
+    watched = open_page()
+    page = watched.page
+    held: list[Route] = []
+    watched.context.route(re.compile(r"/embed\?"), lambda route: held.append(route))
+    page.goto(f"{sites.host}/plain.html", wait_until="domcontentloaded")
+    page.wait_for_function("() => !!customElements.get('case-study-search')")
+    page.wait_for_timeout(300)  # the script has looked for frames while this one waited
+    assert held, "the frame's request was not held"
+    for route in held:
+        route.continue_()
+    expect(page.frame_locator("iframe").locator(".hits li").first).to_be_visible()
+    expect(page.locator("iframe")).to_have_attribute("style", re.compile("height"))
+    assert watched.said("warning") == [] and watched.said("error") == []
 
 # -- the widget -------------------------------------------------------------------------------
 
