@@ -282,7 +282,6 @@ def test_a_screen_reader_hears_the_frames_count_once_it_shows(
     assert watched.said("error") == []
 
 
-
 def test_a_frame_slow_to_load_brings_no_warning_to_the_hosts_console(
     sites: Sites, open_page: Callable[..., Watched]
 ) -> None:
@@ -302,6 +301,7 @@ def test_a_frame_slow_to_load_brings_no_warning_to_the_hosts_console(
     expect(page.frame_locator("iframe").locator(".hits li").first).to_be_visible()
     expect(page.locator("iframe")).to_have_attribute("style", re.compile("height"))
     assert watched.said("warning") == [] and watched.said("error") == []
+
 
 # -- the widget -------------------------------------------------------------------------------
 
