@@ -15,7 +15,11 @@
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height === sent) return;
     sent = height;
-    window.parent.postMessage({ type: "case-study-search:height", height }, parentOrigin);
+    // The count too: the widget says it in its own live region once the frame shows (this
+    // page's is there from the start, and a live region is heard only when its text changes).
+    const status = document.querySelector("[role=status]");
+    const count = status ? status.textContent.trim() : "";
+    window.parent.postMessage({ type: "case-study-search:height", height, count }, parentOrigin);
   };
 
   window.addEventListener("message", (event) => {

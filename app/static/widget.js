@@ -53,6 +53,8 @@
     :host([hidden]), [hidden] { display: none !important; }
     .count { margin: 0 0 0.25em; font-size: 0.85em; color: var(--case-study-search-muted-color, inherit); }
     .count:empty { margin: 0; }
+    .count.spoken { position: absolute; width: 1px; height: 1px; margin: 0; overflow: hidden;
+      clip: rect(0 0 0 0); white-space: nowrap; }
     ol { list-style: none; margin: 0; padding: 0; }
     li { padding: var(--case-study-search-gap, 0.5em) 0;
       border-bottom: 1px solid var(--case-study-search-border-color, rgba(127, 127, 127, 0.35)); }
@@ -81,7 +83,11 @@
     }
   };
   const hello = (frame) => {
-    if (frame.contentWindow) frame.contentWindow.postMessage({ type: "case-study-search:hello" }, service);
+    // A frame whose document this page can read is still on about:blank (this page's origin):
+    // a message for the service's origin would only bring a warning to the console. Its load
+    // says hello once the service's page is in it.
+    if (!frame.contentWindow || frame.contentDocument) return;
+    frame.contentWindow.postMessage({ type: "case-study-search:hello" }, service);
   };
   const follow = (frame, onHeight) => {
     frames.set(frame, onHeight);
@@ -93,8 +99,9 @@
     if (event.origin !== service || !data || data.type !== "case-study-search:height") return;
     const height = Number(data.height);
     if (!Number.isFinite(height) || height < 0 || height > 100000) return;
+    const count = typeof data.count === "string" ? data.count.slice(0, 100) : "";
     for (const [frame, onHeight] of frames) {
-      if (frame.contentWindow === event.source) onHeight(Math.ceil(height));
+      if (frame.contentWindow === event.source) onHeight(Math.ceil(height), count);
     }
   });
   const followPlainFrames = () => {
@@ -233,7 +240,10 @@
     load() {
       this.attempt += 1;
       for (const frame of this.results.querySelectorAll("iframe")) frames.delete(frame);
-      if (this.getAttribute("mode") === "frame") this.loadFrame(this.attempt);
+      const framed = this.getAttribute("mode") === "frame";
+      // The frame shows its own count; the widget's live region only says it (see loadFrame).
+      this.status.classList.toggle("spoken", framed);
+      if (framed) this.loadFrame(this.attempt);
       else this.loadList(this.attempt);
     }
 
@@ -247,13 +257,17 @@
       const giveUp = window.setTimeout(() => {
         if (attempt === this.attempt) this.showFallback(`no answer from the frame in ${GIVE_UP_MS / 1000} s`);
       }, GIVE_UP_MS);
-      follow(frame, (height) => {
+      follow(frame, (height, count) => {
         if (attempt !== this.attempt) return;
         window.clearTimeout(giveUp);
         frame.style.height = `${height}px`;
         frame.classList.remove("waiting");
         this.showResults();
+        // Announced once the frame shows: its own count was there when its page loaded (and
+        // hidden while it waited), so a screen reader never heard it change.
+        if (this.status.textContent !== count) this.status.textContent = count;
       });
+      this.status.textContent = "";
       this.results.replaceChildren(frame);
     }
 

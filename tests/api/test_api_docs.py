@@ -45,3 +45,10 @@ def test_swagger_ui_is_started_from_a_file_with_the_schema_address(client: TestC
     script = client.get("/static/swagger-init.js")
     assert script.status_code == 200 and "SwaggerUIBundle(" in script.text
     assert client.get("/openapi.json").status_code == 200
+
+
+def test_redoc_is_started_from_a_file_with_the_schema_address(client: TestClient) -> None:
+    html = client.get("/redoc").text
+    assert 'data-openapi-url="/openapi.json"' in html and "<redoc" not in html
+    script = client.get("/static/redoc-init.js")
+    assert script.status_code == 200 and "Redoc.init(" in script.text

@@ -24,6 +24,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Page,
+    Route,
     expect,
 )
 from sqlmodel import Session
@@ -256,6 +257,50 @@ def test_a_frame_link_opens_in_place_of_the_host_page(
     link.click()
     page.wait_for_url(re.compile(re.escape(sites.service) + "/case-studies/"))
     expect(page.locator("h1")).to_have_text(title)
+
+
+def test_a_screen_reader_hears_the_frames_count_once_it_shows(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    """A live region is heard when its text changes, not for the text it was made with: the
+    frame's count is there when its page loads, and the frame is hidden until it is sized, so
+    `mode="frame"` was silent where the widget says "N case studies". The widget's own live
+    region, on the host page from the start, says the frame's count once it shows it."""
+    watched = open_page()
+    page = watched.page
+    page.goto(f"{sites.host}/frame.html")
+    widget = page.locator("case-study-search[mode=frame]")
+    frame = page.frame_locator("case-study-search iframe")
+    expect(frame.locator(".hits li")).to_have_count(3)
+    expect(widget.locator("iframe")).to_be_visible()
+    count = frame.get_by_role("status").inner_text()
+    assert re.fullmatch(r"\d+ case studies", count)
+    expect(widget.get_by_role("status")).to_have_text(count)
+    # Said, not shown twice: the frame already shows it.
+    box = widget.get_by_role("status").bounding_box()
+    assert box is not None and box["height"] <= 1
+    assert watched.said("error") == []
+
+
+def test_a_frame_slow_to_load_brings_no_warning_to_the_hosts_console(
+    sites: Sites, open_page: Callable[..., Watched]
+) -> None:
+    """The console is where a web editor is told what is wrong: the script said hello to a
+    frame still on about:blank (the host's own origin), and Chromium warned "Failed to execute
+    'postMessage'" there on a page that was working."""
+    watched = open_page()
+    page = watched.page
+    held: list[Route] = []
+    watched.context.route(re.compile(r"/embed\?"), lambda route: held.append(route))
+    page.goto(f"{sites.host}/plain.html", wait_until="domcontentloaded")
+    page.wait_for_function("() => !!customElements.get('case-study-search')")
+    page.wait_for_timeout(300)  # the script has looked for frames while this one waited
+    assert held, "the frame's request was not held"
+    for route in held:
+        route.continue_()
+    expect(page.frame_locator("iframe").locator(".hits li").first).to_be_visible()
+    expect(page.locator("iframe")).to_have_attribute("style", re.compile("height"))
+    assert watched.said("warning") == [] and watched.said("error") == []
 
 
 # -- the widget -------------------------------------------------------------------------------
