@@ -181,6 +181,16 @@ class ReviewService:
             written_by_reader=wrote(rows, principal, None),
         )
 
+    def since(
+        self, session: Session, principal: Principal, record_id: int, version: int
+    ) -> list[HistoryEvent]:
+        """What was done to the case study after `version`, oldest first: a moderator whose
+        decision came too late is told what came first, and who did it."""
+        history = self.submissions.history(session, principal, record_id)
+        rows = events_store.list_events(session, record_id)
+        made = zip(_versions(rows), history.events, strict=True)
+        return [event for number, event in made if number > version]
+
     def review_amendment(
         self, session: Session, principal: Principal, revision: CaseStudyRevision, live: CaseStudy
     ) -> Review:

@@ -162,6 +162,24 @@ def test_a_stale_version_gets_a_page_that_says_so_and_changes_nothing(
     assert stale_link.status_code == 409 and "Review version 2" in stale_link.text
 
 
+def test_a_decision_that_came_second_is_told_what_came_first_and_who_took_it(
+    client: TestClient, moderator: Person, smtp: SmtpServer, keys: Keys
+) -> None:
+    """Told only that the submission had changed, the second moderator had to open the
+    review and read its history to learn that a colleague had rejected it, and why."""
+    second = signed_in(client, smtp, "second@campaign.example", "moderator")
+    rid = submit(client, keys.leeds, make_draft(title="Two at once")).json()["id"]
+    second.get(f"/moderation/submissions/{rid}/publish?version=1")  # opened, not yet pressed
+    assert decide(moderator, rid, "reject", 1, "Out of scope for the campaign.").status_code == 303
+    late = second.submit(f"/moderation/submissions/{rid}/publish", {"version": "1"})
+    assert late.status_code == 409
+    since = late.text.split("What happened since you opened it")[1].split("Nothing was done")[0]
+    assert "Rejected" in since and "Out of scope for the campaign." in since
+    assert MODERATOR in html.unescape(re.sub(r"<wbr>", "", since))
+    now = client.get(f"/api/v1/submissions/{rid}", headers=auth(keys.moderator)).json()
+    assert now["status"] == "rejected"
+
+
 def test_request_changes_reject_and_unpublish_carry_their_words(
     client: TestClient, moderator: Person, leeds: Person, keys: Keys
 ) -> None:

@@ -177,6 +177,10 @@ def test_a_decision_on_a_version_that_changed_is_not_applied(site: Site, browser
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Someone else changed this submission")
     expect(page.locator("main")).to_contain_text("You were looking at version 1")
+    since = page.locator(".history li")  # what came first, and who
+    expect(since).to_have_count(1)
+    expect(since).to_contain_text("Amended")
+    expect(since).to_contain_text("Leeds")
     check(page, f"{shot}-4-changed.png", javascript=False)
     tab_to(page, "Review version 2")
     page.keyboard.press("Enter")

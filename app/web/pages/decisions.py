@@ -13,16 +13,30 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from app.core.errors import Conflict, NotFound
+from app.core.principals import Principal
 from app.core.submissions import (
     ModerationMessage,
     ModerationNote,
     ModerationReason,
     SafeguardingConfirmation,
 )
+from app.services.accounts import AccountService
+from app.services.review import ReviewService
 from app.services.workflow import OWN_WORK
+from app.store.db import Session
 from app.store.models import CaseStudy
-from app.web.deps import ModerationDep, ModeratorUserDep, SessionDep, SubmissionsDep, csrf_protect
+from app.web.deps import (
+    AccountsDep,
+    ModerationDep,
+    ModeratorUserDep,
+    ReviewDep,
+    SessionDep,
+    SubmissionsDep,
+    csrf_protect,
+)
+from app.web.pages.actors import actor_names
 from app.web.pages.moderation_nav import render_moderation
+from app.web.pages.my_submissions import ACTIONS as DONE
 from app.web.pages.my_submissions import STATES
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -141,13 +155,34 @@ def _page(
     return render_moderation(request, "moderation_decide.html", "/moderation", context, status_code)
 
 
-def _changed(
-    request: Request, row: CaseStudy, version: int, action: str, unpublished: bool = False
-) -> Response:
-    """Someone else changed it: say so, and offer the version there is now."""
-    context = {"row": row, "version": version, "decision": ACTIONS[action], "states": STATES}
-    context["unpublished"] = unpublished
-    return render_moderation(request, "moderation_changed.html", "/moderation", context, 409)
+@dataclass(frozen=True)
+class Since:
+    """What a decision that came too late needs to say what came first, and who did it."""
+
+    session: Session
+    reviews: ReviewService
+    people: AccountService
+    principal: Principal
+
+    def changed(
+        self, request: Request, row: CaseStudy, version: int, action: str, unpublished: bool
+    ) -> Response:
+        """Someone else changed it: say what they did and who, and offer the version there is
+        now."""
+        since = self.reviews.since(self.session, self.principal, row.id or 0, version)
+        context = {"row": row, "version": version, "decision": ACTIONS[action], "states": STATES}
+        context |= {"unpublished": unpublished, "since": since, "done": DONE}
+        context["who"] = actor_names(self.session, self.people)
+        return render_moderation(request, "moderation_changed.html", "/moderation", context, 409)
+
+
+def _since(
+    session: SessionDep, reviews: ReviewDep, people: AccountsDep, account: ModeratorUserDep
+) -> Since:
+    return Since(session, reviews, people, account.principal)
+
+
+SinceDep = Annotated[Since, Depends(_since)]
 
 
 def _not_now(request: Request, row: CaseStudy, action: str, why: str) -> Response:
@@ -201,6 +236,7 @@ def confirm_page(
     session: SessionDep,
     submissions: SubmissionsDep,
     account: ModeratorUserDep,
+    since: SinceDep,
     record_id: RecordId,
     action: Annotated[str, Path(max_length=40)],
     version: Version,
@@ -209,7 +245,7 @@ def confirm_page(
     row = submissions.get(session, account.principal, record_id)
     unpublished = bool(submissions.unpublished(session, [row]))  # its state, in the pages' words
     if row.version != version:
-        return _changed(request, row, version, action, unpublished)
+        return since.changed(request, row, version, action, unpublished)
     why = why_not(row, action, unpublished=unpublished)
     if why:
         return _not_now(request, row, action, why)
@@ -223,6 +259,7 @@ def decide(
     submissions: SubmissionsDep,
     moderation: ModerationDep,
     account: ModeratorUserDep,
+    since: SinceDep,
     record_id: RecordId,
     action: Annotated[str, Path(max_length=40)],
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
@@ -254,7 +291,7 @@ def decide(
         now = submissions.get(session, principal, record_id)
         if now.version != version:
             unpublished = bool(submissions.unpublished(session, [now]))
-            return _changed(request, now, version, action, unpublished)
+            return since.changed(request, now, version, action, unpublished)
         unpublished = bool(submissions.unpublished(session, [now]))
         why = why_not(now, action, unpublished=unpublished) or "It is not open to it."
         return _not_now(request, now, action, why)
