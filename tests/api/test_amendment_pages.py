@@ -67,7 +67,7 @@ def test_a_closed_amendments_review_says_what_happened_and_offers_no_decision(
     changed = section(page.text, "diff-heading")
     assert "Summary" in changed and "quokka" in changed
     assert "Updated" not in changed  # publishing dates the case study: not the council's change
-    assert "changed 1 field" in changed
+    assert "changed 1 part of the case study" in changed
     if body:
         said = next(iter(body.values()))
         assert f"{'The note' if how == 'publish' else 'The reason given'}: {said}" in section(
@@ -89,7 +89,7 @@ def test_an_open_amendments_review_still_offers_its_decisions(
     assert public in page.text and ">/case-studies/" not in page.text
     assert "<h1>Kinship hub, renamed</h1>" in page.text
     assert "Decide on version 1 of these changes" in text(page.text)
-    assert "change 2 fields" in section(page.text, "diff-heading")
+    assert "change 2 parts of the case study" in section(page.text, "diff-heading")
     # Named at the top, with a way to the changes, which follow the whole case study.
     facts = page.text[: page.text.index('class="review-layout"')]
     assert 'What changed</dt><dd>Title, Summary (<a href="#diff-heading">see what' in facts
@@ -222,7 +222,7 @@ def test_a_change_to_the_questions_alone_is_shown_and_named_as_the_questions(
     page = moderator.get(f"/moderation/amendments/{amendment['id']}").text
     assert "<dt>What changed</dt><dd>Questions it helps answer (" in page
     changed = section(page, "diff-heading")
-    assert "change 1 field" in changed and "Questions it helps answer" in changed
+    assert "change 1 part of the case study" in changed and "Questions it helps answer" in changed
     assert (
         "[removed: who helps grandparents ]" in changed
         and "[added: where can a nan get help ]" in changed
