@@ -329,7 +329,10 @@ def test_nonsense_in_a_page_url_is_left_out_with_a_notice(client: TestClient) ->
     html = client.get("/?age=ninety&sort=sideways&measured=perhaps&page=x").text
     for value in ("ninety", "sideways", "perhaps"):
         assert f"“{value}” is not a " in html
+    assert "“x” is not a page number, so the first page is shown." in html
     assert "6 case studies" in html
+    first = client.get("/?per_page=2&page=0").text  # shown the first page, and told why
+    assert "page 1 of 3" in first and "“0” is not a page number" in first
 
 
 def test_digits_that_make_no_number_are_left_out_too(client: TestClient) -> None:

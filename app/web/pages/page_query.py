@@ -104,8 +104,7 @@ def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
         published_to=reader.year("published_to"),
         measured=reader.yes_no("measured"),
         sort=reader.sort(),
-        # A page past the last is shown as the last (the route finds which that is).
-        page=1 if (page := _whole(params.get("page", ""))) is None else min(page, 1000),
+        page=reader.page(),
         per_page=reader.number("per_page") or 10,
     )
     request, dropped = known(vocabulary, request)
@@ -175,6 +174,17 @@ class _Reader:
         if text:
             self._left_out(name, text)
         return None
+
+    def page(self) -> int:
+        """The page asked for; a page past the last is shown as the last (the route finds
+        which that is), and one that is no page number as the first, with a notice saying so."""
+        text = self._text("page")
+        value = _whole(text)
+        if value is not None and value >= 1:
+            return min(value, 1000)
+        if text:
+            self.notices.append(f"{_shown(text)} is not a page number, so the first page is shown.")
+        return 1
 
     def year(self, name: str) -> int | None:
         """A year bound, or an error at its select: a year edited into the address by hand
