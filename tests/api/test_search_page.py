@@ -260,6 +260,17 @@ def test_a_page_past_the_end_shows_the_last_page(client: TestClient) -> None:
     assert html.count('<article class="hit" id="result-') == 2
 
 
+def test_a_long_search_that_finds_nothing_is_quoted_by_its_first_words(client: TestClient) -> None:
+    """It was quoted whole, in bold: up to a thousand characters, a phone's screen or more."""
+    typed = "zzyzx " + "quokka " * 100
+    html = client.get("/", params={"q": typed}).text
+    said = html.split("No case studies match")[1].split("</strong>")[0]
+    assert said.startswith(" “zzyzx quokka") and said.endswith("…”.")
+    assert len(said) < 130
+    short = client.get("/", params={"q": "zzyzx quokka"}).text
+    assert "No case studies match “zzyzx quokka”." in short
+
+
 def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
     words = "fostering " * 150  # 1,500 characters
     html = client.get("/", params={"q": words}).text
