@@ -180,6 +180,27 @@ def test_a_decision_that_came_second_is_told_what_came_first_and_who_took_it(
     assert now["status"] == "rejected"
 
 
+def test_the_officer_reads_the_moderators_message_as_what_it_was_once_answered(
+    client: TestClient, moderator: Person, leeds: Person, keys: Keys
+) -> None:
+    """Resent or withdrawn, the request for changes stayed under "The moderators' last
+    message", as if it still stood."""
+    rid = submit(client, keys.leeds, make_draft(title="Answered")).json()["id"]
+    decide(moderator, rid, "request-changes", 1, "Add the numbers, please.")
+
+    def heading() -> str:
+        page = leeds.get(f"/my/submissions/{rid}").text
+        found = re.search(r"<h2>([^<]*)</h2>\s*<p class=\"message\">Add the numbers", page)
+        assert found, page
+        return html.unescape(found.group(1))
+
+    assert heading() == "What the moderators asked you to change"
+    assert act(client, keys.leeds, rid, "amend").status_code == 200  # sent back for review
+    assert heading() == "What the moderators asked for last time"
+    assert act(client, keys.leeds, rid, "withdraw").status_code == 200
+    assert heading() == "The moderators' last message, before it was withdrawn"
+
+
 def test_request_changes_reject_and_unpublish_carry_their_words(
     client: TestClient, moderator: Person, leeds: Person, keys: Keys
 ) -> None:
