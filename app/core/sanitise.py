@@ -54,6 +54,12 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def typed(text: str) -> str:
+    """What a person typed, to show back to them: without the characters XML cannot carry or
+    the bidirectional controls (a NUL in a search was echoed into its page)."""
+    return xml_safe(_BIDI_CONTROLS.sub("", text))
+
+
 def decode_entities(text: str) -> str:
     """Decode HTML entities until none is left ("&amp;amp;lt;" -> "<"); raise Uncleanable if
     they are nested deeper than any honest text."""

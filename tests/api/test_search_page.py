@@ -271,6 +271,14 @@ def test_a_long_search_that_finds_nothing_is_quoted_by_its_first_words(client: T
     assert "No case studies match “zzyzx quokka”." in short
 
 
+def test_control_characters_in_a_search_are_not_shown_back(client: TestClient) -> None:
+    """A NUL typed into the address was echoed into the page's search box and its words, and
+    a right-to-left override turned the quoted search around."""
+    html = client.get("/", params={"q": "kin\x00ship \u202ecare\x1b"}).text
+    assert "\x00" not in html and "\x1b" not in html and "\u202e" not in html
+    assert 'value="kinship care"' in html
+
+
 def test_an_over_long_query_says_it_was_shortened(client: TestClient) -> None:
     words = "fostering " * 150  # 1,500 characters
     html = client.get("/", params={"q": words}).text

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from starlette.datastructures import QueryParams
 
+from app.core.sanitise import typed
 from app.core.vocabulary import Vocabulary
 from app.search.index import Sort
 from app.search.query import MAX_QUERY_CHARS
@@ -88,7 +89,7 @@ def without_blanks(params: QueryParams) -> str | None:
 def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
     """The search a page URL asks for, with notices for what was left out."""
     reader = _Reader(params)
-    q = " ".join(params.getlist("q")).strip()
+    q = typed(" ".join(params.getlist("q"))).strip()
     if len(q) > MAX_QUERY_CHARS:
         q = shorten(q)
         reader.notices.append(
