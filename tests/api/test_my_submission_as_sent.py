@@ -46,7 +46,8 @@ def words(html: str) -> str:
 def test_the_officer_reads_what_they_sent_as_it_would_be_published(
     client: TestClient, leeds: Person, keys: Keys
 ) -> None:
-    sent = submit(client, keys.leeds, make_draft(body=BODY, partners=["NHS Leeds"]))
+    draft = make_draft(body=BODY, partners=["NHS Leeds"], published="2024-03")
+    sent = submit(client, keys.leeds, draft)
     assert sent.status_code == 201, sent.text
     page = leeds.get(f"/my/submissions/{sent.json()['id']}")
     assert page.status_code == 200
@@ -55,6 +56,8 @@ def test_the_officer_reads_what_they_sent_as_it_would_be_published(
     text = words(shown)
     assert "Summary A hub that gives kinship carers advice, training and peer support." in text
     assert "Partners NHS Leeds" in text and "Measured outcomes Carers supported rose" in text
+    # The council's own date, as the form names it: not "Published", as if the campaign had
+    assert "First published March 2024" in text and "Published March" not in text
     # The body rendered, through the published page's code: Markdown is not shown as typed
     assert "<strong>look after a relative's child</strong>" in shown and "**" not in shown
     assert 'class="table-scroll"' in shown and "<td>95</td>" in shown
