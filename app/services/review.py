@@ -182,13 +182,24 @@ class ReviewService:
         )
 
     def since(
-        self, session: Session, principal: Principal, record_id: int, version: int
+        self,
+        session: Session,
+        principal: Principal,
+        record_id: int,
+        version: int,
+        amendment_id: int | None = None,
     ) -> list[HistoryEvent]:
-        """What was done to the case study after `version`, oldest first: a moderator whose
-        decision came too late is told what came first, and who did it."""
+        """What was done to the case study after `version` (or, given `amendment_id`, to those
+        proposed changes after their own `version`), oldest first: a moderator whose decision
+        came too late is told what came first, and who did it."""
         history = self.submissions.history(session, principal, record_id)
         rows = events_store.list_events(session, record_id)
-        made = zip(_versions(rows), history.events, strict=True)
+        numbers = (
+            _versions(rows)
+            if amendment_id is None
+            else [(r.amendment_version or 0) if r.amendment_id == amendment_id else 0 for r in rows]
+        )
+        made = zip(numbers, history.events, strict=True)
         return [event for number, event in made if number > version]
 
     def review_amendment(

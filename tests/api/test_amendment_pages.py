@@ -3,6 +3,7 @@
 decision, and shows only what the council changed; its history says whose version each event
 made; the council officer's list flags a published case study with changes waiting."""
 
+import html
 import re
 from typing import Any
 
@@ -230,3 +231,30 @@ def test_a_change_to_the_questions_alone_is_shown_and_named_as_the_questions(
     assert "What happened" not in changed and "helpline" not in changed  # the solution's
     history = section(page, "history-heading")
     assert "Changed: Questions it helps answer" in history and "What happened" not in history
+
+
+def test_a_decision_on_changes_that_changed_is_told_what_came_first_and_who_took_it(
+    client: TestClient, keys: Keys, moderator: Person, smtp: SmtpServer
+) -> None:
+    """The page said "Someone else changed this submission" of proposed changes, and not what
+    was done to them or by whom: the second moderator had to open the review to learn it."""
+    second = signed_in(client, smtp, "second@campaign.example", "moderator")
+    live = published(client, keys)
+    amendment = propose(client, keys.leeds, live, {"summary": NEW_SUMMARY}).json()
+    base = f"/moderation/amendments/{amendment['id']}"
+    second.get(f"{base}/reject?version=1")  # opened, not yet pressed
+    moderator.get(f"{base}/request-changes?version=1")
+    asked = moderator.submit(f"{base}/request-changes", {"version": "1", "words": "Say where."})
+    assert asked.status_code == 303
+    late = second.submit(f"{base}/reject", {"version": "1", "words": "Out of scope."})
+    assert late.status_code == 409
+    facts = text(html.unescape(late.text.replace("<wbr>", "")))
+    assert "Someone else changed these proposed changes" in facts and "submission" not in facts
+    assert "You were looking at version 1 of these changes" in facts
+    since = facts.split("What happened since you opened it")[1].split("Nothing was done")[0]
+    assert "Changes requested to the proposed changes" in since and "Say where." in since
+    assert "moderator@campaign.example" in since and "Changes proposed" not in since
+    stale_link = second.get(f"{base}/reject?version=1")  # the same, before pressing
+    assert stale_link.status_code == 409 and "Say where." in stale_link.text
+    now = client.get(f"/api/v1/amendments/{amendment['id']}", headers=auth(keys.moderator))
+    assert now.json()["status"] == "changes_requested"  # not rejected

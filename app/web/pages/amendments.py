@@ -138,6 +138,7 @@ def confirm_page(
     service: ReviewDep,
     amendments: AmendmentsDep,
     account: ModeratorUserDep,
+    since: decisions.SinceDep,
     amendment_id: AmendmentId,
     action: Action,
     version: decisions.Version,
@@ -147,7 +148,8 @@ def confirm_page(
     row, base = found.row, f"/moderation/amendments/{amendment_id}"
     common = {"row": row, "decision": decision, "base": base}
     if row.version != version:
-        return _render(request, "moderation_changed.html", 409, version=version, **common)
+        told = since.told(row.id or 0, version, amendment_id)
+        return _render(request, "moderation_changed.html", 409, version=version, **common, **told)
     why = decisions.why_not(row, action, found.written_by_reader)
     if why:
         status = 403 if found.written_by_reader and action == "publish" else 409
@@ -166,6 +168,7 @@ def decide(
     amendments: AmendmentsDep,
     decided: AmendmentDecisionsDep,
     account: ModeratorUserDep,
+    since: decisions.SinceDep,
     amendment_id: AmendmentId,
     action: Action,
     version: Annotated[int, Form(ge=1, le=2**31 - 1)],
@@ -196,7 +199,10 @@ def decide(
         now = _review(session, principal, service, amendments, amendment_id).row
         common = {"row": now, "decision": decision, "base": base}
         if now.version != version:
-            return _render(request, "moderation_changed.html", 409, version=version, **common)
+            told = since.told(now.id or 0, version, amendment_id)
+            return _render(
+                request, "moderation_changed.html", 409, version=version, **common, **told
+            )
         why = decisions.why_not(now, action) or error.detail
         return _render(request, "moderation_not_now.html", 409, why=why, **common)
     return RedirectResponse(f"{base}?done={action}", status_code=303)

@@ -169,11 +169,15 @@ class Since:
     ) -> Response:
         """Someone else changed it: say what they did and who, and offer the version there is
         now."""
-        since = self.reviews.since(self.session, self.principal, row.id or 0, version)
         context = {"row": row, "version": version, "decision": ACTIONS[action], "states": STATES}
-        context |= {"unpublished": unpublished, "since": since, "done": DONE}
-        context["who"] = actor_names(self.session, self.people)
+        context |= {"unpublished": unpublished, **self.told(row.id or 0, version)}
         return render_moderation(request, "moderation_changed.html", "/moderation", context, 409)
+
+    def told(self, record_id: int, version: int, amendment_id: int | None = None) -> dict[str, Any]:
+        """The page's list of what came first: the events, their words and their actors' names
+        (of the case study, or of the proposed changes `amendment_id`)."""
+        since = self.reviews.since(self.session, self.principal, record_id, version, amendment_id)
+        return {"since": since, "done": DONE, "who": actor_names(self.session, self.people)}
 
 
 def _since(
