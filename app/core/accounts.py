@@ -14,6 +14,26 @@ from app.core.principals import ROLES, Principal, Role
 State = Literal["invited", "active", "revoked"]
 INVITED, ACTIVE, REVOKED = "invited", "active", "revoked"
 MAX_EMAIL = 254  # RFC 5321's limit on a path, so every deliverable address fits
+# Roles and states as the People page words them, so a message about an account matches it.
+ROLE_NAMES: dict[str, str] = {
+    "council": "Council officer",
+    "moderator": "Moderator",
+    "admin": "Admin",
+}
+STATE_NAMES: dict[str, str] = {
+    "invited": "Invited, not yet signed in",
+    "active": "Active",
+    "revoked": "Revoked",
+}
+
+
+def in_words(role: str, council: str | None, state: str) -> str:
+    """An account in the People page's words, for a sentence: "a council officer at Leeds City
+    Council (invited, not yet signed in)"."""
+    name = ROLE_NAMES.get(role, role).lower()
+    article = "an" if name[:1] in "aeiou" else "a"
+    at = f" at {council}" if council else ""
+    return f"{article} {name}{at} ({STATE_NAMES.get(state, state).lower()})"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from app.core.accounts import ACTIVE, INVITED, REVOKED, Account
+from app.core.accounts import ACTIVE, INVITED, REVOKED, Account, in_words
 from app.core.councils import same_council
 from app.core.errors import Conflict
 from app.store.db import take_turn
@@ -67,8 +67,8 @@ def invite_user(
     row = find_by_email(session, email)
     if row is not None and row.state != REVOKED:
         raise Conflict(
-            f"{email} already has an account ({row.role}, {row.state}). To change their role,"
-            " revoke their access, then invite them again."
+            f"{email} already has an account as {in_words(row.role, row.council, row.state)}. To"
+            " change their role, revoke their access, then invite them again."
         )
     if row is None:
         row = User(email=email, role=role, council=council, state=INVITED, invited_by=invited_by)

@@ -5,6 +5,7 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -210,6 +211,46 @@ def test_the_atom_feed_lists_newest_first_and_takes_search_filters(client: TestC
         "Recruiting foster carers for teenagers"
     ]
     assert client.get("/feeds/case-studies.atom?theme=nope").status_code == 422
+
+
+def test_a_published_amendment_updates_the_feed_entry_and_its_etag(
+    client: TestClient, keys: Keys
+) -> None:
+    record = submit(client, keys.leeds, make_draft(published="2022-06")).json()
+    publish = client.post(
+        f"/api/v1/moderation/{record['id']}/publish", headers=auth(keys.moderator)
+    )
+    assert publish.status_code == 200, publish.text
+    feed_url = "/feeds/case-studies.atom?q=kinship"
+    before = client.get(feed_url)
+    (entry,) = ET.fromstring(before.content).findall(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}published") == entry.findtext(f"{ATOM}updated")
+    assert entry.findtext(f"{ATOM}published") == "2022-06-01T00:00:00Z"
+
+    # An amendment to the body alone: nothing the feed shows but its date changes.
+    body = make_draft()["body"].replace("peer groups", "peer groups and a quarterly newsletter")
+    proposed = client.post(
+        f"/api/v1/submissions/{record['id']}/amendments",
+        json={"body": body},
+        headers=auth(keys.leeds),
+    )
+    assert proposed.status_code == 201, proposed.text
+    done = client.post(
+        f"/api/v1/moderation/amendments/{proposed.json()['id']}/publish",
+        json={"note": "Thanks"},
+        headers=auth(keys.moderator),
+    )
+    assert done.status_code == 200, done.text
+
+    after = client.get(feed_url, headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+    feed = ET.fromstring(after.content)
+    (amended,) = feed.findall(f"{ATOM}entry")
+    today = f"{date.today():%Y-%m-%d}T00:00:00Z"
+    assert amended.findtext(f"{ATOM}updated") == today
+    assert amended.findtext(f"{ATOM}published") == "2022-06-01T00:00:00Z"  # still the first
+    assert amended.findtext(f"{ATOM}id") == entry.findtext(f"{ATOM}id")
+    assert feed.findtext(f"{ATOM}updated") == today
 
 
 def test_csv_export_has_every_result_of_the_search(client: TestClient) -> None:

@@ -235,8 +235,8 @@ def test_on_a_phone_a_role_is_changed_by_revoking_and_inviting_again(
     tab_to(page, "Send invitation")
     page.keyboard.press("Enter")
     expect(page.locator(".error-summary")).to_contain_text(
-        f"{officer} already has an account (council, invited). To change their role,"
-        " revoke their access, then invite them again."
+        f"{officer} already has an account as a council officer at York (invited, not yet"
+        " signed in). To change their role, revoke their access, then invite them again."
     )
     check(page, f"{site.shots}/phone-people-already.png", javascript=False)
 

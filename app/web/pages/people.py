@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import Response
 
-from app.core.accounts import Account
+from app.core.accounts import ROLE_NAMES, STATE_NAMES, Account
 from app.core.principals import ROLES
 from app.store.db import Session
 from app.web.deps import AccountsDep, ModeratorUserDep, SessionDep, csrf_protect
@@ -18,17 +18,16 @@ from app.web.pages.moderation_nav import render_moderation
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 AccountId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ROLE_CHOICES = {
-    "council": ("Council officer", "Submits case studies for one council and follows them."),
-    "moderator": ("Moderator", "Reviews and publishes case studies, and invites people."),
-    "admin": ("Admin", "Everything a moderator does, and manages admins' accounts."),
+    "council": (ROLE_NAMES["council"], "Submits case studies for one council and follows them."),
+    "moderator": (
+        ROLE_NAMES["moderator"],
+        "Reviews and publishes case studies, and invites people.",
+    ),
+    "admin": (ROLE_NAMES["admin"], "Everything a moderator does, and manages admins' accounts."),
 }
 # The People page's filters, as its selects word them: who does what, and whether they may sign in.
 ROLE_FILTER = {"council": "Council officers", "moderator": "Moderators", "admin": "Admins"}
-STATE_FILTER = {
-    "invited": "Invited, not yet signed in",
-    "active": "Active",
-    "revoked": "Revoked",
-}
+STATE_FILTER = STATE_NAMES
 RoleFilter = Literal["", "council", "moderator", "admin"]
 StateFilter = Literal["", "invited", "active", "revoked"]
 FORM = FormPage(
@@ -67,6 +66,7 @@ def _listing(
     return _found(everyone, wanted, page) | {
         "roles": {r: ROLE_CHOICES[r] for r in ROLES if account.may_invite(r)},
         "role_filter": ROLE_FILTER,
+        "role_names": ROLE_NAMES,
         "state_filter": STATE_FILTER,
     }
 

@@ -46,13 +46,23 @@ CSV_COLUMNS = (
 )
 
 
-def _timestamp(study: CaseStudy) -> str:
-    """RFC 3339 for Atom: the published date (a partial date is read as its first day), or when
-    the record last changed if the stored date is not a real one (a row from older rules)."""
-    first = first_day(study.published) if study.published else None
-    if first is not None:
-        return f"{first:%Y-%m-%d}T00:00:00Z"
-    return study.modified_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _day(text: str | None) -> str | None:
+    """RFC 3339 for Atom of a stored partial date (read as its first day), or None if it is not
+    a real date."""
+    first = first_day(text) if text else None
+    return None if first is None else f"{first:%Y-%m-%d}T00:00:00Z"
+
+
+def _timestamps(study: CaseStudy) -> tuple[str, str]:
+    """(published, updated) for Atom. Published is the first publication, or when the record
+    last changed if the stored date is not a real one (a row from older rules). Updated is when
+    the published content last changed: the `updated` date a published amendment stamps (or the
+    collection file gives), never before publication. A review that finds it still current
+    changes only `last_reviewed`, which is not a change of content (it has bf:lastReviewed)."""
+    published = _day(study.published) or study.modified_at.astimezone(UTC).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"
+    )
+    return published, max(published, _day(study.updated) or published)
 
 
 @search_route.get(  # its query string read in one step
@@ -96,17 +106,17 @@ def atom_feed(
     add(feed, "subtitle", "Good practice in children's services from councils in England and Wales")
     add(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     add(feed, "link", rel="alternate", href=link.url(f"{base_url}/"), type="text/html")
-    stamps = [_timestamp(s) for s in studies]
-    add(feed, "updated", max(stamps) if stamps else "1970-01-01T00:00:00Z")
+    stamps = [_timestamps(s) for s in studies]
+    add(feed, "updated", max(u for _, u in stamps) if stamps else "1970-01-01T00:00:00Z")
     add(add(feed, "author"), "name", "Bright Futures")
-    for study, stamp in zip(studies, stamps, strict=True):
+    for study, (published, updated) in zip(studies, stamps, strict=True):
         entry = add(feed, "entry")
         page = f"{base_url}/case-studies/{study.slug}"
         add(entry, "id", page)
         add(entry, "title", study.title)
         add(entry, "link", rel="alternate", href=page, type="text/html")
-        add(entry, "updated", stamp)
-        add(entry, "published", stamp)
+        add(entry, "updated", updated)
+        add(entry, "published", published)
         add(add(entry, "author"), "name", study.council)
         add(entry, "summary", study.summary)
         for theme in study.tag_values("themes"):
