@@ -55,9 +55,10 @@ def xml_safe(text: str) -> str:
 
 
 def typed(text: str) -> str:
-    """What a person typed, to show back to them: without the characters XML cannot carry or
-    the bidirectional controls (a NUL in a search was echoed into its page)."""
-    return xml_safe(_BIDI_CONTROLS.sub("", text))
+    """What a person typed, to show back to them: the characters XML cannot carry and the
+    bidirectional controls count as spaces, as they do in the search itself (a NUL in a search
+    was echoed into its page), and spaces are folded."""
+    return " ".join(_NOT_XML.sub(" ", _BIDI_CONTROLS.sub(" ", text)).split())
 
 
 def decode_entities(text: str) -> str:

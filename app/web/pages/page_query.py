@@ -89,7 +89,7 @@ def without_blanks(params: QueryParams) -> str | None:
 def read(params: QueryParams, vocabulary: Vocabulary) -> PageQuery:
     """The search a page URL asks for, with notices for what was left out."""
     reader = _Reader(params)
-    q = typed(" ".join(params.getlist("q"))).strip()
+    q = typed(" ".join(params.getlist("q")))
     if len(q) > MAX_QUERY_CHARS:
         q = shorten(q)
         reader.notices.append(
