@@ -36,7 +36,7 @@ def accessible(page: Page) -> None:
         (v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
         for v in results.response["violations"]
     ]
-    assert found == [], page.url
+    assert found == [], (page.url, found)
 
 
 def fits(page: Page) -> None:

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.checks import ROOT_200, adopt, check, fits
+from tests.browser.checks import ROOT_200, adopt, check, fits, shoot
 from tests.browser.mail_site import Site, mail_site, sign_in_moderator
 
 pytestmark = pytest.mark.browser
@@ -46,4 +46,33 @@ def test_the_searches_page_reflows_with_the_text_at_200_percent_on_a_phone(
     check(page, f"{site.shots}/phone-searches-root-200.png")
     missing = page.locator("section[aria-labelledby=missing-heading] table.searched")
     missing.screenshot(path=f"{site.shots}/phone-searches-root-200-missing.png")
+    page.context.close()
+
+
+def test_the_charts_labels_stay_legible_on_a_phone(site: Site, browser: Browser) -> None:
+    """Drawn to a phone's width, the charts' 12-unit labels were 5-7 px: each chart now scrolls
+    in its own region, which the keyboard reaches, and the page itself does not."""
+    httpx.get(f"{site.url}/", params={"q": "kinship care"})
+    page = sign_in_moderator(site, browser, "small.charts@campaign.example", "phone", True)
+    charts = page.locator("main .chart-scroll svg")
+    for _ in range(40):  # the service writes its counts every few seconds
+        page.goto(f"{site.url}/moderation/searches")
+        if charts.count() >= 2:
+            break
+        page.wait_for_timeout(500)
+    sizes = page.evaluate(
+        "[...document.querySelectorAll('main .chart-scroll svg')].map(svg =>"
+        " svg.getBoundingClientRect().width / svg.viewBox.baseVal.width * 12)"
+    )
+    assert len(sizes) >= 2 and min(sizes) >= 10, sizes
+    region = page.locator("main .chart-scroll").first
+    region.focus()
+    expect(region).to_be_focused()
+    page.keyboard.press("ArrowRight")  # the keyboard scrolls it
+    page.wait_for_function(
+        "() => document.querySelector('main .chart-scroll').scrollLeft > 0", timeout=5_000
+    )
+    fits(page)
+    check(page, f"{site.shots}/phone-searches-charts.png")
+    shoot(page.locator("main .chart-scroll").nth(1), path=f"{site.shots}/phone-chart-ranked.png")
     page.context.close()
