@@ -4,21 +4,28 @@ case study, an unpublished one) never reach a search, its explanation, "did you 
 suggestions, a snippet, the embed, the feed or the CSV; a best bet never shows an unpublished
 case study."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app.config import Settings
-from testkit.factories import make_draft
+from app.main import create_app
+from app.store.keys import create_key
+from testkit.factories import make_draft, sample_collection
 from testkit.smtp import SmtpServer
+from tests.api.alerting import CARE_LEAVERS, ask, confirm, mail_to, outbox_settled
 from tests.api.browsing import mailing
 from tests.api.conftest import Keys, auth, submit
+from tests.api.test_alert_frequency import send_alerts
 from tests.api.test_amendments import decide, propose, published
 from tests.api.test_people_and_forms import signed_in
+from tests.seeded import Prepare
 
 SECRET = "zumbrowski"  # a word no published text holds
-TYPO = "zumbrowsky"  # one letter off it
+TYPO = "zumbrawski"  # one letter off it (not "…sky": the stemmer reads "y" as "i")
 
 
 @pytest.fixture
@@ -229,3 +236,66 @@ def test_a_search_typed_about_someone_is_never_proposed_or_counted(
     assert [s["phrase"] for s in proposed["suggestions"]] == ["zumbrowski therapy"]
     for q in TYPED_ABOUT_SOMEONE:
         assert q.split()[0] not in str(report) + str(proposed)
+
+
+@pytest.fixture
+def alerting(prepare_store: Prepare, settings: Settings, smtp: SmtpServer) -> Iterator[TestClient]:
+    prepare_store(settings, sample_collection())
+    with TestClient(create_app(mailing(settings, smtp, alert_send_seconds=0))) as client:
+        yield client  # the test runs the alert job itself
+
+
+def test_an_alert_email_lists_only_what_is_still_published_as_published(
+    alerting: TestClient, smtp: SmtpServer
+) -> None:
+    """Published then unpublished before the alert job ran: not in the email; published with
+    changes proposed since: in the email under its published title."""
+    with Session(alerting.app.state.engine) as session:  # type: ignore[attr-defined]
+        leeds = create_key(session, "council", "Leeds City Council")[1]
+        moderator = create_key(session, "moderator")[1]
+    assert ask(alerting, "reader@council.example", "immediate", **CARE_LEAVERS).status_code == 202
+    confirm(alerting, smtp, "reader@council.example")
+
+    def publish(title: str) -> dict[str, Any]:
+        draft = make_draft(title=title, themes=["care-leavers"], age_bands=["16-25"])
+        record = submit(alerting, leeds, draft).json()
+        out = alerting.post(f"/api/v1/moderation/{record['id']}/publish", headers=auth(moderator))
+        assert out.status_code == 200, out.text
+        body: dict[str, Any] = out.json()
+        return body
+
+    kept, gone = publish("Staying close for care leavers"), publish(f"The {SECRET} flats")
+    pulled = alerting.post(
+        f"/api/v1/moderation/{gone['id']}/unpublish",
+        json={"reason": "Out of date."},
+        headers=auth(moderator),
+    )
+    assert pulled.status_code == 200, pulled.text
+    proposed = propose(alerting, leeds, kept, {"title": f"{SECRET} for care leavers"})
+    assert proposed.status_code == 201, proposed.text
+    assert send_alerts(alerting) == 1
+    body = mail_to(smtp, "reader@council.example", "new case stud").get_content()
+    assert "Staying close for care leavers" in body and kept["slug"] in body
+    assert SECRET not in body.casefold() and gone["slug"] not in body
+    outbox_settled(alerting)
+
+
+def test_a_question_taken_out_by_a_published_amendment_is_found_no_more(
+    client: TestClient, keys: Keys
+) -> None:
+    """A question a council took back (it named too much) goes from search, its snippets
+    ("Helps answer: …"), its explanation and "did you mean" once the change is published."""
+    body = with_questions(make_draft()["body"], f"how do {SECRET} carers get help?")
+    live = published(client, keys, body=body)
+    assert client.get("/api/v1/search", params={"q": SECRET}).json()["total"] == 1
+    shown = client.get("/", params={"q": f"{SECRET} kinship"}).text
+    assert "Helps answer" in shown and SECRET in shown.split("Helps answer")[1][:300].casefold()
+    typo = client.get("/api/v1/search", params={"q": TYPO}).json()
+    assert typo["did_you_mean"] == SECRET  # a published word is offered ...
+
+    kept = with_questions(make_draft()["body"], "how do kinship carers get help?")
+    amendment = propose(client, keys.leeds, live, {"body": kept}).json()
+    assert decide(client, keys, amendment["id"], "publish").status_code == 200
+    assert_secret_kept(client)  # ... and no more once the amendment took it out
+    kinship = client.get("/api/v1/search", params={"q": "kinship carers help"}).json()
+    assert [r["slug"] for r in kinship["results"]] == [live["slug"]]
