@@ -117,8 +117,9 @@ def test_a_submitted_or_unpublished_case_studys_words_are_never_offered(
     sent = submit(client, keys.york, draft | {"council": "City of York Council"})
     assert sent.status_code == 201, sent.text
     assert_secret_kept(client)
-
     record = sent.json()
+    assert_no_page(client, record["slug"])
+
     out = client.post(f"/api/v1/moderation/{record['id']}/publish", headers=auth(keys.moderator))
     assert out.status_code == 200, out.text
     assert client.get("/api/v1/search", params={"q": SECRET}).json()["total"] == 1
@@ -129,6 +130,18 @@ def test_a_submitted_or_unpublished_case_studys_words_are_never_offered(
     )
     assert gone.status_code == 200, gone.text
     assert_secret_kept(client)
+    assert_no_page(client, record["slug"])
+
+
+def assert_no_page(client: TestClient, slug: str) -> None:
+    for path in (
+        f"/api/v1/case-studies/{slug}",
+        f"/case-studies/{slug}",
+        f"/api/v1/case-studies/{slug}/related",
+    ):
+        answer = client.get(path)
+        assert answer.status_code in (404, 410), path
+        assert SECRET not in answer.text.replace(slug, "").casefold(), path  # but its echo
 
 
 def test_a_best_bet_never_brings_back_an_unpublished_case_study(
