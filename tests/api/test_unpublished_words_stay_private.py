@@ -312,3 +312,24 @@ def test_a_question_taken_out_by_a_published_amendment_is_found_no_more(
     assert_secret_kept(client)  # ... and no more once the amendment took it out
     kinship = client.get("/api/v1/search", params={"q": "kinship carers help"}).json()
     assert [r["slug"] for r in kinship["results"]] == [live["slug"]]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": f"{SECRET.title()} kinship hub"},
+        {"programme": f"{SECRET.title()} Partnership"},
+        {"summary": f"A hub for kinship carers run with {SECRET} volunteers."},
+        {"outcomes": [f"{SECRET.title()} groups met 40 times"]},
+    ],
+    ids=["title", "programme", "summary", "outcomes"],
+)
+def test_a_pending_amendments_other_fields_are_not_offered_either(
+    client: TestClient, keys: Keys, change: dict[str, Any]
+) -> None:
+    live = published(client, keys, programme="Kinship North")
+    assert propose(client, keys.leeds, live, change).status_code == 201
+    assert_secret_kept(client)
+    # the suggestions still complete what is published
+    done = client.get("/api/v1/suggest", params={"q": "kinship n"}).text
+    assert "Kinship North" in done
