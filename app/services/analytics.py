@@ -43,6 +43,8 @@ MAX_PENDING = 5_000
 # only looks like these is no loss to the counts.
 _IDENTIFIES = re.compile(
     r"@\s*\w|\w\s*[(\[]at[)\]]"
+    # an address spelt out: "jo.bloggs at gmail dot com", "jo.bloggs at leeds.gov.uk"
+    r"|\w\s+at\s+\S+\s+dot\s+\w|\w\s+at\s+[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|uk)\b"
     r"|\d(?:[\s-]?\d){8}"
     r"|\b[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d]\b",
     re.IGNORECASE,
@@ -74,6 +76,9 @@ def personal(query: str) -> bool:
         _IDENTIFIES.search(seen)
         or safeguarding.POSTCODE.search(seen.upper())
         or safeguarding.check_text("q", seen)
+        # The check reads names and streets by their capitals, which a search box seldom has:
+        # "chloe smith aged 15", "14 acacia avenue" are read as typed with capitals too.
+        or safeguarding.check_text("q", seen.title())
     )
     if not found:
         if len(_clean) >= _CLEAN_KEPT:
